@@ -1,0 +1,3 @@
+from cpcxl.cli import main
+
+main()

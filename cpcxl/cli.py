@@ -1,0 +1,135 @@
+"""The ``cpcxl`` command. Core commands are here; each plugin adds its own subcommands."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .common.errors import CpcxlError
+from .common.workbook import contents_differences, workbook_contents
+from .plugins import plugin_manager, registry
+
+console = Console()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cpcxl")
+def cli() -> None:
+    """Excel tooling for commissioning and finance teams."""
+
+
+@cli.command()
+def plugins() -> None:
+    """List each plugin with its functions, scripts, workbooks and schemes."""
+    reg = registry()
+    table = Table(title="cpcxl plugins", show_lines=True)
+    for heading in ("plugin", "functions", "scripts", "workbooks", "schemes", "demos"):
+        table.add_column(heading, overflow="fold")
+    for name in reg.plugins:
+        provided = reg.by_plugin(name)
+        table.add_row(
+            name,
+            *(
+                "\n".join(provided[k])
+                for k in ("functions", "scripts", "workbooks", "schemes", "demos")
+            ),
+        )
+    console.print(table)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("workbooks"),
+    show_default=True,
+    help="Folder to write the workbooks to.",
+)
+@click.option(
+    "--check", is_flag=True, help="Compare with the workbooks in --out instead of writing."
+)
+@click.argument("names", nargs=-1)
+def build(out_dir: Path, check: bool, names: tuple[str, ...]) -> None:
+    """Build the packaged workbooks (all, or those NAMES)."""
+    reg = registry()
+    unknown = [n for n in names if n not in reg.workbooks]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown workbook {', '.join(unknown)}; known: {', '.join(reg.workbooks)}"
+        )
+    stale = []
+    for name, registered in reg.workbooks.items():
+        if names and name not in names:
+            continue
+        template = registered.item
+        target = out_dir / template.filename
+        if check:
+            with tempfile.TemporaryDirectory() as tmp:
+                built = template.build(Path(tmp) / template.filename)
+                if not target.exists():
+                    stale.append(f"{target}: missing")
+                    continue
+                differences = contents_differences(
+                    workbook_contents(target), workbook_contents(built)
+                )
+            if differences:
+                stale.append(f"{target}:\n  " + "\n  ".join(differences))
+            else:
+                console.print(f"[green]up to date[/] {target}")
+        else:
+            template.build(target)
+            console.print(f"wrote {target}  ({template.title})")
+    if stale:
+        console.print("[red]Workbooks differ from what the code builds; run `cpcxl build`:[/]")
+        for line in stale:
+            console.print(line, markup=False)
+        sys.exit(1)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for what the demonstrations write.",
+)
+@click.argument("names", nargs=-1)
+def demo(out_dir: Path, names: tuple[str, ...]) -> None:
+    """Run every capability's demonstration on bundled sample data (or those NAMES)."""
+    reg = registry()
+    for name, registered in reg.demos.items():
+        if names and name not in names:
+            continue
+        console.rule(registered.item.title)
+        written = registered.item.run(out_dir / name)
+        for path in written:
+            console.print(f"wrote {path}")
+
+
+def _register_plugin_commands() -> None:
+    plugin_manager().hook.register_commands(cli=cli)
+
+
+def main() -> None:
+    _register_plugin_commands()
+    try:
+        cli(standalone_mode=False)
+    except click.exceptions.Abort:
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except CpcxlError as exc:
+        console.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+        sys.exit(2)
+    except SystemExit:
+        raise

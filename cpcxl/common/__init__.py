@@ -1,0 +1,1 @@
+"""What every capability shares: located errors, cell values, grids, tables, files, workbooks."""

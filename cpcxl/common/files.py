@@ -1,0 +1,127 @@
+"""Files in and out: inputs opened defensively and never changed; outputs written atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, Location
+
+#: Default ceiling on an input workbook's size; a return is kilobytes, so 20 MB is generous.
+MAX_INPUT_BYTES = 20 * 1024 * 1024
+#: Ceiling on what a workbook may unpack to, against zip bombs.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary path beside ``target`` that replaces it only if the block succeeds.
+
+    A reader never sees a half-written file: the rename is atomic on one file system.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with open(tmp_path, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp_path, target)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def write_bytes_atomically(target: str | os.PathLike[str], data: bytes) -> Path:
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+    return Path(target)
+
+
+def csv_safe(value: Any) -> Any:
+    """Text that a spreadsheet would read as a formula, made inert with a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def write_csv_atomically(
+    target: str | os.PathLike[str], header: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> Path:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([[csv_safe(v) for v in row] for row in rows])
+    return write_bytes_atomically(target, buffer.getvalue().encode("utf-8-sig"))
+
+
+def sha256(path: str | os.PathLike[str]) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_workbook_file(
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int = MAX_INPUT_BYTES,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+) -> Path:
+    """Check a file is a readable .xlsx before any parser sees it; say plainly what is wrong."""
+    path = Path(path)
+    where = Location(file=path.name)
+    if not path.is_file():
+        raise InputError("file not found", location=where)
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError("the file is empty", location=where, valid="an .xlsx workbook")
+    if size > max_bytes:
+        raise InputError(
+            f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit",
+            location=where,
+        )
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head.startswith(_OLE_MAGIC):
+        raise InputError(
+            "the file is password-protected (encrypted) or an old .xls workbook",
+            location=where,
+            valid="an unprotected .xlsx workbook: remove the password and save as .xlsx",
+        )
+    if not head.startswith(_ZIP_MAGIC):
+        raise InputError(
+            "the file is not an Excel workbook", location=where, valid="an .xlsx workbook"
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        raise InputError(
+            "the workbook is damaged (not a valid zip archive)", location=where
+        ) from None
+    if unpacked > max_unpacked_bytes:
+        raise InputError(
+            f"the workbook unpacks to {unpacked / 1e6:.0f} MB, over the "
+            f"{max_unpacked_bytes / 1e6:.0f} MB limit (a zip bomb or an unusually large file)",
+            location=where,
+        )
+    if "xl/workbook.xml" not in names:
+        raise InputError(
+            "the archive is not an Excel workbook", location=where, valid="an .xlsx workbook"
+        )
+    return path

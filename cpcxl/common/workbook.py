@@ -1,0 +1,404 @@
+"""Building and reading workbook files with openpyxl and calamine; no Excel needed.
+
+Every packaged workbook and every generated report goes through these helpers so they share
+the same safety rules: text from an input is always written as text (never a formula), only
+:class:`Formula` values become formulas, and files are saved atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import styles
+from .errors import InputError, Location, quote_sheet
+from .files import atomic_path, check_workbook_file
+from .report import SheetOutput
+
+
+class Formula(str):
+    """A formula written by cpcxl's own code; the only text that becomes a formula."""
+
+    def __new__(cls, text: str) -> Formula:
+        if not text.startswith("="):
+            text = "=" + text
+        return super().__new__(cls, text)
+
+
+def put(cell: Cell, value: Any, number_format: str | None = None) -> Cell:
+    """Write a value; strings stay strings even when they look like formulas."""
+    if isinstance(value, Formula):
+        cell.value = str(value)
+    elif isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.data_type = "s"  # '=cmd|...' from an input must never run as a formula
+    else:
+        cell.value = value
+    if number_format:
+        cell.number_format = number_format
+    elif isinstance(value, dt.date):
+        cell.number_format = styles.DATE_UK
+    return cell
+
+
+def write_rows(
+    ws: Worksheet,
+    rows: Iterable[Sequence[Any]],
+    *,
+    row: int = 1,
+    column: int = 1,
+    formats: Mapping[int, str] | None = None,
+) -> int:
+    """Write rows from (row, column); ``formats`` maps a 0-based column offset to a format.
+
+    Returns the next free row.
+    """
+    formats = formats or {}
+    r = row
+    for r_offset, values in enumerate(rows):
+        r = row + r_offset
+        for c_offset, value in enumerate(values):
+            put(ws.cell(r, column + c_offset), value, formats.get(c_offset))
+        r += 1
+    return r
+
+
+def style_header(ws: Worksheet, row: int, first_column: int, last_column: int) -> None:
+    for c in range(first_column, last_column + 1):
+        cell = ws.cell(row, c)
+        cell.font = styles.HEADER_FONT
+        cell.fill = styles.HEADER_FILL
+        cell.alignment = styles.CENTRE
+
+
+def add_table(
+    ws: Worksheet,
+    name: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]] = (),
+    *,
+    row: int = 1,
+    column: int = 1,
+    formats: Mapping[str, str] | None = None,
+    widths: Mapping[str, float] | None = None,
+    min_rows: int = 1,
+) -> str:
+    """An Excel Table (ListObject) with a header, data and column formats; returns its range.
+
+    ``formats`` and ``widths`` are keyed by header. Tables keep at least ``min_rows`` data rows
+    so that an empty input table still shows where to type.
+    """
+    formats = formats or {}
+    write_rows(ws, [list(header)], row=row, column=column)
+    by_offset = {i: formats[h] for i, h in enumerate(header) if h in formats}
+    write_rows(ws, rows, row=row + 1, column=column, formats=by_offset)
+    last_row = row + max(len(rows), min_rows)
+    for i, h in enumerate(header):
+        letter = get_column_letter(column + i)
+        if h in formats:
+            for r in range(row + 1 + len(rows), last_row + 1):
+                ws.cell(r, column + i).number_format = formats[h]
+        width = (widths or {}).get(h) or min(max(len(str(h)) + 4, 12), 40)
+        ws.column_dimensions[letter].width = width
+    ref = (
+        f"{get_column_letter(column)}{row}:{get_column_letter(column + len(header) - 1)}{last_row}"
+    )
+    table = Table(displayName=name, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name=styles.TABLE_STYLE, showRowStripes=True)
+    ws.add_table(table)
+    return ref
+
+
+def add_list_validation(
+    ws: Worksheet,
+    cell_range: str,
+    source: Sequence[str] | str,
+    *,
+    prompt: str | None = None,
+    title: str | None = None,
+) -> DataValidation:
+    """A drop-down list on ``cell_range`` from a list of options or a named range ("=Name")."""
+    if isinstance(source, str):
+        formula = source if source.startswith("=") else f"={source}"
+    else:
+        formula = '"' + ",".join(str(o).replace('"', "'") for o in source) + '"'
+        if len(formula) > 255:
+            raise ValueError("list too long for an inline drop-down; put it on the Lists sheet")
+    validation = DataValidation(type="list", formula1=formula, allow_blank=True)
+    validation.error = f"Choose a value from the list{': ' + title if title else ''}."
+    validation.errorTitle = "Not in the list"
+    validation.showErrorMessage = True
+    if prompt:
+        validation.prompt = prompt
+        validation.promptTitle = title or "Choose from the list"
+        validation.showInputMessage = True
+    validation.add(cell_range)
+    ws.add_data_validation(validation)
+    return validation
+
+
+def add_whole_number_validation(
+    ws: Worksheet, cell_range: str, low: int, high: int, *, prompt: str | None = None
+) -> DataValidation:
+    validation = DataValidation(
+        type="whole", operator="between", formula1=str(low), formula2=str(high), allow_blank=True
+    )
+    validation.error = f"Enter a whole number from {low} to {high}."
+    validation.errorTitle = "Out of range"
+    validation.showErrorMessage = True
+    if prompt:
+        validation.prompt = prompt
+        validation.showInputMessage = True
+    validation.add(cell_range)
+    ws.add_data_validation(validation)
+    return validation
+
+
+def define_name(wb: Workbook, name: str, sheet: str, ref: str) -> None:
+    """A workbook-level name for ``sheet!ref`` (absolute), e.g. for drop-down sources."""
+    absolute = _absolute(ref)
+    wb.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheet(sheet)}!{absolute}")
+
+
+def _absolute(ref: str) -> str:
+    parts = []
+    for part in ref.split(":"):
+        letters = "".join(ch for ch in part if ch.isalpha())
+        digits = part[len(letters) :]
+        parts.append(f"${letters}${digits}" if digits else f"${letters}")
+    return ":".join(parts)
+
+
+def add_lists_sheet(
+    wb: Workbook, lists: Mapping[str, Sequence[str]], *, title: str = "Lists"
+) -> Worksheet:
+    """A sheet of the allowed values, one named column per list, for drop-downs to point at."""
+    ws = wb.create_sheet(title)
+    for c, (name, options) in enumerate(lists.items(), start=1):
+        put(ws.cell(1, c), name)
+        for r, option in enumerate(options, start=2):
+            put(ws.cell(r, c), option)
+        letter = get_column_letter(c)
+        define_name(wb, name, title, f"{letter}2:{letter}{max(len(options) + 1, 2)}")
+        ws.column_dimensions[letter].width = max(
+            14, max((len(str(o)) for o in options), default=0) + 2
+        )
+    style_header(ws, 1, 1, len(lists))
+    ws.freeze_panes = "A2"
+    return ws
+
+
+def add_instructions(
+    wb: Workbook,
+    title: str,
+    sections: Sequence[tuple[str, str | Sequence[str]]],
+    *,
+    sheet: str = "Instructions",
+) -> Worksheet:
+    """The sheet a user reads first: a title, then headed paragraphs or bullet lists."""
+    # A new openpyxl workbook starts with one empty "Sheet": use it, so instructions come first.
+    fresh = (
+        wb.sheetnames == ["Sheet"] and wb["Sheet"].max_row == 1 and wb["Sheet"]["A1"].value is None
+    )
+    ws = wb["Sheet"] if fresh else wb.create_sheet(index=0)
+    ws.title = sheet
+    put(ws["A1"], title).font = styles.TITLE_FONT
+    r = 3
+    for heading, body in sections:
+        put(ws.cell(r, 1), heading).font = styles.SUBTITLE_FONT
+        r += 1
+        for line in [body] if isinstance(body, str) else body:
+            cell = put(ws.cell(r, 1), line if isinstance(body, str) else f"•  {line}")
+            cell.alignment = styles.WRAP
+            r += 1
+        r += 1
+    ws.column_dimensions["A"].width = 110
+    ws.sheet_view.showGridLines = False
+    return ws
+
+
+def add_xlwings_conf(wb: Workbook, *, udf_modules: str = "cpcxl.xl.udfs") -> Worksheet:
+    """The ``xlwings.conf`` sheet the desktop xlwings add-in reads its settings from."""
+    ws = wb.create_sheet("xlwings.conf")
+    write_rows(
+        ws, [["UDF Modules", udf_modules], ["Show Console", False], ["Use UDF Server", False]]
+    )
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 30
+    ws.sheet_state = "hidden"
+    return ws
+
+
+def set_print(
+    ws: Worksheet,
+    *,
+    landscape: bool = False,
+    fit_width: bool = True,
+    header: str | None = None,
+    repeat_rows: str | None = None,
+) -> None:
+    """A4 print set-up: fit to one page wide, optional header text (e.g. a protective marking)."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    if fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    if header:
+        ws.oddHeader.center.text = header
+        ws.oddHeader.center.font = "Arial,Bold"
+        ws.oddFooter.center.text = header
+    ws.oddFooter.right.text = "Page &P of &N"
+    if repeat_rows:
+        ws.print_title_rows = repeat_rows
+
+
+def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> Path:
+    """Save atomically: the file at ``path`` is either the old one or the whole new one."""
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return Path(path)
+
+
+def render(wb: Workbook, output: SheetOutput, *, index: int | None = None) -> Worksheet:
+    """Write a :class:`SheetOutput` into an openpyxl workbook (replacing the sheet if asked)."""
+    if output.name in wb.sheetnames:
+        if output.replace:
+            index = wb.sheetnames.index(output.name)
+            del wb[output.name]
+            ws = wb.create_sheet(output.name, index)
+        else:
+            ws = wb[output.name]
+    else:
+        ws = wb.create_sheet(output.name, index)
+    for block in output.blocks:
+        if block.title:
+            put(ws.cell(block.row - 1, block.column), block.title).font = styles.SUBTITLE_FONT
+        body = block.values[1:] if block.header else block.values
+        if block.header and block.values:
+            write_rows(ws, [block.values[0]], row=block.row, column=block.column)
+            style_header(ws, block.row, block.column, block.column + len(block.values[0]) - 1)
+        write_rows(
+            ws,
+            body,
+            row=block.row + (1 if block.header else 0),
+            column=block.column,
+            formats=block.formats,
+        )
+        for (r, c), colour in block.fills.items():
+            ws.cell(block.row + r, block.column + c).fill = styles.fill(colour)
+    for letter, width in output.widths.items():
+        ws.column_dimensions[letter].width = width
+    if output.freeze:
+        ws.freeze_panes = output.freeze
+    return ws
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def read_sheets(path: str | os.PathLike[str], **limits: int) -> dict[str, list[list[Any]]]:
+    """Every sheet's cell values, read fast with calamine after the file has been checked."""
+    from python_calamine import CalamineWorkbook
+
+    path = check_workbook_file(path, **limits)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        return {
+            name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            for name in book.sheet_names
+        }
+    except Exception as exc:  # calamine raises its own error types for damaged parts
+        raise InputError(
+            f"the workbook could not be read ({exc})", location=Location(file=path.name)
+        ) from None
+
+
+def open_for_reading(path: str | os.PathLike[str], **limits: int) -> Workbook:
+    """An openpyxl workbook for reading tables, names and validations (read-only access)."""
+    path = check_workbook_file(path, **limits)
+    try:
+        return load_workbook(path, data_only=False, read_only=False)
+    except Exception as exc:
+        raise InputError(
+            f"the workbook could not be read ({exc})", location=Location(file=path.name)
+        ) from None
+
+
+# --- contents, for golden comparisons ------------------------------------------------------
+
+
+def workbook_contents(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """What a workbook says (cells, formulas, formats, names, tables, validations): not bytes."""
+    wb = load_workbook(path)
+    contents: dict[str, Any] = {
+        "sheets": wb.sheetnames,
+        "names": {name: dn.attr_text for name, dn in sorted(wb.defined_names.items())},
+    }
+    for ws in wb.worksheets:
+        cells = {
+            cell.coordinate: [_plain_value(cell.value), cell.number_format]
+            for row in ws.iter_rows()
+            for cell in row
+            if cell.value is not None
+        }
+        contents[ws.title] = {
+            "state": ws.sheet_state,
+            "cells": cells,
+            "tables": {t.displayName: t.ref for t in ws.tables.values()},
+            "validations": sorted(
+                f"{dv.type}:{dv.formula1}:{dv.formula2}:{dv.sqref}"
+                for dv in ws.data_validations.dataValidation
+            ),
+            "conditional_formats": sorted(
+                f"{rng.sqref}:{rule.type}:{rule.operator}:{rule.formula}"
+                for rng in ws.conditional_formatting
+                for rule in rng.rules
+            ),
+            "charts": len(ws._charts),
+            "merged": sorted(str(m) for m in ws.merged_cells.ranges),
+            "freeze": ws.freeze_panes,
+            "print": [ws.page_setup.orientation, ws.oddHeader.center.text],
+        }
+    return contents
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def contents_differences(
+    expected: Mapping[str, Any], actual: Mapping[str, Any], *, limit: int = 20
+) -> list[str]:
+    """Readable differences between two :func:`workbook_contents` results."""
+    found: list[str] = []
+
+    def walk(a: Any, b: Any, where: str) -> None:
+        if len(found) >= limit:
+            return
+        if isinstance(a, Mapping) and isinstance(b, Mapping):
+            for key in sorted(set(a) | set(b), key=str):
+                if key not in a:
+                    found.append(f"{where}/{key}: only in the new build ({b[key]!r})")
+                elif key not in b:
+                    found.append(f"{where}/{key}: missing from the new build (was {a[key]!r})")
+                else:
+                    walk(a[key], b[key], f"{where}/{key}")
+        elif a != b:
+            found.append(f"{where}: {a!r} != {b!r}")
+
+    walk(expected, actual, "")
+    return found

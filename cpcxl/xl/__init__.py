@@ -1,0 +1,1 @@
+"""The Excel-facing modules: ``udfs`` (worksheet functions) and ``scripts`` (buttons)."""

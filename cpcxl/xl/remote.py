@@ -1,0 +1,154 @@
+"""Run button scripts on a workbook file through xlwings' own remote workbook engine.
+
+This is the engine xlwings Server uses: the workbook arrives as a JSON payload, the script
+works on an ``xw.Book`` built from it, and the result is a list of actions for Excel to
+apply. Building the payload from an .xlsx lets scripts run (and be tested) with no Excel.
+Needs the xlwings PRO parts: ``XLWINGS_LICENSE_KEY=noncommercial`` for non-commercial use.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import xlwings as xw
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter, range_boundaries
+
+from cpcxl.common.files import check_workbook_file
+
+
+def payload_from_xlsx(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The JSON an Office add-in would send for this workbook: values, tables and names."""
+    path = check_workbook_file(path)
+    wb = load_workbook(path, data_only=True)
+    sheets = []
+    for index, ws in enumerate(wb.worksheets):
+        values = [
+            ["" if v is None else _json_value(v) for v in row]
+            for row in ws.iter_rows(values_only=True)
+        ] or [[""]]
+        width = max(len(r) for r in values)
+        values = [r + [""] * (width - len(r)) for r in values]
+        tables = []
+        for table in ws.tables.values():
+            min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+            header = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{min_row}"
+            body = (
+                f"{get_column_letter(min_col)}{min_row + 1}:{get_column_letter(max_col)}{max_row}"
+            )
+            tables.append(
+                {
+                    "name": table.displayName,
+                    "range_address": table.ref,
+                    "header_row_range_address": header,
+                    "data_body_range_address": body,
+                    "total_row_range_address": None,
+                    "show_headers": True,
+                    "show_totals": False,
+                    "table_style": table.tableStyleInfo.name if table.tableStyleInfo else "",
+                    "show_autofilter": True,
+                }
+            )
+        sheets.append(
+            {"name": ws.title, "values": values, "pictures": [], "tables": tables, "index": index}
+        )
+    names = []
+    for name, defined in wb.defined_names.items():
+        for sheet_name, ref in defined.destinations:
+            names.append(
+                {
+                    "name": name,
+                    "sheet_index": wb.sheetnames.index(sheet_name),
+                    "address": ref.replace("$", ""),
+                    "book_scope": True,
+                }
+            )
+    return {
+        "client": "Office.js",
+        "version": xw.__version__,
+        "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"},
+        "names": names,
+        "sheets": [{k: v for k, v in s.items() if k != "index"} for s in sheets],
+    }
+
+
+def _json_value(value: Any) -> Any:
+    import datetime as dt
+
+    if isinstance(value, dt.datetime | dt.date):
+        # Office.js sends dates as Excel serial numbers.
+        from cpcxl.common.values import date_to_excel_serial
+
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return date_to_excel_serial(day)
+    return value
+
+
+def run_script(
+    script: Callable[[xw.Book], None], payload: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """Run ``script`` on a payload as xlwings Server would; return the actions for Excel."""
+    book = xw.Book(json=dict(payload))
+    script(book)
+    return book.json()["actions"]
+
+
+def apply_values(
+    payload: Mapping[str, Any], actions: list[dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """What each sheet's cells hold after the actions: {sheet: {"A1": value}} (values only)."""
+    sheets = [s["name"] for s in payload["sheets"]]
+    cells: dict[str, dict[str, Any]] = {}
+    for s in payload["sheets"]:
+        cells[s["name"]] = {
+            f"{get_column_letter(c + 1)}{r + 1}": v
+            for r, row in enumerate(s["values"])
+            for c, v in enumerate(row)
+            if v not in ("", None)
+        }
+    for action in actions:
+        func = action["func"]
+        if func == "addSheet":
+            name = action["args"][1] if len(action["args"]) > 1 and action["args"][1] else None
+            position = action["args"][0]
+            name = name or f"Sheet{len(sheets) + 1}"
+            sheets.insert(position, name)
+            cells[name] = {}
+            continue
+        if "sheet_position" not in action:
+            continue
+        sheet = sheets[action["sheet_position"]]
+        if func == "setSheetName":
+            cells[action["args"][0]] = cells.pop(sheet)
+            sheets[action["sheet_position"]] = action["args"][0]
+        elif func in ("sheetClear", "sheetClearContents"):
+            cells[sheet] = {}
+        elif func in ("rangeClear", "rangeClearContents"):
+            for r in range(action["row_count"]):
+                for c in range(action["column_count"]):
+                    cells[sheet].pop(_address(action, r, c), None)
+        elif func == "setValues":
+            for r, row in enumerate(action["values"]):
+                for c, value in enumerate(row):
+                    cell = _address(action, r, c)
+                    if value in ("", None):
+                        cells[sheet].pop(cell, None)
+                    else:
+                        cells[sheet][cell] = value
+    return cells
+
+
+def _address(action: Mapping[str, Any], row_offset: int, column_offset: int) -> str:
+    column = get_column_letter(action["start_column"] + column_offset + 1)
+    return f"{column}{action['start_row'] + row_offset + 1}"
+
+
+def run_script_on_file(
+    script: Callable[[xw.Book], None], path: str | os.PathLike[str]
+) -> dict[str, dict[str, Any]]:
+    """Run a button script on an .xlsx and return every sheet's cell values afterwards."""
+    payload = payload_from_xlsx(Path(path))
+    return apply_values(payload, run_script(script, payload))

@@ -1,0 +1,51 @@
+"""Button scripts: one dispatcher, so every button in every runtime calls ``run(name)``.
+
+Desktop VBA: ``RunPython "import cpcxl.xl.scripts as s; s.run('score_register')"``.
+xlwings Server finds the same functions by name in this module.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import xlwings as xw
+from xlwings import script
+
+from cpcxl.common.errors import InputError
+from cpcxl.plugins import Registry, registry
+
+
+def button_name(script_name: str) -> str:
+    """'score_register' -> 'Score register', the text on the button."""
+    return script_name.replace("_", " ").capitalize()
+
+
+def collect(reg: Registry) -> dict[str, Callable[..., None]]:
+    """Every registered button script, decorated for Excel, by name."""
+    return {name: _as_script(r.item) for name, r in reg.scripts.items()}
+
+
+def _as_script(fn: Callable[..., None]) -> Callable[..., None]:
+    @functools.wraps(fn)
+    def button(book: xw.Book) -> None:
+        fn(book)
+
+    # xlwings Server passes the calling workbook to the parameter annotated xw.Book.
+    button.__annotations__ = {"book": xw.Book, "return": None}
+    return script(button)
+
+
+def run(name: str, book: Any = None) -> None:
+    """Run the script ``name`` on ``book`` (by default the workbook that called Python)."""
+    reg = registry()
+    key = name.strip().lower().replace(" ", "_")
+    if key not in reg.scripts:
+        raise InputError(f"{name!r} is not a cpcxl button script", valid=", ".join(reg.scripts))
+    reg.scripts[key].item(book if book is not None else xw.Book.caller())
+
+
+_scripts = collect(registry())
+globals().update(_scripts)
+__all__ = ["run", *sorted(_scripts)]

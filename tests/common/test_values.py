@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cpcxl.common.errors import InputError, Location
+from cpcxl.common.values import date_to_excel_serial, is_blank, is_excel_error, to_date, to_number
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (3, 3.0),
+        ("1,250", 1250.0),
+        ("£1,250.50", 1250.5),
+        ("12%", 0.12),
+        ("(400)", -400.0),
+        (" 7 ", 7.0),
+    ],
+)
+def test_numbers_are_read_as_people_write_them(value: object, expected: float) -> None:
+    assert to_number(value) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("value", ["abc", "#N/A", True, "", float("nan")])
+def test_non_numbers_are_refused_with_the_value_named(value: object) -> None:
+    with pytest.raises(InputError) as caught:
+        to_number(value, what="an amount", location=Location(sheet="Costs", cell="C4"))
+    assert str(caught.value).startswith("Costs!C4: ")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("31/03/2026", dt.date(2026, 3, 31)),
+        ("1/4/26", dt.date(2026, 4, 1)),
+        ("2026-04-01", dt.date(2026, 4, 1)),
+        (46112, dt.date(2026, 3, 31)),  # Excel shows 46112 formatted as a date as 31/03/2026
+        (dt.datetime(2026, 3, 31, 9, 30), dt.date(2026, 3, 31)),
+    ],
+)
+def test_dates_from_uk_text_iso_text_and_excel_serials(value: object, expected: dt.date) -> None:
+    assert to_date(value) == expected
+
+
+def test_excel_serial_round_trip_matches_excels_calendar() -> None:
+    # Excel's serial for 01/01/1900 is 1 and for 01/03/1900 is 61 (after its phantom 29 Feb).
+    assert date_to_excel_serial(dt.date(1900, 3, 1)) == 61
+    assert to_date(61) == dt.date(1900, 3, 1)
+
+
+@pytest.mark.parametrize("value", ["31/02/2026", "13/13/2026", "next Tuesday"])
+def test_impossible_dates_say_why(value: str) -> None:
+    with pytest.raises(InputError, match="valid: a date, an Excel date serial, dd/mm/yyyy"):
+        to_date(value, location=Location(row=4, field="next_review"))
+
+
+def test_blanks_and_errors() -> None:
+    assert is_blank(None) and is_blank("  ") and is_blank(float("nan"))
+    assert not is_blank(0)
+    assert (
+        is_excel_error("#N/A") and is_excel_error("#div/0!") and not is_excel_error("#1 priority")
+    )

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+
+from cpcxl.common import styles
+from cpcxl.common.workbook import (
+    Formula,
+    add_list_validation,
+    add_lists_sheet,
+    add_table,
+    add_xlwings_conf,
+    contents_differences,
+    put,
+    save_workbook,
+    workbook_contents,
+)
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    put(ws["A1"], '=HYPERLINK("http://example.invalid","click")')
+    put(ws["A2"], "+44 20 7946 0000")
+    put(ws["A3"], Formula("SUM(1,2)"))
+    put(ws["A4"], dt.date(2026, 3, 31))
+    path = save_workbook(wb, tmp_path / "t.xlsx")
+    back = load_workbook(path)["Sheet"]
+    assert back["A1"].data_type == "s" and back["A1"].value.startswith("=HYPERLINK")
+    assert back["A2"].data_type == "s"
+    assert back["A3"].data_type == "f" and back["A3"].value == "=SUM(1,2)"
+    assert back["A4"].number_format == styles.DATE_UK
+
+
+def test_text_from_input_stays_text_in_libreoffice(tmp_path: Path, recalculated) -> None:
+    wb = Workbook()
+    put(wb.active["A1"], "=1+1")
+    put(wb.active["A2"], Formula("=1+1"))
+    values = recalculated(save_workbook(wb, tmp_path / "t.xlsx"))
+    assert values["Sheet"][0][0] == "=1+1"
+    assert values["Sheet"][1][0] == 2
+
+
+def test_tables_validations_and_names_are_captured_for_golden_comparison(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Register"
+    ref = add_table(ws, "Register", ["ID", "Category"], [["R1", "Reputation"]], min_rows=3)
+    add_lists_sheet(wb, {"Categories": ["Reputation", "Financial loss"]})
+    add_list_validation(ws, "B2:B4", "Categories")
+    add_xlwings_conf(wb)
+    path = save_workbook(wb, tmp_path / "r.xlsx")
+    contents = workbook_contents(path)
+    assert ref == "A1:B4"
+    assert contents["sheets"] == ["Register", "Lists", "xlwings.conf"]
+    assert contents["names"] == {"Categories": "Lists!$A$2:$A$3"}
+    assert contents["Register"]["tables"] == {"Register": "A1:B4"}
+    assert contents["Register"]["validations"] == ["list:=Categories:None:B2:B4"]
+    assert contents["xlwings.conf"]["cells"]["B1"][0] == "cpcxl.xl.udfs"
+
+    changed = dict(contents)
+    changed["Register"] = {**contents["Register"], "tables": {"Register": "A1:B9"}}
+    assert contents_differences(contents, changed) == [
+        "/Register/tables/Register: 'A1:B4' != 'A1:B9'"
+    ]
