@@ -161,7 +161,9 @@ def frame_from_values(
         row_numbers = range(first_row + 1, first_row + 1 + len(data))
     frame = pd.DataFrame(data, columns=names, dtype=object)
     frame[ROW] = list(row_numbers)
-    blank = frame.drop(columns=ROW).map(is_blank).all(axis=1) if names else frame[ROW] > 0
+    if not names:
+        return frame
+    blank = frame.drop(columns=ROW).map(is_blank).all(axis=1)
     return frame.loc[~blank].reset_index(drop=True)
 
 
