@@ -170,7 +170,7 @@ class Proposal(BaseModel):
                 valid="yearly costs and benefits from year 0",
             )
         if len(set(given.values())) > 1:
-            listed = ", ".join(f"{k} {n} years" for k, n in given.items())
+            listed = ", ".join(f"{k} {n} year{'s' if n != 1 else ''}" for k, n in given.items())
             raise InputError(
                 f"proposal {self.id}: costs and benefits cover different numbers of years "
                 f"({listed})",

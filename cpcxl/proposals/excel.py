@@ -1,0 +1,299 @@
+"""Worksheet functions and the "Evaluate proposals" button: thin wrappers over the engine."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from cpcxl.common.errors import InputError
+from cpcxl.common.examples import Example, ScriptExample, examples
+from cpcxl.common.grid import cell_error, elementwise, from_grid, to_grid
+from cpcxl.common.values import describe, is_blank, is_excel_error, to_number
+
+from . import engine
+
+# Hand calculations used by the examples below.
+# One proposal: £1,000 spent in year 0, £600 of benefits in each of years 1 and 2.
+#   PV benefits = 600/1.035 + 600/1.035^2 = 579.710145 + 560.106420 = 1,139.816565
+#   NPSV = 1,139.816565 - 1,000 = 139.816565; BCR = 1.139817
+#   With 24% optimism bias (standard buildings) costs are 1,240: NPSV = -100.183435
+PVB_EXAMPLE = 600 / 1.035 + 600 / 1.035**2
+# A 3×3 reciprocal matrix a12 = 2, a13 = 4, a23 = 3: its principal eigenvector is the vector of
+# row geometric means, (8^(1/3), 1.5^(1/3), (1/12)^(1/3)), and lambda_max = 1 + d^(1/3) +
+# d^(-1/3) with d = a13 / (a12 × a23) = 2/3 (so CI = (lambda_max − 3)/2, CR = CI / 0.58).
+_GEO = (2.0, 1.5 ** (1 / 3), (1 / 12) ** (1 / 3))
+_D = 4 / (2 * 3)
+CR_EXAMPLE = ((1 + _D ** (1 / 3) + _D ** (-1 / 3)) - 3) / 2 / 0.58
+
+
+def _year(value: Any, schedule: Any = "standard") -> float | None:
+    if is_blank(value):
+        return None
+    year = to_number(value, what="a year (0, 1, 2, ...)")
+    text = "standard" if is_blank(schedule) else str(schedule)
+    return engine.discount_factor(year, text)
+
+
+@examples(
+    Example((0,), 1.0, "Year 0 is the present and is not discounted."),
+    Example((1,), 1 / 1.035, "Years 1-30 at the 3.5% STPR: 1/1.035."),
+    Example((31,), 1 / (1.035**30 * 1.03), "Year 31 is discounted 30 years at 3.5%, then 3.0%."),
+    Example((2, "health"), 1 / 1.015**2, "The health schedule starts at 1.5%: 1/1.015^2."),
+    Example(
+        ([[0], [10], [None]],),
+        [[1.0], [1.035**-10], [None]],
+        "A column of years gives a column of factors; a blank year stays blank.",
+    ),
+    Example(
+        ([[1], ["soon"]],),
+        [[1 / 1.035], ["#VALUE! 'soon' is not a year (0, 1, 2, ...); valid: a number"]],
+        "A bad cell explains itself and leaves the other cells alone.",
+    ),
+)
+def cpc_discount_factor(year: Any, schedule: Any = "standard") -> Any:
+    """Green Book discount factor for a year from year 0 (3.5% to year 30, then declining); schedule "standard" or "health" (1.5% declining)."""  # noqa: E501
+    return elementwise(_year, year, schedule)
+
+
+def _amounts(value: Any, what: str) -> np.ndarray:
+    """A cost or benefit range as rows of yearly amounts; blanks inside a row are 0."""
+    grid = to_grid(value)
+    cells = grid.cells
+    if grid.kind == "list" or cells.shape[0] == 1:
+        cells = cells.reshape(1, -1)
+    out = np.zeros(cells.shape)
+    for (r, c), cell in np.ndenumerate(cells):
+        if is_blank(cell):
+            continue
+        try:
+            out[r, c] = to_number(cell, what=f"an amount in £ ({what})")
+        except InputError as exc:
+            where = f"year {c}" if cells.shape[0] == 1 else f"row {r + 1}, year {c}"
+            raise InputError(f"{what} {where}: {exc.message}", valid=exc.valid) from None
+    return out
+
+
+def _appraise(costs: Any, benefits: Any, schedule: Any, optimism_bias: Any) -> tuple[Any, Any]:
+    c = _amounts(costs, "costs")
+    b = _amounts(benefits, "benefits")
+    if c.shape != b.shape:
+        raise InputError(
+            f"the cost range covers {c.shape[1]} years but the benefit range covers {b.shape[1]}",
+            valid="cost and benefit ranges of the same size, from year 0",
+        )
+    text = "standard" if is_blank(schedule) else str(schedule)
+    uplift = 0.0 if is_blank(optimism_bias) else to_number(optimism_bias, what="a fraction")
+    if uplift < 0:
+        raise InputError(f"optimism bias {uplift:g} is negative", valid="a fraction such as 0.24")
+    return engine.appraise(c, b, schedule=text, optimism_bias=uplift), to_grid(costs).kind
+
+
+def _by_row(frame: Any, column: str, kind: str) -> Any:
+    values = frame[column].to_numpy()
+    out = np.array([[None if math.isnan(v) else float(v)] for v in values], dtype=object)
+    if kind == "table" and len(values) > 1:
+        return from_grid(out, "table")
+    return from_grid(out, "scalar")
+
+
+@examples(
+    Example(
+        ([1000, 0, 0], [0, 600, 600]),
+        PVB_EXAMPLE - 1000,
+        "PV benefits 600/1.035 + 600/1.035^2 = £1,139.82 less £1,000 of costs in year 0.",
+    ),
+    Example(
+        ([1000, 0, 0], [0, 600, 600], "standard", 0.24),
+        PVB_EXAMPLE - 1240,
+        "24% optimism bias raises the costs to £1,240.",
+    ),
+    Example(
+        ([[1000, 0, 0], [500, 500, 0]], [[0, 600, 600], [0, 0, 1100]]),
+        [[PVB_EXAMPLE - 1000], [1100 / 1.035**2 - 500 - 500 / 1.035]],
+        "A table gives one NPSV per row (one proposal per row).",
+    ),
+    Example(
+        ([1000, "lots", 0], [0, 600, 600]),
+        "#VALUE! costs year 1: 'lots' is not an amount in £ (costs); valid: a number",
+        "Text in an amount is named by its year.",
+    ),
+    Example(
+        ([1000, 0], [0, 600, 600]),
+        "#VALUE! the cost range covers 2 years but the benefit range covers 3; valid: cost and "
+        "benefit ranges of the same size, from year 0",
+        "Costs and benefits must cover the same years.",
+    ),
+)
+def cpc_npsv(costs: Any, benefits: Any, schedule: Any = "standard", optimism_bias: Any = 0) -> Any:
+    """Net present social value (Green Book) of yearly costs and benefits from year 0; optimism_bias is a fraction added to costs (e.g. 0.24)."""  # noqa: E501
+    frame, kind = _appraise(costs, benefits, schedule, optimism_bias)
+    return _by_row(frame, "npsv", kind)
+
+
+@examples(
+    Example(
+        ([1000, 0, 0], [0, 600, 600]),
+        PVB_EXAMPLE / 1000,
+        "PV benefits £1,139.82 over PV costs £1,000.",
+    ),
+    Example(
+        ([1000, 0, 0], [0, 600, 600], "health", 0.24),
+        (600 / 1.015 + 600 / 1.015**2) / 1240,
+        "Health schedule (1.5%) and 24% optimism bias on costs.",
+    ),
+    Example(
+        ([[1000, 0], [0, 0]], [[0, 2070], [0, 100]]),
+        [[2.0], [None]],
+        "Per row: 2070/1.035 = 2000, so a ratio of 2; a row with no costs has no ratio.",
+    ),
+    Example(
+        ([100, 0], [0, "#N/A"]),
+        "#VALUE! benefits year 1: the cell holds the error #N/A; valid: an amount in £ (benefits)",
+        "An error value in the range is named by its year.",
+    ),
+)
+def cpc_bcr(costs: Any, benefits: Any, schedule: Any = "standard", optimism_bias: Any = 0) -> Any:
+    """Benefit-cost ratio (Green Book): present value of benefits over present value of costs from year 0; optimism_bias is a fraction added to costs."""  # noqa: E501
+    frame, kind = _appraise(costs, benefits, schedule, optimism_bias)
+    return _by_row(frame, "bcr", kind)
+
+
+def _weights(value: Any) -> np.ndarray:
+    cells = [c for c in to_grid(value).cells.reshape(-1)]
+    out = []
+    for position, cell in enumerate(cells, start=1):
+        if is_blank(cell):
+            raise InputError(f"weight {position} is blank", valid="a weight for every criterion")
+        out.append(to_number(cell, what=f"weight {position}"))
+    return np.array(out)
+
+
+@examples(
+    Example(
+        ([4, 3, 5], [0.5, 0.3, 0.2]),
+        3.9,
+        "0.5×4 + 0.3×3 + 0.2×5 = 2 + 0.9 + 1 = 3.9.",
+    ),
+    Example(
+        ([[4, 3, 5], [2, 2, 2], [None, None, None]], ["50%", "30%", "20%"]),
+        [[3.9], [2.0], [None]],
+        "One weighted score per row (proposal); a blank row stays blank.",
+    ),
+    Example(
+        ([[4, 3, 5], [2, "n/a", 2]], [0.5, 0.3, 0.2]),
+        [[3.9], ["#VALUE! score 2 ('n/a') is not a number; valid: a number"]],
+        "A bad score spoils only its own row.",
+    ),
+    Example(
+        ([4, 3, 5], [0.5, 0.3, 0.3]),
+        "#VALUE! the weights add up to 110.0%, not 100%; valid: weights that sum to 100%",
+        "Weights must sum to 100%.",
+    ),
+)
+def cpc_weighted_score(scores: Any, weights: Any) -> Any:
+    """Weighted score: the sum of weight × score for each row of scores (one column per criterion); the weights must sum to 100%."""  # noqa: E501
+    w = _weights(weights)
+    grid = to_grid(scores)
+    cells = grid.cells.reshape(1, -1) if grid.kind != "table" else grid.cells
+    engine.weighted_scores(np.zeros((1, len(w))), w)  # checks the weights once, for every row
+    out = np.empty((cells.shape[0], 1), dtype=object)
+    for r, row in enumerate(cells):
+        if all(is_blank(v) for v in row):
+            out[r, 0] = None
+            continue
+        try:
+            values = []
+            for c, v in enumerate(row, start=1):
+                if is_blank(v):
+                    raise InputError(f"score {c} is blank", valid="a score for every criterion")
+                try:
+                    values.append(to_number(v))
+                except InputError as exc:
+                    raise InputError(
+                        f"score {c} ({describe(v)}) is not a number", valid=exc.valid
+                    ) from None
+            out[r, 0] = float(engine.weighted_scores(np.array([values]), w)[0])
+        except InputError as exc:
+            out[r, 0] = cell_error(str(exc))
+    return from_grid(out, "table" if grid.kind == "table" and cells.shape[0] > 1 else "scalar")
+
+
+def judgement(value: Any, row: int, column: int) -> float:
+    """A pairwise judgement from a cell: a number, or text such as '1/3'."""
+    where = f"row {row}, column {column}"
+    if is_blank(value):
+        raise InputError(f"{where} is blank", valid="a judgement from 1/9 to 9 in every cell")
+    if is_excel_error(value):
+        raise InputError(f"{where} holds the error {value.strip()}", valid="a judgement")
+    if isinstance(value, str) and "/" in value:
+        top, _, bottom = value.partition("/")
+        try:
+            return float(top) / float(bottom)
+        except (ValueError, ZeroDivisionError):
+            pass
+    try:
+        return to_number(value, what="a judgement")
+    except InputError as exc:
+        raise InputError(f"{where}: {exc.message}", valid="a judgement such as 3 or 1/3") from None
+
+
+def _matrix(value: Any) -> list[list[float]]:
+    cells = to_grid(value).cells
+    return [[judgement(v, r + 1, c + 1) for c, v in enumerate(row)] for r, row in enumerate(cells)]
+
+
+@examples(
+    Example(
+        ([[1, 2, 6], [0.5, 1, 3], [1 / 6, 1 / 3, 1]],),
+        [[0.6], [0.3], [0.1]],
+        "Consistent judgements (a_ij = w_i/w_j for weights 0.6, 0.3, 0.1) give those weights.",
+    ),
+    Example(
+        ([[1, 2, 4], [0.5, 1, 3], [0.25, "1/3", 1]],),
+        [[g / sum(_GEO)] for g in _GEO],
+        "For a 3×3 the principal eigenvector is the row geometric means: 2, 1.145, 0.437.",
+    ),
+    Example(
+        ([[1, 3], [3, 1]],),
+        "#VALUE! the matrix is not reciprocal: row 1, column 2 is 3 but row 2, column 1 is 3; "
+        "valid: row 2, column 1 = 1/3 = 0.3333",
+        "Each judgement below the diagonal must be the reciprocal of the one above.",
+    ),
+)
+def cpc_ahp_weights(matrix: Any) -> Any:
+    """Criteria weights from a pairwise comparison matrix (analytic hierarchy process, principal eigenvector), one per row; refused if the consistency ratio is above 0.10."""  # noqa: E501
+    weights = engine.ahp_weights(_matrix(matrix))
+    return [[float(w)] for w in weights]
+
+
+@examples(
+    Example(([[1, 2, 6], [0.5, 1, 3], [1 / 6, 1 / 3, 1]],), 0.0, "Consistent judgements: CR 0."),
+    Example(
+        ([[1, 2, 4], [0.5, 1, 3], [0.25, 1 / 3, 1]],),
+        CR_EXAMPLE,
+        "lambda_max = 1 + (2/3)^(1/3) + (3/2)^(1/3) = 3.01830; CI 0.00915; CR = CI/0.58 = 0.0158.",
+    ),
+    Example(
+        ([[1, 2, 3], [0.5, 1, 4]],),
+        "#VALUE! the pairwise comparison matrix is not square (2×3); valid: n rows by n "
+        "columns, one row and one column per criterion",
+        "The matrix must be square.",
+    ),
+)
+def cpc_ahp_consistency(matrix: Any) -> Any:
+    """Saaty's consistency ratio of a pairwise comparison matrix (CI / random index); 0.10 or less is acceptable."""  # noqa: E501
+    return float(engine.ahp(_matrix(matrix)).consistency_ratio)
+
+
+FUNCTIONS = [
+    cpc_discount_factor,
+    cpc_npsv,
+    cpc_bcr,
+    cpc_weighted_score,
+    cpc_ahp_weights,
+    cpc_ahp_consistency,
+]
+
+__all__ = ["FUNCTIONS", "ScriptExample"]
