@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -296,4 +297,74 @@ FUNCTIONS = [
     cpc_ahp_consistency,
 ]
 
-__all__ = ["FUNCTIONS", "ScriptExample"]
+
+# --- the button ---------------------------------------------------------------------------
+
+
+def _example_round(folder: Path) -> Path:
+    from .workbook import DEFAULT_CRITERIA, RoundInputs, build
+
+    names = [r[0] for r in DEFAULT_CRITERIA]
+    common = ["Head of Commissioning", "Medium term", "Independence at home", "Outsourcing", 1]
+    inputs = RoundInputs(
+        proposals=[
+            ["X", "Home care pilot", *common, "Published evaluation elsewhere", "", "", None, None],
+            ["Y", "Reablement", *common, "Published evaluation elsewhere", "", "", None, None],
+        ],
+        costs=[["X", 0, 1000, 0], ["Y", 0, 1000, 0]],
+        benefits=[["X", 1, 600, 0], ["X", 2, 600, 0], ["Y", 1, 1100, 0], ["Y", 2, 1100, 0]],
+        assessment=[[p, n, 4, None] for p in "XY" for n in names],
+        budget=[[0, 1500]],
+    )
+    return build(folder / "round.xlsx", inputs)
+
+
+@examples(
+    ScriptExample(
+        _example_round,
+        {
+            # X: 600/1.035 + 600/1.035^2 - 1000 = 139.82 -> £140, BCR 1.14 (below 1.5: Amend).
+            # Y: 1100 × 1.899694 - 1000 = 1,089.66 -> £1,090, BCR 2.09 (Accept).
+            "Appraisal": {"A3": "X", "G3": 140, "H3": 1.14, "G4": 1090, "H4": 2.09},
+            # Six criteria rows, then the scores block: every score 4 of 5, weighted 4.00, 80%.
+            "Scores": {"A12": "X", "I12": 4.0, "J12": 0.8},
+            # Year 0 budget £1,500 funds one £1,000 proposal: Y gives more value.
+            "Portfolio": {"A7": "Y", "A11": "X"},
+            "Feedback": {"A3": "X", "D3": "Amend", "A4": "Y", "D4": "Accept"},
+        },
+        "Two hand-appraised proposals; the budget in year 0 funds only one.",
+    )
+)
+def evaluate_proposals(book: Any) -> None:
+    """Evaluate proposals: appraise, score, decide and choose the portfolio for the round."""
+    from cpcxl.common.errors import InputErrors
+    from cpcxl.common.report import Block, SheetOutput
+    from cpcxl.xl.render import render
+
+    from .workbook import evaluate, outputs
+
+    sheets = {}
+    for sheet in book.sheets:
+        values = sheet.used_range.value
+        sheets[sheet.name] = to_grid(values).cells.tolist() if values is not None else []
+    try:
+        result = evaluate(sheets, file=book.name)
+    except (InputError, InputErrors) as exc:
+        problems = list(exc) if isinstance(exc, InputErrors) else [exc]
+        rows = [["Where", "Problem", "What would be valid"]] + [
+            [str(p.location or ""), p.message, p.valid or ""] for p in problems
+        ]
+        render(
+            book,
+            SheetOutput(
+                "Input problems",
+                [Block(rows, row=2, title="Fix these, then press Evaluate proposals again")],
+                widths={"A": 45, "B": 80, "C": 50},
+            ),
+        )
+        return
+    for output in outputs(result):
+        render(book, output)
+
+
+SCRIPTS = [evaluate_proposals]
