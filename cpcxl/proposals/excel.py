@@ -365,6 +365,34 @@ def evaluate_proposals(book: Any) -> None:
         return
     for output in outputs(result):
         render(book, output)
+    _charts(book, result)
+
+
+def _charts(book: Any, result: Any) -> None:
+    """The score and budget charts, drawn from the cells just written (replacing earlier ones)."""
+    n = len(result.feedback)
+    _chart(book.sheets["Ranking"], "Scores chart", "bar_clustered", f"B2:C{n + 2}", "J2")
+    if result.portfolio is not None:
+        years = len(result.portfolio.budgets)
+        _chart(
+            book.sheets["Portfolio"], "Budget chart", "column_clustered", f"A2:C{years + 2}", "F2"
+        )
+
+
+def _chart(sheet: Any, name: str, kind: str, source: str, anchor: str) -> None:
+    for chart in list(sheet.charts):
+        if chart.name == name:
+            chart.delete()
+    sheet.charts.add(
+        0,
+        0,
+        420,
+        260,
+        chart_type=kind,
+        source=sheet.range(source),
+        name=name,
+        anchor=sheet.range(anchor),
+    )
 
 
 SCRIPTS = [evaluate_proposals]

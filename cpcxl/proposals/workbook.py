@@ -1156,12 +1156,12 @@ def outputs(result: engine.RoundResult) -> list[SheetOutput]:
         [
             "Rank",
             "Proposal ID",
-            "Title",
             "Score %",
             "NPSV £",
             "Benefit-cost ratio",
             "Decision",
             "In portfolio",
+            "Title",
         ]
     ]
     fills = {}
@@ -1170,15 +1170,15 @@ def outputs(result: engine.RoundResult) -> list[SheetOutput]:
             [
                 _blank_nan(row["rank"]),
                 pid,
-                by_id[str(pid)].title,
                 round(row["score_share"], 4),
                 round(row["npsv"]),
                 _blank_nan(round(row["bcr"], 2)),
                 row["decision"],
                 "Yes" if row["in_portfolio"] else "No",
+                by_id[str(pid)].title,
             ]
         )
-        fills[(i, 6)] = DECISION_FILL[row["decision"]]
+        fills[(i, 5)] = DECISION_FILL[row["decision"]]
     evaluation = result.rules.evaluation.value if result.rules else "Absolute"
     ranking = SheetOutput(
         "Ranking",
@@ -1187,11 +1187,11 @@ def outputs(result: engine.RoundResult) -> list[SheetOutput]:
                 ranking_rows,
                 title=f"Ranking ({evaluation.lower()} evaluation; unranked "
                 "proposals are not eligible)",
-                formats={3: styles.PERCENT, 4: styles.GBP, 5: styles.DECIMAL_2},
+                formats={2: styles.PERCENT, 3: styles.GBP, 4: styles.DECIMAL_2},
                 fills=fills,
             )
         ),
-        widths={"C": 40, "G": 12},
+        widths={"D": 14, "F": 12, "H": 40},
     )
 
     p = result.portfolio
@@ -1276,10 +1276,10 @@ def add_charts(wb: Workbook, result: engine.RoundResult) -> None:
     chart = BarChart()
     chart.type = "bar"
     chart.title = "Weighted score (share of the scale)"
-    chart.add_data(Reference(ws, min_col=4, min_row=2, max_row=2 + n), titles_from_data=True)
+    chart.add_data(Reference(ws, min_col=3, min_row=2, max_row=2 + n), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=2, min_row=3, max_row=2 + n))
     chart.width, chart.height = 20, 10
-    ws.add_chart(chart, "J2")
+    ws.add_chart(chart, "J2")  # the button draws the same chart from B2:C(n+2)
 
     if result.portfolio is not None:
         ws = wb["Portfolio"]

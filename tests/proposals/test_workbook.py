@@ -191,3 +191,18 @@ def test_every_decision_has_a_reason(tmp_path):
     result = evaluate(read_sheets(path))
     assert {f.decision for f in result.feedback} == set(Decision)
     assert all(f.reasons for f in result.feedback)
+
+
+def test_the_button_draws_the_score_and_budget_charts(tmp_path):
+    from cpcxl.xl.remote import payload_from_xlsx, run_script
+
+    path = build(tmp_path / "round.xlsx", sample_round())
+    actions = run_script(evaluate_proposals, payload_from_xlsx(path))
+    charts = {
+        a["args"][0]: (a["args"][1], a["args"][3]) for a in actions if a["func"] == "addChart"
+    }
+    # 12 proposals: IDs and score shares in B3:C14 under the header in row 2; 3 budget years.
+    assert charts == {
+        "Scores chart": ("BarClustered", "$B$2:$C$14"),
+        "Budget chart": ("ColumnClustered", "$A$2:$C$5"),
+    }
