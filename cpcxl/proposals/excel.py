@@ -58,45 +58,56 @@ def cpc_discount_factor(year: Any, schedule: Any = "standard") -> Any:
     return elementwise(_year, year, schedule)
 
 
-def _amounts(value: Any, what: str) -> np.ndarray:
-    """A cost or benefit range as rows of yearly amounts; blanks inside a row are 0."""
+def _amounts(value: Any, what: str) -> tuple[np.ndarray, dict[int, str], set[int], str]:
+    """A cost or benefit range as rows of yearly amounts (blanks inside a row are 0).
+
+    Returns the amounts, a reason for each row with a bad cell, the rows that are wholly
+    blank, and the shape the caller gave. One row (or a list) is one proposal.
+    """
     grid = to_grid(value)
     cells = grid.cells
-    if grid.kind == "list" or cells.shape[0] == 1:
+    table = grid.kind == "table" and cells.shape[0] > 1 and cells.shape[1] > 1
+    if not table:
         cells = cells.reshape(1, -1)
     out = np.zeros(cells.shape)
+    bad: dict[int, str] = {}
+    blank = {r for r in range(cells.shape[0]) if all(is_blank(v) for v in cells[r])}
     for (r, c), cell in np.ndenumerate(cells):
-        if is_blank(cell):
+        if is_blank(cell) or r in bad:
             continue
         try:
             out[r, c] = to_number(cell, what=f"an amount in £ ({what})")
         except InputError as exc:
-            where = f"year {c}" if cells.shape[0] == 1 else f"row {r + 1}, year {c}"
-            raise InputError(f"{what} {where}: {exc.message}", valid=exc.valid) from None
-    return out
+            bad[r] = str(InputError(f"{what} year {c}: {exc.message}", valid=exc.valid))
+    if not table and bad:
+        raise InputError(bad[0])
+    return out, bad, blank, "table" if table else "scalar"
 
 
-def _appraise(costs: Any, benefits: Any, schedule: Any, optimism_bias: Any) -> tuple[Any, Any]:
-    c = _amounts(costs, "costs")
-    b = _amounts(benefits, "benefits")
+def _appraise(costs: Any, benefits: Any, schedule: Any, optimism_bias: Any, column: str) -> Any:
+    c, c_bad, c_blank, kind = _amounts(costs, "costs")
+    b, b_bad, b_blank, _ = _amounts(benefits, "benefits")
     if c.shape != b.shape:
         raise InputError(
-            f"the cost range covers {c.shape[1]} years but the benefit range covers {b.shape[1]}",
+            f"the cost range covers {c.shape[1]} years but the benefit range covers {b.shape[1]}"
+            + (f" for {c.shape[0]} against {b.shape[0]} rows" if c.shape[0] != b.shape[0] else ""),
             valid="cost and benefit ranges of the same size, from year 0",
         )
     text = "standard" if is_blank(schedule) else str(schedule)
     uplift = 0.0 if is_blank(optimism_bias) else to_number(optimism_bias, what="a fraction")
     if uplift < 0:
         raise InputError(f"optimism bias {uplift:g} is negative", valid="a fraction such as 0.24")
-    return engine.appraise(c, b, schedule=text, optimism_bias=uplift), to_grid(costs).kind
-
-
-def _by_row(frame: Any, column: str, kind: str) -> Any:
-    values = frame[column].to_numpy()
-    out = np.array([[None if math.isnan(v) else float(v)] for v in values], dtype=object)
-    if kind == "table" and len(values) > 1:
-        return from_grid(out, "table")
-    return from_grid(out, "scalar")
+    values = engine.appraise(c, b, schedule=text, optimism_bias=uplift)[column].to_numpy()
+    out = np.empty((len(values), 1), dtype=object)
+    for r, v in enumerate(values):
+        reason = c_bad.get(r) or b_bad.get(r)
+        if reason:
+            out[r, 0] = cell_error(reason)
+        elif (r in c_blank and r in b_blank) or math.isnan(v):
+            out[r, 0] = None
+        else:
+            out[r, 0] = float(v)
+    return from_grid(out, kind)
 
 
 @examples(
@@ -121,6 +132,14 @@ def _by_row(frame: Any, column: str, kind: str) -> Any:
         "Text in an amount is named by its year.",
     ),
     Example(
+        ([[1000, 0, 0], [500, "tbc", 0]], [[0, 600, 600], [0, 0, 1100]]),
+        [
+            [PVB_EXAMPLE - 1000],
+            ["#VALUE! costs year 1: 'tbc' is not an amount in £ (costs); valid: a number"],
+        ],
+        "A bad amount spoils only its own proposal's row.",
+    ),
+    Example(
         ([1000, 0], [0, 600, 600]),
         "#VALUE! the cost range covers 2 years but the benefit range covers 3; valid: cost and "
         "benefit ranges of the same size, from year 0",
@@ -129,8 +148,7 @@ def _by_row(frame: Any, column: str, kind: str) -> Any:
 )
 def cpc_npsv(costs: Any, benefits: Any, schedule: Any = "standard", optimism_bias: Any = 0) -> Any:
     """Net present social value (Green Book) of yearly costs and benefits from year 0; optimism_bias is a fraction added to costs (e.g. 0.24)."""  # noqa: E501
-    frame, kind = _appraise(costs, benefits, schedule, optimism_bias)
-    return _by_row(frame, "npsv", kind)
+    return _appraise(costs, benefits, schedule, optimism_bias, "npsv")
 
 
 @examples(
@@ -157,8 +175,7 @@ def cpc_npsv(costs: Any, benefits: Any, schedule: Any = "standard", optimism_bia
 )
 def cpc_bcr(costs: Any, benefits: Any, schedule: Any = "standard", optimism_bias: Any = 0) -> Any:
     """Benefit-cost ratio (Green Book): present value of benefits over present value of costs from year 0; optimism_bias is a fraction added to costs."""  # noqa: E501
-    frame, kind = _appraise(costs, benefits, schedule, optimism_bias)
-    return _by_row(frame, "bcr", kind)
+    return _appraise(costs, benefits, schedule, optimism_bias, "bcr")
 
 
 def _weights(value: Any) -> np.ndarray:
