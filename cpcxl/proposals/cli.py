@@ -29,7 +29,7 @@ def feedback_document(f: engine.Feedback, result: engine.RoundResult) -> str:
     lines = [
         f"# Feedback on proposal {f.id}: {f.title}",
         "",
-        f"Sponsor: {f.sponsor or 'not given'}",
+        f"Sponsor: {f.sponsor or 'not given'}. Term: {f.term.lower()}.",
         "",
         f"## Decision: {f.decision.value}",
         "",

@@ -562,6 +562,7 @@ class Feedback:
     id: str
     title: str
     sponsor: str
+    term: str
     decision: Decision
     reasons: list[str]
     weaknesses: list[Weakness]
@@ -739,6 +740,7 @@ def evaluate_round(
                 id=p.id,
                 title=p.title,
                 sponsor=p.sponsor,
+                term=p.term.value,
                 decision=decision,
                 reasons=reasons,
                 weaknesses=weaknesses[i],
@@ -836,7 +838,12 @@ def _decide(
         )
         reject.append(text + (f": show that {need[0].lower() + need[1:]}." if need else "."))
     ratio, pvb, pvc = fig["bcr"], fig["pv_benefits"], fig["pv_costs"]
-    if not _ratio_ok(ratio, rules.reject_bcr):
+    if not pvc > 0:
+        amend.append(
+            "It gives no costs, so there is nothing to appraise or fund: enter each year's "
+            "capital and revenue costs, including staff time."
+        )
+    elif not _ratio_ok(ratio, rules.reject_bcr):
         shortfall = rules.reject_bcr * pvc - pvb
         reject.append(
             f"Its benefits (present value {money(pvb)}) do not cover its costs including "
@@ -909,6 +916,8 @@ def _left_out_reason(
     if failures[i]:
         names = ", ".join(repr(c.name) for c, _ in failures[i])
         return f"it fails the must-pass criterion {names}"
+    if not math.isfinite(bcr_values[i]):
+        return "it gives no costs to fund"
     if not _ratio_ok(bcr_values[i], rules.reject_bcr):
         return f"its benefit-cost ratio is below {rules.reject_bcr:g}"
     if rules.evaluation == Evaluation.ABSOLUTE and share[i] < rules.reject_score:

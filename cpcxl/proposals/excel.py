@@ -383,12 +383,14 @@ def evaluate_proposals(book: Any) -> None:
     for output in outputs(result):
         render(book, output)
     _charts(book, result)
+    if "Input problems" in [s.name for s in book.sheets]:
+        book.sheets["Input problems"].delete()  # they were fixed: the round evaluated
 
 
 def _charts(book: Any, result: Any) -> None:
     """The score and budget charts, drawn from the cells just written (replacing earlier ones)."""
     n = len(result.feedback)
-    _chart(book.sheets["Ranking"], "Scores chart", "bar_clustered", f"B2:C{n + 2}", "J2")
+    _chart(book.sheets["Ranking"], "Scores chart", "bar_clustered", f"B2:C{n + 2}", "K2")
     if result.portfolio is not None:
         years = len(result.portfolio.budgets)
         _chart(

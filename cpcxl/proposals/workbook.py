@@ -909,6 +909,15 @@ def _read_proposals(
             where.with_(field="Optimism bias mitigation"),
             "a fraction from 0 to 1",
         )
+        if mitigation is not None and not 0 <= mitigation <= 1:
+            errors.add(
+                InputError(
+                    f"mitigation {mitigation:g} is outside 0% to 100%",
+                    location=where.with_(field="Optimism bias mitigation"),
+                    valid="0% (none of the optimism bias mitigated) to 100% (all of it)",
+                )
+            )
+            continue
         objectives = tuple(
             o.strip()
             for o in to_text(row.get("objectives")).replace("\n", ";").split(";")
@@ -1161,6 +1170,7 @@ def outputs(result: engine.RoundResult) -> list[SheetOutput]:
             "Benefit-cost ratio",
             "Decision",
             "In portfolio",
+            "Term",
             "Title",
         ]
     ]
@@ -1175,6 +1185,7 @@ def outputs(result: engine.RoundResult) -> list[SheetOutput]:
                 _blank_nan(round(row["bcr"], 2)),
                 row["decision"],
                 "Yes" if row["in_portfolio"] else "No",
+                by_id[str(pid)].term,
                 by_id[str(pid)].title,
             ]
         )
@@ -1191,7 +1202,7 @@ def outputs(result: engine.RoundResult) -> list[SheetOutput]:
                 fills=fills,
             )
         ),
-        widths={"D": 14, "F": 12, "H": 40},
+        widths={"D": 14, "F": 12, "H": 14, "I": 40},
     )
 
     p = result.portfolio
@@ -1279,7 +1290,7 @@ def add_charts(wb: Workbook, result: engine.RoundResult) -> None:
     chart.add_data(Reference(ws, min_col=3, min_row=2, max_row=2 + n), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=2, min_row=3, max_row=2 + n))
     chart.width, chart.height = 20, 10
-    ws.add_chart(chart, "J2")  # the button draws the same chart from B2:C(n+2)
+    ws.add_chart(chart, "K2")  # the button draws the same chart from B2:C(n+2)
 
     if result.portfolio is not None:
         ws = wb["Portfolio"]

@@ -412,3 +412,12 @@ def test_comparative_needs_a_budget_or_places():
     rules = DecisionRules(evaluation=Evaluation.COMPARATIVE)
     with pytest.raises(InputError, match="needs a budget or a number of places"):
         engine.evaluate_round([proposal("A")], criteria(), scores("A", 3, 3, 3), rules=rules)
+
+
+def test_a_proposal_with_no_costs_is_sent_back_for_its_costs():
+    free = proposal("F", capital=(0.0, 0.0, 0.0))
+    result = engine.evaluate_round([free], criteria(), scores("F", 4, 4, 4), budgets=[1000])
+    feedback = result.feedback[0]
+    assert feedback.decision == Decision.AMEND
+    assert feedback.reasons[0].startswith("It gives no costs, so there is nothing to appraise")
+    assert result.portfolio.left_out == {"F": "it gives no costs to fund"}

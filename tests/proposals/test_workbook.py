@@ -206,3 +206,27 @@ def test_the_button_draws_the_score_and_budget_charts(tmp_path):
         "Scores chart": ("BarClustered", "$B$2:$C$14"),
         "Budget chart": ("ColumnClustered", "$A$2:$C$5"),
     }
+
+
+def test_a_successful_evaluation_removes_the_old_input_problems_sheet(tmp_path):
+    from cpcxl.xl.remote import payload_from_xlsx, run_script
+
+    path = build(tmp_path / "round.xlsx", sample_round())
+    wb = load_workbook(path)
+    wb.create_sheet("Input problems")
+    wb.save(path)
+    payload = payload_from_xlsx(path)
+    position = [s["name"] for s in payload["sheets"]].index("Input problems")
+    actions = run_script(evaluate_proposals, payload)
+    deleted = [a["sheet_position"] for a in actions if a["func"] == "sheetDelete"]
+    assert deleted == [position]
+
+
+def test_a_mitigation_over_100_percent_is_located(tmp_path):
+    inputs = sample_round()
+    inputs.proposals[0][6] = 50  # meant 50%, typed as 50
+    text = problems(inputs, tmp_path)
+    assert (
+        "sheet 'Proposals', row 2, field 'Optimism bias mitigation': mitigation 50 is outside "
+        "0% to 100%" in text
+    )
