@@ -294,8 +294,13 @@ class AhpResult:
         return self.consistency_ratio <= CONSISTENCY_LIMIT
 
 
-def pairwise_matrix(values: Sequence[Sequence[float]]) -> np.ndarray:
-    """Check a pairwise comparison matrix: square, positive, ones on the diagonal, reciprocal."""
+def pairwise_matrix(
+    values: Sequence[Sequence[float]], names: Sequence[str] | None = None
+) -> np.ndarray:
+    """Check a pairwise comparison matrix: square, positive, ones on the diagonal, reciprocal.
+
+    With ``names``, a problem is described by the items compared rather than by position.
+    """
     rows = [list(r) for r in values]
     n = len(rows)
     if n == 0 or any(len(r) != n for r in rows):
@@ -305,16 +310,21 @@ def pairwise_matrix(values: Sequence[Sequence[float]]) -> np.ndarray:
             valid="n rows by n columns, one row and one column per criterion",
         )
     a = np.array(rows, dtype=float)
+
+    def pair(i: int, j: int) -> str:
+        if names is not None and len(names) == n:
+            return f"{names[i]!r} against {names[j]!r}"
+        return f"row {i + 1}, column {j + 1}"
+
     if not np.isfinite(a).all() or (a <= 0).any():
         i, j = np.argwhere(~(np.isfinite(a) & (a > 0)))[0]
         raise InputError(
-            f"row {i + 1}, column {j + 1} is {a[i, j]:g}",
-            valid="a positive judgement such as 1/9 to 9",
+            f"{pair(i, j)} is {a[i, j]:g}", valid="a positive judgement such as 1/9 to 9"
         )
     for i in range(n):
         if not math.isclose(a[i, i], 1.0, abs_tol=1e-9):
             raise InputError(
-                f"row {i + 1}, column {i + 1} is {a[i, i]:g}: an item compared with itself is 1",
+                f"{pair(i, i)} is {a[i, i]:g}: an item compared with itself is 1",
                 valid="1 on the diagonal",
             )
     product = a * a.T
@@ -322,17 +332,17 @@ def pairwise_matrix(values: Sequence[Sequence[float]]) -> np.ndarray:
     if len(bad):
         i, j = bad[0]
         raise InputError(
-            f"the matrix is not reciprocal: row {i + 1}, column {j + 1} is {a[i, j]:g} but "
-            f"row {j + 1}, column {i + 1} is {a[j, i]:g}",
-            valid=f"row {j + 1}, column {i + 1} = 1/{a[i, j]:g} = {1 / a[i, j]:.4g}",
+            f"the matrix is not reciprocal: {pair(i, j)} is {a[i, j]:g} but "
+            f"{pair(j, i)} is {a[j, i]:g}",
+            valid=f"{pair(j, i)} = 1/{a[i, j]:g} = {1 / a[i, j]:.4g}",
         )
     # Judgements are the upper triangle; the lower one is its exact reciprocal.
     return np.triu(a, 1) + np.tril(1.0 / a.T, -1) + np.eye(n)
 
 
-def ahp(values: Sequence[Sequence[float]]) -> AhpResult:
+def ahp(values: Sequence[Sequence[float]], names: Sequence[str] | None = None) -> AhpResult:
     """Weights as the normalised principal eigenvector, with Saaty's consistency measures."""
-    a = pairwise_matrix(values)
+    a = pairwise_matrix(values, names)
     n = len(a)
     if n > max(RANDOM_INDEX):
         raise InputError(
@@ -369,7 +379,7 @@ def ahp_weights(
     values: Sequence[Sequence[float]], names: Sequence[str] | None = None
 ) -> np.ndarray:
     """AHP weights, refused when the judgements are too inconsistent to trust (CR > 0.10)."""
-    result = ahp(values)
+    result = ahp(values, names)
     if not result.acceptable:
         label = list(names) if names else [f"item {i + 1}" for i in range(len(result.weights))]
         conflicts = "; ".join(

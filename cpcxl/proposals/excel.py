@@ -238,9 +238,8 @@ def cpc_weighted_score(scores: Any, weights: Any) -> Any:
     return from_grid(out, "table" if grid.kind == "table" and cells.shape[0] > 1 else "scalar")
 
 
-def judgement(value: Any, row: int, column: int) -> float:
+def judgement(value: Any, where: str) -> float:
     """A pairwise judgement from a cell: a number, or text such as '1/3'."""
-    where = f"row {row}, column {column}"
     if is_blank(value):
         raise InputError(f"{where} is blank", valid="a judgement from 1/9 to 9 in every cell")
     if is_excel_error(value):
@@ -259,7 +258,10 @@ def judgement(value: Any, row: int, column: int) -> float:
 
 def _matrix(value: Any) -> list[list[float]]:
     cells = to_grid(value).cells
-    return [[judgement(v, r + 1, c + 1) for c, v in enumerate(row)] for r, row in enumerate(cells)]
+    return [
+        [judgement(v, f"row {r + 1}, column {c + 1}") for c, v in enumerate(row)]
+        for r, row in enumerate(cells)
+    ]
 
 
 @examples(

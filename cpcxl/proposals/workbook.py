@@ -750,12 +750,17 @@ def _read_criteria(
     where = Location(file=file, sheet="Criteria", field="Weight")
     scale = {"scale_min": SCALE[0], "scale_max": SCALE[1]}
     if all(w is None for w in weights):
+        try:
+            matrix = _read_pairwise(sheets, [c.name for c in found], file)
+        except InputError as exc:
+            errors.add(exc)
+            return None
         return _guard(
             errors,
             Location(file=file, sheet="Pairwise"),
             engine.criteria_from_ahp,
             found,
-            _read_pairwise(sheets, [c.name for c in found], file),
+            matrix,
             **scale,
         )
     if any(w is None for w in weights):
@@ -801,12 +806,16 @@ def _read_pairwise(
             ) from None
         cells = list(rows[r][1 : 1 + len(names)])
         cells += [None] * (len(names) - len(cells))
-        try:
-            matrix.append([judgement(v, r + 1, c + 2) for c, v in enumerate(cells)])
-        except InputError as exc:
-            raise InputError(
-                exc.message.replace(", column", ", sheet column"), location=where, valid=exc.valid
-            ) from None
+        judged = []
+        for c, value in enumerate(cells):
+            cell = f"{get_column_letter(c + 2)}{r + 1}"
+            try:
+                judged.append(judgement(value, f"{name!r} against {names[c]!r}"))
+            except InputError as exc:
+                raise InputError(
+                    exc.message, location=where.with_(cell=cell), valid=exc.valid
+                ) from None
+        matrix.append(judged)
     return matrix
 
 

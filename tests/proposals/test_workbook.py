@@ -130,7 +130,19 @@ def test_a_pairwise_matrix_that_is_not_reciprocal_is_located(tmp_path):
     inputs.pairwise = [[1, 3, 5], [3, 1, 2], [0.2, 0.5, 1]]
     text = problems(inputs, tmp_path)
     assert "sheet 'Pairwise'" in text
-    assert "not reciprocal: row 1, column 2 is 3 but row 2, column 1 is 3" in text
+    assert (
+        "not reciprocal: 'Strategic fit' against 'Outcomes for people' is 3 but 'Outcomes for "
+        "people' against 'Strategic fit' is 3; valid: 'Outcomes for people' against 'Strategic "
+        "fit' = 1/3 = 0.3333" in text
+    )
+
+
+def test_a_blank_judgement_names_its_cell(tmp_path):
+    inputs = sample_round()
+    inputs.criteria = [[r[0], None, *r[2:]] for r in DEFAULT_CRITERIA[:3]]
+    inputs.pairwise = [[1, 3, 5], [1 / 3, 1, None], [0.2, 0.5, 1]]
+    text = problems(inputs, tmp_path)
+    assert "bad.xlsx, Pairwise!D6: 'Outcomes for people' against 'Value for money' is blank" in text
 
 
 def test_a_score_outside_the_scale_names_its_row(tmp_path):
