@@ -521,9 +521,9 @@ def realism_checks(
         found.append(
             Weakness(
                 "Ratio implausibly high for the evidence",
-                f"A benefit-cost ratio of {ratio:.1f} is more than {ceiling:g} is believable on "
-                f"evidence of the kind given ({proposal.evidence.value.lower()}). Give stronger "
-                "evidence or more cautious benefit estimates.",
+                f"A benefit-cost ratio of {ratio:.1f} is higher than evidence of this kind "
+                f"({proposal.evidence.value.lower()}) can support (at most {ceiling:g}). Give "
+                "stronger evidence or more cautious benefit estimates.",
             )
         )
     if proposal.missing_years:

@@ -328,7 +328,7 @@ def _instructions(wb: Workbook) -> None:
                 "proposals the budget can fund in each year.",
             ),
             (
-                "What to fill in (yellow-headed tables; drop-downs show the allowed values)",
+                "What to fill in (the tables; drop-downs show the allowed values)",
                 [
                     "Settings: absolute or comparative evaluation, discount schedule, thresholds.",
                     "Criteria: name, weight (must total 100%; the total shows beside the table), "

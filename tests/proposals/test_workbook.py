@@ -242,3 +242,16 @@ def test_a_mitigation_over_100_percent_is_located(tmp_path):
         "sheet 'Proposals', row 2, field 'Optimism bias mitigation': mitigation 50 is outside "
         "0% to 100%" in text
     )
+
+
+def test_a_comparative_round_funds_the_best_set_and_says_why_others_were_not(tmp_path):
+    inputs = sample_round()
+    inputs.settings = {"Evaluation": "Comparative"}
+    path = build(tmp_path / "round.xlsx", inputs)
+    result = evaluate(read_sheets(path))
+    by_id = {f.id: f for f in result.feedback}
+    # The extra care scheme's £3m in year 0 cannot fit beside the better-value set.
+    assert by_id["ASC-03"].decision == Decision.REJECT
+    assert "would overspend year 0 by £2,380,000 (£620,000 left)" in by_id["ASC-03"].reasons[0]
+    assert by_id["ASC-01"].decision == Decision.ACCEPT
+    assert "It ranks 1 of 9 eligible proposals." in by_id["ASC-01"].reasons
