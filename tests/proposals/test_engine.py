@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cpcxl.common.errors import InputError, InputErrors
 from cpcxl.proposals import engine
@@ -421,3 +423,33 @@ def test_a_proposal_with_no_costs_is_sent_back_for_its_costs():
     assert feedback.decision == Decision.AMEND
     assert feedback.reasons[0].startswith("It gives no costs, so there is nothing to appraise")
     assert result.portfolio.left_out == {"F": "it gives no costs to fund"}
+
+
+# --- properties -----------------------------------------------------------------------------
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(0.05, 20), min_size=2, max_size=10))
+def test_consistent_judgements_give_back_their_weights(raw):
+    # a_ij = w_i / w_j is perfectly consistent: lambda_max = n, CR = 0, weights recovered.
+    w = np.array(raw) / sum(raw)
+    result = engine.ahp(w[:, None] / w[None, :])
+    assert result.weights == pytest.approx(w, rel=1e-8)
+    assert result.consistency_ratio == pytest.approx(0, abs=1e-9)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.floats(0, 1e6), min_size=1, max_size=40),
+    st.floats(0, 2),
+)
+def test_npsv_is_benefits_less_uplifted_costs_year_by_year(amounts, uplift):
+    costs = np.array(amounts)
+    benefits = costs[::-1].copy()
+    factors = engine.discount_factors(len(costs) - 1)
+    expected = float(benefits @ factors - (costs * (1 + uplift)) @ factors)
+    assert engine.npsv(costs, benefits, optimism_bias=uplift) == pytest.approx(
+        expected, rel=1e-9, abs=1e-6
+    )
+    # Factors never rise from one year to the next.
+    assert (np.diff(factors) < 0).all()
