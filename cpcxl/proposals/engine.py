@@ -32,7 +32,7 @@ from .models import (
     make,
 )
 
-# --- discounting (HM Treasury Green Book 2022, Annex A6, table 8) -------------------------
+# --- discounting (HM Treasury Green Book 2022, annex A6: discount rates) -----------------
 
 #: (last year of the period, rate) for each period; None is "every later year".
 #: Standard: the social time preference rate. Health: the Green Book's reduced rate for

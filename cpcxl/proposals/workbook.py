@@ -360,7 +360,7 @@ def _instructions(wb: Workbook) -> None:
             (
                 "Where the defaults come from",
                 [
-                    "Discount rates: HM Treasury Green Book (2022), table 8: 3.5% for years "
+                    "Discount rates: HM Treasury Green Book (2022), annex A6: 3.5% for years "
                     "0-30, 3.0% 31-75, 2.5% 76-125, 2.0% 126-200, 1.5% 201-300, 1.0% after; "
                     "health rate 1.5%, 1.29%, 1.07%, 0.86%, 0.64%, 0.43%. Year 0 is undiscounted.",
                     "Optimism bias: Green Book supplementary guidance (Mott MacDonald, 2002), "

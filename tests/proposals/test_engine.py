@@ -46,7 +46,7 @@ def test_standard_factors_are_cumulative_products_across_the_periods(year, expec
 
 
 def test_health_schedule_is_the_green_book_reduced_rate():
-    # Green Book table 8 health rates: 1.5% to year 30, then 1.29%.
+    # Green Book annex A6 health rates: 1.5% to year 30, then 1.29%.
     assert engine.discount_factor(30, "health") == pytest.approx(1 / 1.015**30, rel=1e-12)
     assert engine.discount_factor(31, "HEALTH") == pytest.approx(
         1 / (1.015**30 * 1.0129), rel=1e-12
