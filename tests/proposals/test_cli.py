@@ -57,3 +57,16 @@ def test_the_demo_evaluates_a_dozen_proposals(tmp_path: Path) -> None:
     names = [p.name for p in written]
     assert names[:2] == ["adult_social_care_round.xlsx", "adult_social_care_round_evaluated.xlsx"]
     assert len([n for n in names if n.startswith("feedback_")]) == 12
+
+
+def test_evaluate_writes_a_copy_with_the_result_sheets(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = build(tmp_path / "round.xlsx", sample_round())
+    before = sha256(path)
+    target = tmp_path / "evaluated.xlsx"
+    result = cpcxl("proposals", "evaluate", str(path), "--out", str(target))
+    assert result.returncode == 0, result.stderr
+    assert sha256(path) == before
+    sheets = load_workbook(target).sheetnames
+    assert sheets[-5:] == ["Appraisal", "Scores", "Ranking", "Portfolio", "Feedback"]
