@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -663,7 +664,7 @@ def evaluate_round(
     if not proposals:
         raise InputError("there are no proposals to evaluate", valid="at least one proposal")
     ids = [p.id for p in proposals]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
     if duplicates:
         raise InputError(f"proposal ID used twice: {', '.join(duplicates)}", field="Proposal ID")
     if rules.evaluation == Evaluation.COMPARATIVE and not budgets and rules.places is None:

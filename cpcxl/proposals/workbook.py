@@ -884,6 +884,7 @@ def _read_proposals(
                     break
                 line[int(year)] = amount or 0.0
     found = []
+    first_row: dict[str, int] = {}
     for row in frame.to_dict("records"):
         where = Location(file=file, sheet="Proposals", row=row[ROW])
         pid = to_text(row["proposal_id"])
@@ -892,6 +893,16 @@ def _read_proposals(
                 InputError("the proposal ID is blank", location=where.with_(field="Proposal ID"))
             )
             continue
+        if pid in first_row:
+            errors.add(
+                InputError(
+                    f"proposal ID {pid} is also used on row {first_row[pid]}",
+                    location=where.with_(field="Proposal ID"),
+                    valid="a different ID for each proposal",
+                )
+            )
+            continue
+        first_row[pid] = row[ROW]
         pline = lines.get(pid, {})
         years = [y for line in pline.values() for y in line]
         last = max(years) if years else -1

@@ -453,3 +453,8 @@ def test_npsv_is_benefits_less_uplifted_costs_year_by_year(amounts, uplift):
     )
     # Factors never rise from one year to the next.
     assert (np.diff(factors) < 0).all()
+
+
+def test_a_proposal_id_used_twice_is_refused():
+    with pytest.raises(InputError, match="proposal ID used twice: A"):
+        engine.evaluate_round([proposal("A"), proposal("A")], criteria(), scores("A", 3, 3, 3))

@@ -255,3 +255,13 @@ def test_a_comparative_round_funds_the_best_set_and_says_why_others_were_not(tmp
     assert "would overspend year 0 by £2,380,000 (£620,000 left)" in by_id["ASC-03"].reasons[0]
     assert by_id["ASC-01"].decision == Decision.ACCEPT
     assert "It ranks 1 of 9 eligible proposals." in by_id["ASC-01"].reasons
+
+
+def test_a_proposal_id_used_twice_is_located(tmp_path):
+    inputs = sample_round()
+    inputs.proposals[4][0] = "ASC-01"  # sheet row 6
+    text = problems(inputs, tmp_path)
+    assert (
+        "sheet 'Proposals', row 6, field 'Proposal ID': proposal ID ASC-01 is also used on row 2"
+        in text
+    )
