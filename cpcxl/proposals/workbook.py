@@ -793,25 +793,38 @@ def _read_pairwise(
             location=where,
             valid="weights on the Criteria sheet, or pairwise comparisons",
         )
-    labels = [to_text(r[0]).lower() if r else "" for r in rows]
+    wanted = [n.strip().lower() for n in names]
+    # The header row is the one naming every criterion; columns are matched by name, so
+    # the comparisons may be laid out in any order.
+    header = next(
+        (i for i, r in enumerate(rows) if set(wanted) <= {to_text(v).lower() for v in r[1:]}),
+        None,
+    )
+    if header is None:
+        raise InputError(
+            "the Pairwise sheet has no header row naming every criterion",
+            location=where,
+            valid=f"a row naming {', '.join(names)} across the top, and the same down column A",
+        )
+    columns = {to_text(v).lower(): c for c, v in enumerate(rows[header]) if c > 0}
+    labels = {to_text(r[0]).lower(): i for i, r in enumerate(rows) if r and i > header}
     matrix = []
-    for name in names:
-        try:
-            r = labels.index(name.lower())
-        except ValueError:
+    for name, key in zip(names, wanted, strict=True):
+        if key not in labels:
             raise InputError(
                 f"criterion {name!r} has no row on the Pairwise sheet",
                 location=where,
                 valid="one row per criterion, labelled in column A",
-            ) from None
-        cells = list(rows[r][1 : 1 + len(names)])
-        cells += [None] * (len(names) - len(cells))
+            )
+        r = labels[key]
         judged = []
-        for c, value in enumerate(cells):
-            cell = f"{get_column_letter(c + 2)}{r + 1}"
+        for other, other_key in zip(names, wanted, strict=True):
+            c = columns[other_key]
+            value = rows[r][c] if c < len(rows[r]) else None
             try:
-                judged.append(judgement(value, f"{name!r} against {names[c]!r}"))
+                judged.append(judgement(value, f"{name!r} against {other!r}"))
             except InputError as exc:
+                cell = f"{get_column_letter(c + 1)}{r + 1}"
                 raise InputError(
                     exc.message, location=where.with_(cell=cell), valid=exc.valid
                 ) from None

@@ -265,3 +265,19 @@ def test_a_proposal_id_used_twice_is_located(tmp_path):
         "sheet 'Proposals', row 6, field 'Proposal ID': proposal ID ASC-01 is also used on row 2"
         in text
     )
+
+
+def test_pairwise_comparisons_are_matched_by_criterion_name_not_position(tmp_path):
+    inputs = sample_round()
+    inputs.criteria = [[r[0], None, *r[2:]] for r in DEFAULT_CRITERIA[:3]]
+    inputs.pairwise = [[1, "5/3", 2.5], [0.6, 1, 1.5], [0.4, "2/3", 1]]
+    inputs.assessment = [r for r in inputs.assessment if r[1] in {c[0] for c in inputs.criteria}]
+    path = build(tmp_path / "ahp.xlsx", inputs)
+    # Swap the first two columns of the comparisons, headers included.
+    wb = load_workbook(path)
+    ws = wb["Pairwise"]
+    for r in range(4, 8):
+        ws.cell(r, 2).value, ws.cell(r, 3).value = ws.cell(r, 3).value, ws.cell(r, 2).value
+    wb.save(path)
+    result = evaluate(read_sheets(path), file=path.name)
+    assert result.criteria.weights == pytest.approx([0.5, 0.3, 0.2])
