@@ -723,28 +723,18 @@ def evaluate_round(
                     i, failures, npsv_values, bcr_values, share, costs, spend, budgets, rules
                 )
 
-    places = rules.places
+    context = _Context(rules, criteria, share, ranked, portfolio)
     feedback: list[Feedback] = []
     for i, p in enumerate(proposals):
         decision, reasons = _decide(
-            i,
             p,
-            rules,
-            criteria,
             s[i],
-            share[i],
+            float(share[i]),
             records[p.id],
             failures[i],
             weaknesses[i],
-            eligible[i],
             rank.get(p.id),
-            len(ranked),
-            places,
-            share,
-            ranked,
-            chosen,
-            portfolio,
-            ids,
+            context,
         )
         feedback.append(
             Feedback(
@@ -819,26 +809,30 @@ def _weakest(criteria: CriteriaSet, row: np.ndarray, count: int = 2) -> str:
     return " and ".join(parts)
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What a decision needs to know about the whole round."""
+
+    rules: DecisionRules
+    criteria: CriteriaSet
+    shares: np.ndarray
+    ranked: list[int]  # positions of eligible proposals, best first
+    portfolio: Portfolio | None
+
+
 def _decide(
-    i: int,
     p: Proposal,
-    rules: DecisionRules,
-    criteria: CriteriaSet,
     row: np.ndarray,
     share: float,
     fig: Mapping[str, float],
     failures: list[tuple[Criterion, float]],
     weaknesses: list[Weakness],
-    eligible: bool,
     rank: int | None,
-    ranked_count: int,
-    places: int | None,
-    shares: np.ndarray,
-    ranked: list[int],
-    chosen: np.ndarray,
-    portfolio: Portfolio | None,
-    ids: list[str],
+    context: _Context,
 ) -> tuple[Decision, list[str]]:
+    rules, criteria, portfolio = context.rules, context.criteria, context.portfolio
+    ranked, places = context.ranked, context.rules.places
+    ranked_count = len(ranked)
     reject: list[str] = []
     amend: list[str] = []
     for c, value in failures:
@@ -885,14 +879,14 @@ def _decide(
         return Decision.REJECT, reject + amend
     if rules.evaluation == Evaluation.COMPARATIVE:
         if portfolio is not None:
-            if not chosen[i]:
+            if p.id not in portfolio.chosen:
                 return Decision.REJECT, [
                     f"Ranked {rank} of {ranked_count} eligible proposals, but not in the best "
                     f"set the budget allows: {portfolio.left_out[p.id]}",
                     *amend,
                 ]
         elif places is not None and rank is not None and rank > places:
-            last = shares[ranked[places - 1]] if places else math.nan
+            last = context.shares[ranked[places - 1]] if places else math.nan
             cut = f" (the last accepted scored {last:.0%})" if places else ""
             return Decision.REJECT, [
                 f"Ranked {rank} of {ranked_count} eligible proposals for {places} place"
