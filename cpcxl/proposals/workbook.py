@@ -112,6 +112,13 @@ PROPOSAL_COLUMNS = [
     Column("stated_total_cost", (), False),
     Column("stated_total_benefit", (), False),
 ]
+AMOUNT_HEADERS = dict(
+    zip(
+        ("capital", "revenue", "cash_releasing", "wider_social_value"),
+        COSTS_HEADER[2:] + BENEFITS_HEADER[2:],
+        strict=True,
+    )
+)
 COST_COLUMNS = [_id, Column("year"), Column("capital", (), False), Column("revenue", (), False)]
 BENEFIT_COLUMNS = [
     _id,
@@ -883,8 +890,7 @@ def _read_proposals(
                 )
                 continue
             for name in fields:
-                header = name.replace("_", " ").capitalize()
-                amount = _number(row.get(name), errors, where.with_(field=header))
+                amount = _number(row.get(name), errors, where.with_(field=AMOUNT_HEADERS[name]))
                 line = lines.setdefault(pid, {}).setdefault(name, {})
                 if int(year) in line:
                     errors.add(
@@ -924,10 +930,6 @@ def _read_proposals(
             listed = sorted(set().union(*(pline.get(f, {}).keys() for f in sheet_fields)))
             if listed:
                 missing |= set(range(listed[0], listed[-1] + 1)) - set(listed)
-
-        def series(name: str, pline: dict = pline, last: int = last) -> tuple[float, ...]:
-            line = pline.get(name, {})
-            return tuple(line.get(y, 0.0) for y in range(last + 1))
 
         project_type = row.get("project_type")
         kind = _guard(
@@ -978,10 +980,10 @@ def _read_proposals(
                 Evidence.NONE,
             ),
             risks=to_text(row.get("risks")),
-            capital=series("capital"),
-            revenue=series("revenue"),
-            cash_releasing=series("cash_releasing"),
-            social_value=series("wider_social_value"),
+            capital=_series(pline, "capital", last),
+            revenue=_series(pline, "revenue", last),
+            cash_releasing=_series(pline, "cash_releasing", last),
+            social_value=_series(pline, "wider_social_value", last),
             stated_total_cost=_number(
                 row.get("stated_total_cost"), errors, where.with_(field="Stated total cost £")
             ),
@@ -1001,6 +1003,12 @@ def _read_proposals(
             )
         )
     return found
+
+
+def _series(lines: Mapping[str, Mapping[int, float]], name: str, last: int) -> tuple[float, ...]:
+    """One cost or benefit line for years 0..last; a year with no row is 0."""
+    line = lines.get(name, {})
+    return tuple(line.get(y, 0.0) for y in range(last + 1))
 
 
 def _read_scores(

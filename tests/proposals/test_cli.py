@@ -40,7 +40,7 @@ def test_feedback_on_a_bad_workbook_says_where_and_exits(tmp_path: Path) -> None
     path = build(tmp_path / "bad.xlsx", inputs)
     result = cpcxl("proposals", "feedback", str(path), "--out", str(tmp_path / "fb"))
     assert result.returncode == 2
-    assert "sheet 'Benefits', row 4, field 'Wider social value'" in result.stdout
+    assert "sheet 'Benefits', row 4, field 'Wider social value £'" in result.stdout
     assert not (tmp_path / "fb").exists()
 
 

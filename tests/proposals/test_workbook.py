@@ -161,7 +161,7 @@ def test_text_in_amounts_and_an_unknown_project_type_are_all_reported(tmp_path):
     inputs.proposals[1][5] = "Care home"  # ASC-02, sheet row 3
     text = problems(inputs, tmp_path)
     assert "2 problems in the input" in text
-    assert "sheet 'Costs', row 3, field 'Capital': 'about 5k' is not an amount in £" in text
+    assert "sheet 'Costs', row 3, field 'Capital £': 'about 5k' is not an amount in £" in text
     assert (
         "sheet 'Proposals', row 3, field 'Project type': 'Care home' has no optimism-bias entry"
         in text
