@@ -64,7 +64,7 @@ def feedback_document(f: engine.Feedback, result: engine.RoundResult) -> str:
             else f"year {a['payback_year']:.0f}"
         )
         + " |",
-        f"| Benefits could fall by (switching value) | {share(a['benefit_switching'])} |",
+        _switching(a["benefit_switching"]),
         "",
     ]
     if f.rank is not None:
@@ -76,6 +76,15 @@ def feedback_document(f: engine.Feedback, result: engine.RoundResult) -> str:
             else f"Not in the recommended portfolio: {result.portfolio.left_out.get(f.id, '')}"
         )
     return "\n".join(lines) + "\n"
+
+
+def _switching(value: float) -> str:
+    """The switching value as a sentence: how far benefits can fall, or must rise."""
+    if value != value:
+        return "| Switching value | none (no benefits) |"
+    if value < 0:
+        return f"| Switching value: benefits would need to rise by | {-value:.0%} |"
+    return f"| Switching value: benefits could fall by | {value:.0%} |"
 
 
 def _safe_name(text: str) -> str:

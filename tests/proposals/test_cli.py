@@ -70,3 +70,12 @@ def test_evaluate_writes_a_copy_with_the_result_sheets(tmp_path: Path) -> None:
     assert sha256(path) == before
     sheets = load_workbook(target).sheetnames
     assert sheets[-5:] == ["Appraisal", "Scores", "Ranking", "Portfolio", "Feedback"]
+
+
+def test_the_switching_value_reads_as_a_sentence(tmp_path: Path) -> None:
+    path = build(tmp_path / "round.xlsx", sample_round())
+    cpcxl("proposals", "feedback", str(path), "--out", str(tmp_path / "fb"))
+    # ASC-05: PV benefits £665,328 against PV costs £1,008,000: NPSV -£342,672, so
+    # benefits must rise by 342,672 / 665,328 = 51.5%.
+    text = (tmp_path / "fb" / "feedback_ASC-05.md").read_text()
+    assert "| Switching value: benefits would need to rise by | 52% |" in text
