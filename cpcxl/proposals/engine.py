@@ -556,6 +556,18 @@ def realism_checks(
                 "Name them and say how it supports each.",
             )
         )
+    known = {o.strip().lower() for o in rules.objectives}
+    unknown = [o for o in proposal.objectives if known and o.strip().lower() not in known]
+    if unknown:
+        listed = ", ".join(repr(o) for o in unknown)
+        found.append(
+            Weakness(
+                "Objective not recognised",
+                f"{listed} {'is' if len(unknown) == 1 else 'are'} not among the organisation's "
+                f"objectives ({'; '.join(rules.objectives)}). Use their wording and say how the "
+                "proposal supports each.",
+            )
+        )
     return found
 
 

@@ -214,6 +214,8 @@ class DecisionRules(BaseModel):
     accept_bcr: float = Field(1.5, ge=0)
     reject_bcr: float = Field(1.0, ge=0)
     places: int | None = Field(None, ge=0)
+    #: The organisation's objectives; when given, a proposal must name objectives from it.
+    objectives: tuple[str, ...] = ()
     #: Highest benefit-cost ratio believable for each strength of evidence (local policy).
     plausible_bcr: dict[Evidence, float] = Field(
         default_factory=lambda: {

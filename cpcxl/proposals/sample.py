@@ -275,4 +275,5 @@ def sample_round() -> RoundInputs:
         benefits=benefits,
         assessment=assessment,
         budget=[[0, 2_500_000], [1, 2_000_000], [2, 1_500_000]],
+        objectives=list(OBJECTIVES.values()),
     )

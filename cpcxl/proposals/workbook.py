@@ -86,6 +86,7 @@ CRITERIA_HEADER = [
 ASSESSMENT_HEADER = ["Proposal ID", "Criterion", "Score", "Panel comment"]
 BUDGET_HEADER = ["Year", "Budget £"]
 SETTINGS_HEADER = ["Setting", "Value", "Notes"]
+OBJECTIVES_HEADER = "Organisation's objectives"
 
 SETTINGS_ROWS = [
     ["Evaluation", Evaluation.ABSOLUTE.value, "Absolute: thresholds. Comparative: ranking."],
@@ -142,6 +143,7 @@ ASSESSMENT_COLUMNS = [
 ]
 BUDGET_COLUMNS = [Column("year"), Column("budget", ())]
 SETTINGS_COLUMNS = [Column("setting"), Column("value"), Column("notes", (), False)]
+OBJECTIVE_COLUMNS = [Column("objective", ("organisation s objectives", "objectives"))]
 
 #: A starting set of criteria for a care directorate (CPC 506 B1: relevant, fair and clear).
 DEFAULT_CRITERIA: list[list[Any]] = [
@@ -237,6 +239,7 @@ class RoundInputs:
     assessment: list[list[Any]] = field(default_factory=list)
     budget: list[list[Any]] = field(default_factory=list)
     settings: Mapping[str, Any] = field(default_factory=dict)
+    objectives: list[str] = field(default_factory=list)
     pairwise: list[list[Any]] | None = None
 
 
@@ -337,7 +340,8 @@ def _instructions(wb: Workbook) -> None:
             (
                 "What to fill in (the tables; drop-downs show the allowed values)",
                 [
-                    "Settings: absolute or comparative evaluation, discount schedule, thresholds.",
+                    "Settings: absolute or comparative evaluation, discount schedule, thresholds, "
+                    "and the organisation's objectives (proposals name the ones they support).",
                     "Criteria: name, weight (must total 100%; the total shows beside the table), "
                     "what it measures, must pass and pass mark, and a descriptor for each score.",
                     "Pairwise (optional): leave every weight blank and compare the criteria in "
@@ -392,6 +396,16 @@ def _settings(wb: Workbook, inputs: RoundInputs) -> None:
         ws.cell(r, 2).number_format = styles.PERCENT
     for r, name in ((2, "Evaluation"), (3, "DiscountSchedule")):
         define_name(wb, name, "Settings", f"B{r}")
+    add_table(
+        ws,
+        "Objectives",
+        [OBJECTIVES_HEADER],
+        [[o] for o in inputs.objectives],
+        column=5,
+        widths={OBJECTIVES_HEADER: 50},
+        min_rows=10,
+    )
+    put(ws["F2"], "Proposals should name objectives from this list.").font = styles.NOTE_FONT
     set_print(ws, header=MARKING)
 
 
@@ -695,12 +709,19 @@ def _read_settings(
         number = _number(value, errors, where, what="a number")
         if number is not None:
             numbers[key] = int(number) if key == "places" else number
+    try:
+        objectives = tuple(
+            to_text(v) for v in _frame(sheets, "Settings", OBJECTIVE_COLUMNS, file)["objective"]
+        )
+    except InputError:
+        objectives = ()  # the list is optional
     rules = _guard(
         errors,
         Location(file=file, sheet="Settings"),
         make,
         DecisionRules,
         evaluation=evaluation,
+        objectives=objectives,
         **numbers,
     )
     return rules or DecisionRules(), schedule

@@ -458,3 +458,14 @@ def test_npsv_is_benefits_less_uplifted_costs_year_by_year(amounts, uplift):
 def test_a_proposal_id_used_twice_is_refused():
     with pytest.raises(InputError, match="proposal ID used twice: A"):
         engine.evaluate_round([proposal("A"), proposal("A")], criteria(), scores("A", 3, 3, 3))
+
+
+def test_objectives_not_on_the_organisations_list_are_named():
+    rules = DecisionRules(objectives=("Independence at home", "Support for carers"))
+    p = proposal("O", objectives=("independence at home", "Better roads"))
+    weaknesses = engine.realism_checks(p, {"bcr": 1.6}, rules)
+    assert [w.name for w in weaknesses] == ["Objective not recognised"]
+    assert weaknesses[0].detail.startswith(
+        "'Better roads' is not among the organisation's objectives (Independence at home; "
+        "Support for carers)."
+    )

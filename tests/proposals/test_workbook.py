@@ -281,3 +281,13 @@ def test_pairwise_comparisons_are_matched_by_criterion_name_not_position(tmp_pat
     wb.save(path)
     result = evaluate(read_sheets(path), file=path.name)
     assert result.criteria.weights == pytest.approx([0.5, 0.3, 0.2])
+
+
+def test_the_organisations_objectives_come_from_the_settings_sheet(tmp_path):
+    inputs = sample_round()
+    inputs.proposals[1][4] = "Prevention and early help; Better roads"  # ASC-02
+    path = build(tmp_path / "round.xlsx", inputs)
+    result = evaluate(read_sheets(path))
+    by_id = {f.id: [w.name for w in f.weaknesses] for f in result.feedback}
+    assert by_id["ASC-02"] == ["Objective not recognised"]
+    assert by_id["ASC-01"] == []
