@@ -364,7 +364,9 @@ def evaluate_proposals(book: Any) -> None:
 
     sheets = {}
     for sheet in book.sheets:
-        values = sheet.used_range.value
+        # Anchored at A1, so row numbers in messages are the sheet's own.
+        last = sheet.used_range.last_cell
+        values = sheet.range((1, 1), (last.row, last.column)).value
         sheets[sheet.name] = to_grid(values).cells.tolist() if values is not None else []
     try:
         result = evaluate(sheets, file=book.name)

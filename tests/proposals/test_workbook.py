@@ -291,3 +291,17 @@ def test_the_organisations_objectives_come_from_the_settings_sheet(tmp_path):
     by_id = {f.id: [w.name for w in f.weaknesses] for f in result.feedback}
     assert by_id["ASC-02"] == ["Objective not recognised"]
     assert by_id["ASC-01"] == []
+
+
+def test_row_numbers_stay_right_when_a_sheet_does_not_start_in_a1(tmp_path):
+    inputs = sample_round()
+    inputs.assessment[0][2] = "good"
+    path = build(tmp_path / "bad.xlsx", inputs)
+    wb = load_workbook(path)
+    ws = wb["Assessment"]
+    ws.insert_rows(1)  # the table now starts in row 2; the first score is in C3
+    for table in ws.tables.values():
+        table.ref = "A2:D62"
+    wb.save(path)
+    cells = run_script_on_file(evaluate_proposals, path)
+    assert cells["Input problems"]["A3"] == "bad.xlsx, sheet 'Assessment', row 3, field 'Score'"
