@@ -96,7 +96,7 @@ def run() -> None:
         f"proposals bench: {N} proposals × {YEARS} years (0-30), {len(criteria.criteria)} criteria"
     )
     print(f"  appraise + score + decide + rank: {evaluated:.3f} s  {decisions}")
-    print(f"    of which the appraisal (matrix × discount factors, IRR): {appraisal_only:.3f} s")
+    print(f"    appraisal step timed alone (matrix × factors, IRR): {appraisal_only:.3f} s")
     print(
         f"  portfolio from {PORTFOLIO_FROM} under a 3-year budget (MILP): {portfolio:.3f} s, "
         f"{int(chosen.sum())} chosen, optimal={optimal}"
