@@ -19,12 +19,11 @@ import numpy as np
 import pandas as pd
 
 from cpcxl.common.errors import InputError, Location
-from cpcxl.common.tables import ROW, normalise_header
+from cpcxl.common.tables import ROW, Column, frame_from_values, normalise_header
 from cpcxl.common.values import describe, is_blank, is_excel_error, to_date, to_number, to_text
 
 from .models import (
     CATEGORY_ALIASES,
-    DEFAULT_CATEGORY_APPETITE,
     FIELDS_BY_NAME,
     REGISTER_FIELDS,
     Flag,
@@ -33,7 +32,7 @@ from .models import (
     RiskMatrix,
     RiskStatus,
 )
-from .schemes import NHS_5X5
+from .schemes import NHS_5X5, appetite_from_tables
 
 Axis = Literal["likelihood", "impact"]
 
@@ -202,6 +201,21 @@ def heat_map(likelihood: np.ndarray, impact: np.ndarray, matrix: RiskMatrix) -> 
 # --- the register -----------------------------------------------------------------------------
 
 
+def register_columns() -> list[Column]:
+    """Header rules for a register: the packaged workbook's headers and common variants."""
+    return [Column(f.name, (f.header, *f.synonyms), f.required) for f in REGISTER_FIELDS]
+
+
+def register_frame(
+    rows: Sequence[Sequence[Any]], *, first_row: int = 1, location: Location | None = None
+) -> pd.DataFrame:
+    """A register's cells (titles and header rows first) as a frame of fields with ``_row``.
+
+    A missing required column is an error that lists the headers found.
+    """
+    return frame_from_values(rows, register_columns(), first_row=first_row, location=location)
+
+
 @dataclass
 class Register:
     """A register as read: one row per risk (nothing dropped) and every problem found."""
@@ -216,11 +230,11 @@ def _text(value: Any) -> str:
     return to_text(value)
 
 
-def _money(value: Any) -> float:
+def money_cell(value: Any) -> float:
     return to_number(value, what="an amount in pounds")
 
 
-def _probability(value: Any) -> float:
+def probability_cell(value: Any) -> float:
     number = to_number(value, what="a probability")
     if number > 1 and number <= 100 and not (isinstance(value, str) and "%" in value):
         raise InputError(f"{describe(value)} is above 1", valid="a probability such as 30% or 0.3")
@@ -277,8 +291,8 @@ def _readers(matrix: RiskMatrix, categories: Iterable[str] | None) -> dict[str, 
         "impact": level_reader(matrix, "impact"),
         "status": _status,
         "date": lambda v: to_date(v),
-        "money": _money,
-        "probability": _probability,
+        "money": money_cell,
+        "probability": probability_cell,
         "score": _score,
     }
 
@@ -342,10 +356,29 @@ def read_register(
             else:
                 first_row[key] = int(rows[i])
 
+    for stage, (lik, imp) in PAIRS.items():
+        for given, other in ((lik, imp), (imp, lik)):
+            half = risks[given].notna() & risks[other].isna() & frame_blank(frame, other)
+            for i in np.flatnonzero(half.to_numpy()):
+                column = next(c for c, f in enumerate(REGISTER_FIELDS) if f.name == other)
+                problem(
+                    int(i),
+                    column,
+                    f"the {stage} {FIELDS_BY_NAME[other].kind} is blank",
+                    f"both {stage} likelihood and impact, or neither",
+                )
+
     risks["status"] = risks["status"].where(risks["status"].notna(), RiskStatus.OPEN.value)
     risks["quantified"] = _check_quantities(risks, problem)
     problems.sort(key=lambda p: (p[0], p[1]))
     return Register(risks, [p[2] for p in problems])
+
+
+def frame_blank(frame: pd.DataFrame, name: str) -> pd.Series:
+    """Which rows of a register frame leave a field blank (all rows if there is no column)."""
+    if name not in frame:
+        return pd.Series(True, index=frame.index)
+    return frame[name].map(is_blank).astype(bool)
 
 
 def _check_quantities(risks: pd.DataFrame, problem: Callable[..., None]) -> pd.Series:
@@ -466,10 +499,8 @@ def flag_column(flag: Flag) -> str:
 
 
 def default_appetite(matrix: RiskMatrix = NHS_5X5) -> RiskAppetite:
-    return RiskAppetite(
-        levels=dict(matrix.appetite),
-        categories={str(k): v for k, v in DEFAULT_CATEGORY_APPETITE.items()},
-    )
+    """The matrix's appetite scores with cpcxl's starting levels for the standard categories."""
+    return appetite_from_tables(matrix)
 
 
 # --- summaries --------------------------------------------------------------------------------

@@ -407,7 +407,7 @@ class RiskAppetite(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     levels: dict[AppetiteLevel, int]
-    categories: dict[str, AppetiteLevel]
+    categories: dict[str, AppetiteLevel | None]
 
     def tolerated(self, category: str) -> int | None:
         level = self.categories.get(category)

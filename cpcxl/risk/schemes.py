@@ -17,7 +17,15 @@ from cpcxl.common.errors import InputError, Location
 from cpcxl.common.tables import Column, find_header_row
 from cpcxl.common.values import is_blank, to_number, to_text
 
-from .models import MATRIX_KIND, AppetiteLevel, Band, Level, RiskMatrix
+from .models import (
+    DEFAULT_CATEGORY_APPETITE,
+    MATRIX_KIND,
+    AppetiteLevel,
+    Band,
+    Level,
+    RiskAppetite,
+    RiskMatrix,
+)
 
 #: National Patient Safety Agency, "Risk matrix for risk managers" (2008): the 5×5 matrix the
 #: NHS uses. Descriptions abridge its likelihood and consequence tables.
@@ -249,3 +257,31 @@ def matrix_from_tables(
     if not is_blank(high_from):
         fields["high_from"] = int(to_number(high_from, what="a score"))
     return _build(fields, Location(sheet=sheet))
+
+
+APPETITE_COLUMNS = [
+    Column("category", ("risk category",)),
+    Column("level", ("appetite level", "appetite")),
+]
+
+
+def appetite_from_tables(
+    matrix: RiskMatrix, categories: Sequence[Sequence[Any]] | None = None
+) -> RiskAppetite:
+    """Each category's appetite level (the Appetite sheet's table), on ``matrix``'s scores.
+
+    A category listed with no level gets none, so its risks are never flagged above appetite.
+    """
+    if not categories:
+        return RiskAppetite(
+            levels=dict(matrix.appetite),
+            categories={str(k): v for k, v in DEFAULT_CATEGORY_APPETITE.items()},
+        )
+    where = Location(sheet="Appetite", field="category appetite")
+    chosen: dict[str, AppetiteLevel | None] = {}
+    for record in _records(categories, APPETITE_COLUMNS, where):
+        name = to_text(record["category"])
+        if name:
+            level = record["level"]
+            chosen[name] = None if is_blank(level) else _appetite_level(level, where)
+    return RiskAppetite(levels=dict(matrix.appetite), categories=chosen)
