@@ -811,3 +811,31 @@ def summarise_exposure(exposure: Exposure) -> str:
 def round_pounds(value: float) -> int:
     """Whole pounds, halves away from zero (as Excel's ROUND)."""
     return int(math.copysign(math.floor(abs(value) + 0.5), value))
+
+
+def register_values(
+    frame: pd.DataFrame, register: Register, matrix: RiskMatrix = NHS_5X5
+) -> list[dict[str, Any]]:
+    """Each risk as field -> value to write into a register: values as read, labels in the
+    matrix's own spelling (so the workbook's formulas know them), and any cell that could not
+    be read exactly as it was, so nothing is lost and the officer can put it right."""
+    labels = {
+        "likelihood": [lv.label for lv in matrix.likelihood],
+        "impact": [lv.label for lv in matrix.impact],
+    }
+    rows = []
+    for i in range(len(register.risks)):
+        row: dict[str, Any] = {}
+        for spec in REGISTER_FIELDS:
+            typed = register.risks[spec.name].iloc[i]
+            raw = frame[spec.name].iloc[i] if spec.name in frame else None
+            if typed is None or (not isinstance(typed, str) and pd.isna(typed)):
+                row[spec.name] = None if is_blank(raw) else raw
+            elif spec.kind in labels and isinstance(raw, str) and not raw.strip().isdigit():
+                row[spec.name] = labels[spec.kind][int(typed) - 1]
+            elif isinstance(typed, np.generic):
+                row[spec.name] = typed.item()
+            else:
+                row[spec.name] = typed
+        rows.append(row)
+    return rows

@@ -185,21 +185,20 @@ def column_letter(number: int) -> str:
     return letters
 
 
-def score_rows(
+def read_rows(
     rows: Sequence[Sequence[Any]],
     matrix: RiskMatrix,
     appetite: RiskAppetite | None,
     *,
-    as_of: dt.date | None,
     first_row: int = 1,
     first_column: int = 1,
     sheet: str = "Register",
     file: str | None = None,
-) -> tuple[pd.DataFrame, list[InputError]]:
-    """Score a register's cells (header first) and place each problem in its cell.
+) -> tuple[pd.DataFrame, engine.Register]:
+    """Read a register's cells (titles and header first), each problem placed in its cell.
 
     ``appetite`` None accepts any category (as an import does); otherwise a category must be
-    one on the Appetite sheet.
+    one on the Appetite sheet. Returns the frame as found and the register as read.
     """
     _, _, match = find_header_row(rows, engine.register_columns())
     frame = engine.register_frame(
@@ -208,7 +207,6 @@ def score_rows(
     register = engine.read_register(
         frame, matrix, categories=None if appetite is None else list(appetite.categories)
     )
-    scored = engine.score_register(register, matrix, appetite, as_of=as_of)
     letters = {
         FIELDS_BY_NAME[name].header: column_letter(first_column + index)
         for name, index in match.columns.items()
@@ -216,4 +214,17 @@ def score_rows(
     problems = locate(register.problems, sheet=sheet, columns=letters)
     if file:
         problems = [p.at(file=file) for p in problems]
-    return scored, problems
+    return frame, engine.Register(register.risks, problems)
+
+
+def score_rows(
+    rows: Sequence[Sequence[Any]],
+    matrix: RiskMatrix,
+    appetite: RiskAppetite | None,
+    *,
+    as_of: dt.date | None,
+    **where: Any,
+) -> tuple[pd.DataFrame, list[InputError]]:
+    """Scores, bands, flags and movement of a register's cells, and its located problems."""
+    _, register = read_rows(rows, matrix, appetite, **where)
+    return engine.score_register(register, matrix, appetite, as_of=as_of), register.problems

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,9 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cpcxl.common import styles
-from cpcxl.common.errors import InputError
+from cpcxl.common.errors import InputError, Location
 from cpcxl.common.report import SheetOutput
+from cpcxl.common.tables import find_header_row, normalise_header
 from cpcxl.common.workbook import (
     Formula,
     add_instructions,
@@ -36,6 +38,7 @@ from cpcxl.common.workbook import (
     define_name,
     open_for_reading,
     put,
+    read_sheets,
     render,
     save_workbook,
     set_print,
@@ -43,6 +46,10 @@ from cpcxl.common.workbook import (
 
 from . import engine, report
 from .models import (
+    FIELDS_BY_NAME as FIELDS,
+)
+from .models import (
+    REGISTER_FIELDS,
     AppetiteLevel,
     RiskAppetite,
     RiskCategory,
@@ -50,6 +57,8 @@ from .models import (
     RiskStatus,
 )
 from .schemes import NHS_5X5, appetite_from_tables, matrix_from_tables
+
+FIELD_NAMES = [f.name for f in REGISTER_FIELDS]
 
 FILENAME = "risk_register.xlsx"
 TITLE = "Risk register"
@@ -556,3 +565,103 @@ def appetite_with(categories: Sequence[str], matrix: RiskMatrix) -> RiskAppetite
     for category in categories:
         chosen.setdefault(category, None)
     return RiskAppetite(levels=base.levels, categories=chosen)
+
+
+# --- importing a register laid out some other way -------------------------------------------------
+
+_WORKED_OUT = ("score", "rating", "rag", "band", "rank", "total")
+
+
+@dataclass
+class Imported:
+    """A register read from another layout, and what the import did with each column."""
+
+    file: str
+    sheet: str
+    header_rows: tuple[int, int]
+    risks: list[dict[str, Any]]
+    mapped: list[tuple[str, str]]  # (header found, our column)
+    not_used: list[tuple[str, str]]  # (header found, why)
+    not_found: list[str]  # our columns the file does not have
+    problems: list[InputError]
+    own_categories: dict[str, int]
+
+    def report(self) -> list[str]:
+        first, last = self.header_rows
+        rows = f"row {first}" if first == last else f"rows {first}-{last}"
+        lines = [
+            f"Read sheet {self.sheet!r} of {self.file}: header on {rows}, {len(self.risks)} risks."
+        ]
+        lines += ["Mapped:", *(f"  {found!r} -> {ours}" for found, ours in self.mapped)]
+        if self.not_used:
+            lines += ["Not used:", *(f"  {found!r}: {why}" for found, why in self.not_used)]
+        if self.not_found:
+            lines.append("Not in the file (left blank): " + ", ".join(self.not_found))
+        if self.own_categories:
+            own = ", ".join(f"{c} ({n} risks)" for c, n in self.own_categories.items())
+            lines.append(f"Categories kept as your own (set their appetite): {own}")
+        if self.problems:
+            lines.append(
+                f"Values it could not read ({len(self.problems)}; kept as they were and "
+                "marked Check in the Flags column):"
+            )
+            lines += [f"  {p}" for p in self.problems]
+        else:
+            lines.append("Every value was read.")
+        return lines
+
+
+def import_register(
+    path: str | os.PathLike[str], *, sheet: str | None = None, matrix: RiskMatrix = NHS_5X5
+) -> Imported:
+    """Read a register whose headers differ from ours (synonyms, several header rows, labels).
+
+    The sheet is the one whose headers match best, unless ``sheet`` names it. The file is only
+    read. A missing required column is an error listing the headers found.
+    """
+    name = Path(path).name
+    sheets = read_sheets(path)
+    if sheet is not None and sheet not in sheets:
+        raise InputError(f"no sheet {sheet!r}", file=name, valid=", ".join(sheets))
+    columns = engine.register_columns()
+    candidates = {sheet: sheets[sheet]} if sheet else sheets
+    best = None
+    for sheet_name, rows in candidates.items():
+        if not rows:
+            continue
+        start, span, match = find_header_row(rows, columns)
+        score = (not match.missing, len(match.columns))
+        if best is None or score > best[0]:
+            best = (score, sheet_name, rows, start, span, match)
+    if best is None:
+        raise InputError("the workbook has no data", file=name)
+    _, sheet_name, rows, start, span, match = best
+    if match.missing:  # the error that lists the headers found
+        engine.register_frame(rows, location=Location(file=name, sheet=sheet_name))
+    frame, register = report.read_rows(rows, matrix, None, sheet=sheet_name, file=name)
+    standard = {c.value for c in RiskCategory}
+    own: dict[str, int] = {}
+    for category in register.risks["category"].dropna():
+        if category not in standard:
+            own[category] = own.get(category, 0) + 1
+    mapped = [(match.headers[i], FIELDS[f].header) for f, i in match.columns.items()]
+    not_used = [
+        (
+            h,
+            "cpcxl works this out from likelihood and impact"
+            if any(w in normalise_header(h).split() for w in _WORKED_OUT)
+            else "no register column of that name",
+        )
+        for h in match.unmatched_headers
+    ]
+    return Imported(
+        file=name,
+        sheet=sheet_name,
+        header_rows=(start + 1, start + span),
+        risks=engine.register_values(frame, register, matrix),
+        mapped=mapped,
+        not_used=not_used,
+        not_found=[FIELDS[f].header for f in FIELD_NAMES if f not in match.columns],
+        problems=register.problems,
+        own_categories=own,
+    )
