@@ -330,12 +330,13 @@ def read_register(
     id_blank = np.ones(len(frame), dtype=bool)
     for column, spec in enumerate(REGISTER_FIELDS):
         if spec.name not in frame:
-            risks[spec.name] = None
+            risks[spec.name] = pd.Series([None] * len(frame), dtype=object)
             continue
         parsed = parse_cells(frame[spec.name].to_numpy(dtype=object), readers[spec.kind])
         for i in np.flatnonzero(~np.equal(parsed.errors, None)):
             problem(int(i), column, parsed.errors[i])
-        risks[spec.name] = np.where(parsed.ok, parsed.values, None)
+        # object dtype: pandas 3 would make text columns strings with NaN for the blanks
+        risks[spec.name] = pd.Series(np.where(parsed.ok, parsed.values, None), dtype=object)
         if spec.name == "risk_id":
             id_blank = parsed.blank
 
@@ -790,13 +791,20 @@ def _streamed_quantiles(
         counts += np.bincount(bins, minlength=HISTOGRAM_BINS)
     cumulative = np.cumsum(counts)
     width = span / HISTOGRAM_BINS
+
+    def order_statistic(k: int) -> float:
+        """The k-th smallest total (0-based), placed evenly within its bin: off by < a bin."""
+        b = int(np.searchsorted(cumulative, k, side="right"))
+        before = int(cumulative[b - 1]) if b else 0
+        return lower + (b + (k - before + 0.5) / counts[b]) * width
+
     out = []
     for q in qs:
-        rank = q * (n - 1)  # 0-based rank, as numpy's linear method uses
-        b = int(np.searchsorted(cumulative, rank, side="right"))
-        before = cumulative[b - 1] if b else 0
-        share = (rank - before + 0.5) / counts[b]
-        out.append(lower + (b + min(max(share, 0.0), 1.0)) * width)
+        rank = q * (n - 1)  # numpy's linear method: between the order statistics either side
+        k = int(math.floor(rank))
+        low = order_statistic(k)
+        high = order_statistic(min(k + 1, n - 1))
+        out.append(low + (rank - k) * (high - low))
     return total / n, np.array(out)
 
 
