@@ -438,7 +438,9 @@ def score_register(
             np.int64
         )
         risks[f"{stage}_score"] = pd.array(np.where(both, score, pd.NA), dtype="Int64")
-        risks[f"{stage}_band"] = np.where(both, names[score.to_numpy()], None)
+        risks[f"{stage}_band"] = pd.Series(
+            np.where(both, names[score.to_numpy()], None), index=risks.index, dtype=object
+        )
     current = risks["residual_score"].fillna(risks["inherent_score"])
     risks["current_score"] = current
     risks["current_band"] = risks["residual_band"].where(
@@ -801,7 +803,7 @@ def _streamed_quantiles(
     out = []
     for q in qs:
         rank = q * (n - 1)  # numpy's linear method: between the order statistics either side
-        k = int(math.floor(rank))
+        k = math.floor(rank)
         low = order_statistic(k)
         high = order_statistic(min(k + 1, n - 1))
         out.append(low + (rank - k) * (high - low))

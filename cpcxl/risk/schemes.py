@@ -175,6 +175,7 @@ LEVEL_COLUMNS = [
     Column("score", ("value", "rating", "number")),
     Column("label", ("likelihood", "impact", "consequence", "name", "descriptor")),
     Column("description", ("meaning", "detail"), required=False),
+    Column("aliases", ("also accepted", "other names"), required=False),
 ]
 BAND_COLUMNS = [
     Column("name", ("band", "rating")),
@@ -230,6 +231,9 @@ def matrix_from_tables(
                 "score": int(to_number(r["score"], what="a score", location=where)),
                 "label": to_text(r["label"]),
                 "description": to_text(r.get("description")),
+                "aliases": tuple(
+                    a.strip() for a in to_text(r.get("aliases")).split(",") if a.strip()
+                ),
             }
             for r in _records(rows, LEVEL_COLUMNS, where)
         ]

@@ -79,6 +79,7 @@ MIN_ROWS = 100
 LEVEL_ROWS = 10  # room for a matrix up to 10 × 10
 BAND_ROWS = 8
 OWN_CATEGORY_ROWS = 6
+BANDS_COLUMN = 11  # K: after the Likelihood (A-D) and Impact (F-I) tables
 
 # Register columns in order: the field each holds, or None where the workbook works it out.
 COLUMNS: tuple[tuple[str, str | None], ...] = (
@@ -329,17 +330,17 @@ def _matrix_sheet(wb: Workbook, matrix: RiskMatrix) -> Worksheet:
     top = 7
     for column, axis, levels in (
         (1, "Likelihood", matrix.likelihood),
-        (5, "Impact", matrix.impact),
+        (6, "Impact", matrix.impact),
     ):
         ref = add_table(
             ws,
             axis,
-            ["Score", axis, "Description"],
-            [[lv.score, lv.label, lv.description] for lv in levels],
+            ["Score", axis, "Description", "Also accepted"],
+            [[lv.score, lv.label, lv.description, ", ".join(lv.aliases)] for lv in levels],
             row=top,
             column=column,
             min_rows=LEVEL_ROWS,
-            widths={"Description": 40},
+            widths={"Description": 40, "Also accepted": 24},
         )
         _, _, _, last = range_boundaries(ref)
         define_name(wb, f"{axis}Scores", MATRIX, _column_range(column, top + 1, last))
@@ -350,14 +351,14 @@ def _matrix_sheet(wb: Workbook, matrix: RiskMatrix) -> Worksheet:
         ["Band", "From", "To", "Colour"],
         [[b.name, b.low, b.high, b.colour] for b in matrix.bands],
         row=top,
-        column=9,
+        column=BANDS_COLUMN,
         min_rows=BAND_ROWS,
     )
     _, _, _, last = range_boundaries(ref)
-    define_name(wb, "BandNames", MATRIX, _column_range(9, top + 1, last))
-    define_name(wb, "BandFrom", MATRIX, _column_range(10, top + 1, last))
+    define_name(wb, "BandNames", MATRIX, _column_range(BANDS_COLUMN, top + 1, last))
+    define_name(wb, "BandFrom", MATRIX, _column_range(BANDS_COLUMN + 1, top + 1, last))
     for i, band in enumerate(matrix.bands):
-        ws.cell(top + 1 + i, 9).fill = styles.fill(band.colour)
+        ws.cell(top + 1 + i, BANDS_COLUMN).fill = styles.fill(band.colour)
     scores = [[lv.score * im.score for im in matrix.impact] for lv in reversed(matrix.likelihood)]
     grid_top = top + LEVEL_ROWS + 4
     block = report.heat_map_block(
