@@ -56,9 +56,10 @@ def parse_cells(cells: Any, read: Callable[[Any], Any]) -> Parsed:
     """Read every cell with ``read``, calling it once per distinct value."""
     flat = np.asarray(cells, dtype=object).reshape(-1)
     # pandas treats True as 1 when it groups values, but TRUE is no likelihood: keep bools apart.
-    is_bool = np.fromiter((type(v) is bool for v in flat), dtype=bool, count=flat.size)
     keys = flat
-    if is_bool.any():
+    is_bool = np.zeros(flat.size, dtype=bool)
+    if bool in set(map(type, flat)):  # a quick look first: TRUE/FALSE cells are rare
+        is_bool = np.fromiter((type(v) is bool for v in flat), dtype=bool, count=flat.size)
         keys = flat.copy()
         keys[is_bool] = None
     codes, uniques = pd.factorize(keys, use_na_sentinel=True)

@@ -328,7 +328,7 @@ REGISTER_FIELDS: tuple[RegisterField, ...] = (
         "next_review",
         "Next review",
         "date",
-        ("next review date", "review by", "review due", "date of next review"),
+        ("next review date", "review date", "review by", "review due", "date of next review"),
     ),
     RegisterField(
         "previous_score",

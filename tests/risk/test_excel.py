@@ -85,4 +85,4 @@ def test_score_register_on_the_demo_sample_reports_the_misspelling_and_keeps_the
     assert "Residual above inherent" in register[f"{flags}{ids['CR020']}"]
     summary = cells["Summary"]
     assert summary["A2"].startswith("57 open risks of 60; reviews due as of 01/07/2026")
-    assert DEMO_AS_OF == dt.date(2026, 7, 1)
+    assert dt.date(2026, 7, 1) == DEMO_AS_OF

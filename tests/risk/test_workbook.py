@@ -83,7 +83,7 @@ def test_every_formula_of_the_empty_template_calculates_in_libreoffice(
 def test_native_scores_and_bands_agree_with_the_python_engine(soffice: str, tmp_path: Path) -> None:
     path = run_demo(tmp_path)[0]
     values = recalculated_cells(path, tmp_path)["Register"]
-    frame, register = report.read_rows(
+    _, register = report.read_rows(
         workbook.read_register_workbook(path)[0], NHS_5X5, None, first_row=workbook.HEADER_ROW
     )
     scored = engine.score_register(register, NHS_5X5, as_of=DEMO_AS_OF)
