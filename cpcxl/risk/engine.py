@@ -811,14 +811,6 @@ def _streamed_quantiles(
     return total / n, np.array(out)
 
 
-def summarise_exposure(exposure: Exposure) -> str:
-    return (
-        f"{exposure.risks} quantified risks, {exposure.iterations:,} iterations: expected "
-        f"£{exposure.expected:,.0f}, P80 £{exposure.p80:,.0f}, contingency at "
-        f"{exposure.confidence:.0%} £{exposure.contingency:,.0f}"
-    )
-
-
 def round_pounds(value: float) -> int:
     """Whole pounds, halves away from zero (as Excel's ROUND)."""
     return int(math.copysign(math.floor(abs(value) + 0.5), value))

@@ -21,7 +21,7 @@ from cpcxl.common.values import is_blank, to_date, to_number
 from cpcxl.xl.render import render
 
 from . import engine, report, workbook
-from .models import RiskMatrix
+from .models import RiskMatrix, RiskRow
 from .schemes import NHS_5X5, appetite_from_tables, matrix_from_tables, matrix_named
 
 LIKELIHOOD_LABELS = "1 to 5, or Rare, Unlikely, Possible, Likely, Almost certain"
@@ -256,45 +256,45 @@ def _named(book: xw.Book, name: str) -> Any:
 # Heat map: rows are likelihood 5 (row 6) down to 1 (row 10), columns impact 1 (B) to 5 (F);
 # the residual grid starts 8 rows lower (row 14). Summary: band counts from row 6 (Low).
 EXAMPLE_AS_OF = dt.date(2026, 6, 1)
-EXAMPLE_RISKS: tuple[dict[str, Any], ...] = (
-    {
-        "risk_id": "R1",
-        "title": "Home care provider fails financially",
-        "category": "Financial loss",
-        "owner": "Head of Commissioning",
-        "inherent_likelihood": "Likely",
-        "inherent_impact": "Major",
-        "controls": "Monthly review of provider accounts",
-        "residual_likelihood": 3,
-        "residual_impact": 4,
-        "target_likelihood": 2,
-        "target_impact": 4,
-        "next_review": dt.date(2026, 5, 1),
-        "previous_score": 16,
-    },
-    {
-        "risk_id": "R2",
-        "title": "Safeguarding referrals wait too long",
-        "category": "Harm to vulnerable adults or children",
-        "owner": "Safeguarding Lead",
-        "inherent_likelihood": 4,
-        "inherent_impact": 5,
-        "residual_likelihood": 4,
-        "residual_impact": 5,
-        "next_review": dt.date(2026, 9, 1),
-        "previous_score": 15,
-    },
-    {
-        "risk_id": "R3",
-        "title": "Press coverage of a contract dispute",
-        "category": "Reputation",
-        "owner": "Communications Manager",
-        "inherent_likelihood": 2,
-        "inherent_impact": "Minor",
-        "controls": "Media protocol",
-        "residual_likelihood": "likley",
-        "residual_impact": 2,
-    },
+EXAMPLE_RISKS = (
+    RiskRow(
+        risk_id="R1",
+        title="Home care provider fails financially",
+        category="Financial loss",
+        owner="Head of Commissioning",
+        inherent_likelihood="Likely",
+        inherent_impact="Major",
+        controls="Monthly review of provider accounts",
+        residual_likelihood=3,
+        residual_impact=4,
+        target_likelihood=2,
+        target_impact=4,
+        next_review=dt.date(2026, 5, 1),
+        previous_score=16,
+    ),
+    RiskRow(
+        risk_id="R2",
+        title="Safeguarding referrals wait too long",
+        category="Harm to vulnerable adults or children",
+        owner="Safeguarding Lead",
+        inherent_likelihood=4,
+        inherent_impact=5,
+        residual_likelihood=4,
+        residual_impact=5,
+        next_review=dt.date(2026, 9, 1),
+        previous_score=15,
+    ),
+    RiskRow(
+        risk_id="R3",
+        title="Press coverage of a contract dispute",
+        category="Reputation",
+        owner="Communications Manager",
+        inherent_likelihood=2,
+        inherent_impact="Minor",
+        controls="Media protocol",
+        residual_likelihood="likley",
+        residual_impact=2,
+    ),
 )
 
 

@@ -370,7 +370,11 @@ FIELDS_BY_NAME = {f.name: f for f in REGISTER_FIELDS}
 
 
 class RiskRow(BaseModel):
-    """One risk as the register holds it. Scores come from the matrix, never from the row."""
+    """One risk as typed into a register (likelihood and impact as numbers or labels).
+
+    Scores come from the matrix, never from the row. ``read_register`` reads a whole sheet of
+    rows column by column; this model is for building registers from code.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -395,10 +399,6 @@ class RiskRow(BaseModel):
     minimum: float | None = None
     most_likely: float | None = None
     maximum: float | None = None
-
-    def cells(self) -> list[object]:
-        """The row's values in register column order, as a workbook row."""
-        return [getattr(self, f.name) for f in REGISTER_FIELDS]
 
 
 class RiskAppetite(BaseModel):

@@ -54,6 +54,7 @@ from .models import (
     RiskAppetite,
     RiskCategory,
     RiskMatrix,
+    RiskRow,
     RiskStatus,
 )
 from .schemes import NHS_5X5, appetite_from_tables, matrix_from_tables
@@ -473,15 +474,19 @@ def _band_chart(ws: Worksheet, block: Any) -> None:
 
 def build_register_workbook(
     path: str | os.PathLike[str],
-    risks: Sequence[Mapping[str, Any]] = (),
+    risks: Sequence[RiskRow | Mapping[str, Any]] = (),
     *,
     matrix: RiskMatrix = NHS_5X5,
     appetite: RiskAppetite | None = None,
     as_of: dt.date | None = None,
 ) -> Path:
-    """The risk register workbook with ``risks`` (field -> value) in it, scored as the Score
-    register button would. With no ``as_of`` the review date is =TODAY()."""
+    """The risk register workbook with ``risks`` (rows, or field -> value) in it, scored as the
+    Score register button would. With no ``as_of`` the review date is =TODAY()."""
     appetite = appetite or engine.default_appetite(matrix)
+    risks = [
+        {k: v for k, v in r.model_dump().items() if v != ""} if isinstance(r, RiskRow) else r
+        for r in risks
+    ]
     wb = Workbook()
     _instructions(wb, matrix)
     register = _register_sheet(wb, risks, as_of)
