@@ -304,6 +304,8 @@ PAIRS = {
     "target": ("target_likelihood", "target_impact"),
 }
 QUANTITIES = ("probability", "minimum", "most_likely", "maximum")
+#: Each field's position in REGISTER_FIELDS, which orders the problems found in a row.
+POSITION = {f.name: i for i, f in enumerate(REGISTER_FIELDS)}
 
 
 def read_register(
@@ -341,7 +343,7 @@ def read_register(
         if spec.name == "risk_id":
             id_blank = parsed.blank
 
-    id_column = next(i for i, f in enumerate(REGISTER_FIELDS) if f.name == "risk_id")
+    id_column = POSITION["risk_id"]
     first_row: dict[str, int] = {}
     for i, risk_id in enumerate(risks["risk_id"]):
         if id_blank[i]:
@@ -362,13 +364,21 @@ def read_register(
         for given, other in ((lik, imp), (imp, lik)):
             half = risks[given].notna() & risks[other].isna() & frame_blank(frame, other)
             for i in np.flatnonzero(half.to_numpy()):
-                column = next(c for c, f in enumerate(REGISTER_FIELDS) if f.name == other)
                 problem(
                     int(i),
-                    column,
+                    POSITION[other],
                     f"the {stage} {FIELDS_BY_NAME[other].kind} is blank",
                     f"both {stage} likelihood and impact, or neither",
                 )
+
+    unrated = frame_blank(frame, "inherent_likelihood") & frame_blank(frame, "inherent_impact")
+    for i in np.flatnonzero(unrated.to_numpy()):
+        problem(
+            int(i),
+            POSITION["inherent_likelihood"],
+            "the inherent likelihood and impact are blank",
+            "the risk's rating before controls, e.g. Possible and Major",
+        )
 
     risks["status"] = risks["status"].where(risks["status"].notna(), RiskStatus.OPEN.value)
     risks["quantified"] = _check_quantities(risks, problem)
@@ -385,7 +395,7 @@ def frame_blank(frame: pd.DataFrame, name: str) -> pd.Series:
 
 def _check_quantities(risks: pd.DataFrame, problem: Callable[..., None]) -> pd.Series:
     """Which rows have a usable three-point estimate; any half-filled one is a problem."""
-    column = next(i for i, f in enumerate(REGISTER_FIELDS) if f.name == "minimum")
+    column = POSITION["minimum"]
     given = risks[list(QUANTITIES)].notna()
     usable = given.all(axis=1).to_numpy().copy()
     for i in np.flatnonzero(given.any(axis=1).to_numpy() & ~usable):

@@ -218,12 +218,20 @@ def test_a_probability_written_as_a_whole_number_is_queried_not_guessed() -> Non
     )
 
 
-def test_half_a_residual_pair_is_reported() -> None:
-    reg = register(row("R1", **{"Residual impact": None}))
+def test_half_a_residual_pair_and_a_missing_inherent_rating_are_reported() -> None:
+    reg = register(
+        row("R1", **{"Residual impact": None}),
+        row("R2", **{"Inherent likelihood": None, "Inherent impact": " "}),
+    )
     assert messages(reg) == [
         "row 2, field 'Residual impact': the residual impact is blank; valid: both residual "
-        "likelihood and impact, or neither"
+        "likelihood and impact, or neither",
+        "row 3, field 'Inherent likelihood': the inherent likelihood and impact are blank; "
+        "valid: the risk's rating before controls, e.g. Possible and Major",
     ]
+    # R2 is still scored on what it has: its residual 3 × 3 is its current score.
+    scored = score_register(reg, as_of=dt.date(2026, 6, 1))
+    assert scored["current_score"].tolist() == [16, 9]
 
 
 # --- flags, movement and summaries --------------------------------------------------------------
