@@ -155,7 +155,9 @@ def sample_rows() -> list[list[str]]:
 def run_demo(out_dir: Path) -> list[Path]:
     """Score the sample register and write it as a filled-in workbook under ``out_dir``."""
     matrix = matrix_named(None)
-    frame, register = report.read_rows(sample_rows(), matrix, None, sheet="sample_register.csv")
+    frame, register = report.read_rows(
+        sample_rows(), matrix, None, sheet=None, file="sample_register.csv"
+    )
     base = engine.default_appetite(matrix)
     appetite = RiskAppetite(
         levels=base.levels,
@@ -175,7 +177,7 @@ def run_demo(out_dir: Path) -> list[Path]:
         + ", ".join(
             f"{r.Band} {r.Residual}" for r in engine.band_counts(scored, matrix).itertuples()
         )
-        + f"; {len(register.problems)} rows to check",
+        + f"; problems to check: {len(register.problems)}",
         markup=False,
     )
     for problem in register.problems:

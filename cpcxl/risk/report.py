@@ -162,7 +162,7 @@ def register_columns_out(
 
 
 def locate(
-    problems: Sequence[InputError], *, sheet: str, columns: Mapping[str, str]
+    problems: Sequence[InputError], *, sheet: str | None, columns: Mapping[str, str]
 ) -> list[InputError]:
     """Problems placed on a sheet: a row and a field's header become a cell such as F7."""
     placed_problems = []
@@ -192,7 +192,7 @@ def read_rows(
     *,
     first_row: int = 1,
     first_column: int = 1,
-    sheet: str = "Register",
+    sheet: str | None = "Register",
     file: str | None = None,
 ) -> tuple[pd.DataFrame, engine.Register]:
     """Read a register's cells (titles and header first), each problem placed in its cell.
