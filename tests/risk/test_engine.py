@@ -7,6 +7,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cpcxl.common.errors import InputError
 from cpcxl.risk import engine
@@ -350,3 +352,48 @@ def test_a_hundred_thousand_cells_score_like_one_at_a_time() -> None:
     scored = score_cells(likelihood, impact)
     assert (scored.scores == numbers * impact.astype(int)).all()
     assert pd.isna(pd.Series(scored.errors)).all()
+
+
+def test_uk_text_dates_are_read_day_first() -> None:
+    reg = register(row("R1", **{"Next review": "03/04/2026"}),
+                   row("R2", **{"Next review": "3.4.26"}))  # fmt: skip
+    assert reg.problems == []
+    assert reg.risks["next_review"].tolist() == [dt.date(2026, 4, 3)] * 2  # 3 April, not 4 March
+
+
+LIKELIHOOD_LABELS = ["Rare", "Unlikely", "Possible", "Likely", "Almost certain"]
+IMPACT_LABELS = ["Negligible", "Minor", "Moderate", "Major", "Catastrophic"]
+
+
+def npsa_band(score: int) -> str:
+    """The NPSA bands, written independently of the engine's band table."""
+    if score <= 3:
+        return "Low"
+    if score <= 6:
+        return "Moderate"
+    return "High" if score <= 12 else "Extreme"
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 5), st.integers(1, 5), st.sampled_from(["number", "label", "text"])
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_however_a_rating_is_written_the_score_is_the_product(
+    ratings: list[tuple[int, int, str]],
+) -> None:
+    def written(score: int, labels: list[str], form: str) -> object:
+        if form == "label":
+            return labels[score - 1].upper()
+        return str(score) if form == "text" else score
+
+    likelihood = cells(*(written(lv, LIKELIHOOD_LABELS, form) for lv, _, form in ratings))
+    impact = cells(*(written(im, IMPACT_LABELS, form) for _, im, form in ratings))
+    scored = score_cells(likelihood, impact)
+    assert scored.scores.tolist() == [lv * im for lv, im, _ in ratings]
+    bands = engine.band_names(NHS_5X5)[scored.scores].tolist()
+    assert bands == [npsa_band(lv * im) for lv, im, _ in ratings]
