@@ -6,7 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from cpcxl.common.errors import InputError
 from cpcxl.risk import excel, workbook
 from cpcxl.risk.excel import cpc_risk_exposure, cpc_risk_heatmap, cpc_risk_rating, cpc_risk_score
 from cpcxl.xl import udfs
@@ -86,3 +88,36 @@ def test_score_register_on_the_demo_sample_reports_the_misspelling_and_keeps_the
     summary = cells["Summary"]
     assert summary["A2"].startswith("57 open risks of 60; reviews due as of 01/07/2026")
     assert dt.date(2026, 7, 1) == DEMO_AS_OF
+
+
+def test_appetite_set_on_the_sheet_changes_the_flags(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = excel._example_workbook(tmp_path)
+    wb = load_workbook(path)
+    appetite = wb["Appetite"]
+    # The board moves Financial loss from Cautious (9) to Open, and Open to tolerate 12.
+    for row in appetite.iter_rows():
+        if row[0].value == "Financial loss":
+            row[1].value = "Open"
+    wb.save(path)
+    cells = run_script_on_file(excel.score_register, path)
+    # R1's residual 12 is now within appetite; its other flags stand.
+    assert cells["Register"]["AB6"] == "Above target (8); Review overdue (due 01/05/2026)"
+
+
+def test_a_register_missing_a_required_column_stops_with_the_headers_found(
+    tmp_path: Path,
+) -> None:
+    from openpyxl import load_workbook
+
+    path = excel._example_workbook(tmp_path)
+    wb = load_workbook(path)
+    wb["Register"]["G5"] = "Harm"  # 'Inherent impact' renamed to a word we do not know
+    wb.save(path)
+    with pytest.raises(InputError) as caught:
+        run_script_on_file(excel.score_register, path)
+    message = str(caught.value)
+    assert message.startswith("sheet 'Register': missing required column inherent_impact; ")
+    assert "headers found: 'Risk ID', 'Title', 'Description'" in message
+    assert "'Harm'" in message
