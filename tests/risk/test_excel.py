@@ -121,3 +121,25 @@ def test_a_register_missing_a_required_column_stops_with_the_headers_found(
     assert message.startswith("sheet 'Register': missing required column inherent_impact; ")
     assert "headers found: 'Risk ID', 'Title', 'Description'" in message
     assert "'Harm'" in message
+
+
+def test_a_smaller_matrix_made_on_the_sheet_is_used_by_the_button(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = excel._example_workbook(tmp_path)
+    wb = load_workbook(path)
+    matrix = wb["Matrix"]
+    for column in "ABCDFGHI":  # the organisation drops level 5 of both scales: a 4 × 4
+        matrix[f"{column}12"] = None
+    wb.save(path)
+    cells = run_script_on_file(excel.score_register, path)
+    heat_map = cells["Heat map"]
+    # Rows now run likelihood 4 (row 6) to 1 (row 9); columns impact 1 (B) to 4 (E).
+    assert heat_map["A6"] == "4 Likely" and heat_map["E5"] == "4 Major"
+    assert "F5" not in heat_map
+    assert heat_map["E6"] == 1  # R1: Likely × Major
+    # R2's impact 5 is off the scale now, and says so in its own row.
+    assert cells["Register"]["AB7"].startswith(
+        "Check Inherent impact: 5 is not an impact (scores run from 1 to 4); valid: 1 to 4, or "
+        "Negligible, Minor, Moderate, Major"
+    )
