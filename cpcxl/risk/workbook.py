@@ -82,47 +82,28 @@ BAND_ROWS = 8
 OWN_CATEGORY_ROWS = 6
 BANDS_COLUMN = 11  # K: after the Likelihood (A-D) and Impact (F-I) tables
 
-# Register columns in order: the field each holds, or None where the workbook works it out.
-COLUMNS: tuple[tuple[str, str | None], ...] = (
-    ("Risk ID", "risk_id"),
-    ("Title", "title"),
-    ("Description", "description"),
-    ("Category", "category"),
-    ("Owner", "owner"),
-    ("Inherent likelihood", "inherent_likelihood"),
-    ("Inherent impact", "inherent_impact"),
-    ("Inherent score", None),
-    ("Inherent band", None),
-    ("Controls", "controls"),
-    ("Residual likelihood", "residual_likelihood"),
-    ("Residual impact", "residual_impact"),
-    ("Residual score", None),
-    ("Residual band", None),
-    ("Target likelihood", "target_likelihood"),
-    ("Target impact", "target_impact"),
-    ("Target score", None),
-    ("Status", "status"),
-    ("Date raised", "date_raised"),
-    ("Last reviewed", "last_reviewed"),
-    ("Next review", "next_review"),
-    ("Score at last review", "previous_score"),
-    ("Movement", None),
-    ("Chance of occurring", "probability"),
-    ("Minimum impact (£)", "minimum"),
-    ("Most likely impact (£)", "most_likely"),
-    ("Maximum impact (£)", "maximum"),
-    ("Flags", None),
+# The Register's columns in order: a register field (its header comes from the field), or the
+# header of a column the workbook works out (formulas, or the Score register button).
+LAYOUT: tuple[str, ...] = (
+    "risk_id", "title", "description", "category", "owner",
+    "inherent_likelihood", "inherent_impact", "Inherent score", "Inherent band",
+    "controls",
+    "residual_likelihood", "residual_impact", "Residual score", "Residual band",
+    "target_likelihood", "target_impact", "Target score",
+    "status", "date_raised", "last_reviewed", "next_review",
+    "previous_score", "Movement",
+    "probability", "minimum", "most_likely", "maximum",
+    "Flags",
+)  # fmt: skip
+COLUMNS: tuple[tuple[str, str | None], ...] = tuple(
+    (FIELDS[c].header, c) if c in FIELDS else (c, None) for c in LAYOUT
 )
 HEADERS = [h for h, _ in COLUMNS]
 LETTER = {h: get_column_letter(i) for i, h in enumerate(HEADERS, start=1)}
 FORMATS = {
-    "Date raised": styles.DATE_UK,
-    "Last reviewed": styles.DATE_UK,
-    "Next review": styles.DATE_UK,
-    "Chance of occurring": styles.PERCENT,
-    "Minimum impact (£)": styles.GBP,
-    "Most likely impact (£)": styles.GBP,
-    "Maximum impact (£)": styles.GBP,
+    f.header: {"date": styles.DATE_UK, "money": styles.GBP, "probability": styles.PERCENT}[f.kind]
+    for f in REGISTER_FIELDS
+    if f.kind in ("date", "money", "probability")
 }
 WIDTHS = {"Title": 34, "Description": 44, "Controls": 40, "Flags": 70, "Category": 30}
 
