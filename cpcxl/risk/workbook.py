@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cpcxl.common import styles
 from cpcxl.common.errors import InputError, Location
-from cpcxl.common.report import SheetOutput
+from cpcxl.common.report import Block, SheetOutput
 from cpcxl.common.tables import find_header_row, normalise_header
 from cpcxl.common.workbook import (
     Formula,
@@ -437,7 +437,8 @@ def _render_outputs(wb: Workbook, outputs: Sequence[SheetOutput]) -> None:
             _band_chart(ws, report.placed(output, report.BANDS_TITLE))
 
 
-def _band_chart(ws: Worksheet, block: Any) -> None:
+def _band_chart(ws: Worksheet, block: Block) -> None:
+    """Inherent and residual counts by band, side by side, from the Summary's band table."""
     chart = BarChart()
     chart.type = "col"
     chart.title = "Open risks by band: inherent and residual"
@@ -475,8 +476,10 @@ def build_register_workbook(
     _appetite_sheet(wb, appetite)
     add_lists_sheet(wb, {"Statuses": [s.value for s in RiskStatus]}).sheet_state = "hidden"
 
-    values = [[register.cell(HEADER_ROW, c).value for c in range(1, len(HEADERS) + 1)]]
-    values += [[risk.get(field) if field else None for _, field in COLUMNS] for risk in risks]
+    values = [
+        HEADERS,
+        *([risk.get(field) if field else None for _, field in COLUMNS] for risk in risks),
+    ]
     scored, problems = report.score_rows(
         values, matrix, appetite, as_of=as_of, first_row=HEADER_ROW, sheet=REGISTER
     )
