@@ -689,7 +689,8 @@ def simulate_totals(
     distribution: Distribution = "pert",
     chunk_cells: int = CHUNK_CELLS,
 ) -> Iterator[np.ndarray]:
-    """Simulated total exposure, a chunk of iterations at a time (same seed, same totals).
+    """Simulated total exposure, a chunk of iterations at a time (the same seed and chunk size
+    give the same totals).
 
     In each iteration each risk occurs with its probability; if it does, its £ impact is drawn
     from Beta-PERT (λ = 4) or triangular on minimum, most likely, maximum.

@@ -265,10 +265,12 @@ def _register_sheet(
                 ws,
                 column(f"{stage} {axis}"),
                 f"={axis.capitalize()}Labels",
-                prompt="Choose a label, or type its number from the Matrix sheet.",
+                prompt="Choose a label, or type its number (see the Matrix sheet).",
                 title=f"{stage} {axis}",
             )
-            validation.errorStyle = "warning"  # numbers are as welcome as labels
+            # Numbers are as welcome as labels, so the list suggests and does not refuse; a value
+            # off the matrix shows #N/A in the score and the button says why.
+            validation.showErrorMessage = False
     add_whole_number_validation(ws, column("Score at last review"), 0, 100)
     for header in ("Inherent band", "Residual band"):
         _band_colours(ws, column(header))
