@@ -8,6 +8,8 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from cpcxl.common.errors import InputError
@@ -128,3 +130,29 @@ def test_memory_does_not_grow_with_the_iterations_asked_for() -> None:
     small, large = _peak_bytes(100_000), _peak_bytes(800_000)
     # Eight times the iterations: the chunk and the histogram are the same size either way.
     assert large < small * 1.2 + 1_000_000
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0, 1),
+            st.integers(0, 100_000),
+            st.integers(0, 100_000),
+            st.integers(0, 100_000),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_figures_are_ordered_and_within_what_the_risks_could_cost(
+    risks: list[tuple[float, int, int, int]],
+) -> None:
+    p = [r[0] for r in risks]
+    low, mode, high = ([sorted(r[1:])[i] for r in risks] for i in range(3))
+    exposure = simulate_exposure(p, low, mode, high, iterations=2_000, seed=9)
+    # Every total lies between nothing happening and everything at its maximum (allowing
+    # for the last bit of floating-point rounding in a + (b - a) × fraction).
+    ceiling = sum(high) * (1 + 1e-12) + 1e-6
+    assert 0 <= exposure.p50 <= exposure.p80 <= exposure.p95 <= ceiling
+    assert 0 <= exposure.expected <= ceiling
