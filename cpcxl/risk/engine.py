@@ -750,7 +750,9 @@ def simulate_exposure(
     if not 0 < confidence < 1:
         raise InputError(f"confidence {confidence:g} is not between 0 and 1", valid="e.g. 0.8")
     if iterations < 1 or int(iterations) != iterations:
-        raise InputError(f"{iterations} iterations", valid="a whole number of 1 or more")
+        raise InputError(
+            f"{iterations:g} is not a number of iterations", valid="a whole number, 1 or more"
+        )
     if distribution not in ("pert", "triangular"):
         raise InputError(f"{distribution!r} is not a distribution", valid="pert, triangular")
     p, low, mode, high = check_estimates(probability, minimum, most_likely, maximum)

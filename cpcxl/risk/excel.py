@@ -224,7 +224,7 @@ def cpc_risk_exposure(
         mode,
         high,
         confidence=_option(confidence, 0.8, "a confidence such as 80%"),
-        iterations=int(_option(iterations, 10000, "a number of iterations")),
+        iterations=_option(iterations, 10000, "a number of iterations"),
         seed=int(_option(seed, 1, "a seed")),
     )
     return [[label, engine.round_pounds(value)] for label, value in exposure.rows()]
