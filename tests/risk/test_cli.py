@@ -158,11 +158,8 @@ def test_score_command_scores_a_saved_register_into_a_copy(tmp_path: Path) -> No
     assert summary["A2"].value.startswith("57 open risks of 60; reviews due as of 01/01/2030")
 
 
-def test_matrix_command_checks_an_organisations_own_toml(tmp_path: Path) -> None:
-    from tests.risk.test_schemes import FOUR_BY_FOUR
-
-    toml = tmp_path / "council.toml"
-    toml.write_text(FOUR_BY_FOUR, encoding="utf-8")
+def test_matrix_command_checks_an_organisations_own_toml() -> None:
+    toml = Path(__file__).parents[1] / "data" / "risk" / "council_4x4.toml"
     result = CliRunner().invoke(cli, ["risk", "matrix", "--matrix-file", str(toml)])
     assert result.exit_code == 0, result.output
     assert "likelihood: 1 Low, 2 Medium, 3 High, 4 Very high" in result.output

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -11,45 +13,9 @@ from cpcxl.risk.engine import band_names, score_cells
 from cpcxl.risk.models import AppetiteLevel
 from cpcxl.risk.schemes import NHS_5X5, matrix_from_tables, matrix_from_toml, matrix_named
 
-FOUR_BY_FOUR = """
-name = "council-4x4"
-description = "A council's own 4 × 4 matrix"
-[[likelihood]]
-label = "Low"
-[[likelihood]]
-label = "Medium"
-[[likelihood]]
-label = "High"
-[[likelihood]]
-label = "Very high"
-aliases = ["VH"]
-[[impact]]
-label = "Minor"
-[[impact]]
-label = "Significant"
-[[impact]]
-label = "Serious"
-[[impact]]
-label = "Critical"
-[[band]]
-name = "Green"
-low = 1
-high = 3
-[[band]]
-name = "Amber"
-low = 4
-high = 8
-[[band]]
-name = "Red"
-low = 9
-high = 16
-[appetite]
-Averse = 2
-Minimal = 3
-Cautious = 4
-Open = 8
-Eager = 12
-"""
+FOUR_BY_FOUR = (Path(__file__).parents[1] / "data" / "risk" / "council_4x4.toml").read_text(
+    encoding="utf-8"
+)
 
 
 def test_nhs_5x5_is_registered_through_the_scheme_hook_by_the_risk_plugin() -> None:
