@@ -7,7 +7,6 @@ and gives back the same shape; a blank gives a blank and a bad cell its own ``#V
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from pathlib import Path
 from typing import Any
 
@@ -27,29 +26,6 @@ from .schemes import NHS_5X5, appetite_from_tables, matrix_from_tables, matrix_n
 LIKELIHOOD_LABELS = "1 to 5, or Rare, Unlikely, Possible, Likely, Almost certain"
 
 
-def _table_cells(value: Any) -> Any:
-    """A list of lists as one 2-D object array, built from one flat list.
-
-    ``cpcxl.common.grid.to_grid`` copies row by row (~50 ms per 100,000 rows) and numpy's own
-    nested-list path is not much faster; chaining the rows is. Ragged rows, and anything that
-    is not a list of lists, go to ``broadcast`` as they came.
-    """
-    if not (isinstance(value, list) and value and isinstance(value[0], list)):
-        return value
-    widths = set(map(len, value))
-    if len(widths) != 1 or 0 in widths:
-        return value
-    width = widths.pop()
-    cells = np.empty(len(value) * width, dtype=object)
-    cells[:] = list(itertools.chain.from_iterable(value))
-    return cells.reshape(len(value), width)
-
-
-def _shaped(out: np.ndarray, kind: Kind) -> Any:
-    """Results in the caller's shape; a table of plain values needs no per-cell conversion."""
-    return out.tolist() if kind == "table" else from_grid(out, kind)
-
-
 def _with_errors(out: np.ndarray, blank: np.ndarray, errors: np.ndarray) -> np.ndarray:
     out[blank] = None
     bad = ~np.equal(errors, None)
@@ -58,7 +34,7 @@ def _with_errors(out: np.ndarray, blank: np.ndarray, errors: np.ndarray) -> np.n
 
 
 def _scored(likelihood: Any, impact: Any, matrix: Any) -> tuple[engine.Scores, tuple, Kind, Any]:
-    cells, kind = broadcast(_table_cells(likelihood), _table_cells(impact))
+    cells, kind = broadcast(likelihood, impact)
     risk_matrix = matrix if isinstance(matrix, RiskMatrix) else matrix_named(matrix)
     return engine.score_cells(cells[0], cells[1], risk_matrix), cells[0].shape, kind, risk_matrix
 
@@ -86,7 +62,7 @@ def cpc_risk_score(likelihood: Any, impact: Any) -> Any:
     """Risk score = likelihood × impact on the NPSA 5×5 matrix: numbers 1-5 or labels (Rare..Almost certain, Negligible..Catastrophic). Takes a cell or a range; returns the same shape."""  # noqa: E501 (Excel shows it on one line)
     scored, shape, kind, _ = _scored(likelihood, impact, NHS_5X5)
     out = scored.scores.astype(object).reshape(-1)
-    return _shaped(_with_errors(out, scored.blank, scored.errors).reshape(shape), kind)
+    return from_grid(_with_errors(out, scored.blank, scored.errors).reshape(shape), kind)
 
 
 @examples(
@@ -111,7 +87,7 @@ def cpc_risk_rating(likelihood: Any, impact: Any, matrix: Any = "nhs-5x5") -> An
     """Risk band (e.g. Low, Moderate, High, Extreme) of likelihood × impact on a named matrix (default nhs-5x5, the NPSA 5×5). Takes a cell or a range; returns the same shape."""  # noqa: E501 (Excel shows it on one line)
     scored, shape, kind, risk_matrix = _scored(likelihood, impact, matrix)
     out = engine.band_names(risk_matrix)[scored.scores]
-    return _shaped(_with_errors(out, scored.blank, scored.errors).reshape(shape), kind)
+    return from_grid(_with_errors(out, scored.blank, scored.errors).reshape(shape), kind)
 
 
 @examples(
