@@ -271,8 +271,7 @@ def cpc_pool_summary(table: Any) -> Any:
     problems = InputErrors()
     cash: dict[str, float] = {}
     in_kind: dict[str, float] = {}
-    for r in frame.itertuples(index=False):
-        row = r._asdict()
+    for row in frame.to_dict("records"):
         where = {"row": row["_row"]}
         try:
             amount = to_number(row["amount"], what="an amount in £")
@@ -314,7 +313,9 @@ def cpc_pool_summary(table: Any) -> Any:
     return out
 
 
-def _uplift_one(amount: Any, rate: Any, years: Any) -> float:
+def _uplift_one(amount: Any, rate: Any, years: Any) -> float | None:
+    if is_blank(amount):  # a blank amount in a filled column stays blank, as in a sum
+        return None
     money = to_number(amount, what="an amount in £")
     fraction = _rate(rate)
     count = to_number(years, what="a number of years")
@@ -437,9 +438,12 @@ def _add_charts(book: xw.Book, budget: report.SheetOutput) -> None:
     ):
         if name in existing:
             ws.charts[name].delete()
-        anchor = ws.range((3, 12 + index * 9))
-        chart = ws.charts.add(left=anchor.left, top=anchor.top, width=480, height=300)
-        chart.name = name
-        chart.chart_type = chart_type
-        chart.set_source_data(ws.range((r1, c1), (r2, c2)))
+        ws.charts.add(
+            width=480,
+            height=300,
+            chart_type=chart_type,
+            source=ws.range((r1, c1), (r2, c2)),
+            name=name,
+            anchor=ws.range((3, 12 + index * 9)),
+        )
 
