@@ -568,7 +568,7 @@ def share_risk(
         v = variance[cols]
         empty = (sub.sum(axis=1) <= 0) & (v != 0)
         for k in np.flatnonzero(empty):
-            line = np.array(lines)[cols][k]
+            line = [name for name, c in zip(lines, cols, strict=True) if c][k]
             who = terms.leads.get(line) or terms.host
             sub[k] = 0
             sub[k, bearer(who, f"line {line!r} has a variance but no contributions to share it")] = 1
@@ -595,7 +595,8 @@ def share_risk(
         shared_part[bearer(terms.host, "no host is named to bear the variance")] = total_shared
     elif basis is RiskBasis.LEAD:
         shared_part = np.zeros(len(partners), dtype=np.int64)
-        for line, v in zip(np.array(lines)[shared], variance[shared], strict=True):
+        shared_lines = [name for name, c in zip(lines, shared, strict=True) if c]
+        for line, v in zip(shared_lines, variance[shared], strict=True):
             who = terms.leads.get(line)
             shared_part[bearer(who, f"line {line!r} has no commissioning partner")] += v
     else:
