@@ -24,6 +24,7 @@ from .models import (
     Outcome,
     Partner,
     RiskBasis,
+    year_label,
 )
 
 #: The long table's columns. ``reduction`` marks a negative amount as a deliberate reduction.
@@ -53,8 +54,8 @@ class BudgetInputs:
     standalone: pd.DataFrame = field(default_factory=lambda: empty_standalone())
     #: line, year, partner (text or blank for the whole line), actual (£)
     actuals: pd.DataFrame = field(default_factory=lambda: empty_actuals())
-    #: where each table is, to place errors: {table: (sheet, {field: column letter})}
-    places: Mapping[str, tuple[str, Mapping[str, str]]] = field(default_factory=dict)
+    #: where each table is, to place errors: {table: (sheet, {field: Place})}
+    places: Mapping[str, tuple[str, Mapping[str, Place]]] = field(default_factory=dict)
 
     @property
     def partner_names(self) -> list[str]:
@@ -66,10 +67,22 @@ class BudgetInputs:
 
     def where(self, table: str, row: int | None, column: str | None = None) -> Location:
         """The location of a field in a row of one of the input tables."""
-        sheet, letters = self.places.get(table, (table.capitalize(), {}))
-        letter = letters.get(column or "")
-        cell = f"{letter}{row}" if letter and row is not None else None
-        return Location(sheet=sheet, cell=cell, row=row, field=column)
+        sheet, fields = self.places.get(table, (table.capitalize(), {}))
+        place = fields.get(column or "")
+        if place is None:
+            return Location(sheet=sheet, row=row, field=column)
+        row = place.row if place.row is not None else row
+        cell = f"{place.letter}{row}" if place.letter and row is not None else None
+        return Location(sheet=sheet, cell=cell, row=row, field=place.header)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a field is: its column letter and header, and its row if it has only one."""
+
+    letter: str | None
+    header: str
+    row: int | None = None
 
 
 def empty_standalone() -> pd.DataFrame:
@@ -108,7 +121,7 @@ def check(inputs: BudgetInputs) -> InputErrors:
     known = set(partners)
     lines = set(inputs.line_names)
     years = arrangement.year_list
-    year_range = f"{years[0]} to {years[-1]} (the arrangement's years)"
+    year_range = f"{year_label(years[0])} to {year_label(years[-1])} (the arrangement's years)"
 
     seen: dict[str, int | None] = {}
     for p in inputs.partners:
@@ -191,7 +204,7 @@ def check(inputs: BudgetInputs) -> InputErrors:
     for row, value in zip(rows[bad], c["year"].to_numpy()[bad], strict=True):
         errors.add(
             InputError(
-                f"year {value} is outside the arrangement",
+                f"year {year_label(int(value))} is outside the arrangement",
                 location=inputs.where("contributions", row, "year"),
                 valid=year_range,
             )
@@ -239,7 +252,7 @@ def check(inputs: BudgetInputs) -> InputErrors:
             if year is not None and year not in years:
                 errors.add(
                     InputError(
-                        f"year {year} is outside the arrangement",
+                        f"year {year_label(year)} is outside the arrangement",
                         location=inputs.where("conditions", condition.row, attr),
                         valid=year_range,
                     )
@@ -288,7 +301,7 @@ def check(inputs: BudgetInputs) -> InputErrors:
         for row, value in zip(rows[bad], year.to_numpy()[bad], strict=True):
             errors.add(
                 InputError(
-                    f"year {value} is outside the arrangement",
+                    f"year {year_label(int(value))} is outside the arrangement",
                     location=inputs.where(table, row, "year"),
                     valid=year_range,
                 )
@@ -885,6 +898,21 @@ class ScenarioChange:
     basis: RiskBasis | None = None
     test_variance: float | None = None
     row: int | None = None
+
+
+def check_scenarios(inputs: BudgetInputs, changes: Sequence[ScenarioChange]) -> InputErrors:
+    """A scenario naming a partner that is not in the partner list."""
+    errors = InputErrors()
+    for change in changes:
+        if change.partner is not None and change.partner not in inputs.partner_names:
+            errors.add(
+                InputError(
+                    f"{change.partner!r} is not in the partner list",
+                    location=inputs.where("scenarios", change.row, "partner"),
+                    valid=inputs.partner_names,
+                )
+            )
+    return errors
 
 
 def apply_scenario(inputs: BudgetInputs, changes: Sequence[ScenarioChange]) -> BudgetInputs:

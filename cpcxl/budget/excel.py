@@ -413,7 +413,9 @@ def build_budget(book: xw.Book) -> None:
     """Build budget: write the Budget, Risk share, Scenarios and Monitoring sheets."""
     try:
         inputs, scenarios = read_book(book)
-        engine.check(inputs).raise_if_any()
+        problems = engine.check(inputs)
+        problems.extend(engine.check_scenarios(inputs, scenarios))
+        problems.raise_if_any()
     except InputErrors as errors:
         render(book, _problems_sheet(errors))
         return

@@ -19,7 +19,7 @@ from cpcxl.common.errors import InputError, InputErrors, Location
 from cpcxl.common.tables import ROW, Column, find_header_row, frame_from_values
 from cpcxl.common.values import describe, is_blank, to_number, to_text
 
-from .engine import BudgetInputs, ScenarioChange, empty_actuals, empty_standalone
+from .engine import BudgetInputs, Place, ScenarioChange, empty_actuals, empty_standalone
 from .models import (
     Arrangement,
     ArrangementKind,
@@ -208,6 +208,11 @@ class _Reader:
             if c.field not in self.frame.columns:
                 self.frame[c.field] = None
 
+    def places(self) -> dict[str, Place]:
+        return {
+            c.field: Place(self.letters.get(c.field), c.synonyms[0]) for c in self.spec.columns
+        }
+
     def where(self, row: int | None, field: str) -> Location:
         letter = self.letters.get(field)
         header = next((c.synonyms[0] for c in self.spec.columns if c.field == field), field)
@@ -319,7 +324,8 @@ def read_inputs(
     if errors:
         raise _with_file(errors, file)
 
-    arrangement = _arrangement(readers["arrangement"], errors)
+    setting_rows: dict[str, int] = {}
+    arrangement = _arrangement(readers["arrangement"], errors, setting_rows)
     partners = _partners(readers["partners"])
     lines = _lines_table(readers["lines"])
     contributions = _contributions(readers["contributions"])
@@ -330,10 +336,15 @@ def read_inputs(
     scenarios = _scenarios(readers["scenarios"]) if "scenarios" in readers else []
     if errors or arrangement is None:
         raise _with_file(errors, file)
-    places = {
-        key: (reader.spec.sheet, reader.letters) for key, reader in readers.items()
-    }
-    places["arrangement"] = (ARRANGEMENT.sheet, {})
+    places = {key: (reader.spec.sheet, reader.places()) for key, reader in readers.items()}
+    value_letter = readers["arrangement"].letters.get("value")
+    places["arrangement"] = (
+        ARRANGEMENT.sheet,
+        {
+            key: Place(value_letter, label, setting_rows.get(key))
+            for label, key in SETTINGS
+        },
+    )
     inputs = BudgetInputs(
         arrangement=arrangement,
         partners=partners,
@@ -354,7 +365,9 @@ def _with_file(errors: InputErrors, file: str | None) -> InputErrors:
     return InputErrors([e.at(file=file) for e in errors])
 
 
-def _arrangement(reader: _Reader, errors: InputErrors) -> Arrangement | None:
+def _arrangement(
+    reader: _Reader, errors: InputErrors, setting_rows: dict[str, int]
+) -> Arrangement | None:
     labels = {label.lower(): field for label, field in SETTINGS}
     raw: dict[str, tuple[int, Any]] = {}
     for row, setting, value in zip(
@@ -371,6 +384,7 @@ def _arrangement(reader: _Reader, errors: InputErrors) -> Arrangement | None:
             )
             continue
         raw[key] = (row, value)
+        setting_rows[key] = row
     parsers: dict[str, tuple[Callable[[Any], Any], bool]] = {
         "name": (_text, False),
         "kind": (_choice(ArrangementKind, "type of arrangement"), True),

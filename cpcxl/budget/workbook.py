@@ -378,6 +378,7 @@ def read_workbook(
     }
     inputs, scenarios = read_inputs(tables, file=path.name)
     problems = engine.check(inputs)
+    problems.extend(engine.check_scenarios(inputs, scenarios))
     if problems:
         raise InputErrors([e.at(file=path.name) for e in problems])
     return inputs, scenarios
