@@ -545,9 +545,7 @@ class RiskTerms:
         )
 
 
-def share_risk(
-    weights: pd.DataFrame, line_variance: pd.Series, terms: RiskTerms
-) -> pd.DataFrame:
+def share_risk(weights: pd.DataFrame, line_variance: pd.Series, terms: RiskTerms) -> pd.DataFrame:
     """Each partner's part of a variance, in whole pence adding up exactly to the variance.
 
     ``weights`` is the partners' cash by line (partners as rows, lines as columns);
@@ -584,7 +582,9 @@ def share_risk(
             line = [name for name, c in zip(lines, cols, strict=True) if c][k]
             who = terms.leads.get(line) or terms.host
             sub[k] = 0
-            sub[k, bearer(who, f"line {line!r} has a variance but no contributions to share it")] = 1
+            sub[
+                k, bearer(who, f"line {line!r} has a variance but no contributions to share it")
+            ] = 1
         return allocate_pence(v, sub).sum(axis=0)
 
     excluded_part = by_line(excluded)
@@ -615,7 +615,7 @@ def share_risk(
     else:
         shared_part = _capped(total_shared, contribution, partners, terms)
     settlement = excluded_part + shared_part
-    assert settlement.sum() == variance.sum()  # noqa: S101 - the whole point of the pence
+    assert settlement.sum() == variance.sum()
     return pd.DataFrame(
         {
             "contribution": contribution,
@@ -713,9 +713,7 @@ def year_weights(budget: JointBudget, year: int) -> pd.DataFrame:
     return table.reindex(index=budget.partners, columns=budget.lines).fillna(0.0)
 
 
-def test_exposure(
-    budget: JointBudget, terms: RiskTerms, amount: float, year: int
-) -> pd.DataFrame:
+def test_exposure(budget: JointBudget, terms: RiskTerms, amount: float, year: int) -> pd.DataFrame:
     """Each partner's part of ``amount`` overspent in ``year``, spread over the shared lines."""
     weights = year_weights(budget, year)
     line_variance = spread_over_lines(amount, weights.sum(axis=0), terms.excluded)
@@ -805,9 +803,7 @@ def pooling_benefit(
     frame = standalone[["partner", "line", "year", "cost"]].copy()
     every = frame["year"].isna()
     if every.any():
-        spread = frame.loc[every].merge(
-            pd.DataFrame({"every_year": list(years)}), how="cross"
-        )
+        spread = frame.loc[every].merge(pd.DataFrame({"every_year": list(years)}), how="cross")
         spread["year"] = spread.pop("every_year")
         frame = pd.concat([frame.loc[~every], spread], ignore_index=True)
     frame["year"] = frame["year"].astype("int64")
@@ -959,9 +955,7 @@ def apply_scenario(inputs: BudgetInputs, changes: Sequence[ScenarioChange]) -> B
     )
 
 
-def compare_scenarios(
-    inputs: BudgetInputs, changes: Sequence[ScenarioChange]
-) -> pd.DataFrame:
+def compare_scenarios(inputs: BudgetInputs, changes: Sequence[ScenarioChange]) -> pd.DataFrame:
     """Per scenario (the agreed budget first, as "Base") and partner: cash, in kind, share,
     the joint budget on lines serving the partner's outcomes, and exposure to the test variance.
     """

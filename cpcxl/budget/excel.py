@@ -10,9 +10,9 @@ import xlwings as xw
 
 from cpcxl.common.errors import InputError, InputErrors
 from cpcxl.common.examples import Example, ScriptExample, examples
-from cpcxl.common.grid import broadcast, cell_error, elementwise, from_grid, to_grid
+from cpcxl.common.grid import cell_error, elementwise, from_grid, to_grid
 from cpcxl.common.tables import Column, frame_from_values
-from cpcxl.common.values import describe, is_blank, is_excel_error, to_number
+from cpcxl.common.values import describe, is_blank, to_number
 from cpcxl.xl.render import render
 
 from . import engine, report
@@ -74,8 +74,10 @@ def cpc_pool_shares(amounts: Any) -> Any:
     numbers, errors, kind, _ = _amounts(amounts)
     total = np.nansum(numbers)
     if total == 0:
-        raise InputError("the amounts add up to £0, so there are no shares",
-                         valid="amounts with a total other than zero")
+        raise InputError(
+            "the amounts add up to £0, so there are no shares",
+            valid="amounts with a total other than zero",
+        )
     return _result(numbers / total, errors, np.isnan(numbers), kind)
 
 
@@ -86,8 +88,7 @@ def _terms_vector(terms: Any, shape: tuple[int, int], what: str) -> np.ndarray:
         raise InputError(f"the terms have a bad cell: {bad[0]}")
     if numbers.size != int(np.prod(shape)):
         raise InputError(
-            f"the terms have {numbers.size} cells but the contributions have "
-            f"{int(np.prod(shape))}",
+            f"the terms have {numbers.size} cells but the contributions have {int(np.prod(shape))}",
             valid=f"{what} for each contribution",
         )
     return numbers.reshape(shape)
@@ -134,14 +135,16 @@ def _terms_vector(terms: Any, shape: tuple[int, int], what: str) -> np.ndarray:
         "the text is left out as SUM does; £50 shared 1:1 by the other two",
     ),
 )
-def cpc_risk_share(contributions: Any, variance: Any, basis: Any = "pro_rata",
-                   terms: Any = None) -> Any:
+def cpc_risk_share(
+    contributions: Any, variance: Any, basis: Any = "pro_rata", terms: Any = None
+) -> Any:
     """Each contribution's part of an over- (+) or underspend (-) to the penny, adding up exactly; basis pro_rata, pro_rata_per_line, fixed, host, lead or capped; terms: %, host's position, leads or caps."""  # noqa: E501
     try:
         chosen = RiskBasis.parse("pro_rata" if is_blank(basis) else basis)
     except ValueError:
-        raise InputError(f"{describe(basis)} is not a risk-share basis",
-                         valid=[b.value for b in RiskBasis]) from None
+        raise InputError(
+            f"{describe(basis)} is not a risk-share basis", valid=[b.value for b in RiskBasis]
+        ) from None
     numbers, errors, kind, _ = _amounts(contributions)
     blank = np.isnan(numbers)
     weights = np.nan_to_num(numbers)
@@ -156,8 +159,9 @@ def cpc_risk_share(contributions: Any, variance: Any, basis: Any = "pro_rata",
             share = np.zeros_like(weights)
             for c, lead in enumerate(leads):
                 if not (1 <= lead <= rows) or not float(lead).is_integer():
-                    raise InputError(f"lead {describe(lead)} is not a partner's position",
-                                     valid=f"1 to {rows}")
+                    raise InputError(
+                        f"lead {describe(lead)} is not a partner's position", valid=f"1 to {rows}"
+                    )
                 share[int(lead) - 1, c] = 1.0
         else:
             share = weights
@@ -173,8 +177,10 @@ def cpc_risk_share(contributions: Any, variance: Any, basis: Any = "pro_rata",
         elif chosen is RiskBasis.HOST:
             host = to_number(terms, what="the host's position") if not is_blank(terms) else 0
             if not (1 <= host <= flat.size) or not float(host).is_integer():
-                raise InputError(f"the host's position {describe(terms)} is not in the list",
-                                 valid=f"1 to {flat.size}")
+                raise InputError(
+                    f"the host's position {describe(terms)} is not in the list",
+                    valid=f"1 to {flat.size}",
+                )
             vector = np.zeros(flat.size)
             vector[int(host) - 1] = 1.0
         else:
@@ -202,8 +208,10 @@ def _variance(value: Any, width: int) -> np.ndarray:
         raise InputError(f"the variance is not a number: {bad[0]}")
     flat = np.nan_to_num(numbers.reshape(-1))
     if width > 1 and flat.size != width:
-        raise InputError(f"there are {width} lines (columns) but {flat.size} variances",
-                         valid="one variance per line, in a row")
+        raise InputError(
+            f"there are {width} lines (columns) but {flat.size} variances",
+            valid="one variance per line, in a row",
+        )
     return flat
 
 
@@ -280,9 +288,11 @@ def cpc_pool_summary(table: Any) -> Any:
                 try:
                     kind = parse_choice(ContributionKind, row["kind"])
                 except ValueError:
-                    raise InputError(f"{describe(row['kind'])} is not a kind of contribution",
-                                     valid=[k.value for k in ContributionKind],
-                                     field="kind") from None
+                    raise InputError(
+                        f"{describe(row['kind'])} is not a kind of contribution",
+                        valid=[k.value for k in ContributionKind],
+                        field="kind",
+                    ) from None
         except InputError as exc:
             field = exc.location.field if exc.location and exc.location.field else "amount"
             problems.add(InputError(exc.message, valid=exc.valid, field=field, **where))
@@ -306,9 +316,16 @@ def cpc_pool_summary(table: Any) -> Any:
     ]
     for name in cash:
         mine = cash[name] + in_kind[name]
-        out.append([name, cash[name], in_kind[name], mine,
-                    cash[name] / total_cash if total_cash else None,
-                    mine / total if total else None])
+        out.append(
+            [
+                name,
+                cash[name],
+                in_kind[name],
+                mine,
+                cash[name] / total_cash if total_cash else None,
+                mine / total if total else None,
+            ]
+        )
     out.append(["Total", total_cash, total - total_cash, total, 1.0, 1.0])
     return out
 
@@ -371,9 +388,13 @@ def _problems_sheet(errors: InputErrors) -> report.SheetOutput:
         rows.append([str(e.location or ""), e.message, e.valid or ""])
     return report.SheetOutput(
         "Problems",
-        [report.Block([["The budget was not built: fix these and press Build budget again."]],
-                      header=False),
-         report.Block(rows, row=3)],
+        [
+            report.Block(
+                [["The budget was not built: fix these and press Build budget again."]],
+                header=False,
+            ),
+            report.Block(rows, row=3),
+        ],
         widths={"A": 40, "B": 70, "C": 50},
     )
 
@@ -448,4 +469,3 @@ def _add_charts(book: xw.Book, budget: report.SheetOutput) -> None:
             name=name,
             anchor=ws.range((3, 12 + index * 9)),
         )
-

@@ -7,6 +7,7 @@ collected with its sheet, cell and field, so an officer can fix them all in one 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -194,7 +195,7 @@ class _Reader:
     def __init__(self, spec: TableSpec, values: TableValues, errors: InputErrors) -> None:
         self.spec = spec
         self.errors = errors
-        start, span, match = find_header_row(values.rows, spec.columns)
+        _start, _span, match = find_header_row(values.rows, spec.columns)
         self.letters = {
             f: get_column_letter(values.first_column + i) for f, i in match.columns.items()
         }
@@ -209,9 +210,7 @@ class _Reader:
                 self.frame[c.field] = None
 
     def places(self) -> dict[str, Place]:
-        return {
-            c.field: Place(self.letters.get(c.field), c.synonyms[0]) for c in self.spec.columns
-        }
+        return {c.field: Place(self.letters.get(c.field), c.synonyms[0]) for c in self.spec.columns}
 
     def where(self, row: int | None, field: str) -> Location:
         letter = self.letters.get(field)
@@ -236,7 +235,9 @@ class _Reader:
         try:
             return parse(value)
         except InputError as exc:
-            self.errors.add(InputError(exc.message, location=self.where(row, field), valid=exc.valid))
+            self.errors.add(
+                InputError(exc.message, location=self.where(row, field), valid=exc.valid)
+            )
         return None
 
 
@@ -340,10 +341,7 @@ def read_inputs(
     value_letter = readers["arrangement"].letters.get("value")
     places["arrangement"] = (
         ARRANGEMENT.sheet,
-        {
-            key: Place(value_letter, label, setting_rows.get(key))
-            for label, key in SETTINGS
-        },
+        {key: Place(value_letter, label, setting_rows.get(key)) for label, key in SETTINGS},
     )
     inputs = BudgetInputs(
         arrangement=arrangement,
@@ -415,7 +413,11 @@ def _arrangement(
     try:
         return Arrangement(**values)
     except ValueError as exc:
-        errors.add(InputError(f"the arrangement is not valid ({exc})", location=reader.where(None, "value")))
+        errors.add(
+            InputError(
+                f"the arrangement is not valid ({exc})", location=reader.where(None, "value")
+            )
+        )
         return None
 
 
@@ -465,10 +467,8 @@ def _contributions(reader: _Reader) -> pd.DataFrame:
         amount.iat[i] = np.nan if value is None else value
     kinds = {}
     for value in f["kind"].dropna().unique():
-        try:
+        with contextlib.suppress(ValueError):
             kinds[value] = parse_choice(ContributionKind, value).value
-        except ValueError:
-            pass
     kind = f["kind"].map(kinds)
     blank_kind = f["kind"].map(is_blank).astype(bool)
     kind = kind.where(~blank_kind, ContributionKind.FINANCIAL.value)
@@ -482,10 +482,8 @@ def _contributions(reader: _Reader) -> pd.DataFrame:
         )
     years = {}
     for value in f["year"].dropna().unique():
-        try:
+        with contextlib.suppress(ValueError):
             years[value] = parse_year(value)
-        except ValueError:
-            pass
     year = f["year"].map(years)
     for row, value in zip(f.loc[year.isna(), ROW], f.loc[year.isna(), "year"], strict=True):
         reader.one(row, "year", value, _year)

@@ -53,8 +53,9 @@ def _block(
     formats: dict[int, str],
     fills: dict[tuple[int, int], str] | None = None,
 ) -> Block:
-    return Block([list(header), *[list(r) for r in rows]], title=title, formats=formats,
-                 fills=fills or {})
+    return Block(
+        [list(header), *[list(r) for r in rows]], title=title, formats=formats, fills=fills or {}
+    )
 
 
 def _place(blocks: Sequence[Block], *, start: int = 3, gap: int = 2) -> list[Block]:
@@ -89,13 +90,31 @@ def partner_totals_block(result: BudgetResult) -> Block:
         for p, t in totals.fillna(0.0).iterrows()
     ]
     rows.append(
-        ["Total", "", _money(b.total_cash), _money(b.total_in_kind),
-         _money(b.total_cash + b.total_in_kind), 1.0, 1.0]
+        [
+            "Total",
+            "",
+            _money(b.total_cash),
+            _money(b.total_in_kind),
+            _money(b.total_cash + b.total_in_kind),
+            1.0,
+            1.0,
+        ]
     )
-    header = ["Partner", "Type", "Cash £", "In kind £", "Total £", "Share of cash",
-              "Share of total"]
-    return _block("Each partner's contribution, all years", header, rows,
-                  {2: GBP, 3: GBP, 4: GBP, 5: PCT, 6: PCT})
+    header = [
+        "Partner",
+        "Type",
+        "Cash £",
+        "In kind £",
+        "Total £",
+        "Share of cash",
+        "Share of total",
+    ]
+    return _block(
+        "Each partner's contribution, all years",
+        header,
+        rows,
+        {2: GBP, 3: GBP, 4: GBP, 5: PCT, 6: PCT},
+    )
 
 
 def _partner_columns(partners: Sequence[str]) -> list[str]:
@@ -132,9 +151,12 @@ def year_block(result: BudgetResult) -> Block:
     for year in b.years:
         t = year_totals.loc[year] if year in year_totals.index else None
         rows.append(
-            [year_label(year), *_partner_values(by, year, partners),
-             _money(t[CASH]) if t is not None else 0.0,
-             _money(t[IN_KIND]) if t is not None else 0.0]
+            [
+                year_label(year),
+                *_partner_values(by, year, partners),
+                _money(t[CASH]) if t is not None else 0.0,
+                _money(t[IN_KIND]) if t is not None else 0.0,
+            ]
         )
     header = ["Year", *_partner_columns(partners), "Total cash £", "Total in kind £"]
     formats = _partner_formats(1, partners)
@@ -155,18 +177,29 @@ def line_year_block(result: BudgetResult) -> Block:
             key = (line, year)
             t = totals.loc[key] if key in totals.index else None
             rows.append(
-                [line, year_label(year), *_partner_values(by, key, partners),
-                 _money(t[CASH]) if t is not None else 0.0,
-                 _money(t[IN_KIND]) if t is not None else 0.0,
-                 "Yes" if projected.get(key, False) else "No"]
+                [
+                    line,
+                    year_label(year),
+                    *_partner_values(by, key, partners),
+                    _money(t[CASH]) if t is not None else 0.0,
+                    _money(t[IN_KIND]) if t is not None else 0.0,
+                    "Yes" if projected.get(key, False) else "No",
+                ]
             )
-    header = ["Line", "Year", *_partner_columns(partners), "Total cash £", "Total in kind £",
-              "Includes projection"]
+    header = [
+        "Line",
+        "Year",
+        *_partner_columns(partners),
+        "Total cash £",
+        "Total in kind £",
+        "Includes projection",
+    ]
     formats = _partner_formats(2, partners)
     formats[2 + 3 * len(partners)] = GBP
     formats[3 + 3 * len(partners)] = GBP
-    return _block("By line and year (share is of that line's cash in that year)", header,
-                  rows, formats)
+    return _block(
+        "By line and year (share is of that line's cash in that year)", header, rows, formats
+    )
 
 
 def line_block(result: BudgetResult) -> Block:
@@ -179,13 +212,23 @@ def line_block(result: BudgetResult) -> Block:
     for line in b.lines:
         t = totals.loc[line] if line in totals.index else None
         rows.append(
-            [line, leads.get(line, ""), "Yes" if line in excluded else "No",
-             *_partner_values(by, line, b.partners),
-             _money(t[CASH]) if t is not None else 0.0,
-             _money(t[IN_KIND]) if t is not None else 0.0]
+            [
+                line,
+                leads.get(line, ""),
+                "Yes" if line in excluded else "No",
+                *_partner_values(by, line, b.partners),
+                _money(t[CASH]) if t is not None else 0.0,
+                _money(t[IN_KIND]) if t is not None else 0.0,
+            ]
         )
-    header = ["Line", "Commissioning partner", "Excluded from risk share",
-              *_partner_columns(b.partners), "Total cash £", "Total in kind £"]
+    header = [
+        "Line",
+        "Commissioning partner",
+        "Excluded from risk share",
+        *_partner_columns(b.partners),
+        "Total cash £",
+        "Total in kind £",
+    ]
     formats = _partner_formats(3, b.partners)
     formats[3 + 3 * len(b.partners)] = GBP
     formats[4 + 3 * len(b.partners)] = GBP
@@ -214,45 +257,91 @@ def chart_blocks(result: BudgetResult) -> tuple[Block, Block]:
 
 def outcomes_block(result: BudgetResult) -> Block:
     rows = [
-        [r.partner, r.outcome, r.indicator, r.lines, _money(r.joint_budget),
-         _money(r.own_contribution), _money(r.others_contribution)]
+        [
+            r.partner,
+            r.outcome,
+            r.indicator,
+            r.lines,
+            _money(r.joint_budget),
+            _money(r.own_contribution),
+            _money(r.others_contribution),
+        ]
         for r in result.outcomes.itertuples(index=False)
     ]
-    header = ["Partner", "Outcome", "Indicator", "Lines serving it",
-              "Joint budget on those lines £", "Partner's own contribution £",
-              "Other partners' contribution £"]
-    return _block("How the budget serves each partner's outcomes (all years)", header, rows,
-                  {4: GBP, 5: GBP, 6: GBP})
+    header = [
+        "Partner",
+        "Outcome",
+        "Indicator",
+        "Lines serving it",
+        "Joint budget on those lines £",
+        "Partner's own contribution £",
+        "Other partners' contribution £",
+    ]
+    return _block(
+        "How the budget serves each partner's outcomes (all years)",
+        header,
+        rows,
+        {4: GBP, 5: GBP, 6: GBP},
+    )
 
 
 def pooling_block(result: BudgetResult) -> Block:
     rows = [
-        [r.partner, _money(r.standalone_cost), _money(r.joint_contribution), _money(r.saving),
-         _num(r.saving_share)]
+        [
+            r.partner,
+            _money(r.standalone_cost),
+            _money(r.joint_contribution),
+            _money(r.saving),
+            _num(r.saving_share),
+        ]
         for r in result.pooling.itertuples(index=False)
     ]
     if rows:
         total_alone = float(result.pooling["standalone_cost"].sum())
         total_joint = float(result.pooling["joint_contribution"].sum())
         saving = total_alone - total_joint
-        rows.append(["Total", _money(total_alone), _money(total_joint), _money(saving),
-                     _num(saving / total_alone) if total_alone else None])
-    header = ["Partner", "Cost alone £", "Contribution jointly £", "Saving from pooling £",
-              "Saving %"]
-    return _block("Benefit of pooling: each partner alone against jointly, same lines and years",
-                  header, rows, {1: GBP, 2: GBP, 3: GBP, 4: PCT})
+        rows.append(
+            [
+                "Total",
+                _money(total_alone),
+                _money(total_joint),
+                _money(saving),
+                _num(saving / total_alone) if total_alone else None,
+            ]
+        )
+    header = [
+        "Partner",
+        "Cost alone £",
+        "Contribution jointly £",
+        "Saving from pooling £",
+        "Saving %",
+    ]
+    return _block(
+        "Benefit of pooling: each partner alone against jointly, same lines and years",
+        header,
+        rows,
+        {1: GBP, 2: GBP, 3: GBP, 4: PCT},
+    )
 
 
 def conditions_block(result: BudgetResult) -> Block:
     rows = [
-        [c.partner, c.change.value,
-         c.value if c.change.value == "Cap" else c.value,
-         year_label(c.from_year), year_label(c.to_year) if c.to_year else "end",
-         c.reason.value if c.reason else ""]
+        [
+            c.partner,
+            c.change.value,
+            f"£{c.value:,.2f}" if c.change.value == "Cap" else f"{c.value:.2%}",
+            year_label(c.from_year),
+            year_label(c.to_year) if c.to_year else "end",
+            c.reason.value if c.reason else "",
+        ]
         for c in result.inputs.conditions
     ]
-    return _block("Conditions for changing applied to years with no amount entered",
-                  ["Partner", "Change", "Rate or cap", "From", "To", "Reason"], rows, {})
+    return _block(
+        "Conditions for changing applied to years with no amount entered",
+        ["Partner", "Change", "Rate or cap", "From", "To", "Reason"],
+        rows,
+        {},
+    )
 
 
 def budget_sheet(result: BudgetResult) -> SheetOutput:
@@ -277,14 +366,24 @@ def budget_sheet(result: BudgetResult) -> SheetOutput:
             by_year,
         ]
     )
-    return SheetOutput(BUDGET, [_heading(f"Joint budget: {a.name}", note), *blocks],
-                       widths={"A": 36, "B": 24, "C": 16, "D": 16, "E": 16}, freeze="B3")
+    return SheetOutput(
+        BUDGET,
+        [_heading(f"Joint budget: {a.name}", note), *blocks],
+        widths={"A": 36, "B": 24, "C": 16, "D": 16, "E": 16},
+        freeze="B3",
+    )
 
 
 def settlement_block(title: str, settlement: pd.DataFrame) -> Block:
     rows = [
-        [p, _money(r["contribution"]), _num(r["share"]), _money(r["shared_part"]),
-         _money(r["excluded_part"]), _money(r["settlement"])]
+        [
+            p,
+            _money(r["contribution"]),
+            _num(r["share"]),
+            _money(r["shared_part"]),
+            _money(r["excluded_part"]),
+            _money(r["settlement"]),
+        ]
         for p, r in settlement.iterrows()
     ]
     rows.append(
@@ -297,8 +396,14 @@ def settlement_block(title: str, settlement: pd.DataFrame) -> Block:
             int(settlement["pence"].sum()) / 100,
         ]
     )
-    header = ["Partner", "Cash on shared lines £", "Share", "Part of shared lines £",
-              "Part of excluded lines £", "Settlement £"]
+    header = [
+        "Partner",
+        "Cash on shared lines £",
+        "Share",
+        "Part of shared lines £",
+        "Part of excluded lines £",
+        "Settlement £",
+    ]
     fills = {
         (i + 1, 5): (styles.RED if r["settlement"] > 0 else styles.GREEN)
         for i, (_, r) in enumerate(settlement.iterrows())
@@ -318,8 +423,11 @@ def risk_sheet(result: BudgetResult) -> SheetOutput:
             ["Overspend tested £", a.test_variance],
             ["Year whose contributions weight the shares", year_label(a.risk_year)],
             ["Lines kept out of the risk share", "; ".join(excluded) or "none"],
-            ["Rounding", "To the penny; pence left over go to the largest fractions "
-                         "(ties: the partner listed first), so settlements add up exactly"],
+            [
+                "Rounding",
+                "To the penny; pence left over go to the largest fractions "
+                "(ties: the partner listed first), so settlements add up exactly",
+            ],
         ],
         title="Risk-share terms",
         formats={},
@@ -330,8 +438,10 @@ def risk_sheet(result: BudgetResult) -> SheetOutput:
         result.exposure,
     )
     by_basis = result.exposure_by_basis
-    rows = [[p, *[_money(v) if not isinstance(v, str) else v for v in r]]
-            for p, r in by_basis.iterrows()]
+    rows = [
+        [p, *[_money(v) if not isinstance(v, str) else v for v in r]]
+        for p, r in by_basis.iterrows()
+    ]
     total = []
     for col in by_basis.columns:
         values = by_basis[col]
@@ -357,9 +467,13 @@ def risk_sheet(result: BudgetResult) -> SheetOutput:
         )
     return SheetOutput(
         RISK,
-        [_heading("Risk share of overspends and underspends",
-                  "Positive: the partner pays in (overspend); negative: it gets money back."),
-         *_place(blocks)],
+        [
+            _heading(
+                "Risk share of overspends and underspends",
+                "Positive: the partner pays in (overspend); negative: it gets money back.",
+            ),
+            *_place(blocks),
+        ],
         widths={"A": 36, "B": 24, "C": 18, "D": 18, "E": 18, "F": 18, "G": 18},
     )
 
@@ -371,8 +485,13 @@ def scenarios_sheet(result: BudgetResult, comparison: pd.DataFrame) -> SheetOutp
     formats: dict[int, str] = {}
     for name in names:
         start = len(header)
-        header += [f"{name}: contribution £", f"{name}: share", f"{name}: outcomes served",
-                   f"{name}: budget on its outcomes £", f"{name}: exposure £"]
+        header += [
+            f"{name}: contribution £",
+            f"{name}: share",
+            f"{name}: outcomes served",
+            f"{name}: budget on its outcomes £",
+            f"{name}: exposure £",
+        ]
         formats.update({start: GBP, start + 1: PCT, start + 3: GBP, start + 4: PENCE})
     by = comparison.set_index(["scenario", "partner"])
     rows = []
@@ -380,27 +499,48 @@ def scenarios_sheet(result: BudgetResult, comparison: pd.DataFrame) -> SheetOutp
         row: list[Any] = [p]
         for name in names:
             r = by.loc[(name, p)]
-            row += [_money(r["cash"] + r["in_kind"]), _num(r["share"]), int(r["outcomes"]),
-                    _money(r["outcome_budget"]), _money(r["exposure"])]
+            row += [
+                _money(r["cash"] + r["in_kind"]),
+                _num(r["share"]),
+                int(r["outcomes"]),
+                _money(r["outcome_budget"]),
+                _money(r["exposure"]),
+            ]
         rows.append(row)
     settings = [
-        [name, comparison.loc[comparison["scenario"] == name, "basis"].iat[0],
-         float(comparison.loc[comparison["scenario"] == name, "test_variance"].iat[0])]
+        [
+            name,
+            comparison.loc[comparison["scenario"] == name, "basis"].iat[0],
+            float(comparison.loc[comparison["scenario"] == name, "test_variance"].iat[0]),
+        ]
         for name in names
     ]
     blocks = _place(
         [
-            _block("Scenarios side by side (contribution is cash and in kind, all years)",
-                   header, rows, formats),
-            _block("Each scenario's risk-share terms", ["Scenario", "Basis", "Overspend tested £"],
-                   settings, {2: GBP}),
+            _block(
+                "Scenarios side by side (contribution is cash and in kind, all years)",
+                header,
+                rows,
+                formats,
+            ),
+            _block(
+                "Each scenario's risk-share terms",
+                ["Scenario", "Basis", "Overspend tested £"],
+                settings,
+                {2: GBP},
+            ),
         ]
     )
     return SheetOutput(
         SCENARIOS,
-        [_heading("Scenarios for negotiation",
-                  "Base is the budget as entered; each scenario changes it as the Scenario "
-                  "changes table says."), *blocks],
+        [
+            _heading(
+                "Scenarios for negotiation",
+                "Base is the budget as entered; each scenario changes it as the Scenario "
+                "changes table says.",
+            ),
+            *blocks,
+        ],
         widths={"A": 36},
     )
 
@@ -408,38 +548,71 @@ def scenarios_sheet(result: BudgetResult, comparison: pd.DataFrame) -> SheetOutp
 def monitoring_sheet(result: BudgetResult) -> SheetOutput:
     m = result.monitoring
     fills = {
-        (i + 1, 5): styles.RED if v > 0 else styles.GREEN
-        for i, v in enumerate(m["variance"]) if v
+        (i + 1, 5): styles.RED if v > 0 else styles.GREEN for i, v in enumerate(m["variance"]) if v
     }
     actuals = _block(
         "Actuals against budget (cash)",
         ["Line", "Year", "Partner", "Budget £", "Actual £", "Variance £", "Variance %"],
-        [[r.line, year_label(int(r.year)), r.partner, _money(r.budget), _money(r.actual),
-          _money(r.variance), _num(r.variance_share)] for r in m.itertuples(index=False)],
+        [
+            [
+                r.line,
+                year_label(int(r.year)),
+                r.partner,
+                _money(r.budget),
+                _money(r.actual),
+                _money(r.variance),
+                _num(r.variance_share),
+            ]
+            for r in m.itertuples(index=False)
+        ],
         {3: GBP, 4: GBP, 5: GBP, 6: PCT},
         fills,
     )
     ind = result.indicators
     indicators = _block(
         "Agreed indicators per partner",
-        ["Partner", "Outcome", "Indicator", "Baseline", "Target", "Latest actual",
-         "Progress to target"],
-        [[r.partner, r.outcome, r.indicator, _num(r.baseline), _num(r.target), _num(r.actual),
-          _num(r.progress)] for r in ind.itertuples(index=False)],
+        [
+            "Partner",
+            "Outcome",
+            "Indicator",
+            "Baseline",
+            "Target",
+            "Latest actual",
+            "Progress to target",
+        ],
+        [
+            [
+                r.partner,
+                r.outcome,
+                r.indicator,
+                _num(r.baseline),
+                _num(r.target),
+                _num(r.actual),
+                _num(r.progress),
+            ]
+            for r in ind.itertuples(index=False)
+        ],
         {6: PCT},
     )
     return SheetOutput(
         MONITORING,
-        [_heading("Monitoring the impact",
-                  "Variance is actual less budget: positive is an overspend."),
-         *_place([actuals, indicators])],
+        [
+            _heading(
+                "Monitoring the impact", "Variance is actual less budget: positive is an overspend."
+            ),
+            *_place([actuals, indicators]),
+        ],
         widths={"A": 36, "B": 24, "C": 36},
     )
 
 
 def output_sheets(result: BudgetResult, comparison: pd.DataFrame) -> list[SheetOutput]:
-    return [budget_sheet(result), risk_sheet(result), scenarios_sheet(result, comparison),
-            monitoring_sheet(result)]
+    return [
+        budget_sheet(result),
+        risk_sheet(result),
+        scenarios_sheet(result, comparison),
+        monitoring_sheet(result),
+    ]
 
 
 def chart_ranges(sheet: SheetOutput) -> dict[str, tuple[int, int, int, int]]:
@@ -447,8 +620,12 @@ def chart_ranges(sheet: SheetOutput) -> dict[str, tuple[int, int, int, int]]:
     out = {}
     for block in sheet.blocks:
         if block.title and block.title.startswith("Chart data"):
-            out[block.title] = (block.row, block.column, block.row + len(block.values) - 1,
-                                block.column + block.width - 1)
+            out[block.title] = (
+                block.row,
+                block.column,
+                block.row + len(block.values) - 1,
+                block.column + block.width - 1,
+            )
     return out
 
 
@@ -482,12 +659,20 @@ def statement_sheet(result: BudgetResult, partner: str) -> SheetOutput:
         formats={},
     )
     mine = result.projected[result.projected["partner"] == partner]
-    pivot = mine.pivot_table(index=["line", "kind"], columns="year", values="amount",
-                             aggfunc="sum").fillna(0.0)
+    pivot = mine.pivot_table(
+        index=["line", "kind"], columns="year", values="amount", aggfunc="sum"
+    ).fillna(0.0)
     rows = []
     for (line, kind), r in pivot.iterrows():
-        rows.append([line, kind, "Cash" if kind == "Financial" else "In kind",
-                     *[_money(r.get(y, 0.0)) for y in a.year_list], _money(r.sum())])
+        rows.append(
+            [
+                line,
+                kind,
+                "Cash" if kind == "Financial" else "In kind",
+                *[_money(r.get(y, 0.0)) for y in a.year_list],
+                _money(r.sum()),
+            ]
+        )
     contributions = _block(
         "What you contribute, by line, kind and year",
         ["Line", "Kind", "Cash or in kind", *[year_label(y) for y in a.year_list], "Total £"],
@@ -499,33 +684,64 @@ def statement_sheet(result: BudgetResult, partner: str) -> SheetOutput:
     for y in a.year_list:
         key = (y, partner)
         r = by_year.loc[key] if key in by_year.index else None
-        share_rows.append([year_label(y), _money(r[CASH]) if r is not None else 0.0,
-                           _money(r[IN_KIND]) if r is not None else 0.0,
-                           _num(r["cash_share"]) if r is not None else 0.0,
-                           _num(r["share"]) if r is not None else 0.0])
-    shares = _block("Your share by year", ["Year", "Cash £", "In kind £", "Share of cash",
-                                            "Share of all contributions"],
-                    share_rows, {1: GBP, 2: GBP, 3: PCT, 4: PCT})
+        share_rows.append(
+            [
+                year_label(y),
+                _money(r[CASH]) if r is not None else 0.0,
+                _money(r[IN_KIND]) if r is not None else 0.0,
+                _num(r["cash_share"]) if r is not None else 0.0,
+                _num(r["share"]) if r is not None else 0.0,
+            ]
+        )
+    shares = _block(
+        "Your share by year",
+        ["Year", "Cash £", "In kind £", "Share of cash", "Share of all contributions"],
+        share_rows,
+        {1: GBP, 2: GBP, 3: PCT, 4: PCT},
+    )
     outcomes = result.outcomes[result.outcomes["partner"] == partner]
     outcome_block = _block(
         "Your outcomes and the budget that serves them (all years)",
-        ["Outcome", "Indicator", "Lines serving it", "Joint budget on those lines £",
-         "Your contribution £", "Other partners' contribution £"],
-        [[r.outcome, r.indicator, r.lines, _money(r.joint_budget), _money(r.own_contribution),
-          _money(r.others_contribution)] for r in outcomes.itertuples(index=False)],
+        [
+            "Outcome",
+            "Indicator",
+            "Lines serving it",
+            "Joint budget on those lines £",
+            "Your contribution £",
+            "Other partners' contribution £",
+        ],
+        [
+            [
+                r.outcome,
+                r.indicator,
+                r.lines,
+                _money(r.joint_budget),
+                _money(r.own_contribution),
+                _money(r.others_contribution),
+            ]
+            for r in outcomes.itertuples(index=False)
+        ],
         {3: GBP, 4: GBP, 5: GBP},
     )
     pooling = result.pooling[result.pooling["partner"] == partner]
     benefit = _block(
         "Benefit of pooling",
         ["Cost alone £", "Contribution jointly £", "Saving £", "Saving %"],
-        [[_money(r.standalone_cost), _money(r.joint_contribution), _money(r.saving),
-          _num(r.saving_share)] for r in pooling.itertuples(index=False)]
+        [
+            [
+                _money(r.standalone_cost),
+                _money(r.joint_contribution),
+                _money(r.saving),
+                _num(r.saving_share),
+            ]
+            for r in pooling.itertuples(index=False)
+        ]
         or [["no stand-alone cost entered", None, None, None]],
         {0: GBP, 1: GBP, 2: GBP, 3: PCT},
     )
-    exposure_rows = [[a.basis.label + " (agreed)",
-                      _money(result.exposure.loc[partner, "settlement"])]]
+    exposure_rows = [
+        [a.basis.label + " (agreed)", _money(result.exposure.loc[partner, "settlement"])]
+    ]
     for basis, value in result.exposure_by_basis.loc[partner].items():
         exposure_rows.append([basis, _money(value) if not isinstance(value, str) else value])
     exposure = _block(
@@ -539,15 +755,21 @@ def statement_sheet(result: BudgetResult, partner: str) -> SheetOutput:
         s = result.actual_settlement.loc[partner]
         year = result.actual_settlement.attrs.get("year")
         blocks.append(
-            _block(f"Your part of the {year_label(year)} actual variance",
-                   ["Part of shared lines £", "Part of excluded lines £", "Settlement £"],
-                   [[_money(s["shared_part"]), _money(s["excluded_part"]),
-                     _money(s["settlement"])]],
-                   {0: PENCE, 1: PENCE, 2: PENCE})
+            _block(
+                f"Your part of the {year_label(year)} actual variance",
+                ["Part of shared lines £", "Part of excluded lines £", "Settlement £"],
+                [[_money(s["shared_part"]), _money(s["excluded_part"]), _money(s["settlement"])]],
+                {0: PENCE, 1: PENCE, 2: PENCE},
+            )
         )
     return SheetOutput(
         "Statement",
-        [_heading(f"Partner statement: {partner}", f"{a.name}. Figures include projections "
-                  "where no amount was entered for a year."), *_place(blocks)],
+        [
+            _heading(
+                f"Partner statement: {partner}",
+                f"{a.name}. Figures include projections where no amount was entered for a year.",
+            ),
+            *_place(blocks),
+        ],
         widths={"A": 40, "B": 30, "C": 22, "D": 18, "E": 18, "F": 18, "G": 18},
     )

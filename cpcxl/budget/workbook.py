@@ -335,12 +335,17 @@ def _partner_checks(ws: Worksheet) -> None:
             Formula(f'=IF($A{r}="","",SUMIFS({c}$E:$E,{c}$A:$A,$A{r},{c}$D:$D,"Financial"))'),
             styles.GBP,
         )
-        put(ws[f"G{r}"], Formula(f'=IF($A{r}="","",SUMIFS({c}$E:$E,{c}$A:$A,$A{r})-F{r})'),
-            styles.GBP)
+        put(
+            ws[f"G{r}"],
+            Formula(f'=IF($A{r}="","",SUMIFS({c}$E:$E,{c}$A:$A,$A{r})-F{r})'),
+            styles.GBP,
+        )
         put(
             ws[f"H{r}"],
-            Formula(f'=IF($A{r}="","",IF(SUM($F${HEADER_ROW + 1}:$F${last})=0,0,'
-                    f"F{r}/SUM($F${HEADER_ROW + 1}:$F${last})))"),
+            Formula(
+                f'=IF($A{r}="","",IF(SUM($F${HEADER_ROW + 1}:$F${last})=0,0,'
+                f"F{r}/SUM($F${HEADER_ROW + 1}:$F${last})))"
+            ),
             styles.PERCENT_1DP,
         )
     chart = BarChart()
@@ -349,8 +354,9 @@ def _partner_checks(ws: Worksheet) -> None:
     chart.overlap = 100
     chart.title = "Cash and in kind entered, by partner"
     chart.y_axis.title = "£"
-    chart.add_data(Reference(ws, min_col=6, max_col=7, min_row=HEADER_ROW, max_row=last),
-                   titles_from_data=True)
+    chart.add_data(
+        Reference(ws, min_col=6, max_col=7, min_row=HEADER_ROW, max_row=last), titles_from_data=True
+    )
     chart.set_categories(Reference(ws, min_col=1, min_row=HEADER_ROW + 1, max_row=last))
     chart.width, chart.height = 18, 9
     ws.add_chart(chart, f"F{last + 3}")
@@ -397,16 +403,18 @@ def _contribution_charts(ws: Worksheet, sheet: SheetOutput, anchor_column: str =
     kinds.grouping = "stacked"
     kinds.overlap = 100
     kinds.title = "Cash and in kind by partner, all years"
-    kinds.add_data(Reference(ws, min_col=c1 + 1, max_col=c2, min_row=r1, max_row=r2),
-                   titles_from_data=True)
+    kinds.add_data(
+        Reference(ws, min_col=c1 + 1, max_col=c2, min_row=r1, max_row=r2), titles_from_data=True
+    )
     kinds.set_categories(Reference(ws, min_col=c1, min_row=r1 + 1, max_row=r2))
     kinds.width, kinds.height = 18, 9
     ws.add_chart(kinds, f"{anchor_column}3")
     years = BarChart()
     years.type = "col"
     years.title = "Contributions by partner and year (cash and in kind)"
-    years.add_data(Reference(ws, min_col=d1 + 1, max_col=d2, min_row=s1, max_row=s2),
-                   titles_from_data=True)
+    years.add_data(
+        Reference(ws, min_col=d1 + 1, max_col=d2, min_row=s1, max_row=s2), titles_from_data=True
+    )
     years.set_categories(Reference(ws, min_col=d1, min_row=s1 + 1, max_row=s2))
     years.width, years.height = 18, 9
     ws.add_chart(years, f"{anchor_column}22")
@@ -435,9 +443,7 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "partner"
 
 
-def write_statements(
-    result: engine.BudgetResult, out_dir: str | os.PathLike[str]
-) -> list[Path]:
+def write_statements(result: engine.BudgetResult, out_dir: str | os.PathLike[str]) -> list[Path]:
     """One statement workbook per partner, each written atomically."""
     out_dir = Path(out_dir)
     written = []
@@ -465,8 +471,10 @@ def _statement_chart(ws: Worksheet, result: engine.BudgetResult, partner: str) -
             chart.grouping = "stacked"
             chart.overlap = 100
             chart.title = f"{partner}: cash and in kind by year"
-            chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=header, max_row=last),
-                           titles_from_data=True)
+            chart.add_data(
+                Reference(ws, min_col=2, max_col=3, min_row=header, max_row=last),
+                titles_from_data=True,
+            )
             chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=last))
             chart.width, chart.height = 16, 8
             ws.add_chart(chart, "I3")

@@ -64,7 +64,7 @@ def test_rows_are_allocated_independently() -> None:
 
 
 @given(
-    total=st.integers(min_value=-10**11, max_value=10**11),
+    total=st.integers(min_value=-(10**11), max_value=10**11),
     weights=st.lists(st.floats(min_value=0, max_value=1e9), min_size=1, max_size=12).filter(
         lambda w: sum(w) > 1e-6
     ),
@@ -288,7 +288,11 @@ def test_exposure_excludes_the_capital_line_and_shares_by_the_test_year() -> Non
     # The £1,000 test overspend is spread only over Reablement; 2025 cash there: NHS 600,
     # Council 200 -> 750.00 and 250.00; the Charity has no cash so bears nothing.
     result = engine.build(small_inputs())
-    assert result.exposure["settlement"].to_dict() == {"NHS": 750.0, "Council": 250.0, "Charity": 0.0}
+    assert result.exposure["settlement"].to_dict() == {
+        "NHS": 750.0,
+        "Council": 250.0,
+        "Charity": 0.0,
+    }
 
 
 def test_outcomes_served_show_the_partners_leverage() -> None:
