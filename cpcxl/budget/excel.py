@@ -379,7 +379,8 @@ def read_book(book: xw.Book) -> tuple[engine.BudgetInputs, list[engine.ScenarioC
             continue
         rng = found[spec.name].range
         tables[key] = TableValues(rng.value, rng.row, rng.column)
-    return read_inputs(tables, file=book.name)
+    # Problems are listed in the workbook itself, so cells need no file name in front.
+    return read_inputs(tables)
 
 
 def _problems_sheet(errors: InputErrors) -> report.SheetOutput:

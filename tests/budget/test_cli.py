@@ -18,9 +18,7 @@ from cpcxl.common.files import sha256
 def cells(path: Path) -> dict[str, list[Any]]:
     """Each row of the statement keyed by its first cell (labels are unique within a block)."""
     ws = load_workbook(path)["Statement"]
-    return {
-        str(row[0].value): [c.value for c in row[1:]] for row in ws.iter_rows() if row[0].value
-    }
+    return {str(row[0].value): [c.value for c in row[1:]] for row in ws.iter_rows() if row[0].value}
 
 
 def test_one_statement_per_partner(tmp_path: Path) -> None:
