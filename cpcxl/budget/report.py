@@ -641,7 +641,7 @@ def statement_sheet(result: BudgetResult, partner: str) -> SheetOutput:
     t = totals.loc[partner] if partner in totals.index else None
     summary = Block(
         [
-            ["", "Value"],
+            ["Item", "Value"],
             ["Partner", partner],
             ["Type", info.type.value],
             ["Arrangement", a.name],
@@ -700,6 +700,7 @@ def statement_sheet(result: BudgetResult, partner: str) -> SheetOutput:
         {1: GBP, 2: GBP, 3: PCT, 4: PCT},
     )
     outcomes = result.outcomes[result.outcomes["partner"] == partner]
+    indicators = result.indicators[result.indicators["partner"] == partner]
     outcome_block = _block(
         "Your outcomes and the budget that serves them (all years)",
         [
@@ -709,6 +710,10 @@ def statement_sheet(result: BudgetResult, partner: str) -> SheetOutput:
             "Joint budget on those lines £",
             "Your contribution £",
             "Other partners' contribution £",
+            "Baseline",
+            "Target",
+            "Latest actual",
+            "Progress to target",
         ],
         [
             [
@@ -718,10 +723,16 @@ def statement_sheet(result: BudgetResult, partner: str) -> SheetOutput:
                 _money(r.joint_budget),
                 _money(r.own_contribution),
                 _money(r.others_contribution),
+                _num(i.baseline),
+                _num(i.target),
+                _num(i.actual),
+                _num(i.progress),
             ]
-            for r in outcomes.itertuples(index=False)
+            for r, i in zip(
+                outcomes.itertuples(index=False), indicators.itertuples(index=False), strict=True
+            )
         ],
-        {3: GBP, 4: GBP, 5: GBP},
+        {3: GBP, 4: GBP, 5: GBP, 9: PCT},
     )
     pooling = result.pooling[result.pooling["partner"] == partner]
     benefit = _block(

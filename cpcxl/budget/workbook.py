@@ -131,7 +131,7 @@ INSTRUCTIONS: list[tuple[str, str | list[str]]] = [
         "example: overwrite it with your own.",
     ),
     (
-        "What to fill in (yellow headers are tables; use the drop-downs)",
+        "What to fill in (each input is an Excel Table; use the drop-downs)",
         [
             "Arrangement: name, aligned or pooled, first financial year, number of years, "
             "host partner, the agreed risk-share basis, an overspend to test.",
