@@ -155,6 +155,14 @@ def check(inputs: BudgetInputs) -> InputErrors:
                 )
             )
 
+    if arrangement.test_year is not None and arrangement.test_year not in years:
+        errors.add(
+            InputError(
+                f"year {year_label(arrangement.test_year)} is outside the arrangement",
+                location=inputs.where("arrangement", None, "test_year"),
+                valid=year_range,
+            )
+        )
     if arrangement.basis is RiskBasis.FIXED:
         shares = [p.fixed_share for p in inputs.partners if p.fixed_share is not None]
         total = sum(shares)
@@ -218,7 +226,17 @@ def check(inputs: BudgetInputs) -> InputErrors:
                 valid="an amount of £0 or more, or mark the row as a reduction",
             )
         )
-    keys = ["partner", "line", "year", "kind"]
+    bad = ((c["amount"] > 0) & c["reduction"].astype(bool)).to_numpy()
+    for row, value in zip(rows[bad], c["amount"].to_numpy()[bad], strict=True):
+        errors.add(
+            InputError(
+                f"the amount £{value:,.2f} is marked as a reduction but is not negative",
+                location=inputs.where("contributions", row, "amount"),
+                valid="a negative amount for a reduction (e.g. -20000), or Reduction = No",
+            )
+        )
+    # A reduction row is an adjustment beside the amount it reduces, so it is not a duplicate.
+    keys = ["partner", "line", "year", "kind", "reduction"]
     duplicated = c.duplicated(keys, keep=False).to_numpy()
     if duplicated.any():
         dupes = c.loc[duplicated]
@@ -231,8 +249,9 @@ def check(inputs: BudgetInputs) -> InputErrors:
                 continue
             errors.add(
                 InputError(
-                    f"a duplicate of row {first}: {r['partner']}, {r['line']}, {r['year']}, "
-                    f"{r['kind']} is entered twice",
+                    f"a duplicate of row {first}: {r['partner']}, {r['line']}, "
+                    f"{year_label(int(r['year']))}, {r['kind']}"
+                    f"{' (reduction)' if r['reduction'] else ''} is entered twice",
                     location=inputs.where("contributions", row, "partner"),
                     valid="one row per partner, line, year and kind (add the amounts together)",
                 )
@@ -351,10 +370,17 @@ def project(
     An amount entered for a year is that partner's forecast and is kept. A year with no amount
     after one that has one is projected from the year before with the partner's uplift and
     reductions (CPC 509 A4, B2). A cap then limits the partner's cash in each year it applies,
-    scaling its lines down in proportion. Returns partner, line, kind, year, amount, projected.
+    scaling its lines down in proportion. A row marked as a reduction (a negative amount) is
+    added to its own year only, after the projection. Returns partner, line, kind, year,
+    amount and projected (True where no amount was entered).
     """
     years = list(years)
     frame = contributions[["partner", "line", "kind", "year", "amount"]]
+    reduction = (
+        contributions["reduction"].to_numpy(dtype=bool)
+        if "reduction" in contributions.columns
+        else np.zeros(len(frame), dtype=bool)
+    )
     # One series per partner × line × kind, found from integer codes rather than strings.
     p_codes, p_names = pd.factorize(frame["partner"])
     l_codes, l_names = pd.factorize(frame["line"])
@@ -366,9 +392,10 @@ def project(
     series_kind = k_names.take(unique % n_kinds)
     year_index = pd.Index(years)
     year_codes = year_index.get_indexer(frame["year"])
-    keep = year_codes >= 0
+    amounts = frame["amount"].to_numpy(dtype=float)
+    keep = (year_codes >= 0) & ~reduction
     grid = np.zeros((len(unique), len(years)))
-    np.add.at(grid, (series_codes[keep], year_codes[keep]), frame["amount"].to_numpy()[keep])
+    np.add.at(grid, (series_codes[keep], year_codes[keep]), amounts[keep])
     entered = np.zeros(grid.shape, dtype=bool)
     entered[series_codes[keep], year_codes[keep]] = True
     grid[~entered] = np.nan
@@ -382,6 +409,10 @@ def project(
         gap = np.isnan(grid[:, j]) & known
         grid[gap, j] = grid[gap, j - 1] * factors[safe_partner[gap], j]
     grid = np.nan_to_num(grid, nan=0.0)
+    # A reduction is a one-off adjustment to its year; a recurring one is a Condition.
+    cut = (year_codes >= 0) & reduction
+    np.add.at(grid, (series_codes[cut], year_codes[cut]), amounts[cut])
+    entered[series_codes[cut], year_codes[cut]] = True
 
     is_cash = np.asarray(series_kind == ContributionKind.FINANCIAL.value)
     capped = np.isfinite(caps).any(axis=1)
@@ -693,6 +724,11 @@ def spread_over_lines(amount: float, line_budget: pd.Series, excluded: Iterable[
     """A single variance spread over the shared lines in proportion to their budgets."""
     shared = line_budget.drop(labels=[x for x in excluded if x in line_budget.index])
     total = shared.sum()
+    if amount and not total:
+        raise InputError(
+            "there is no cash on the lines in the risk share to spread the overspend over",
+            valid="cash contributions to at least one line that is not kept out",
+        )
     spread = shared * (amount / total) if total else shared * 0
     return spread.reindex(line_budget.index).fillna(0.0)
 

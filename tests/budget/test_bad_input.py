@@ -94,8 +94,29 @@ def test_duplicate_rows() -> None:
 
     assert problems(change) == [
         "Contributions!A21, field 'Partner': a duplicate of row 3: Shire Vale Integrated Care "
-        "Board, Hospital discharge, 2025, Financial is entered twice; valid: one row per "
+        "Board, Hospital discharge, 2025/26, Financial is entered twice; valid: one row per "
         "partner, line, year and kind (add the amounts together)"
+    ]
+
+
+def test_a_positive_amount_marked_as_a_reduction() -> None:
+    def change(d: dict) -> None:
+        d["contributions"][4][5] = "Yes"
+
+    assert problems(change) == [
+        "Contributions!E6, field 'Amount £': the amount £950,000.00 is marked as a reduction "
+        "but is not negative; valid: a negative amount for a reduction (e.g. -20000), or "
+        "Reduction = No"
+    ]
+
+
+def test_a_year_to_test_outside_the_arrangement() -> None:
+    def change(d: dict) -> None:
+        d["arrangement"][7][1] = "2029/30"
+
+    assert problems(change) == [
+        "Arrangement!B9, field 'Year to test': year 2029/30 is outside the arrangement; "
+        "valid: 2025/26 to 2027/28 (the arrangement's years)"
     ]
 
 

@@ -223,6 +223,20 @@ def test_a_cap_scales_a_partners_cash_lines_down_and_leaves_in_kind_alone() -> N
     assert amounts[("X", "Staff", 2026)] == pytest.approx(100)
 
 
+def test_a_reduction_is_a_one_off_adjustment_to_its_own_year() -> None:
+    # 1,000 a year with a 10% uplift: 2026 would be 1,100; a reduction of -300 in 2026 makes
+    # it 800; 2027 is projected from the un-reduced 1,100: 1,210.
+    conditions = [Condition(partner="P", change=Change.UPLIFT, value=0.10, from_year=2026)]
+    frame = contributions(
+        [
+            ("P", "X", 2025, "Financial", 1000.0, False),
+            ("P", "X", 2026, "Financial", -300.0, True),
+        ]
+    )
+    out = engine.project(frame, conditions, ["P"], [2025, 2026, 2027])
+    assert out["amount"].round(6).tolist() == [1000.0, 800.0, 1210.0]
+
+
 def test_a_contribution_that_starts_later_is_not_projected_backwards() -> None:
     frame = contributions([("P", "X", 2026, "Financial", 500.0)])
     out = engine.project(frame, [], ["P"], [2025, 2026, 2027])
