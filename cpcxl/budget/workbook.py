@@ -63,6 +63,7 @@ LAST_ROW = {  # drop-downs reach this far, so rows an officer adds get them too
     "scenarios": 204,
 }
 MAX_PARTNERS = 12  # rows of the native-formula check beside the Partners table
+PARTNERS_SHEET = TABLES["partners"].sheet
 
 NOTES = {
     "arrangement": "Fill in the Value column. Years are UK financial years such as 2025/26.",
@@ -348,6 +349,12 @@ def _partner_checks(ws: Worksheet) -> None:
             ),
             styles.PERCENT_1DP,
         )
+    _partner_chart(ws)
+
+
+def _partner_chart(ws: Worksheet) -> None:
+    """The chart beside the Partners table (openpyxl drops charts when it reopens a file)."""
+    last = HEADER_ROW + MAX_PARTNERS
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "stacked"
@@ -436,6 +443,8 @@ def write_outputs(
         ws = render(wb, output)
         set_print(ws, landscape=True, header=MARKING)
     _contribution_charts(wb[report.BUDGET], sheets[0])
+    if PARTNERS_SHEET in wb.sheetnames and not wb[PARTNERS_SHEET]._charts:
+        _partner_chart(wb[PARTNERS_SHEET])
     return save_workbook(wb, target), result
 
 

@@ -128,6 +128,7 @@ def test_outputs_go_into_a_copy_and_the_input_is_not_changed(
     for sheet in ("Budget", "Risk share", "Scenarios", "Monitoring"):
         assert sheet in wb.sheetnames
     assert len(wb["Budget"]._charts) == 2
+    assert len(wb["Partners"]._charts) == 1  # the template's chart survives the copy
     budget = wb["Budget"]
     assert budget["A5"].value == sample.ICB
     # ICB cash: 34.4m, × 1.039 = 35,741,600, × 1.039 = 37,135,522.40; total 107,277,122.40.
