@@ -468,5 +468,5 @@ def _add_charts(book: xw.Book, budget: report.SheetOutput) -> None:
             chart_type=chart_type,
             source=ws.range((r1, c1), (r2, c2)),
             name=name,
-            anchor=ws.range((3, 12 + index * 9)),
+            anchor=ws.range((3 + index * 22, report.chart_column(budget))),
         )

@@ -784,3 +784,8 @@ def statement_sheet(result: BudgetResult, partner: str) -> SheetOutput:
         ],
         widths={"A": 40, "B": 30, "C": 22, "D": 18, "E": 18, "F": 18, "G": 18},
     )
+
+
+def chart_column(sheet: SheetOutput) -> int:
+    """The first free column to the right of every block, where the charts go."""
+    return max(b.column + b.width for b in sheet.blocks) + 1

@@ -14,6 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import FormulaRule
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cpcxl.common import styles
@@ -142,7 +143,7 @@ INSTRUCTIONS: list[tuple[str, str | list[str]]] = [
             "and whether a line is kept out of the risk share (capital grants).",
             "Contributions: partner, line, year, kind (Financial is cash; Staff, Expertise, "
             "Time and Physical resources are in kind, valued in £) and amount. A negative "
-            "amount must be marked Yes in Reduction.",
+            "amount must be marked Yes in Reduction: it is a one-off cut to that year.",
             "Conditions: uplift (inflation), reductions and caps that apply from a year; they "
             "fill the years you leave blank. An amount you enter for a year is kept as that "
             "partner's forecast.",
@@ -400,7 +401,8 @@ def read_workbook(
 # --- writing outputs ---------------------------------------------------------------------------
 
 
-def _contribution_charts(ws: Worksheet, sheet: SheetOutput, anchor_column: str = "L") -> None:
+def _contribution_charts(ws: Worksheet, sheet: SheetOutput) -> None:
+    anchor_column = get_column_letter(report.chart_column(sheet))
     ranges = list(report.chart_ranges(sheet).values())
     if len(ranges) < 2:
         return

@@ -176,6 +176,34 @@ def test_an_awkward_total_is_split_exactly_across_lines_and_partners() -> None:
     assert result["settlement"].tolist() == [33.34, 33.33, 33.33]
 
 
+@given(
+    cash=st.lists(
+        st.lists(st.integers(min_value=0, max_value=10**7), min_size=3, max_size=3),
+        min_size=3,
+        max_size=3,
+    ).filter(lambda m: all(sum(col) > 0 for col in zip(*m, strict=True))),
+    variance=st.lists(st.integers(min_value=-(10**9), max_value=10**9), min_size=3, max_size=3),
+    basis=st.sampled_from(list(RiskBasis)),
+)
+def test_every_basis_settles_exactly_to_the_penny(
+    cash: list[list[int]], variance: list[int], basis: RiskBasis
+) -> None:
+    weights = pd.DataFrame(cash, index=["A", "B", "C"], columns=["L1", "L2", "L3"], dtype=float)
+    line_variance = pd.Series(np.array(variance) / 100, index=["L1", "L2", "L3"])
+    terms = RiskTerms(
+        basis=basis,
+        host="C",
+        fixed_shares={"A": 1 / 3, "B": 1 / 3, "C": 1 / 3},
+        caps={"A": 1000.0},
+        leads={"L1": "A", "L2": "B", "L3": "C"},
+        excluded=frozenset({"L3"}),
+    )
+    result = share_risk(weights, line_variance, terms)
+    assert result["pence"].sum() == sum(variance)
+    if basis is RiskBasis.CAPPED:
+        assert abs(result.loc["A", "shared_pence"]) <= 100_000
+
+
 # --- projection ----------------------------------------------------------------------------
 
 
