@@ -217,7 +217,12 @@ def check(inputs: BudgetInputs) -> InputErrors:
                 valid=year_range,
             )
         )
-    bad = ((c["amount"] < 0) & ~c["reduction"].astype(bool)).to_numpy()
+    if "reduction" in c.columns:
+        reduction = c["reduction"].astype(bool)
+    else:
+        reduction = pd.Series(False, index=c.index)
+        c = c.assign(reduction=reduction)
+    bad = ((c["amount"] < 0) & ~reduction).to_numpy()
     for row, value in zip(rows[bad], c["amount"].to_numpy()[bad], strict=True):
         errors.add(
             InputError(
@@ -226,7 +231,7 @@ def check(inputs: BudgetInputs) -> InputErrors:
                 valid="an amount of £0 or more, or mark the row as a reduction",
             )
         )
-    bad = ((c["amount"] > 0) & c["reduction"].astype(bool)).to_numpy()
+    bad = ((c["amount"] > 0) & reduction).to_numpy()
     for row, value in zip(rows[bad], c["amount"].to_numpy()[bad], strict=True):
         errors.add(
             InputError(
@@ -475,11 +480,9 @@ class JointBudget:
                     [CASH, "total"]
                 ].transform("sum")
             else:
-                level_totals = grouped[[CASH, "total"]].sum().to_frame().T
+                whole = grouped[[CASH, "total"]].sum()
                 level_totals = pd.DataFrame(
-                    np.repeat(level_totals.to_numpy(), len(grouped), axis=0),
-                    index=grouped.index,
-                    columns=level_totals.columns,
+                    {CASH: whole[CASH], "total": whole["total"]}, index=grouped.index
                 )
             grouped["cash_share"] = _ratio(grouped[CASH], level_totals[CASH])
             grouped["share"] = _ratio(grouped["total"], level_totals["total"])
