@@ -751,6 +751,7 @@ class BudgetResult:
     outcomes: pd.DataFrame
     pooling: pd.DataFrame
     monitoring: pd.DataFrame
+    monitoring_by_partner: pd.DataFrame
     actual_settlement: pd.DataFrame | None
     indicators: pd.DataFrame
 
@@ -802,6 +803,7 @@ def build(inputs: BudgetInputs, *, check_first: bool = True) -> BudgetResult:
         outcomes=outcomes_served(budget, inputs.outcomes),
         pooling=pooling_benefit(budget, inputs.standalone, years),
         monitoring=monitoring,
+        monitoring_by_partner=by_partner(budget, monitoring),
         actual_settlement=settlement,
         indicators=indicator_progress(inputs.outcomes),
     )
@@ -907,6 +909,43 @@ def monitor(
     settlement = share_risk(year_weights(budget, latest), line_variance, terms)
     settlement.attrs["year"] = latest
     return a[columns], settlement
+
+
+def by_partner(budget: JointBudget, monitoring: pd.DataFrame) -> pd.DataFrame:
+    """Actuals against budget by line and partner: a pooled line's spend is attributed to the
+    partners in proportion to their cash in that line and year (an aligned one is already)."""
+    columns = ["line", "year", "partner", "budget", "actual", "variance"]
+    if monitoring.empty:
+        return pd.DataFrame(columns=columns)
+    pooled = monitoring[monitoring["partner"] == "All partners"]
+    aligned = monitoring.loc[monitoring["partner"] != "All partners", columns]
+    cash = budget.detail.assign(
+        partner=budget.detail["partner"].astype(str),
+        line=budget.detail["line"].astype(str),
+        year=budget.detail["year"].astype("int64"),
+    )[["line", "year", "partner", CASH]]
+    merged = pooled[["line", "year", "budget", "actual"]].merge(
+        cash, on=["line", "year"], how="inner"
+    )
+    fraction = _ratio(merged[CASH], merged["budget"]).fillna(0.0)
+    attributed = pd.DataFrame(
+        {
+            "line": merged["line"],
+            "year": merged["year"],
+            "partner": merged["partner"],
+            "budget": merged[CASH],
+            "actual": merged["actual"] * fraction,
+        }
+    )
+    attributed = attributed[attributed["budget"] != 0]
+    attributed["variance"] = attributed["actual"] - attributed["budget"]
+    out = pd.concat([attributed, aligned], ignore_index=True)
+    line_order = {line: i for i, line in enumerate(budget.lines)}
+    partner_order = {p: i for i, p in enumerate(budget.partners)}
+    out = out.assign(
+        _l=out["line"].map(line_order), _p=out["partner"].map(partner_order)
+    ).sort_values(["year", "_l", "_p"])
+    return out[columns].reset_index(drop=True)
 
 
 def indicator_progress(outcomes: Sequence[Outcome]) -> pd.DataFrame:

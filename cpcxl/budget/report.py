@@ -568,6 +568,23 @@ def monitoring_sheet(result: BudgetResult) -> SheetOutput:
         {3: GBP, 4: GBP, 5: GBP, 6: PCT},
         fills,
     )
+    mp = result.monitoring_by_partner
+    partners = _block(
+        "By line and partner (a pooled line's spend attributed by each partner's cash in it)",
+        ["Line", "Year", "Partner", "Budget £", "Actual £", "Variance £"],
+        [
+            [
+                r.line,
+                year_label(int(r.year)),
+                r.partner,
+                _money(r.budget),
+                _money(r.actual),
+                _money(r.variance),
+            ]
+            for r in mp.itertuples(index=False)
+        ],
+        {3: GBP, 4: GBP, 5: GBP},
+    )
     ind = result.indicators
     indicators = _block(
         "Agreed indicators per partner",
@@ -600,7 +617,7 @@ def monitoring_sheet(result: BudgetResult) -> SheetOutput:
             _heading(
                 "Monitoring the impact", "Variance is actual less budget: positive is an overspend."
             ),
-            *_place([actuals, indicators]),
+            *_place([actuals, partners, indicators]),
         ],
         widths={"A": 36, "B": 24, "C": 36},
     )

@@ -380,6 +380,11 @@ def test_monitoring_and_the_settlement_of_the_actual_variance() -> None:
     m = result.monitoring.set_index("line")
     assert m.loc["Reablement", "variance"] == pytest.approx(100)
     assert m.loc["Adaptations", "variance_share"] == pytest.approx(-0.25)
+    # By partner: Reablement's 900 attributed 600:200 = 675 and 225 against 600 and 200.
+    mp = result.monitoring_by_partner.set_index(["line", "partner"])
+    assert mp.loc[("Reablement", "NHS"), "actual"] == pytest.approx(675)
+    assert mp.loc[("Reablement", "Council"), "variance"] == pytest.approx(25)
+    assert mp.loc[("Adaptations", "Council"), "variance"] == pytest.approx(-50)
     assert result.actual_settlement is not None
     assert result.actual_settlement["settlement"].to_dict() == {
         "NHS": 75.0,
