@@ -212,9 +212,11 @@ class _Reader:
     def places(self) -> dict[str, Place]:
         return {c.field: Place(self.letters.get(c.field), c.synonyms[0]) for c in self.spec.columns}
 
-    def where(self, row: int | None, field: str) -> Location:
+    def where(self, row: int | None, field: str, label: str | None = None) -> Location:
         letter = self.letters.get(field)
-        header = next((c.synonyms[0] for c in self.spec.columns if c.field == field), field)
+        header = label or next(
+            (c.synonyms[0] for c in self.spec.columns if c.field == field), field
+        )
         cell = f"{letter}{row}" if letter and row is not None else None
         return Location(sheet=self.spec.sheet, cell=cell, row=row, field=header)
 
@@ -226,18 +228,25 @@ class _Reader:
         return out
 
     def one(
-        self, row: int | None, field: str, value: Any, parse: Callable[[Any], Any], **kw: Any
+        self,
+        row: int | None,
+        field: str,
+        value: Any,
+        parse: Callable[[Any], Any],
+        *,
+        required: bool = True,
+        label: str | None = None,
     ) -> Any:
+        """One cell parsed; a problem is recorded at its cell (``label`` names the field)."""
+        where = self.where(row, field, label)
         if is_blank(value):
-            if kw.get("required", True):
-                self.errors.add(InputError("this is blank", location=self.where(row, field)))
+            if required:
+                self.errors.add(InputError("this is blank", location=where))
             return None
         try:
             return parse(value)
         except InputError as exc:
-            self.errors.add(
-                InputError(exc.message, location=self.where(row, field), valid=exc.valid)
-            )
+            self.errors.add(InputError(exc.message, location=where, valid=exc.valid))
         return None
 
 
@@ -273,6 +282,13 @@ def _year(value: Any) -> int:
         raise InputError(
             f"{describe(value)} is not a financial year", valid="a year such as 2025/26 or 2025"
         ) from None
+
+
+def _whole_years(value: Any) -> int:
+    number = to_number(value, what="a number of years")
+    if not number.is_integer() or not 1 <= number <= 50:
+        raise InputError(f"{describe(value)} is not a whole number of years", valid="1 to 50")
+    return int(number)
 
 
 def _money(value: Any) -> float:
@@ -387,7 +403,7 @@ def _arrangement(
         "name": (_text, False),
         "kind": (_choice(ArrangementKind, "type of arrangement"), True),
         "first_year": (_year, True),
-        "years": (lambda v: int(to_number(v, what="a number of years")), True),
+        "years": (_whole_years, True),
         "host": (_text, False),
         "basis": (_basis, False),
         "test_variance": (_money, False),
@@ -396,8 +412,8 @@ def _arrangement(
     values: dict[str, Any] = {}
     for key, (parse, required) in parsers.items():
         row, value = raw.get(key, (None, None))
+        label = next(lbl for lbl, f in SETTINGS if f == key)
         if row is None and required:
-            label = next(lbl for lbl, f in SETTINGS if f == key)
             errors.add(
                 InputError(
                     f"the setting {label!r} is missing",
@@ -405,7 +421,7 @@ def _arrangement(
                 )
             )
             continue
-        parsed = reader.one(row, "value", value, parse, required=required)
+        parsed = reader.one(row, "value", value, parse, required=required, label=label)
         if parsed is not None:
             values[key] = parsed
     if {"first_year", "years", "kind"} - set(values):

@@ -120,6 +120,16 @@ def test_a_year_to_test_outside_the_arrangement() -> None:
     ]
 
 
+def test_a_number_of_years_that_is_not_whole() -> None:
+    def change(d: dict) -> None:
+        d["arrangement"][3][1] = 2.5
+
+    assert problems(change) == [
+        "Arrangement!B5, field 'Number of years': 2.5 is not a whole number of years; "
+        "valid: 1 to 50"
+    ]
+
+
 def test_text_in_an_amount() -> None:
     def change(d: dict) -> None:
         d["contributions"][0][4] = "about £18m"
