@@ -659,7 +659,7 @@ def share_risk(weights: pd.DataFrame, line_variance: pd.Series, terms: RiskTerms
             who = terms.leads.get(line)
             shared_part[bearer(who, f"line {line!r} has no commissioning partner")] += v
     else:
-        shared_part = _capped(total_shared, contribution, partners, terms)
+        shared_part = capped_parts(total_shared, contribution, partners, terms)
     settlement = excluded_part + shared_part
     assert settlement.sum() == variance.sum()
     return pd.DataFrame(
@@ -686,7 +686,7 @@ def check_fixed_shares(shares: np.ndarray) -> None:
         )
 
 
-def _capped(
+def capped_parts(
     total: int, contribution: np.ndarray, partners: list[str], terms: RiskTerms
 ) -> np.ndarray:
     """Pro rata, but no partner beyond its cap; what the caps leave is shared by the others.

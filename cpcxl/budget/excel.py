@@ -190,7 +190,7 @@ def cpc_risk_share(
                 basis=RiskBasis.CAPPED,
                 caps={n: float(c) for n, c in zip(names, caps, strict=True) if not np.isnan(c)},
             )
-            pence = engine._capped(int(total), flat, names, capped).reshape(weights.shape)
+            pence = engine.capped_parts(int(total), flat, names, capped).reshape(weights.shape)
             return _result(pence / 100, errors, blank, kind)
         if vector.sum() <= 0:
             raise InputError("there is nothing to share by", valid="contributions above £0")
