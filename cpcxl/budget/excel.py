@@ -383,12 +383,15 @@ def read_book(book: xw.Book) -> tuple[engine.BudgetInputs, list[engine.ScenarioC
     return read_inputs(tables)
 
 
+PROBLEMS = "Problems"
+
+
 def _problems_sheet(errors: InputErrors) -> report.SheetOutput:
     rows = [["Where", "Problem", "What would be valid"]]
     for e in errors:
         rows.append([str(e.location or ""), e.message, e.valid or ""])
     return report.SheetOutput(
-        "Problems",
+        PROBLEMS,
         [
             report.Block(
                 [["The budget was not built: fix these and press Build budget again."]],
@@ -441,6 +444,8 @@ def build_budget(book: xw.Book) -> None:
     except InputErrors as errors:
         render(book, _problems_sheet(errors))
         return
+    if PROBLEMS in [s.name for s in book.sheets]:  # fixed now: a stale list would mislead
+        book.sheets[PROBLEMS].delete()
     result = engine.build(inputs, check_first=False)
     comparison = engine.compare_scenarios(inputs, scenarios)
     sheets = report.output_sheets(result, comparison)

@@ -60,6 +60,20 @@ def test_the_button_lists_problems_with_their_cells_instead_of_building(tmp_path
     assert problems["C5"] == "2025/26 to 2027/28 (the arrangement's years)"
 
 
+def test_a_stale_problems_sheet_is_removed_once_the_budget_builds(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = build_template(tmp_path / "book.xlsx")
+    wb = load_workbook(path)
+    wb.create_sheet("Problems")["A1"] = "an old problem"
+    wb.save(path)
+    payload = payload_from_xlsx(path)
+    assert "Problems" in [s["name"] for s in payload["sheets"]]
+    actions = run_script(build_budget, payload)
+    # cpcxl.xl.remote.apply_values does not replay sheetDelete, so check the action itself.
+    assert [a["func"] for a in actions].count("sheetDelete") == 1
+
+
 def test_pool_shares_of_nothing_says_why() -> None:
     with pytest.raises(InputError, match="add up to £0"):
         cpc_pool_shares([[0], [None]])
