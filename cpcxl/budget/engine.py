@@ -1053,10 +1053,20 @@ def compare_scenarios(inputs: BudgetInputs, changes: Sequence[ScenarioChange]) -
     frames = []
     for name in names:
         scenario = apply_scenario(inputs, [c for c in changes if c.scenario == name])
-        result = build(scenario, check_first=False)
-        totals = result.budget.by("partner").reindex(result.budget.partners)
-        served = result.outcomes.groupby("partner")["joint_budget"].sum()
-        count = result.outcomes.groupby("partner").size()
+        a = scenario.arrangement
+        partners, lines, years = scenario.partner_names, scenario.line_names, a.year_list
+        projected = project(scenario.contributions, scenario.conditions, partners, years)
+        budget = joint_budget(projected, partners, lines, years)
+        totals = budget.by("partner").reindex(partners)
+        outcomes = outcomes_served(budget, scenario.outcomes)
+        served = outcomes.groupby("partner")["joint_budget"].sum()
+        count = outcomes.groupby("partner").size()
+        try:
+            exposure = test_exposure(
+                budget, RiskTerms.from_inputs(scenario), a.test_variance, a.risk_year
+            )["settlement"].reindex(totals.index)
+        except InputError as exc:  # one scenario's unworkable terms don't hide the others
+            exposure = pd.Series(f"n/a: {exc.message}", index=totals.index, dtype=object)
         frames.append(
             pd.DataFrame(
                 {
@@ -1069,7 +1079,7 @@ def compare_scenarios(inputs: BudgetInputs, changes: Sequence[ScenarioChange]) -
                     "outcome_budget": served.reindex(totals.index).fillna(0.0).to_numpy(),
                     "basis": scenario.arrangement.basis.label,
                     "test_variance": scenario.arrangement.test_variance,
-                    "exposure": result.exposure["settlement"].reindex(totals.index).to_numpy(),
+                    "exposure": exposure.to_numpy(),
                 }
             )
         )

@@ -441,13 +441,14 @@ def build_budget(book: xw.Book) -> None:
         problems = engine.check(inputs)
         problems.extend(engine.check_scenarios(inputs, scenarios))
         problems.raise_if_any()
-    except InputErrors as errors:
-        render(book, _problems_sheet(errors))
+        result = engine.build(inputs, check_first=False)
+        comparison = engine.compare_scenarios(inputs, scenarios)
+    except (InputError, InputErrors) as errors:
+        listed = errors if isinstance(errors, InputErrors) else InputErrors([errors])
+        render(book, _problems_sheet(listed))
         return
     if PROBLEMS in [s.name for s in book.sheets]:  # fixed now: a stale list would mislead
         book.sheets[PROBLEMS].delete()
-    result = engine.build(inputs, check_first=False)
-    comparison = engine.compare_scenarios(inputs, scenarios)
     sheets = report.output_sheets(result, comparison)
     for output in sheets:
         render(book, output)

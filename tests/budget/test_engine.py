@@ -404,6 +404,16 @@ def test_scenarios_side_by_side() -> None:
     assert table.loc[("Council +50%", "Council"), "exposure"] == 333.33
 
 
+def test_a_scenario_with_unworkable_terms_shows_why_and_leaves_the_others() -> None:
+    # Fixed percentages with none entered add up to 0%: that scenario's exposure says why.
+    changes = [engine.ScenarioChange("Fixed", basis=RiskBasis.FIXED)]
+    table = engine.compare_scenarios(small_inputs(), changes).set_index(["scenario", "partner"])
+    assert table.loc[("Base", "NHS"), "exposure"] == 750.0
+    assert str(table.loc[("Fixed", "NHS"), "exposure"]).startswith(
+        "n/a: the fixed risk-share percentages add up to 0.00%"
+    )
+
+
 def test_uplift_compounds() -> None:
     # 1,000 × 1.05³ = 1,157.625
     assert engine.uplift(1000, 0.05, 3) == pytest.approx(1157.625)
