@@ -69,6 +69,12 @@ def _place(blocks: Sequence[Block], *, start: int = 3, gap: int = 2) -> list[Blo
     return placed
 
 
+def _variance_words(amount: float) -> str:
+    """'an overspend of £1,200,000.00' or 'an underspend of £50,000.00'."""
+    kind = "an overspend" if amount >= 0 else "an underspend"
+    return f"{kind} of £{abs(amount):,.2f}"
+
+
 def _heading(text: str, note: str) -> Block:
     return Block([[text], [note]], row=1, header=False)
 
@@ -433,8 +439,7 @@ def risk_sheet(result: BudgetResult) -> SheetOutput:
         formats={},
     )
     agreed = settlement_block(
-        f"Exposure to an overspend of £{a.test_variance:,.2f} on the agreed basis "
-        f"({a.basis.label})",
+        f"Exposure to {_variance_words(a.test_variance)} on the agreed basis ({a.basis.label})",
         result.exposure,
     )
     by_basis = result.exposure_by_basis
@@ -449,7 +454,7 @@ def risk_sheet(result: BudgetResult) -> SheetOutput:
         total.append(_money(numeric.sum()) if numeric.notna().all() else "n/a")
     rows.append(["Total", *total])
     every = _block(
-        f"The same overspend on every basis, £ (rows add up to £{a.test_variance:,.2f})",
+        f"The same variance on every basis, £ (each column adds up to £{a.test_variance:,.2f})",
         ["Partner", *by_basis.columns],
         rows,
         {i + 1: PENCE for i in range(len(by_basis.columns))},
@@ -773,7 +778,7 @@ def statement_sheet(result: BudgetResult, partner: str) -> SheetOutput:
     for basis, value in result.exposure_by_basis.loc[partner].items():
         exposure_rows.append([basis, _money(value) if not isinstance(value, str) else value])
     exposure = _block(
-        f"Your exposure to an overspend of £{a.test_variance:,.2f} in {year_label(a.risk_year)}",
+        f"Your exposure to {_variance_words(a.test_variance)} in {year_label(a.risk_year)}",
         ["Risk-share basis", "Your part £"],
         exposure_rows,
         {1: PENCE},
