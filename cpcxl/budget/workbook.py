@@ -458,7 +458,12 @@ def write_statements(result: engine.BudgetResult, out_dir: str | os.PathLike[str
     """One statement workbook per partner, each written atomically."""
     out_dir = Path(out_dir)
     written = []
+    used: set[str] = set()
     for partner in result.budget.partners:
+        name = slug(partner)
+        while name in used:  # "A&B" and "A-B" must not overwrite each other's statement
+            name += "-2"
+        used.add(name)
         sheet = report.statement_sheet(result, partner)
         wb = Workbook()
         render(wb, sheet, index=0)
@@ -466,7 +471,7 @@ def write_statements(result: engine.BudgetResult, out_dir: str | os.PathLike[str
         ws = wb[sheet.name]
         set_print(ws, landscape=True, header=MARKING)
         _statement_chart(ws, result, partner)
-        written.append(save_workbook(wb, out_dir / f"statement-{slug(partner)}.xlsx"))
+        written.append(save_workbook(wb, out_dir / f"statement-{name}.xlsx"))
     return written
 
 
