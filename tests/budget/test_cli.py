@@ -97,3 +97,18 @@ def test_the_demo_builds_the_sample_and_its_statements(tmp_path: Path) -> None:
     assert names[:2] == ["pooled_budget_sample.xlsx", "pooled_budget_sample_built.xlsx"]
     assert len([n for n in names if n.startswith("statement-")]) == 4
     assert all(p.exists() for p in written)
+
+
+def test_partners_whose_names_look_alike_get_a_statement_each(tmp_path: Path) -> None:
+    # "Shire Vale County-Council" and "Shire Vale County Council" make the same file name.
+    data = copy.deepcopy(sample.TABLES)
+    for rows in data.values():
+        for row in rows:
+            row[:] = ["Shire Vale County-Council" if v == sample.VCS else v for v in row]
+    source = build_template(tmp_path / "budget.xlsx", data)
+    result = CliRunner().invoke(budget, ["statements", str(source), "--out", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "s").iterdir())[-2:] == [
+        "statement-shire-vale-county-council-2.xlsx",
+        "statement-shire-vale-county-council.xlsx",
+    ]
