@@ -108,7 +108,9 @@ def test_partners_whose_names_look_alike_get_a_statement_each(tmp_path: Path) ->
     source = build_template(tmp_path / "budget.xlsx", data)
     result = CliRunner().invoke(budget, ["statements", str(source), "--out", str(tmp_path / "s")])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "s").iterdir())[-2:] == [
-        "statement-shire-vale-county-council-2.xlsx",
+    written = {p.name for p in (tmp_path / "s").iterdir()}
+    assert len(written) == 4
+    assert {
         "statement-shire-vale-county-council.xlsx",
-    ]
+        "statement-shire-vale-county-council-2.xlsx",
+    } <= written
