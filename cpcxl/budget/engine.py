@@ -975,12 +975,13 @@ def indicator_progress(outcomes: Sequence[Outcome]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class ScenarioChange:
-    """One row of a scenario: a partner's contributions scaled, or its uplift replaced."""
+    """One row of a scenario: a partner's contributions scaled, its uplift or cap replaced."""
 
     scenario: str
     partner: str | None = None
     contribution_change: float | None = None  # fraction: -0.1 is 10% less
     uplift: float | None = None  # fraction a year, replacing the partner's uplifts
+    cap: float | None = None  # £ a year on the partner's cash, replacing its caps
     basis: RiskBasis | None = None
     test_variance: float | None = None
     row: int | None = None
@@ -1030,6 +1031,20 @@ def apply_scenario(inputs: BudgetInputs, changes: Sequence[ScenarioChange]) -> B
                     change=Change.UPLIFT,
                     value=change.uplift,
                     from_year=arrangement.first_year + 1,
+                )
+            )
+        if change.cap is not None:
+            conditions = [
+                c
+                for c in conditions
+                if not (c.partner == change.partner and c.change is Change.CAP)
+            ]
+            conditions.append(
+                Condition(
+                    partner=change.partner,
+                    change=Change.CAP,
+                    value=change.cap,
+                    from_year=arrangement.first_year,
                 )
             )
     return BudgetInputs(

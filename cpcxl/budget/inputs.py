@@ -147,6 +147,7 @@ SCENARIOS = TableSpec(
         _col("partner", "Partner", required=False),
         _col("contribution_change", "Contribution change %", required=False),
         _col("uplift", "Uplift %", required=False),
+        _col("cap", "Cap £", required=False),
         _col("basis", "Risk-share basis", "Basis", required=False),
         _col("test_variance", "Overspend to test £", "Overspend", required=False),
     ),
@@ -613,6 +614,7 @@ def _scenarios(reader: _Reader) -> list[ScenarioChange]:
         "partner": reader.each("partner", _text, required=False),
         "contribution_change": reader.each("contribution_change", _signed_rate, required=False),
         "uplift": reader.each("uplift", _rate, required=False),
+        "cap": reader.each("cap", _money, required=False),
         "basis": reader.each("basis", _basis, required=False),
         "test_variance": reader.each("test_variance", _money, required=False),
     }

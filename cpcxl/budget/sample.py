@@ -163,9 +163,9 @@ ACTUALS: list[list[Any]] = [
 ]
 
 SCENARIOS: list[list[Any]] = [
-    ["ICB uplift 5.66%", ICB, None, 0.0566, None, None],
-    ["Council 5% less", COUNTY, -0.05, None, None, None],
-    ["Host bears overspends", None, None, None, "Host bears it", None],
+    ["ICB uplift 5.66%", ICB, None, 0.0566, None, None, None],
+    ["Council 5% less, capped", COUNTY, -0.05, None, 14_500_000, None, None],
+    ["Host bears overspends", None, None, None, None, "Host bears it", None],
 ]
 
 TABLES: dict[str, list[list[Any]]] = {

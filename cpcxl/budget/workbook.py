@@ -83,8 +83,9 @@ NOTES = {
     "blank for the same cost every year.",
     "actuals": "Type spend to date or outturn by line and year. Leave Partner blank for a "
     "pooled line; name the partner for its part of an aligned budget.",
-    "scenarios": "Type changes to compare in negotiation. Rows with the same Scenario name "
-    "make one scenario; Base (as entered) is always shown first.",
+    "scenarios": "Type changes to compare in negotiation: a partner's contributions up or down "
+    "by a %, a new uplift, a cap on its cash each year. Rows with the same Scenario name make "
+    "one scenario; Base (as entered) is always shown first.",
 }
 
 TITLES = {
@@ -107,6 +108,7 @@ FORMATS = {
     "scenarios": {
         "Contribution change %": styles.PERCENT_1DP,
         "Uplift %": styles.PERCENT_1DP,
+        "Cap £": styles.GBP,
         "Overspend to test £": styles.GBP,
     },
 }

@@ -404,6 +404,15 @@ def test_scenarios_side_by_side() -> None:
     assert table.loc[("Council +50%", "Council"), "exposure"] == 333.33
 
 
+def test_a_scenario_cap_replaces_the_partners_caps() -> None:
+    # Council capped at £300 a year: 2025 cash 200 + 200 = 400 -> × 0.75 = 150 + 150;
+    # the same in 2026: 600 in all (against 800 in Base).
+    changes = [engine.ScenarioChange("Council capped", "Council", cap=300)]
+    table = engine.compare_scenarios(small_inputs(), changes).set_index(["scenario", "partner"])
+    assert table.loc[("Council capped", "Council"), "cash"] == pytest.approx(600)
+    assert table.loc[("Base", "Council"), "cash"] == pytest.approx(800)
+
+
 def test_a_scenario_with_unworkable_terms_shows_why_and_leaves_the_others() -> None:
     # Fixed percentages with none entered add up to 0%: that scenario's exposure says why.
     changes = [engine.ScenarioChange("Fixed", basis=RiskBasis.FIXED)]
