@@ -40,7 +40,8 @@ def _fail(exc: InputError | InputErrors) -> None:
     show_default=True,
     help="Folder for the statements (one workbook per partner).",
 )
-def statements(workbook: Path, out_dir: Path) -> None:
+@click.option("--pdf", is_flag=True, help="Also write a PDF of each statement (LibreOffice).")
+def statements(workbook: Path, out_dir: Path, pdf: bool) -> None:
     """Write one statement per partner from a filled-in pooled budget WORKBOOK."""
     try:
         inputs, _ = read_workbook(workbook)
@@ -48,7 +49,7 @@ def statements(workbook: Path, out_dir: Path) -> None:
     except (InputError, InputErrors) as exc:
         _fail(exc)
         return
-    for path in write_statements(result, out_dir):
+    for path in write_statements(result, out_dir, pdf=pdf):
         console.print(f"wrote {path}", highlight=False)
 
 

@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cpcxl.common import styles
 from cpcxl.common.errors import InputErrors
 from cpcxl.common.report import SheetOutput
+from cpcxl.common.soffice import convert
 from cpcxl.common.workbook import (
     Formula,
     add_instructions,
@@ -161,6 +162,8 @@ INSTRUCTIONS: list[tuple[str, str | list[str]]] = [
             "Build budget: checks every table (problems are listed on a Problems sheet with "
             "the cell to fix) and writes the Budget, Risk share, Scenarios and Monitoring "
             "sheets and charts of the contributions.",
+            "From the command line, `cpcxl budget statements this-file.xlsx --out folder` "
+            "writes one statement per partner for negotiation (add --pdf for PDF copies).",
         ],
     ),
     (
@@ -456,8 +459,11 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "partner"
 
 
-def write_statements(result: engine.BudgetResult, out_dir: str | os.PathLike[str]) -> list[Path]:
-    """One statement workbook per partner, each written atomically."""
+def write_statements(
+    result: engine.BudgetResult, out_dir: str | os.PathLike[str], *, pdf: bool = False
+) -> list[Path]:
+    """One statement workbook per partner, each written atomically; with ``pdf``, a PDF copy
+    of each too (LibreOffice), for partners who will not open a workbook."""
     out_dir = Path(out_dir)
     written = []
     used: set[str] = set()
@@ -473,7 +479,10 @@ def write_statements(result: engine.BudgetResult, out_dir: str | os.PathLike[str
         ws = wb[sheet.name]
         set_print(ws, landscape=True, header=MARKING)
         _statement_chart(ws, result, partner)
-        written.append(save_workbook(wb, out_dir / f"statement-{name}.xlsx"))
+        path = save_workbook(wb, out_dir / f"statement-{name}.xlsx")
+        written.append(path)
+        if pdf:
+            written.append(convert(path, path.with_suffix(".pdf"), to="pdf"))
     return written
 
 

@@ -114,3 +114,13 @@ def test_partners_whose_names_look_alike_get_a_statement_each(tmp_path: Path) ->
         "statement-shire-vale-county-council.xlsx",
         "statement-shire-vale-county-council-2.xlsx",
     } <= written
+
+
+def test_statements_as_pdf_too(tmp_path: Path, soffice: str) -> None:
+    source = build_template(tmp_path / "budget.xlsx")
+    out = tmp_path / "s"
+    result = CliRunner().invoke(budget, ["statements", str(source), "--out", str(out), "--pdf"])
+    assert result.exit_code == 0, result.output
+    pdfs = sorted(out.glob("*.pdf"))
+    assert len(pdfs) == 4
+    assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
