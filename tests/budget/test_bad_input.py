@@ -197,3 +197,19 @@ def test_errors_from_a_file_name_the_file_sheet_and_cell(tmp_path: Path) -> None
         "budget.xlsx, Contributions!E5, field 'Amount £': 'TBC' is not an amount in £; "
         "valid: a number"
     ]
+
+
+def test_a_partner_listed_twice_and_a_lead_that_is_not_a_partner() -> None:
+    def change(d: dict) -> None:
+        d["partners"].append([sample.VCS, "Voluntary", None, None])  # sheet row 6
+        d["lines"][1][2] = "Shire Vale Hospice"  # Lines row 3, Commissioning partner (C)
+
+    found = problems(change)
+    assert found[0] == (
+        "Partners!A6, field 'Partner': partner 'Shire Vale Community Action' is listed twice "
+        "(first at row 5); valid: each partner once"
+    )
+    assert found[1].startswith(
+        "Lines!C3, field 'Commissioning partner': the commissioning partner 'Shire Vale "
+        "Hospice' of line 'Hospital discharge' is not one of the partners"
+    )
