@@ -213,3 +213,18 @@ def test_a_partner_listed_twice_and_a_lead_that_is_not_a_partner() -> None:
         "Lines!C3, field 'Commissioning partner': the commissioning partner 'Shire Vale "
         "Hospice' of line 'Hospital discharge' is not one of the partners"
     )
+
+
+def test_a_missing_table_and_a_missing_column() -> None:
+    data = copy.deepcopy(sample.TABLES)
+    given = tables(data)
+    del given["partners"]
+    given["lines"] = TableValues([["Programme", "Notes"], ["Reablement", ""]])
+    with pytest.raises(InputErrors) as caught:
+        read_inputs(given, file="budget.xlsx")
+    assert [str(e) for e in caught.value] == [
+        "budget.xlsx, sheet 'Partners': the Partners table is missing; valid: a table with "
+        "headers Partner, Type, Fixed risk share %, Risk cap £",
+        "budget.xlsx, sheet 'Lines': missing required column line; headers found: 'Programme', "
+        "'Notes'",
+    ]
