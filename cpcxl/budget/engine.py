@@ -765,7 +765,9 @@ def year_weights(budget: JointBudget, year: int) -> pd.DataFrame:
     return table.reindex(index=budget.partners, columns=budget.lines).fillna(0.0)
 
 
-def test_exposure(budget: JointBudget, terms: RiskTerms, amount: float, year: int) -> pd.DataFrame:
+def tested_exposure(
+    budget: JointBudget, terms: RiskTerms, amount: float, year: int
+) -> pd.DataFrame:
     """Each partner's part of ``amount`` overspent in ``year``, spread over the shared lines."""
     weights = year_weights(budget, year)
     line_variance = spread_over_lines(amount, weights.sum(axis=0), terms.excluded)
@@ -781,11 +783,11 @@ def build(inputs: BudgetInputs, *, check_first: bool = True) -> BudgetResult:
     projected = project(inputs.contributions, inputs.conditions, partners, years)
     budget = joint_budget(projected, partners, lines, years)
     terms = RiskTerms.from_inputs(inputs)
-    exposure = test_exposure(budget, terms, arrangement.test_variance, arrangement.risk_year)
+    exposure = tested_exposure(budget, terms, arrangement.test_variance, arrangement.risk_year)
     by_basis = {}
     for basis in RiskBasis:
         try:
-            by_basis[basis.label] = test_exposure(
+            by_basis[basis.label] = tested_exposure(
                 budget,
                 RiskTerms.from_inputs(inputs, basis),
                 arrangement.test_variance,
@@ -1077,7 +1079,7 @@ def compare_scenarios(inputs: BudgetInputs, changes: Sequence[ScenarioChange]) -
         served = outcomes.groupby("partner")["joint_budget"].sum()
         count = outcomes.groupby("partner").size()
         try:
-            exposure = test_exposure(
+            exposure = tested_exposure(
                 budget, RiskTerms.from_inputs(scenario), a.test_variance, a.risk_year
             )["settlement"].reindex(totals.index)
         except InputError as exc:  # one scenario's unworkable terms don't hide the others
