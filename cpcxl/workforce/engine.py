@@ -89,7 +89,8 @@ def workforce_gap(required: Any, current: Any) -> Any:
 
 
 def _where(base: Location | None, frame: pd.DataFrame, index: int, field_: str) -> Location:
-    row = int(frame[ROW].iat[index]) if ROW in frame else None
+    # Without sheet rows, rows count as in a sheet whose header is row 1.
+    row = int(frame[ROW].iat[index]) if ROW in frame else index + 2
     return (base or Location()).with_(row=row, field=field_)
 
 
@@ -995,22 +996,44 @@ def suppression_pattern(values: np.ndarray, threshold: int = 5) -> np.ndarray:
     """
     hidden = (values > 0) & (values < threshold)
     rows, cols = values.shape
+
+    def rank(cell: tuple[int, int]) -> tuple[bool, bool, float]:
+        # Smallest non-zero first (hiding a zero protects nothing); interior before totals.
+        i, j = cell
+        return (values[i, j] == 0, i == rows - 1 or j == cols - 1, values[i, j])
+
     while True:
         exposed = _exposed_cells(hidden, rows, cols)
         if not exposed:
             return hidden
-        r, c = exposed[0]
-        candidates = [(r, j) for j in range(cols) if j != c and not hidden[r, j]]
-        candidates += [(i, c) for i in range(rows) if i != r and not hidden[i, c]]
-        if not candidates:
-            return hidden  # nothing left to hide in that line
-
-        # Smallest non-zero first (hiding a zero protects nothing); interior before totals.
-        def rank(cell: tuple[int, int]) -> tuple[bool, bool, float]:
-            i, j = cell
-            return (values[i, j] == 0, i == rows - 1 or j == cols - 1, values[i, j])
-
-        hidden[min(candidates, key=rank)] = True
+        choice = None
+        for r, c in exposed:
+            row_cells = [(r, j) for j in range(cols) if j != c and not hidden[r, j]]
+            col_cells = [(i, c) for i in range(rows) if i != r and not hidden[i, c]]
+            # A line where the cell is the only one hidden gives it away: hide in that line.
+            alone_in_row = hidden[r].sum() == 1
+            alone_in_col = hidden[:, c].sum() == 1
+            candidates = (
+                row_cells
+                if alone_in_row and row_cells
+                else col_cells
+                if alone_in_col and col_cells
+                else row_cells + col_cells
+            )
+            if candidates:
+                choice = min(candidates, key=rank)
+                break
+        if choice is None:
+            # Every line through the exposed cells is hidden already: widen to any visible
+            # cell sharing a line with a hidden one.
+            lines = np.zeros_like(hidden)
+            lines[hidden.any(axis=1), :] = True
+            lines[:, hidden.any(axis=0)] = True
+            spare = list(zip(*np.nonzero(lines & ~hidden), strict=True))
+            if not spare:
+                return hidden
+            choice = min(spare, key=rank)
+        hidden[choice] = True
 
 
 def _exposed_cells(hidden: np.ndarray, rows: int, cols: int) -> list[tuple[int, int]]:
