@@ -85,6 +85,16 @@ TARGET_HEADERS = ["Target", "Role", "Skill level or contract type", "Value"]
 
 ASSUMPTION_HEADERS = ["Assumption", "Value", "Where the default comes from"]
 
+#: Field -> the header an officer sees, so errors name the column as the sheet shows it.
+FIELD_HEADERS = {
+    sheet: dict(zip((c.field for c in columns), headers, strict=True))
+    for sheet, columns, headers in (
+        ("Staff", STAFF_COLUMNS, STAFF_HEADERS),
+        ("Demand", DEMAND_COLUMNS, DEMAND_HEADERS),
+        ("Targets", TARGET_COLUMNS, TARGET_HEADERS),
+    )
+}
+
 
 @dataclass
 class PlanInputs:
@@ -138,13 +148,22 @@ def plan_inputs(tables: Mapping[str, TableValues], *, file: str | None = None) -
     def at(sheet: str) -> Location:
         return Location(file=file, sheet=sheet)
 
+    def shown(error: InputError) -> InputError:
+        where = error.location
+        headers = FIELD_HEADERS.get(where.sheet or "", {}) if where else {}
+        if where and where.field in headers:
+            return InputError(
+                error.message, location=where.with_(field=headers[where.field]), valid=error.valid
+            )
+        return error
+
     def attempt(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
         try:
             return fn(*args, **kwargs)
         except InputErrors as many:
-            errors.extend(many)
+            errors.extend(shown(e) for e in many)
         except InputError as one:
-            errors.add(one)
+            errors.add(shown(one))
         return None
 
     missing = [s for s in (STAFF_SHEET, DEMAND_SHEET, TARGETS_SHEET) if s not in tables]
