@@ -591,7 +591,6 @@ def project(staff: pd.DataFrame, demand: pd.DataFrame, a: Assumptions) -> pd.Dat
     needed = demand_by_year(demand, a).groupby("role", sort=True).sum(numeric_only=True)
     roles = needed.index
     priced = _with_fte(staff, a)
-    start = np.datetime64(a.plan_start, "D")
     bounds = np.array([np.datetime64(_add_years(a.plan_start, y), "D") for y in range(a.years + 1)])
 
     # Which plan year (1..n) a date falls in; 0 = on or before the start, n+1 = after.
@@ -617,7 +616,6 @@ def project(staff: pd.DataFrame, demand: pd.DataFrame, a: Assumptions) -> pd.Dat
     starters = per_role_year(start_year)
     current = _with_fte(active_staff(staff, a.plan_start), a)
     opening = current.groupby("role")["fte"].sum().reindex(roles).fillna(0.0).to_numpy(dtype=float)
-    del start
     frames = []
     for year in range(1, n_years + 1):
         required = _required_from_hours(needed[f"year_{year}"].to_numpy(dtype=float), a)
