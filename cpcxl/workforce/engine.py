@@ -440,6 +440,7 @@ class OptimisedMix:
 class Plan:
     assumptions: Assumptions
     summary: pd.DataFrame
+    demand_by_service: pd.DataFrame  # service: hours a week now and each plan year
     gap: pd.DataFrame  # role, skill
     gap_by_role: pd.DataFrame
     mix: pd.DataFrame  # contract type x employer
@@ -464,8 +465,10 @@ def _with_fte(staff: pd.DataFrame, a: Assumptions) -> pd.DataFrame:
     return staff.assign(total_hours=hours, fte=hours / a.standard_hours, weekly_cost=cost)
 
 
-def demand_by_year(demand: pd.DataFrame, a: Assumptions) -> pd.DataFrame:
-    """Weekly hours needed by role and skill for now (year 0) and each plan year."""
+def demand_by_year(
+    demand: pd.DataFrame, a: Assumptions, by: tuple[str, ...] = ("role", "skill")
+) -> pd.DataFrame:
+    """Weekly hours needed (by role and skill, or ``by``) now (year 0) and each plan year."""
     hours = demand["hours"].to_numpy(dtype=float)
     growth = demand["growth"].to_numpy(dtype=float)
     columns = {"year_0": hours}
@@ -476,8 +479,8 @@ def demand_by_year(demand: pd.DataFrame, a: Assumptions) -> pd.DataFrame:
         current = grown if series is None else np.where(np.isnan(series), grown, series)
         columns[f"year_{year}"] = current
         previous = current
-    frame = pd.DataFrame({"role": demand["role"], "skill": demand["skill"], **columns})
-    return frame.groupby(["role", "skill"], sort=True).sum().reset_index()
+    frame = pd.DataFrame({**{k: demand[k] for k in by}, **columns})
+    return frame.groupby(list(by), sort=True).sum().reset_index()
 
 
 def _required_from_hours(hours: np.ndarray, a: Assumptions) -> np.ndarray:
@@ -1091,4 +1094,17 @@ def plan(staff: pd.DataFrame, demand: pd.DataFrame, targets: pd.DataFrame, a: As
         "Risk flags": float(len(flags)),
     }
     summary = pd.DataFrame({"measure": list(totals), "value": list(totals.values())})
-    return Plan(a, summary, gap, gap_role, mix, distance, projection, flags, optimised, diversity)
+    by_service = demand_by_year(demand, a, by=("service",))
+    return Plan(
+        a,
+        summary,
+        by_service,
+        gap,
+        gap_role,
+        mix,
+        distance,
+        projection,
+        flags,
+        optimised,
+        diversity,
+    )

@@ -50,6 +50,14 @@ def plan_sheet(plan: Plan) -> SheetOutput:
         ],
         title="Assumptions used",
     )
+    years = {f"year_{y}": f"Year {y}" for y in range(1, a.years + 1)}
+    demand = _block(
+        plan.demand_by_service,
+        {"service": "Service", "year_0": "Now", **years},
+        "Hours of work needed a week, by service",
+        year_0=HOURS,
+        **dict.fromkeys(years, HOURS),
+    )
     mix = _block(
         plan.mix,
         {
@@ -68,7 +76,7 @@ def plan_sheet(plan: Plan) -> SheetOutput:
         annual_cost=styles.GBP,
         headcount=styles.INTEGER,
     )
-    parts: list[Block] = [summary, assumptions, mix]
+    parts: list[Block] = [summary, assumptions, demand, mix]
     if len(plan.targets):
         parts.append(
             _block(

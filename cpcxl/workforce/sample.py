@@ -218,7 +218,14 @@ _HOURS = {
     "Volunteer": (3, 8),
     "Contractor": (15, 37.5),
 }
-_PREMIUM = {"Agency": 1.35, "Contractor": 1.2, "Volunteer": 0.0}
+#: Cost of an hour against a permanent employee's (agency and contractor fees, bank rates).
+_PREMIUM = {
+    "Agency": 1.35,
+    "Contractor": 1.2,
+    "Temporary": 1.1,
+    "Bank or zero-hours": 1.05,
+    "Volunteer": 0.0,
+}
 _ETHNIC = {
     "White": 0.72,
     "Black, Black British, Caribbean or African": 0.12,

@@ -81,3 +81,14 @@ def test_pressing_the_button_twice_replaces_the_sheets(tmp_path: Path) -> None:
     ]
     second = apply_values(payload, run_script(excel.plan_workforce, payload))
     assert second["Gap"] == first["Gap"]
+
+
+def test_the_button_draws_the_gap_chart_from_the_by_role_table(tmp_path: Path) -> None:
+    from cpcxl.xl.remote import payload_from_xlsx, run_script
+
+    payload = payload_from_xlsx(build(tmp_path / "plan.xlsx"))
+    charts = [a for a in run_script(excel.plan_workforce, payload) if a["func"] == "addChart"]
+    assert len(charts) == 1
+    # The example has five roles: header on row 2, roles on rows 3-7; role, required, current.
+    name, kind, sheet, source = charts[0]["args"][:4]
+    assert (name, kind, sheet, source) == ("Gap chart", "BarClustered", "Gap", "$A$2:$C$7")
