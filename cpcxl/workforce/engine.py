@@ -111,8 +111,12 @@ def _numbers(
         return np.full(len(frame), default)
     raw = frame[name]
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan).copy()
-    blank = raw.map(is_blank).to_numpy(dtype=bool)
+    blank = raw.isna().to_numpy(dtype=bool).copy()
+    # Only cells the fast conversion could not read go through the cell-by-cell reader.
     for i in np.flatnonzero(np.isnan(values) & ~blank):
+        if is_blank(raw.iat[i]):
+            blank[i] = True
+            continue
         try:
             values[i] = to_number(raw.iat[i], what=what)
         except InputError as exc:
@@ -150,7 +154,7 @@ def _choices(
     """A drop-down column read ignoring case and punctuation; unknown values list the valid."""
     if name not in frame:
         return np.full(len(frame), default, dtype=object)
-    raw = frame[name].map(_text)
+    raw = _texts(frame, name)
     lookup = {"".join(ch for ch in c.value.lower() if ch.isalnum()): c.value for c in choices}
     keys = raw.str.lower().str.replace(r"[^0-9a-z]", "", regex=True)
     out = keys.map(lookup).to_numpy(dtype=object)
@@ -175,7 +179,15 @@ def _dates(
     if name not in frame:
         return out
     raw = frame[name]
-    for i, value in enumerate(raw.to_numpy(dtype=object)):
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        return raw.to_numpy().astype("datetime64[D]")
+    cells = raw.to_numpy(dtype=object)
+    # Dates already typed (from Excel or calamine) convert at once; the rest cell by cell.
+    typed = raw.map(type).isin([dt.date, dt.datetime, pd.Timestamp]).to_numpy()
+    if typed.any():
+        out[typed] = pd.to_datetime(pd.Series(cells[typed])).to_numpy().astype("datetime64[D]")
+    for i in np.flatnonzero(~typed & ~raw.isna().to_numpy()):
+        value = cells[i]
         if is_blank(value):
             continue
         try:
@@ -192,7 +204,11 @@ def _text(value: Any) -> str:
 def _texts(frame: pd.DataFrame, name: str, default: str = "") -> pd.Series:
     if name not in frame:
         return pd.Series([default] * len(frame), dtype="string")
-    texts = frame[name].map(_text).astype("string")
+    raw = frame[name]
+    if pd.api.types.infer_dtype(raw, skipna=True) in ("string", "empty"):
+        texts = raw.astype("string").str.strip().fillna("")
+    else:  # numbers or mixed: as the cell shows them (12.0 -> '12')
+        texts = raw.map(_text).astype("string")
     return texts.mask(texts == "", default) if default else texts
 
 
