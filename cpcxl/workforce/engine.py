@@ -549,50 +549,46 @@ def current_mix(staff: pd.DataFrame, a: Assumptions) -> pd.DataFrame:
     return mix
 
 
-def _hours_by(live: pd.DataFrame, keys: list[str]) -> pd.Series:
-    return live.groupby(keys, sort=False)["total_hours"].sum()
-
-
 def target_distance(staff: pd.DataFrame, targets: pd.DataFrame, a: Assumptions) -> pd.DataFrame:
-    """Each target beside the current mix: actual, distance (actual − target), met or not."""
+    """Each target beside the current mix: actual, distance (actual − target), met or not.
+
+    Shares are of the hours of the roles in scope; a role no one holds yet has no share.
+    """
     live = _with_fte(active_staff(staff, a.plan_start), a)
-    total_by_role = _hours_by(live, ["role"])
-    by_role_type = _hours_by(live, ["role", "contract_type"])
-    by_role_skill = _hours_by(live, ["role", "skill"])
+    hours = live.groupby(["role", "contract_type", "skill"], sort=False)["total_hours"].sum()
+    hours = hours.reset_index()
     rows = []
     for record in targets.to_dict("records"):
-        t = pd.Series(record)
-        org = t.role == ALL_ROLES
-        roles = list(total_by_role.index) if org else [t.role]
-        total = float(total_by_role.reindex(roles).fillna(0).sum())
-
-        def hours_of(series: pd.Series, level: str, values: list[str], roles=roles) -> float:
-            frame = series.reset_index()
-            chosen = frame["role"].isin(roles) & frame[level].isin(values)
-            return float(frame.loc[chosen, "total_hours"].sum())
-
-        kind = TargetKind(t.kind)
+        kind = TargetKind(record["kind"])
+        value = float(record["value"])
+        in_scope = hours if record["role"] == ALL_ROLES else hours[hours["role"] == record["role"]]
+        total = float(in_scope["total_hours"].sum())
         if kind == TargetKind.MAX_AGENCY_SHARE:
-            actual = hours_of(by_role_type, "contract_type", [ContractType.AGENCY.value]) / total
-            met = actual <= t.value + 1e-12
+            chosen = in_scope["contract_type"] == ContractType.AGENCY.value
         elif kind == TargetKind.MIN_PERMANENT_SHARE:
-            actual = hours_of(by_role_type, "contract_type", [c.value for c in PERMANENT]) / total
-            met = actual >= t.value - 1e-12
+            chosen = in_scope["contract_type"].isin([c.value for c in PERMANENT])
         elif kind == TargetKind.MIN_SKILL_SHARE:
-            actual = hours_of(by_role_skill, "skill", [t.detail]) / total
-            met = actual >= t.value - 1e-12
+            chosen = in_scope["skill"] == record["detail"]
         else:
-            actual = hours_of(by_role_type, "contract_type", [t.detail])
-            met = actual <= t.value + 1e-9
+            chosen = in_scope["contract_type"] == record["detail"]
+        part = float(in_scope.loc[chosen, "total_hours"].sum())
+        if kind == TargetKind.MAX_HOURS:
+            actual, met = part, part <= value + 1e-9
+        elif total > 0:
+            actual = part / total
+            upper = kind == TargetKind.MAX_AGENCY_SHARE
+            met = actual <= value + 1e-12 if upper else actual >= value - 1e-12
+        else:
+            actual, met = np.nan, None
         rows.append(
             {
-                "target": t.kind,
-                "role": t.role,
-                "detail": t.detail,
-                "target_value": t.value,
-                "actual": actual if total or kind == TargetKind.MAX_HOURS else np.nan,
-                "distance": (actual - t.value) if total or kind == TargetKind.MAX_HOURS else np.nan,
-                "met": "Yes" if met else "No",
+                "target": kind.value,
+                "role": record["role"],
+                "detail": record["detail"],
+                "target_value": value,
+                "actual": actual,
+                "distance": actual - value,
+                "met": "No one in post" if met is None else "Yes" if met else "No",
                 ROW: record.get(ROW),
             }
         )
@@ -653,7 +649,9 @@ def project(staff: pd.DataFrame, demand: pd.DataFrame, a: Assumptions) -> pd.Dat
                     "starters_fte": starters[:, year],
                     "recruitment_need_fte": need,
                     "closing_fte": closing,
-                    "recruitment_capacity_fte": a.recruitment_rate * opening,
+                    # A role no one holds yet can recruit against what it needs instead.
+                    "recruitment_capacity_fte": a.recruitment_rate
+                    * np.where(opening > 0, opening, required),
                 }
             )
         )
@@ -692,7 +690,7 @@ def risks(
     """The plan's risks as named flags, each with its CPC 505 risk category."""
     rows: list[dict[str, Any]] = []
     for t in distance.itertuples(index=False):
-        if t.met == "Yes":
+        if t.met != "No":
             continue
         if t.target == TargetKind.MAX_AGENCY_SHARE:
             rows.append(
@@ -883,13 +881,15 @@ def optimise_mix(
         )
     # Permanent hours can grow only as fast as people can be recruited.
     perm_now = hours_now[:, permanent].sum(axis=1)
+    # A role no one holds yet recruits against the hours it needs instead.
+    base = np.where(hours_now.sum(axis=1) > 0, hours_now.sum(axis=1), required_hours)
     rows_ = np.repeat(all_r, len(permanent))
     cols_ = np.concatenate([var(all_r[:, None], np.array(permanent)[None, :]).reshape(-1)])
     add(
         f"recruitment capacity (permanent hours up by at most {a.recruitment_rate:.0%} of "
         "current hours a year)",
         sparse.csr_matrix((np.ones(len(rows_)), (rows_, cols_)), shape=(n_r, n)),
-        perm_now + a.recruitment_rate * hours_now.sum(axis=1),
+        perm_now + a.recruitment_rate * base,
     )
 
     result = problem.solve()

@@ -415,3 +415,31 @@ def test_inputs_are_not_modified() -> None:
     before = raw.copy()
     engine.read_staff(raw)
     pd.testing.assert_frame_equal(raw, before)
+
+
+def test_a_new_role_named_only_in_a_target_is_planned() -> None:
+    # Nobody holds "Reablement nurse" yet: 75 h a week needed, headroom 0 → 2 FTE to find.
+    staff = staff_frame([["Care worker", "L2", "Full-time", "In-house", 37.5, 12, None, None, 4]])
+    demand = demand_frame(
+        [
+            ["Home care", "Care worker", "L2", 150, 0],
+            ["Reablement", "Reablement nurse", "RN", 75, 0],
+        ]
+    )
+    targets = targets_frame([["Minimum permanent share", "Reablement nurse", None, 0.2]])
+    a = Assumptions(headroom=0)
+    engine.check_roles(staff, demand, targets)
+    plan = engine.plan(staff, demand, targets, a)
+    row = plan.targets.iloc[0]
+    assert (row["met"], np.isnan(row["actual"])) == ("No one in post", True)
+    assert plan.risks["flag"].tolist().count(RiskFlag.AGENCY_OVER_LIMIT.value) == 0
+    nurse = plan.projection.set_index(["role", "year"]).loc[("Reablement nurse", 1)]
+    # Recruit all 2 FTE; capacity is 30% of the 2 FTE needed = 0.6 FTE, so it is flagged.
+    assert nurse["recruitment_need_fte"] == pytest.approx(2)
+    assert nurse["recruitment_capacity_fte"] == pytest.approx(0.6)
+    # The mix: permanent hours may reach 0.3 × 75 = 22.5 h ≥ 20% of 75 = 15 h; the rest at
+    # the cheapest other type. Care workers' £12 an hour stands in for the new role.
+    assert plan.optimised.feasible
+    mix = plan.optimised.hours.loc["Reablement nurse"]
+    assert mix.sum() == pytest.approx(75)
+    assert mix[["Full-time", "Part-time"]].sum() >= 15 - 1e-9
