@@ -110,7 +110,8 @@ INSTRUCTIONS = [
         "Formulas that work without the add-in",
         [
             "Staff FTE = hours × number of people ÷ standard hours. Demand Required FTE now "
-            "= hours ÷ standard hours with headroom by the chosen method.",
+            "= hours ÷ standard hours with headroom by the chosen method. Copy these formulas "
+            "down when you add rows; the button works the figures out itself either way.",
             "Worksheet functions with the add-in: =CPC_FTE(hours), "
             '=CPC_REQUIRED_FTE(worked_fte, headroom, "uplift"), '
             "=CPC_WORKFORCE_GAP(required, current), "
