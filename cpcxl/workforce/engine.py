@@ -1007,50 +1007,47 @@ def suppression_pattern(values: np.ndarray, threshold: int = 5) -> np.ndarray:
     """Which cells of a table with a total row and column (last) to hide.
 
     Primary: counts from 1 to threshold − 1. Secondary: while any hidden cell can be solved
-    exactly from the row and column equations (its unit vector lies in the row space, i.e.
-    every null-space vector of the hidden cells is zero there), hide the smallest visible
-    non-zero cell in its row or column.
+    exactly from the row and column equations (every null-space vector of the hidden cells
+    is zero there), hide the smallest visible non-zero cell in its row or column. Zeros are
+    treated as known: with every unknown cell at least 1, a cell that the equations leave
+    free can move by ±1 without any count going negative, so it cannot be recovered.
     """
     hidden = (values > 0) & (values < threshold)
     rows, cols = values.shape
 
-    def rank(cell: tuple[int, int]) -> tuple[bool, bool, float]:
-        # Smallest non-zero first (hiding a zero protects nothing); interior before totals.
+    def rank(cell: tuple[int, int]) -> tuple[bool, float]:
+        # Interior cells before totals, then the smallest.
         i, j = cell
-        return (values[i, j] == 0, i == rows - 1 or j == cols - 1, values[i, j])
+        return (i == rows - 1 or j == cols - 1, values[i, j])
 
     while True:
-        exposed = _exposed_cells(hidden, rows, cols)
+        exposed = _exposed_cells(hidden & (values > 0), rows, cols)
         if not exposed:
             return hidden
-        choice = None
+        # Hiding a zero protects nothing (it can be inferred, and counts cannot go below it),
+        # so complements are non-zero cells in a line through an exposed cell.
+        visible = ~hidden & (values > 0)
+        candidates: list[tuple[int, int]] = []
         for r, c in exposed:
-            row_cells = [(r, j) for j in range(cols) if j != c and not hidden[r, j]]
-            col_cells = [(i, c) for i in range(rows) if i != r and not hidden[i, c]]
+            row_cells = [(r, j) for j in range(cols) if j != c and visible[r, j]]
+            col_cells = [(i, c) for i in range(rows) if i != r and visible[i, c]]
             # A line where the cell is the only one hidden gives it away: hide in that line.
-            alone_in_row = hidden[r].sum() == 1
-            alone_in_col = hidden[:, c].sum() == 1
-            candidates = (
-                row_cells
-                if alone_in_row and row_cells
-                else col_cells
-                if alone_in_col and col_cells
-                else row_cells + col_cells
-            )
-            if candidates:
-                choice = min(candidates, key=rank)
-                break
-        if choice is None:
+            if hidden[r].sum() == 1 and row_cells:
+                candidates += row_cells
+            elif hidden[:, c].sum() == 1 and col_cells:
+                candidates += col_cells
+            else:
+                candidates += row_cells + col_cells
+        if not candidates:
             # Every line through the exposed cells is hidden already: widen to any visible
-            # cell sharing a line with a hidden one.
+            # non-zero cell sharing a line with a hidden one.
             lines = np.zeros_like(hidden)
             lines[hidden.any(axis=1), :] = True
             lines[:, hidden.any(axis=0)] = True
-            spare = list(zip(*np.nonzero(lines & ~hidden), strict=True))
-            if not spare:
+            candidates = list(zip(*np.nonzero(lines & visible), strict=True))
+            if not candidates:
                 return hidden
-            choice = min(spare, key=rank)
-        hidden[choice] = True
+        hidden[min(candidates, key=rank)] = True
 
 
 def _exposed_cells(hidden: np.ndarray, rows: int, cols: int) -> list[tuple[int, int]]:
