@@ -748,22 +748,49 @@ TYPES = [c.value for c in ContractType]
 def _hourly_costs(live: pd.DataFrame, roles: pd.Index, a: Assumptions) -> np.ndarray:
     """Cost of an hour by role and contract type: from the records where they exist.
 
-    Where a role has no one on a contract type, its direct permanent hourly cost stands in
-    (with the agency premium for agency; volunteers cost nothing but expenses).
+    Where a role has no one on a contract type, the role's permanent hourly cost stands in,
+    times what that contract type costs against permanent staff in the roles that have both
+    (the agency premium if no one is on agency anywhere; volunteers cost nothing).
     """
     priced = live[~live["hourly_cost"].isna() & (live["total_hours"] > 0)]
     spend = priced.assign(spend=priced["hourly_cost"] * priced["total_hours"])
-    grouped = spend.groupby(["role", "contract_type"])[["spend", "total_hours"]].sum()
-    mean = (grouped["spend"] / grouped["total_hours"]).unstack().reindex(index=roles, columns=TYPES)
+
+    def mean(keys: list[str], rows: pd.DataFrame = spend) -> pd.Series:
+        totals = rows.groupby(keys)[["spend", "total_hours"]].sum()
+        return totals["spend"] / totals["total_hours"]
+
+    observed = mean(["role", "contract_type"]).unstack().reindex(index=roles, columns=TYPES)
+    permanent = spend[spend["contract_type"].isin([c.value for c in PERMANENT])]
     paid = spend[spend["contract_type"] != ContractType.VOLUNTEER.value]
-    by_role = paid.groupby("role")[["spend", "total_hours"]].sum()
-    base = (by_role["spend"] / by_role["total_hours"]).reindex(roles)
-    overall = paid["spend"].sum() / paid["total_hours"].sum() if len(paid) else 0.0
-    base = base.fillna(overall).to_numpy()
-    cost = mean.to_numpy(dtype=float)
-    fallback = np.repeat(base[:, None], len(TYPES), axis=1)
-    fallback[:, TYPES.index(ContractType.AGENCY.value)] *= 1 + a.agency_premium
-    fallback[:, TYPES.index(ContractType.VOLUNTEER.value)] = 0.0
+    org_permanent = (
+        permanent["spend"].sum() / permanent["total_hours"].sum()
+        if len(permanent)
+        else paid["spend"].sum() / paid["total_hours"].sum()
+        if len(paid)
+        else 0.0
+    )
+    base = mean(["role"], permanent).reindex(roles)
+    base = base.fillna(mean(["role"], paid).reindex(roles)).fillna(org_permanent).to_numpy()
+    # Each contract type against permanent staff in the same role, averaged over the roles
+    # where both are recorded (weighted by hours), so the mix of roles does not bias it.
+    hours = (
+        spend.groupby(["role", "contract_type"])["total_hours"]
+        .sum()
+        .unstack()
+        .reindex(index=roles, columns=TYPES)
+        .to_numpy(dtype=float)
+    )
+    relative = observed.to_numpy(dtype=float) / base[:, None]
+    weights = np.where(np.isnan(relative) | np.isnan(hours), 0.0, hours)
+    with np.errstate(invalid="ignore"):
+        ratio = pd.Series(
+            np.nansum(np.nan_to_num(relative) * weights, axis=0) / weights.sum(axis=0),
+            index=TYPES,
+        )
+    defaults = {ContractType.AGENCY.value: 1 + a.agency_premium, ContractType.VOLUNTEER.value: 0}
+    ratio = ratio.fillna(pd.Series(defaults)).fillna(1.0)
+    fallback = base[:, None] * ratio.to_numpy(dtype=float)[None, :]
+    cost = observed.to_numpy(dtype=float)
     return np.where(np.isnan(cost), fallback, cost)
 
 

@@ -237,22 +237,23 @@ def test_the_optimiser_is_the_cheapest_against_brute_force() -> None:
     result = engine.optimise_mix(
         staff_frame(staff), demand, targets_frame(targets), Assumptions(headroom=0)
     )
-    # Hour costs: A full-time £12, A agency £18, A bank (no record) A's paid average
-    # (30×12 + 10×18) ÷ 40 = £13.50; B full-time £15, B bank £13, B agency (no record)
-    # (20×15 + 10×13) ÷ 30 × 1.3 = £18.633. Permanent hours may reach A 30 + 0.3 × 40 = 42,
-    # B 20 + 0.3 × 30 = 29. The 15 bank hours are shared: B saves £5.63 an hour with them
-    # against agency, A £4.50, so B takes 11 and A 4. A: 42 × 12 + 4 × 13.5 + 4 × 18 = 630;
-    # B: 29 × 15 + 11 × 13 = 578. Total £1,208.
+    # Hour costs. Recorded: A full-time £12, A agency £18, B full-time £15, B bank £13.
+    # Where both are recorded in a role, bank costs 13 ÷ 15 of permanent (B) and agency
+    # 18 ÷ 12 (A). So A bank (no record) = 12 × 13 ÷ 15 = £10.40 and B agency (no record)
+    # = 15 × 18 ÷ 12 = £22.50. Permanent hours may reach A 30 + 0.3 × 40 = 42 and
+    # B 20 + 0.3 × 30 = 29. After those, A needs 8 more and B 11, but only 15 bank hours
+    # exist: B takes 11 (saving £9.50 an hour on agency), A 4 (saving £7.60), and A's last
+    # 4 are agency. A: 42 × 12 + 4 × 10.40 + 4 × 18 = 617.60; B: 29 × 15 + 11 × 13 = 578.
+    a_bank_cost, b_agency = 12 * 13 / 15, 15 * 18 / 12
     assert result.feasible
-    assert result.weekly_cost == pytest.approx(1208)
+    assert result.weekly_cost == pytest.approx(617.6 + 578)
     # Second method: every whole-hour mix meeting the constraints, searched at once.
-    b_agency = (20 * 15 + 10 * 13) / 30 * 1.3
     a_ft, a_bank, b_ft, b_bank = np.meshgrid(
         np.arange(43.0), np.arange(16.0), np.arange(30.0), np.arange(16.0), indexing="ij"
     )
     a_ag, b_ag = 50 - a_ft - a_bank, 40 - b_ft - b_bank
     ok = (a_ag >= 0) & (b_ag >= 0) & (a_bank + b_bank <= 15) & (a_ag + b_ag <= 0.2 * 90)
-    cost = a_ft * 12 + a_bank * 13.5 + a_ag * 18 + b_ft * 15 + b_bank * 13 + b_ag * b_agency
+    cost = a_ft * 12 + a_bank * a_bank_cost + a_ag * 18 + b_ft * 15 + b_bank * 13 + b_ag * b_agency
     assert result.weekly_cost == pytest.approx(cost[ok].min())
 
 
