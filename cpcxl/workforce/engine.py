@@ -23,6 +23,7 @@ from cpcxl.common.tables import ROW
 from cpcxl.common.values import is_blank, to_date, to_number, to_text
 
 from .models import (
+    CONTINGENCY,
     DIVERSITY_FIELDS,
     MAX_WEEKLY_HOURS,
     PERMANENT,
@@ -281,6 +282,12 @@ def read_demand(
     frame: pd.DataFrame, years: int = 5, *, location: Location | None = None
 ) -> pd.DataFrame:
     """Weekly hours needed by service, role and skill, now and (optionally) year by year."""
+    if not len(frame):
+        raise InputError(
+            "the Demand table has no rows",
+            location=location,
+            valid="a row for each service, role and skill level with the hours needed a week",
+        )
     errors = InputErrors()
     demand = pd.DataFrame(
         {
@@ -733,11 +740,17 @@ def risks(
                 f"rate of {a.recruitment_rate:.0%} allows",
             )
         )
-    return pd.DataFrame(rows, columns=["flag", "category", "role", "detail"])
+    return pd.DataFrame(rows, columns=["flag", "category", "role", "detail", "contingency"])
 
 
 def _risk(flag: RiskFlag, role: str, detail: str) -> dict[str, Any]:
-    return {"flag": flag.value, "category": RISK_CATEGORY[flag], "role": role, "detail": detail}
+    return {
+        "flag": flag.value,
+        "category": RISK_CATEGORY[flag],
+        "role": role,
+        "detail": detail,
+        "contingency": CONTINGENCY[flag],
+    }
 
 
 # --- the optimised mix (linear programming) -------------------------------------------------
@@ -828,6 +841,8 @@ def optimise_mix(
     needed = demand_by_year(demand, a).groupby("role", sort=True)["year_0"].sum()
     roles = needed.index
     n_r, n_t = len(roles), len(TYPES)
+    if not n_r:
+        return OptimisedMix(True, pd.DataFrame(columns=TYPES), 0.0, "No demand: no mix to find.")
     n = n_r * n_t
     required_hours = _required_from_hours(needed.to_numpy(dtype=float), a) * a.standard_hours
     cost = _hourly_costs(live, roles, a).reshape(-1)

@@ -67,6 +67,18 @@ RISK_CATEGORY = {
     RiskFlag.RECRUITMENT_BEYOND_CAPACITY: "risks of poor performance",
 }
 
+#: A contingency to consider for each flag (CPC 505 B8: maintain service continuity).
+CONTINGENCY = {
+    RiskFlag.AGENCY_OVER_LIMIT: "Grow a bank pool and convert regular agency shifts to "
+    "fixed-term or permanent posts; agree agency rates on a framework.",
+    RiskFlag.SINGLE_PERSON_ROLE: "Train a deputy or share cover with a partner organisation; "
+    "keep written procedures for the role.",
+    RiskFlag.SKILL_MINIMUM_NOT_MET: "Fund qualifications and supervision for staff one level "
+    "below; recruit at the level needed; check safe staffing meanwhile.",
+    RiskFlag.RECRUITMENT_BEYOND_CAPACITY: "Start recruiting earlier, widen the campaign, work "
+    "with partners and training providers; plan bank or temporary cover for the gap.",
+}
+
 #: Suggested skill levels for the drop-down (the care workforce's qualification levels).
 SKILL_LEVELS = (
     "Entry (no relevant qualification)",

@@ -203,12 +203,20 @@ def risks_sheet(plan: Plan) -> SheetOutput:
     if len(plan.risks):
         block = _block(
             plan.risks,
-            {"flag": "Risk flag", "category": "Risk (CPC 505)", "role": "Role", "detail": "Detail"},
+            {
+                "flag": "Risk flag",
+                "category": "Risk (CPC 505)",
+                "role": "Role",
+                "detail": "Detail",
+                "contingency": "Contingency to consider",
+            },
             "Risks of the plan: agree a contingency for each (CPC 505 B7-B8)",
         )
     else:
         block = Block([["No risk flags were raised."]], header=False, title="Risks of the plan")
-    return SheetOutput(RISKS_SHEET, stack(block), widths={"A": 44, "B": 26, "C": 26, "D": 80})
+    return SheetOutput(
+        RISKS_SHEET, stack(block), widths={"A": 44, "B": 26, "C": 26, "D": 70, "E": 90}
+    )
 
 
 def plan_outputs(plan: Plan) -> list[SheetOutput]:

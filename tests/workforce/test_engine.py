@@ -464,3 +464,8 @@ def test_a_new_role_named_only_in_a_target_is_planned() -> None:
 )
 def test_suppression_holds_for_any_small_table(inner: list[list[int]]) -> None:
     test_no_suppressed_count_can_be_worked_out(inner)
+
+
+def test_an_empty_demand_table_is_an_error_not_a_crash() -> None:
+    with pytest.raises(InputError, match="the Demand table has no rows"):
+        demand_frame([])
