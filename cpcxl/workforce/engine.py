@@ -800,6 +800,8 @@ def _hourly_costs(live: pd.DataFrame, roles: pd.Index, a: Assumptions) -> np.nda
             np.nansum(np.nan_to_num(relative) * weights, axis=0) / weights.sum(axis=0),
             index=TYPES,
         )
+    # Full- and part-time staff are the same employees on the same pay scales.
+    ratio[[c.value for c in PERMANENT]] = 1.0
     defaults = {ContractType.AGENCY.value: 1 + a.agency_premium, ContractType.VOLUNTEER.value: 0}
     ratio = ratio.fillna(pd.Series(defaults)).fillna(1.0)
     fallback = base[:, None] * ratio.to_numpy(dtype=float)[None, :]
@@ -1146,6 +1148,7 @@ def plan(staff: pd.DataFrame, demand: pd.DataFrame, targets: pd.DataFrame, a: As
         f"Recruitment need over {a.years} years (FTE)": float(
             projection["recruitment_need_fte"].sum()
         ),
+        "Weekly cost of the least-cost mix": optimised.weekly_cost,
         "Risk flags": float(len(flags)),
     }
     summary = pd.DataFrame({"measure": list(totals), "value": list(totals.values())})

@@ -136,35 +136,34 @@ def gap_sheet(plan: Plan) -> SheetOutput:
     return SheetOutput(GAP_SHEET, stack(by_role, by_skill), widths={"A": 30, "B": 24}, freeze="A3")
 
 
+_PROJECTION_NAMES = {
+    "role": "Role",
+    "year": "Year",
+    "required_fte": "Required FTE",
+    "opening_fte": "Opening FTE",
+    "leavers_fte": "Leavers FTE",
+    "starters_fte": "Known starters FTE",
+    "recruitment_need_fte": "Recruitment need FTE",
+    "closing_fte": "Closing FTE",
+    "recruitment_capacity_fte": "Recruitment capacity FTE",
+    "cover_cost_while_recruiting": "Agency cover while recruiting",
+}
+
+
 def projection_sheet(plan: Plan) -> SheetOutput:
     a = plan.assumptions
-    block = _block(
-        plan.projection,
-        {
-            "role": "Role",
-            "year": "Year",
-            "required_fte": "Required FTE",
-            "opening_fte": "Opening FTE",
-            "leavers_fte": "Leavers FTE",
-            "starters_fte": "Known starters FTE",
-            "recruitment_need_fte": "Recruitment need FTE",
-            "closing_fte": "Closing FTE",
-            "recruitment_capacity_fte": "Recruitment capacity FTE",
-            "cover_cost_while_recruiting": "Agency cover while recruiting",
-        },
-        f"Projection over {a.years} years from {a.plan_start:%d/%m/%Y}: leavers at "
-        f"{a.turnover:.1%} turnover, recruitment need = required − (opening − leavers + "
-        "starters)",
-        required_fte=FTE,
-        opening_fte=FTE,
-        leavers_fte=FTE,
-        starters_fte=FTE,
-        recruitment_need_fte=FTE,
-        closing_fte=FTE,
-        recruitment_capacity_fte=FTE,
-        cover_cost_while_recruiting=styles.GBP,
+    formats = {k: FTE for k in _PROJECTION_NAMES if k.endswith("_fte")}
+    formats["cover_cost_while_recruiting"] = styles.GBP
+    totals = plan.projection.drop(columns="role").groupby("year", sort=True).sum().reset_index()
+    by_year = _block(
+        totals,
+        {k: v for k, v in _PROJECTION_NAMES.items() if k != "role"},
+        f"All roles, {a.years} years from {a.plan_start:%d/%m/%Y}: leavers at {a.turnover:.1%} "
+        "turnover; recruitment need = required − (opening − leavers + starters)",
+        **formats,
     )
-    return SheetOutput(PROJECTION_SHEET, stack(block), widths={"A": 30}, freeze="A3")
+    by_role = _block(plan.projection, _PROJECTION_NAMES, "By role", **formats)
+    return SheetOutput(PROJECTION_SHEET, stack(by_year, by_role), widths={"A": 30})
 
 
 def mix_sheet(plan: Plan) -> SheetOutput:

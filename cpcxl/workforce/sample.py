@@ -169,7 +169,7 @@ EXAMPLE_DEMAND: list[list[Any]] = [
 
 EXAMPLE_TARGETS: list[list[Any]] = [
     ["Maximum agency share", None, None, 0.10],
-    ["Minimum permanent share", "Care worker", None, 0.70],
+    ["Minimum permanent share", "Care worker", None, 0.60],
     ["Minimum share at skill level", "Care worker", "Level 3", 0.20],
     ["Maximum hours of a contract type", None, "Bank or zero-hours", 60],
 ]

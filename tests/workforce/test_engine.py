@@ -77,7 +77,7 @@ def test_distance_from_targets(example: engine.Plan) -> None:
     # Agency: 2 × 37.5 = 75 of 813 hours.
     assert t.loc["Maximum agency share", "actual"] == pytest.approx(75 / 813, **EXACT)
     assert t.loc["Maximum agency share", "met"] == "Yes"
-    # Care worker permanent: (225 + 90) of 438 hours = 71.9% ≥ 70%.
+    # Care worker permanent: (225 + 90) of 438 hours = 71.9% ≥ 60%.
     assert t.loc["Minimum permanent share", "actual"] == pytest.approx(315 / 438, **EXACT)
     # Care worker Level 3: 75 of 438 = 17.1% < 20%: distance −2.88 points.
     skill = t.loc["Minimum share at skill level"]
