@@ -469,3 +469,24 @@ def test_suppression_holds_for_any_small_table(inner: list[list[int]]) -> None:
 def test_an_empty_demand_table_is_an_error_not_a_crash() -> None:
     with pytest.raises(InputError, match="the Demand table has no rows"):
         demand_frame([])
+
+
+def test_targets_and_assumptions_out_of_range_are_located() -> None:
+    with pytest.raises(engine.InputErrors) as caught:
+        targets_frame(
+            [
+                ["Maximum agency share", None, None, 10],  # 10 meant as 10%
+                ["Max bank", None, None, 0.5],
+                ["Maximum hours of a contract type", None, "Overtime", 40],
+            ]
+        )
+    text = str(caught.value)
+    assert "row 2, field 'value': a share of 10 is over 100%; valid: a fraction from 0 to 1" in text
+    assert "row 3, field 'kind': 'Max bank' is not a known target; valid: Maximum agency share" in (
+        text
+    )
+    assert "row 4, field 'detail': 'Overtime' is not a known contract type" in text
+    with pytest.raises(
+        engine.InputErrors, match=r"7 plan years; valid: a whole number from 3 to 5"
+    ):
+        engine.read_assumptions({"years": 7})
