@@ -112,6 +112,18 @@ def _shown(value: object) -> object:
     return getattr(value, "value", value)
 
 
+def _coloured(block: Block, column: int) -> Block:
+    """Shortfalls red, surpluses green: as fills, so the button's sheets show them too."""
+    fills = {}
+    for offset, row in enumerate(block.values[1:], start=1):
+        value = row[column]
+        if isinstance(value, int | float) and abs(value) >= 0.005:
+            fills[(offset, column)] = styles.RED if value > 0 else styles.GREEN
+    return Block(
+        block.values, block.row, block.column, block.title, block.header, block.formats, fills
+    )
+
+
 def gap_sheet(plan: Plan) -> SheetOutput:
     """By role first (role, required, current, gap: the chart's source), then by skill level."""
     names = {
@@ -129,10 +141,10 @@ def gap_sheet(plan: Plan) -> SheetOutput:
         "gap_fte": FTE,
         "headcount": styles.INTEGER,
     }
-    by_role = _block(plan.gap_by_role, names, "Gap by role", **formats)
+    by_role = _coloured(_block(plan.gap_by_role, names, "Gap by role", **formats), 3)
     skill_names = {"role": "Role", "skill": "Skill level"}
     skill_names.update({k: v for k, v in names.items() if k != "role"})
-    by_skill = _block(plan.gap, skill_names, "Gap by role and skill level", **formats)
+    by_skill = _coloured(_block(plan.gap, skill_names, "Gap by role and skill level", **formats), 4)
     return SheetOutput(GAP_SHEET, stack(by_role, by_skill), widths={"A": 30, "B": 24}, freeze="A3")
 
 

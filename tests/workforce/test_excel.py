@@ -92,3 +92,19 @@ def test_the_button_draws_the_gap_chart_from_the_by_role_table(tmp_path: Path) -
     # The example has five roles: header on row 2, roles on rows 3-7; role, required, current.
     name, kind, sheet, source = charts[0]["args"][:4]
     assert (name, kind, sheet, source) == ("Gap chart", "BarClustered", "Gap", "$A$2:$C$7")
+
+
+def test_the_button_colours_shortfalls_red(tmp_path: Path) -> None:
+    from cpcxl.common import styles
+    from cpcxl.xl.remote import payload_from_xlsx, run_script
+
+    payload = payload_from_xlsx(build(tmp_path / "plan.xlsx"))
+    actions = run_script(excel.plan_workforce, payload)
+    gap_sheet = next(a["sheet_position"] for a in actions if a["func"] == "addChart")
+    colours = {
+        (a["start_row"], a["start_column"]): a["args"][0]
+        for a in actions
+        if a["func"] == "setRangeColor" and a["sheet_position"] == gap_sheet
+    }
+    # Care worker's gap (Gap!D3, 6.376 short) is red.
+    assert colours[(2, 3)].lstrip("#").upper() == styles.RED
