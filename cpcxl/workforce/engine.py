@@ -928,7 +928,7 @@ def optimise_mix(
     # A role no one holds yet recruits against the hours it needs instead.
     base = np.where(hours_now.sum(axis=1) > 0, hours_now.sum(axis=1), required_hours)
     rows_ = np.repeat(all_r, len(permanent))
-    cols_ = np.concatenate([var(all_r[:, None], np.array(permanent)[None, :]).reshape(-1)])
+    cols_ = var(all_r[:, None], np.array(permanent)[None, :]).reshape(-1)
     add(
         f"recruitment capacity (permanent hours up by at most {a.recruitment_rate:.0%} of "
         "current hours a year)",
