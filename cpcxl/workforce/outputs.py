@@ -7,7 +7,8 @@ import pandas as pd
 from cpcxl.common import styles
 from cpcxl.common.report import Block, SheetOutput, stack
 
-from .engine import SUPPRESSED, Plan
+from .diversity import SUPPRESSED
+from .engine import Plan
 from .models import SOURCES
 
 FTE = styles.DECIMAL_2

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from cpcxl.common.errors import InputError
-from cpcxl.workforce import engine, sample
+from cpcxl.workforce import diversity, engine, sample
 from cpcxl.workforce.models import Assumptions, RiskFlag
 
 from .helpers import demand_frame, staff_frame, targets_frame
@@ -309,7 +309,7 @@ def test_no_suppressed_count_can_be_worked_out(inner: list[list[int]]) -> None:
     values[:-1, -1] = body.sum(axis=1)
     values[-1, :-1] = body.sum(axis=0)
     values[-1, -1] = body.sum()
-    hidden = engine.suppression_pattern(values)
+    hidden = diversity.suppression_pattern(values)
     small = (values > 0) & (values < 5)
     assert hidden[small].all(), "every count from 1 to 4 is hidden"
     for cell in zip(*np.nonzero(hidden), strict=True):
@@ -325,7 +325,7 @@ def test_diversity_profile_hides_small_counts_in_aggregate() -> None:
             ["Care worker", "L2", "Full-time", "Partner", 37.5, 12, None, None, 8, "25-34", "M"],
         ]
     )
-    profile = engine.diversity_profile(staff, "sex").set_index("Sex")
+    profile = diversity.diversity_profile(staff, "sex").set_index("Sex")
     assert profile.loc["M", "In-house"] == "[c]"
     # Secondary: the In-house total (15) would give it away (15 − 12), and so on around.
     shown = profile.to_numpy().ravel().tolist()
