@@ -45,6 +45,12 @@ def inputs(seed: int = 505) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
             "start_date": start,
             "leaving_date": leaving,
             "count": 1,
+            "age_band": np.array(
+                ["16-24", "25-34", "35-44", "45-54", "55-64", "65 and over"], dtype=object
+            )[rng.integers(0, 6, RECORDS)],
+            "sex": np.array(["Female", "Male", "Prefer not to say"], dtype=object)[
+                rng.choice(3, RECORDS, p=[0.8, 0.1995, 0.0005])
+            ],
         },
         dtype=object,
     )
