@@ -142,7 +142,17 @@ def gap_sheet(plan: Plan) -> SheetOutput:
         "gap_fte": FTE,
         "headcount": styles.INTEGER,
     }
-    by_role = _coloured(_block(plan.gap_by_role, names, "Gap by role", **formats), 3)
+    a = plan.assumptions
+    rule = (
+        f"worked × (1 + {a.headroom:.0%})"
+        if a.headroom_method.value == "uplift"
+        else f"worked ÷ (1 − {a.headroom:.0%})"
+    )
+    title = (
+        f"Gap by role: required FTE = {rule} ({a.headroom_method.value}), worked = hours ÷ "
+        f"{a.standard_hours:g}"
+    )
+    by_role = _coloured(_block(plan.gap_by_role, names, title, **formats), 3)
     skill_names = {"role": "Role", "skill": "Skill level"}
     skill_names.update({k: v for k, v in names.items() if k != "role"})
     by_skill = _coloured(_block(plan.gap, skill_names, "Gap by role and skill level", **formats), 4)
