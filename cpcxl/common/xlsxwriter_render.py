@@ -1,0 +1,196 @@
+"""Write :class:`~cpcxl.common.report.SheetOutput` to a file with XlsxWriter, for batches.
+
+openpyxl builds a whole object model before it saves; XlsxWriter streams cells straight to
+XML, which makes it the faster writer for reports produced by the thousand (a monitoring
+batch writes one workbook per provider). The safety rules are those of
+:mod:`cpcxl.common.workbook`: text from an input is written with ``write_string`` and never
+becomes a formula (only :class:`~cpcxl.common.workbook.Formula` does), and the file appears
+at its final name only when it is complete (:func:`cpcxl.common.files.atomic_path`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.workbook import Format
+from xlsxwriter.worksheet import Worksheet
+
+from . import styles
+from .files import atomic_path
+from .report import SheetOutput
+from .workbook import Formula
+
+# Never let XlsxWriter guess: '=1+1', '0123' and 'http://...' from an input stay text.
+_OPTIONS = {
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+    "nan_inf_to_errors": False,
+}
+
+
+def _hex(colour: str) -> str:
+    return "#" + colour[-6:]
+
+
+class XlsxBook:
+    """An XlsxWriter workbook with a cache of cell formats (XlsxWriter wants each once)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.workbook = xlsxwriter.Workbook(str(path), _OPTIONS)
+        self._formats: dict[tuple[tuple[str, Any], ...], Format] = {}
+
+    def format(self, **properties: Any) -> Format | None:
+        if not properties:
+            return None
+        key = tuple(sorted(properties.items()))
+        found = self._formats.get(key)
+        if found is None:
+            found = self._formats[key] = self.workbook.add_format(properties)
+        return found
+
+    def header_format(self) -> Format | None:
+        return self.format(
+            bold=True,
+            font_color="#FFFFFF",
+            bg_color=_hex(styles.HEADER_FILL.fgColor.rgb),
+            align="center",
+            valign="vcenter",
+            text_wrap=True,
+        )
+
+    def title_format(self, size: int = 12) -> Format | None:
+        return self.format(bold=True, font_size=size, font_color="#1F4E78")
+
+    def render(self, output: SheetOutput) -> Worksheet:
+        """Write one :class:`SheetOutput` as a new sheet and return the sheet."""
+        ws = self.workbook.add_worksheet(output.name)
+        for block in output.blocks:
+            if block.title:
+                ws.write_string(block.row - 2, block.column - 1, block.title, self.title_format())
+            for r_offset, values in enumerate(block.values):
+                is_header = block.header and r_offset == 0
+                for c_offset, value in enumerate(values):
+                    properties: dict[str, Any] = {}
+                    if is_header:
+                        fmt = self.header_format()
+                        self.write(ws, block.row - 1, block.column - 1 + c_offset, value, fmt)
+                        continue
+                    number_format = block.formats.get(c_offset)
+                    if number_format:
+                        properties["num_format"] = number_format
+                    elif isinstance(value, dt.date):
+                        properties["num_format"] = styles.DATE_UK
+                    colour = block.fills.get((r_offset, c_offset))
+                    if colour:
+                        properties["bg_color"] = _hex(colour)
+                    if isinstance(value, str) and len(value) > 40:
+                        properties["text_wrap"] = True
+                        properties["valign"] = "top"
+                    self.write(
+                        ws,
+                        block.row - 1 + r_offset,
+                        block.column - 1 + c_offset,
+                        value,
+                        self.format(**properties),
+                    )
+        for letter, width in output.widths.items():
+            ws.set_column(f"{letter}:{letter}", width)
+        if output.freeze:
+            row, column = _cell_index(output.freeze)
+            ws.freeze_panes(row, column)
+        return ws
+
+    @staticmethod
+    def write(ws: Worksheet, row: int, column: int, value: Any, fmt: Format | None) -> None:
+        """One cell, by type; strings always as strings, only ``Formula`` as a formula."""
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            if fmt is not None:
+                ws.write_blank(row, column, None, fmt)
+        elif isinstance(value, Formula):
+            ws.write_formula(row, column, str(value), fmt)
+        elif isinstance(value, str):
+            ws.write_string(row, column, value, fmt)
+        elif isinstance(value, bool):
+            ws.write_boolean(row, column, value, fmt)
+        elif isinstance(value, int | float):
+            ws.write_number(row, column, value, fmt)
+        elif isinstance(value, dt.datetime | dt.date):
+            if not isinstance(value, dt.datetime):
+                value = dt.datetime(value.year, value.month, value.day)
+            ws.write_datetime(row, column, value, fmt)
+        else:
+            ws.write_string(row, column, str(value), fmt)
+
+
+def _cell_index(reference: str) -> tuple[int, int]:
+    """'B3' -> (2, 1), zero-based as XlsxWriter counts."""
+    letters = "".join(ch for ch in reference if ch.isalpha()).upper()
+    digits = reference[len(letters) :]
+    column = 0
+    for ch in letters:
+        column = column * 26 + (ord(ch) - 64)
+    return int(digits) - 1, column - 1
+
+
+def set_print(
+    ws: Worksheet,
+    *,
+    landscape: bool = False,
+    header: str | None = None,
+    fit_width: bool = True,
+    repeat_rows: tuple[int, int] | None = None,
+) -> None:
+    """A4 print set-up as :func:`cpcxl.common.workbook.set_print` does it, for XlsxWriter."""
+    ws.set_paper(9)  # A4
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    if fit_width:
+        ws.fit_to_pages(1, 0)
+    footer = "&RPage &P of &N"
+    if header:
+        marking = header.replace("&", "&&")
+        ws.set_header(f'&C&"Arial,Bold"{marking}')
+        footer = f'&C&"Arial,Bold"{marking}' + footer
+    ws.set_footer(footer)
+    if repeat_rows:
+        ws.repeat_rows(*repeat_rows)
+    ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+
+
+@contextlib.contextmanager
+def xlsx_book(path: str | os.PathLike[str]) -> Iterator[XlsxBook]:
+    """An :class:`XlsxBook` saved atomically to ``path`` when the block ends without error."""
+    with atomic_path(path) as tmp:
+        book = XlsxBook(tmp)
+        try:
+            yield book
+        except BaseException:
+            book.workbook.fileclosed = True  # nothing to save; atomic_path discards the file
+            raise
+        book.workbook.close()
+
+
+def write_outputs(
+    path: str | os.PathLike[str],
+    outputs: list[SheetOutput],
+    *,
+    print_header: str | None = None,
+    landscape: Mapping[str, bool] | None = None,
+) -> Path:
+    """Every output as a sheet of a new workbook at ``path``, print-ready on A4."""
+    with xlsx_book(path) as book:
+        for output in outputs:
+            ws = book.render(output)
+            set_print(ws, header=print_header, landscape=(landscape or {}).get(output.name, False))
+    return Path(path)
