@@ -73,16 +73,19 @@ class XlsxBook:
     def render(self, output: SheetOutput) -> Worksheet:
         """Write one :class:`SheetOutput` as a new sheet and return the sheet."""
         ws = self.workbook.add_worksheet(output.name)
+        widths = {_column_index(k): v for k, v in output.widths.items()}
+        heights: dict[int, int] = {}  # lines of wrapped text by 0-based row
         for block in output.blocks:
             if block.title:
                 ws.write_string(block.row - 2, block.column - 1, block.title, self.title_format())
             for r_offset, values in enumerate(block.values):
+                row = block.row - 1 + r_offset
                 is_header = block.header and r_offset == 0
                 for c_offset, value in enumerate(values):
+                    column = block.column - 1 + c_offset
                     properties: dict[str, Any] = {}
                     if is_header:
-                        fmt = self.header_format()
-                        self.write(ws, block.row - 1, block.column - 1 + c_offset, value, fmt)
+                        self.write(ws, row, column, value, self.header_format())
                         continue
                     number_format = block.formats.get(c_offset)
                     if number_format:
@@ -92,16 +95,20 @@ class XlsxBook:
                     colour = block.fills.get((r_offset, c_offset))
                     if colour:
                         properties["bg_color"] = _hex(colour)
-                    if isinstance(value, str) and len(value) > 40:
-                        properties["text_wrap"] = True
-                        properties["valign"] = "top"
-                    self.write(
-                        ws,
-                        block.row - 1 + r_offset,
-                        block.column - 1 + c_offset,
-                        value,
-                        self.format(**properties),
-                    )
+                    if isinstance(value, str):
+                        width = widths.get(column, _DEFAULT_WIDTH)
+                        # Text longer than its column spills into empty cells to the right;
+                        # with a neighbour it must wrap, and the row must grow to show it.
+                        blocked = c_offset + 1 < len(values) and values[c_offset + 1] is not None
+                        if blocked and len(value) > width:
+                            properties["text_wrap"] = True
+                            properties["valign"] = "top"
+                            lines = math.ceil(len(value) / max(width - 1, 1))
+                            heights[row] = max(heights.get(row, 1), lines)
+                    self.write(ws, row, column, value, self.format(**properties))
+        for row, lines in heights.items():
+            if lines > 1:
+                ws.set_row(row, 15 * lines)
         for letter, width in output.widths.items():
             ws.set_column(f"{letter}:{letter}", width)
         if output.freeze:
@@ -131,14 +138,21 @@ class XlsxBook:
             ws.write_string(row, column, str(value), fmt)
 
 
+_DEFAULT_WIDTH = 8.43  # Excel's standard column width, in characters
+
+
+def _column_index(letters: str) -> int:
+    """'A' -> 0, 'AB' -> 27."""
+    column = 0
+    for ch in letters.upper():
+        column = column * 26 + (ord(ch) - 64)
+    return column - 1
+
+
 def _cell_index(reference: str) -> tuple[int, int]:
     """'B3' -> (2, 1), zero-based as XlsxWriter counts."""
-    letters = "".join(ch for ch in reference if ch.isalpha()).upper()
-    digits = reference[len(letters) :]
-    column = 0
-    for ch in letters:
-        column = column * 26 + (ord(ch) - 64)
-    return int(digits) - 1, column - 1
+    letters = "".join(ch for ch in reference if ch.isalpha())
+    return int(reference[len(letters) :]) - 1, _column_index(letters)
 
 
 def set_print(

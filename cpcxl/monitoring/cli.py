@@ -130,7 +130,7 @@ def batch(
     settings_file: Path | None,
     max_mb: float,
 ) -> None:
-    """Summaries OUT_DIR/<provider id>.xlsx for each return in IN_DIR, portfolio.xlsx, errors.csv."""
+    """Summaries OUT_DIR/<provider id>.xlsx for returns in IN_DIR; portfolio.xlsx; errors.csv."""
     report_settings, plan = load_settings(settings_file)
     frameworks = {f.name: f for f in (load_framework_toml(p) for p in framework_files)}
     options = BatchOptions(

@@ -803,7 +803,7 @@ def _read_details(
         elif f.kind == "money":
             amount = reader.number(raw, where, "an amount in £")
             if amount is not None and amount < 0:
-                reader.fail(f"{amount:g} is negative", where, "an amount of £0 or more")
+                reader.fail(f"the amount {amount:g} is negative", where, "an amount of £0 or more")
                 amount = None
             values[f.name] = amount
         elif f.kind == "yesno":
@@ -927,14 +927,17 @@ def _read_scores(
         if not is_blank(raw) and not (
             isinstance(raw, str) and _norm(raw) in ("n a", "na", "not applicable")
         ):
-            value = reader.number(raw, where("score"), "a score")
-            if value is not None:
-                if value in (1, 2, 3, 4):
-                    score = int(value)
-                else:
-                    reader.fail(
-                        f"{describe(raw)} is out of range", where("score"), "1, 2, 3, 4 or N/A"
-                    )
+            value = None
+            if not is_excel_error(raw):
+                try:
+                    value = to_number(raw, what="a score")
+                except InputError:
+                    value = None
+            if value in (1, 2, 3, 4):
+                score = int(value)  # type: ignore[arg-type]
+            else:
+                problem = "holds the error" if is_excel_error(raw) else "is not a score"
+                reader.fail(f"{describe(raw)} {problem}", where("score"), "1, 2, 3, 4 or N/A")
         if domain is not None:
             scores.append(
                 StatementScore(
@@ -1036,7 +1039,7 @@ def summary_outputs(
         ["Provider type", _s(d.provider_type) or ""],
         ["Service", d.service],
         ["Contract", d.contract_reference],
-        ["Annual contract value (£)", d.contract_value],
+        ["Annual contract value", f"£{d.contract_value:,.0f}" if d.contract_value else ""],
         ["Monitoring period", period],
         ["Date of monitoring", d.monitoring_date],
         ["Monitoring activity", _s(d.activity) or ""],
@@ -1387,7 +1390,7 @@ def portfolio_outputs(
             ),
             Block(values, row=5, formats=formats, fills=fills),
         ],
-        widths={"A": 12, "B": 36, "C": 24, "D": 20, "E": 20, "F": 16},
+        widths={get_column_letter(i + 1): _width(c) for i, c in enumerate(columns)},
         freeze="C6",
     )
     distribution = engine.rating_distribution(frame)
@@ -1431,6 +1434,11 @@ def portfolio_outputs(
         widths={"A": 44, "B": 36, "C": 20, "D": 14, "E": 16, "F": 12, "G": 10, "H": 10, "I": 44},
     )
     return [overview, ratings, plan_sheet]
+
+
+def _width(header: str) -> float:
+    wide = {"Provider name": 36, "Provider type": 26, "Why": 60, "Lowest domain": 24}
+    return wide.get(header, max(10.0, min(len(header) * 0.8 + 2, 22)))
 
 
 def _pct(capacity: engine.PlanCapacity) -> str:
