@@ -1,0 +1,171 @@
+"""The monitoring return, the summary and the portfolio workbooks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from cpcxl.common.errors import InputErrors
+from cpcxl.monitoring import engine
+from cpcxl.monitoring.batch import framework_resolver
+from cpcxl.monitoring.sample import example_return, sample_return
+from cpcxl.monitoring.schemes import CQC
+from cpcxl.monitoring.workbook import (
+    LISTS,
+    ReportSettings,
+    portfolio_outputs,
+    read_return_file,
+    write_portfolio,
+    write_return,
+    write_summary,
+)
+
+RESOLVE = framework_resolver({})
+AS_AT = dt.date(2026, 6, 20)
+
+
+def test_the_packaged_return_matches_the_committed_copy(build_and_compare) -> None:
+    built = build_and_compare("monitoring_return")
+    wb = load_workbook(built)
+    assert wb.sheetnames[:2] == ["Instructions", "Return"]
+    assert {t for ws in wb.worksheets for t in ws.tables} == {
+        "Participants", "Scores", "KPIs", "Issues", "Actions", "PreviousRound"
+    }  # fmt: skip
+    # Drop-downs come from the standards' scope lists on the Lists sheet.
+    assert LISTS["ProviderTypeList"] == [
+        "Private sector",
+        "Voluntary and community sector",
+        "Local authority",
+        "Selected by people using services",
+    ]
+    assert LISTS["ActivityList"] == [
+        "Proactive monitoring",
+        "Reactive monitoring",
+        "Self-assessment",
+    ]
+    validations = {dv.formula1 for ws in wb.worksheets for dv in ws.data_validations.dataValidation}
+    assert {"=ScoreList", "=EvidenceTypeList", "=IssueTypeList", "=ResponsibleList"} <= validations
+    assert wb["Scores"].max_row == 3 + 34  # CQC's 34 quality statements listed
+    assert wb["Return"].oddHeader.center.text == "OFFICIAL-SENSITIVE"
+
+
+def test_a_written_return_reads_back_as_it_was_written(tmp_path: Path) -> None:
+    original = sample_return(5, seed=11)
+    path = write_return(tmp_path / "r.xlsx", original)
+    ret, framework = read_return_file(path, RESOLVE)
+    assert framework.name == original.details.framework
+    assert ret.details == original.details
+    assert [(s.domain, s.score, s.evidence_type) for s in ret.scores] == [
+        (s.domain, s.score, s.evidence_type) for s in original.scores
+    ]
+    assert ret.kpis == original.kpis
+    assert ret.issues == original.issues
+    assert ret.actions == original.actions
+    assert ret.previous == original.previous
+    assert ret.participants == original.participants
+
+
+def test_every_problem_in_a_return_is_reported_at_once(tmp_path: Path) -> None:
+    path = write_return(tmp_path / "r.xlsx", example_return())
+    wb = load_workbook(path)
+    wb["Scores"]["D4"] = "x"
+    wb["Scores"]["D5"] = 7
+    wb["KPIs"]["C4"] = "lots"
+    wb.save(path)
+    with pytest.raises(InputErrors) as caught:
+        read_return_file(path, RESOLVE)
+    cells = [(e.location.sheet, e.location.cell) for e in caught.value.errors]
+    assert cells == [("Scores", "D4"), ("Scores", "D5"), ("KPIs", "C4")]
+
+
+def test_excels_own_preview_formulas_agree_with_the_engine(tmp_path: Path, recalculated) -> None:
+    ret = example_return()
+    path = write_return(tmp_path / "r.xlsx", ret)
+    values = recalculated(path)
+    result = engine.evaluate(ret, CQC, as_at=AS_AT)
+    preview = values["Return"]
+    for offset, domain in enumerate(result.domains):
+        row = preview[3 + offset]  # Return!D4:F8
+        assert row[3] == domain.domain
+        assert row[4] == pytest.approx(domain.percentage)
+        assert row[5] == domain.rating
+    kpis = values["KPIs"]
+    assert [kpis[3][7], kpis[4][7]] == [k.rag for k in result.kpis]
+    assert all(not str(v).startswith(("#", "Err:")) for r in preview for v in r)
+
+
+def test_the_summary_is_print_ready_and_says_what_cpc_305_asks(tmp_path: Path) -> None:
+    ret = example_return()
+    ret.issues[0].description = '=HYPERLINK("http://example.invalid")'
+    result = engine.evaluate(ret, CQC, as_at=AS_AT)
+    settings = ReportSettings(
+        organisation="Northshire Council",
+        marking="OFFICIAL",
+        challenge_text="Write to the Head of Commissioning within 14 days.",
+    )
+    path = write_summary(tmp_path / "s.xlsx", result, settings)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Summary", "Evidence", "Action plan"]
+    for ws in wb.worksheets:
+        assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4  # 9 is A4
+        assert "OFFICIAL" in ws.oddHeader.center.text
+    summary = wb["Summary"]
+    text = {
+        c.value: c.coordinate
+        for row in summary.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    }
+    required = text["Improvements required (requirements of the contract)"]
+    recommended = text["Recommendations (advice; not contractual requirements)"]
+    assert int(required[1:]) < int(recommended[1:])
+    assert "Audit every medicines record and retrain staff" in text
+    assert "Write to the Head of Commissioning within 14 days." in text
+    assert "Concerns that need immediate action (safeguarding)" in text
+    assert "Escalations" in text
+    # Input text that looks like a formula stays text.
+    cell = summary[text['=HYPERLINK("http://example.invalid")']]
+    assert cell.data_type == "s"
+    assert len(summary._charts) == 1
+    evidence = wb["Evidence"]
+    assert [c.value for c in evidence[2]] == [
+        "Domain",
+        "Statement",
+        "Score",
+        "Evidence",
+        "Evidence type",
+        "Source",
+    ]
+    assert evidence["F3"].value == "Monitoring visit"
+
+
+def test_the_portfolio_has_the_overview_chart_and_plan(tmp_path: Path) -> None:
+    rows = [
+        engine.portfolio_row(engine.evaluate(*_fw(i), as_at=AS_AT))
+        for i in range(12)
+    ]
+    frame = engine.portfolio_frame(rows)
+    plan, capacity = engine.monitoring_plan(frame)
+    path = write_portfolio(
+        tmp_path / "p.xlsx", portfolio_outputs(frame, plan, capacity, as_at=AS_AT)
+    )
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Overview", "Ratings", "Monitoring plan"]
+    overview = wb["Overview"]
+    header = [c.value for c in overview[5]]
+    assert header[:4] == ["Provider ID", "Provider name", "Provider type", "Overall rating"]
+    ids = [overview.cell(r, 1).value for r in range(6, 18)]
+    assert ids == frame["Provider ID"].tolist()
+    assert len(wb["Ratings"]._charts) == 1
+    counts = {wb["Ratings"].cell(r, 1).value: wb["Ratings"].cell(r, 2).value for r in range(3, 7)}
+    assert sum(v for v in counts.values() if v) == 12
+    assert wb["Monitoring plan"]["A2"].value == "Officer hours needed for proactive visits"
+    assert wb["Monitoring plan"]["B2"].value == capacity.hours_needed
+
+
+def _fw(index: int):
+    ret = sample_return(index, 3)
+    return ret, RESOLVE(ret.details.framework)
