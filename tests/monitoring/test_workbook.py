@@ -143,10 +143,7 @@ def test_the_summary_is_print_ready_and_says_what_cpc_305_asks(tmp_path: Path) -
 
 
 def test_the_portfolio_has_the_overview_chart_and_plan(tmp_path: Path) -> None:
-    rows = [
-        engine.portfolio_row(engine.evaluate(*_fw(i), as_at=AS_AT))
-        for i in range(12)
-    ]
+    rows = [engine.portfolio_row(engine.evaluate(*_fw(i), as_at=AS_AT)) for i in range(12)]
     frame = engine.portfolio_frame(rows)
     plan, capacity = engine.monitoring_plan(frame)
     path = write_portfolio(
