@@ -208,16 +208,36 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _map(fn: Callable[[Any], Any], items: list[Any], options: BatchOptions) -> Iterator[Any]:
-    """``fn`` over ``items`` in this process (1 job) or a process pool, results as they come."""
-    if options.jobs <= 1 or len(items) <= 1:
-        _init_worker_here(options)
-        for item in items:
-            yield fn(item)
-        return
-    chunk = max(1, min(16, len(items) // (options.jobs * 8)))
-    with _context().Pool(options.jobs, initializer=_init_worker, initargs=(options,)) as pool:
-        yield from pool.imap_unordered(fn, items, chunksize=chunk)
+class _Runner:
+    """Runs work in this process (1 job) or in one process pool kept for the whole batch."""
+
+    def __init__(self, options: BatchOptions) -> None:
+        self.options = options
+        self.pool = None
+        if options.jobs > 1:
+            self.pool = _context().Pool(options.jobs, initializer=_init_worker, initargs=(options,))
+        else:
+            _init_worker_here(options)
+
+    def map(self, fn: Callable[[Any], Any], items: list[Any]) -> Iterator[Any]:
+        """``fn`` over ``items``, results as they come (in any order with a pool)."""
+        if self.pool is None:
+            for item in items:
+                yield fn(item)
+            return
+        chunk = max(1, min(8, len(items) // (self.options.jobs * 16)))
+        yield from self.pool.imap_unordered(fn, items, chunksize=chunk)
+
+    def __enter__(self) -> _Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            if exc[0] is None:
+                self.pool.close()
+            else:
+                self.pool.terminate()  # workers remove their temp files on SIGTERM
+            self.pool.join()
 
 
 def _init_worker_here(options: BatchOptions) -> None:
@@ -249,49 +269,50 @@ def run_batch(
     errors: list[tuple[str, str, str, str]] = []
     failed: set[str] = set()
 
-    # Pass 1: provider IDs only, so two returns for one provider are caught before writing.
-    by_id: dict[str, list[str]] = defaultdict(list)
-    for source, provider_id in _map(_provider_id, [str(f) for f in files], options):
-        if provider_id:
-            by_id[provider_id.lower()].append(source)
-    duplicated: set[str] = set()
-    for sources in by_id.values():
-        if len(sources) < 2:
-            continue
-        names = sorted(Path(s).name for s in sources)
-        for s in sources:
-            others = ", ".join(n for n in names if n != Path(s).name)
-            errors.append(
-                (
-                    Path(s).name,
-                    DETAILS_SHEET,
-                    "",
-                    f"Provider ID: this provider also has a return in {others}; each provider "
-                    "needs exactly one return per round (remove the extra copy)",
+    with _Runner(options) as runner:
+        # Pass 1: provider IDs only, so two returns for one provider are caught before writing.
+        by_id: dict[str, list[str]] = defaultdict(list)
+        for source, provider_id in runner.map(_provider_id, [str(f) for f in files]):
+            if provider_id:
+                by_id[provider_id.lower()].append(source)
+        duplicated: set[str] = set()
+        for sources in by_id.values():
+            if len(sources) < 2:
+                continue
+            names = sorted(Path(s).name for s in sources)
+            for s in sources:
+                others = ", ".join(n for n in names if n != Path(s).name)
+                errors.append(
+                    (
+                        Path(s).name,
+                        DETAILS_SHEET,
+                        "",
+                        f"Provider ID: this provider also has a return in {others}; each provider "
+                        "needs exactly one return per round (remove the extra copy)",
+                    )
                 )
-            )
-            failed.add(Path(s).name)
-            duplicated.add(s)
-    tasks = [str(f) for f in files if str(f) not in duplicated]
-    written: list[Path] = []
-    kept: list[Path] = []
-    rows: list[dict[str, Any]] = []
-    done = 0
-    total = len(files)
-    if progress:
-        progress(done + len(duplicated), total)
-    done += len(duplicated)
-    for outcome in _map(process_return, tasks, options):
-        done += 1
-        kept += [Path(p) for p in outcome.kept]
-        if outcome.errors:
-            errors.extend(outcome.errors)
-            failed.add(outcome.file)
-        if outcome.row is not None:
-            rows.append(outcome.row)
-        written += [Path(p) for p in outcome.written]
+                failed.add(Path(s).name)
+                duplicated.add(s)
+        tasks = [str(f) for f in files if str(f) not in duplicated]
+        written: list[Path] = []
+        kept: list[Path] = []
+        rows: list[dict[str, Any]] = []
+        done = 0
+        total = len(files)
         if progress:
-            progress(done, total)
+            progress(done + len(duplicated), total)
+        done += len(duplicated)
+        for outcome in runner.map(process_return, tasks):
+            done += 1
+            kept += [Path(p) for p in outcome.kept]
+            if outcome.errors:
+                errors.extend(outcome.errors)
+                failed.add(outcome.file)
+            if outcome.row is not None:
+                rows.append(outcome.row)
+            written += [Path(p) for p in outcome.written]
+            if progress:
+                progress(done, total)
 
     portfolio_path: Path | None = out_dir / PORTFOLIO
     if portfolio_path.exists() and not options.overwrite:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import sys
 import tomllib
 from pathlib import Path
@@ -25,19 +26,25 @@ from .workbook import ReportSettings, write_return
 console = Console(stderr=True)
 
 
+def _write_sample(task: tuple[Path, int, int, bool]) -> Path:
+    out_dir, index, seed, overwrite = task
+    ret = sample_return(index, seed)
+    target = out_dir / f"return_{ret.details.provider_id}.xlsx"
+    if target.exists() and not overwrite:
+        raise click.ClickException(f"{target} exists; use --overwrite to replace it")
+    return write_return(target, ret)
+
+
 def write_samples(
-    out_dir: Path, providers: int, seed: int, *, overwrite: bool = False
+    out_dir: Path, providers: int, seed: int, *, overwrite: bool = False, jobs: int = 1
 ) -> list[Path]:
     """``providers`` seeded sample returns in ``out_dir``, named return_<provider id>.xlsx."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for index in range(providers):
-        ret = sample_return(index, seed)
-        target = out_dir / f"return_{ret.details.provider_id}.xlsx"
-        if target.exists() and not overwrite:
-            raise click.ClickException(f"{target} exists; use --overwrite to replace it")
-        written.append(write_return(target, ret))
-    return written
+    tasks = [(out_dir, index, seed, overwrite) for index in range(providers)]
+    if jobs <= 1:
+        return [_write_sample(t) for t in tasks]
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        return pool.map(_write_sample, tasks, chunksize=16)
 
 
 def load_settings(path: Path | None) -> tuple[ReportSettings, PlanSettings]:
@@ -77,9 +84,10 @@ def monitoring() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--overwrite", is_flag=True, help="Replace returns already in --out.")
-def sample(providers: int, out_dir: Path, seed: int, overwrite: bool) -> None:
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
+def sample(providers: int, out_dir: Path, seed: int, overwrite: bool, jobs: int) -> None:
     """Write N realistic filled-in monitoring returns (the same for the same seed)."""
-    written = write_samples(out_dir, providers, seed, overwrite=overwrite)
+    written = write_samples(out_dir, providers, seed, overwrite=overwrite, jobs=jobs)
     console.print(f"wrote {len(written)} sample returns to {out_dir}")
 
 

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cpcxl.common import styles
 from cpcxl.common.errors import InputError, InputErrors, Location
+from cpcxl.common.files import check_workbook_file
 from cpcxl.common.report import Block, SheetOutput
 from cpcxl.common.tables import Column, find_header_row, match_headers
 from cpcxl.common.values import describe, is_blank, is_excel_error, to_date, to_number, to_text
@@ -33,7 +34,6 @@ from cpcxl.common.workbook import (
     add_xlwings_conf,
     define_name,
     put,
-    read_sheets,
     save_workbook,
     set_print,
     style_header,
@@ -562,18 +562,32 @@ def read_return_file(
     *,
     max_bytes: int | None = None,
 ) -> tuple[MonitoringReturn, MonitoringFramework]:
-    """Read and check one return; every problem in it is raised together (InputErrors)."""
-    path = Path(path)
-    limits = {"max_bytes": max_bytes} if max_bytes else {}
-    sheets = read_sheets(path, **limits)
-    return parse_return(sheets, framework_for, file=path.name)
+    """Read and check one return; every problem in it is raised together (InputErrors).
+
+    Only the return's own sheets are read (calamine, after the file checks): a batch reads
+    thousands, and the Instructions and Lists sheets are the same in every one.
+    """
+    from python_calamine import CalamineWorkbook
+
+    path = check_workbook_file(path, **({"max_bytes": max_bytes} if max_bytes else {}))
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        sheets = {
+            name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            for name in book.sheet_names
+            if name in RETURN_SHEETS
+        }
+        names = list(book.sheet_names)
+    except Exception as exc:  # calamine raises its own error types for damaged parts
+        raise InputError(
+            f"the workbook could not be read ({exc})", location=Location(file=path.name)
+        ) from None
+    return parse_return(sheets, framework_for, file=path.name, sheet_names=names)
 
 
 def read_provider_id(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> str:
     """Only the provider ID, so a batch can find duplicate returns before it writes."""
     from python_calamine import CalamineWorkbook
-
-    from cpcxl.common.files import check_workbook_file
 
     path = check_workbook_file(path, **({"max_bytes": max_bytes} if max_bytes else {}))
     try:
@@ -674,6 +688,7 @@ def parse_return(
     framework_for: Callable[[str], MonitoringFramework],
     *,
     file: str = "",
+    sheet_names: Sequence[str] | None = None,
 ) -> tuple[MonitoringReturn, MonitoringFramework]:
     """A checked :class:`MonitoringReturn` from every sheet's cell values.
 
@@ -682,7 +697,7 @@ def parse_return(
     reader = _Reader(file)
     missing = [s for s in RETURN_SHEETS if s not in sheets]
     if missing:
-        found = ", ".join(sheets) or "none"
+        found = ", ".join(sheet_names if sheet_names is not None else sheets) or "none"
         raise InputError(
             f"this is not a monitoring return: sheet{'s' if len(missing) > 1 else ''} "
             f"{', '.join(missing)} missing (sheets found: {found})",
