@@ -74,13 +74,14 @@ class XlsxBook:
         """Write one :class:`SheetOutput` as a new sheet and return the sheet."""
         ws = self.workbook.add_worksheet(output.name)
         widths = {_column_index(k): v for k, v in output.widths.items()}
-        heights: dict[int, int] = {}  # lines of wrapped text by 0-based row
+        heights = self._wrapped_rows(output, widths)  # lines of text by 0-based row
         for block in output.blocks:
             if block.title:
                 ws.write_string(block.row - 2, block.column - 1, block.title, self.title_format())
             for r_offset, values in enumerate(block.values):
                 row = block.row - 1 + r_offset
                 is_header = block.header and r_offset == 0
+                tall = row in heights
                 for c_offset, value in enumerate(values):
                     column = block.column - 1 + c_offset
                     properties: dict[str, Any] = {}
@@ -95,16 +96,10 @@ class XlsxBook:
                     colour = block.fills.get((r_offset, c_offset))
                     if colour:
                         properties["bg_color"] = _hex(colour)
-                    if isinstance(value, str):
-                        width = widths.get(column, _DEFAULT_WIDTH)
-                        # Text longer than its column spills into empty cells to the right;
-                        # with a neighbour it must wrap, and the row must grow to show it.
-                        blocked = c_offset + 1 < len(values) and values[c_offset + 1] is not None
-                        if blocked and len(value) > width:
+                    if tall:
+                        properties["valign"] = "top"
+                        if isinstance(value, str):
                             properties["text_wrap"] = True
-                            properties["valign"] = "top"
-                            lines = math.ceil(len(value) / max(width - 1, 1))
-                            heights[row] = max(heights.get(row, 1), lines)
                     self.write(ws, row, column, value, self.format(**properties))
         for row, lines in heights.items():
             if lines > 1:
@@ -115,6 +110,29 @@ class XlsxBook:
             row, column = _cell_index(output.freeze)
             ws.freeze_panes(row, column)
         return ws
+
+    @staticmethod
+    def _wrapped_rows(output: SheetOutput, widths: dict[int, float]) -> dict[int, int]:
+        """Rows whose text must wrap, and how many lines the tallest cell needs.
+
+        Text longer than its column spills into empty cells to the right; with a neighbour
+        it must wrap, and the row must grow to show it (no viewer re-measures rows).
+        """
+        heights: dict[int, int] = {}
+        for block in output.blocks:
+            for r_offset, values in enumerate(block.values):
+                if block.header and r_offset == 0:
+                    continue
+                row = block.row - 1 + r_offset
+                for c_offset, value in enumerate(values):
+                    if not isinstance(value, str):
+                        continue
+                    width = widths.get(block.column - 1 + c_offset, _DEFAULT_WIDTH)
+                    blocked = c_offset + 1 < len(values) and values[c_offset + 1] is not None
+                    if blocked and len(value) > width:
+                        lines = math.ceil(len(value) / max(width - 1, 1))
+                        heights[row] = max(heights.get(row, 1), lines)
+        return heights
 
     @staticmethod
     def write(ws: Worksheet, row: int, column: int, value: Any, fmt: Format | None) -> None:

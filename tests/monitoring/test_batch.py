@@ -220,3 +220,23 @@ def test_the_demo_writes_40_summaries_and_the_overview(tmp_path: Path) -> None:
     assert len([n for n in names if n.startswith("P-")]) == 40
     assert {"portfolio.xlsx", "errors.csv"} <= names
     assert len(list((tmp_path / "returns").glob("*.xlsx"))) == 40
+
+
+def test_sample_writes_n_varied_returns_the_same_for_the_same_seed(tmp_path: Path) -> None:
+    runner = CliRunner()
+    args = ["sample", "--providers", "6", "--seed", "3", "--out"]
+    assert runner.invoke(monitoring, [*args, str(tmp_path / "a")]).exit_code == 0
+    assert runner.invoke(monitoring, [*args, str(tmp_path / "b")]).exit_code == 0
+    from cpcxl.monitoring.batch import framework_resolver
+    from cpcxl.monitoring.workbook import read_return_file
+
+    resolve = framework_resolver({})
+    a = [read_return_file(p, resolve)[0] for p in sorted((tmp_path / "a").glob("*.xlsx"))]
+    b = [read_return_file(p, resolve)[0] for p in sorted((tmp_path / "b").glob("*.xlsx"))]
+    assert len(a) == 6 and [r.model_dump() for r in a] == [
+        {**r.model_dump(), "source_file": x.source_file} for r, x in zip(b, a, strict=True)
+    ]
+    assert len({r.details.provider_name for r in a}) == 6
+    assert len({len(r.actions) for r in a} | {len(r.kpis) for r in a}) > 1
+    again = runner.invoke(monitoring, [*args, str(tmp_path / "a")])
+    assert again.exit_code != 0 and "use --overwrite" in again.output

@@ -91,7 +91,7 @@ def test_a_percentage_outside_0_to_100_or_a_fraction_is_refused(bad) -> None:
         engine.rating(bad, CQC)
 
 
-I, R, G, O = 0, 1, 2, 3
+INAD, R, G, OUT = 0, 1, 2, 3
 
 
 @pytest.mark.parametrize(
@@ -100,15 +100,15 @@ I, R, G, O = 0, 1, 2, 3
         ([G, G, G, G, G], False, "Good"),
         ([R, G, G, G, G], False, "Good"),  # Good allows one Requires improvement
         ([R, R, G, G, G], False, "Requires improvement"),  # two or more RI
-        ([I, G, G, G, G], False, "Requires improvement"),  # one Inadequate: not Good
-        ([I, O, O, O, O], False, "Requires improvement"),
-        ([I, I, G, G, G], False, "Inadequate"),  # two or more Inadequate
-        ([I, I, I, R, R], False, "Inadequate"),
-        ([O, O, G, G, G], False, "Outstanding"),  # two Outstanding, the rest Good
-        ([O, G, G, G, G], False, "Good"),  # only one Outstanding
-        ([O, O, R, G, G], False, "Good"),  # Outstanding needs the rest Good
-        ([O, O, O, O, O], True, "Requires improvement"),  # a breach caps
-        ([I, I, G, G, G], True, "Inadequate"),  # a cap never raises a rating
+        ([INAD, G, G, G, G], False, "Requires improvement"),  # one Inadequate: not Good
+        ([INAD, OUT, OUT, OUT, OUT], False, "Requires improvement"),
+        ([INAD, INAD, G, G, G], False, "Inadequate"),  # two or more Inadequate
+        ([INAD, INAD, INAD, R, R], False, "Inadequate"),
+        ([OUT, OUT, G, G, G], False, "Outstanding"),  # two Outstanding, the rest Good
+        ([OUT, G, G, G, G], False, "Good"),  # only one Outstanding
+        ([OUT, OUT, R, G, G], False, "Good"),  # Outstanding needs the rest Good
+        ([OUT, OUT, OUT, OUT, OUT], True, "Requires improvement"),  # a breach caps
+        ([INAD, INAD, G, G, G], True, "Inadequate"),  # a cap never raises a rating
     ],
 )
 def test_overall_rating_follows_cqc_aggregation(levels, breach, expected) -> None:
@@ -121,7 +121,7 @@ def test_a_safeguarding_statement_scored_1_caps_the_overall_rating() -> None:
     scores = [s.model_copy(update={"score": 1}) if s.safeguarding else s for s in ret.scores]
     hit = engine.limiting_rules_hit(scores, CQC)
     assert hit == [CQC.overall.limiting_rules[0].name]
-    result = engine.overall_rating([O, O, G, G, G], CQC, limits_hit=hit)
+    result = engine.overall_rating([OUT, OUT, G, G, G], CQC, limits_hit=hit)
     assert result.label == "Requires improvement"
     assert "capped at Requires improvement" in result.reasons[-1]
 

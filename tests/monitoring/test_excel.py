@@ -49,7 +49,7 @@ def test_score_of_a_single_cell_and_excel_error_cells() -> None:
 
 
 def test_rating_of_an_unknown_scheme_lists_the_known_ones() -> None:
-    with pytest.raises(InputError, match="valid: .*cqc.*council"):
+    with pytest.raises(InputError, match=r"valid: .*cqc.*council"):
         cpc_monitoring_rating(70, "iso")
 
 

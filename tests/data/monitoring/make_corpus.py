@@ -76,7 +76,7 @@ def main() -> None:
     write_return(HERE / "oversized.xlsx", big)  # over the tests' 150 kB limit
     _xml_bomb(good("xml_bomb.xlsx", 9))
     _zip_bomb(HERE / "zip_bomb.xlsx")
-    formula = "=HYPERLINK(\"http://example.invalid\",\"click\")"
+    formula = '=HYPERLINK("http://example.invalid","click")'
     text_fields = {
         "Return": {c: formula for c in ("B5", "B7", "B8", "B15")},
         "Participants": {"A4": "=cmd|' /C calc'!A0", "B4": "+SUM(1,2)"},
@@ -91,7 +91,9 @@ def main() -> None:
     write_return(HERE / "duplicate_a.xlsx", dup)
     write_return(
         HERE / "duplicate_b.xlsx",
-        dup.model_copy(update={"details": dup.details.model_copy(update={"provider_name": "Copy"})}),
+        dup.model_copy(
+            update={"details": dup.details.model_copy(update={"provider_name": "Copy"})}
+        ),
     )
     edited("missing_provider_id.xlsx", 13, {"Return": {"B4": None}})
     edited("bad_choices.xlsx", 14, {"Return": {"B6": "Charity"}, "Scores": {"F4": "Hearsay"}})
@@ -99,7 +101,11 @@ def main() -> None:
     edited("unknown_framework.xlsx", 16, {"Return": {"B10": "iso9001"}})
     edited("kpi_text.xlsx", 17, {"KPIs": {"B4": "high", "E5": 1.5}})
     _requirement_without_due()
-    edited("period_reversed.xlsx", 19, {"Return": {"B11": dt.date(2026, 5, 1), "B12": dt.date(2026, 1, 1)}})
+    edited(
+        "period_reversed.xlsx",
+        19,
+        {"Return": {"B11": dt.date(2026, 5, 1), "B12": dt.date(2026, 1, 1)}},
+    )
     edited("negative_contract_value.xlsx", 20, {"Return": {"B9": -5000}})
     edited("excel_errors.xlsx", 21, {"Scores": {"D4": "#REF!"}, "Return": {"B5": "#N/A"}})
     data = (HERE / "good_1.xlsx").read_bytes()
@@ -136,9 +142,7 @@ def _requirement_without_due() -> None:
 
 def _xml_bomb(path: Path) -> None:
     """Replace the Return sheet's XML with a billion-laughs document."""
-    lol = "".join(
-        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, 10)
-    )
+    lol = "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
     bomb = (
         '<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY lol0 "lol">' + lol + "]>"
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -151,11 +155,13 @@ def _xml_bomb(path: Path) -> None:
 def _zip_bomb(path: Path) -> None:
     """A workbook whose one extra member unpacks to 300 MB of zeros."""
     shutil.copyfile(HERE / "good_1.xlsx", path)
-    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        with z.open("xl/media/padding.bin", "w", force_zip64=True) as member:
-            block = b"\0" * (1 << 20)
-            for _ in range(300):
-                member.write(block)
+    with (
+        zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z,
+        z.open("xl/media/padding.bin", "w", force_zip64=True) as member,
+    ):
+        block = b"\0" * (1 << 20)
+        for _ in range(300):
+            member.write(block)
 
 
 def _replace_member(path: Path, member: str, data: bytes) -> None:
