@@ -403,9 +403,11 @@ def write_return(path: str | os.PathLike[str], ret: MonitoringReturn | None) -> 
             [a.action, str(a.kind), _s(a.action_type), str(a.responsible), a.due, str(a.status)]
             for a in (ret.actions if ret else [])
         ],
-        "Previous round": [
-            [p.domain, p.percentage, p.rating or None] for p in (ret.previous if ret else [])
-        ],
+        "Previous round": (
+            [[p.domain, p.percentage, p.rating or None] for p in ret.previous]
+            if ret
+            else [[d, None, None] for d in CQC.domain_names()]
+        ),
     }
     for spec in TABLES:
         ws = wb.create_sheet(spec.sheet)
@@ -1380,7 +1382,11 @@ def portfolio_outputs(
     """The overview (most concerning first), the rating distribution and the plan."""
     import pandas as pd
 
-    domain_columns = [c for c in frame.columns if c.endswith(" (%)") and c not in PORTFOLIO_FIRST]
+    # Built-in frameworks' domains in their own order, then any others alphabetically, so
+    # the columns do not depend on which return a worker happened to finish first.
+    known = [f"{d} (%)" for f in BUILT_IN for d in f.domain_names()]
+    found = {c for c in frame.columns if c.endswith(" (%)") and c not in PORTFOLIO_FIRST}
+    domain_columns = [c for c in known if c in found] + sorted(found - set(known))
     columns = [*PORTFOLIO_FIRST, *domain_columns, *PORTFOLIO_LAST]
     shown = frame.reindex(columns=columns) if not frame.empty else pd.DataFrame(columns=columns)
     values = [columns] + [list(r) for r in shown.itertuples(index=False, name=None)]
