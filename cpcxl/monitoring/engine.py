@@ -384,14 +384,17 @@ def portfolio_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def rating_distribution(frame: pd.DataFrame) -> pd.DataFrame:
-    """How many providers have each overall rating, worst first."""
-    if frame.empty:
-        return pd.DataFrame({"Overall rating": [], "Providers": []})
-    counts = (
-        frame.groupby(["_level", "Overall rating"], sort=True).size().reset_index(name="Providers")
+def rating_distribution(frame: pd.DataFrame, bands: Sequence[tuple[int, str]] = ()) -> pd.DataFrame:
+    """How many providers have each overall rating, worst first; ``bands`` (level, label)
+    are listed even when no provider has them, so a chart shows the empty bands too."""
+    counts: dict[tuple[int, str], int] = {band: 0 for band in bands}
+    if not frame.empty:
+        for key, n in frame.groupby(["_level", "Overall rating"]).size().items():
+            counts[(int(key[0]), str(key[1]))] = int(n)
+    ordered = sorted(counts.items(), key=lambda item: item[0])
+    return pd.DataFrame(
+        {"Overall rating": [k[1] for k, _ in ordered], "Providers": [n for _, n in ordered]}
     )
-    return counts.drop(columns="_level")
 
 
 # --- the monitoring plan ---------------------------------------------------------------------

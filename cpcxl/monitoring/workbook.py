@@ -1414,7 +1414,9 @@ def portfolio_outputs(
         widths={get_column_letter(i + 1): _width(c) for i, c in enumerate(columns)},
         freeze="C6",
     )
-    distribution = engine.rating_distribution(frame)
+    used = set(frame["Framework"]) if not frame.empty else set()
+    bands = [(i, b.label) for f in BUILT_IN if f.name in used for i, b in enumerate(f.bands)]
+    distribution = engine.rating_distribution(frame, bands)
     dist_values = [["Overall rating", "Providers"]] + [
         [r, int(n)] for r, n in distribution.itertuples(index=False, name=None)
     ]
@@ -1452,7 +1454,7 @@ def portfolio_outputs(
             ),
             Block(plan_values, title="Proactive visits by provider", formats=plan_formats),
         ),
-        widths={"A": 44, "B": 36, "C": 20, "D": 14, "E": 16, "F": 12, "G": 10, "H": 10, "I": 44},
+        widths={"A": 44, "B": 42, "C": 22, "D": 18, "E": 16, "F": 14, "G": 12, "H": 12, "I": 44},
     )
     return [overview, ratings, plan_sheet]
 

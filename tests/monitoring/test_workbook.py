@@ -157,8 +157,14 @@ def test_the_portfolio_has_the_overview_chart_and_plan(tmp_path: Path) -> None:
     ids = [overview.cell(r, 1).value for r in range(6, 18)]
     assert ids == frame["Provider ID"].tolist()
     assert len(wb["Ratings"]._charts) == 1
-    counts = {wb["Ratings"].cell(r, 1).value: wb["Ratings"].cell(r, 2).value for r in range(3, 7)}
-    assert sum(v for v in counts.values() if v) == 12
+    ratings = wb["Ratings"]
+    counts = {
+        ratings.cell(r, 1).value: ratings.cell(r, 2).value for r in range(3, ratings.max_row + 1)
+    }
+    assert sum(counts.values()) == 12
+    # every CQC band is listed, worst first, even with no provider in it
+    assert list(counts)[:1] == ["Inadequate"]
+    assert {"Inadequate", "Requires improvement", "Good", "Outstanding"} <= set(counts)
     assert wb["Monitoring plan"]["A2"].value == "Officer hours needed for proactive visits"
     assert wb["Monitoring plan"]["B2"].value == capacity.hours_needed
 
