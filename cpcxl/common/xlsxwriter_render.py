@@ -44,8 +44,13 @@ def _hex(colour: str) -> str:
 class XlsxBook:
     """An XlsxWriter workbook with a cache of cell formats (XlsxWriter wants each once)."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.workbook = xlsxwriter.Workbook(str(path), _OPTIONS)
+    def __init__(self, path: str | os.PathLike[str], *, constant_memory: bool = False) -> None:
+        options = dict(_OPTIONS)
+        if constant_memory:
+            # Rows go to a temp file as they are written, so a sheet of thousands of rows
+            # costs no more memory than one of ten; blocks must then be written top down.
+            options.update(in_memory=False, constant_memory=True)
+        self.workbook = xlsxwriter.Workbook(str(path), options)
         self._formats: dict[tuple[tuple[str, Any], ...], Format] = {}
 
     def format(self, **properties: Any) -> Format | None:
@@ -82,6 +87,8 @@ class XlsxBook:
                 row = block.row - 1 + r_offset
                 is_header = block.header and r_offset == 0
                 tall = row in heights
+                if tall and heights[row] > 1:
+                    ws.set_row(row, 15 * heights[row])
                 for c_offset, value in enumerate(values):
                     column = block.column - 1 + c_offset
                     properties: dict[str, Any] = {}
@@ -101,9 +108,6 @@ class XlsxBook:
                         if isinstance(value, str):
                             properties["text_wrap"] = True
                     self.write(ws, row, column, value, self.format(**properties))
-        for row, lines in heights.items():
-            if lines > 1:
-                ws.set_row(row, 15 * lines)
         for letter, width in output.widths.items():
             ws.set_column(f"{letter}:{letter}", width)
         if output.freeze:
@@ -201,10 +205,10 @@ def set_print(
 
 
 @contextlib.contextmanager
-def xlsx_book(path: str | os.PathLike[str]) -> Iterator[XlsxBook]:
+def xlsx_book(path: str | os.PathLike[str], *, constant_memory: bool = False) -> Iterator[XlsxBook]:
     """An :class:`XlsxBook` saved atomically to ``path`` when the block ends without error."""
     with atomic_path(path) as tmp:
-        book = XlsxBook(tmp)
+        book = XlsxBook(tmp, constant_memory=constant_memory)
         try:
             yield book
         except BaseException:

@@ -1494,7 +1494,7 @@ def write_portfolio(
     settings: ReportSettings = ReportSettings(),
 ) -> Path:
     """The portfolio workbook, with the rating-distribution chart, written atomically."""
-    with xlsx_book(path) as book:
+    with xlsx_book(path, constant_memory=True) as book:
         for output in outputs:
             ws = book.render(output)
             xw_set_print(
