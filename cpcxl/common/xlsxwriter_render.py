@@ -125,16 +125,18 @@ class XlsxBook:
         heights: dict[int, int] = {}
         for block in output.blocks:
             for r_offset, values in enumerate(block.values):
-                if block.header and r_offset == 0:
-                    continue
                 row = block.row - 1 + r_offset
+                is_header = block.header and r_offset == 0
                 for c_offset, value in enumerate(values):
                     if not isinstance(value, str):
                         continue
                     width = widths.get(block.column - 1 + c_offset, _DEFAULT_WIDTH)
+                    # A column of width w holds about 1.2 w characters of ordinary text
+                    # (the width counts the broad digit 0); bold headers hold about w.
+                    fits = max(width * (1.0 if is_header else 1.2) - 1, 1)
                     blocked = c_offset + 1 < len(values) and values[c_offset + 1] is not None
-                    if blocked and len(value) > width:
-                        lines = math.ceil(len(value) / max(width - 1, 1))
+                    if (blocked or is_header) and len(value) > fits:
+                        lines = math.ceil(len(value) / fits)
                         heights[row] = max(heights.get(row, 1), lines)
         return heights
 

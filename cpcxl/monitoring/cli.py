@@ -19,7 +19,7 @@ from cpcxl.common.values import to_date
 
 from .batch import BatchOptions, BatchReport, install_signal_handlers, run_batch
 from .engine import PlanSettings
-from .sample import sample_return
+from .sample import SAMPLE_ROUND_END, sample_return
 from .schemes import load_framework_toml
 from .workbook import ReportSettings, write_return
 
@@ -199,6 +199,8 @@ def run_demo(out_dir: Path) -> list[Path]:
     returns = out_dir / "returns"
     write_samples(returns, 40, seed=2026, overwrite=True)
     summaries = out_dir / "summaries"
-    report = run_batch(returns, summaries, BatchOptions(jobs=2, overwrite=True))
+    # The samples' round runs from April to September 2026: report as at its end.
+    options = BatchOptions(jobs=2, overwrite=True, as_at=SAMPLE_ROUND_END)
+    report = run_batch(returns, summaries, options)
     console.print(f"monitoring summaries are in {summaries} (overview: {report.portfolio})")
     return [*report.written, report.errors_csv]

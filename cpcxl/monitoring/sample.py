@@ -101,6 +101,9 @@ PARTICIPANTS = (
     ("Care workers (3)", "Provider", Involvement.LIMITED),
     ("Safeguarding Adults Lead", "Council", Involvement.INFORMATION_ONLY),
 )
+#: Sample monitoring visits fall from 01/04/2026 to 28/09/2026; the round ends on this day.
+SAMPLE_ROUND_END = dt.date(2026, 10, 1)
+
 # Score chances for 1, 2, 3, 4 by how well a provider is doing.
 QUALITY = {
     "struggling": (0.25, 0.45, 0.25, 0.05),

@@ -1208,7 +1208,7 @@ def summary_outputs(
         "Evidence",
         _place(
             Block(evidence, title="Evidence of performance and its sources"),
-            Block(who, title="Who took part"),
+            Block(who, column=4, title="Who took part"),
         ),
         widths={"A": 16, "B": 36, "C": 8, "D": 50, "E": 24, "F": 30},
     )
@@ -1288,7 +1288,15 @@ def _place(*blocks: Block, gap: int = 1) -> list[Block]:
     for block in blocks:
         top = row + (1 if block.title else 0)
         placed.append(
-            Block(block.values, top, 1, block.title, block.header, block.formats, block.fills)
+            Block(
+                block.values,
+                top,
+                block.column,
+                block.title,
+                block.header,
+                block.formats,
+                block.fills,
+            )
         )
         row = top + len(block.values) + gap
     return placed
