@@ -621,6 +621,11 @@ def _norm(text: Any) -> str:
     return " ".join(re.sub(r"[^0-9a-z£%]+", " ", str(text).lower()).split())
 
 
+#: Where a value is: a Location, or (sheet, cell, field) made into one only if it is bad
+#: (a return has hundreds of cells and nearly all of them are fine).
+Where = Location | tuple[str, str, str | None]
+
+
 class _Reader:
     """Turns cells into checked values, collecting every error with its location."""
 
@@ -631,16 +636,19 @@ class _Reader:
     def where(self, sheet: str, cell: str, field_name: str | None = None) -> Location:
         return Location(file=self.file, sheet=sheet, cell=cell, field=field_name)
 
-    def fail(self, message: str, where: Location, valid: Any = None) -> None:
-        self.errors.add(InputError(message, location=where, valid=valid))
+    def location(self, where: Where) -> Location:
+        return where if isinstance(where, Location) else self.where(*where)
 
-    def text(self, value: Any, where: Location) -> str:
+    def fail(self, message: str, where: Where, valid: Any = None) -> None:
+        self.errors.add(InputError(message, location=self.location(where), valid=valid))
+
+    def text(self, value: Any, where: Where) -> str:
         if is_excel_error(value):
             self.fail(f"the cell holds the error {value.strip()}", where, "text")
             return ""
         return to_text(value) if not is_blank(value) else ""
 
-    def choice(self, value: Any, enum: type[StrEnum], where: Location) -> Any:
+    def choice(self, value: Any, enum: type[StrEnum], where: Where) -> Any:
         if is_blank(value):
             return None
         text = to_text(value).lower()
@@ -650,7 +658,7 @@ class _Reader:
         self.fail(f"{describe(value)} is not in the list", where, _values(enum))
         return None
 
-    def yes_no(self, value: Any, where: Location) -> bool:
+    def yes_no(self, value: Any, where: Where) -> bool:
         if is_blank(value):
             return False
         if isinstance(value, bool):
@@ -662,26 +670,26 @@ class _Reader:
             self.fail(f"{describe(value)} is not Yes or No", where, "Yes, No")
         return False
 
-    def date(self, value: Any, where: Location) -> dt.date | None:
+    def date(self, value: Any, where: Where) -> dt.date | None:
         if is_blank(value):
             return None
         try:
-            day = to_date(value, location=where)
+            day = to_date(value)
         except InputError as exc:
-            self.errors.add(exc)
+            self.fail(exc.message, where, exc.valid)
             return None
         if not 1990 <= day.year <= 2100:
             self.fail(f"{day:%d/%m/%Y} is not a plausible date", where, "a date from 1990 to 2100")
             return None
         return day
 
-    def number(self, value: Any, where: Location, what: str = "a number") -> float | None:
+    def number(self, value: Any, where: Where, what: str = "a number") -> float | None:
         if is_blank(value):
             return None
         try:
-            return to_number(value, what=what, location=where)
+            return to_number(value, what=what)
         except InputError as exc:
-            self.errors.add(exc)
+            self.fail(exc.message, where, exc.valid)
             return None
 
 
@@ -791,7 +799,7 @@ def parse_return(
     return ret, framework
 
 
-Row = tuple[Callable[[str], Location], dict[str, Any], int]
+Row = tuple[Callable[[str], Where], dict[str, Any], int]
 
 
 def _read_details(
@@ -914,10 +922,8 @@ def _read_table(reader: _Reader, spec: TableSpec, rows: Sequence[Sequence[Any]])
             continue
         sheet_row = index + 1
 
-        def where(name: str, _r: int = sheet_row) -> Location:
-            return Location(
-                file=reader.file, sheet=sheet, cell=f"{letters.get(name, 'A')}{_r}", field=name
-            )
+        def where(name: str, _r: int = sheet_row) -> Where:
+            return (sheet, f"{letters.get(name, 'A')}{_r}", name)
 
         out.append((where, cells, sheet_row))
     return out
