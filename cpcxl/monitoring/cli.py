@@ -102,8 +102,20 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
 
 @monitoring.command()
 @click.argument("in_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
-@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the summaries, portfolio.xlsx and errors.csv.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Returns processed at once (processes).",
+)
 @click.option("--pdf", is_flag=True, help="Also write a PDF of each summary (LibreOffice).")
 @click.option("--overwrite", is_flag=True, help="Replace outputs already in --out.")
 @click.option("--as-at", "as_at", callback=_date, help="Date for overdue actions (default today).")
