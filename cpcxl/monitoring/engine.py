@@ -372,10 +372,10 @@ CONCERN_ORDER = (
 )
 
 
-def portfolio_frame(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
+def portfolio_frame(rows: Sequence[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
     """Every provider's row, most concerning first: worst rating, then safeguarding
     concerns, escalations, red KPIs, overdue actions, and the lowest domain score."""
-    frame = pd.DataFrame(list(rows))
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
     if frame.empty:
         return frame
     keys = [k for k, _ in CONCERN_ORDER]
