@@ -65,7 +65,7 @@ from .models import (
     Responsible,
     StatementScore,
 )
-from .schemes import BUILT_IN, CQC
+from .schemes import BUILT_IN, CQC, framework_from_rows
 
 TEMPLATE_NAME = "monitoring_return"
 TEMPLATE_FILE = "monitoring_return.xlsx"
@@ -250,6 +250,9 @@ PREVIOUS = TableSpec(
 )
 TABLES = (PARTICIPANTS, SCORES, KPIS, ISSUES, ACTIONS, PREVIOUS)
 RETURN_SHEETS = (DETAILS_SHEET, *(t.sheet for t in TABLES))
+#: An optional sheet of Domain | Statement | Safeguarding rows: the return's own framework,
+#: used when its Monitoring framework cell names no built-in or registered framework.
+FRAMEWORK_SHEET = "Framework"
 
 
 def _values(enum: type[StrEnum]) -> list[str]:
@@ -577,7 +580,7 @@ def read_return_file(
         sheets = {
             name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
             for name in book.sheet_names
-            if name in RETURN_SHEETS
+            if name in RETURN_SHEETS or name == FRAMEWORK_SHEET
         }
         names = list(book.sheet_names)
     except Exception as exc:  # calamine raises its own error types for damaged parts
@@ -714,6 +717,9 @@ def parse_return(
             location=Location(file=file),
             valid=f"a copy of {TEMPLATE_FILE} with the sheets {', '.join(RETURN_SHEETS)}",
         )
+    own = sheets.get(FRAMEWORK_SHEET)
+    if own:
+        framework_for = _with_sheet_framework(framework_for, own, file)
     details, framework = _read_details(reader, sheets[DETAILS_SHEET], framework_for)
     tables = {spec.sheet: _read_table(reader, spec, sheets[spec.sheet]) for spec in TABLES}
     ret = MonitoringReturn(details=details, source_file=file)
@@ -800,6 +806,23 @@ def parse_return(
 
 
 Row = tuple[Callable[[str], Where], dict[str, Any], int]
+
+
+def _with_sheet_framework(
+    framework_for: Callable[[str], MonitoringFramework],
+    rows: Sequence[Sequence[Any]],
+    file: str,
+) -> Callable[[str], MonitoringFramework]:
+    """Known frameworks first; a name they do not know is the one on the Framework sheet."""
+
+    def resolve(name: str) -> MonitoringFramework:
+        try:
+            return framework_for(name)
+        except InputError:
+            where = Location(file=file, sheet=FRAMEWORK_SHEET)
+            return framework_from_rows(rows, name=name, where=where)
+
+    return resolve
 
 
 def _read_details(

@@ -198,3 +198,34 @@ def test_settings_file_sets_the_marking_challenge_text_and_plan(tmp_path: Path) 
     path.write_text("[plan]\ncontingency = 2\n", encoding="utf-8")
     with pytest.raises(InputError, match="contingency"):
         load_settings(path)
+
+
+def test_a_return_can_carry_its_own_framework_on_a_framework_sheet(tmp_path: Path) -> None:
+    ret = example_return()
+    ret.details.framework = "day-services"
+    ret.previous = []
+    ret.details.previous_overall = ""
+    ret.scores = [
+        ret.scores[0].model_copy(update={"domain": "Activities", "score": 4}),
+        ret.scores[1].model_copy(update={"domain": "Activities", "score": 3}),
+        ret.scores[2].model_copy(update={"domain": "Safety", "score": 2, "safeguarding": True}),
+    ]
+    path = write_return(tmp_path / "r.xlsx", ret)
+    wb = load_workbook(path)
+    ws = wb.create_sheet("Framework")
+    for row in (
+        ["Domain", "Statement", "Safeguarding"],
+        ["Activities", "People choose their activities", "No"],
+        ["Activities", "Activities meet people's goals", "No"],
+        ["Safety", "People are kept safe", "Yes"],
+    ):
+        ws.append(row)
+    wb.save(path)
+    cells = run_script_on_file(build_summary, path)
+    summary = cells["Summary"]
+    # Activities 7/8 = 87.5% -> 88 Outstanding; Safety 2/4 = 50% Requires improvement:
+    # one Requires improvement and no two Outstanding-and-rest-Good -> Good, then the breach
+    # in the example caps it at Requires improvement.
+    assert (summary["A22"], summary["C22"], summary["D22"]) == ("Activities", 87.5, "Outstanding")
+    assert (summary["A23"], summary["D23"]) == ("Safety", "Requires improvement")
+    assert summary["A18"] == "Requires improvement"
