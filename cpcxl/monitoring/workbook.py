@@ -557,6 +557,15 @@ def _kpi_preview(ws: Worksheet, column: int, last_row: int) -> None:
 # --- reading a return ----------------------------------------------------------------------
 
 _PROVIDER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# Names Windows keeps for devices: a summary called CON.xlsx could not be saved there.
+_DEVICES = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(10)),
+    *(f"LPT{i}" for i in range(10)),
+}
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
 
@@ -863,7 +872,9 @@ def _read_details(
         else:
             values[f.name] = reader.text(raw, where)
     provider_id = values.get("provider_id", "")
-    if provider_id and not _PROVIDER_ID.match(provider_id):
+    if provider_id and (
+        not _PROVIDER_ID.match(provider_id) or provider_id.split(".")[0].upper() in _DEVICES
+    ):
         row = found["provider_id"][0]
         reader.fail(
             f"{provider_id!r} cannot name a summary file",

@@ -172,3 +172,14 @@ def test_the_portfolio_has_the_overview_chart_and_plan(tmp_path: Path) -> None:
 def _fw(index: int):
     ret = sample_return(index, 3)
     return ret, RESOLVE(ret.details.framework)
+
+
+@pytest.mark.parametrize("provider_id", ["../P-1", "CON", "nul.txt", "P 1", "=P1", "x" * 65])
+def test_a_provider_id_that_cannot_name_a_file_is_refused(tmp_path: Path, provider_id) -> None:
+    path = write_return(tmp_path / "r.xlsx", example_return())
+    wb = load_workbook(path)
+    wb["Return"]["B4"].value = provider_id
+    wb["Return"]["B4"].data_type = "s"
+    wb.save(path)
+    with pytest.raises(InputErrors, match=r"Return!B4.*cannot name a summary file"):
+        read_return_file(path, RESOLVE)
