@@ -473,6 +473,12 @@ def monitoring_plan(
         )
         for r, dn, v in zip(portfolio["Overall rating"], declining, value, strict=True)
     ]
+    # The next proactive visit falls one interval (a year ÷ visits) after this round's.
+    last = pd.to_datetime(portfolio.get("Monitoring date"), errors="coerce")
+    next_due = [
+        (d + pd.Timedelta(days=int(365 // v))).date() if pd.notna(d) and v else None
+        for d, v in zip(last if last is not None else [pd.NaT] * len(visits), visits, strict=True)
+    ]
     plan = pd.DataFrame(
         {
             "Provider ID": portfolio["Provider ID"],
@@ -483,6 +489,7 @@ def monitoring_plan(
             "Proactive visits a year": visits.astype(int),
             "Hours a visit": hours_each,
             "Hours a year": hours,
+            "Next visit due": next_due,
             "Why": reasons,
         }
     )

@@ -1490,7 +1490,7 @@ def portfolio_outputs(
         if not plan.empty
         else [["No providers"]]
     )
-    plan_formats = {4: styles.GBP, 6: "0", 7: "#,##0"} if not plan.empty else {}
+    plan_formats = {4: styles.GBP, 6: "0", 7: "#,##0", 8: styles.DATE_UK} if not plan.empty else {}
     plan_sheet = SheetOutput(
         "Monitoring plan",
         _place(
@@ -1502,7 +1502,18 @@ def portfolio_outputs(
             ),
             Block(plan_values, title="Proactive visits by provider", formats=plan_formats),
         ),
-        widths={"A": 44, "B": 42, "C": 22, "D": 18, "E": 16, "F": 14, "G": 12, "H": 12, "I": 44},
+        widths={
+            "A": 44,
+            "B": 42,
+            "C": 22,
+            "D": 18,
+            "E": 16,
+            "F": 14,
+            "G": 12,
+            "H": 12,
+            "I": 14,
+            "J": 44,
+        },  # fmt: skip
     )
     return [overview, ratings, plan_sheet]
 

@@ -233,9 +233,11 @@ def test_monitoring_plan_hours_against_capacity() -> None:
         [
             {"Provider ID": "X", "Provider name": "X", "_level": 0, "Overall rating": "Inadequate",
              "Trend": engine.DOWN, "Contract value (£)": 2_000_000.0, "Lowest score (%)": 30.0,
+             "Monitoring date": dt.date(2026, 4, 1),
              "Safeguarding concerns": 0, "Escalations": 0, "KPI reds": 0, "Overdue actions": 0},
             {"Provider ID": "Y", "Provider name": "Y", "_level": 2, "Overall rating": "Good",
              "Trend": engine.UP, "Contract value (£)": 100_000.0, "Lowest score (%)": 70.0,
+             "Monitoring date": dt.date(2026, 4, 10),
              "Safeguarding concerns": 0, "Escalations": 0, "KPI reds": 0, "Overdue actions": 0},
         ]
     )  # fmt: skip
@@ -245,6 +247,8 @@ def test_monitoring_plan_hours_against_capacity() -> None:
     # X: 6 (Inadequate) + 1 (declining) + 1 (large) = 8 visits x 14 h = 112; Y: 2 x 6 h = 12
     assert plan["Proactive visits a year"].tolist() == [8, 2]
     assert plan["Hours a year"].tolist() == [112, 12]
+    # every 365 // 8 = 45 days after 01/04/2026; every 182 days after 10/04/2026
+    assert plan["Next visit due"].tolist() == [dt.date(2026, 5, 16), dt.date(2026, 10, 9)]
     assert capacity.hours_needed == 124
     assert capacity.contingency_hours == pytest.approx(18.6)  # 15%
     assert capacity.hours_with_contingency == pytest.approx(142.6)
