@@ -1502,18 +1502,7 @@ def portfolio_outputs(
             ),
             Block(plan_values, title="Proactive visits by provider", formats=plan_formats),
         ),
-        widths={
-            "A": 44,
-            "B": 42,
-            "C": 22,
-            "D": 18,
-            "E": 16,
-            "F": 14,
-            "G": 12,
-            "H": 12,
-            "I": 14,
-            "J": 44,
-        },  # fmt: skip
+        widths=dict(zip("ABCDEFGHIJ", (44, 42, 22, 18, 16, 14, 12, 12, 14, 44), strict=True)),
     )
     return [overview, ratings, plan_sheet]
 
