@@ -5,6 +5,7 @@ XlsxWriter writes the reports a batch produces by the thousand."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -13,6 +14,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font
@@ -1080,10 +1083,6 @@ def _fill(level: int | None) -> str | None:
     return RATING_FILLS[level] if level is not None and level >= 0 else None
 
 
-def _date(value: dt.date | None) -> dt.date | None:
-    return value
-
-
 def summary_outputs(
     result: engine.ProviderResult, settings: ReportSettings = ReportSettings()
 ) -> list[SheetOutput]:
@@ -1428,8 +1427,6 @@ def portfolio_outputs(
     settings: ReportSettings = ReportSettings(),
 ) -> list[SheetOutput]:
     """The overview (most concerning first), the rating distribution and the plan."""
-    import pandas as pd
-
     # Built-in frameworks' domains in their own order, then any others alphabetically, so
     # the columns do not depend on which return a worker happened to finish first.
     known = [f"{d} (%)" for f in BUILT_IN for d in f.domain_names()]
@@ -1519,11 +1516,6 @@ def _pct(capacity: engine.PlanCapacity) -> str:
 
 
 def _cell(value: Any) -> Any:
-    import math
-
-    import numpy as np
-    import pandas as pd
-
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):
