@@ -177,7 +177,14 @@ def batch(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        report = run_batch(in_dir, out_dir, options, progress=progress)
+        try:
+            report = run_batch(in_dir, out_dir, options, progress=progress)
+        except (KeyboardInterrupt, SystemExit) as stop:
+            # Every file written so far is complete; a rerun finishes the rest.
+            bar.stop()
+            console.print("[yellow]stopped[/]; run the same command again to complete the batch")
+            code = stop.code if isinstance(stop, SystemExit) else 130
+            sys.exit(code if isinstance(code, int) else 1)
     _print_report(report)
     if not report.ok:
         sys.exit(1)
