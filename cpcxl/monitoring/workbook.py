@@ -1414,7 +1414,7 @@ PORTFOLIO_FIRST = (
     "Lowest domain",
     "Lowest score (%)",
 )
-PORTFOLIO_LAST = ("Contract value (£)", "Monitoring date", "Framework", "Why")
+PORTFOLIO_LAST = ("Contract value (£)", "Monitoring date", "Framework", "Why", "Return file")
 
 
 def portfolio_outputs(
@@ -1505,7 +1505,13 @@ def portfolio_outputs(
 
 
 def _width(header: str) -> float:
-    wide = {"Provider name": 36, "Provider type": 26, "Why": 60, "Lowest domain": 24}
+    wide = {
+        "Provider name": 36,
+        "Provider type": 26,
+        "Why": 60,
+        "Lowest domain": 24,
+        "Return file": 24,
+    }
     return wide.get(header, max(10.0, min(len(header) * 0.8 + 2, 22)))
 
 
