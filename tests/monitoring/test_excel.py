@@ -85,6 +85,10 @@ def test_build_summary_writes_the_summary_into_the_open_workbook(tmp_path: Path)
     assert "Recommendations (advice; not contractual requirements)" in text
     assert "The provider's right to challenge this outcome" in text
     assert cells["Evidence"]["A1"] == "Evidence of performance and its sources"
+    # 34 statements under the header on row 2, then who took part beside the evidence column
+    assert cells["Evidence"]["D39"] == "Who took part"
+    assert cells["Evidence"]["D40"] == "Contracts and Quality Officer"
+    assert cells["Action plan"]["A3"] == "Audit every medicines record and retrain staff"
 
 
 def test_build_summary_names_the_bad_cell(tmp_path: Path) -> None:
