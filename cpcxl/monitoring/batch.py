@@ -297,6 +297,7 @@ def run_batch(
                 failed.add(Path(s).name)
                 duplicated.add(s)
         tasks = [str(f) for f in files if str(f) not in duplicated]
+        del by_id  # only the duplicates were needed from pass 1
         written: list[Path] = []
         kept: list[Path] = []
         rows = _CompactRows()
@@ -357,6 +358,7 @@ class _CompactRows:
         self.columns: list[str] = []
         self._index: dict[str, int] = {}
         self._rows: list[tuple[Any, ...]] = []
+        self.count = 0
 
     def add(self, row: dict[str, Any]) -> None:
         for key in row:
@@ -369,14 +371,17 @@ class _CompactRows:
                 value = sys.intern(value)
             values[self._index[key]] = value
         self._rows.append(tuple(values))
+        self.count += 1
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return self.count
 
     def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame; the tuples are released, so they are not held twice."""
         width = len(self.columns)
+        rows, self._rows = self._rows, []
         return pd.DataFrame.from_records(
-            [r + (None,) * (width - len(r)) for r in self._rows], columns=self.columns
+            [r + (None,) * (width - len(r)) for r in rows], columns=self.columns
         )
 
 
