@@ -1506,8 +1506,11 @@ def portfolio_outputs(
 
 def _width(header: str) -> float:
     wide = {
-        "Provider name": 36,
-        "Provider type": 26,
+        "Provider name": 40,
+        "Provider type": 32,
+        "Overall rating": 22,
+        "Previous rating": 22,
+        "Trend": 18,
         "Why": 60,
         "Lowest domain": 24,
         "Return file": 24,
