@@ -282,10 +282,10 @@ def _sheet_values(book: Any) -> dict[str, list[list[Any]]]:
                 "B2": "Riverside Home Care Ltd",
                 "B3": "P-0042",
                 "A18": "Requires improvement",
-                "D22": "Requires improvement",
-                "C22": 56.25,
-                "D23": "Good",
-                "C23": 75.0,
+                "C22": "Requires improvement",
+                "B22": 56.25,
+                "C23": "Good",
+                "B23": 75.0,
             },
             "Action plan": {"A2": "Action"},
         },
@@ -299,11 +299,35 @@ def build_summary(book: Any) -> None:
     """Build summary: check the return and write Summary, Evidence and Action plan sheets."""
     from cpcxl.xl.render import render
 
-    from .workbook import ReportSettings, parse_return, summary_outputs
+    from .workbook import ReportSettings, domain_block, parse_return, summary_outputs
 
     sheets = _sheet_values(book)
     ret, chosen = parse_return(sheets, framework, file=book.name)
     as_at = ret.details.monitoring_date or dt.date.today()
     result = engine.evaluate(ret, chosen, as_at=as_at)
-    for output in summary_outputs(result, ReportSettings()):
+    outputs = summary_outputs(result, ReportSettings())
+    for output in outputs:
         render(book, output)
+    _domain_chart(book.sheets["Summary"], domain_block(outputs))
+
+
+CHART_NAME = "Domain scores"
+
+
+def _domain_chart(sheet: Any, block: Any) -> None:
+    """A bar chart of this round's domain scores, in the space the summary leaves for it."""
+    try:
+        existing = [c for c in sheet.charts if c.name == CHART_NAME]
+    except KeyError:  # a workbook payload that carries no chart list has no chart to replace
+        existing = []
+    for chart in existing:
+        chart.delete()
+    first, last = block.row, block.row + len(block.values) - 1
+    sheet.charts.add(
+        width=460,
+        height=220,
+        chart_type="bar_clustered",
+        source=sheet.range((first, 1), (last, 2)),
+        anchor=sheet.range((last + 2, 1)),
+        name=CHART_NAME,
+    )

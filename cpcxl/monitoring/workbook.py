@@ -1121,16 +1121,17 @@ def summary_outputs(
             "; ".join(result.overall.reasons),
         ],
     ]
+    # Domain and score side by side: the chart's categories and values, in any runtime.
     domains = [
-        ["Domain", "Statements scored", "Score (%)", "Rating", "Previous score (%)", "Trend"]
+        ["Domain", "Score (%)", "Rating", "Statements scored", "Previous score (%)", "Trend"]
     ]
     domain_fills = {}
     for i, x in enumerate(result.domains, start=1):
         domains.append(
-            [x.domain, x.statements_scored, x.percentage, x.rating, x.previous_percentage, x.trend]
+            [x.domain, x.percentage, x.rating, x.statements_scored, x.previous_percentage, x.trend]
         )
         if (colour := _fill(x.level)) is not None:
-            domain_fills[(i, 3)] = colour
+            domain_fills[(i, 2)] = colour
     kpis = [["KPI", "Unit", "Target", "Actual", "Higher is better", "Tolerance", "RAG"]]
     kpi_fills = {}
     for i, k in enumerate(result.kpis, start=1):
@@ -1197,7 +1198,7 @@ def summary_outputs(
             domains,
             title="Scores and ratings by domain",
             fills=domain_fills,
-            formats={2: "0.0", 4: "0.0"},
+            formats={1: "0.0", 4: "0.0"},
         ),
         Block(chart_space, header=False),
         Block(
@@ -1373,7 +1374,7 @@ def _domain_chart(book: XlsxBook, outputs: list[SheetOutput]) -> None:
         {
             "name": "This round",
             "categories": ["Summary", first, 0, last - 1, 0],
-            "values": ["Summary", first, 2, last - 1, 2],
+            "values": ["Summary", first, 1, last - 1, 1],
             "fill": {"color": "#1F4E78"},
         }
     )

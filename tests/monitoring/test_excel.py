@@ -230,6 +230,25 @@ def test_a_return_can_carry_its_own_framework_on_a_framework_sheet(tmp_path: Pat
     # Activities 7/8 = 87.5% -> 88 Outstanding; Safety 2/4 = 50% Requires improvement:
     # one Requires improvement and no two Outstanding-and-rest-Good -> Good, then the breach
     # in the example caps it at Requires improvement.
-    assert (summary["A22"], summary["C22"], summary["D22"]) == ("Activities", 87.5, "Outstanding")
-    assert (summary["A23"], summary["D23"]) == ("Safety", "Requires improvement")
+    assert (summary["A22"], summary["B22"], summary["C22"]) == ("Activities", 87.5, "Outstanding")
+    assert (summary["A23"], summary["C23"]) == ("Safety", "Requires improvement")
     assert summary["A18"] == "Requires improvement"
+
+
+def test_build_summary_adds_a_bar_chart_of_the_domain_scores(tmp_path: Path) -> None:
+    from cpcxl.xl.remote import payload_from_xlsx, run_script
+
+    path = write_return(tmp_path / "r.xlsx", example_return())
+    actions = run_script(build_summary, payload_from_xlsx(path))
+    charts = [a["args"] for a in actions if a["func"] == "addChart"]
+    # the domain table's header is on row 21 and its five domains on rows 22-26 (A: domain,
+    # B: score); the chart sits in the space left under it
+    assert len(charts) == 1
+    name, kind, sheet, source = charts[0][:4]
+    assert (name, kind, sheet, source) == (
+        "Domain scores",
+        "BarClustered",
+        "Summary",
+        "$A$21:$B$26",
+    )
+    assert charts[0][9] == "$A$28"
