@@ -79,7 +79,7 @@ class XlsxBook:
         """Write one :class:`SheetOutput` as a new sheet and return the sheet."""
         ws = self.workbook.add_worksheet(output.name)
         widths = {_column_index(k): v for k, v in output.widths.items()}
-        heights = self._wrapped_rows(output, widths)  # lines of text by 0-based row
+        heights, wrapped = self._wrapped_rows(output, widths)
         for block in output.blocks:
             if block.title:
                 ws.write_string(block.row - 2, block.column - 1, block.title, self.title_format())
@@ -105,7 +105,7 @@ class XlsxBook:
                         properties["bg_color"] = _hex(colour)
                     if tall:
                         properties["valign"] = "top"
-                        if isinstance(value, str):
+                        if (row, column) in wrapped:
                             properties["text_wrap"] = True
                     self.write(ws, row, column, value, self.format(**properties))
         for letter, width in output.widths.items():
@@ -116,13 +116,16 @@ class XlsxBook:
         return ws
 
     @staticmethod
-    def _wrapped_rows(output: SheetOutput, widths: dict[int, float]) -> dict[int, int]:
-        """Rows whose text must wrap, and how many lines the tallest cell needs.
+    def _wrapped_rows(
+        output: SheetOutput, widths: dict[int, float]
+    ) -> tuple[dict[int, int], set[tuple[int, int]]]:
+        """Cells whose text must wrap, and how many lines each row's tallest cell needs.
 
         Text longer than its column spills into empty cells to the right; with a neighbour
         it must wrap, and the row must grow to show it (no viewer re-measures rows).
         """
         heights: dict[int, int] = {}
+        wrapped: set[tuple[int, int]] = set()
         for block in output.blocks:
             for r_offset, values in enumerate(block.values):
                 row = block.row - 1 + r_offset
@@ -138,7 +141,8 @@ class XlsxBook:
                     if (blocked or is_header) and len(value) > fits:
                         lines = math.ceil(len(value) / fits)
                         heights[row] = max(heights.get(row, 1), lines)
-        return heights
+                        wrapped.add((row, block.column - 1 + c_offset))
+        return heights, wrapped
 
     @staticmethod
     def write(ws: Worksheet, row: int, column: int, value: Any, fmt: Format | None) -> None:
