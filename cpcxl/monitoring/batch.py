@@ -29,16 +29,9 @@ from cpcxl.common.files import write_csv_atomically
 
 from . import engine
 from .models import FRAMEWORK_KIND, MonitoringFramework
+from .report import ReportSettings, portfolio_outputs, write_portfolio, write_summary
 from .schemes import BUILT_IN
-from .workbook import (
-    DETAILS_SHEET,
-    ReportSettings,
-    portfolio_outputs,
-    read_provider_id,
-    read_return_file,
-    write_portfolio,
-    write_summary,
-)
+from .workbook import DETAILS_SHEET, read_provider_id, read_return_file
 
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 PORTFOLIO = "portfolio.xlsx"

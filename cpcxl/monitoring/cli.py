@@ -19,9 +19,10 @@ from cpcxl.common.values import to_date
 
 from .batch import BatchOptions, BatchReport, install_signal_handlers, run_batch
 from .engine import PlanSettings
+from .report import ReportSettings
 from .sample import SAMPLE_ROUND_END, sample_return
 from .schemes import load_framework_toml
-from .workbook import ReportSettings, write_return
+from .workbook import write_return
 
 console = Console(stderr=True)
 

@@ -299,7 +299,8 @@ def build_summary(book: Any) -> None:
     """Build summary: check the return and write Summary, Evidence and Action plan sheets."""
     from cpcxl.xl.render import render
 
-    from .workbook import ReportSettings, domain_block, parse_return, summary_outputs
+    from .report import ReportSettings, domain_block, summary_outputs
+    from .workbook import parse_return
 
     sheets = _sheet_values(book)
     ret, chosen = parse_return(sheets, framework, file=book.name)

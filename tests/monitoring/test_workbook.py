@@ -11,17 +11,15 @@ from openpyxl import load_workbook
 from cpcxl.common.errors import InputErrors
 from cpcxl.monitoring import engine
 from cpcxl.monitoring.batch import framework_resolver
-from cpcxl.monitoring.sample import example_return, sample_return
-from cpcxl.monitoring.schemes import CQC
-from cpcxl.monitoring.workbook import (
-    LISTS,
+from cpcxl.monitoring.report import (
     ReportSettings,
     portfolio_outputs,
-    read_return_file,
     write_portfolio,
-    write_return,
     write_summary,
 )
+from cpcxl.monitoring.sample import example_return, sample_return
+from cpcxl.monitoring.schemes import CQC
+from cpcxl.monitoring.workbook import LISTS, read_return_file, write_return
 
 RESOLVE = framework_resolver({})
 AS_AT = dt.date(2026, 6, 20)
