@@ -307,6 +307,9 @@ INSTRUCTIONS: list[tuple[str, str | list[str]]] = [
             "responsible (provider, commissioner or people using the service) and when it is "
             "due.",
             "Previous round: last round's domain scores, so the summary can show the trend.",
+            "Your organisation's own framework: add a sheet named Framework with the columns "
+            "Domain, Statement and Safeguarding (Yes/No), and type its name in Monitoring "
+            "framework on the Return sheet.",
         ],
     ),
     (
