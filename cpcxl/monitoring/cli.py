@@ -24,7 +24,8 @@ from .sample import SAMPLE_ROUND_END, sample_return
 from .schemes import load_framework_toml
 from .workbook import write_return
 
-console = Console(stderr=True)
+# Paths are printed whole (no wrapping), so logs and scripts can read them.
+console = Console(stderr=True, soft_wrap=True)
 
 
 def _write_sample(task: tuple[Path, int, int, bool]) -> Path:
