@@ -30,9 +30,20 @@ def returns(count: int) -> Path:
     folder = WORK / f"returns-{count}"
     if len(list(folder.glob("*.xlsx"))) != count:
         shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
         started = time.perf_counter()
-        write_samples(folder, count, seed=2026, jobs=2)
-        print(f"  (generated {count} sample returns in {time.perf_counter() - started:.0f} s)")
+        # Sample i is the same file in every set, so a smaller set already made is reused.
+        smaller = sorted(
+            (int(p.name.split("-")[1]), p) for p in WORK.glob("returns-*") if p != folder
+        )
+        have = 0
+        for size, other in smaller:
+            if have < size < count and len(list(other.glob("*.xlsx"))) == size:
+                for path in other.glob("*.xlsx"):
+                    shutil.copyfile(path, folder / path.name)
+                have = size
+        write_samples(folder, count, seed=2026, jobs=2, first=have)
+        print(f"  (made {count} sample returns in {time.perf_counter() - started:.0f} s)")
     return folder
 
 

@@ -38,11 +38,18 @@ def _write_sample(task: tuple[Path, int, int, bool]) -> Path:
 
 
 def write_samples(
-    out_dir: Path, providers: int, seed: int, *, overwrite: bool = False, jobs: int = 1
+    out_dir: Path,
+    providers: int,
+    seed: int,
+    *,
+    overwrite: bool = False,
+    jobs: int = 1,
+    first: int = 0,
 ) -> list[Path]:
-    """``providers`` seeded sample returns in ``out_dir``, named return_<provider id>.xlsx."""
+    """Seeded sample returns ``first`` .. ``providers - 1`` in ``out_dir``, named
+    return_<provider id>.xlsx (the same return for the same seed and index)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    tasks = [(out_dir, index, seed, overwrite) for index in range(providers)]
+    tasks = [(out_dir, index, seed, overwrite) for index in range(first, providers)]
     if jobs <= 1:
         return [_write_sample(t) for t in tasks]
     with multiprocessing.get_context("spawn").Pool(jobs) as pool:
