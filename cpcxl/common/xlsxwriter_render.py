@@ -1,0 +1,238 @@
+"""Write :class:`~cpcxl.common.report.SheetOutput` to a file with XlsxWriter, for batches.
+
+openpyxl builds a whole object model before it saves; XlsxWriter streams cells straight to
+XML, which makes it the faster writer for reports produced by the thousand (a monitoring
+batch writes one workbook per provider). The safety rules are those of
+:mod:`cpcxl.common.workbook`: text from an input is written with ``write_string`` and never
+becomes a formula (only :class:`~cpcxl.common.workbook.Formula` does), and the file appears
+at its final name only when it is complete (:func:`cpcxl.common.files.atomic_path`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.workbook import Format
+from xlsxwriter.worksheet import Worksheet
+
+from . import styles
+from .files import atomic_path
+from .report import SheetOutput
+from .workbook import Formula
+
+# Never let XlsxWriter guess: '=1+1', '0123' and 'http://...' from an input stay text.
+_OPTIONS = {
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+    "nan_inf_to_errors": False,
+}
+
+
+def _hex(colour: str) -> str:
+    return "#" + colour[-6:]
+
+
+class XlsxBook:
+    """An XlsxWriter workbook with a cache of cell formats (XlsxWriter wants each once)."""
+
+    def __init__(self, path: str | os.PathLike[str], *, constant_memory: bool = False) -> None:
+        options = dict(_OPTIONS)
+        if constant_memory:
+            # Rows go to a temp file as they are written, so a sheet of thousands of rows
+            # costs no more memory than one of ten; blocks must then be written top down.
+            options.update(in_memory=False, constant_memory=True)
+        self.workbook = xlsxwriter.Workbook(str(path), options)
+        self._formats: dict[tuple[tuple[str, Any], ...], Format] = {}
+
+    def format(self, **properties: Any) -> Format | None:
+        if not properties:
+            return None
+        key = tuple(sorted(properties.items()))
+        found = self._formats.get(key)
+        if found is None:
+            found = self._formats[key] = self.workbook.add_format(properties)
+        return found
+
+    def header_format(self) -> Format | None:
+        return self.format(
+            bold=True,
+            font_color="#FFFFFF",
+            bg_color=_hex(styles.HEADER_FILL.fgColor.rgb),
+            align="center",
+            valign="vcenter",
+            text_wrap=True,
+        )
+
+    def title_format(self, size: int = 12) -> Format | None:
+        return self.format(bold=True, font_size=size, font_color="#1F4E78")
+
+    def render(self, output: SheetOutput) -> Worksheet:
+        """Write one :class:`SheetOutput` as a new sheet and return the sheet."""
+        ws = self.workbook.add_worksheet(output.name)
+        widths = {_column_index(k): v for k, v in output.widths.items()}
+        heights, wrapped = self._wrapped_rows(output, widths)
+        for block in output.blocks:
+            if block.title:
+                ws.write_string(block.row - 2, block.column - 1, block.title, self.title_format())
+            for r_offset, values in enumerate(block.values):
+                row = block.row - 1 + r_offset
+                is_header = block.header and r_offset == 0
+                tall = row in heights
+                if tall and heights[row] > 1:
+                    ws.set_row(row, 15 * heights[row])
+                for c_offset, value in enumerate(values):
+                    column = block.column - 1 + c_offset
+                    properties: dict[str, Any] = {}
+                    if is_header:
+                        self.write(ws, row, column, value, self.header_format())
+                        continue
+                    number_format = block.formats.get(c_offset)
+                    if number_format:
+                        properties["num_format"] = number_format
+                    elif isinstance(value, dt.date):
+                        properties["num_format"] = styles.DATE_UK
+                    colour = block.fills.get((r_offset, c_offset))
+                    if colour:
+                        properties["bg_color"] = _hex(colour)
+                    if tall:
+                        properties["valign"] = "top"
+                        if (row, column) in wrapped:
+                            properties["text_wrap"] = True
+                    self.write(ws, row, column, value, self.format(**properties))
+        for letter, width in output.widths.items():
+            ws.set_column(f"{letter}:{letter}", width)
+        if output.freeze:
+            row, column = _cell_index(output.freeze)
+            ws.freeze_panes(row, column)
+        return ws
+
+    @staticmethod
+    def _wrapped_rows(
+        output: SheetOutput, widths: dict[int, float]
+    ) -> tuple[dict[int, int], set[tuple[int, int]]]:
+        """Cells whose text must wrap, and how many lines each row's tallest cell needs.
+
+        Text longer than its column spills into empty cells to the right; with a neighbour
+        it must wrap, and the row must grow to show it (no viewer re-measures rows).
+        """
+        heights: dict[int, int] = {}
+        wrapped: set[tuple[int, int]] = set()
+        for block in output.blocks:
+            for r_offset, values in enumerate(block.values):
+                row = block.row - 1 + r_offset
+                is_header = block.header and r_offset == 0
+                for c_offset, value in enumerate(values):
+                    if not isinstance(value, str):
+                        continue
+                    width = widths.get(block.column - 1 + c_offset, _DEFAULT_WIDTH)
+                    # A column of width w holds about 1.2 w characters of ordinary text
+                    # (the width counts the broad digit 0); bold headers hold about w.
+                    fits = max(width * (1.0 if is_header else 1.2) - 1, 1)
+                    blocked = c_offset + 1 < len(values) and values[c_offset + 1] is not None
+                    if (blocked or is_header) and len(value) > fits:
+                        lines = math.ceil(len(value) / fits)
+                        heights[row] = max(heights.get(row, 1), lines)
+                        wrapped.add((row, block.column - 1 + c_offset))
+        return heights, wrapped
+
+    @staticmethod
+    def write(ws: Worksheet, row: int, column: int, value: Any, fmt: Format | None) -> None:
+        """One cell, by type; strings always as strings, only ``Formula`` as a formula."""
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            if fmt is not None:
+                ws.write_blank(row, column, None, fmt)
+        elif isinstance(value, Formula):
+            ws.write_formula(row, column, str(value), fmt)
+        elif isinstance(value, str):
+            ws.write_string(row, column, value, fmt)
+        elif isinstance(value, bool):
+            ws.write_boolean(row, column, value, fmt)
+        elif isinstance(value, int | float):
+            ws.write_number(row, column, value, fmt)
+        elif isinstance(value, dt.datetime | dt.date):
+            if not isinstance(value, dt.datetime):
+                value = dt.datetime(value.year, value.month, value.day)
+            ws.write_datetime(row, column, value, fmt)
+        else:
+            ws.write_string(row, column, str(value), fmt)
+
+
+_DEFAULT_WIDTH = 8.43  # Excel's standard column width, in characters
+
+
+def _column_index(letters: str) -> int:
+    """'A' -> 0, 'AB' -> 27."""
+    column = 0
+    for ch in letters.upper():
+        column = column * 26 + (ord(ch) - 64)
+    return column - 1
+
+
+def _cell_index(reference: str) -> tuple[int, int]:
+    """'B3' -> (2, 1), zero-based as XlsxWriter counts."""
+    letters = "".join(ch for ch in reference if ch.isalpha())
+    return int(reference[len(letters) :]) - 1, _column_index(letters)
+
+
+def set_print(
+    ws: Worksheet,
+    *,
+    landscape: bool = False,
+    header: str | None = None,
+    fit_width: bool = True,
+    repeat_rows: tuple[int, int] | None = None,
+) -> None:
+    """A4 print set-up as :func:`cpcxl.common.workbook.set_print` does it, for XlsxWriter."""
+    ws.set_paper(9)  # A4
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    if fit_width:
+        ws.fit_to_pages(1, 0)
+    footer = "&RPage &P of &N"
+    if header:
+        marking = header.replace("&", "&&")
+        ws.set_header(f'&C&"Arial,Bold"{marking}')
+        footer = f'&C&"Arial,Bold"{marking}' + footer
+    ws.set_footer(footer)
+    if repeat_rows:
+        ws.repeat_rows(*repeat_rows)
+    ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+
+
+@contextlib.contextmanager
+def xlsx_book(path: str | os.PathLike[str], *, constant_memory: bool = False) -> Iterator[XlsxBook]:
+    """An :class:`XlsxBook` saved atomically to ``path`` when the block ends without error."""
+    with atomic_path(path) as tmp:
+        book = XlsxBook(tmp, constant_memory=constant_memory)
+        try:
+            yield book
+        except BaseException:
+            book.workbook.fileclosed = True  # nothing to save; atomic_path discards the file
+            raise
+        book.workbook.close()
+
+
+def write_outputs(
+    path: str | os.PathLike[str],
+    outputs: list[SheetOutput],
+    *,
+    print_header: str | None = None,
+    landscape: Mapping[str, bool] | None = None,
+) -> Path:
+    """Every output as a sheet of a new workbook at ``path``, print-ready on A4."""
+    with xlsx_book(path) as book:
+        for output in outputs:
+            ws = book.render(output)
+            set_print(ws, header=print_header, landscape=(landscape or {}).get(output.name, False))
+    return Path(path)

@@ -1,0 +1,234 @@
+"""`cpcxl monitoring sample` and `cpcxl monitoring batch`, and the demonstration."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from cpcxl.common.errors import InputError, Location
+from cpcxl.common.values import to_date
+
+from .batch import BatchOptions, BatchReport, install_signal_handlers, run_batch
+from .engine import PlanSettings
+from .report import ReportSettings
+from .sample import SAMPLE_ROUND_END, sample_return
+from .schemes import load_framework_toml
+from .workbook import write_return
+
+# Paths are printed whole (no wrapping), so logs and scripts can read them.
+console = Console(stderr=True, soft_wrap=True)
+
+
+def _write_sample(task: tuple[Path, int, int, bool]) -> Path:
+    out_dir, index, seed, overwrite = task
+    ret = sample_return(index, seed)
+    target = out_dir / f"return_{ret.details.provider_id}.xlsx"
+    if target.exists() and not overwrite:
+        raise click.ClickException(f"{target} exists; use --overwrite to replace it")
+    return write_return(target, ret)
+
+
+def write_samples(
+    out_dir: Path,
+    providers: int,
+    seed: int,
+    *,
+    overwrite: bool = False,
+    jobs: int = 1,
+    first: int = 0,
+) -> list[Path]:
+    """Seeded sample returns ``first`` .. ``providers - 1`` in ``out_dir``, named
+    return_<provider id>.xlsx (the same return for the same seed and index)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tasks = [(out_dir, index, seed, overwrite) for index in range(first, providers)]
+    if jobs <= 1:
+        return [_write_sample(t) for t in tasks]
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        return pool.map(_write_sample, tasks, chunksize=16)
+
+
+def load_settings(path: Path | None) -> tuple[ReportSettings, PlanSettings]:
+    """Report and plan settings from a TOML file ([report] and [plan] tables)."""
+    if path is None:
+        return ReportSettings(), PlanSettings()
+    where = Location(file=path.name)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"the settings file could not be read ({exc})", location=where) from None
+    report: dict[str, Any] = data.get("report", {})
+    unknown = set(report) - {"organisation", "marking", "challenge_text"}
+    if unknown:
+        raise InputError(
+            f"unknown [report] settings {', '.join(sorted(unknown))}",
+            location=where,
+            valid="organisation, marking, challenge_text",
+        )
+    try:
+        plan = PlanSettings(**data.get("plan", {}))
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise InputError(
+            f"the [plan] settings are not valid ({problems})", location=where
+        ) from None
+    return ReportSettings(**report), plan
+
+
+@click.group("monitoring")
+def monitoring() -> None:
+    """Provider monitoring: sample returns, and summaries for a whole portfolio."""
+
+
+@monitoring.command()
+@click.option("--providers", type=click.IntRange(1, 100_000), default=40, show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--overwrite", is_flag=True, help="Replace returns already in --out.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
+def sample(providers: int, out_dir: Path, seed: int, overwrite: bool, jobs: int) -> None:
+    """Write N realistic filled-in monitoring returns (the same for the same seed)."""
+    written = write_samples(out_dir, providers, seed, overwrite=overwrite, jobs=jobs)
+    console.print(f"wrote {len(written)} sample returns to {out_dir}")
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return to_date(value)
+    except InputError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@monitoring.command()
+@click.argument("in_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the summaries, portfolio.xlsx and errors.csv.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Returns processed at once (processes).",
+)
+@click.option("--pdf", is_flag=True, help="Also write a PDF of each summary (LibreOffice).")
+@click.option("--overwrite", is_flag=True, help="Replace outputs already in --out.")
+@click.option("--as-at", "as_at", callback=_date, help="Date for overdue actions (default today).")
+@click.option(
+    "--framework",
+    "framework_files",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    multiple=True,
+    help="An organisation's own framework (TOML); may be given more than once.",
+)
+@click.option(
+    "--settings",
+    "settings_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TOML with [report] (organisation, marking, challenge_text) and [plan] settings.",
+)
+@click.option(
+    "--max-mb",
+    type=click.FloatRange(0.001),
+    default=20,
+    show_default=True,
+    help="Largest return file accepted, in MB.",
+)
+def batch(
+    in_dir: Path,
+    out_dir: Path,
+    jobs: int,
+    pdf: bool,
+    overwrite: bool,
+    as_at: dt.date,
+    framework_files: tuple[Path, ...],
+    settings_file: Path | None,
+    max_mb: float,
+) -> None:
+    """Summaries OUT_DIR/<provider id>.xlsx for returns in IN_DIR; portfolio.xlsx; errors.csv."""
+    report_settings, plan = load_settings(settings_file)
+    frameworks = {f.name: f for f in (load_framework_toml(p) for p in framework_files)}
+    options = BatchOptions(
+        jobs=jobs,
+        pdf=pdf,
+        overwrite=overwrite,
+        as_at=as_at,
+        settings=report_settings,
+        plan=plan,
+        frameworks=frameworks,
+        max_bytes=int(max_mb * 1024 * 1024),
+    )
+    install_signal_handlers()
+    with Progress(
+        TextColumn("[bold]summaries"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
+        task = bar.add_task("batch", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            report = run_batch(in_dir, out_dir, options, progress=progress)
+        except (KeyboardInterrupt, SystemExit) as stop:
+            # Every file written so far is complete; a rerun finishes the rest.
+            bar.stop()
+            console.print("[yellow]stopped[/]; run the same command again to complete the batch")
+            code = stop.code if isinstance(stop, SystemExit) else 130
+            sys.exit(code if isinstance(code, int) else 1)
+    _print_report(report)
+    if not report.ok:
+        sys.exit(1)
+
+
+def _print_report(report: BatchReport) -> None:
+    console.print(
+        f"{report.summarised} of {report.returns} returns summarised; "
+        f"{len(report.written)} files written"
+        + (
+            f"; {len(report.kept)} existing kept (use --overwrite to replace)"
+            if report.kept
+            else ""
+        )
+    )
+    if report.portfolio:
+        console.print(f"portfolio overview: {report.portfolio}")
+    if report.failed_files:
+        console.print(
+            f"[red]{len(report.failed_files)} returns could not be used[/]; see {report.errors_csv}"
+        )
+        for file, sheet, cell, message in report.errors[:10]:
+            where = "!".join(p for p in (sheet, cell) if p)
+            console.print(f"  {file} {where}: {message}", markup=False, highlight=False)
+        if len(report.errors) > 10:
+            console.print(f"  ... and {len(report.errors) - 10} more in {report.errors_csv}")
+
+
+def run_demo(out_dir: Path) -> list[Path]:
+    """40 sample returns, then the batch on them: summaries, portfolio and plan."""
+    returns = out_dir / "returns"
+    write_samples(returns, 40, seed=2026, overwrite=True)
+    summaries = out_dir / "summaries"
+    # The samples' round runs from April to September 2026: report as at its end.
+    options = BatchOptions(jobs=2, overwrite=True, as_at=SAMPLE_ROUND_END)
+    report = run_batch(returns, summaries, options)
+    console.print(f"monitoring summaries are in {summaries} (overview: {report.portfolio})")
+    return [*report.written, report.errors_csv]

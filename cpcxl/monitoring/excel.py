@@ -1,0 +1,334 @@
+"""Worksheet functions and the Build summary button for monitoring returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cpcxl.common.errors import InputError
+from cpcxl.common.examples import Example, ScriptExample, examples
+from cpcxl.common.grid import (
+    broadcast,
+    cell_error,
+    check_cell,
+    elementwise,
+    flatten,
+    from_grid,
+    to_grid,
+)
+from cpcxl.common.values import describe, is_blank, to_number, to_text
+from cpcxl.plugins import registry
+
+from . import engine
+from .models import FRAMEWORK_KIND, MonitoringFramework
+
+_NA = {"n/a", "na", "not applicable", "n.a."}
+
+
+def framework(name: Any = "cqc") -> MonitoringFramework:
+    """A registered monitoring framework by name (cqc, council or an organisation's own)."""
+    chosen = "cqc" if is_blank(name) else to_text(name)
+    return registry().scheme(FRAMEWORK_KIND, chosen)  # type: ignore[return-value]
+
+
+def _score(value: Any, position: int) -> int | None:
+    if is_blank(value) or (isinstance(value, str) and value.strip().lower() in _NA):
+        return None
+    check_cell(value)
+    try:
+        number = to_number(value, what="a score")
+    except InputError:
+        number = None
+    if number not in (1, 2, 3, 4):
+        raise InputError(
+            f"item {position} ({describe(value)}) is not a statement score",
+            valid="1-4, N/A or blank",
+        )
+    return int(number)  # type: ignore[arg-type]
+
+
+@examples(
+    Example(
+        ([[3], [3], [2], [4]],),
+        75.0,
+        "(3+3+2+4) ÷ (4 × 4) = 12/16 = 75%",
+    ),
+    Example(
+        ([3, "N/A", None, 2, 4, 4],),
+        81.25,
+        "N/A and the blank are left out: (3+2+4+4) ÷ (4 × 4) = 13/16 = 81.25%",
+    ),
+    Example(
+        ([[1, 2], [2, 1]],),
+        37.5,
+        "a 2×2 range is one domain: 6 ÷ 16 = 37.5%",
+    ),
+    Example(
+        ([3, "three", 2],),
+        "#VALUE! item 2 ('three') is not a statement score; valid: 1-4, N/A or blank",
+        "text in a score cell is named by its position",
+    ),
+    Example((["N/A", None],), None, "nothing scored gives a blank, not 0%"),
+)
+def cpc_monitoring_score(scores: Any) -> Any:
+    """Domain score: sum of statement scores (1-4) ÷ (4 × statements scored), as a percentage 0-100; blanks and N/A are left out."""  # noqa: E501 (the one sentence Excel shows)
+    values = [s for i, v in enumerate(flatten(scores), 1) if (s := _score(v, i)) is not None]
+    return engine.score_percentage(values)
+
+
+@examples(
+    Example((38,), "Inadequate", "CQC: 38% or lower is Inadequate"),
+    Example((39,), "Requires improvement", "CQC: 39-62% is Requires improvement"),
+    Example(
+        ([[38.4], [38.5], [62.5], [87.49], [87.5], [None]],),
+        [["Inadequate"], ["Requires improvement"], ["Good"], ["Good"], ["Outstanding"], [None]],
+        "rounded to whole percent, halves up: 38.4->38, 38.5->39, 62.5->63, 87.49->87, 87.5->88",
+    ),
+    Example((75, "council"), "Good", "council bands: 63-87% is Good"),
+    Example((90, "council"), "Excellent", "council bands: 88% or more is Excellent"),
+    Example(
+        ([70, "high", 0.75],),
+        [
+            "Good",
+            "#VALUE! 'high' is not a percentage; valid: a number",
+            "#VALUE! 0.75 looks like a fraction; valid: a percentage from 0 to 100, e.g. 75 for "
+            "75% (multiply a % cell by 100)",
+        ],
+        "a bad cell gives its own reason and leaves the others alone",
+    ),
+)
+def cpc_monitoring_rating(percentage: Any, scheme: Any = "cqc") -> Any:
+    """Rating for a domain percentage (0-100) from the framework's bands; CQC by default: 38 or lower Inadequate, 39-62 Requires improvement, 63-87 Good, 88+ Outstanding."""  # noqa: E501 (the one sentence Excel shows)
+    chosen = framework(scheme)
+
+    def one(value: Any) -> str:
+        return engine.rating(to_number(value, what="a percentage"), chosen)
+
+    return elementwise(one, percentage)
+
+
+def _levels(ratings: list[Any], chosen: MonitoringFramework) -> list[int]:
+    levels = []
+    for position, value in enumerate(ratings, start=1):
+        if is_blank(value):
+            continue
+        check_cell(value)
+        try:
+            levels.append(chosen.level_of(to_text(value)))
+        except KeyError:
+            raise InputError(
+                f"item {position} ({describe(value)}) is not a rating", valid=chosen.labels
+            ) from None
+    return levels
+
+
+def _flag(value: Any) -> bool:
+    if is_blank(value):
+        return False
+    if isinstance(value, bool):
+        return value
+    text = to_text(check_cell(value)).lower()
+    if text in ("yes", "y", "true", "1"):
+        return True
+    if text in ("no", "n", "false", "0"):
+        return False
+    raise InputError(f"{describe(value)} is not TRUE or FALSE", valid="TRUE, FALSE, Yes, No")
+
+
+@examples(
+    Example(
+        (["Good", "Good", "Requires improvement", "Good", "Good"],),
+        "Good",
+        "one Requires improvement is allowed in Good",
+    ),
+    Example(
+        (["Good", "Requires improvement", "Requires improvement", "Good", "Outstanding"],),
+        "Requires improvement",
+        "two or more Requires improvement give Requires improvement",
+    ),
+    Example(
+        (["Inadequate", "Inadequate", "Good", "Good", "Good"],),
+        "Inadequate",
+        "two or more Inadequate give Inadequate",
+    ),
+    Example(
+        (["Outstanding", "Outstanding", "Good", "Good", "Good"],),
+        "Outstanding",
+        "two Outstanding and the rest Good",
+    ),
+    Example(
+        (["Outstanding", "Outstanding", "Good", "Good", "Good"], True),
+        "Requires improvement",
+        "a regulatory breach caps the overall rating at Requires improvement",
+    ),
+    Example(
+        (
+            [
+                ["Good", "Good", "Good", "Outstanding", "Outstanding"],
+                ["Good", "Inadequate", "Good", "Good", "Good"],
+                ["Good", "Great", "Good", "Good", "Good"],
+            ],
+            [[False], [False], [False]],
+        ),
+        [
+            ["Outstanding"],
+            ["Requires improvement"],
+            [
+                "#VALUE! item 2 ('Great') is not a rating; valid: Inadequate, Requires "
+                "improvement, Good, Outstanding"
+            ],
+        ],
+        "one provider per row: one Inadequate gives Requires improvement; a bad row says why",
+    ),
+)
+def cpc_overall_rating(ratings: Any, breach: Any = False, scheme: Any = "cqc") -> Any:
+    """Overall rating from domain ratings by CQC's principles: 2+ Inadequate gives Inadequate; 1 Inadequate or 2+ Requires improvement gives Requires improvement; a breach caps it. A range of several rows rates each row."""  # noqa: E501 (the one sentence Excel shows)
+    chosen = framework(scheme)
+    grid = to_grid(ratings)
+    if grid.kind != "table" or grid.shape[0] == 1:
+        levels = _levels(flatten(ratings), chosen)
+        return engine.overall_rating(levels, chosen, breach=_flag(breach)).label
+    breaches = to_grid(breach)
+    if breaches.shape not in ((1, 1), (grid.shape[0], 1)):
+        raise InputError("breach must be one cell or one column with a cell per row of ratings")
+    out = np.empty((grid.shape[0], 1), dtype=object)
+    for r in range(grid.shape[0]):
+        row = list(grid.cells[r])
+        if all(is_blank(v) for v in row):
+            out[r, 0] = None
+            continue
+        flag = breaches.cells[min(r, breaches.shape[0] - 1), 0]
+        try:
+            out[r, 0] = engine.overall_rating(
+                _levels(row, chosen), chosen, breach=_flag(flag)
+            ).label
+        except InputError as exc:
+            out[r, 0] = cell_error(str(exc))
+    return from_grid(out, "table")
+
+
+@examples(
+    Example((95, 90), "Green", "higher is better, 95 on a target of 90 meets it"),
+    Example((86, 90), "Amber", "4 short of 90 is within 5% of 90 (4.5)"),
+    Example((85, 90), "Red", "5 short of 90 is beyond 5% of 90 (4.5)"),
+    Example((10.5, 10, False, 0.1), "Amber", "lower is better: 0.5 over 10 is within 10% (1)"),
+    Example(
+        ([[95], [85.5], [85.4], [None], ["n/a"]], 90),
+        [["Green"], ["Amber"], ["Red"], [None], ["#VALUE! 'n/a' is not a number; valid: a number"]],
+        "a column against one target: 85.5 is exactly 4.5 short (Amber), 85.4 is 4.6 (Red)",
+    ),
+)
+def cpc_kpi_rag(
+    actual: Any, target: Any, higher_is_better: Any = True, tolerance: Any = 0.05
+) -> Any:
+    """KPI RAG: Green on target or better, Amber short by no more than tolerance × target (5% by default), otherwise Red; set higher_is_better FALSE for measures where lower is better."""  # noqa: E501 (the one sentence Excel shows)
+    cells, kind = broadcast(actual, target, higher_is_better, tolerance)
+    out = np.empty(cells[0].shape, dtype=object)
+    for index in np.ndindex(out.shape):
+        a, t, h, tol = (c[index] for c in cells)
+        if is_blank(a):  # no actual yet: nothing to rate
+            out[index] = None
+            continue
+        try:
+            out[index] = str(
+                engine.kpi_rag(
+                    to_number(check_cell(a)),
+                    to_number(check_cell(t)),
+                    True if is_blank(h) else _flag(h),
+                    0.05 if is_blank(tol) else to_number(check_cell(tol)),
+                )
+            )
+        except InputError as exc:
+            out[index] = cell_error(str(exc))
+    return from_grid(out, kind)
+
+
+# --- the button -------------------------------------------------------------------------------
+
+
+def _example_return(folder: Path) -> Path:
+    from .sample import example_return
+    from .workbook import write_return
+
+    return write_return(folder / "example_return.xlsx", example_return())
+
+
+def _sheet_values(book: Any) -> dict[str, list[list[Any]]]:
+    sheets: dict[str, list[list[Any]]] = {}
+    for sheet in book.sheets:
+        used = sheet.used_range
+        values = used.value
+        if not isinstance(values, list):
+            values = [[values]]
+        elif values and not isinstance(values[0], list):
+            values = [values]
+        # used_range may start below or right of A1; pad so row/column numbers stay true
+        top, left = used.row - 1, used.column - 1
+        sheets[sheet.name] = [[None] * (len(values[0]) + left)] * top + [
+            [None] * left + list(r) for r in values
+        ]
+    return sheets
+
+
+@examples(
+    ScriptExample(
+        _example_return,
+        {
+            "Summary": {
+                "A1": "Monitoring summary: Riverside Home Care Ltd",
+                "B2": "Riverside Home Care Ltd",
+                "B3": "P-0042",
+                "A18": "Requires improvement",
+                "C22": "Requires improvement",
+                "B22": 56.25,
+                "C23": "Good",
+                "B23": 75.0,
+            },
+            "Action plan": {"A2": "Action"},
+        },
+        "Safe scores 3,2,2,2 -> 9/16 = 56.25% Requires improvement; Effective 3,3,3 = 75% Good; "
+        "the Safeguarding statement scored 2 (not 1), so no cap; overall: one Requires "
+        "improvement and the rest Good would be Good, but the regulatory breach caps it at "
+        "Requires improvement",
+    )
+)
+def build_summary(book: Any) -> None:
+    """Build summary: check the return and write Summary, Evidence and Action plan sheets."""
+    from cpcxl.xl.render import render
+
+    from .report import ReportSettings, domain_block, summary_outputs
+    from .workbook import parse_return
+
+    sheets = _sheet_values(book)
+    ret, chosen = parse_return(sheets, framework, file=book.name)
+    as_at = ret.details.monitoring_date or dt.date.today()
+    result = engine.evaluate(ret, chosen, as_at=as_at)
+    outputs = summary_outputs(result, ReportSettings())
+    for output in outputs:
+        render(book, output)
+    _domain_chart(book.sheets["Summary"], domain_block(outputs))
+
+
+CHART_NAME = "Domain scores"
+
+
+def _domain_chart(sheet: Any, block: Any) -> None:
+    """A bar chart of this round's domain scores, in the space the summary leaves for it."""
+    try:
+        existing = [c for c in sheet.charts if c.name == CHART_NAME]
+    except KeyError:  # a workbook payload that carries no chart list has no chart to replace
+        existing = []
+    for chart in existing:
+        chart.delete()
+    first, last = block.row, block.row + len(block.values) - 1
+    sheet.charts.add(
+        width=460,
+        height=220,
+        chart_type="bar_clustered",
+        source=sheet.range((first, 1), (last, 2)),
+        anchor=sheet.range((last + 2, 1)),
+        name=CHART_NAME,
+    )

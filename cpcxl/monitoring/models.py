@@ -1,0 +1,316 @@
+"""What a monitoring round is made of, in the words of the standards.
+
+The scope lists of CPC 305 (service provider, monitoring activity, issues, action points,
+level of involvement), CPC 306 (evidence, non-compliance) and CPC 424 (provider and
+commissioner actions) are the enums here and the drop-downs of the monitoring return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from cpcxl.plugins import Scheme
+
+FRAMEWORK_KIND = "monitoring-framework"
+
+
+class ProviderType(StrEnum):
+    """CPC 305 scope, "Service provider"."""
+
+    PRIVATE = "Private sector"
+    VOLUNTARY = "Voluntary and community sector"
+    LOCAL_AUTHORITY = "Local authority"
+    SELECTED_BY_USERS = "Selected by people using services"
+
+
+class MonitoringActivity(StrEnum):
+    """CPC 305 scope, "Monitoring activity"."""
+
+    PROACTIVE = "Proactive monitoring"
+    REACTIVE = "Reactive monitoring"
+    SELF_ASSESSMENT = "Self-assessment"
+
+
+class Involvement(StrEnum):
+    """CPC 305 scope, "Level of involvement", for who took part."""
+
+    TOTAL = "Total involvement"
+    LIMITED = "Limited involvement"
+    INFORMATION_ONLY = "Receiving information only"
+    NONE = "No involvement"
+
+
+class EvidenceType(StrEnum):
+    """CPC 306 scope, "Evidence"."""
+
+    OBSERVED = "Observed"
+    DOCUMENTARY = "Documentary"
+    REPORTED = "Reported by others"
+    REGULATOR = "From inspectors or regulators"
+
+
+class IssueType(StrEnum):
+    """CPC 305 scope, "Issues"."""
+
+    PERFORMANCE = "Performance"
+    CAPACITY = "Capacity"
+    CAPABILITY = "Capability"
+    RESOURCE = "Resource"
+    LEGISLATION = "Changes in legislation, regulation or guidance"
+
+
+class NonCompliance(StrEnum):
+    """CPC 306 scope, "Non-compliance"."""
+
+    OUTCOMES = "Agreed outcomes"
+    QUALITY = "Quality of service"
+    QUANTITY = "Quantity of service"
+    MILESTONES = "Meeting milestones"
+
+
+class Escalation(StrEnum):
+    """Who a concern was escalated to (CPC 305 P6/P15 "escalating concerns": commissioners,
+    providers, regulators, the police working together)."""
+
+    NONE = "Not escalated"
+    SENIOR_MANAGER = "Senior manager"
+    SAFEGUARDING = "Safeguarding team"
+    REGULATOR = "Regulator"
+    POLICE = "Police"
+    OTHER_COMMISSIONERS = "Other commissioners"
+
+
+class ActionKind(StrEnum):
+    """CPC 305 C5d / P22: requirements are distinct from recommendations."""
+
+    REQUIREMENT = "Requirement"
+    RECOMMENDATION = "Recommendation"
+
+
+class Responsible(StrEnum):
+    """CPC 305 scope, "Action points": by service provider, by commissioner, by user."""
+
+    PROVIDER = "Provider"
+    COMMISSIONER = "Commissioner"
+    PEOPLE = "People using the service"
+
+
+class ActionType(StrEnum):
+    """CPC 424 scope: actions by the service provider and by the commissioner."""
+
+    RECRUIT = "Recruit more staff"
+    TRAINING = "Additional training"
+    SYSTEMS = "Review systems and processes"
+    INVEST = "Invest more resources"
+    FACILITIES = "Improve facilities"
+    ADVICE = "Advice"
+    SPECIALIST = "Specialist support"
+    WORKFORCE = "Workforce development"
+    VARIATION = "Contract variation"
+    OTHER = "Other"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "Not started"
+    IN_PROGRESS = "In progress"
+    COMPLETE = "Complete"
+
+
+NOT_APPLICABLE = "N/A"
+YES_NO = ("Yes", "No")
+
+#: What each statement score means (the issue's 1-4 scale, as CQC scores evidence).
+SCORE_MEANINGS = {
+    1: "Significant shortfalls",
+    2: "Some shortfalls",
+    3: "Good standard",
+    4: "Exceptional standard",
+}
+
+
+# --- frameworks (schemes) -------------------------------------------------------------------
+
+
+class Statement(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str
+    safeguarding: bool = False
+
+
+class Domain(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    statements: tuple[Statement, ...] = ()
+
+
+class Band(BaseModel):
+    """A rating given to whole-number percentages from ``min_percent`` upwards."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    label: str
+    min_percent: int = Field(ge=0, le=100)
+
+
+class LimitingRule(BaseModel):
+    """A statement flagged ``flag`` scored ``score_at_most`` or lower caps the overall rating."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    flag: Literal["safeguarding", "any"] = "safeguarding"
+    score_at_most: int = Field(1, ge=1, le=4)
+    caps_at: str = "Requires improvement"
+
+
+class OverallRules(BaseModel):
+    """How domain ratings combine into the overall rating; defaults are CQC's principles.
+
+    Counts refer to the four bands worst first: level 0 (e.g. Inadequate), 1 (Requires
+    improvement), 2 (Good), 3 (Outstanding). Caps name a band label of the framework.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    worst_if_worst_at_least: int = 2
+    second_if_second_at_least: int = 2
+    good_allows_worst: int = 0
+    good_allows_second: int = 1
+    best_needs_best_at_least: int = 2
+    breach_caps_at: str = "Requires improvement"
+    limiting_rules: tuple[LimitingRule, ...] = (
+        LimitingRule(name="a safeguarding statement scored 1 (significant shortfalls)"),
+    )
+
+
+class MonitoringFramework(Scheme):
+    """A monitoring framework: domains of statements scored 1-4, rating bands, overall rules."""
+
+    kind: Literal["monitoring-framework"] = FRAMEWORK_KIND
+    domains: tuple[Domain, ...]
+    bands: tuple[Band, ...]
+    overall: OverallRules = OverallRules()
+
+    @model_validator(mode="after")
+    def _check(self) -> MonitoringFramework:
+        if not self.domains:
+            raise ValueError("a framework needs at least one domain")
+        names = [d.name.strip().lower() for d in self.domains]
+        if len(set(names)) != len(names):
+            raise ValueError("domain names must be different")
+        if len(self.bands) != 4:
+            raise ValueError("a framework needs four rating bands, worst first")
+        mins = [b.min_percent for b in self.bands]
+        if mins != sorted(mins) or len(set(mins)) != 4:
+            raise ValueError("band minimum percentages must rise from the worst band to the best")
+        labels = self.labels
+        for cap in (self.overall.breach_caps_at, *(r.caps_at for r in self.overall.limiting_rules)):
+            if cap not in labels:
+                raise ValueError(f"cap {cap!r} is not one of the bands: {', '.join(labels)}")
+        return self
+
+    @property
+    def labels(self) -> list[str]:
+        return [b.label for b in self.bands]
+
+    def level_of(self, label: str) -> int:
+        folded = label.strip().lower()
+        for level, band in enumerate(self.bands):
+            if band.label.lower() == folded:
+                return level
+        raise KeyError(label)
+
+    def domain_names(self) -> list[str]:
+        return [d.name for d in self.domains]
+
+
+# --- a filled-in return ------------------------------------------------------------------
+
+
+class Participant(BaseModel):
+    role: str
+    organisation: str = ""
+    involvement: Involvement | None = None
+
+
+class StatementScore(BaseModel):
+    domain: str
+    statement: str = ""
+    safeguarding: bool = False
+    score: int | None = None  # None: not applicable or not scored
+    evidence: str = ""
+    evidence_type: EvidenceType | None = None
+    source: str = ""
+    row: int | None = None
+
+
+class Kpi(BaseModel):
+    name: str
+    target: float
+    actual: float
+    higher_is_better: bool = True
+    tolerance: float = 0.05
+    unit: str = ""
+    source: str = ""
+
+
+class Issue(BaseModel):
+    description: str
+    issue_type: IssueType | None = None
+    safeguarding: bool = False
+    non_compliance: NonCompliance | None = None
+    raised: dt.date | None = None
+    escalated_to: Escalation = Escalation.NONE
+    action_taken: str = ""
+
+
+class Action(BaseModel):
+    action: str
+    kind: ActionKind
+    action_type: ActionType | None = None
+    responsible: Responsible
+    due: dt.date | None = None
+    status: ActionStatus = ActionStatus.OPEN
+
+
+class PreviousScore(BaseModel):
+    domain: str
+    percentage: float | None = None
+    rating: str = ""
+
+
+class ProviderDetails(BaseModel):
+    provider_id: str
+    provider_name: str
+    provider_type: ProviderType | None = None
+    service: str = ""
+    contract_reference: str = ""
+    contract_value: float | None = None
+    framework: str = "cqc"
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    monitoring_date: dt.date | None = None
+    activity: MonitoringActivity | None = None
+    lead_officer: str = ""
+    regulatory_breach: bool = False
+    previous_date: dt.date | None = None
+    previous_overall: str = ""
+
+
+class MonitoringReturn(BaseModel):
+    """One provider's return for one monitoring round."""
+
+    details: ProviderDetails
+    participants: list[Participant] = Field(default_factory=list)
+    scores: list[StatementScore] = Field(default_factory=list)
+    kpis: list[Kpi] = Field(default_factory=list)
+    issues: list[Issue] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    previous: list[PreviousScore] = Field(default_factory=list)
+    source_file: str = ""

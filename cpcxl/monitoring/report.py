@@ -1,0 +1,547 @@
+"""The monitoring summary (one workbook per provider) and the portfolio workbook (overview,
+rating distribution and monitoring plan), described as SheetOutputs and written with
+XlsxWriter, the faster writer for reports produced by the thousand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from cpcxl.common import styles
+from cpcxl.common.report import Block, SheetOutput
+from cpcxl.common.xlsxwriter_render import XlsxBook, xlsx_book
+from cpcxl.common.xlsxwriter_render import set_print as xw_set_print
+
+from . import engine
+from .models import NOT_APPLICABLE
+from .schemes import BUILT_IN
+
+
+def _s(value: Any) -> str | None:
+    return str(value) if value is not None else None
+
+
+# --- the summary ----------------------------------------------------------------------------
+
+RATING_FILLS = (styles.RED, styles.AMBER, styles.GREEN, "9BC2E6")
+RAG_FILLS = {engine.RED: styles.RED, engine.AMBER: styles.AMBER, engine.GREEN: styles.GREEN}
+
+DEFAULT_CHALLENGE = (
+    "If the provider disagrees with the outcome of this monitoring, it may challenge it. "
+    "Write to the contracts team within 28 days of receiving this summary, saying which "
+    "findings are challenged and why, with any evidence. A manager who took no part in this "
+    "monitoring will review the findings and reply in writing within 28 days. The challenge "
+    "does not delay action on safeguarding concerns, and does not affect the disputes "
+    "procedure in the contract."
+)
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """What an organisation sets once: its name, the protective marking, its challenge text."""
+
+    organisation: str = "The commissioning organisation"
+    marking: str = "OFFICIAL-SENSITIVE"
+    challenge_text: str = DEFAULT_CHALLENGE
+
+
+def _fill(level: int | None) -> str | None:
+    return RATING_FILLS[level] if level is not None and level >= 0 else None
+
+
+def summary_outputs(
+    result: engine.ProviderResult, settings: ReportSettings = ReportSettings()
+) -> list[SheetOutput]:
+    """The monitoring summary as sheets: Summary, Evidence and Action plan."""
+    ret, d, fw = result.ret, result.ret.details, result.framework
+    period = " to ".join(f"{x:%d/%m/%Y}" for x in (d.period_start, d.period_end) if x)
+    details = [
+        ["Provider", d.provider_name],
+        ["Provider ID", d.provider_id],
+        ["Provider type", _s(d.provider_type) or ""],
+        ["Service", d.service],
+        ["Contract", d.contract_reference],
+        ["Annual contract value", f"£{d.contract_value:,.0f}" if d.contract_value else ""],
+        ["Monitoring period", period],
+        ["Date of monitoring", d.monitoring_date],
+        ["Monitoring activity", _s(d.activity) or ""],
+        ["Lead officer", d.lead_officer],
+        ["Framework", f"{fw.name}: {fw.description}"],
+        [
+            "Who took part",
+            "; ".join(
+                p.role + (f" ({p.organisation})" if p.organisation else "")
+                for p in ret.participants
+            )
+            or "Not recorded",
+        ],
+        ["Monitored by", settings.organisation],
+    ]
+    overall = [
+        ["Overall rating", "Overall score (%)", "Previous rating", "Trend", "How it was decided"],
+        [
+            result.overall.label,
+            result.overall_percentage,
+            d.previous_overall or "None recorded",
+            result.overall_trend,
+            "; ".join(result.overall.reasons),
+        ],
+    ]
+    # Domain and score side by side: the chart's categories and values, in any runtime.
+    domains = [
+        ["Domain", "Score (%)", "Rating", "Statements scored", "Previous score (%)", "Trend"]
+    ]
+    domain_fills = {}
+    for i, x in enumerate(result.domains, start=1):
+        domains.append(
+            [x.domain, x.percentage, x.rating, x.statements_scored, x.previous_percentage, x.trend]
+        )
+        if (colour := _fill(x.level)) is not None:
+            domain_fills[(i, 2)] = colour
+    kpis = [["KPI", "Unit", "Target", "Actual", "Higher is better", "Tolerance", "RAG"]]
+    kpi_fills = {}
+    for i, k in enumerate(result.kpis, start=1):
+        kpis.append(
+            [
+                k.kpi.name,
+                k.kpi.unit,
+                k.kpi.target,
+                k.kpi.actual,
+                "Yes" if k.kpi.higher_is_better else "No",
+                k.kpi.tolerance,
+                k.rag,
+            ]
+        )
+        kpi_fills[(i, 6)] = RAG_FILLS[k.rag]
+    if len(kpis) == 1:
+        kpis.append(["No KPIs recorded", "", None, None, "", None, ""])
+    urgent = [
+        [
+            "Concern needing immediate action",
+            "Issue type",
+            "Date raised",
+            "Escalated to",
+            "Action taken",
+        ]
+    ]
+    urgent += [
+        [i.description, _s(i.issue_type) or "", i.raised, str(i.escalated_to), i.action_taken]
+        for i in result.safeguarding
+    ] or [["None recorded", "", None, "", ""]]
+    escalations = [["Escalated concern", "Escalated to", "Date raised", "Safeguarding"]]
+    escalations += [
+        [i.description, str(i.escalated_to), i.raised, "Yes" if i.safeguarding else "No"]
+        for i in result.escalations
+    ] or [["None", "", None, ""]]
+    issues = [
+        ["Issue or concern", "Issue type", "Non-compliance with", "Safeguarding", "Escalated to"]
+    ]
+    issues += [
+        [
+            i.description,
+            _s(i.issue_type) or "",
+            _s(i.non_compliance) or "",
+            "Yes" if i.safeguarding else "No",
+            str(i.escalated_to),
+        ]
+        for i in ret.issues
+    ] or [["None recorded", "", "", "", ""]]
+    required = [["Improvement required", "Responsible", "Due date", "Timescale (days)", "Status"]]
+    required += [
+        [a.action, str(a.responsible), a.due, _days(d.monitoring_date, a.due), str(a.status)]
+        for a in result.requirements
+    ] or [["No improvements are required", "", None, None, ""]]
+    recommended = [["Recommendation", "Responsible", "Suggested by", "Status"]]
+    recommended += [
+        [a.action, str(a.responsible), a.due, str(a.status)] for a in result.recommendations
+    ] or [["No recommendations", "", None, ""]]
+    challenge = [[line] for line in _wrap(settings.challenge_text, 95)]
+    chart_space = [[None]] * CHART_ROWS
+    blocks = _place(
+        Block(details, header=False, title=f"Monitoring summary: {d.provider_name}", formats={}),
+        Block(overall, title="Overall rating", fills=_overall_fill(result), formats={1: "0.0"}),
+        Block(
+            domains,
+            title="Scores and ratings by domain",
+            fills=domain_fills,
+            formats={1: "0.0", 4: "0.0"},
+        ),
+        Block(chart_space, header=False),
+        Block(
+            kpis, title="Key performance indicators", fills=kpi_fills, formats={5: styles.PERCENT}
+        ),
+        Block(
+            urgent,
+            title="Concerns that need immediate action (safeguarding)",
+            formats={2: styles.DATE_UK},
+        ),
+        Block(escalations, title="Escalations", formats={2: styles.DATE_UK}),
+        Block(issues, title="Issues and concerns raised"),
+        Block(
+            required,
+            title="Improvements required (requirements of the contract)",
+            formats={2: styles.DATE_UK, 3: "0"},
+        ),
+        Block(
+            recommended,
+            title="Recommendations (advice; not contractual requirements)",
+            formats={2: styles.DATE_UK},
+        ),
+        Block(challenge, header=False, title="The provider's right to challenge this outcome"),
+    )
+    summary = SheetOutput(
+        "Summary",
+        blocks,
+        widths={"A": 40, "B": 20, "C": 16, "D": 22, "E": 20, "F": 16, "G": 12},
+    )
+    evidence = [["Domain", "Statement", "Score", "Evidence", "Evidence type", "Source"]]
+    evidence += [
+        [
+            s.domain,
+            s.statement,
+            s.score if s.score is not None else NOT_APPLICABLE,
+            s.evidence,
+            _s(s.evidence_type) or "",
+            s.source,
+        ]
+        for s in ret.scores
+    ]
+    who = [["Who took part", "Organisation", "Level of involvement"]]
+    who += [[p.role, p.organisation, _s(p.involvement) or ""] for p in ret.participants] or [
+        ["Not recorded", "", ""]
+    ]
+    evidence_sheet = SheetOutput(
+        "Evidence",
+        _place(
+            Block(evidence, title="Evidence of performance and its sources"),
+            Block(who, column=4, title="Who took part"),
+        ),
+        widths={"A": 16, "B": 36, "C": 8, "D": 50, "E": 24, "F": 30},
+    )
+    plan = [
+        [
+            "Action",
+            "Requirement or recommendation",
+            "Action type",
+            "Responsible",
+            "Due date",
+            "Status",
+            "Overdue",
+        ]
+    ]
+    overdue = {id(a) for a in result.overdue}
+    plan += [
+        [
+            a.action,
+            str(a.kind),
+            _s(a.action_type) or "",
+            str(a.responsible),
+            a.due,
+            str(a.status),
+            "Yes" if id(a) in overdue else "No",
+        ]
+        for a in ret.actions
+    ] or [["No actions agreed", "", "", "", None, "", ""]]
+    plan_fills = {
+        (i, 6): styles.RED for i, a in enumerate(ret.actions, start=1) if id(a) in overdue
+    }
+    plan_sheet = SheetOutput(
+        "Action plan",
+        _place(
+            Block(
+                plan,
+                title=f"Action plan agreed with {d.provider_name}",
+                formats={4: styles.DATE_UK},
+                fills=plan_fills,
+            )
+        ),
+        widths={"A": 50, "B": 18, "C": 26, "D": 22, "E": 12, "F": 14, "G": 10},
+    )
+    return [summary, evidence_sheet, plan_sheet]
+
+
+CHART_ROWS = 16
+
+
+def _overall_fill(result: engine.ProviderResult) -> dict[tuple[int, int], str]:
+    colour = _fill(result.overall.level)
+    return {(1, 0): colour} if colour else {}
+
+
+def _days(start: dt.date | None, end: dt.date | None) -> int | None:
+    return (end - start).days if start and end else None
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Paragraph text as lines of about ``width`` characters, so it prints on A4."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for word in paragraph.split():
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return lines
+
+
+def _place(*blocks: Block, gap: int = 1) -> list[Block]:
+    """Blocks one under another (as :func:`cpcxl.common.report.stack`) keeping their formats."""
+    placed: list[Block] = []
+    row = 1
+    for block in blocks:
+        top = row + (1 if block.title else 0)
+        placed.append(
+            Block(
+                block.values,
+                top,
+                block.column,
+                block.title,
+                block.header,
+                block.formats,
+                block.fills,
+            )
+        )
+        row = top + len(block.values) + gap
+    return placed
+
+
+def domain_block(outputs: list[SheetOutput]) -> Block:
+    return outputs[0].blocks[2]
+
+
+def write_summary(
+    path: str | os.PathLike[str],
+    result: engine.ProviderResult,
+    settings: ReportSettings = ReportSettings(),
+) -> Path:
+    """One provider's monitoring summary workbook, print-ready on A4, written atomically."""
+    outputs = summary_outputs(result, settings)
+    with xlsx_book(path) as book:
+        for output in outputs:
+            ws = book.render(output)
+            xw_set_print(
+                ws,
+                header=settings.marking,
+                landscape=output.name == "Action plan",
+                repeat_rows=None,
+            )
+        _domain_chart(book, outputs)
+    return Path(path)
+
+
+def _domain_chart(book: XlsxBook, outputs: list[SheetOutput]) -> None:
+    block = domain_block(outputs)
+    first, last = block.row, block.row + len(block.values) - 1  # 1-based sheet rows, header first
+    chart = book.workbook.add_chart({"type": "bar"})
+    chart.add_series(
+        {
+            "name": "This round",
+            "categories": ["Summary", first, 0, last - 1, 0],
+            "values": ["Summary", first, 1, last - 1, 1],
+            "fill": {"color": "#1F4E78"},
+        }
+    )
+    if any(r[4] is not None for r in block.values[1:]):
+        chart.add_series(
+            {
+                "name": "Previous round",
+                "categories": ["Summary", first, 0, last - 1, 0],
+                "values": ["Summary", first, 4, last - 1, 4],
+                "fill": {"color": "#A6A6A6"},
+            }
+        )
+    chart.set_title({"name": "Domain scores (%)"})
+    chart.set_x_axis({"min": 0, "max": 100, "major_unit": 25})
+    chart.set_y_axis({"reverse": True})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 620, "height": 300})
+    book.workbook.get_worksheet_by_name("Summary").insert_chart(
+        last + 1, 0, chart, {"x_offset": 5, "y_offset": 5}
+    )
+
+
+# --- the portfolio overview and the monitoring plan ---------------------------------------
+
+PORTFOLIO_FIRST = (
+    "Provider ID",
+    "Provider name",
+    "Provider type",
+    "Overall rating",
+    "Previous rating",
+    "Trend",
+    "Safeguarding concerns",
+    "Escalations",
+    "KPI reds",
+    "Overdue actions",
+    "Requirements",
+    "Overall score (%)",
+    "Lowest domain",
+    "Lowest score (%)",
+)
+PORTFOLIO_LAST = ("Contract value (£)", "Monitoring date", "Framework", "Why", "Return file")
+
+
+def portfolio_outputs(
+    frame: Any,
+    plan: Any,
+    capacity: engine.PlanCapacity,
+    *,
+    failed: int = 0,
+    as_at: dt.date,
+    settings: ReportSettings = ReportSettings(),
+) -> list[SheetOutput]:
+    """The overview (most concerning first), the rating distribution and the plan."""
+    # Built-in frameworks' domains in their own order, then any others alphabetically, so
+    # the columns do not depend on which return a worker happened to finish first.
+    known = [f"{d} (%)" for f in BUILT_IN for d in f.domain_names()]
+    found = {c for c in frame.columns if c.endswith(" (%)") and c not in PORTFOLIO_FIRST}
+    domain_columns = [c for c in known if c in found] + sorted(found - set(known))
+    columns = [*PORTFOLIO_FIRST, *domain_columns, *PORTFOLIO_LAST]
+    shown = frame.reindex(columns=columns) if not frame.empty else pd.DataFrame(columns=columns)
+    values = [columns] + [list(r) for r in shown.itertuples(index=False, name=None)]
+    values = [[_cell(v) for v in row] for row in values]
+    rating_col = columns.index("Overall rating")
+    fills = {
+        (i, rating_col): RATING_FILLS[level]
+        for i, level in enumerate(frame["_level"].tolist() if not frame.empty else [], start=1)
+    }
+    formats = {columns.index(c): "0.0" for c in columns if c.endswith("(%)")}
+    formats[columns.index("Contract value (£)")] = styles.GBP
+    formats[columns.index("Monitoring date")] = styles.DATE_UK
+    heading = [
+        [f"{len(frame)} providers, most concerning first. As at {as_at:%d/%m/%Y}."],
+        [f"Returns that could not be read: {failed} (listed in errors.csv)."],
+    ]
+    overview = SheetOutput(
+        "Overview",
+        [
+            Block(
+                heading, row=2, header=False, title=f"Portfolio overview: {settings.organisation}"
+            ),
+            Block(values, row=5, formats=formats, fills=fills),
+        ],
+        widths={get_column_letter(i + 1): _width(c) for i, c in enumerate(columns)},
+        freeze="C6",
+    )
+    used = set(frame["Framework"]) if not frame.empty else set()
+    bands = [(i, b.label) for f in BUILT_IN if f.name in used for i, b in enumerate(f.bands)]
+    distribution = engine.rating_distribution(frame, bands)
+    dist_values = [["Overall rating", "Providers"]] + [
+        [r, int(n)] for r, n in distribution.itertuples(index=False, name=None)
+    ]
+    ratings = SheetOutput(
+        "Ratings",
+        [Block(dist_values, row=2, title="Providers by overall rating")],
+        widths={"A": 24, "B": 12},
+    )
+    cap = [
+        ["Officer hours needed for proactive visits", capacity.hours_needed],
+        [f"Margin for contingencies ({_pct(capacity)})", capacity.contingency_hours],
+        ["Hours needed with the margin", capacity.hours_with_contingency],
+        ["Officer hours available", capacity.hours_available],
+        ["Hours to spare (negative: short)", capacity.spare],
+        [
+            "Is the plan realistic?",
+            "Yes" if capacity.realistic else "No: add officer time or reduce visits",
+        ],
+    ]
+    plan_values = (
+        [list(plan.columns)]
+        + [[_cell(v) for v in r] for r in plan.itertuples(index=False, name=None)]
+        if not plan.empty
+        else [["No providers"]]
+    )
+    plan_formats = {4: styles.GBP, 6: "0", 7: "#,##0", 8: styles.DATE_UK} if not plan.empty else {}
+    plan_sheet = SheetOutput(
+        "Monitoring plan",
+        _place(
+            Block(
+                cap,
+                header=False,
+                title="Monitoring plan for the next year (CPC 305 A): is it realistic?",
+                formats={1: "#,##0"},
+            ),
+            Block(plan_values, title="Proactive visits by provider", formats=plan_formats),
+        ),
+        widths=dict(zip("ABCDEFGHIJ", (44, 42, 22, 18, 16, 14, 12, 12, 14, 44), strict=True)),
+    )
+    return [overview, ratings, plan_sheet]
+
+
+def _width(header: str) -> float:
+    wide = {
+        "Provider name": 40,
+        "Provider type": 32,
+        "Overall rating": 22,
+        "Previous rating": 22,
+        "Trend": 18,
+        "Why": 60,
+        "Lowest domain": 24,
+        "Return file": 24,
+    }
+    return wide.get(header, max(10.0, min(len(header) * 0.8 + 2, 22)))
+
+
+def _pct(capacity: engine.PlanCapacity) -> str:
+    if not capacity.hours_needed:
+        return "0%"
+    return f"{capacity.contingency_hours / capacity.hours_needed:.0%}"
+
+
+def _cell(value: Any) -> Any:
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def write_portfolio(
+    path: str | os.PathLike[str],
+    outputs: list[SheetOutput],
+    *,
+    settings: ReportSettings = ReportSettings(),
+) -> Path:
+    """The portfolio workbook, with the rating-distribution chart, written atomically."""
+    with xlsx_book(path, constant_memory=True) as book:
+        for output in outputs:
+            ws = book.render(output)
+            xw_set_print(
+                ws,
+                header=settings.marking,
+                landscape=output.name != "Ratings",
+                repeat_rows=(4, 4) if output.name == "Overview" else None,
+            )
+        ratings = outputs[1].blocks[0]
+        n = len(ratings.values) - 1
+        if n:
+            chart = book.workbook.add_chart({"type": "column"})
+            first = ratings.row  # 0-based row of the first data row is ratings.row
+            chart.add_series(
+                {
+                    "name": "Providers",
+                    "categories": ["Ratings", first, 0, first + n - 1, 0],
+                    "values": ["Ratings", first, 1, first + n - 1, 1],
+                    "fill": {"color": "#1F4E78"},
+                    "data_labels": {"value": True},
+                }
+            )
+            chart.set_title({"name": "Providers by overall rating"})
+            chart.set_legend({"none": True})
+            book.workbook.get_worksheet_by_name("Ratings").insert_chart("D2", chart)
+    return Path(path)

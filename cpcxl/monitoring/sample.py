@@ -1,0 +1,347 @@
+"""Realistic filled-in returns for demonstrations, tests and the benchmark (seeded, repeatable).
+
+Providers are organisations with descriptive names; people appear only as roles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from .models import (
+    Action,
+    ActionKind,
+    ActionStatus,
+    ActionType,
+    Escalation,
+    EvidenceType,
+    Involvement,
+    Issue,
+    IssueType,
+    Kpi,
+    MonitoringActivity,
+    MonitoringFramework,
+    MonitoringReturn,
+    NonCompliance,
+    Participant,
+    PreviousScore,
+    ProviderDetails,
+    ProviderType,
+    Responsible,
+    StatementScore,
+)
+from .schemes import COUNCIL, CQC
+
+PLACES = (
+    "Riverside", "Oakwood", "Meadowbank", "Hillcrest", "Northgate", "Willowbrook",
+    "Harbour View", "Elmfield", "Brookside", "Castle Lane", "Greenacres", "Ashdown",
+    "Kingsway", "Millbrook", "Fernhill", "Station Road", "Beacon", "Lakeside", "Orchard",
+    "Thornbury", "Westfield", "Cedar", "Moorland", "Parkside",
+)  # fmt: skip
+KINDS = (
+    ("Home Care Ltd", ProviderType.PRIVATE, "Home care"),
+    ("Care Home Ltd", ProviderType.PRIVATE, "Residential care"),
+    ("Nursing Home Ltd", ProviderType.PRIVATE, "Nursing care"),
+    ("Supported Living CIC", ProviderType.VOLUNTARY, "Supported living"),
+    ("Community Support Trust", ProviderType.VOLUNTARY, "Day opportunities"),
+    ("Carers Network", ProviderType.VOLUNTARY, "Carers' support"),
+    ("Council Reablement Service", ProviderType.LOCAL_AUTHORITY, "Reablement"),
+    ("Personal Assistants Co-operative", ProviderType.SELECTED_BY_USERS, "Direct payments support"),
+)
+KPI_POOL = (
+    ("Visits delivered within 30 minutes of the planned time", "%", 95, True),
+    ("Missed visits", "per 1,000 visits", 5, False),
+    ("Care plans reviewed in the last 12 months", "%", 100, True),
+    ("Staff turnover", "% a year", 25, False),
+    ("Staff with safeguarding training up to date", "%", 100, True),
+    ("Complaints resolved within 28 days", "%", 90, True),
+    ("Medication errors", "per month", 2, False),
+    ("People who say they feel safe", "%", 90, True),
+)
+EVIDENCE = (
+    ("Observed during the visit", EvidenceType.OBSERVED, "Monitoring visit"),
+    ("Ten care records sampled", EvidenceType.DOCUMENTARY, "Care records"),
+    ("Rota and call-monitoring data for the quarter", EvidenceType.DOCUMENTARY, "Call monitoring"),
+    ("Survey of people using the service", EvidenceType.REPORTED, "Survey"),
+    ("Conversations with families", EvidenceType.REPORTED, "Family carers"),
+    ("Latest inspection report", EvidenceType.REGULATOR, "Regulator's report"),
+    ("Training matrix and supervision records", EvidenceType.DOCUMENTARY, "Training records"),
+    ("Interviews with care staff", EvidenceType.REPORTED, "Staff interviews"),
+)
+# fmt: off
+ISSUES = (
+    ("Late and shortened visits on evening rounds", IssueType.CAPACITY, NonCompliance.QUANTITY),
+    ("Care plans not updated after hospital discharge", IssueType.PERFORMANCE,
+     NonCompliance.QUALITY),
+    ("Too few staff trained to give medicines", IssueType.CAPABILITY, NonCompliance.QUALITY),
+    ("Vacancies covered by agency staff", IssueType.RESOURCE, NonCompliance.OUTCOMES),
+    ("Policies not updated for new national guidance", IssueType.LEGISLATION,
+     NonCompliance.MILESTONES),
+    ("Unexplained bruising not reported to the safeguarding team", IssueType.PERFORMANCE,
+     NonCompliance.QUALITY),
+)
+ACTIONS = (
+    ("Recruit and train evening care workers", ActionType.RECRUIT, Responsible.PROVIDER),
+    ("Refresh medicines training for all care staff", ActionType.TRAINING, Responsible.PROVIDER),
+    ("Review the care-plan update process after discharge", ActionType.SYSTEMS,
+     Responsible.PROVIDER),
+    ("Offer the provider quality-improvement advice", ActionType.ADVICE, Responsible.COMMISSIONER),
+    ("Arrange specialist safeguarding support", ActionType.SPECIALIST, Responsible.COMMISSIONER),
+    ("Vary the contract to fund evening capacity", ActionType.VARIATION, Responsible.COMMISSIONER),
+    ("Join the residents' forum to review menus and activities", ActionType.OTHER,
+     Responsible.PEOPLE),
+    ("Improve the accessibility of the entrance", ActionType.FACILITIES, Responsible.PROVIDER),
+)
+# fmt: on
+PARTICIPANTS = (
+    ("Contracts and Quality Officer", "Commissioning team", Involvement.TOTAL),
+    ("Registered Manager", "Provider", Involvement.TOTAL),
+    ("People using the service (4)", "", Involvement.LIMITED),
+    ("Family carers (2)", "", Involvement.LIMITED),
+    ("Care workers (3)", "Provider", Involvement.LIMITED),
+    ("Safeguarding Adults Lead", "Council", Involvement.INFORMATION_ONLY),
+)
+#: Sample monitoring visits fall from 01/04/2026 to 28/09/2026; the round ends on this day.
+SAMPLE_ROUND_END = dt.date(2026, 10, 1)
+
+# Score chances for 1, 2, 3, 4 by how well a provider is doing.
+QUALITY = {
+    "struggling": (0.25, 0.45, 0.25, 0.05),
+    "mixed": (0.05, 0.35, 0.5, 0.1),
+    "good": (0.01, 0.12, 0.67, 0.2),
+    "excellent": (0.0, 0.04, 0.46, 0.5),
+}
+
+
+def sample_return(index: int, seed: int) -> MonitoringReturn:
+    """The ``index``-th sample provider of the seeded set (the same every time)."""
+    rng = random.Random(f"{seed}-{index}")
+    suffix, provider_type, service = KINDS[rng.randrange(len(KINDS))]
+    name = f"{PLACES[index % len(PLACES)]} {suffix}"
+    if index >= len(PLACES):
+        name = f"{PLACES[index % len(PLACES)]} {suffix} ({index // len(PLACES) + 1})"
+    framework: MonitoringFramework = COUNCIL if rng.random() < 0.15 else CQC
+    quality = rng.choices(list(QUALITY), weights=(2, 4, 10, 2))[0]
+    weights = QUALITY[quality]
+    monitoring_date = dt.date(2026, 4, 1) + dt.timedelta(days=rng.randrange(0, 180))
+    scores = []
+    for domain in framework.domains:
+        for statement in domain.statements:
+            score = None if rng.random() < 0.08 else rng.choices((1, 2, 3, 4), weights)[0]
+            text, kind, source = EVIDENCE[rng.randrange(len(EVIDENCE))]
+            scores.append(
+                StatementScore(
+                    domain=domain.name,
+                    statement=statement.text,
+                    safeguarding=statement.safeguarding,
+                    score=score,
+                    evidence=f"{text}: {statement.text.lower()}" if score else "",
+                    evidence_type=kind if score else None,
+                    source=source if score else "",
+                )
+            )
+    kpis = []
+    for kpi_name, unit, target, higher in rng.sample(KPI_POOL, rng.randint(3, 6)):
+        spread = {"struggling": 0.25, "mixed": 0.12, "good": 0.06, "excellent": 0.03}[quality]
+        drift = rng.gauss(0, spread) * (target if target else 1)
+        actual = target - abs(drift) if higher and rng.random() < 0.6 else target + drift
+        if unit == "%":
+            actual = min(100.0, max(0.0, actual))
+        kpis.append(
+            Kpi(
+                name=kpi_name,
+                target=target,
+                actual=round(max(actual, 0.0), 1),
+                higher_is_better=higher,
+                tolerance=0.05 if rng.random() < 0.8 else 0.1,
+                unit=unit,
+                source="Provider's quarterly return",
+            )
+        )
+    issues = []
+    n_issues = {"struggling": 4, "mixed": 3, "good": 1, "excellent": 0}[quality]
+    for description, issue_type, non_compliance in rng.sample(ISSUES, rng.randint(0, n_issues)):
+        safeguarding = "safeguarding" in description or (
+            quality == "struggling" and rng.random() < 0.2
+        )
+        escalated = Escalation.SAFEGUARDING if safeguarding else Escalation.NONE
+        if quality == "struggling" and rng.random() < 0.3:
+            escalated = Escalation.REGULATOR
+        issues.append(
+            Issue(
+                description=description,
+                issue_type=issue_type,
+                safeguarding=safeguarding,
+                non_compliance=non_compliance,
+                raised=monitoring_date - dt.timedelta(days=rng.randrange(0, 60)),
+                escalated_to=escalated,
+                action_taken="Referred the same day" if safeguarding else "Discussed at the visit",
+            )
+        )
+    actions = []
+    for text, action_type, responsible in rng.sample(ACTIONS, rng.randint(1, 5)):
+        kind = ActionKind.REQUIREMENT if rng.random() < 0.5 else ActionKind.RECOMMENDATION
+        earlier = rng.random() < 0.3  # carried over from the last round
+        due = monitoring_date + dt.timedelta(
+            days=rng.choice((-45, -14)) if earlier else rng.choice((28, 56, 90))
+        )
+        status = (
+            rng.choice((ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE))
+            if earlier
+            else ActionStatus.OPEN
+        )
+        actions.append(
+            Action(
+                action=text,
+                kind=kind,
+                action_type=action_type,
+                responsible=responsible,
+                due=due,
+                status=status,
+            )
+        )
+    previous: list[PreviousScore] = []
+    previous_overall = ""
+    if rng.random() < 0.6:
+        for domain in framework.domains:
+            pct = round(min(100.0, max(25.0, rng.gauss(70, 12))))
+            previous.append(PreviousScore(domain=domain.name, percentage=pct))
+        previous_overall = rng.choice(framework.labels[1:3])
+    participants = [
+        Participant(role=r, organisation=o, involvement=i)
+        for r, o, i in rng.sample(PARTICIPANTS, rng.randint(2, 5))
+    ]
+    value = round(rng.lognormvariate(12.8, 0.9), -3)
+    details = ProviderDetails(
+        provider_id=f"P-{index + 1:04d}",
+        provider_name=name,
+        provider_type=provider_type,
+        service=service,
+        contract_reference=f"ASC-{2024 + index % 3}-{index + 1:04d}",
+        contract_value=value,
+        framework=framework.name,
+        period_start=monitoring_date - dt.timedelta(days=182),
+        period_end=monitoring_date - dt.timedelta(days=1),
+        monitoring_date=monitoring_date,
+        activity=rng.choices(list(MonitoringActivity), (8, 2, 1))[0],
+        lead_officer="Contracts and Quality Officer",
+        regulatory_breach=quality == "struggling" and rng.random() < 0.3,
+        previous_date=monitoring_date - dt.timedelta(days=365) if previous else None,
+        previous_overall=previous_overall,
+    )
+    return MonitoringReturn(
+        details=details,
+        participants=participants,
+        scores=scores,
+        kpis=kpis,
+        issues=issues,
+        actions=actions,
+        previous=previous,
+    )
+
+
+def example_return() -> MonitoringReturn:
+    """A small hand-checkable return (the Build summary button's worked example).
+
+    Safe 3,2,2,2 = 9/16 = 56.25% (Requires improvement); Effective 3,3,3 = 75% Good;
+    Caring 3,3 = 75% Good; Responsive 3,3,3 = 75% Good; Well-led 3,4,3 = 10/12 = 83.3% Good.
+    One Requires improvement and the rest Good is Good; the regulatory breach caps it at
+    Requires improvement.
+    """
+    chosen = {
+        "Safe": [3, 2, 2, 2],
+        "Effective": [3, 3, 3],
+        "Caring": [3, 3],
+        "Responsive": [3, 3, 3],
+        "Well-led": [3, 4, 3],
+    }
+    scores = []
+    for domain in CQC.domains:
+        given = chosen[domain.name]
+        for i, statement in enumerate(domain.statements):
+            score = given[i] if i < len(given) else None
+            scores.append(
+                StatementScore(
+                    domain=domain.name,
+                    statement=statement.text,
+                    safeguarding=statement.safeguarding,
+                    score=score,
+                    evidence="Seen at the visit" if score else "",
+                    evidence_type=EvidenceType.OBSERVED if score else None,
+                    source="Monitoring visit" if score else "",
+                )
+            )
+    day = dt.date(2026, 5, 12)
+    return MonitoringReturn(
+        details=ProviderDetails(
+            provider_id="P-0042",
+            provider_name="Riverside Home Care Ltd",
+            provider_type=ProviderType.PRIVATE,
+            service="Home care",
+            contract_reference="ASC-2025-0042",
+            contract_value=480_000,
+            framework="cqc",
+            period_start=dt.date(2025, 11, 1),
+            period_end=dt.date(2026, 4, 30),
+            monitoring_date=day,
+            activity=MonitoringActivity.PROACTIVE,
+            lead_officer="Contracts and Quality Officer",
+            regulatory_breach=True,
+            previous_date=dt.date(2025, 5, 14),
+            previous_overall="Good",
+        ),
+        participants=[
+            Participant(
+                role="Contracts and Quality Officer",
+                organisation="Commissioning team",
+                involvement=Involvement.TOTAL,
+            ),
+            Participant(
+                role="Registered Manager", organisation="Provider", involvement=Involvement.TOTAL
+            ),
+        ],
+        scores=scores,
+        kpis=[
+            Kpi(
+                name="Visits delivered within 30 minutes of the planned time",
+                target=95,
+                actual=91,
+                unit="%",
+            ),
+            Kpi(
+                name="Missed visits",
+                target=5,
+                actual=4,
+                higher_is_better=False,
+                unit="per 1,000 visits",
+            ),
+        ],
+        issues=[
+            Issue(
+                description="Medicines records incomplete for two people",
+                issue_type=IssueType.PERFORMANCE,
+                safeguarding=True,
+                non_compliance=NonCompliance.QUALITY,
+                raised=day,
+                escalated_to=Escalation.SAFEGUARDING,
+                action_taken="Referred to the safeguarding team the same day",
+            )
+        ],
+        actions=[
+            Action(
+                action="Audit every medicines record and retrain staff",
+                kind=ActionKind.REQUIREMENT,
+                action_type=ActionType.TRAINING,
+                responsible=Responsible.PROVIDER,
+                due=dt.date(2026, 6, 9),
+            ),
+            Action(
+                action="Offer the provider medicines-management advice",
+                kind=ActionKind.RECOMMENDATION,
+                action_type=ActionType.ADVICE,
+                responsible=Responsible.COMMISSIONER,
+                due=dt.date(2026, 6, 30),
+            ),
+        ],
+        previous=[PreviousScore(domain=d, percentage=70) for d in CQC.domain_names()],
+    )

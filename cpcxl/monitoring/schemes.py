@@ -1,0 +1,220 @@
+"""The built-in monitoring frameworks, and an organisation's own from TOML or a sheet.
+
+``cqc`` (the default) follows CQC's single assessment framework: five key questions, its 34
+quality statements, scores 1-4 and its published rating thresholds (25-38% Inadequate,
+39-62% Requires improvement, 63-87% Good, 88-100% Outstanding). ``council`` is the
+provider-assessment style many councils use for contracted care: five areas rated Poor,
+Requires improvement, Good or Excellent, on the same thresholds unless the organisation sets
+its own.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from cpcxl.common.errors import InputError, Location
+from cpcxl.common.tables import Column, find_header_row
+from cpcxl.common.values import is_blank, to_text
+
+from .models import Band, Domain, MonitoringFramework, OverallRules, Statement
+
+CQC_BANDS = (
+    Band(label="Inadequate", min_percent=0),
+    Band(label="Requires improvement", min_percent=39),
+    Band(label="Good", min_percent=63),
+    Band(label="Outstanding", min_percent=88),
+)
+
+_SAFEGUARDING = "Safeguarding"
+
+_CQC_STATEMENTS = {
+    "Safe": [
+        "Learning culture",
+        "Safe systems, pathways and transitions",
+        _SAFEGUARDING,
+        "Involving people to manage risks",
+        "Safe environments",
+        "Safe and effective staffing",
+        "Infection prevention and control",
+        "Medicines optimisation",
+    ],
+    "Effective": [
+        "Assessing needs",
+        "Delivering evidence-based care and treatment",
+        "How staff, teams and services work together",
+        "Supporting people to live healthier lives",
+        "Monitoring and improving outcomes",
+        "Consent to care and treatment",
+    ],
+    "Caring": [
+        "Kindness, compassion and dignity",
+        "Treating people as individuals",
+        "Independence, choice and control",
+        "Responding to people's immediate needs",
+        "Workforce wellbeing and enablement",
+    ],
+    "Responsive": [
+        "Person-centred care",
+        "Care provision, integration and continuity",
+        "Providing information",
+        "Listening to and involving people",
+        "Equity in access",
+        "Equity in experiences and outcomes",
+        "Planning for the future",
+    ],
+    "Well-led": [
+        "Shared direction and culture",
+        "Capable, compassionate and inclusive leaders",
+        "Freedom to speak up",
+        "Workforce equality, diversity and inclusion",
+        "Governance, management and sustainability",
+        "Partnerships and communities",
+        "Learning, improvement and innovation",
+        "Environmental sustainability - sustainable development",
+    ],
+}
+
+CQC = MonitoringFramework(
+    name="cqc",
+    description="CQC's five key questions and 34 quality statements (the default)",
+    source="CQC single assessment framework: quality statements, scoring and rating thresholds",
+    domains=tuple(
+        Domain(
+            name=domain,
+            statements=tuple(Statement(text=s, safeguarding=s == _SAFEGUARDING) for s in items),
+        )
+        for domain, items in _CQC_STATEMENTS.items()
+    ),
+    bands=CQC_BANDS,
+)
+
+_COUNCIL_STATEMENTS: dict[str, list[tuple[str, bool]]] = {
+    "Involvement and information": [
+        ("People are involved in planning and reviewing their care", False),
+        ("People get information in a way they can understand", False),
+        ("People's views and complaints shape how the service runs", False),
+    ],
+    "Personalised care and support": [
+        ("Care plans reflect each person's needs, wishes and outcomes", False),
+        ("Care is delivered at the agreed times and for the agreed length", False),
+        ("People are supported to stay healthy and independent", False),
+    ],
+    "Safeguarding and safety": [
+        ("People are protected from abuse, neglect and discrimination", True),
+        ("Safeguarding concerns are recognised, reported and acted on", True),
+        ("Risks to people are assessed and managed", False),
+        ("Medicines are managed safely", False),
+    ],
+    "Suitability of staffing": [
+        ("There are enough staff with the right skills", False),
+        ("Staff are recruited safely with the required checks", False),
+        ("Staff receive induction, training and supervision", False),
+    ],
+    "Quality of management": [
+        ("The service has a registered manager and clear leadership", False),
+        ("Quality assurance finds and acts on shortfalls", False),
+        ("Records are accurate, up to date and kept securely", False),
+    ],
+}
+
+COUNCIL = MonitoringFramework(
+    name="council",
+    description="Council provider assessment: five areas rated Poor to Excellent",
+    source="Council contract-monitoring practice for contracted care (provider assessment)",
+    domains=tuple(
+        Domain(
+            name=area,
+            statements=tuple(Statement(text=t, safeguarding=s) for t, s in items),
+        )
+        for area, items in _COUNCIL_STATEMENTS.items()
+    ),
+    bands=(
+        Band(label="Poor", min_percent=0),
+        Band(label="Requires improvement", min_percent=39),
+        Band(label="Good", min_percent=63),
+        Band(label="Excellent", min_percent=88),
+    ),
+    overall=OverallRules(),
+)
+
+BUILT_IN = (CQC, COUNCIL)
+
+
+def _framework(data: dict[str, Any], where: Location) -> MonitoringFramework:
+    data = dict(data)
+    data.setdefault("bands", [b.model_dump() for b in CQC_BANDS])
+    domains = []
+    for domain in data.get("domains", []):
+        domain = dict(domain)
+        domain["statements"] = [
+            {"text": s} if isinstance(s, str) else s for s in domain.get("statements", [])
+        ]
+        domains.append(domain)
+    data["domains"] = domains
+    try:
+        return MonitoringFramework(**data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'framework'}: {e['msg']}" for e in exc.errors()
+        )
+        raise InputError(f"the framework is not valid ({problems})", location=where) from None
+
+
+def load_framework_toml(path: str | os.PathLike[str]) -> MonitoringFramework:
+    """An organisation's own framework from a TOML file (see docs/monitoring.md)."""
+    path = Path(path)
+    where = Location(file=path.name)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"the framework file could not be read ({exc})", location=where) from None
+    return _framework(data.get("framework", data), where)
+
+
+FRAMEWORK_COLUMNS = (
+    Column("domain", ("area", "key question")),
+    Column("statement", ("quality statement",)),
+    Column("safeguarding", ("safeguarding statement",), required=False),
+)
+
+
+def framework_from_rows(
+    rows: Sequence[Sequence[Any]],
+    *,
+    name: str,
+    bands: Sequence[Band] = CQC_BANDS,
+    where: Location | None = None,
+) -> MonitoringFramework:
+    """A framework from a sheet of Domain | Statement | Safeguarding rows, in that order."""
+    where = where or Location()
+    start, span, match = find_header_row(rows, FRAMEWORK_COLUMNS)
+    if match.missing:
+        raise InputError(
+            f"the framework sheet needs the columns {', '.join(match.missing)}", location=where
+        )
+    by_domain: dict[str, list[Statement]] = {}
+    for row in rows[start + span :]:
+        cells = {f: row[i] if i < len(row) else None for f, i in match.columns.items()}
+        if is_blank(cells["domain"]) and is_blank(cells["statement"]):
+            continue
+        flag = to_text(cells.get("safeguarding")).lower() in ("yes", "y", "true", "1")
+        by_domain.setdefault(to_text(cells["domain"]), []).append(
+            Statement(text=to_text(cells["statement"]), safeguarding=flag)
+        )
+    return _framework(
+        {
+            "name": name,
+            "domains": [
+                {"name": d, "statements": [s.model_dump() for s in ss]}
+                for d, ss in by_domain.items()
+            ],
+            "bands": [b.model_dump() for b in bands],
+        },
+        where,
+    )

@@ -1,0 +1,242 @@
+"""The batch: bad returns reported with their location, inputs untouched, outputs atomic."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from cpcxl.common.files import sha256
+from cpcxl.monitoring.batch import BatchOptions, run_batch
+from cpcxl.monitoring.cli import monitoring, run_demo, write_samples
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "monitoring"
+AS_AT = dt.date(2026, 11, 1)
+# Over the zip bomb (331 kB), under the oversized return (462 kB): a configurable limit.
+LIMIT = 400_000
+
+# file -> (sheet, cell, words in the message) for the first error each bad return gives
+EXPECTED = {
+    "bad_choices.xlsx": ("Return", "B6", "'Charity' is not in the list"),
+    "bad_previous_rating.xlsx": ("Return", "B18", "'Brilliant' is not a rating"),
+    "damaged_zip.xlsx": ("", "", "damaged"),
+    "duplicate_a.xlsx": ("Return", "", "also has a return in duplicate_b.xlsx"),
+    "duplicate_b.xlsx": ("Return", "", "also has a return in duplicate_a.xlsx"),
+    "empty.xlsx": ("", "", "the file is empty"),
+    "excel_errors.xlsx": ("Return", "B5", "the cell holds the error #N/A"),
+    "formula_provider_id.xlsx": ("Return", "B4", "'=P-0012' cannot name a summary file"),
+    "impossible_dates.xlsx": ("Actions", "E4", "'2026-13-01' is not a real date"),
+    "kpi_text.xlsx": ("KPIs", "B4", "'high' is not a target"),
+    "missing_provider_id.xlsx": ("Return", "B4", "Provider ID is required"),
+    "missing_sheets.xlsx": ("", "", "sheets Scores, KPIs missing"),
+    "negative_contract_value.xlsx": ("Return", "B9", "the amount -5000 is negative"),
+    "not_a_workbook.xlsx": ("", "", "not an Excel workbook"),
+    "other_template.xlsx": ("", "", "this is not a monitoring return"),
+    "oversized.xlsx": ("", "", "over the"),
+    "password_protected.xlsx": ("", "", "password-protected"),
+    "period_reversed.xlsx": ("Return", "B12", "the period ends (01/01/2026) before it starts"),
+    "renamed_headers.xlsx": ("Scores", "", "Domain, Score (1-4 or N/A) could not be found"),
+    "requirement_without_due.xlsx": ("Actions", "D4", "say who is responsible"),
+    "scores_out_of_range.xlsx": ("Scores", "D4", "5 is not a score"),
+    "text_in_scores.xlsx": ("Scores", "D4", "'three' is not a score"),
+    "unknown_domain.xlsx": ("Scores", "A5", "'Safety' is not a domain of the cqc framework"),
+    "unknown_framework.xlsx": ("Return", "B10", "'iso9001' is not a known monitoring framework"),
+    "xml_bomb.xlsx": ("", "", "could not be read"),
+    "zip_bomb.xlsx": ("", "", "unpacks to 315 MB"),
+}
+GOOD = {"good_1.xlsx": "P-0001", "good_2.xlsx": "P-0002", "formula_text.xlsx": "P-0011"}
+
+
+def read_errors(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {p.name: sha256(p) for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_the_corpus_has_every_kind_of_bad_return() -> None:
+    files = {p.name for p in CORPUS.glob("*.xlsx")}
+    assert set(EXPECTED) | set(GOOD) == files
+    assert len(EXPECTED) >= 20
+
+
+def test_each_bad_return_is_reported_where_it_is_and_the_rest_are_summarised(
+    tmp_path: Path,
+) -> None:
+    before = hashes(CORPUS)
+    out = tmp_path / "out"
+    report = run_batch(CORPUS, out, BatchOptions(as_at=AS_AT, max_bytes=LIMIT))
+    assert hashes(CORPUS) == before  # inputs are only read
+    errors = read_errors(out / "errors.csv")
+    assert list(errors[0]) == ["file", "sheet", "cell", "message"]
+    first = {}
+    for e in errors:
+        first.setdefault(e["file"], e)
+    assert set(first) == set(EXPECTED)
+    for name, (sheet, cell, words) in EXPECTED.items():
+        got = first[name]
+        assert (got["sheet"], got["cell"]) == (sheet, cell), (name, got)
+        assert words in got["message"], (name, got["message"])
+    assert sorted(report.failed_files) == sorted(EXPECTED)
+    assert {p.name for p in out.iterdir()} == {
+        *(f"{pid}.xlsx" for pid in GOOD.values()),
+        "portfolio.xlsx",
+        "errors.csv",
+    }
+    # Text that starts with "=" in every text field stays text in the summary.
+    summary = load_workbook(out / "P-0011.xlsx")
+    cells = [c for ws in summary.worksheets for row in ws.iter_rows() for c in row]
+    formula_like = [c for c in cells if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+    assert len(formula_like) >= 8
+    assert all(c.data_type == "s" for c in formula_like)
+    portfolio = load_workbook(out / "portfolio.xlsx")["Overview"]
+    assert "could not be read: 26" in portfolio["A3"].value
+
+
+def test_the_command_exits_1_when_any_return_failed(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(
+        monitoring,
+        [
+            "batch",
+            str(CORPUS),
+            "--out",
+            str(tmp_path / "o"),
+            "--as-at",
+            "01/11/2026",
+            "--max-mb",
+            "0.38",
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    good_only = tmp_path / "good"
+    good_only.mkdir()
+    shutil.copy(CORPUS / "good_1.xlsx", good_only)
+    result = runner.invoke(monitoring, ["batch", str(good_only), "--out", str(tmp_path / "g")])
+    assert result.exit_code == 0, result.output
+
+
+def test_existing_outputs_are_kept_unless_overwrite(tmp_path: Path) -> None:
+    returns, out = tmp_path / "returns", tmp_path / "out"
+    write_samples(returns, 3, seed=5)
+    run_batch(returns, out, BatchOptions(as_at=AS_AT))
+    first = hashes(out)
+    time.sleep(0.01)
+    again = run_batch(returns, out, BatchOptions(as_at=AS_AT))
+    assert hashes(out) == first
+    assert len(again.kept) == 4 and again.ok  # three summaries and the portfolio
+    replaced = run_batch(returns, out, BatchOptions(as_at=AS_AT, overwrite=True))
+    assert len(replaced.written) == 4
+
+
+def test_two_jobs_give_the_same_portfolio_as_one(tmp_path: Path) -> None:
+    returns = tmp_path / "returns"
+    write_samples(returns, 12, seed=9)
+    one = run_batch(returns, tmp_path / "one", BatchOptions(as_at=AS_AT, jobs=1))
+    two = run_batch(returns, tmp_path / "two", BatchOptions(as_at=AS_AT, jobs=2))
+    assert one.summarised == two.summarised == 12
+
+    def cells(path: Path) -> list[list[object]]:
+        return [list(r) for r in load_workbook(path)["Overview"].iter_rows(values_only=True)]
+
+    assert cells(one.portfolio) == cells(two.portfolio)
+
+
+def _batch_process(returns: Path, out: Path, *extra: str) -> subprocess.Popen:
+    code = "from cpcxl.cli import main; main()"
+    args = [
+        sys.executable,
+        "-c",
+        code,
+        "monitoring",
+        "batch",
+        str(returns),
+        "--out",
+        str(out),
+        *extra,
+    ]
+    return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _finished_outputs_are_whole(out: Path) -> None:
+    for p in out.glob("*.xlsx"):
+        if not p.name.startswith("."):
+            with zipfile.ZipFile(p) as z:
+                assert z.testzip() is None, p
+            load_workbook(p)
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_a_killed_batch_leaves_no_partial_file_and_a_rerun_completes(tmp_path: Path, how) -> None:
+    returns, out = tmp_path / "returns", tmp_path / "out"
+    write_samples(returns, 40, seed=4)
+    process = _batch_process(returns, out, "--as-at", "01/11/2026")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("P-*.xlsx"))) < 3:
+        time.sleep(0.02)
+    os.kill(process.pid, how)
+    process.wait(30)
+    done = list(out.glob("P-*.xlsx"))
+    assert 3 <= len(done) < 40, "the batch should have been stopped part way"
+    assert not (out / "portfolio.xlsx").exists()
+    _finished_outputs_are_whole(out)
+    leftovers = [p for p in out.iterdir() if p.name.startswith(".")]
+    if how == signal.SIGTERM:
+        assert leftovers == []  # a clean stop removes its temp files
+    rerun = _batch_process(returns, out, "--as-at", "01/11/2026")
+    assert rerun.wait(120) == 0
+    assert len(list(out.glob("P-*.xlsx"))) == 40
+    assert (out / "portfolio.xlsx").exists()
+    assert [p for p in out.iterdir() if p.name.startswith(".")] == []
+    _finished_outputs_are_whole(out)
+
+
+@pytest.mark.soffice
+def test_pdf_summaries_through_libreoffice(tmp_path: Path, soffice: str) -> None:
+    returns = tmp_path / "returns"
+    write_samples(returns, 1, seed=2)
+    report = run_batch(returns, tmp_path / "out", BatchOptions(as_at=AS_AT, pdf=True))
+    pdf = tmp_path / "out" / "P-0001.pdf"
+    assert report.ok and pdf in report.written
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_the_demo_writes_40_summaries_and_the_overview(tmp_path: Path) -> None:
+    written = run_demo(tmp_path)
+    names = {p.name for p in written}
+    assert len([n for n in names if n.startswith("P-")]) == 40
+    assert {"portfolio.xlsx", "errors.csv"} <= names
+    assert len(list((tmp_path / "returns").glob("*.xlsx"))) == 40
+
+
+def test_sample_writes_n_varied_returns_the_same_for_the_same_seed(tmp_path: Path) -> None:
+    runner = CliRunner()
+    args = ["sample", "--providers", "6", "--seed", "3", "--out"]
+    assert runner.invoke(monitoring, [*args, str(tmp_path / "a")]).exit_code == 0
+    assert runner.invoke(monitoring, [*args, str(tmp_path / "b")]).exit_code == 0
+    from cpcxl.monitoring.batch import framework_resolver
+    from cpcxl.monitoring.workbook import read_return_file
+
+    resolve = framework_resolver({})
+    a = [read_return_file(p, resolve)[0] for p in sorted((tmp_path / "a").glob("*.xlsx"))]
+    b = [read_return_file(p, resolve)[0] for p in sorted((tmp_path / "b").glob("*.xlsx"))]
+    assert len(a) == 6 and [r.model_dump() for r in a] == [
+        {**r.model_dump(), "source_file": x.source_file} for r, x in zip(b, a, strict=True)
+    ]
+    assert len({r.details.provider_name for r in a}) == 6
+    assert len({len(r.actions) for r in a} | {len(r.kpis) for r in a}) > 1
+    again = runner.invoke(monitoring, [*args, str(tmp_path / "a")])
+    assert again.exit_code != 0 and "use --overwrite" in again.output
