@@ -11,10 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 import xlwings as xw
-from xlwings import script
 
 from cpcxl.common.errors import InputError
 from cpcxl.plugins import Registry, registry
+from cpcxl.xl.udfs import on_server
 
 
 def button_name(script_name: str) -> str:
@@ -22,19 +22,28 @@ def button_name(script_name: str) -> str:
     return script_name.replace("_", " ").capitalize()
 
 
-def collect(reg: Registry) -> dict[str, Callable[..., None]]:
-    """Every registered button script, decorated for Excel, by name."""
-    return {name: _as_script(r.item) for name, r in reg.scripts.items()}
+def collect(reg: Registry, *, server: bool | None = None) -> dict[str, Callable[..., None]]:
+    """Every registered button script, decorated for Excel (desktop or server), by name."""
+    return {name: _as_script(r.item, server=server) for name, r in reg.scripts.items()}
 
 
-def _as_script(fn: Callable[..., None]) -> Callable[..., None]:
+def _as_script(fn: Callable[..., None], *, server: bool | None = None) -> Callable[..., None]:
+    server = on_server() if server is None else server
+    if server:
+        from xlwings.server import script
+    else:
+        from xlwings import script
+
     @functools.wraps(fn)
     def button(book: xw.Book) -> None:
         fn(book)
 
-    # xlwings Server passes the calling workbook to the parameter annotated xw.Book.
+    # xlwings Server passes the calling workbook to the parameter annotated xw.Book, and
+    # reads the hints through __wrapped__; stop it there so a capability's own annotations
+    # (perhaps strings under `from __future__ import annotations`) never need resolving.
     button.__annotations__ = {"book": xw.Book, "return": None}
-    return script(button)
+    del button.__wrapped__
+    return script(name=button_name(fn.__name__))(button) if server else script(button)
 
 
 def run(name: str, book: Any = None) -> None:
