@@ -12,7 +12,7 @@ from typing import Any
 
 import xlwings as xw
 
-from cpcxl.common.errors import InputError
+from cpcxl.common.errors import CpcxlError, InputError
 from cpcxl.plugins import Registry, registry
 from cpcxl.xl.udfs import on_server
 
@@ -36,7 +36,15 @@ def _as_script(fn: Callable[..., None], *, server: bool | None = None) -> Callab
 
     @functools.wraps(fn)
     def button(book: xw.Book) -> None:
-        fn(book)
+        if not server:
+            fn(book)
+            return
+        try:
+            fn(book)
+        except CpcxlError as exc:
+            # xlwings Server answers its own error type with a 400 carrying the message,
+            # which the task pane shows; anything else is a bug and stays a 500.
+            raise xw.XlwingsError(str(exc)) from exc
 
     # xlwings Server passes the calling workbook to the parameter annotated xw.Book, and
     # reads the hints through __wrapped__; stop it there so a capability's own annotations

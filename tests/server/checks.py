@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import defusedxml.ElementTree as ET
+import xlwings as xw
 
 from cpcxl.common.examples import Example, ScriptExample, examples_of
 from cpcxl.xl.remote import apply_values, payload_from_xlsx
@@ -160,4 +161,16 @@ def check_refusals(http: Any, body_limit: int) -> None:
     response = http.post("/xlwings/custom-scripts-call/sample_score_register", json=[1])
     assert response.status_code == 400
     assert "workbook JSON" in response.json()["detail"]
+    still_serving(http)
+    # A script's own input error reaches the task pane as a 400 with its message.
+    no_register = {
+        "client": "Office.js",
+        "version": xw.__version__,
+        "book": {"name": "Notes.xlsx", "active_sheet_index": 0, "selection": "A1"},
+        "names": [],
+        "sheets": [{"name": "Notes", "values": [[""]], "pictures": [], "tables": []}],
+    }
+    response = http.post("/xlwings/custom-scripts-call/sample_score_register", json=no_register)
+    assert response.status_code == 400
+    assert "the workbook has no Register sheet" in response.text
     still_serving(http)

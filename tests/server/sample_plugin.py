@@ -115,6 +115,8 @@ def _register(folder: Path) -> Path:
 )
 def sample_score_register(book: xw.Book) -> None:
     """Scores every risk in the Register table onto a Scores sheet (a test button)."""
+    if "Register" not in [sheet.name for sheet in book.sheets]:
+        raise InputError("the workbook has no Register sheet", valid="a Register sheet")
     rows = book.sheets["Register"].tables["Register"].data_body_range.value
     scores = [[r[0], r[1] * r[2]] for r in rows]
     render(book, SheetOutput("Scores", [Block([["ID", "Score"], *scores])]))
