@@ -1,7 +1,8 @@
-"""``cpcxl serve``: the Office add-in, served by xlwings Server with every plugin's functions.
+"""The Excel runtimes' commands: ``cpcxl serve`` (the Office add-in, served by xlwings
+Server) and ``cpcxl macros`` (the desktop add-in's VBA).
 
-This package registers the command through the plugin hook, as any plugin would; importing it
-is cheap (xlwings Server is imported only when the command runs).
+Registered through the plugin hook, as any plugin's commands are; importing this package is
+cheap (xlwings Server is imported only when ``serve`` runs).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from cpcxl import hookimpl
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from .cli import serve
+    from .cli import macros, serve
 
     cli.add_command(serve)
+    cli.add_command(macros)

@@ -59,3 +59,35 @@ def serve(
         proxy_headers=True,
         forwarded_allow_ips="127.0.0.1",
     )
+
+
+@click.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("macros"),
+    show_default=True,
+    help="Folder for the VBA module.",
+)
+@click.option("--check", is_flag=True, help="Compare with the module in --out instead.")
+def macros(out_dir: Path, check: bool) -> None:
+    """Write the desktop add-in's VBA module: one procedure per button (local and server)."""
+    import sys
+
+    from cpcxl.common.files import atomic_path
+    from cpcxl.plugins import registry
+    from cpcxl.xl.macros import FILENAME, vba_module
+
+    text = vba_module(registry())
+    target = out_dir / FILENAME
+    if check:
+        if not target.exists() or target.read_bytes() != text.encode():
+            click.echo(f"{target} differs from the installed plugins' buttons; run `cpcxl macros`")
+            sys.exit(1)
+        click.echo(f"up to date {target}")
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(text.encode())
+    click.echo(f"wrote {target}")

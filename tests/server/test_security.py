@@ -49,7 +49,7 @@ def test_entra_id_without_its_app_registration_is_refused() -> None:
 
 def test_a_missing_licence_key_names_both_licences(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("XLWINGS_LICENSE_KEY", raising=False)
-    with pytest.raises(ServerRefused, match="PolyForm Noncommercial.*commercial key"):
+    with pytest.raises(ServerRefused, match=r"PolyForm Noncommercial.*commercial key"):
         check_licence()
 
 

@@ -1,0 +1,13 @@
+Attribute VB_Name = "cpcxl"
+' cpcxl buttons for the desktop xlwings add-in. Written by `cpcxl macros` from the
+' installed plugins; regenerate rather than edit. Each button has two procedures:
+'   Name          runs the button with Python on this PC (RunPython), which needs
+'                 cpcxl installed and the xlwings add-in (see docs/excel.md)
+'   NameOnServer  sends the workbook to the cpcxl server (RunRemotePython); its address
+'                 is the CPCXL_SERVER setting (xlwings.conf sheet or file)
+' Needs a reference to the xlwings add-in: VBA editor > Tools > References > xlwings.
+Option Explicit
+
+Private Function CpcxlServer() As String
+    CpcxlServer = GetConfig("CPCXL_SERVER", "http://127.0.0.1:8000")
+End Function
