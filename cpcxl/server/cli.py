@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -24,9 +25,21 @@ from .settings import ServerSettings, check_bind, check_licence
     default=None,
     help="The add-in folder (default: the addin/ folder shipped with cpcxl).",
 )
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes (one per core suits calculation-heavy use).",
+)
 @click.option("--log-level", default="info", show_default=True)
 def serve(
-    host: str, port: int, max_body_mb: float | None, project_dir: Path | None, log_level: str
+    host: str,
+    port: int,
+    max_body_mb: float | None,
+    project_dir: Path | None,
+    workers: int,
+    log_level: str,
 ) -> None:
     """Serve the Office add-in (xlwings Server) with every plugin's functions and buttons.
 
@@ -50,15 +63,21 @@ def serve(
         f"cpcxl add-in: {len(served.functions)} functions, {len(served.scripts)} buttons; "
         f"manifest at http://{settings.host}:{settings.port}/manifest.xml"
     )
-    uvicorn.run(
-        served.app,
-        host=settings.host,
-        port=settings.port,
-        log_level=log_level,
+    options = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": log_level,
         # The reverse proxy on this machine tells us the original scheme (https).
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
-    )
+        "proxy_headers": True,
+        "forwarded_allow_ips": "127.0.0.1",
+    }
+    if workers == 1:
+        uvicorn.run(served.app, **options)
+        return
+    # Worker processes build their own application from the same settings.
+    os.environ["CPCXL_ADDIN_DIR"] = str(settings.addin_dir())
+    os.environ["CPCXL_SERVER_MAX_BODY_BYTES"] = str(settings.max_body_bytes)
+    uvicorn.run("cpcxl.server.asgi:app", workers=workers, **options)
 
 
 @click.command()

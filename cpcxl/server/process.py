@@ -28,6 +28,7 @@ def free_port() -> int:
 def running_server(
     command: Sequence[str] | None = None,
     *,
+    options: Sequence[str] = (),
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
     start_timeout: float = 90.0,
@@ -38,7 +39,7 @@ def running_server(
     """
     port = free_port()
     command = [*(command or [sys.executable, "-m", "cpcxl"]), "serve"]
-    command += ["--host", LOOPBACK, "--port", str(port), "--log-level", "warning"]
+    command += ["--host", LOOPBACK, "--port", str(port), "--log-level", "warning", *options]
     environment = {
         **os.environ,
         "XLWINGS_LICENSE_KEY": "noncommercial",

@@ -12,6 +12,7 @@ namespace ``CPC`` without the repeated prefix, so Excel shows ``CPC.RISK_SCORE``
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import functools
 import inspect
@@ -129,6 +130,8 @@ def excel_function(fn: Callable[..., Any], *, server: bool | None = None) -> Cal
             log.exception("worksheet function %s failed", fn.__name__)
             return cell_error(f"{fn.__name__} failed unexpectedly ({type(exc).__name__}: {exc})")
 
+    if server:
+        worksheet_function = _off_the_event_loop(worksheet_function)
     # Type hints describe the engine's Python types; Excel arguments arrive through
     # ExcelArgument, so hide the hints. xlwings reads the signature through __wrapped__.
     worksheet_function.__annotations__ = {}
@@ -146,6 +149,18 @@ def excel_function(fn: Callable[..., Any], *, server: bool | None = None) -> Cal
             doc=parameter_description(name),
         )(worksheet_function)
     return func(**options)(worksheet_function)
+
+
+def _off_the_event_loop(worksheet_function: Callable[..., Any]) -> Callable[..., Any]:
+    """xlwings Server awaits coroutine functions and calls others on its event loop, where a
+    long calculation (a 10,000-row range) would hold up every other cell's request; a worker
+    thread keeps the server answering meanwhile."""
+
+    @functools.wraps(worksheet_function)
+    async def in_a_thread(*args: Any) -> Any:
+        return await asyncio.to_thread(worksheet_function, *args)
+
+    return in_a_thread
 
 
 def collect(reg: Registry, *, server: bool | None = None) -> dict[str, Callable[..., Any]]:

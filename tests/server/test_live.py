@@ -50,3 +50,19 @@ def test_concurrent_calls_each_get_their_own_answer(live_server: str) -> None:
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         results = list(pool.map(call, pairs))
     assert results == [[[1]], [[2]], [[2]], [[4]], [[3]], [[6]], [[4]], [[8]]]
+
+
+def test_several_worker_processes_serve_every_registered_function() -> None:
+    # Workers are fresh processes: they load the installed plugins (not the test sample).
+    from cpcxl.plugins import registry
+    from cpcxl.server.process import running_server
+
+    with (
+        running_server(options=["--workers", "2"]) as base,
+        httpx.Client(base_url=base, timeout=30, trust_env=False) as http,
+    ):
+        listed = {
+            f["id"] for f in http.get("/xlwings/custom-functions-meta.json").json()["functions"]
+        }
+        assert listed == {name.upper() for name in registry().functions}
+        assert http.get("/manifest.xml").status_code == 200
