@@ -6,7 +6,7 @@ also make one 10,000-row array call each. Prints throughput, latency percentiles
 (a call is an error unless it gets a 200 with the result the worked example expects).
 
 Bounded: 2,000 calls at most and 180 s at most, then it stops by itself. Loopback only.
-Run: ``XLWINGS_LICENSE_KEY=noncommercial python bench/server_load.py``
+Run: ``XLWINGS_LICENSE_KEY=noncommercial python bench/server_load.py [--workers N]``
 """
 
 from __future__ import annotations
@@ -158,12 +158,14 @@ async def load(base: str, calls: list[Call], big: Call) -> tuple[Outcome, float]
 
 
 def main() -> None:
+    workers = int(sys.argv[sys.argv.index("--workers") + 1]) if "--workers" in sys.argv else 1
     functions = {name: r.item for name, r in registry().functions.items()}
     command = None
     source = "the installed capabilities: " + ", ".join(
         sorted({r.plugin for r in registry().functions.values()})
     )
     if not functions:
+        workers = 1  # worker processes would not have the test plugin
         from tests.server.sample_plugin import RuntimeSample
 
         functions = {fn.__name__: fn for fn in RuntimeSample.register_functions()}
@@ -174,8 +176,8 @@ def main() -> None:
     print(f"cpcxl server load: {CLIENTS} clients × {CALLS_PER_CLIENT} calls, 127.0.0.1")
     print(f"functions from {source}: {len(functions)} functions, {len(calls)} worked examples")
     print(f"10,000-row call: {big.label}, {len(BIG_CALL_CLIENTS)} of them in the mix")
-    print(f"cores: {os.cpu_count()} (shared; figures are noisy)")
-    with running_server(command, cwd=ROOT) as base:
+    print(f"server workers: {workers}; cores: {os.cpu_count()} (shared; figures are noisy)")
+    with running_server(command, cwd=ROOT, options=["--workers", str(workers)]) as base:
         outcome, wall = asyncio.run(load(base, calls, big))
     done = len(outcome.latencies[False]) + len(outcome.latencies[True])
     print(f"completed {done} calls in {wall:.1f} s: {done / wall:.0f} calls/s")

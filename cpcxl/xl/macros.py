@@ -33,6 +33,15 @@ def procedure_name(script_name: str) -> str:
     return "".join(part.capitalize() for part in script_name.split("_"))
 
 
+def describe_button(script_name: str, doc: str | None) -> str:
+    """'Score register: what it does', from the script's docstring's first line."""
+    label = button_name(script_name)
+    first = (doc or "").strip().splitlines()[0] if (doc or "").strip() else ""
+    if first.lower().startswith(label.lower()):
+        first = first[len(label) :].lstrip(" :-")
+    return f"{label}: {first}" if first else label
+
+
 def vba_module(reg: Registry) -> str:
     """The whole .bas file for every registered button script, grouped by plugin."""
     lines = [
@@ -56,12 +65,10 @@ def vba_module(reg: Registry) -> str:
     for plugin, names in by_plugin.items():
         lines += ["", f"' ---- {plugin} ----"]
         for name in names:
-            doc = (reg.scripts[name].item.__doc__ or "").strip().splitlines()
-            summary = f": {doc[0]}" if doc else ""
             procedure = procedure_name(name)
             lines += [
                 "",
-                f"' {button_name(name)}{summary}",
+                f"' {describe_button(name, reg.scripts[name].item.__doc__)}",
                 f"Public Sub {procedure}()",
                 f"    RunPython \"import cpcxl.xl.scripts as s; s.run('{name}')\"",
                 "End Sub",
