@@ -41,12 +41,13 @@ def check_conf(path: Path) -> None:
 
 
 def cpcxl_calls(path: Path) -> set[str]:
+    """cpcxl functions named in formulas and in text (instructions show formulas as text)."""
     wb = load_workbook(path)
     found = set()
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
+                if isinstance(cell.value, str):
                     found.update(_CALL.findall(cell.value))
     return found
 
@@ -69,7 +70,7 @@ def test_each_packaged_workbook_has_the_desktop_add_ins_settings(name: str, tmp_
 
 
 @pytest.mark.parametrize("name", WORKBOOKS)
-def test_each_workbooks_formulas_name_registered_functions(name: str, tmp_path) -> None:
+def test_each_workbook_names_only_registered_functions(name: str, tmp_path) -> None:
     template = registry().workbooks[name].item
     for call in cpcxl_calls(template.build(tmp_path / template.filename)):
         assert registered_function(call), f"{template.filename}: {call} is not a cpcxl function"
@@ -81,10 +82,11 @@ def test_the_checks_see_a_good_and_a_bad_workbook(tmp_path: Path) -> None:
     ws["A1"] = "=CPC_NO_SUCH_FUNCTION(B1)+SUM(C1:C3)"
     ws["A2"] = "=CPC.ALSO_MISSING(B2)"
     ws["A3"] = "=MY_CPC_THING(B3)"  # someone else's function that merely contains CPC_
+    ws["A4"] = "Type =CPC_IN_TEXT(range) to score a column."  # instructions show formulas
     add_xlwings_conf(wb)
     path = save_workbook(wb, tmp_path / "book.xlsx")
     check_conf(path)
-    assert cpcxl_calls(path) == {"CPC_NO_SUCH_FUNCTION", "CPC.ALSO_MISSING"}
+    assert cpcxl_calls(path) == {"CPC_NO_SUCH_FUNCTION", "CPC.ALSO_MISSING", "CPC_IN_TEXT"}
     assert registered_function("CPC_NO_SUCH_FUNCTION") is None
     wrong = Workbook()
     add_xlwings_conf(wrong, udf_modules="mymodule")
