@@ -55,12 +55,21 @@ def _as_script(fn: Callable[..., None], *, server: bool | None = None) -> Callab
 
 
 def run(name: str, book: Any = None) -> None:
-    """Run the script ``name`` on ``book`` (by default the workbook that called Python)."""
+    """Run the script ``name`` on ``book`` (by default the workbook that called Python).
+
+    The desktop add-in's buttons call this through RunPython; bad input in the workbook is
+    shown in a message box.
+    """
     reg = registry()
     key = name.strip().lower().replace(" ", "_")
     if key not in reg.scripts:
         raise InputError(f"{name!r} is not a cpcxl button script", valid=", ".join(reg.scripts))
-    reg.scripts[key].item(book if book is not None else xw.Book.caller())
+    book = book if book is not None else xw.Book.caller()
+    try:
+        reg.scripts[key].item(book)
+    except CpcxlError as exc:
+        # An officer's input problem: a message box saying what to fix, not a traceback.
+        book.app.alert(str(exc), title=f"cpcxl: {button_name(key)}")
 
 
 _scripts = collect(registry())

@@ -79,3 +79,30 @@ def test_the_local_command_runs_the_dispatcher_it_names() -> None:
     result = subprocess.run([sys.executable, "-c", command], capture_output=True, text=True)
     assert result.returncode == 1
     assert "'no_such_button' is not a cpcxl button script" in result.stderr
+
+
+def test_a_buttons_input_problem_is_shown_in_a_message_box() -> None:
+    # Excel's message box, as xlwings' desktop book exposes it: book.app.alert(prompt, title).
+    import types
+
+    from cpcxl.plugins import plugin_manager, refresh
+    from cpcxl.xl.scripts import run
+
+    shown: list[tuple[str, str]] = []
+    book = types.SimpleNamespace(
+        sheets=[types.SimpleNamespace(name="Notes")],
+        app=types.SimpleNamespace(alert=lambda prompt, title: shown.append((prompt, title))),
+    )
+    plugin_manager().register(RuntimeSample, name=PLUGIN_NAME)
+    try:
+        refresh()
+        run("sample_score_register", book)
+    finally:
+        plugin_manager().unregister(name=PLUGIN_NAME)
+        refresh()
+    assert shown == [
+        (
+            "the workbook has no Register sheet; valid: a Register sheet",
+            "cpcxl: Sample score register",
+        )
+    ]
