@@ -1,0 +1,421 @@
+"""Worksheet functions and the "Evaluate proposals" button: thin wrappers over the engine."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cpcxl.common.errors import InputError
+from cpcxl.common.examples import Example, ScriptExample, examples
+from cpcxl.common.grid import cell_error, elementwise, from_grid, to_grid
+from cpcxl.common.values import describe, is_blank, is_excel_error, to_number
+
+from . import engine
+
+# Hand calculations used by the examples below.
+# One proposal: £1,000 spent in year 0, £600 of benefits in each of years 1 and 2.
+#   PV benefits = 600/1.035 + 600/1.035^2 = 579.710145 + 560.106420 = 1,139.816565
+#   NPSV = 1,139.816565 - 1,000 = 139.816565; BCR = 1.139817
+#   With 24% optimism bias (standard buildings) costs are 1,240: NPSV = -100.183435
+PVB_EXAMPLE = 600 / 1.035 + 600 / 1.035**2
+# A 3×3 reciprocal matrix a12 = 2, a13 = 4, a23 = 3: its principal eigenvector is the vector of
+# row geometric means, (8^(1/3), 1.5^(1/3), (1/12)^(1/3)), and lambda_max = 1 + d^(1/3) +
+# d^(-1/3) with d = a13 / (a12 × a23) = 2/3 (so CI = (lambda_max − 3)/2, CR = CI / 0.58).
+_GEO = (2.0, 1.5 ** (1 / 3), (1 / 12) ** (1 / 3))
+_D = 4 / (2 * 3)
+CR_EXAMPLE = ((1 + _D ** (1 / 3) + _D ** (-1 / 3)) - 3) / 2 / 0.58
+
+
+def _year(value: Any, schedule: Any = "standard") -> float | None:
+    if is_blank(value):
+        return None
+    year = to_number(value, what="a year (0, 1, 2, ...)")
+    text = "standard" if is_blank(schedule) else str(schedule)
+    return engine.discount_factor(year, text)
+
+
+@examples(
+    Example((0,), 1.0, "Year 0 is the present and is not discounted."),
+    Example((1,), 1 / 1.035, "Years 1-30 at the 3.5% STPR: 1/1.035."),
+    Example((31,), 1 / (1.035**30 * 1.03), "Year 31 is discounted 30 years at 3.5%, then 3.0%."),
+    Example((2, "health"), 1 / 1.015**2, "The health schedule starts at 1.5%: 1/1.015^2."),
+    Example(
+        ([[0], [10], [None]],),
+        [[1.0], [1.035**-10], [None]],
+        "A column of years gives a column of factors; a blank year stays blank.",
+    ),
+    Example(
+        ([[1], ["soon"]],),
+        [[1 / 1.035], ["#VALUE! 'soon' is not a year (0, 1, 2, ...); valid: a number"]],
+        "A bad cell explains itself and leaves the other cells alone.",
+    ),
+)
+def cpc_discount_factor(year: Any, schedule: Any = "standard") -> Any:
+    """Green Book discount factor for a year from year 0 (3.5% to year 30, then declining); schedule "standard" or "health" (1.5% declining)."""  # noqa: E501
+    return elementwise(_year, year, schedule)
+
+
+def _amounts(value: Any, what: str) -> tuple[np.ndarray, dict[int, str], set[int], str]:
+    """A cost or benefit range as rows of yearly amounts (blanks inside a row are 0).
+
+    Returns the amounts, a reason for each row with a bad cell, the rows that are wholly
+    blank, and the shape the caller gave. One row (or a list) is one proposal.
+    """
+    grid = to_grid(value)
+    cells = grid.cells
+    table = grid.kind == "table" and cells.shape[0] > 1 and cells.shape[1] > 1
+    if not table:
+        cells = cells.reshape(1, -1)
+    out = np.zeros(cells.shape)
+    bad: dict[int, str] = {}
+    blank = {r for r in range(cells.shape[0]) if all(is_blank(v) for v in cells[r])}
+    for (r, c), cell in np.ndenumerate(cells):
+        if is_blank(cell) or r in bad:
+            continue
+        try:
+            out[r, c] = to_number(cell, what=f"an amount in £ ({what})")
+        except InputError as exc:
+            bad[r] = str(InputError(f"{what} year {c}: {exc.message}", valid=exc.valid))
+    if not table and bad:
+        raise InputError(bad[0])
+    return out, bad, blank, "table" if table else "scalar"
+
+
+def _appraise(costs: Any, benefits: Any, schedule: Any, optimism_bias: Any, column: str) -> Any:
+    c, c_bad, c_blank, kind = _amounts(costs, "costs")
+    b, b_bad, b_blank, _ = _amounts(benefits, "benefits")
+    if c.shape != b.shape:
+        raise InputError(
+            f"the cost range covers {c.shape[1]} years but the benefit range covers {b.shape[1]}"
+            + (f" for {c.shape[0]} against {b.shape[0]} rows" if c.shape[0] != b.shape[0] else ""),
+            valid="cost and benefit ranges of the same size, from year 0",
+        )
+    text = "standard" if is_blank(schedule) else str(schedule)
+    uplift = 0.0 if is_blank(optimism_bias) else to_number(optimism_bias, what="a fraction")
+    if uplift < 0:
+        raise InputError(f"optimism bias {uplift:g} is negative", valid="a fraction such as 0.24")
+    values = engine.appraise(c, b, schedule=text, optimism_bias=uplift)[column].to_numpy()
+    out = np.empty((len(values), 1), dtype=object)
+    for r, v in enumerate(values):
+        reason = c_bad.get(r) or b_bad.get(r)
+        if reason:
+            out[r, 0] = cell_error(reason)
+        elif (r in c_blank and r in b_blank) or math.isnan(v):
+            out[r, 0] = None
+        else:
+            out[r, 0] = float(v)
+    return from_grid(out, kind)
+
+
+@examples(
+    Example(
+        ([1000, 0, 0], [0, 600, 600]),
+        PVB_EXAMPLE - 1000,
+        "PV benefits 600/1.035 + 600/1.035^2 = £1,139.82 less £1,000 of costs in year 0.",
+    ),
+    Example(
+        ([1000, 0, 0], [0, 600, 600], "standard", 0.24),
+        PVB_EXAMPLE - 1240,
+        "24% optimism bias raises the costs to £1,240.",
+    ),
+    Example(
+        ([[1000, 0, 0], [500, 500, 0]], [[0, 600, 600], [0, 0, 1100]]),
+        [[PVB_EXAMPLE - 1000], [1100 / 1.035**2 - 500 - 500 / 1.035]],
+        "A table gives one NPSV per row (one proposal per row).",
+    ),
+    Example(
+        ([1000, "lots", 0], [0, 600, 600]),
+        "#VALUE! costs year 1: 'lots' is not an amount in £ (costs); valid: a number",
+        "Text in an amount is named by its year.",
+    ),
+    Example(
+        ([[1000, 0, 0], [500, "tbc", 0]], [[0, 600, 600], [0, 0, 1100]]),
+        [
+            [PVB_EXAMPLE - 1000],
+            ["#VALUE! costs year 1: 'tbc' is not an amount in £ (costs); valid: a number"],
+        ],
+        "A bad amount spoils only its own proposal's row.",
+    ),
+    Example(
+        ([1000, 0], [0, 600, 600]),
+        "#VALUE! the cost range covers 2 years but the benefit range covers 3; valid: cost and "
+        "benefit ranges of the same size, from year 0",
+        "Costs and benefits must cover the same years.",
+    ),
+)
+def cpc_npsv(costs: Any, benefits: Any, schedule: Any = "standard", optimism_bias: Any = 0) -> Any:
+    """Net present social value (Green Book) of yearly costs and benefits from year 0; optimism_bias is a fraction added to costs (e.g. 0.24)."""  # noqa: E501
+    return _appraise(costs, benefits, schedule, optimism_bias, "npsv")
+
+
+@examples(
+    Example(
+        ([1000, 0, 0], [0, 600, 600]),
+        PVB_EXAMPLE / 1000,
+        "PV benefits £1,139.82 over PV costs £1,000.",
+    ),
+    Example(
+        ([1000, 0, 0], [0, 600, 600], "health", 0.24),
+        (600 / 1.015 + 600 / 1.015**2) / 1240,
+        "Health schedule (1.5%) and 24% optimism bias on costs.",
+    ),
+    Example(
+        ([[1000, 0], [0, 0]], [[0, 2070], [0, 100]]),
+        [[2.0], [None]],
+        "Per row: 2070/1.035 = 2000, so a ratio of 2; a row with no costs has no ratio.",
+    ),
+    Example(
+        ([100, 0], [0, "#N/A"]),
+        "#VALUE! benefits year 1: the cell holds the error #N/A; valid: an amount in £ (benefits)",
+        "An error value in the range is named by its year.",
+    ),
+)
+def cpc_bcr(costs: Any, benefits: Any, schedule: Any = "standard", optimism_bias: Any = 0) -> Any:
+    """Benefit-cost ratio (Green Book): present value of benefits over present value of costs from year 0; optimism_bias is a fraction added to costs."""  # noqa: E501
+    return _appraise(costs, benefits, schedule, optimism_bias, "bcr")
+
+
+def _weights(value: Any) -> np.ndarray:
+    cells = [c for c in to_grid(value).cells.reshape(-1)]
+    out = []
+    for position, cell in enumerate(cells, start=1):
+        if is_blank(cell):
+            raise InputError(f"weight {position} is blank", valid="a weight for every criterion")
+        out.append(to_number(cell, what=f"weight {position}"))
+    return np.array(out)
+
+
+@examples(
+    Example(
+        ([4, 3, 5], [0.5, 0.3, 0.2]),
+        3.9,
+        "0.5×4 + 0.3×3 + 0.2×5 = 2 + 0.9 + 1 = 3.9.",
+    ),
+    Example(
+        ([[4, 3, 5], [2, 2, 2], [None, None, None]], ["50%", "30%", "20%"]),
+        [[3.9], [2.0], [None]],
+        "One weighted score per row (proposal); a blank row stays blank.",
+    ),
+    Example(
+        ([[4, 3, 5], [2, "n/a", 2]], [0.5, 0.3, 0.2]),
+        [[3.9], ["#VALUE! score 2 ('n/a') is not a number; valid: a number"]],
+        "A bad score spoils only its own row.",
+    ),
+    Example(
+        ([4, 3, 5], [0.5, 0.3, 0.3]),
+        "#VALUE! the weights add up to 110.0%, not 100%; valid: weights that sum to 100%",
+        "Weights must sum to 100%.",
+    ),
+)
+def cpc_weighted_score(scores: Any, weights: Any) -> Any:
+    """Weighted score: the sum of weight × score for each row of scores (one column per criterion); the weights must sum to 100%."""  # noqa: E501
+    w = _weights(weights)
+    grid = to_grid(scores)
+    cells = grid.cells.reshape(1, -1) if grid.kind != "table" else grid.cells
+    engine.weighted_scores(np.zeros((1, len(w))), w)  # checks the weights once, for every row
+    out = np.empty((cells.shape[0], 1), dtype=object)
+    for r, row in enumerate(cells):
+        if all(is_blank(v) for v in row):
+            out[r, 0] = None
+            continue
+        try:
+            values = []
+            for c, v in enumerate(row, start=1):
+                if is_blank(v):
+                    raise InputError(f"score {c} is blank", valid="a score for every criterion")
+                try:
+                    values.append(to_number(v))
+                except InputError as exc:
+                    raise InputError(
+                        f"score {c} ({describe(v)}) is not a number", valid=exc.valid
+                    ) from None
+            out[r, 0] = float(engine.weighted_scores(np.array([values]), w)[0])
+        except InputError as exc:
+            out[r, 0] = cell_error(str(exc))
+    return from_grid(out, "table" if grid.kind == "table" and cells.shape[0] > 1 else "scalar")
+
+
+def judgement(value: Any, where: str) -> float:
+    """A pairwise judgement from a cell: a number, or text such as '1/3'."""
+    if is_blank(value):
+        raise InputError(f"{where} is blank", valid="a judgement from 1/9 to 9 in every cell")
+    if is_excel_error(value):
+        raise InputError(f"{where} holds the error {value.strip()}", valid="a judgement")
+    if isinstance(value, str) and "/" in value:
+        top, _, bottom = value.partition("/")
+        try:
+            return float(top) / float(bottom)
+        except (ValueError, ZeroDivisionError):
+            pass
+    try:
+        return to_number(value, what="a judgement")
+    except InputError as exc:
+        raise InputError(f"{where}: {exc.message}", valid="a judgement such as 3 or 1/3") from None
+
+
+def _matrix(value: Any) -> list[list[float]]:
+    cells = to_grid(value).cells
+    return [
+        [judgement(v, f"row {r + 1}, column {c + 1}") for c, v in enumerate(row)]
+        for r, row in enumerate(cells)
+    ]
+
+
+@examples(
+    Example(
+        ([[1, 2, 6], [0.5, 1, 3], [1 / 6, 1 / 3, 1]],),
+        [[0.6], [0.3], [0.1]],
+        "Consistent judgements (a_ij = w_i/w_j for weights 0.6, 0.3, 0.1) give those weights.",
+    ),
+    Example(
+        ([[1, 2, 4], [0.5, 1, 3], [0.25, "1/3", 1]],),
+        [[g / sum(_GEO)] for g in _GEO],
+        "For a 3×3 the principal eigenvector is the row geometric means: 2, 1.145, 0.437.",
+    ),
+    Example(
+        ([[1, 3], [3, 1]],),
+        "#VALUE! the matrix is not reciprocal: row 1, column 2 is 3 but row 2, column 1 is 3; "
+        "valid: row 2, column 1 = 1/3 = 0.3333",
+        "Each judgement below the diagonal must be the reciprocal of the one above.",
+    ),
+)
+def cpc_ahp_weights(matrix: Any) -> Any:
+    """Criteria weights from a pairwise comparison matrix (analytic hierarchy process, principal eigenvector), one per row; refused if the consistency ratio is above 0.10."""  # noqa: E501
+    weights = engine.ahp_weights(_matrix(matrix))
+    return [[float(w)] for w in weights]
+
+
+@examples(
+    Example(([[1, 2, 6], [0.5, 1, 3], [1 / 6, 1 / 3, 1]],), 0.0, "Consistent judgements: CR 0."),
+    Example(
+        ([[1, 2, 4], [0.5, 1, 3], [0.25, 1 / 3, 1]],),
+        CR_EXAMPLE,
+        "lambda_max = 1 + (2/3)^(1/3) + (3/2)^(1/3) = 3.01830; CI 0.00915; CR = CI/0.58 = 0.0158.",
+    ),
+    Example(
+        ([[1, 2, 3], [0.5, 1, 4]],),
+        "#VALUE! the pairwise comparison matrix is not square (2×3); valid: n rows by n "
+        "columns, one row and one column per criterion",
+        "The matrix must be square.",
+    ),
+)
+def cpc_ahp_consistency(matrix: Any) -> Any:
+    """Saaty's consistency ratio of a pairwise comparison matrix (CI / random index); 0.10 or less is acceptable."""  # noqa: E501
+    return float(engine.ahp(_matrix(matrix)).consistency_ratio)
+
+
+FUNCTIONS = [
+    cpc_discount_factor,
+    cpc_npsv,
+    cpc_bcr,
+    cpc_weighted_score,
+    cpc_ahp_weights,
+    cpc_ahp_consistency,
+]
+
+
+# --- the button ---------------------------------------------------------------------------
+
+
+def _example_round(folder: Path) -> Path:
+    from .workbook import DEFAULT_CRITERIA, RoundInputs, build
+
+    names = [r[0] for r in DEFAULT_CRITERIA]
+    common = ["Head of Commissioning", "Medium term", "Independence at home", "Outsourcing", 1]
+    inputs = RoundInputs(
+        proposals=[
+            ["X", "Home care pilot", *common, "Published evaluation elsewhere", "", "", None, None],
+            ["Y", "Reablement", *common, "Published evaluation elsewhere", "", "", None, None],
+        ],
+        costs=[["X", 0, 1000, 0], ["Y", 0, 1000, 0]],
+        benefits=[["X", 1, 600, 0], ["X", 2, 600, 0], ["Y", 1, 1100, 0], ["Y", 2, 1100, 0]],
+        assessment=[[p, n, 4, None] for p in "XY" for n in names],
+        budget=[[0, 1500]],
+    )
+    return build(folder / "round.xlsx", inputs)
+
+
+@examples(
+    ScriptExample(
+        _example_round,
+        {
+            # X: 600/1.035 + 600/1.035^2 - 1000 = 139.82 -> £140, BCR 1.14 (below 1.5: Amend).
+            # Y: 1100 × 1.899694 - 1000 = 1,089.66 -> £1,090, BCR 2.09 (Accept).
+            "Appraisal": {"A3": "X", "G3": 140, "H3": 1.14, "G4": 1090, "H4": 2.09},
+            # Six criteria rows, then the scores block: every score 4 of 5, weighted 4.00, 80%.
+            "Scores": {"A12": "X", "I12": 4.0, "J12": 0.8},
+            # Year 0 budget £1,500 funds one £1,000 proposal: Y gives more value.
+            "Portfolio": {"A7": "Y", "A11": "X"},
+            "Feedback": {"A3": "X", "D3": "Amend", "A4": "Y", "D4": "Accept"},
+        },
+        "Two hand-appraised proposals; the budget in year 0 funds only one.",
+    )
+)
+def evaluate_proposals(book: Any) -> None:
+    """Evaluate proposals: appraise, score, decide and choose the portfolio for the round."""
+    from cpcxl.common.errors import InputErrors
+    from cpcxl.common.report import Block, SheetOutput
+    from cpcxl.xl.render import render
+
+    from .workbook import evaluate, outputs
+
+    sheets = {}
+    for sheet in book.sheets:
+        # Anchored at A1, so row numbers in messages are the sheet's own.
+        last = sheet.used_range.last_cell
+        values = sheet.range((1, 1), (last.row, last.column)).value
+        sheets[sheet.name] = to_grid(values).cells.tolist() if values is not None else []
+    try:
+        result = evaluate(sheets, file=book.name)
+    except (InputError, InputErrors) as exc:
+        problems = list(exc) if isinstance(exc, InputErrors) else [exc]
+        rows = [["Where", "Problem", "What would be valid"]] + [
+            [str(p.location or ""), p.message, p.valid or ""] for p in problems
+        ]
+        render(
+            book,
+            SheetOutput(
+                "Input problems",
+                [Block(rows, row=2, title="Fix these, then press Evaluate proposals again")],
+                widths={"A": 45, "B": 80, "C": 50},
+            ),
+        )
+        return
+    for output in outputs(result):
+        render(book, output)
+    _charts(book, result)
+    if "Input problems" in [s.name for s in book.sheets]:
+        book.sheets["Input problems"].delete()  # they were fixed: the round evaluated
+
+
+def _charts(book: Any, result: Any) -> None:
+    """The score and budget charts, drawn from the cells just written (replacing earlier ones)."""
+    n = len(result.feedback)
+    _chart(book.sheets["Ranking"], "Scores chart", "bar_clustered", f"B2:C{n + 2}", "K2")
+    if result.portfolio is not None:
+        years = len(result.portfolio.budgets)
+        _chart(
+            book.sheets["Portfolio"], "Budget chart", "column_clustered", f"A2:C{years + 2}", "F2"
+        )
+
+
+def _chart(sheet: Any, name: str, kind: str, source: str, anchor: str) -> None:
+    for chart in list(sheet.charts):
+        if chart.name == name:
+            chart.delete()
+    sheet.charts.add(
+        0,
+        0,
+        420,
+        260,
+        chart_type=kind,
+        source=sheet.range(source),
+        name=name,
+        anchor=sheet.range(anchor),
+    )
+
+
+SCRIPTS = [evaluate_proposals]

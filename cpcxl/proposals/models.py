@@ -1,0 +1,256 @@
+"""What an expenditure proposal round is made of, in the words of CPC 506 B and the Green Book.
+
+The enums are the scope lists of CPC 506 (evaluation: comparative or absolute; proposals:
+short, medium or long-term programmes of work) and the project types of HM Treasury's
+optimism-bias table; they become the workbook's drop-down lists.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from typing import TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from cpcxl.common.errors import InputError
+
+
+class Term(StrEnum):
+    """CPC 506 scope "Proposals": programmes of work by length."""
+
+    SHORT = "Short term"
+    MEDIUM = "Medium term"
+    LONG = "Long term"
+
+
+class Evaluation(StrEnum):
+    """CPC 506 scope "Evaluation"."""
+
+    ABSOLUTE = "Absolute"
+    COMPARATIVE = "Comparative"
+
+
+class Schedule(StrEnum):
+    """Green Book discount-rate schedules (real terms)."""
+
+    STANDARD = "standard"
+    HEALTH = "health"
+
+
+class ProjectType(StrEnum):
+    """Project types of the Green Book supplementary guidance on optimism bias."""
+
+    STANDARD_BUILDINGS = "Standard buildings"
+    NON_STANDARD_BUILDINGS = "Non-standard buildings"
+    STANDARD_CIVIL = "Standard civil engineering"
+    NON_STANDARD_CIVIL = "Non-standard civil engineering"
+    EQUIPMENT_DEVELOPMENT = "Equipment/development"
+    OUTSOURCING = "Outsourcing"
+
+
+class Evidence(StrEnum):
+    """How strong the evidence behind the claimed benefits is (strongest first)."""
+
+    LOCAL_EVALUATION = "Evaluated here"
+    PUBLISHED = "Published evaluation elsewhere"
+    EXPERT = "Expert judgement"
+    NONE = "None"
+
+
+class Decision(StrEnum):
+    ACCEPT = "Accept"
+    AMEND = "Amend"
+    REJECT = "Reject"
+
+
+WEIGHT_TOLERANCE = 0.001
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Criterion(BaseModel):
+    """One evaluation criterion, made clear to submitters by a descriptor for each score."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str = Field(min_length=1)
+    weight: float = Field(ge=0, le=1)
+    measures: str = ""
+    descriptors: dict[int, str] = Field(default_factory=dict)
+    must_pass: bool = False
+    pass_mark: float | None = None
+
+
+class CriteriaSet(BaseModel):
+    """Criteria on one scoring scale; weights are fractions that sum to 1 (100%)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    criteria: tuple[Criterion, ...]
+    scale_min: float = 0
+    scale_max: float = 5
+    weights_from: str = "given directly"
+
+    @model_validator(mode="after")
+    def _check(self) -> CriteriaSet:
+        if not self.criteria:
+            raise InputError("there are no criteria", valid="at least one criterion with a weight")
+        names = [c.name.strip().lower() for c in self.criteria]
+        duplicates = sorted({c.name for c in self.criteria if names.count(c.name.lower()) > 1})
+        if duplicates:
+            raise InputError(f"criterion named twice: {', '.join(duplicates)}", field="Criterion")
+        total = sum(c.weight for c in self.criteria)
+        if not math.isclose(total, 1.0, abs_tol=WEIGHT_TOLERANCE):
+            raise InputError(
+                f"the weights add up to {total:.1%}, not 100%",
+                field="Weight",
+                valid="weights that sum to 100% (or leave them blank to use pairwise comparisons)",
+            )
+        if self.scale_max <= self.scale_min:
+            raise InputError("the top of the scoring scale must be above the bottom")
+        for c in self.criteria:
+            if c.must_pass and c.pass_mark is None:
+                raise InputError(
+                    f"must-pass criterion {c.name!r} has no pass mark",
+                    field="Pass mark",
+                    valid=f"a score from {self.scale_min:g} to {self.scale_max:g}",
+                )
+        return self
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.criteria]
+
+    @property
+    def weights(self) -> list[float]:
+        return [c.weight for c in self.criteria]
+
+
+class Proposal(BaseModel):
+    """One expenditure proposal; yearly amounts are in real terms (today's prices), year 0 first."""
+
+    id: str = Field(min_length=1)
+    title: str = ""
+    sponsor: str = ""
+    term: Term = Term.MEDIUM
+    objectives: tuple[str, ...] = ()
+    project_type: ProjectType
+    mitigation: float = Field(0.0, ge=0, le=1)
+    evidence: Evidence = Evidence.NONE
+    risks: str = ""
+    capital: tuple[float, ...] = ()
+    revenue: tuple[float, ...] = ()
+    cash_releasing: tuple[float, ...] = ()
+    social_value: tuple[float, ...] = ()
+    stated_total_cost: float | None = None
+    stated_total_benefit: float | None = None
+    missing_years: tuple[int, ...] = ()
+
+    @field_validator("capital", "revenue", "cash_releasing", "social_value")
+    @classmethod
+    def _finite(cls, values: tuple[float, ...]) -> tuple[float, ...]:
+        for year, v in enumerate(values):
+            if not math.isfinite(v):
+                raise InputError(f"year {year} amount is not a finite number")
+        return values
+
+    @model_validator(mode="after")
+    def _same_years(self) -> Proposal:
+        lengths = {
+            "capital": len(self.capital),
+            "revenue": len(self.revenue),
+            "cash-releasing benefits": len(self.cash_releasing),
+            "wider social value": len(self.social_value),
+        }
+        given = {k: n for k, n in lengths.items() if n}
+        if not given:
+            raise InputError(
+                f"proposal {self.id} is empty: it has no costs and no benefits",
+                valid="yearly costs and benefits from year 0",
+            )
+        if len(set(given.values())) > 1:
+            listed = ", ".join(f"{k} {n} year{'s' if n != 1 else ''}" for k, n in given.items())
+            raise InputError(
+                f"proposal {self.id}: costs and benefits cover different numbers of years "
+                f"({listed})",
+                valid="the same years (from year 0) for every cost and benefit line",
+            )
+        return self
+
+    @property
+    def years(self) -> int:
+        return max(
+            len(self.capital), len(self.revenue), len(self.cash_releasing), len(self.social_value)
+        )
+
+    def line(self, name: str) -> list[float]:
+        values = list(getattr(self, name))
+        return values or [0.0] * self.years
+
+    @property
+    def costs(self) -> list[float]:
+        return [a + b for a, b in zip(self.line("capital"), self.line("revenue"), strict=True)]
+
+    @property
+    def benefits(self) -> list[float]:
+        return [
+            a + b
+            for a, b in zip(self.line("cash_releasing"), self.line("social_value"), strict=True)
+        ]
+
+
+class DecisionRules(BaseModel):
+    """Thresholds for absolute evaluation and places for comparative evaluation.
+
+    Scores are fractions of the scale's range. The value-for-money bands follow the
+    Department for Transport's categories (BCR below 1 poor, 1-1.5 low, 1.5-2 medium): a
+    local policy choice each authority should confirm, not a Treasury rule.
+    """
+
+    evaluation: Evaluation = Evaluation.ABSOLUTE
+    accept_score: float = Field(0.6, ge=0, le=1)
+    reject_score: float = Field(0.4, ge=0, le=1)
+    accept_bcr: float = Field(1.5, ge=0)
+    reject_bcr: float = Field(1.0, ge=0)
+    places: int | None = Field(None, ge=0)
+    #: The organisation's objectives; when given, a proposal must name objectives from it.
+    objectives: tuple[str, ...] = ()
+    #: Highest benefit-cost ratio believable for each strength of evidence (local policy).
+    plausible_bcr: dict[Evidence, float] = Field(
+        default_factory=lambda: {
+            Evidence.LOCAL_EVALUATION: 6.0,
+            Evidence.PUBLISHED: 4.0,
+            Evidence.EXPERT: 2.0,
+            Evidence.NONE: 1.0,
+        }
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DecisionRules:
+        if self.reject_score > self.accept_score:
+            raise InputError(
+                "the reject score is above the accept score",
+                valid="reject score ≤ accept score",
+            )
+        if self.reject_bcr > self.accept_bcr:
+            raise InputError(
+                "the reject benefit-cost ratio is above the accept ratio",
+                valid="reject ratio ≤ accept ratio",
+            )
+        return self
+
+
+def make(model: type[M], /, **data: object) -> M:
+    """Build a model, turning pydantic's errors back into cpcxl's located InputError."""
+    try:
+        return model(**data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        original = first.get("ctx", {}).get("error")
+        if isinstance(original, InputError):
+            raise original from None
+        field = ".".join(str(p) for p in first["loc"])
+        raise InputError(
+            f"{first['msg'].lower()} (got {first.get('input')!r})", field=field or None
+        ) from None

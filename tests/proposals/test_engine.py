@@ -1,0 +1,471 @@
+"""The engine against hand calculations, published tables and worked examples, and brute force."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cpcxl.common.errors import InputError, InputErrors
+from cpcxl.proposals import engine
+from cpcxl.proposals.models import (
+    CriteriaSet,
+    Criterion,
+    Decision,
+    DecisionRules,
+    Evaluation,
+    Evidence,
+    ProjectType,
+    Proposal,
+    make,
+)
+
+# --- discounting ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [
+        (0, 1.0),
+        (1, 1 / 1.035),
+        (30, 1 / 1.035**30),
+        (31, 1 / (1.035**30 * 1.03)),
+        (75, 1 / (1.035**30 * 1.03**45)),
+        (76, 1 / (1.035**30 * 1.03**45 * 1.025)),
+        (126, 1 / (1.035**30 * 1.03**45 * 1.025**50 * 1.02)),
+        (201, 1 / (1.035**30 * 1.03**45 * 1.025**50 * 1.02**75 * 1.015)),
+        (301, 1 / (1.035**30 * 1.03**45 * 1.025**50 * 1.02**75 * 1.015**100 * 1.01)),
+    ],
+)
+def test_standard_factors_are_cumulative_products_across_the_periods(year, expected):
+    assert engine.discount_factor(year) == pytest.approx(expected, rel=1e-12)
+
+
+def test_health_schedule_is_the_green_book_reduced_rate():
+    # Green Book annex A6 health rates: 1.5% to year 30, then 1.29%.
+    assert engine.discount_factor(30, "health") == pytest.approx(1 / 1.015**30, rel=1e-12)
+    assert engine.discount_factor(31, "HEALTH") == pytest.approx(
+        1 / (1.015**30 * 1.0129), rel=1e-12
+    )
+    assert list(engine.rates(301, "health")[[0, 29, 30, 74, 75, 124, 125, 199, 200, 299, 300]]) == [
+        0.015, 0.015, 0.0129, 0.0129, 0.0107, 0.0107, 0.0086, 0.0086, 0.0064, 0.0064, 0.0043
+    ]  # fmt: skip
+
+
+def test_a_fractional_or_negative_year_or_unknown_schedule_is_refused():
+    with pytest.raises(InputError, match="whole number of years"):
+        engine.discount_factor(2.5)
+    with pytest.raises(InputError, match="whole number"):
+        engine.discount_factor(-1)
+    with pytest.raises(InputError, match=r"'green' is not a discount schedule; valid: standard"):
+        engine.discount_factor(1, "green")
+
+
+# --- optimism bias --------------------------------------------------------------------------
+
+
+def test_optimism_bias_upper_bounds_and_mitigation():
+    # Supplementary Green Book guidance, capital expenditure upper bounds.
+    expected = {
+        "Standard buildings": 0.24,
+        "Non-standard buildings": 0.51,
+        "Standard civil engineering": 0.44,
+        "Non-standard civil engineering": 0.66,
+        "Equipment/development": 2.00,
+        "Outsourcing": 0.41,
+    }
+    assert {p: engine.optimism_bias(p) for p in expected} == expected
+    # Half mitigated: 24% × (1 − 0.5) = 12%.
+    assert engine.optimism_bias("standard buildings", 0.5) == pytest.approx(0.12)
+
+
+def test_a_project_type_with_no_optimism_bias_entry_is_named():
+    with pytest.raises(InputError) as caught:
+        engine.optimism_bias("Care home refurbishment")
+    assert "'Care home refurbishment' has no optimism-bias entry" in str(caught.value)
+    assert "Standard buildings" in str(caught.value)
+    with pytest.raises(InputError, match=r"mitigation 1\.5 is outside 0 to 1"):
+        engine.optimism_bias("Outsourcing", 1.5)
+
+
+# --- appraisal ------------------------------------------------------------------------------
+
+
+def test_appraisal_of_a_hand_calculated_proposal():
+    # £1,000 in year 0; £600 of benefits in years 1 and 2.
+    result = engine.appraise([[1000, 0, 0]], [[0, 600, 600]]).iloc[0]
+    pvb = 600 / 1.035 + 600 / 1.035**2  # 579.710 + 560.106 = 1,139.817
+    assert result["pv_benefits"] == pytest.approx(pvb)
+    assert result["pv_costs"] == pytest.approx(1000)
+    assert result["npsv"] == pytest.approx(pvb - 1000)  # 139.817
+    assert result["bcr"] == pytest.approx(pvb / 1000)
+    # IRR: 600x^2 + 600x - 1000 = 0 with x = 1/(1+r): x = (-600 + sqrt(600^2 + 4·600·1000))/1200
+    x = (-600 + math.sqrt(600**2 + 4 * 600 * 1000)) / 1200
+    assert result["irr"] == pytest.approx(1 / x - 1)  # 13.07%
+    # Cumulative PV benefits pass £1,000 of costs in year 2 (579.71 after year 1).
+    assert result["payback_year"] == 2
+    assert result["benefit_switching"] == pytest.approx((pvb - 1000) / pvb)  # 12.3%
+    assert result["cost_switching"] == pytest.approx((pvb - 1000) / 1000)
+
+
+def test_optimism_bias_is_added_to_costs_and_shown():
+    result = engine.appraise([[1000, 0, 0]], [[0, 600, 600]], optimism_bias=0.24).iloc[0]
+    assert result["pv_costs_before_ob"] == pytest.approx(1000)
+    assert result["pv_costs"] == pytest.approx(1240)
+    assert result["npsv"] == pytest.approx(600 / 1.035 + 600 / 1.035**2 - 1240)
+    assert math.isnan(result["payback_year"])  # 1,139.82 never reaches 1,240
+
+
+def test_no_irr_without_a_sign_change_and_no_ratio_without_costs():
+    result = engine.appraise([[0, 0]], [[0, 100]]).iloc[0]
+    assert math.isnan(result["irr"]) and math.isnan(result["bcr"])
+
+
+def test_the_matrix_appraisal_agrees_with_a_year_by_year_loop():
+    rng = np.random.default_rng(7)
+    costs, benefits = rng.uniform(0, 100, (20, 41)), rng.uniform(0, 120, (20, 41))
+    fast = engine.appraise(costs, benefits, optimism_bias=0.41)
+    for i in range(20):
+        pv = 0.0
+        factor = 1.0
+        for t in range(41):
+            if t:
+                factor /= 1.035 if t <= 30 else 1.03
+            pv += (benefits[i, t] - costs[i, t] * 1.41) * factor
+        assert fast["npsv"].iloc[i] == pytest.approx(pv, rel=1e-10)
+
+
+def test_costs_and_benefits_of_different_lengths_are_refused():
+    with pytest.raises(InputError, match="costs cover 3 years but benefits cover 2"):
+        engine.appraise([[1, 2, 3]], [[1, 2]])
+    with pytest.raises(InputError, match="different numbers of years"):
+        make(Proposal, id="P1", project_type="Outsourcing", capital=(1, 2), cash_releasing=(0,))
+
+
+def test_an_empty_proposal_is_refused():
+    with pytest.raises(InputError, match="proposal P9 is empty: it has no costs and no benefits"):
+        make(Proposal, id="P9", project_type="Outsourcing")
+
+
+# --- AHP ------------------------------------------------------------------------------------
+
+# Saaty (1990), "How to make a decision: the analytic hierarchy process", EJOR 48, table 2:
+# criteria for buying a house. Published: priorities .173 .054 .188 .018 .031 .036 .167 .333,
+# lambda_max 9.669, CI 0.238, CR 0.169.
+HOUSE = [
+    [1, 5, 3, 7, 6, 6, 1 / 3, 1 / 4],
+    [1 / 5, 1, 1 / 3, 5, 3, 3, 1 / 5, 1 / 7],
+    [1 / 3, 3, 1, 6, 3, 4, 6, 1 / 5],
+    [1 / 7, 1 / 5, 1 / 6, 1, 1 / 3, 1 / 4, 1 / 7, 1 / 8],
+    [1 / 6, 1 / 3, 1 / 3, 3, 1, 1 / 2, 1 / 5, 1 / 6],
+    [1 / 6, 1 / 3, 1 / 4, 4, 2, 1, 1 / 5, 1 / 6],
+    [3, 5, 1 / 6, 7, 5, 5, 1, 1 / 2],
+    [4, 7, 5, 8, 6, 6, 2, 1],
+]
+HOUSE_CRITERIA = [
+    "Size of house",
+    "Transportation",
+    "Neighbourhood",
+    "Age of house",
+    "Yard space",
+    "Modern facilities",
+    "General condition",
+    "Financing",
+]
+
+
+def test_saatys_house_example_reproduces_the_published_figures():
+    result = engine.ahp(HOUSE)
+    published = [0.173, 0.054, 0.188, 0.018, 0.031, 0.036, 0.167, 0.333]
+    assert np.round(result.weights, 3).tolist() == published
+    assert round(result.lambda_max, 3) == 9.669
+    assert round(result.consistency_index, 3) == 0.238
+    assert round(result.consistency_ratio, 3) == 0.169
+    assert result.random_index == 1.41
+
+
+def test_saatys_house_judgements_are_refused_naming_the_conflicts():
+    with pytest.raises(InputError) as caught:
+        engine.ahp_weights(HOUSE, HOUSE_CRITERIA)
+    message = str(caught.value)
+    assert "consistency ratio 0.169, above 0.10" in message
+    # Neighbourhood was judged 6 times as important as general condition, yet through the
+    # other judgements the two come out nearly equal (.188 against .167).
+    assert "Neighbourhood against General condition is 6 but the other judgements imply" in message
+
+
+def test_saatys_yard_space_comparison_is_acceptable():
+    # Same paper: three houses compared on yard space; published .674 .101 .226, CR .074.
+    result = engine.ahp([[1, 5, 4], [1 / 5, 1, 1 / 3], [1 / 4, 3, 1]])
+    assert np.round(result.weights, 3).tolist() == [0.674, 0.101, 0.226]
+    assert round(result.lambda_max, 3) == 3.086
+    assert round(result.consistency_ratio, 3) == 0.074
+    assert result.acceptable
+
+
+def test_a_hand_checkable_three_by_three():
+    # a12 = 2, a13 = 4, a23 = 3. For a 3×3 reciprocal matrix the principal eigenvector is the
+    # vector of row geometric means: 8^(1/3) = 2, 1.5^(1/3) = 1.1447, (1/12)^(1/3) = 0.4368,
+    # total 3.5815 -> 0.5584, 0.3196, 0.1220. lambda_max = 1 + d^(1/3) + d^(-1/3) with
+    # d = 4/(2·3) = 2/3: 1 + 0.873580 + 1.144714 = 3.018295; CI 0.009147; CR 0.01577.
+    result = engine.ahp([[1, 2, 4], [0.5, 1, 3], [0.25, 1 / 3, 1]])
+    assert result.weights == pytest.approx([0.55842, 0.31962, 0.12196], abs=5e-6)
+    assert result.lambda_max == pytest.approx(3.018295, abs=1e-6)
+    assert result.consistency_ratio == pytest.approx(0.015771, abs=5e-7)
+
+
+def test_typed_thirds_count_as_reciprocal_but_real_mismatches_do_not():
+    assert engine.ahp([[1, 3], [0.33, 1]]).weights == pytest.approx([0.75, 0.25])
+    with pytest.raises(InputError, match=r"not reciprocal: row 1, column 2 is 3 but row 2, "):
+        engine.ahp([[1, 3], [0.5, 1]])
+
+
+@pytest.mark.parametrize(
+    ("matrix", "message"),
+    [
+        ([[1, 2], [0.5, 1], [1, 1]], "not square"),
+        ([[1, 2, 3], [0.5, 1]], "not square"),
+        ([[2, 2], [0.5, 1]], "compared with itself is 1"),
+        ([[1, 0], [0, 1]], "row 1, column 2 is 0"),
+        ([[1.0] * 11 for _ in range(11)], "11 items are too many"),
+    ],
+)
+def test_bad_pairwise_matrices_are_refused(matrix, message):
+    with pytest.raises(InputError, match=message):
+        engine.ahp(matrix)
+
+
+# --- scores ---------------------------------------------------------------------------------
+
+
+def criteria(**changes) -> CriteriaSet:
+    rows = [
+        Criterion(name="Outcomes", weight=0.5, descriptors={3: "Outcomes are measured"}),
+        Criterion(name="Value", weight=0.3),
+        Criterion(
+            name="Safeguarding",
+            weight=0.2,
+            must_pass=True,
+            pass_mark=3,
+            descriptors={3: "Safeguarding duties are met in full"},
+        ),
+    ]
+    return make(CriteriaSet, criteria=tuple(rows), **changes)
+
+
+def test_weights_that_do_not_sum_to_100_percent_are_refused():
+    rows = (Criterion(name="A", weight=0.5), Criterion(name="B", weight=0.3))
+    with pytest.raises(InputError) as caught:
+        make(CriteriaSet, criteria=rows)
+    assert "the weights add up to 80.0%, not 100%" in str(caught.value)
+    assert "field 'Weight'" in str(caught.value)
+
+
+def test_scores_outside_the_scale_and_missing_scores_are_all_reported():
+    with pytest.raises(InputErrors) as caught:
+        engine.score_matrix(
+            ["P1", "P2"],
+            criteria(),
+            {("P1", "Outcomes"): 6, ("P1", "Value"): 3, ("P1", "Safeguarding"): 3,
+             ("P2", "Outcomes"): 2, ("P2", "Value"): 2},
+        )  # fmt: skip
+    text = str(caught.value)
+    assert "proposal P1 scores 6 on 'Outcomes', outside the scale; valid: 0 to 5" in text
+    assert "proposal P2 has no score for 'Safeguarding'" in text
+
+
+def test_weighted_score_by_hand():
+    # 0.5×4 + 0.3×2 + 0.2×5 = 3.6
+    assert engine.weighted_scores([[4, 2, 5]], [0.5, 0.3, 0.2])[0] == pytest.approx(3.6)
+
+
+# --- portfolio ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_portfolio_is_as_good_as_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    n, years = 11, 3
+    values = rng.uniform(-20, 100, n)
+    costs = rng.uniform(0, 50, (n, years))
+    budgets = rng.uniform(60, 150, years)
+    chosen, optimal = engine.choose_portfolio(values, costs, budgets)
+    assert optimal
+    assert (costs[chosen].sum(axis=0) <= budgets + 1e-9).all()
+    best = 0.0
+    for pick in itertools.product([0, 1], repeat=n):
+        mask = np.array(pick, bool)
+        if (costs[mask].sum(axis=0) <= budgets).all():
+            best = max(best, values[mask].sum())
+    assert values[chosen].sum() == pytest.approx(best)
+
+
+# --- a round --------------------------------------------------------------------------------
+
+
+def proposal(pid: str, **changes) -> Proposal:
+    data = dict(
+        id=pid,
+        title=f"Proposal {pid}",
+        sponsor="Head of Commissioning",
+        objectives=("Independence at home",),
+        project_type=ProjectType.OUTSOURCING,
+        mitigation=1.0,  # no uplift, so the hand figures stay simple
+        evidence=Evidence.PUBLISHED,
+        capital=(1000.0, 0.0, 0.0),
+        revenue=(0.0, 0.0, 0.0),
+        cash_releasing=(0.0, 600.0, 600.0),
+        social_value=(0.0, 0.0, 0.0),
+    )
+    data.update(changes)
+    return make(Proposal, **data)
+
+
+def scores(pid: str, outcomes: float, value: float, safeguarding: float) -> dict:
+    return {(pid, "Outcomes"): outcomes, (pid, "Value"): value, (pid, "Safeguarding"): safeguarding}
+
+
+def test_absolute_decisions_give_reasons_a_submitter_can_act_on():
+    round_ = [
+        proposal("A", social_value=(0.0, 500.0, 500.0)),  # BCR 2.05
+        proposal("B"),  # BCR 1.14: amend
+        proposal("C", social_value=(0.0, 500.0, 500.0)),  # fails safeguarding
+        proposal("D", objectives=(), stated_total_cost=900.0, social_value=(0.0, 500.0, 500.0)),
+    ]
+    s = {**scores("A", 4, 4, 4), **scores("B", 4, 4, 4), **scores("C", 5, 5, 2)}
+    s |= scores("D", 4, 4, 4)
+    result = engine.evaluate_round(round_, criteria(), s)
+    by_id = {f.id: f for f in result.feedback}
+    assert by_id["A"].decision == Decision.ACCEPT
+    assert "scores 80%" in by_id["A"].reasons[0]  # weighted 4 of 5
+    assert by_id["B"].decision == Decision.AMEND
+    assert "benefit-cost ratio of 1.14 is below the 1.5 needed" in by_id["B"].reasons[0]
+    assert by_id["C"].decision == Decision.REJECT
+    assert by_id["C"].reasons[0] == (
+        "It scored 2 on 'Safeguarding', which every proposal must score at least 3 on: show "
+        "that safeguarding duties are met in full."
+    )
+    names = [w.name for w in by_id["D"].weaknesses]
+    assert names == ["Totals do not add up", "No objective supported"]
+    assert by_id["D"].decision == Decision.AMEND
+    assert "stated total cost is £900 but the yearly figures add up to £1,000" in " ".join(
+        by_id["D"].reasons
+    )
+
+
+def test_realism_checks_name_each_weakness():
+    rules = DecisionRules()
+    early = proposal("E", capital=(0.0, 1000.0, 0.0), cash_releasing=(300.0, 600.0, 600.0))
+    none = proposal("N", evidence=Evidence.NONE)
+    rich = proposal("R", evidence=Evidence.EXPERT, cash_releasing=(0.0, 3000.0, 3000.0))
+    gaps = proposal("G", missing_years=(1,))
+    found = {
+        p.id: [w.name for w in engine.realism_checks(p, {"bcr": b}, rules)]
+        for p, b in ((early, 1.4), (none, 1.1), (rich, 5.7), (gaps, 1.1))
+    }
+    assert found == {
+        "E": ["Benefits before any cost"],
+        "N": ["Benefits with no evidence"],
+        "R": ["Ratio implausibly high for the evidence"],
+        "G": ["Missing years"],
+    }
+
+
+def test_comparative_evaluation_with_places_rejects_the_lower_ranked():
+    round_ = [proposal(p, social_value=(0.0, 500.0, 500.0)) for p in "XYZ"]
+    s = {**scores("X", 5, 4, 4), **scores("Y", 3, 3, 3), **scores("Z", 4, 4, 4)}
+    rules = DecisionRules(evaluation=Evaluation.COMPARATIVE, places=2)
+    result = engine.evaluate_round(round_, criteria(), s, rules=rules)
+    decisions = {f.id: (f.decision, f.rank) for f in result.feedback}
+    assert decisions == {
+        "X": (Decision.ACCEPT, 1),
+        "Z": (Decision.ACCEPT, 2),
+        "Y": (Decision.REJECT, 3),
+    }
+    y = next(f for f in result.feedback if f.id == "Y")
+    assert y.reasons[0].startswith("Ranked 3 of 3 eligible proposals for 2 places: it scored 60%")
+    assert list(result.ranking.index) == ["X", "Z", "Y"]
+
+
+def test_comparative_evaluation_within_budget_says_what_was_left_out_and_why():
+    # Year-0 budget £2,500 funds two of the three £1,000-plus proposals.
+    round_ = [
+        proposal("X", social_value=(0.0, 500.0, 500.0)),
+        proposal("Y", capital=(1600.0, 0.0, 0.0), social_value=(0.0, 900.0, 900.0)),
+        proposal("Z", social_value=(0.0, 400.0, 400.0)),
+    ]
+    s = {**scores("X", 4, 4, 4), **scores("Y", 4, 4, 4), **scores("Z", 4, 4, 4)}
+    rules = DecisionRules(evaluation=Evaluation.COMPARATIVE)
+    result = engine.evaluate_round(round_, criteria(), s, rules=rules, budgets=[2500, 500])
+    # NPSVs: X 1100/1.035+1100/1.035^2-1000 = 1089.7; Y 1500·1.8997-1600 = 1249.5;
+    # Z 1000·1.8997-1000 = 899.7. Pairs within £2,500: X+Z (1989.4) beats X+Y or Y+Z (over).
+    assert result.portfolio.chosen == ["X", "Z"]
+    assert result.portfolio.spend == [2000.0, 0.0]
+    assert "overspend year 0 by £1,100 (£500 left)" in result.portfolio.left_out["Y"]
+    y = next(f for f in result.feedback if f.id == "Y")
+    assert y.decision == Decision.REJECT
+
+
+def test_comparative_needs_a_budget_or_places():
+    rules = DecisionRules(evaluation=Evaluation.COMPARATIVE)
+    with pytest.raises(InputError, match="needs a budget or a number of places"):
+        engine.evaluate_round([proposal("A")], criteria(), scores("A", 3, 3, 3), rules=rules)
+
+
+def test_a_proposal_with_no_costs_is_sent_back_for_its_costs():
+    free = proposal("F", capital=(0.0, 0.0, 0.0))
+    result = engine.evaluate_round([free], criteria(), scores("F", 4, 4, 4), budgets=[1000])
+    feedback = result.feedback[0]
+    assert feedback.decision == Decision.AMEND
+    assert feedback.reasons[0].startswith("It gives no costs, so there is nothing to appraise")
+    assert result.portfolio.left_out == {"F": "it gives no costs to fund"}
+
+
+# --- properties -----------------------------------------------------------------------------
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(0.05, 20), min_size=2, max_size=10))
+def test_consistent_judgements_give_back_their_weights(raw):
+    # a_ij = w_i / w_j is perfectly consistent: lambda_max = n, CR = 0, weights recovered.
+    w = np.array(raw) / sum(raw)
+    result = engine.ahp(w[:, None] / w[None, :])
+    assert result.weights == pytest.approx(w, rel=1e-8)
+    assert result.consistency_ratio == pytest.approx(0, abs=1e-9)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.floats(0, 1e6), min_size=1, max_size=40),
+    st.floats(0, 2),
+)
+def test_npsv_is_benefits_less_uplifted_costs_year_by_year(amounts, uplift):
+    costs = np.array(amounts)
+    benefits = costs[::-1].copy()
+    factors = engine.discount_factors(len(costs) - 1)
+    expected = float(benefits @ factors - (costs * (1 + uplift)) @ factors)
+    assert engine.npsv(costs, benefits, optimism_bias=uplift) == pytest.approx(
+        expected, rel=1e-9, abs=1e-6
+    )
+    # Factors never rise from one year to the next.
+    assert (np.diff(factors) < 0).all()
+
+
+def test_a_proposal_id_used_twice_is_refused():
+    with pytest.raises(InputError, match="proposal ID used twice: A"):
+        engine.evaluate_round([proposal("A"), proposal("A")], criteria(), scores("A", 3, 3, 3))
+
+
+def test_objectives_not_on_the_organisations_list_are_named():
+    rules = DecisionRules(objectives=("Independence at home", "Support for carers"))
+    p = proposal("O", objectives=("independence at home", "Better roads"))
+    weaknesses = engine.realism_checks(p, {"bcr": 1.6}, rules)
+    assert [w.name for w in weaknesses] == ["Objective not recognised"]
+    assert weaknesses[0].detail.startswith(
+        "'Better roads' is not among the organisation's objectives (Independence at home; "
+        "Support for carers)."
+    )
