@@ -11,3 +11,14 @@ Option Explicit
 Private Function CpcxlServer() As String
     CpcxlServer = GetConfig("CPCXL_SERVER", "http://127.0.0.1:8000")
 End Function
+
+' ---- proposals ----
+
+' Evaluate proposals: appraise, score, decide and choose the portfolio for the round.
+Public Sub EvaluateProposals()
+    RunPython "import cpcxl.xl.scripts as s; s.run('evaluate_proposals')"
+End Sub
+
+Public Sub EvaluateProposalsOnServer()
+    RunRemotePython CpcxlServer() & "/xlwings/custom-scripts-call/evaluate_proposals"
+End Sub
