@@ -15,7 +15,8 @@ from .common.errors import CpcxlError
 from .common.workbook import contents_differences, workbook_contents
 from .plugins import plugin_manager, registry
 
-console = Console()
+# Paths and names are printed whole (no wrapping), so logs and scripts can read them.
+console = Console(soft_wrap=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

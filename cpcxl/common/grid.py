@@ -7,11 +7,13 @@ the shape work once so the capabilities only say what happens to each cell.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 
 from .errors import InputError
 from .values import describe, is_blank, is_excel_error, to_number
@@ -40,7 +42,13 @@ def to_grid(value: Any) -> Grid:
         if not value:
             return Grid(np.empty((0, 0), dtype=object), "list")
         if isinstance(value[0], list | tuple):
-            width = max(len(row) for row in value)
+            widths = set(map(len, value))
+            width = max(widths)
+            if len(widths) == 1 and width:
+                # One flat copy is several times faster than row-by-row for 100,000 rows.
+                cells = np.empty(len(value) * width, dtype=object)
+                cells[:] = list(itertools.chain.from_iterable(value))
+                return Grid(cells.reshape(len(value), width), "table")
             cells = np.full((len(value), width), None, dtype=object)
             for i, row in enumerate(value):
                 cells[i, : len(row)] = list(row)
@@ -64,7 +72,14 @@ def from_grid(cells: np.ndarray, kind: Kind) -> Any:
     """Cells back in the caller's shape, as plain Python values Excel can take."""
     if kind == "scalar":
         return _plain(cells.reshape(-1)[0]) if cells.size else None
-    rows = [[_plain(v) for v in row] for row in cells.tolist()]
+    cells = np.asarray(cells, dtype=object)
+    missing = pd.isna(cells)  # NaN and NaT are blanks to Excel users
+    if missing.any() or any(isinstance(v, np.generic) for v in cells.flat):
+        cells = cells.copy()
+        cells[missing] = None
+        rows = [[_plain(v) for v in row] for row in cells.tolist()]
+    else:
+        rows = cells.tolist()
     if kind == "list":
         # A list came from one row or one column; xlwings passes both as a flat list, and
         # gives a flat list back to the same orientation Excel supplied.

@@ -38,9 +38,11 @@ def test_text_from_input_stays_text_in_libreoffice(tmp_path: Path, recalculated)
     wb = Workbook()
     put(wb.active["A1"], "=1+1")
     put(wb.active["A2"], Formula("=1+1"))
+    put(wb.active["A3"], Formula("=1/0"))
     values = recalculated(save_workbook(wb, tmp_path / "t.xlsx"))
     assert values["Sheet"][0][0] == "=1+1"
     assert values["Sheet"][1][0] == 2
+    assert values["Sheet"][2][0] == "#DIV/0!"  # errors are visible to the tests, not blanks
 
 
 def test_tables_validations_and_names_are_captured_for_golden_comparison(tmp_path: Path) -> None:

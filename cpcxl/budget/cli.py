@@ -1,0 +1,89 @@
+"""`cpcxl budget ...`: build a filled workbook's outputs and write partner statements; the demo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from cpcxl.common.errors import InputError, InputErrors
+from cpcxl.plugins import Demo
+
+from . import engine
+from .workbook import build_template, read_workbook, write_outputs, write_statements
+
+console = Console()
+
+
+@click.group()
+def budget() -> None:
+    """Pooled and aligned budgets: partner statements and built budgets."""
+
+
+def _fail(exc: InputError | InputErrors) -> None:
+    problems = exc.errors if isinstance(exc, InputErrors) else [exc]
+    console.print(f"[red]{len(problems)} problem(s); nothing was written:[/]")
+    for problem in problems:
+        console.print(f"- {problem}", markup=False, highlight=False)
+    sys.exit(2)
+
+
+@budget.command()
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("statements"),
+    show_default=True,
+    help="Folder for the statements (one workbook per partner).",
+)
+@click.option("--pdf", is_flag=True, help="Also write a PDF of each statement (LibreOffice).")
+def statements(workbook: Path, out_dir: Path, pdf: bool) -> None:
+    """Write one statement per partner from a filled-in pooled budget WORKBOOK."""
+    try:
+        inputs, _ = read_workbook(workbook)
+        result = engine.build(inputs, check_first=False)
+    except (InputError, InputErrors) as exc:
+        _fail(exc)
+        return
+    for path in write_statements(result, out_dir, pdf=pdf):
+        console.print(f"wrote {path}", highlight=False)
+
+
+@budget.command("build")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The copy to write with the Budget, Risk share, Scenarios and Monitoring sheets.",
+)
+def build_command(workbook: Path, out_file: Path) -> None:
+    """Write a copy of WORKBOOK with its budget built (the input is never changed)."""
+    if out_file.resolve() == workbook.resolve():
+        raise click.BadParameter("--out must be a new file; the input is never changed")
+    try:
+        path, _ = write_outputs(workbook, out_file)
+    except (InputError, InputErrors) as exc:
+        _fail(exc)
+        return
+    console.print(f"wrote {path}", highlight=False)
+
+
+def run_demo(out_dir: Path) -> list[Path]:
+    """The illustrative Better Care Fund-like pool: the workbook, built, and its statements."""
+    out_dir = Path(out_dir)
+    source = build_template(out_dir / "pooled_budget_sample.xlsx")
+    built, result = write_outputs(source, out_dir / "pooled_budget_sample_built.xlsx")
+    return [source, built, *write_statements(result, out_dir / "statements")]
+
+
+DEMO = Demo(
+    name="budget",
+    title="A Better Care Fund-like pooled budget of four partners over three years",
+    run=run_demo,
+)

@@ -1,0 +1,207 @@
+"""The words of an aligned or pooled budget, from CPC 509 and CPC 501 B3-B4.
+
+The scope lists of the standards are the enums here, and so the drop-downs of the workbook:
+partner types are CPC 501's "key organisations" (with the NHS named, as the issue asks),
+contribution kinds are CPC 501's "contribution", reasons for a change are CPC 509's
+"conditions for changing".
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class PartnerType(StrEnum):
+    """CPC 501 scope "key organisations", with NHS bodies named apart from other statutory ones."""
+
+    STATUTORY = "Statutory"
+    NHS_BODY = "NHS body"
+    GOVERNMENT_BODY = "Government body"
+    VOLUNTARY = "Voluntary"
+    COMMUNITY = "Community"
+    PRIVATE_ENTERPRISE = "Private enterprise"
+    SOCIAL_ENTERPRISE = "Social enterprise"
+    NGO = "NGO"
+
+
+class ArrangementKind(StrEnum):
+    """CPC 509 key words: aligned budgets stay with each partner; pooled go into one pot."""
+
+    ALIGNED = "Aligned"
+    POOLED = "Pooled"
+
+
+class ContributionKind(StrEnum):
+    """CPC 501 scope "contribution". Only financial is cash; the rest are in kind, valued in £."""
+
+    FINANCIAL = "Financial"
+    STAFF = "Staff"
+    EXPERTISE = "Expertise"
+    TIME = "Time"
+    PHYSICAL_RESOURCES = "Physical resources"
+
+    @property
+    def is_cash(self) -> bool:
+        return self is ContributionKind.FINANCIAL
+
+
+class Change(StrEnum):
+    """How a partner's contribution changes in future years (CPC 509 A4)."""
+
+    UPLIFT = "Uplift"  # % a year, compounding
+    REDUCTION = "Reduction"  # % a year, compounding, off the uplifted amount
+    CAP = "Cap"  # £ ceiling on the partner's cash contribution in each year
+
+
+class ChangeReason(StrEnum):
+    """CPC 509 scope "conditions for changing"."""
+
+    INFLATION = "Inflation"
+    REDUCED_RESOURCES = "Reduced availability of resources"
+    CHANGE_IN_ROLE = "Change in role"
+    DISSOLUTION = "Dissolution"
+
+
+class RiskBasis(StrEnum):
+    """How an overspend or underspend is shared among the partners."""
+
+    PRO_RATA = "pro_rata"
+    PRO_RATA_PER_LINE = "pro_rata_per_line"
+    FIXED = "fixed"
+    HOST = "host"
+    LEAD = "lead"
+    CAPPED = "capped"
+
+    @property
+    def label(self) -> str:
+        return RISK_BASIS_LABELS[self]
+
+    @classmethod
+    def parse(cls, text: object) -> RiskBasis:
+        """A basis from its code or its label, ignoring case, spaces and punctuation."""
+        key = _key(text)
+        for basis in cls:
+            if key in (_key(basis.value), _key(basis.label)):
+                return basis
+        raise ValueError(text)
+
+
+RISK_BASIS_LABELS = {
+    RiskBasis.PRO_RATA: "Pro rata to contributions",
+    RiskBasis.PRO_RATA_PER_LINE: "Pro rata per line",
+    RiskBasis.FIXED: "Fixed percentages",
+    RiskBasis.HOST: "Host bears it",
+    RiskBasis.LEAD: "Each line's commissioning partner bears it",
+    RiskBasis.CAPPED: "Capped, remainder pro rata",
+}
+
+
+def _key(text: object) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(text or "").lower())
+
+
+def parse_choice(enum: type[StrEnum], text: object) -> StrEnum:
+    """A member of ``enum`` from what a user typed: value, ignoring case and punctuation."""
+    key = _key(text)
+    for member in enum:
+        if key == _key(member.value):
+            return member
+    raise ValueError(text)
+
+
+class Partner(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    type: PartnerType
+    fixed_share: float | None = None  # fraction 0-1, for the fixed-percentages basis
+    risk_cap: float | None = None  # £ most the partner bears, for the capped basis
+    row: int | None = None
+
+
+class Line(BaseModel):
+    """A budget line: a scheme or service area."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    lead: str | None = None  # the commissioning partner
+    excluded: bool = False  # kept out of risk share (capital grants, for example)
+    description: str = ""
+    row: int | None = None
+
+
+class Arrangement(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str = "Joint budget"
+    kind: ArrangementKind = ArrangementKind.POOLED
+    first_year: int = Field(ge=1900, le=2999)
+    years: int = Field(ge=1, le=50)
+    host: str | None = None
+    basis: RiskBasis = RiskBasis.PRO_RATA
+    test_variance: float = 0.0  # £ overspend (+) or underspend (-) to show exposure under
+    test_year: int | None = None  # the year whose contributions weight it; first by default
+
+    @property
+    def year_list(self) -> list[int]:
+        return list(range(self.first_year, self.first_year + self.years))
+
+    @property
+    def risk_year(self) -> int:
+        return self.test_year if self.test_year is not None else self.first_year
+
+
+class Condition(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    partner: str
+    change: Change
+    value: float  # a fraction for uplift/reduction, £ for a cap
+    from_year: int
+    to_year: int | None = None
+    reason: ChangeReason | None = None
+    row: int | None = None
+
+
+class Outcome(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    partner: str
+    outcome: str
+    indicator: str = ""
+    lines: tuple[str, ...] = ()
+    baseline: float | None = None
+    target: float | None = None
+    actual: float | None = None
+    row: int | None = None
+
+
+def year_label(year: int) -> str:
+    """A UK financial year as officers write it: 2025 -> '2025/26'."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+_FINANCIAL_YEAR = re.compile(r"^\s*(\d{4})\s*[/\-]\s*(\d{2}|\d{4})\s*$")
+
+
+def parse_year(value: object) -> int:
+    """A financial year from 2025, 2025.0, '2025', '2025/26' or '2025-2026'; ValueError if not."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | float):
+        if float(value).is_integer() and 1900 <= value <= 2999:
+            return int(value)
+        raise ValueError(value)
+    text = str(value).strip()
+    if text.isdigit() and len(text) == 4:
+        return int(text)
+    match = _FINANCIAL_YEAR.match(text)
+    if match:
+        start, end = int(match.group(1)), int(match.group(2))
+        if end % 100 == (start + 1) % 100:
+            return start
+    raise ValueError(value)

@@ -1,0 +1,126 @@
+"""`cpcxl budget statements` and `build`, and the demo."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from cpcxl.budget import sample
+from cpcxl.budget.cli import budget, run_demo
+from cpcxl.budget.workbook import build_template
+from cpcxl.common.files import sha256
+
+
+def cells(path: Path) -> dict[str, list[Any]]:
+    """Each row of the statement keyed by its first cell (labels are unique within a block)."""
+    ws = load_workbook(path)["Statement"]
+    return {str(row[0].value): [c.value for c in row[1:]] for row in ws.iter_rows() if row[0].value}
+
+
+def test_one_statement_per_partner(tmp_path: Path) -> None:
+    source = build_template(tmp_path / "budget.xlsx")
+    before = sha256(source)
+    result = CliRunner().invoke(budget, ["statements", str(source), "--out", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    assert sha256(source) == before
+    written = sorted(p.name for p in (tmp_path / "s").iterdir())
+    assert written == [
+        "statement-millbrook-district-council.xlsx",
+        "statement-shire-vale-community-action.xlsx",
+        "statement-shire-vale-county-council.xlsx",
+        "statement-shire-vale-integrated-care-board.xlsx",
+    ]
+    district = cells(tmp_path / "s" / "statement-millbrook-district-council.xlsx")
+    # DFG cash 2.35m a year for three years (the third projected flat), staff 120k a year.
+    assert district["Cash contribution £"][0] == 7_050_000
+    assert district["In-kind contribution £"][0] == 360_000
+    assert district["Homes adapted so people can stay at home"][2] == 7_410_000
+    # Its only line is kept out of the risk share, so it bears none of the tested overspend.
+    assert district["Pro rata to contributions (agreed)"][0] == 0
+    community = cells(tmp_path / "s" / "statement-shire-vale-community-action.xlsx")
+    # 1,200,000 × 180,000 / 49,430,000 = 4,369.82; capped at £2,500 on the capped basis.
+    assert community["Pro rata to contributions (agreed)"][0] == 4369.82
+    assert community["Capped, remainder pro rata"][0] == 2500
+    ws = load_workbook(tmp_path / "s" / "statement-shire-vale-community-action.xlsx")
+    rows = [[c.value for c in row] for row in ws["Statement"].iter_rows()]
+    header = next(i for i, r in enumerate(rows) if r[0] == "Part of shared lines £")
+    # The 2025/26 actual variance on shared lines: +350k + 320k - 90k + 0 + 15k = 595,000;
+    # × 180,000 / 49,430,000 = 2,166.70; the DFG underspend is the district's alone.
+    assert rows[header + 1][:3] == [2166.7, 0, 2166.7]
+
+
+def test_the_pooling_benefit_in_a_statement(tmp_path: Path) -> None:
+    # Alone: 2.6m a year × 3 = 7.8m against 7.05m + 0.36m = 7.41m jointly: 390,000 (5%) saved.
+    source = build_template(tmp_path / "budget.xlsx")
+    CliRunner().invoke(budget, ["statements", str(source), "--out", str(tmp_path / "s")])
+    ws = load_workbook(tmp_path / "s" / "statement-millbrook-district-council.xlsx")["Statement"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    header = next(i for i, r in enumerate(rows) if r[0] == "Cost alone £")
+    assert rows[header + 1][:4] == [7_800_000, 7_410_000, 390_000, 0.05]
+
+
+def test_a_bad_workbook_writes_nothing_and_says_where(tmp_path: Path) -> None:
+    data = copy.deepcopy(sample.TABLES)
+    data["contributions"][3][0] = "Shire Vale Hospice"
+    source = build_template(tmp_path / "budget.xlsx", data)
+    out = tmp_path / "s"
+    result = CliRunner().invoke(budget, ["statements", str(source), "--out", str(out)])
+    assert result.exit_code == 2
+    assert "budget.xlsx, Contributions!A8, field 'Partner': 'Shire Vale Hospice'" in result.output
+    assert not out.exists()
+
+
+def test_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
+    bad = tmp_path / "budget.xlsx"
+    bad.write_text("partner,amount\n")
+    result = CliRunner().invoke(budget, ["statements", str(bad), "--out", str(tmp_path / "s")])
+    assert result.exit_code == 2
+    assert "budget.xlsx: the file is not an Excel workbook" in result.output
+
+
+def test_build_writes_a_copy_and_refuses_to_overwrite_the_input(tmp_path: Path) -> None:
+    source = build_template(tmp_path / "budget.xlsx")
+    result = CliRunner().invoke(budget, ["build", str(source), "--out", str(source)])
+    assert result.exit_code != 0
+    result = CliRunner().invoke(budget, ["build", str(source), "--out", str(tmp_path / "b.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert "Budget" in load_workbook(tmp_path / "b.xlsx").sheetnames
+
+
+def test_the_demo_builds_the_sample_and_its_statements(tmp_path: Path) -> None:
+    written = run_demo(tmp_path)
+    names = [p.name for p in written]
+    assert names[:2] == ["pooled_budget_sample.xlsx", "pooled_budget_sample_built.xlsx"]
+    assert len([n for n in names if n.startswith("statement-")]) == 4
+    assert all(p.exists() for p in written)
+
+
+def test_partners_whose_names_look_alike_get_a_statement_each(tmp_path: Path) -> None:
+    # "Shire Vale County-Council" and "Shire Vale County Council" make the same file name.
+    data = copy.deepcopy(sample.TABLES)
+    for rows in data.values():
+        for row in rows:
+            row[:] = ["Shire Vale County-Council" if v == sample.VCS else v for v in row]
+    source = build_template(tmp_path / "budget.xlsx", data)
+    result = CliRunner().invoke(budget, ["statements", str(source), "--out", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    written = {p.name for p in (tmp_path / "s").iterdir()}
+    assert len(written) == 4
+    assert {
+        "statement-shire-vale-county-council.xlsx",
+        "statement-shire-vale-county-council-2.xlsx",
+    } <= written
+
+
+def test_statements_as_pdf_too(tmp_path: Path, soffice: str) -> None:
+    source = build_template(tmp_path / "budget.xlsx")
+    out = tmp_path / "s"
+    result = CliRunner().invoke(budget, ["statements", str(source), "--out", str(out), "--pdf"])
+    assert result.exit_code == 0, result.output
+    pdfs = sorted(out.glob("*.pdf"))
+    assert len(pdfs) == 4
+    assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)

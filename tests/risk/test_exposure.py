@@ -1,0 +1,158 @@
+"""Monte Carlo exposure against closed forms (PERT and triangular moments) and scipy's
+percentiles, with tolerances from the sampling error of the number of iterations drawn."""
+
+from __future__ import annotations
+
+import math
+import tracemalloc
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from cpcxl.common.errors import InputError
+from cpcxl.risk.engine import HISTOGRAM_BINS, simulate_exposure
+
+N = 200_000  # iterations: standard errors below are about 0.5% of a standard deviation
+A, M, B = 10_000.0, 25_000.0, 70_000.0
+# Beta-PERT with lambda 4: alpha = 1 + 4(m - a)/(b - a) = 1 + 4 × 15/60 = 2;
+# beta = 1 + 4(b - m)/(b - a) = 1 + 4 × 45/60 = 4.
+ALPHA, BETA = 2.0, 4.0
+
+
+def certain(**options: object):  # one risk that always happens
+    return simulate_exposure([1.0], [A], [M], [B], iterations=N, seed=11, **options)
+
+
+def test_pert_mean_is_a_plus_4m_plus_b_over_6_within_four_standard_errors() -> None:
+    mean = (A + 4 * M + B) / 6  # = 30,000
+    # PERT variance (lambda 4) = (mean - a)(b - mean)/7 = 20,000 × 40,000 / 7.
+    standard_error = math.sqrt((mean - A) * (B - mean) / 7 / N)  # about £24
+    assert mean == 30_000
+    assert abs(certain().expected - mean) < 4 * standard_error
+
+
+@pytest.mark.parametrize("q", [0.5, 0.8, 0.95])
+def test_pert_percentiles_agree_with_scipys_beta(q: float) -> None:
+    exposure = certain(confidence=q)
+    x = stats.beta.ppf(q, ALPHA, BETA)
+    expected = A + (B - A) * x
+    # A sample quantile's standard error is sqrt(q(1 - q)/n) / density at the quantile.
+    density = stats.beta.pdf(x, ALPHA, BETA) / (B - A)
+    standard_error = math.sqrt(q * (1 - q) / N) / density
+    figure = {0.5: exposure.p50, 0.8: exposure.p80, 0.95: exposure.p95}[q]
+    assert abs(figure - expected) < 4 * standard_error
+    assert exposure.contingency == figure  # the contingency is the percentile asked for
+
+
+def test_triangular_is_an_option_with_its_own_mean_and_percentiles() -> None:
+    exposure = certain(distribution="triangular")
+    mean = (A + M + B) / 3  # = 35,000
+    # Triangular variance = (a² + m² + b² - am - ab - mb) / 18.
+    variance = (A * A + M * M + B * B - A * M - A * B - M * B) / 18
+    assert abs(exposure.expected - mean) < 4 * math.sqrt(variance / N)
+    shape = stats.triang((M - A) / (B - A), loc=A, scale=B - A)
+    p80 = shape.ppf(0.8)
+    standard_error = math.sqrt(0.8 * 0.2 / N) / shape.pdf(p80)
+    assert abs(exposure.p80 - p80) < 4 * standard_error
+
+
+def test_expected_exposure_of_uncertain_risks_is_the_sum_of_probability_times_mean() -> None:
+    p = np.array([0.1, 0.5, 0.9, 0.3])
+    low = np.array([1_000.0, 20_000.0, 5_000.0, 100_000.0])
+    mode = np.array([2_000.0, 30_000.0, 5_000.0, 150_000.0])
+    high = np.array([9_000.0, 90_000.0, 5_000.0, 400_000.0])
+    means = (low + 4 * mode + high) / 6
+    variances = (means - low) * (high - means) / 7
+    expected = float((p * means).sum())
+    # Each risk contributes p·mean; its variance is p(σ² + μ²) - (pμ)², the risks independent.
+    variance = float((p * (variances + means**2) - (p * means) ** 2).sum())
+    exposure = simulate_exposure(p, low, mode, high, iterations=N, seed=3)
+    assert abs(exposure.expected - expected) < 4 * math.sqrt(variance / N)
+    assert exposure.p50 <= exposure.p80 <= exposure.p95
+
+
+def test_the_same_seed_gives_the_same_figures_and_another_seed_others() -> None:
+    args = ([0.4, 0.7], [1_000, 5_000], [2_000, 8_000], [6_000, 20_000])
+    first = simulate_exposure(*args, iterations=5_000, seed=42)
+    assert simulate_exposure(*args, iterations=5_000, seed=42) == first
+    assert simulate_exposure(*args, iterations=5_000, seed=43) != first
+
+
+def test_a_fixed_cost_risk_needs_no_spread() -> None:
+    exposure = simulate_exposure([1, 1], [4_000, 6_000], [4_000, 6_000], [4_000, 6_000])
+    assert (exposure.expected, exposure.p50, exposure.p95) == (10_000, 10_000, 10_000)
+
+
+def test_every_inconsistent_estimate_is_named_at_once() -> None:
+    with pytest.raises(InputError) as caught:
+        simulate_exposure([0.5, 1.2, 0.5], [50_000, 0, 0], [30_000, 5, 9], [20_000, 10, 8])
+    assert str(caught.value) == (
+        "item 2: probability 1.2 is not between 0 and 1; item 1: minimum 50,000 is above "
+        "maximum 20,000; item 3: most likely 9 is outside 0 to 8; valid: 0 ≤ probability ≤ 1 "
+        "and min ≤ likely ≤ max"
+    )
+
+
+def test_past_the_exact_limit_percentiles_come_from_a_fine_histogram() -> None:
+    args = ([0.3, 0.6, 0.2], [1_000, 5_000, 0], [2_000, 8_000, 40_000], [6_000, 20_000, 90_000])
+    exact = simulate_exposure(*args, iterations=50_000, seed=5, chunk_cells=30_000)
+    streamed = simulate_exposure(
+        *args, iterations=50_000, seed=5, chunk_cells=30_000, exact_iterations=1_000
+    )
+    bin_width = (6_000 + 20_000 + 90_000) / HISTOGRAM_BINS  # the histogram spans 0 to Σ max
+    assert streamed.expected == pytest.approx(exact.expected, rel=1e-12)
+    for figure in ("p50", "p80", "p95"):
+        # Each order statistic is placed within its bin, so the interpolation is within one.
+        assert abs(getattr(streamed, figure) - getattr(exact, figure)) <= bin_width
+
+
+def _peak_bytes(iterations: int) -> int:
+    tracemalloc.start()
+    simulate_exposure(
+        [0.5] * 5,
+        [0] * 5,
+        [10] * 5,
+        [20] * 5,
+        iterations=iterations,
+        seed=1,
+        chunk_cells=100_000,
+        exact_iterations=10_000,
+    )
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def test_memory_does_not_grow_with_the_iterations_asked_for() -> None:
+    small, large = _peak_bytes(100_000), _peak_bytes(800_000)
+    # Eight times the iterations: the chunk and the histogram are the same size either way.
+    assert large < small * 1.2 + 1_000_000
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0, 1),
+            st.integers(0, 100_000),
+            st.integers(0, 100_000),
+            st.integers(0, 100_000),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_figures_are_ordered_and_within_what_the_risks_could_cost(
+    risks: list[tuple[float, int, int, int]],
+) -> None:
+    p = [r[0] for r in risks]
+    low, mode, high = ([sorted(r[1:])[i] for r in risks] for i in range(3))
+    exposure = simulate_exposure(p, low, mode, high, iterations=2_000, seed=9)
+    # Every total lies between nothing happening and everything at its maximum (allowing
+    # for the last bit of floating-point rounding in a + (b - a) × fraction).
+    ceiling = sum(high) * (1 + 1e-12) + 1e-6
+    assert 0 <= exposure.p50 <= exposure.p80 <= exposure.p95 <= ceiling
+    assert 0 <= exposure.expected <= ceiling
