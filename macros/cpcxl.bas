@@ -12,6 +12,17 @@ Private Function CpcxlServer() As String
     CpcxlServer = GetConfig("CPCXL_SERVER", "http://127.0.0.1:8000")
 End Function
 
+' ---- budget ----
+
+' Build budget: write the Budget, Risk share, Scenarios and Monitoring sheets.
+Public Sub BuildBudget()
+    RunPython "import cpcxl.xl.scripts as s; s.run('build_budget')"
+End Sub
+
+Public Sub BuildBudgetOnServer()
+    RunRemotePython CpcxlServer() & "/xlwings/custom-scripts-call/build_budget"
+End Sub
+
 ' ---- proposals ----
 
 ' Evaluate proposals: appraise, score, decide and choose the portfolio for the round.
@@ -21,4 +32,15 @@ End Sub
 
 Public Sub EvaluateProposalsOnServer()
     RunRemotePython CpcxlServer() & "/xlwings/custom-scripts-call/evaluate_proposals"
+End Sub
+
+' ---- risk ----
+
+' Score register: flags and movement on the Register; Heat map and Summary refreshed.
+Public Sub ScoreRegister()
+    RunPython "import cpcxl.xl.scripts as s; s.run('score_register')"
+End Sub
+
+Public Sub ScoreRegisterOnServer()
+    RunRemotePython CpcxlServer() & "/xlwings/custom-scripts-call/score_register"
 End Sub
