@@ -157,6 +157,21 @@ async def load(base: str, calls: list[Call], big: Call) -> tuple[Outcome, float]
     return outcome, time.monotonic() - started
 
 
+async def alone(base: str, calls: list[Call], big: Call) -> Outcome:
+    """One client, one call at a time: each call's own cost, with no queue in front of it."""
+    outcome = Outcome()
+    async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT_S, trust_env=False) as http:
+        for call in [*calls[:40], big, big, big]:
+            started = time.perf_counter()
+            response = await http.post(CALL, json=call.body)
+            elapsed = time.perf_counter() - started
+            if response.status_code == 200 and same(response.json()["result"], call.expected):
+                outcome.latencies[call.big].append(elapsed)
+            else:
+                outcome.errors.append(f"{call.label}: HTTP {response.status_code}")
+    return outcome
+
+
 def main() -> None:
     workers = int(sys.argv[sys.argv.index("--workers") + 1]) if "--workers" in sys.argv else 1
     functions = {name: r.item for name, r in registry().functions.items()}
@@ -178,17 +193,22 @@ def main() -> None:
     print(f"10,000-row call: {big.label}, {len(BIG_CALL_CLIENTS)} of them in the mix")
     print(f"server workers: {workers}; cores: {os.cpu_count()} (shared; figures are noisy)")
     with running_server(command, cwd=ROOT, options=["--workers", str(workers)]) as base:
+        quiet = asyncio.run(alone(base, calls, big))
         outcome, wall = asyncio.run(load(base, calls, big))
+    print("one call at a time (no load):")
+    print("  " + describe("example calls", quiet.latencies[False]))
+    print("  " + describe(f"{BIG_ROWS:,}-row calls", quiet.latencies[True]))
+    print(f"under load ({CLIENTS} clients at once):")
     done = len(outcome.latencies[False]) + len(outcome.latencies[True])
-    print(f"completed {done} calls in {wall:.1f} s: {done / wall:.0f} calls/s")
-    print(describe("example calls", outcome.latencies[False]))
-    print(describe(f"{BIG_ROWS:,}-row calls", outcome.latencies[True]))
+    print(f"  completed {done} calls in {wall:.1f} s: {done / wall:.0f} calls/s")
+    print("  " + describe("example calls", outcome.latencies[False]))
+    print("  " + describe(f"{BIG_ROWS:,}-row calls", outcome.latencies[True]))
     print(
         f"errors: {len(outcome.errors)}"
         + (f" (first: {outcome.errors[0]})" if outcome.errors else "")
     )
     if outcome.not_run:
-        print(f"not run (time limit of {TIME_LIMIT_S:.0f} s reached): {outcome.not_run}")
+        print(f"  not run (time limit of {TIME_LIMIT_S:.0f} s reached): {outcome.not_run}")
 
 
 if __name__ == "__main__":
