@@ -109,7 +109,7 @@ class Guard:
             return self._check_function_call(body)
         if path.startswith(self.scripts_path):
             name = path[len(self.scripts_path) :]
-            if name.lower() not in self.scripts:
+            if self.scripts.get(name.lower()) != name:  # xlwings looks names up exactly
                 known = ", ".join(sorted(self.scripts.values())) or "none"
                 return 404, f"no button script is called {name!r}; known scripts: {known}"
             if content_type.startswith("application/json") or not content_type:

@@ -155,9 +155,14 @@ def check_refusals(http: Any, body_limit: int) -> None:
     assert response.status_code == 413
     still_serving(http)
     # Scripts: unknown name, and a body that is not a workbook.
-    response = http.post("/xlwings/custom-scripts-call/no_such_button", json={"sheets": []})
+    for wrong in ("no_such_button", "Sample_Score_Register"):
+        response = http.post(f"/xlwings/custom-scripts-call/{wrong}", json={"sheets": []})
+        assert response.status_code == 404
+        assert "known scripts: " in response.json()["detail"]
+        assert "sample_score_register" in response.json()["detail"]
+    response = http.post(CALL, json=call_body("CPC_SAMPLE_RISK_SCORE", [[[3]], [[4]]]))
     assert response.status_code == 404
-    assert "sample_score_register" in response.json()["detail"]
+    assert "did you mean cpc_sample_risk_score?" in response.json()["detail"]
     response = http.post("/xlwings/custom-scripts-call/sample_score_register", json=[1])
     assert response.status_code == 400
     assert "workbook JSON" in response.json()["detail"]
