@@ -126,7 +126,7 @@ def _make_date(year: int, month: int, day: int, text: str, location: Location | 
 
 def to_text(value: Any) -> str:
     """Text from a cell, trimmed; numbers that are whole print without '.0'."""
-    if value is None:
+    if is_blank(value) or value is pd.NA:  # pandas 3 gives blanks in text columns as NaN
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

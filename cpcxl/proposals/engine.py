@@ -19,6 +19,7 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from cpcxl.common.errors import InputError, InputErrors
+from cpcxl.common.models import build_model
 
 from .models import (
     CriteriaSet,
@@ -30,7 +31,6 @@ from .models import (
     ProjectType,
     Proposal,
     Schedule,
-    make,
 )
 
 # --- discounting (HM Treasury Green Book 2022, annex A6: discount rates) -----------------
@@ -411,7 +411,9 @@ def criteria_from_ahp(
     updated = tuple(
         c.model_copy(update={"weight": float(w)}) for c, w in zip(criteria, weights, strict=True)
     )
-    return make(CriteriaSet, criteria=updated, weights_from="pairwise comparisons (AHP)", **scale)
+    return build_model(
+        CriteriaSet, criteria=updated, weights_from="pairwise comparisons (AHP)", **scale
+    )
 
 
 # --- scores ---------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import math
 from enum import StrEnum
 from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cpcxl.common.errors import InputError
 
@@ -239,18 +239,3 @@ class DecisionRules(BaseModel):
                 valid="reject ratio ≤ accept ratio",
             )
         return self
-
-
-def make(model: type[M], /, **data: object) -> M:
-    """Build a model, turning pydantic's errors back into cpcxl's located InputError."""
-    try:
-        return model(**data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        original = first.get("ctx", {}).get("error")
-        if isinstance(original, InputError):
-            raise original from None
-        field = ".".join(str(p) for p in first["loc"])
-        raise InputError(
-            f"{first['msg'].lower()} (got {first.get('input')!r})", field=field or None
-        ) from None

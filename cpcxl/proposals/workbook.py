@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from cpcxl.common import styles
 from cpcxl.common.errors import InputError, InputErrors, Location
+from cpcxl.common.models import build_model
 from cpcxl.common.report import Block, SheetOutput, stack
 from cpcxl.common.tables import ROW, Column, frame_from_values
 from cpcxl.common.values import is_blank, to_number, to_text
@@ -51,7 +52,6 @@ from .models import (
     Proposal,
     Schedule,
     Term,
-    make,
 )
 
 FILENAME = "expenditure_proposals.xlsx"
@@ -718,7 +718,7 @@ def _read_settings(
     rules = _guard(
         errors,
         Location(file=file, sheet="Settings"),
-        make,
+        build_model,
         DecisionRules,
         evaluation=evaluation,
         objectives=objectives,
@@ -758,7 +758,7 @@ def _read_criteria(
         item = _guard(
             errors,
             where,
-            make,
+            build_model,
             Criterion,
             name=name,
             weight=0.0,
@@ -805,7 +805,7 @@ def _read_criteria(
     if sum(given) > 1.5:  # typed as 25 meaning 25%
         given = [w / 100 for w in given]
     updated = tuple(c.model_copy(update={"weight": w}) for c, w in zip(found, given, strict=True))
-    return _guard(errors, where, make, CriteriaSet, criteria=updated, **scale)
+    return _guard(errors, where, build_model, CriteriaSet, criteria=updated, **scale)
 
 
 def _read_pairwise(
@@ -984,7 +984,7 @@ def _read_proposals(
         item = _guard(
             errors,
             where,
-            make,
+            build_model,
             Proposal,
             id=pid,
             title=to_text(row.get("title")),

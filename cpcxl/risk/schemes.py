@@ -11,9 +11,8 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import ValidationError
-
 from cpcxl.common.errors import InputError, Location
+from cpcxl.common.models import build_model
 from cpcxl.common.tables import Column, find_header_row
 from cpcxl.common.values import is_blank, to_number, to_text
 
@@ -127,13 +126,9 @@ def matrix_named(name: str | None) -> RiskMatrix:
 
 def _build(fields: Mapping[str, Any], location: Location | None) -> RiskMatrix:
     try:
-        return RiskMatrix(**fields)
-    except ValidationError as exc:
-        reasons = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" if e["loc"] else e["msg"]
-            for e in exc.errors()
-        )
-        raise InputError(f"the risk matrix is not valid ({reasons})", location=location) from None
+        return build_model(RiskMatrix, **fields)
+    except InputError as exc:
+        raise InputError(f"the risk matrix is not valid ({exc})", location=location) from None
 
 
 def matrix_from_toml(text: str, *, file: str | None = None) -> RiskMatrix:

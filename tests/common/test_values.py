@@ -5,7 +5,14 @@ import datetime as dt
 import pytest
 
 from cpcxl.common.errors import InputError, Location
-from cpcxl.common.values import date_to_excel_serial, is_blank, is_excel_error, to_date, to_number
+from cpcxl.common.values import (
+    date_to_excel_serial,
+    is_blank,
+    is_excel_error,
+    to_date,
+    to_number,
+    to_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -62,3 +69,10 @@ def test_blanks_and_errors() -> None:
     assert (
         is_excel_error("#N/A") and is_excel_error("#div/0!") and not is_excel_error("#1 priority")
     )
+
+
+def test_text_of_blanks_is_empty_and_whole_numbers_lose_their_point() -> None:
+    import pandas as pd
+
+    assert [to_text(v) for v in (None, float("nan"), pd.NA, "  ")] == ["", "", "", ""]
+    assert to_text(12.0) == "12" and to_text(" Reablement ") == "Reablement"

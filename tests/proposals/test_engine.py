@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cpcxl.common.errors import InputError, InputErrors
+from cpcxl.common.models import build_model
 from cpcxl.proposals import engine
 from cpcxl.proposals.models import (
     CriteriaSet,
@@ -21,7 +22,6 @@ from cpcxl.proposals.models import (
     Evidence,
     ProjectType,
     Proposal,
-    make,
 )
 
 # --- discounting ----------------------------------------------------------------------------
@@ -143,12 +143,14 @@ def test_costs_and_benefits_of_different_lengths_are_refused():
     with pytest.raises(InputError, match="costs cover 3 years but benefits cover 2"):
         engine.appraise([[1, 2, 3]], [[1, 2]])
     with pytest.raises(InputError, match="different numbers of years"):
-        make(Proposal, id="P1", project_type="Outsourcing", capital=(1, 2), cash_releasing=(0,))
+        build_model(
+            Proposal, id="P1", project_type="Outsourcing", capital=(1, 2), cash_releasing=(0,)
+        )
 
 
 def test_an_empty_proposal_is_refused():
     with pytest.raises(InputError, match="proposal P9 is empty: it has no costs and no benefits"):
-        make(Proposal, id="P9", project_type="Outsourcing")
+        build_model(Proposal, id="P9", project_type="Outsourcing")
 
 
 # --- AHP ------------------------------------------------------------------------------------
@@ -254,13 +256,13 @@ def criteria(**changes) -> CriteriaSet:
             descriptors={3: "Safeguarding duties are met in full"},
         ),
     ]
-    return make(CriteriaSet, criteria=tuple(rows), **changes)
+    return build_model(CriteriaSet, criteria=tuple(rows), **changes)
 
 
 def test_weights_that_do_not_sum_to_100_percent_are_refused():
     rows = (Criterion(name="A", weight=0.5), Criterion(name="B", weight=0.3))
     with pytest.raises(InputError) as caught:
-        make(CriteriaSet, criteria=rows)
+        build_model(CriteriaSet, criteria=rows)
     assert "the weights add up to 80.0%, not 100%" in str(caught.value)
     assert "field 'Weight'" in str(caught.value)
 
@@ -322,7 +324,7 @@ def proposal(pid: str, **changes) -> Proposal:
         social_value=(0.0, 0.0, 0.0),
     )
     data.update(changes)
-    return make(Proposal, **data)
+    return build_model(Proposal, **data)
 
 
 def scores(pid: str, outcomes: float, value: float, safeguarding: float) -> dict:

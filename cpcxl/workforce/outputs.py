@@ -1,0 +1,251 @@
+"""The Plan, Gap, Projection, Optimised mix and Risks sheets, described once for both renderers."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cpcxl.common import styles
+from cpcxl.common.report import Block, SheetOutput, stack
+
+from .diversity import SUPPRESSED
+from .engine import Plan
+from .models import SOURCES
+
+FTE = styles.DECIMAL_2
+HOURS = "#,##0.0"
+
+PLAN_SHEET, GAP_SHEET, PROJECTION_SHEET, MIX_SHEET, RISKS_SHEET = (
+    "Plan",
+    "Gap",
+    "Projection",
+    "Optimised mix",
+    "Risks",
+)
+OUTPUT_SHEETS = (PLAN_SHEET, GAP_SHEET, PROJECTION_SHEET, MIX_SHEET, RISKS_SHEET)
+
+#: Where the by-role gap table sits on the Gap sheet, for the chart to point at.
+GAP_FIRST_ROW = 2
+GAP_CHART_ANCHOR = "I2"
+
+
+def _block(frame: pd.DataFrame, names: dict[str, str], title: str, **formats: str) -> Block:
+    shown = frame[list(names)].rename(columns=names)
+    by_header = {names[k]: v for k, v in formats.items() if k in names}
+    return Block.from_frame(shown, title=title, formats=by_header)
+
+
+def plan_sheet(plan: Plan) -> SheetOutput:
+    a = plan.assumptions
+    summary = Block(
+        [["Measure", "Value"], *plan.summary.itertuples(index=False, name=None)],
+        title="Workforce plan summary (CPC 505)",
+        formats={1: styles.DECIMAL_2},
+    )
+    assumptions = Block(
+        [
+            ["Assumption", "Value used", "Where the default comes from"],
+            *(
+                [label, _shown(getattr(a, name)), source]
+                for name, (label, source) in SOURCES.items()
+            ),
+        ],
+        title="Assumptions used",
+    )
+    years = {f"year_{y}": f"Year {y}" for y in range(1, a.years + 1)}
+    demand = _block(
+        plan.demand_by_service,
+        {"service": "Service", "year_0": "Now", **years},
+        "Hours of work needed a week, by service",
+        year_0=HOURS,
+        **dict.fromkeys(years, HOURS),
+    )
+    mix = _block(
+        plan.mix,
+        {
+            "contract_type": "Contract type",
+            "employer": "Employer",
+            "headcount": "Headcount",
+            "fte": "FTE",
+            "share_of_fte": "Share of FTE",
+            "weekly_cost": "Weekly cost",
+            "annual_cost": "Annual cost",
+        },
+        "Current mix by contract type and employer",
+        fte=FTE,
+        share_of_fte=styles.PERCENT_1DP,
+        weekly_cost=styles.GBP,
+        annual_cost=styles.GBP,
+        headcount=styles.INTEGER,
+    )
+    parts: list[Block] = [summary, assumptions, demand, mix]
+    if len(plan.targets):
+        parts.append(
+            _block(
+                plan.targets,
+                {
+                    "target": "Target",
+                    "role": "Role",
+                    "detail": "Skill level or contract type",
+                    "target_value": "Target value",
+                    "actual": "Actual now",
+                    "distance": "Distance (actual − target)",
+                    "met": "Met",
+                },
+                "Distance from the organisation's targets (shares of hours; hours a week)",
+                target_value=styles.DECIMAL_2,
+                actual=styles.DECIMAL_2,
+                distance=styles.DECIMAL_2,
+            )
+        )
+    for frame in plan.diversity.values():
+        title = f"Diversity profile: {frame.columns[0]} by employer (headcount)"
+        parts.append(Block.from_frame(frame, title=title))
+    if plan.diversity:
+        note = (
+            f"{SUPPRESSED}: hidden to protect individuals: fewer than 5 people, or hidden so "
+            "that a small count cannot be worked out from the totals."
+        )
+        parts.append(Block([[note]], header=False))
+    return SheetOutput(PLAN_SHEET, stack(*parts), widths={"A": 38, "B": 22, "C": 22})
+
+
+def _shown(value: object) -> object:
+    return getattr(value, "value", value)
+
+
+def _coloured(block: Block, column: int) -> Block:
+    """Shortfalls red, surpluses green: as fills, so the button's sheets show them too."""
+    fills = {}
+    for offset, row in enumerate(block.values[1:], start=1):
+        value = row[column]
+        if isinstance(value, int | float) and abs(value) >= 0.005:
+            fills[(offset, column)] = styles.RED if value > 0 else styles.GREEN
+    return Block(
+        block.values, block.row, block.column, block.title, block.header, block.formats, fills
+    )
+
+
+def gap_sheet(plan: Plan) -> SheetOutput:
+    """By role first (role, required, current, gap: the chart's source), then by skill level."""
+    names = {
+        "role": "Role",
+        "required_fte": "Required FTE",
+        "current_fte": "Current FTE",
+        "gap_fte": "Gap FTE (+ shortfall)",
+        "hours_needed": "Hours needed a week",
+        "headcount": "Headcount",
+    }
+    formats = {
+        "hours_needed": HOURS,
+        "required_fte": FTE,
+        "current_fte": FTE,
+        "gap_fte": FTE,
+        "headcount": styles.INTEGER,
+    }
+    a = plan.assumptions
+    rule = (
+        f"worked × (1 + {a.headroom:.0%})"
+        if a.headroom_method.value == "uplift"
+        else f"worked ÷ (1 − {a.headroom:.0%})"
+    )
+    title = (
+        f"Gap by role: required FTE = {rule} ({a.headroom_method.value}), worked = hours ÷ "
+        f"{a.standard_hours:g}"
+    )
+    by_role = _coloured(_block(plan.gap_by_role, names, title, **formats), 3)
+    skill_names = {"role": "Role", "skill": "Skill level"}
+    skill_names.update({k: v for k, v in names.items() if k != "role"})
+    by_skill = _coloured(_block(plan.gap, skill_names, "Gap by role and skill level", **formats), 4)
+    return SheetOutput(GAP_SHEET, stack(by_role, by_skill), widths={"A": 30, "B": 24}, freeze="A3")
+
+
+_PROJECTION_NAMES = {
+    "role": "Role",
+    "year": "Year",
+    "required_fte": "Required FTE",
+    "opening_fte": "Opening FTE",
+    "leavers_fte": "Leavers FTE",
+    "starters_fte": "Known starters FTE",
+    "recruitment_need_fte": "Recruitment need FTE",
+    "closing_fte": "Closing FTE",
+    "recruitment_capacity_fte": "Recruitment capacity FTE",
+    "cover_cost_while_recruiting": "Agency cover while recruiting",
+}
+
+
+def projection_sheet(plan: Plan) -> SheetOutput:
+    a = plan.assumptions
+    formats = {k: FTE for k in _PROJECTION_NAMES if k.endswith("_fte")}
+    formats["cover_cost_while_recruiting"] = styles.GBP
+    totals = plan.projection.drop(columns="role").groupby("year", sort=True).sum().reset_index()
+    by_year = _block(
+        totals,
+        {k: v for k, v in _PROJECTION_NAMES.items() if k != "role"},
+        f"All roles, {a.years} years from {a.plan_start:%d/%m/%Y}: leavers at {a.turnover:.1%} "
+        "turnover; recruitment need = required − (opening − leavers + starters)",
+        **formats,
+    )
+    by_role = _block(plan.projection, _PROJECTION_NAMES, "By role", **formats)
+    return SheetOutput(PROJECTION_SHEET, stack(by_year, by_role), widths={"A": 30})
+
+
+def mix_sheet(plan: Plan) -> SheetOutput:
+    result = plan.optimised
+    parts: list[Block] = [Block([[result.message]], header=False, title="Optimised mix")]
+    if result.feasible:
+        hours = result.hours.copy()
+        hours["Total hours"] = hours.sum(axis=1)
+        frame = hours.reset_index().rename(columns={"role": "Role"})
+        formats = {c: HOURS for c in frame.columns if c != "Role"}
+        parts.append(
+            Block.from_frame(
+                frame, title="Least-cost weekly hours by contract type", formats=formats
+            )
+        )
+    else:
+        parts.append(
+            Block(
+                [["Conflicting constraints"], *([c] for c in result.conflicts)],
+                title="Relax one of these to find a mix",
+            )
+        )
+        if result.shortfall is not None and len(result.shortfall):
+            parts.append(
+                _block(
+                    result.shortfall,
+                    {"role": "Role", "hours_short": "Hours a week short at best"},
+                    "Roles that cannot be covered",
+                    hours_short=HOURS,
+                )
+            )
+    return SheetOutput(MIX_SHEET, stack(*parts), widths={"A": 30})
+
+
+def risks_sheet(plan: Plan) -> SheetOutput:
+    if len(plan.risks):
+        block = _block(
+            plan.risks,
+            {
+                "flag": "Risk flag",
+                "category": "Risk (CPC 505)",
+                "role": "Role",
+                "detail": "Detail",
+                "contingency": "Contingency to consider",
+            },
+            "Risks of the plan: agree a contingency for each (CPC 505 B7-B8)",
+        )
+    else:
+        block = Block([["No risk flags were raised."]], header=False, title="Risks of the plan")
+    return SheetOutput(
+        RISKS_SHEET, stack(block), widths={"A": 44, "B": 26, "C": 26, "D": 70, "E": 90}
+    )
+
+
+def plan_outputs(plan: Plan) -> list[SheetOutput]:
+    return [
+        plan_sheet(plan),
+        gap_sheet(plan),
+        projection_sheet(plan),
+        mix_sheet(plan),
+        risks_sheet(plan),
+    ]

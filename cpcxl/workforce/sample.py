@@ -1,0 +1,324 @@
+"""Sample data: the packaged workbook's small example, and a home-care and reablement service.
+
+Roles only, never people's names; organisations have descriptive names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+
+#: The packaged workbook's example (small enough to check by hand; see tests/workforce).
+EXAMPLE_STAFF: list[list[Any]] = [
+    # role, skill, contract, employer, hours, £/hour, start, leaving, people, age, sex
+    [
+        "Care worker",
+        "Level 2",
+        "Full-time",
+        "In-house",
+        37.5,
+        12.60,
+        dt.date(2019, 4, 1),
+        None,
+        6,
+        "25-34",
+        "Female",
+    ],
+    [
+        "Care worker",
+        "Level 2",
+        "Part-time",
+        "In-house",
+        22.5,
+        12.60,
+        dt.date(2021, 9, 1),
+        None,
+        4,
+        "35-44",
+        "Female",
+    ],
+    [
+        "Care worker",
+        "Level 2",
+        "Bank or zero-hours",
+        "In-house",
+        15,
+        12.60,
+        None,
+        None,
+        2,
+        "16-24",
+        "Male",
+    ],
+    [
+        "Care worker",
+        "Level 3",
+        "Agency",
+        "Private provider",
+        37.5,
+        18.50,
+        None,
+        None,
+        2,
+        "45-54",
+        "Female",
+    ],
+    [
+        "Senior care worker",
+        "Level 3",
+        "Full-time",
+        "In-house",
+        37.5,
+        14.20,
+        dt.date(2018, 6, 1),
+        None,
+        3,
+        "45-54",
+        "Female",
+    ],
+    [
+        "Reablement support worker",
+        "Level 3",
+        "Full-time",
+        "In-house",
+        37.5,
+        13.40,
+        dt.date(2020, 1, 6),
+        None,
+        4,
+        "35-44",
+        "Male",
+    ],
+    [
+        "Reablement support worker",
+        "Level 2",
+        "Part-time",
+        "Voluntary provider",
+        18.75,
+        12.10,
+        dt.date(2022, 5, 3),
+        None,
+        2,
+        "55-64",
+        "Female",
+    ],
+    [
+        "Occupational therapist",
+        "Registered professional",
+        "Full-time",
+        "In-house",
+        37.5,
+        24.80,
+        dt.date(2017, 1, 9),
+        dt.date(2027, 6, 30),
+        1,
+        "35-44",
+        "Female",
+    ],
+    [
+        "Registered manager",
+        "Level 5 or above",
+        "Full-time",
+        "In-house",
+        37.5,
+        26.00,
+        dt.date(2016, 3, 1),
+        None,
+        1,
+        "45-54",
+        "Male",
+    ],
+    [
+        "Care worker",
+        "Entry (no relevant qualification)",
+        "Volunteer",
+        "Voluntary provider",
+        6,
+        0,
+        None,
+        None,
+        3,
+        "65 and over",
+        "Female",
+    ],
+]
+
+EXAMPLE_DEMAND: list[list[Any]] = [
+    # service, role, skill, hours now, growth, year 1..5
+    ["Home care", "Care worker", "Level 2", 480, 0.04],
+    ["Home care", "Care worker", "Level 3", 75, 0.04],
+    ["Home care", "Senior care worker", "Level 3", 112.5, 0.03],
+    ["Reablement", "Reablement support worker", "Level 3", 150, 0.05],
+    ["Reablement", "Reablement support worker", "Level 2", 37.5, 0.05],
+    [
+        "Reablement",
+        "Occupational therapist",
+        "Registered professional",
+        37.5,
+        None,
+        37.5,
+        56.25,
+        56.25,
+        75,
+        75,
+    ],
+    ["Home care and reablement", "Registered manager", "Level 5 or above", 37.5, 0],
+]
+
+EXAMPLE_TARGETS: list[list[Any]] = [
+    ["Maximum agency share", None, None, 0.10],
+    ["Minimum permanent share", "Care worker", None, 0.60],
+    ["Minimum share at skill level", "Care worker", "Level 3", 0.20],
+    ["Maximum hours of a contract type", None, "Bank or zero-hours", 60],
+]
+
+# --- the demo: a home-care and reablement service of about 300 staff ----------------------
+
+#: role: (skill levels and their weights, base £/hour, people)
+_ROLES: dict[str, tuple[dict[str, float], float, int]] = {
+    "Care worker": (
+        {"Entry (no relevant qualification)": 0.2, "Level 2": 0.55, "Level 3": 0.25},
+        12.60,
+        178,
+    ),
+    "Senior care worker": ({"Level 3": 0.8, "Level 4": 0.2}, 14.20, 32),
+    "Reablement support worker": ({"Level 2": 0.4, "Level 3": 0.6}, 13.40, 46),
+    "Field care supervisor": ({"Level 3": 0.5, "Level 4": 0.5}, 15.30, 10),
+    "Care coordinator": ({"Level 3": 1.0}, 14.60, 8),
+    "Occupational therapist": ({"Registered professional": 1.0}, 24.80, 5),
+    "Physiotherapist": ({"Registered professional": 1.0}, 25.40, 3),
+    "Registered manager": ({"Level 5 or above": 1.0}, 26.00, 2),
+    "Quality and training lead": ({"Level 5 or above": 1.0}, 21.50, 1),
+    "Rota planner": ({"Level 2": 1.0}, 12.90, 4),
+}
+_CONTRACTS = {
+    "Full-time": 0.38,
+    "Part-time": 0.32,
+    "Bank or zero-hours": 0.12,
+    "Agency": 0.09,
+    "Temporary": 0.04,
+    "Volunteer": 0.03,
+    "Contractor": 0.02,
+}
+_EMPLOYERS = {
+    "In-house": 0.55,
+    "Private provider": 0.28,
+    "Voluntary provider": 0.1,
+    "Partner": 0.04,
+    "Direct payments (employed by the person)": 0.03,
+}
+_HOURS = {
+    "Full-time": (37.5, 37.5),
+    "Part-time": (16, 30),
+    "Bank or zero-hours": (4, 20),
+    "Agency": (20, 37.5),
+    "Temporary": (22.5, 37.5),
+    "Volunteer": (3, 8),
+    "Contractor": (15, 37.5),
+}
+#: Cost of an hour against a permanent employee's (agency and contractor fees, bank rates).
+_PREMIUM = {
+    "Agency": 1.35,
+    "Contractor": 1.2,
+    "Temporary": 1.1,
+    "Bank or zero-hours": 1.05,
+    "Volunteer": 0.0,
+}
+_ETHNIC = {
+    "White": 0.72,
+    "Black, Black British, Caribbean or African": 0.12,
+    "Asian or Asian British": 0.09,
+    "Mixed or multiple": 0.03,
+    "Other": 0.02,
+    "Prefer not to say": 0.02,
+}
+
+
+def home_care_service(seed: int = 505) -> dict[str, list[list[Any]]]:
+    """Staff, demand and targets of a sample home-care and reablement service (~300 staff)."""
+    rng = np.random.default_rng(seed)
+
+    def pick(weights: dict[str, float]) -> str:
+        keys = list(weights)
+        p = np.array(list(weights.values()))
+        return str(keys[rng.choice(len(keys), p=p / p.sum())])
+
+    staff: list[list[Any]] = []
+    start = dt.date(2026, 4, 1)
+    for role, (skills, rate, people) in _ROLES.items():
+        for _ in range(people):
+            contract = pick(_CONTRACTS) if people > 3 else "Full-time"
+            employer = "Private provider" if contract == "Agency" else pick(_EMPLOYERS)
+            if contract == "Volunteer":
+                employer = "Voluntary provider"
+            low, high = _HOURS[contract]
+            hours = float(np.round(rng.uniform(low, high) * 2) / 2)
+            cost = round(rate * _PREMIUM.get(contract, 1.0) * rng.uniform(0.97, 1.06), 2)
+            began = start - dt.timedelta(days=int(rng.integers(30, 365 * 12)))
+            leaving = None
+            if contract in ("Temporary", "Contractor") or rng.random() < 0.06:
+                leaving = start + dt.timedelta(days=int(rng.integers(60, 365 * 3)))
+            staff.append(
+                [
+                    role,
+                    pick(skills),
+                    contract,
+                    employer,
+                    hours,
+                    cost,
+                    began,
+                    leaving,
+                    1,
+                    pick(
+                        {
+                            "16-24": 0.1,
+                            "25-34": 0.22,
+                            "35-44": 0.24,
+                            "45-54": 0.24,
+                            "55-64": 0.16,
+                            "65 and over": 0.04,
+                        }
+                    ),
+                    pick({"Female": 0.8, "Male": 0.19, "Prefer not to say": 0.01}),
+                    pick(_ETHNIC),
+                    pick({"No": 0.86, "Yes": 0.1, "Prefer not to say": 0.04}),
+                ]
+            )
+    demand = [
+        ["Home care", "Care worker", "Entry (no relevant qualification)", 650, 0.03],
+        ["Home care", "Care worker", "Level 2", 2450, 0.04],
+        ["Home care", "Care worker", "Level 3", 1300, 0.04],
+        ["Home care", "Senior care worker", "Level 3", 900, 0.03],
+        ["Home care", "Senior care worker", "Level 4", 220, 0.03],
+        ["Reablement", "Reablement support worker", "Level 2", 520, 0.06],
+        ["Reablement", "Reablement support worker", "Level 3", 900, 0.06],
+        ["Home care", "Field care supervisor", "Level 3", 190, 0.03],
+        ["Home care", "Field care supervisor", "Level 4", 190, 0.03],
+        ["Home care and reablement", "Care coordinator", "Level 3", 300, 0.02],
+        [
+            "Reablement",
+            "Occupational therapist",
+            "Registered professional",
+            190,
+            None,
+            190,
+            225,
+            262.5,
+            262.5,
+            300,
+        ],
+        ["Reablement", "Physiotherapist", "Registered professional", 112.5, 0.05],
+        ["Home care and reablement", "Registered manager", "Level 5 or above", 75, 0],
+        ["Home care and reablement", "Quality and training lead", "Level 5 or above", 37.5, 0],
+        ["Home care and reablement", "Rota planner", "Level 2", 112.5, 0.02],
+    ]
+    targets = [
+        ["Maximum agency share", None, None, 0.10],
+        ["Minimum permanent share", None, None, 0.50],
+        ["Minimum share at skill level", "Care worker", "Level 3", 0.30],
+        ["Minimum share at skill level", "Senior care worker", "Level 4", 0.20],
+        ["Maximum hours of a contract type", None, "Bank or zero-hours", 700],
+    ]
+    return {"staff": staff, "demand": demand, "targets": targets}
