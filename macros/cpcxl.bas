@@ -44,3 +44,14 @@ End Sub
 Public Sub ScoreRegisterOnServer()
     RunRemotePython CpcxlServer() & "/xlwings/custom-scripts-call/score_register"
 End Sub
+
+' ---- workforce ----
+
+' Plan workforce: Read Staff, Demand, Assumptions and Targets; write Plan, Gap, Projection, Optimised
+Public Sub PlanWorkforce()
+    RunPython "import cpcxl.xl.scripts as s; s.run('plan_workforce')"
+End Sub
+
+Public Sub PlanWorkforceOnServer()
+    RunRemotePython CpcxlServer() & "/xlwings/custom-scripts-call/plan_workforce"
+End Sub
