@@ -15,6 +15,7 @@ import asyncio
 import itertools
 import math
 import os
+import resource
 import statistics
 import sys
 import time
@@ -194,17 +195,23 @@ def main() -> None:
     print(f"server workers: {workers}; cores: {os.cpu_count()} (shared; figures are noisy)")
     with running_server(command, cwd=ROOT, options=["--workers", str(workers)]) as base:
         quiet = asyncio.run(alone(base, calls, big))
+        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
         outcome, wall = asyncio.run(load(base, calls, big))
+        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    client_cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (
+        cpu_before.ru_utime + cpu_before.ru_stime
+    )
     print("one call at a time (no load):")
     print("  " + describe("example calls", quiet.latencies[False]))
     print("  " + describe(f"{BIG_ROWS:,}-row calls", quiet.latencies[True]))
     print(f"under load ({CLIENTS} clients at once):")
     done = len(outcome.latencies[False]) + len(outcome.latencies[True])
+    print(f"  the load generator itself used {client_cpu:.1f} s of CPU (same machine)")
     print(f"  completed {done} calls in {wall:.1f} s: {done / wall:.0f} calls/s")
     print("  " + describe("example calls", outcome.latencies[False]))
     print("  " + describe(f"{BIG_ROWS:,}-row calls", outcome.latencies[True]))
     print(
-        f"errors: {len(outcome.errors)}"
+        f"  errors: {len(outcome.errors)}"
         + (f" (first: {outcome.errors[0]})" if outcome.errors else "")
     )
     if outcome.not_run:
