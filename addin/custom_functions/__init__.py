@@ -1,0 +1,12 @@
+"""xlwings Server imports this package for the worksheet functions: every cpcxl plugin's.
+
+Nothing is defined here; the functions come from the plugin registry through cpcxl.xl.udfs,
+decorated for xlwings Server (names CPC.<NAME> inside the manifest's CPC namespace).
+"""
+
+from cpcxl.plugins import registry
+from cpcxl.xl.udfs import collect
+
+_functions = collect(registry(), server=True)
+globals().update(_functions)
+__all__ = sorted(_functions)
