@@ -23,6 +23,17 @@ Public Sub BuildBudgetOnServer()
     RunRemotePython CpcxlServer() & "/xlwings/custom-scripts-call/build_budget"
 End Sub
 
+' ---- monitoring ----
+
+' Build summary: check the return and write Summary, Evidence and Action plan sheets.
+Public Sub BuildSummary()
+    RunPython "import cpcxl.xl.scripts as s; s.run('build_summary')"
+End Sub
+
+Public Sub BuildSummaryOnServer()
+    RunRemotePython CpcxlServer() & "/xlwings/custom-scripts-call/build_summary"
+End Sub
+
 ' ---- proposals ----
 
 ' Evaluate proposals: appraise, score, decide and choose the portfolio for the round.
