@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -218,14 +219,32 @@ def add_instructions(
     for heading, body in sections:
         put(ws.cell(r, 1), heading).font = styles.SUBTITLE_FONT
         r += 1
-        for line in [body] if isinstance(body, str) else body:
+        for line in _lines(body):
             cell = put(ws.cell(r, 1), line if isinstance(body, str) else f"•  {line}")
             cell.alignment = styles.WRAP
             r += 1
         r += 1
+    named = [
+        m.group(1) for _, b in sections for line in _lines(b) for m in _DESKTOP_NAME.finditer(line)
+    ]
+    if named:
+        # The two runtimes name the same function differently; say so where the names are used.
+        put(ws.cell(r, 1), "Function names").font = styles.SUBTITLE_FONT
+        note = (
+            f"The names above are the desktop xlwings add-in's (=CPC_{named[0]}). In the Office "
+            f"add-in the same functions are under CPC with a dot: =CPC.{named[0]}."
+        )
+        put(ws.cell(r + 1, 1), note).alignment = styles.WRAP
     ws.column_dimensions["A"].width = 110
     ws.sheet_view.showGridLines = False
     return ws
+
+
+_DESKTOP_NAME = re.compile(r"\bCPC_([A-Z][A-Z_]*[A-Z])")
+
+
+def _lines(body: str | Sequence[str]) -> Sequence[str]:
+    return [body] if isinstance(body, str) else body
 
 
 def add_xlwings_conf(wb: Workbook, *, udf_modules: str = "cpcxl.xl.udfs") -> Worksheet:

@@ -336,6 +336,17 @@ INSTRUCTIONS: list[tuple[str, str | list[str]]] = [
             "Action plan into this workbook. Bad entries are listed with the sheet and cell.",
         ],
     ),
+    (
+        "Worksheet functions",
+        [
+            "=CPC_MONITORING_SCORE(scores): the percentage for a range of statement scores "
+            "(1-4; blanks and N/A left out).",
+            '=CPC_MONITORING_RATING(percentage, "cqc"): the rating for a percentage under a '
+            "framework's bands.",
+            "=CPC_OVERALL_RATING(ratings, breach): the overall rating from the domain ratings.",
+            "=CPC_KPI_RAG(actual, target, higher_is_better, tolerance): Red, Amber or Green.",
+        ],
+    ),
 ]
 
 

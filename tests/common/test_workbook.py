@@ -8,6 +8,7 @@ from openpyxl import Workbook, load_workbook
 from cpcxl.common import styles
 from cpcxl.common.workbook import (
     Formula,
+    add_instructions,
     add_list_validation,
     add_lists_sheet,
     add_table,
@@ -67,3 +68,21 @@ def test_tables_validations_and_names_are_captured_for_golden_comparison(tmp_pat
     assert contents_differences(contents, changed) == [
         "/Register/tables/Register: 'A1:B4' != 'A1:B9'"
     ]
+
+
+def test_instructions_that_name_functions_give_the_office_add_in_names_too() -> None:
+    wb = Workbook()
+    ws = add_instructions(
+        wb, "Plan", [("What to do", "Fill in Staff."), ("Functions", ["=CPC_FTE(hours)"])]
+    )
+    assert wb.sheetnames == ["Instructions"]
+    texts = [c.value for c in ws["A"] if c.value]
+    assert texts[:4] == ["Plan", "What to do", "Fill in Staff.", "Functions"]
+    assert texts[4] == "•  =CPC_FTE(hours)"
+    assert texts[5] == "Function names"
+    assert "=CPC.FTE" in texts[6] and "=CPC_FTE" in texts[6]
+
+
+def test_instructions_without_functions_have_no_function_names_note() -> None:
+    ws = add_instructions(Workbook(), "Return", [("Buttons", ["Build summary"])])
+    assert "Function names" not in [c.value for c in ws["A"]]
