@@ -17,7 +17,7 @@ from typing import Any
 import xlwings as xw
 
 from cpcxl.common.values import EXCEL_EPOCH, EXCEL_ERRORS
-from cpcxl.xl.udfs import as_excel_range
+from cpcxl.xl.worksheet import as_excel_range
 
 #: Office.js's names for Excel's error values (Excel.ErrorCellValueType).
 ERROR_TYPES = {

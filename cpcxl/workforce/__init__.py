@@ -34,7 +34,7 @@ def register_scripts() -> Sequence[Callable[..., None]]:
 def register_workbooks() -> Sequence[WorkbookTemplate]:
     from . import workbook
 
-    return [WorkbookTemplate("workforce", workbook.FILENAME, workbook.TITLE, workbook.build)]
+    return [WorkbookTemplate("workforce_plan", workbook.FILENAME, workbook.TITLE, workbook.build)]
 
 
 @hookimpl

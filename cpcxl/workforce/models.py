@@ -133,7 +133,7 @@ class Assumptions(BaseModel):
     headroom: float = Field(0.22, ge=0)
     headroom_method: HeadroomMethod = HeadroomMethod.UPLIFT
     turnover: float = Field(0.248, ge=0, le=1)
-    vacancy: float = Field(0.081, ge=0, lt=1)
+    vacancy: float = Field(0.083, ge=0, lt=1)
     weeks_to_recruit: float = Field(12, ge=0)
     agency_premium: float = Field(0.30, ge=0)
     recruitment_rate: float = Field(0.30, ge=0)
@@ -165,7 +165,7 @@ SOURCES: dict[str, tuple[str, str]] = {
     ),
     "vacancy": (
         "Vacancy rate",
-        "8.1%: Skills for Care, The state of the adult social care sector and workforce in "
+        "8.3%: Skills for Care, The state of the adult social care sector and workforce in "
         "England, 2024 (2023/24 vacancy rate).",
     ),
     "weeks_to_recruit": (

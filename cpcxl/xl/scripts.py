@@ -14,7 +14,7 @@ import xlwings as xw
 
 from cpcxl.common.errors import CpcxlError, InputError
 from cpcxl.plugins import Registry, registry
-from cpcxl.xl.udfs import on_server
+from cpcxl.xl.worksheet import on_server
 
 
 def button_name(script_name: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cpcxl.server.guard import Arity
-from cpcxl.xl.udfs import ExcelRange, as_excel_range, excel_function, excel_name
+from cpcxl.xl.worksheet import ExcelRange, as_excel_range, excel_function, excel_name
 
 from .sample_plugin import cpc_sample_risk_score, cpc_sample_total
 

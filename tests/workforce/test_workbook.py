@@ -21,7 +21,7 @@ FIRST = HEADER_ROW + 1  # first data row of every input table
 def test_the_committed_workbook_is_what_the_code_builds(
     build_and_compare: Callable[[str], Path],
 ) -> None:
-    path = build_and_compare("workforce")
+    path = build_and_compare("workforce_plan")
     wb = load_workbook(path)
     assert wb.sheetnames[:5] == ["Instructions", "Staff", "Demand", "Assumptions", "Targets"]
     assert {"Staff", "Demand", "Targets", "Assumptions"} <= {

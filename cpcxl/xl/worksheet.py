@@ -1,0 +1,168 @@
+"""Turning a capability's function into a worksheet function, for either Excel runtime.
+
+Each function is decorated for the runtime it is collected for: the desktop add-in's
+decorators from ``xlwings`` itself, or xlwings Server's when ``XLWINGS_ON_SERVER=true``.
+This lives apart from ``cpcxl.xl.udfs`` so that reloading that module (to pick up newly
+installed plugins) re-collects the functions without redefining these types.
+
+Names: the Python name keeps the ``cpc_`` prefix (``CPC_RISK_SCORE`` on the desktop, where
+Excel has no namespaces); the Office add-in registers the same function under the manifest
+namespace ``CPC`` without the repeated prefix, so Excel shows ``CPC.RISK_SCORE``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import functools
+import inspect
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from xlwings.conversion import Converter
+
+from cpcxl.common.errors import CpcxlError
+from cpcxl.common.grid import cell_error
+from cpcxl.plugins import Registry
+
+log = logging.getLogger(__name__)
+
+#: The prefix every worksheet function's Python name starts with.
+PREFIX = "cpc_"
+#: The namespace the Office add-in registers the functions under (``CPC.RISK_SCORE``).
+NAMESPACE = "CPC"
+
+Orientation = Literal["cell", "column", "row", "table"]
+
+
+def on_server() -> bool:
+    """True in an xlwings Server process (its settings module sets the variable)."""
+    return os.environ.get("XLWINGS_ON_SERVER") == "true"
+
+
+def excel_name(python_name: str) -> str:
+    """The name Excel shows inside the CPC namespace: 'cpc_risk_score' -> 'RISK_SCORE'."""
+    name = python_name[len(PREFIX) :] if python_name.lower().startswith(PREFIX) else python_name
+    return name.upper()
+
+
+def office_formula_name(python_name: str) -> str:
+    """What an officer types with the Office add-in: 'cpc_risk_score' -> 'CPC.RISK_SCORE'."""
+    return f"{NAMESPACE}.{excel_name(python_name)}"
+
+
+def desktop_formula_name(python_name: str) -> str:
+    """What an officer types with the desktop add-in: 'cpc_risk_score' -> 'CPC_RISK_SCORE'."""
+    return python_name.upper()
+
+
+@dataclass(frozen=True)
+class ExcelRange:
+    """An argument as Excel supplied it, with the orientation xlwings' default conversion loses."""
+
+    value: Any
+    orientation: Orientation
+
+
+class ExcelArgument(Converter):
+    """Reads every argument as a 2-D block, then hands the function xlwings' default shape.
+
+    xlwings passes a column and a row alike as a flat list and writes a flat list back as a
+    row, so a function given a column would spill sideways. Remembering the orientation lets
+    the wrapper give a column back as a column.
+    """
+
+    @staticmethod
+    def read_value(value: Any, options: dict[str, Any]) -> ExcelRange:
+        return as_excel_range(value)
+
+
+def as_excel_range(value: Any) -> ExcelRange:
+    """A 2-D block (or a single value) as xlwings' default conversion would pass it."""
+    if not isinstance(value, list | tuple) or not value:
+        return ExcelRange(value, "cell")
+    if not isinstance(value[0], list | tuple):
+        return ExcelRange(list(value), "row")
+    rows = [list(r) for r in value]
+    if len(rows) == 1 and len(rows[0]) == 1:
+        return ExcelRange(rows[0][0], "cell")
+    if all(len(r) == 1 for r in rows):
+        return ExcelRange([r[0] for r in rows], "column")
+    if len(rows) == 1:
+        return ExcelRange(rows[0], "row")
+    return ExcelRange(rows, "table")
+
+
+def _oriented(result: Any, ranges: list[ExcelRange]) -> Any:
+    """A flat-list result goes back the way the first single-column or single-row input came."""
+    if not isinstance(result, list) or (result and isinstance(result[0], list | tuple)):
+        return result
+    vectors = [r.orientation for r in ranges if r.orientation in ("column", "row")]
+    if vectors and vectors[0] == "column":
+        return [[v] for v in result]
+    return result
+
+
+def parameter_description(name: str) -> str:
+    """The hint Excel shows for a parameter: 'start_date' -> 'start date'."""
+    return name.replace("_", " ")
+
+
+def excel_function(fn: Callable[..., Any], *, server: bool | None = None) -> Callable[..., Any]:
+    """``fn`` as a worksheet function: errors become readable cell text, never a traceback."""
+    server = on_server() if server is None else server
+    if server:
+        from xlwings.server import arg, func
+    else:
+        from xlwings import arg, func
+
+    @functools.wraps(fn)
+    def worksheet_function(*args: Any) -> Any:
+        ranges = [a if isinstance(a, ExcelRange) else ExcelRange(a, "cell") for a in args]
+        try:
+            return _oriented(fn(*(r.value for r in ranges)), ranges)
+        except CpcxlError as exc:
+            return cell_error(str(exc))
+        except Exception as exc:  # a bug must still reach the user as a sentence
+            log.exception("worksheet function %s failed", fn.__name__)
+            return cell_error(f"{fn.__name__} failed unexpectedly ({type(exc).__name__}: {exc})")
+
+    if server:
+        worksheet_function = _off_the_event_loop(worksheet_function)
+    # Type hints describe the engine's Python types; Excel arguments arrive through
+    # ExcelArgument, so hide the hints. xlwings reads the signature through __wrapped__.
+    worksheet_function.__annotations__ = {}
+    if hasattr(fn, "__xlfunc__"):  # keep options the capability set, on a copy of its own
+        worksheet_function.__xlfunc__ = copy.deepcopy(fn.__xlfunc__)  # type: ignore[attr-defined]
+    options = {"name": excel_name(fn.__name__)} if server else {}
+    worksheet_function = func(**options)(worksheet_function)
+    for name in inspect.signature(fn).parameters:
+        # Error cells arrive as '#N/A' and so on, so they can be reported, not read as blank.
+        worksheet_function = arg(
+            name,
+            ExcelArgument,
+            ndim=2,
+            err_to_str=True,
+            doc=parameter_description(name),
+        )(worksheet_function)
+    return func(**options)(worksheet_function)
+
+
+def _off_the_event_loop(worksheet_function: Callable[..., Any]) -> Callable[..., Any]:
+    """xlwings Server awaits coroutine functions and calls others on its event loop, where a
+    long calculation (a 10,000-row range) would hold up every other cell's request; a worker
+    thread keeps the server answering meanwhile."""
+
+    @functools.wraps(worksheet_function)
+    async def in_a_thread(*args: Any) -> Any:
+        return await asyncio.to_thread(worksheet_function, *args)
+
+    return in_a_thread
+
+
+def collect(reg: Registry, *, server: bool | None = None) -> dict[str, Callable[..., Any]]:
+    """Every registered worksheet function, decorated for Excel, by name."""
+    return {name: excel_function(r.item, server=server) for name, r in reg.functions.items()}
