@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
 
 # xlwings' remote engine (used to run button scripts on a JSON workbook) is a PRO part;
 # its non-commercial licence key is how tests run it.
@@ -17,7 +16,7 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 os.environ.setdefault("COLUMNS", "250")
 
 from cpcxl.common import soffice as lo
-from cpcxl.common.workbook import contents_differences, workbook_contents
+from cpcxl.common.workbook import contents_differences, read_sheets, workbook_contents
 from cpcxl.plugins import registry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,27 +37,9 @@ def soffice() -> str:
 @pytest.fixture
 def recalculated(soffice: str, tmp_path: Path) -> Callable[[Path], dict[str, list[list[Any]]]]:
     """Open a workbook in LibreOffice, recalculate, and return every sheet's values."""
-    from python_calamine import CalamineWorkbook
 
     def run(path: Path) -> dict[str, list[list[Any]]]:
-        target = lo.recalculate(path, tmp_path / f"recalculated-{path.name}")
-        book = CalamineWorkbook.from_path(str(target))
-        sheets = {
-            name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            for name in book.sheet_names
-        }
-        # calamine reads error cells as "", which would hide a broken formula: put them back.
-        for ws in load_workbook(target, data_only=True).worksheets:
-            rows = sheets[ws.title]
-            for row in ws.iter_rows():
-                for cell in row:
-                    if cell.data_type == "e":
-                        r, c = cell.row - 1, cell.column - 1
-                        while len(rows) <= r:
-                            rows.append([])
-                        rows[r].extend([""] * (c + 1 - len(rows[r])))
-                        rows[r][c] = cell.value
-        return sheets
+        return read_sheets(lo.recalculate(path, tmp_path / f"recalculated-{path.name}"))
 
     return run
 

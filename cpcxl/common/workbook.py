@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -264,16 +265,22 @@ def set_print(
     *,
     landscape: bool = False,
     fit_width: bool = True,
+    pages_wide: int = 1,
     header: str | None = None,
     repeat_rows: str | None = None,
+    repeat_columns: str | None = None,
 ) -> None:
-    """A4 print set-up: fit to one page wide, optional header text (e.g. a protective marking)."""
+    """A4 print set-up: fit to ``pages_wide`` pages across, optional header text (e.g. a
+    protective marking), and rows or columns repeated on every page."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     if fit_width:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToWidth = pages_wide
         ws.page_setup.fitToHeight = 0
+    if pages_wide > 1:
+        # A wide table reads row by row: print each band of rows across before going down.
+        ws.page_setup.pageOrder = "overThenDown"
     if header:
         ws.oddHeader.center.text = header
         ws.oddHeader.center.font = "Arial,Bold"
@@ -281,6 +288,8 @@ def set_print(
     ws.oddFooter.right.text = "Page &P of &N"
     if repeat_rows:
         ws.print_title_rows = repeat_rows
+    if repeat_columns:
+        ws.print_title_cols = repeat_columns
 
 
 def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> Path:
@@ -328,20 +337,80 @@ def render(wb: Workbook, output: SheetOutput, *, index: int | None = None) -> Wo
 
 
 def read_sheets(path: str | os.PathLike[str], **limits: int) -> dict[str, list[list[Any]]]:
-    """Every sheet's cell values, read fast with calamine after the file has been checked."""
+    """Every sheet's cell values, read fast with calamine after the file has been checked.
+
+    Error cells (#N/A, #DIV/0! ...) come back as their error text, so a broken formula in an
+    input is reported where it is rather than read as a blank.
+    """
     from python_calamine import CalamineWorkbook
 
     path = check_workbook_file(path, **limits)
     try:
         book = CalamineWorkbook.from_path(str(path))
-        return {
+        sheets = {
             name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
             for name in book.sheet_names
         }
+        errors = error_cells(path)
     except Exception as exc:  # calamine raises its own error types for damaged parts
         raise InputError(
             f"the workbook could not be read ({exc})", location=Location(file=path.name)
         ) from None
+    for name, found in errors.items():
+        rows = sheets.get(name)
+        if rows is None:
+            continue
+        for (r, c), text in found.items():
+            while len(rows) <= r:
+                rows.append([])
+            if len(rows[r]) <= c:
+                rows[r].extend([""] * (c + 1 - len(rows[r])))
+            rows[r][c] = text
+    return sheets
+
+
+_RELS_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_ERROR_TYPE = re.compile(rb'\bt="e"')
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+_CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def error_cells(path: str | os.PathLike[str]) -> dict[str, dict[tuple[int, int], str]]:
+    """{sheet: {(row, column) from 0: error text}} for every error cell in an .xlsx.
+
+    calamine reads error cells as "" (python-calamine issue 105), so they are found in the
+    sheets' XML: a byte search that costs nothing for the usual sheet with no errors.
+    """
+    from defusedxml import ElementTree
+    from openpyxl.utils import column_index_from_string
+
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    with zipfile.ZipFile(path) as archive:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target", "") for r in rels}
+        for sheet in workbook.iter():
+            if not sheet.tag.endswith("}sheet"):
+                continue
+            target = targets.get(sheet.get(f"{_RELS_NS}id"), "")
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            if part not in archive.namelist():
+                continue
+            xml = archive.read(part)
+            cells: dict[tuple[int, int], str] = {}
+            for match in _ERROR_TYPE.finditer(xml):
+                start = xml.rfind(b"<c ", 0, match.start())
+                end = xml.find(b"</c>", match.end())
+                tag_end = xml.find(b">", start)
+                ref = _CELL_REF.search(xml, start, tag_end)
+                value = _CELL_VALUE.search(xml, tag_end, end) if end != -1 else None
+                if start == -1 or tag_end < match.start() or ref is None or value is None:
+                    continue
+                row, column = int(ref.group(2)) - 1, column_index_from_string(ref.group(1).decode())
+                cells[(row, column - 1)] = value.group(1).decode()
+            if cells:
+                found[sheet.get("name", "")] = cells
+    return found
 
 
 def open_for_reading(path: str | os.PathLike[str], **limits: int) -> Workbook:

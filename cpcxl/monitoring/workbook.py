@@ -32,6 +32,7 @@ from cpcxl.common.workbook import (
     add_xlwings_conf,
     define_name,
     put,
+    read_sheets,
     save_workbook,
     set_print,
     style_header,
@@ -586,27 +587,11 @@ def read_return_file(
     *,
     max_bytes: int | None = None,
 ) -> tuple[MonitoringReturn, MonitoringFramework]:
-    """Read and check one return; every problem in it is raised together (InputErrors).
-
-    Only the return's own sheets are read (calamine, after the file checks): a batch reads
-    thousands, and the Instructions and Lists sheets are the same in every one.
-    """
-    from python_calamine import CalamineWorkbook
-
-    path = check_workbook_file(path, **({"max_bytes": max_bytes} if max_bytes else {}))
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        sheets = {
-            name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            for name in book.sheet_names
-            if name in RETURN_SHEETS or name == FRAMEWORK_SHEET
-        }
-        names = list(book.sheet_names)
-    except Exception as exc:  # calamine raises its own error types for damaged parts
-        raise InputError(
-            f"the workbook could not be read ({exc})", location=Location(file=path.name)
-        ) from None
-    return parse_return(sheets, framework_for, file=path.name, sheet_names=names)
+    """Read and check one return; every problem in it is raised together (InputErrors)."""
+    sheets = read_sheets(path, **({"max_bytes": max_bytes} if max_bytes else {}))
+    names = list(sheets)
+    sheets = {n: rows for n, rows in sheets.items() if n in RETURN_SHEETS or n == FRAMEWORK_SHEET}
+    return parse_return(sheets, framework_for, file=Path(path).name, sheet_names=names)
 
 
 def read_provider_id(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> str:

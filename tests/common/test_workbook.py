@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
 from cpcxl.common import styles
@@ -15,6 +18,7 @@ from cpcxl.common.workbook import (
     add_xlwings_conf,
     contents_differences,
     put,
+    read_sheets,
     save_workbook,
     workbook_contents,
 )
@@ -86,3 +90,36 @@ def test_instructions_that_name_functions_give_the_office_add_in_names_too() -> 
 def test_instructions_without_functions_have_no_function_names_note() -> None:
     ws = add_instructions(Workbook(), "Return", [("Buttons", ["Build summary"])])
     assert "Function names" not in [c.value for c in ws["A"]]
+
+
+def test_error_cells_are_read_as_their_error_not_as_blanks(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Budget"
+    ws["A1"] = "Amount"
+    ws["A2"] = 100
+    ws.cell(3, 1).value = "#N/A"  # openpyxl stores the error codes as error cells
+    ws.cell(5, 3).value = "#DIV/0!"
+    assert ws.cell(5, 3).data_type == "e"
+    wb.create_sheet("Notes")["B2"] = "no errors here"
+    path = save_workbook(wb, tmp_path / "errors.xlsx")
+    sheets = read_sheets(path)
+    assert sheets["Budget"][1][0] == 100
+    assert sheets["Budget"][2][0] == "#N/A"
+    assert sheets["Budget"][4][2] == "#DIV/0!"
+    assert sheets["Notes"][1][1] == "no errors here"
+
+
+@pytest.mark.soffice
+def test_formula_errors_in_a_recalculated_workbook_are_read(
+    tmp_path: Path, recalculated: Callable[[Path], dict[str, list[list[Any]]]]
+) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sheet 1"
+    put(ws["A1"], 6)
+    put(ws["B1"], Formula("A1/0"))
+    put(ws["B2"], Formula("NA()"))
+    put(ws["B3"], Formula("A1*2"))
+    sheets = recalculated(save_workbook(wb, tmp_path / "formulas.xlsx"))
+    assert [row[1] for row in sheets["Sheet 1"][:3]] == ["#DIV/0!", "#N/A", 12]

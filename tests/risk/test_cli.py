@@ -79,10 +79,9 @@ def test_import_reports_what_it_mapped_what_not_and_why(tmp_path: Path) -> None:
         "yyyy-mm-dd",
         f"their_register.xlsx, '{SHEET}'!A7, field 'Risk ID': risk id 'CR1' is already used "
         "at row 5; valid: an id unique in the register",
-        # An error cell in a file reaches us blank (calamine reads errors as empty), so it is
-        # reported as a missing half of the pair, still in its own cell.
-        f"their_register.xlsx, '{SHEET}'!E8, field 'Inherent likelihood': the inherent "
-        "likelihood is blank; valid: both inherent likelihood and impact, or neither",
+        # An error cell is reported as the error it holds, in its own cell, not read as blank.
+        f"their_register.xlsx, '{SHEET}'!E8, field 'Inherent likelihood': the cell holds the "
+        "error #N/A; valid: 1 to 5, or Rare, Unlikely, Possible, Likely, Almost certain",
     ]
     assert imported.own_categories == {"Cyber": 1}  # 'Property' is the standard's property
     # Nothing is lost: four risks, their words read as the standard's, slips kept as typed.
@@ -91,7 +90,8 @@ def test_import_reports_what_it_mapped_what_not_and_why(tmp_path: Path) -> None:
     assert [r["category"] for r in risks] == [
         "Financial loss", "Harm to vulnerable adults or children", "Cyber", "Risks to property",
     ]  # fmt: skip
-    assert [r["inherent_likelihood"] for r in risks] == ["Likely", "likley", 2, None]
+    # The error cell is kept as the text it showed, so the register (and its button) flag it.
+    assert [r["inherent_likelihood"] for r in risks] == ["Likely", "likley", 2, "#N/A"]
     assert risks[3]["inherent_impact"] == "Negligible"  # 'insignificant' is Negligible
     assert risks[2]["next_review"].isoformat() == "2026-07-01"  # Excel serial 46204
 
