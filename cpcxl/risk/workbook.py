@@ -275,7 +275,16 @@ def _register_sheet(
     for header in ("Inherent band", "Residual band"):
         _band_colours(ws, column(header))
     ws.freeze_panes = f"C{first}"
-    set_print(ws, landscape=True, header=MARKING, repeat_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    # 28 columns on one A4 page would print at about a fifth of full size; four pages across,
+    # each repeating the risk's ID and title, keep it near two-thirds.
+    set_print(
+        ws,
+        landscape=True,
+        pages_wide=4,
+        header=MARKING,
+        repeat_rows=f"{HEADER_ROW}:{HEADER_ROW}",
+        repeat_columns="A:B",
+    )
     return ws
 
 

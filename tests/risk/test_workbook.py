@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from cpcxl.common import soffice as lo
+from cpcxl.plugins import registry
 from cpcxl.risk import engine, excel, report, workbook
 from cpcxl.risk.cli import DEMO_AS_OF, run_demo
 from cpcxl.risk.schemes import NHS_5X5
@@ -21,11 +22,7 @@ FORMULA_COLUMNS = ["Inherent score", "Inherent band", "Residual score", "Residua
 
 
 def recalculated_cells(path: Path, tmp_path: Path) -> dict[str, dict[str, Any]]:
-    """Every cell LibreOffice calculated: {sheet: {'H6': value}}, Excel errors as '#N/A' etc.
-
-    (The conftest ``recalculated`` fixture reads with calamine, which shows an error cell as
-    an empty string; here an error must be seen to be caught.)
-    """
+    """Every cell LibreOffice calculated, by address: {sheet: {'H6': value}}, errors as '#N/A'."""
     target = lo.recalculate(path, tmp_path / f"recalculated-{path.name}")
     wb = load_workbook(target, data_only=True)
     return {
@@ -108,6 +105,20 @@ def test_native_scores_and_bands_agree_with_the_python_engine(soffice: str, tmp_
                 else:
                     assert band == getattr(risk, f"{stage}_band"), (risk.risk_id, stage, band)
     assert compared == 3 * 60 - 1  # every score of the 60 risks but CR034's residual
+
+
+def test_the_register_prints_four_landscape_pages_across_with_id_and_title_on_each(
+    tmp_path: Path,
+) -> None:
+    template = registry().workbooks["risk_register"].item
+    ws = load_workbook(template.build(tmp_path / template.filename))["Register"]
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.paperSize == 9  # A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (4, 0)
+    assert ws.page_setup.pageOrder == "overThenDown"
+    assert ws.print_title_cols == "$A:$B"
+    assert ws.print_title_rows == "$5:$5"
 
 
 def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path: Path) -> None:
