@@ -220,10 +220,16 @@ def appraise(
 
 
 def _irr(flows: np.ndarray) -> float:
+    # Less than half a penny is nothing; left in, a near-zero first flow makes the polynomial
+    # npf.irr solves overflow.
+    flows = np.where(np.abs(flows) < 0.005, 0.0, flows)
     # The IRR exists only where the net flows change sign.
     if not ((flows > 0).any() and (flows < 0).any()):
         return math.nan
-    value = float(npf.irr(flows))
+    try:
+        value = float(npf.irr(flows))
+    except np.linalg.LinAlgError:  # no real root could be found
+        return math.nan
     return value if math.isfinite(value) else math.nan
 
 

@@ -125,6 +125,16 @@ def test_no_irr_without_a_sign_change_and_no_ratio_without_costs():
     assert math.isnan(result["irr"]) and math.isnan(result["bcr"])
 
 
+def test_a_fraction_of_a_penny_is_no_flow_for_the_irr():
+    # Found by hypothesis: tiny first and last flows (2.2e-308) made npf.irr's polynomial
+    # overflow. Without them the net flows are +2 in year 1 and -4 (costs doubled) in year 2:
+    # 2/(1+r) = 4/(1+r)^2 gives 1+r = 2, an IRR of 100%.
+    tiny = 2.2250738585072014e-308
+    result = engine.appraise([[tiny, 0, 2, 0]], [[0, 2, 0, tiny]], optimism_bias=1.0).iloc[0]
+    assert result["irr"] == pytest.approx(1.0)
+    assert result["npsv"] == pytest.approx(2 / 1.035 - 4 / 1.035**2)
+
+
 def test_the_matrix_appraisal_agrees_with_a_year_by_year_loop():
     rng = np.random.default_rng(7)
     costs, benefits = rng.uniform(0, 100, (20, 41)), rng.uniform(0, 120, (20, 41))
