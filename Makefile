@@ -23,6 +23,8 @@ demo: $(VENV)/.installed
 	$(BIN)/cpcxl demo --out out
 
 test: $(VENV)/.installed-dev
+	$(BIN)/ruff check cpcxl tests bench
+	$(BIN)/ruff format --check cpcxl tests bench
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-dev

@@ -75,6 +75,15 @@ def sha256(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
+def describe_size(n: int) -> str:
+    """A size as Windows shows it (1 KB = 1,024 bytes): '512 bytes', '40 KB', '20 MB', '1.5 MB'."""
+    if n < 1024:
+        return f"{n:,} bytes"
+    if n < 1024 * 1024:
+        return f"{round(n / 1024):,} KB"
+    return f"{n / (1024 * 1024):,.1f}".removesuffix(".0") + " MB"
+
+
 def check_workbook_file(
     path: str | os.PathLike[str],
     *,
@@ -91,7 +100,7 @@ def check_workbook_file(
         raise InputError("the file is empty", location=where, valid="an .xlsx workbook")
     if size > max_bytes:
         raise InputError(
-            f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit",
+            f"the file is {describe_size(size)}, over the {describe_size(max_bytes)} limit",
             location=where,
         )
     with open(path, "rb") as handle:
@@ -116,8 +125,8 @@ def check_workbook_file(
         ) from None
     if unpacked > max_unpacked_bytes:
         raise InputError(
-            f"the workbook unpacks to {unpacked / 1e6:.0f} MB, over the "
-            f"{max_unpacked_bytes / 1e6:.0f} MB limit (a zip bomb or an unusually large file)",
+            f"the workbook unpacks to {describe_size(unpacked)}, over the "
+            f"{describe_size(max_unpacked_bytes)} limit (a zip bomb or an unusually large file)",
             location=where,
         )
     if "xl/workbook.xml" not in names:

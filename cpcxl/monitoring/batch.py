@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import multiprocessing
 import os
 import re
@@ -18,6 +19,8 @@ import signal
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,6 +178,20 @@ def _provider_id(source: str) -> tuple[str, str]:
         return source, ""  # the full read reports what is wrong
 
 
+def _no_provider_id(source: str) -> tuple[str, str]:
+    return source, ""  # the full read tries again and reports what is wrong
+
+
+def _crashed_outcome(source: str) -> Outcome:
+    name = Path(source).name
+    message = (
+        "the process reading this return stopped unexpectedly (it may have run out of memory); "
+        "the other returns were summarised. Check the file opens in Excel, save it again and "
+        "rerun the batch"
+    )
+    return Outcome(file=name, errors=[(name, "", "", message)])
+
+
 # --- in the parent ----------------------------------------------------------------------------
 
 
@@ -205,35 +222,96 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 class _Runner:
-    """Runs work in this process (1 job) or in one process pool kept for the whole batch."""
+    """Runs work in this process (1 job) or in one process pool kept for the whole batch.
+
+    A worker that dies (killed when memory runs out, say) takes down the pool and every
+    return in flight with it. Those returns are tried again one at a time in a fresh pool,
+    so only the return that kills a worker on its own is lost, and it is reported.
+    """
 
     def __init__(self, options: BatchOptions) -> None:
         self.options = options
-        self.pool = None
+        self.pool: ProcessPoolExecutor | None = None
         if options.jobs > 1:
-            self.pool = _context().Pool(options.jobs, initializer=_init_worker, initargs=(options,))
+            self.pool = self._new_pool()
         else:
             _init_worker_here(options)
 
-    def map(self, fn: Callable[[Any], Any], items: list[Any]) -> Iterator[Any]:
-        """``fn`` over ``items``, results as they come (in any order with a pool)."""
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            self.options.jobs,
+            mp_context=_context(),
+            initializer=_init_worker,
+            initargs=(self.options,),
+        )
+
+    def _replace_pool(self) -> ProcessPoolExecutor:
+        assert self.pool is not None
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = self._new_pool()
+        return self.pool
+
+    def map(
+        self, fn: Callable[[Any], Any], items: list[Any], crashed: Callable[[Any], Any]
+    ) -> Iterator[Any]:
+        """``fn`` over ``items``, results as they come (in any order with a pool); an item
+        whose worker died gives ``crashed(item)`` instead."""
         if self.pool is None:
             for item in items:
                 yield fn(item)
             return
-        chunk = max(1, min(8, len(items) // (self.options.jobs * 16)))
-        yield from self.pool.imap_unordered(fn, items, chunksize=chunk)
+        pending = iter(items)
+        # A bounded number in flight keeps the parent's memory flat for any number of returns.
+        window = self.options.jobs * 4
+        in_flight: dict[Future[Any], Any] = {}
+        while True:
+            pool = self.pool
+            for item in itertools.islice(pending, window - len(in_flight)):
+                in_flight[pool.submit(fn, item)] = item
+            if not in_flight:
+                return
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                item = in_flight.pop(future)
+                if isinstance(future.exception(), BrokenProcessPool):
+                    broken = True
+                    in_flight[future] = item  # tried again below
+                else:
+                    yield future.result()
+            if broken:
+                suspects = []
+                for future, item in in_flight.items():
+                    if future.done() and future.exception() is None:
+                        yield future.result()  # finished before the pool broke
+                    else:
+                        suspects.append(item)
+                in_flight.clear()
+                yield from self._one_at_a_time(fn, suspects, crashed)
+
+    def _one_at_a_time(
+        self, fn: Callable[[Any], Any], items: list[Any], crashed: Callable[[Any], Any]
+    ) -> Iterator[Any]:
+        pool = self._replace_pool()
+        for item in items:
+            try:
+                yield pool.submit(fn, item).result()
+            except BrokenProcessPool:
+                yield crashed(item)
+                pool = self._replace_pool()
 
     def __enter__(self) -> _Runner:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            if exc[0] is None:
-                self.pool.close()
-            else:
-                self.pool.terminate()  # workers remove their temp files on SIGTERM
-            self.pool.join()
+        if self.pool is None:
+            return
+        if exc[0] is not None:
+            # Stopped part way (Ctrl+C, an error): end the workers now; they remove their
+            # temp files on SIGTERM. ProcessPoolExecutor has no public terminate before 3.14.
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.terminate()
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _init_worker_here(options: BatchOptions) -> None:
@@ -268,7 +346,9 @@ def run_batch(
     with _Runner(options) as runner:
         # Pass 1: provider IDs only, so two returns for one provider are caught before writing.
         by_id: dict[str, list[str]] = defaultdict(list)
-        for source, provider_id in runner.map(_provider_id, [str(f) for f in files]):
+        for source, provider_id in runner.map(
+            _provider_id, [str(f) for f in files], crashed=_no_provider_id
+        ):
             if provider_id:
                 by_id[provider_id.lower()].append(source)
         duplicated: set[str] = set()
@@ -299,7 +379,7 @@ def run_batch(
         if progress:
             progress(done + len(duplicated), total)
         done += len(duplicated)
-        for outcome in runner.map(process_return, tasks):
+        for outcome in runner.map(process_return, tasks, crashed=_crashed_outcome):
             done += 1
             kept += [Path(p) for p in outcome.kept]
             if outcome.errors:

@@ -6,7 +6,13 @@ from pathlib import Path
 import pytest
 
 from cpcxl.common.errors import InputError
-from cpcxl.common.files import atomic_path, check_workbook_file, csv_safe, write_csv_atomically
+from cpcxl.common.files import (
+    atomic_path,
+    check_workbook_file,
+    csv_safe,
+    describe_size,
+    write_csv_atomically,
+)
 
 
 def test_atomic_path_leaves_the_old_file_when_writing_fails(tmp_path: Path) -> None:
@@ -57,7 +63,25 @@ def test_size_limits(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
         archive.writestr("xl/worksheets/sheet1.xml", "0" * 5_000_000)
-    with pytest.raises(InputError, match="unpacks to 5 MB, over the 1 MB limit"):
-        check_workbook_file(path, max_unpacked_bytes=1_000_000)
-    with pytest.raises(InputError, match=r"over the 0.0 MB limit"):
+    # 5,000,000 bytes is 4.77 MB as Windows counts (1 MB = 1,048,576 bytes).
+    with pytest.raises(InputError, match=r"unpacks to 4\.8 MB, over the 1 MB limit"):
+        check_workbook_file(path, max_unpacked_bytes=1024 * 1024)
+    with pytest.raises(InputError, match=r"over the 1,000 bytes limit"):
         check_workbook_file(path, max_bytes=1000)
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [
+        (0, "0 bytes"),
+        (1023, "1,023 bytes"),
+        (1024, "1 KB"),
+        (40 * 1024 + 500, "40 KB"),  # 40.49 KB
+        (1024 * 1024, "1 MB"),
+        (20 * 1024 * 1024, "20 MB"),
+        (int(1.5 * 1024 * 1024), "1.5 MB"),
+        (200 * 1024 * 1024, "200 MB"),
+    ],
+)
+def test_sizes_read_as_windows_shows_them(size: int, text: str) -> None:
+    assert describe_size(size) == text

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from cpcxl.common.files import sha256
+from cpcxl.monitoring import batch
 from cpcxl.monitoring.batch import BatchOptions, run_batch
 from cpcxl.monitoring.cli import monitoring, run_demo, write_samples
 
@@ -53,7 +54,7 @@ EXPECTED = {
     "unknown_domain.xlsx": ("Scores", "A5", "'Safety' is not a domain of the cqc framework"),
     "unknown_framework.xlsx": ("Return", "B10", "'iso9001' is not a known monitoring framework"),
     "xml_bomb.xlsx": ("", "", "could not be read"),
-    "zip_bomb.xlsx": ("", "", "unpacks to 315 MB"),
+    "zip_bomb.xlsx": ("", "", "unpacks to 300.1 MB, over the 200 MB limit"),
 }
 GOOD = {"good_1.xlsx": "P-0001", "good_2.xlsx": "P-0002", "formula_text.xlsx": "P-0011"}
 
@@ -153,6 +154,36 @@ def test_two_jobs_give_the_same_portfolio_as_one(tmp_path: Path) -> None:
         return [list(r) for r in load_workbook(path)["Overview"].iter_rows(values_only=True)]
 
     assert cells(one.portfolio) == cells(two.portfolio)
+
+
+_process_return = batch.process_return
+
+
+def _dies_on_poison(source: str) -> batch.Outcome:
+    """process_return, except that a worker given a 'poison' return dies outright, as one
+    killed for running out of memory would."""
+    if "poison" in Path(source).name:
+        os._exit(137)
+    return _process_return(source)
+
+
+def test_a_worker_that_dies_loses_only_its_own_return(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    returns = tmp_path / "returns"
+    victim = write_samples(returns, 12, seed=9)[4]
+    lost = victim.stem.removeprefix("return_")  # the provider whose summary is lost
+    victim.rename(returns / "poison.xlsx")
+    # Workers are forked, so they run the patched function the pool is handed.
+    monkeypatch.setattr(batch, "process_return", _dies_on_poison)
+    report = run_batch(returns, tmp_path / "out", BatchOptions(as_at=AS_AT, jobs=2))
+    assert report.returns == 12 and report.summarised == 11
+    assert report.failed_files == ["poison.xlsx"]
+    [row] = read_errors(report.errors_csv)
+    assert row["file"] == "poison.xlsx"
+    assert "stopped unexpectedly" in row["message"]
+    summaries = sorted(p.name for p in (tmp_path / "out").glob("P-*.xlsx"))
+    assert len(summaries) == 11 and f"{lost}.xlsx" not in summaries
 
 
 def _batch_process(returns: Path, out: Path, *extra: str) -> subprocess.Popen:
