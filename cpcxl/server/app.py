@@ -87,19 +87,26 @@ def create_app(settings: ServerSettings | None = None) -> Served:
 
 
 def _not_pyodide() -> None:
-    """Make xlwings' per-cell check for Pyodide's JsNull free on a server.
+    """Make xlwings' per-value checks for Pyodide's JsNull free on a server.
 
-    xlwings 0.37's ``utils.is_jsnull`` tries ``from pyodide.ffi import JsNull`` for every
-    cell of every range argument; outside Pyodide each failed import searches sys.path again
-    (about 0.1 ms a cell: 2 s for a 10,000-row, two-column call). Outside Pyodide no value
-    is a JsNull, so the answer is always False.
+    xlwings 0.37's ``utils.is_jsnull`` (every cell of a range argument) and
+    ``pro.udfs_officejs.js_to_none`` (every argument) try ``from pyodide.ffi import JsNull``;
+    outside Pyodide each failed import searches sys.path again (about 0.1 ms: 2 s for a
+    10,000-row, two-column call, and a tenth of a scalar call). Outside Pyodide no value is
+    a JsNull, so the answers are always False and the value itself.
     """
     if sys.platform == "emscripten":
         return
     import xlwings.utils
+    from xlwings.pro import udfs_officejs
 
     xlwings.utils.is_jsnull = _never_jsnull
+    udfs_officejs.js_to_none = _as_it_is
 
 
 def _never_jsnull(value: object) -> bool:
     return False
+
+
+def _as_it_is(value: object) -> object:
+    return value

@@ -78,3 +78,29 @@ def test_each_script_writes_its_expected_cells_over_http(
 
 def test_bad_requests_get_a_clear_4xx_and_the_server_keeps_serving(client: TestClient) -> None:
     checks.check_refusals(client, TEST_BODY_LIMIT)
+
+
+def test_xlwings_does_not_look_for_pyodide_per_value_on_the_server(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each of these tried a failing `import pyodide` per value: about 0.1 ms, so 2 s on a
+    # 10,000-row call. On a server no value is Pyodide's JsNull.
+    import builtins
+
+    import xlwings.utils
+    from xlwings.pro import udfs_officejs
+
+    tried: list[str] = []
+    real_import = builtins.__import__
+
+    def counting_import(name: str, *args: object, **kwargs: object) -> object:
+        if name.startswith("pyodide"):
+            tried.append(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", counting_import)
+    value = [[1.5]]
+    assert udfs_officejs.js_to_none(value) is value
+    assert udfs_officejs.to_scalar([[None]]) is None
+    assert xlwings.utils.is_jsnull(None) is False
+    assert tried == []
