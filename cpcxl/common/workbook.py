@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -336,8 +336,17 @@ def render(wb: Workbook, output: SheetOutput, *, index: int | None = None) -> Wo
 # --- reading -----------------------------------------------------------------------------
 
 
-def read_sheets(path: str | os.PathLike[str], **limits: int) -> dict[str, list[list[Any]]]:
-    """Every sheet's cell values, read fast with calamine after the file has been checked.
+class Sheets(dict[str, list[list[Any]]]):
+    """Sheet name -> rows of cell values; ``names`` is every sheet in the workbook, read or not."""
+
+    names: list[str]
+
+
+def read_sheets(
+    path: str | os.PathLike[str], *, only: Collection[str] | None = None, **limits: int
+) -> Sheets:
+    """Every sheet's cell values (or ``only`` those sheets), read fast with calamine after the
+    file has been checked.
 
     Error cells (#N/A, #DIV/0! ...) come back as their error text, so a broken formula in an
     input is reported where it is rather than read as a blank.
@@ -347,11 +356,13 @@ def read_sheets(path: str | os.PathLike[str], **limits: int) -> dict[str, list[l
     path = check_workbook_file(path, **limits)
     try:
         book = CalamineWorkbook.from_path(str(path))
-        sheets = {
-            name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        sheets = Sheets(
+            (name, book.get_sheet_by_name(name).to_python(skip_empty_area=False))
             for name in book.sheet_names
-        }
-        errors = error_cells(path)
+            if only is None or name in only
+        )
+        sheets.names = list(book.sheet_names)
+        errors = error_cells(path, only=sheets.keys())
     except Exception as exc:  # calamine raises its own error types for damaged parts
         raise InputError(
             f"the workbook could not be read ({exc})", location=Location(file=path.name)
@@ -375,42 +386,69 @@ _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
 _CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
 
 
-def error_cells(path: str | os.PathLike[str]) -> dict[str, dict[tuple[int, int], str]]:
-    """{sheet: {(row, column) from 0: error text}} for every error cell in an .xlsx.
+def error_cells(
+    path: str | os.PathLike[str], *, only: Collection[str] | None = None
+) -> dict[str, dict[tuple[int, int], str]]:
+    """{sheet: {(row, column) from 0: error text}} for every error cell in an .xlsx (in the
+    sheets named ``only``, if given).
 
     calamine reads error cells as "" (python-calamine issue 105), so they are found in the
-    sheets' XML: a byte search that costs nothing for the usual sheet with no errors.
+    sheets' XML. Error cells are rare: a byte search of each sheet finds there are none
+    before any XML is parsed.
     """
+    with zipfile.ZipFile(path) as archive:
+        flagged = {
+            name: xml
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+            if _ERROR_TYPE.search(xml := archive.read(name))
+        }
+        if not flagged:
+            return {}
+        parts = _sheet_parts(archive)
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    for sheet, part in parts.items():
+        if part in flagged and (only is None or sheet in only):
+            cells = _error_cells_in(flagged[part])
+            if cells:
+                found[sheet] = cells
+    return found
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """{sheet name: its part in the archive ('xl/worksheets/sheet1.xml')}."""
     from defusedxml import ElementTree
+
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    parts = {}
+    for sheet in workbook.iter():
+        if sheet.tag.endswith("}sheet"):
+            target = targets.get(sheet.get(f"{_RELS_NS}id"), "")
+            parts[sheet.get("name", "")] = (
+                target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            )
+    return parts
+
+
+def _error_cells_in(xml: bytes) -> dict[tuple[int, int], str]:
     from openpyxl.utils import column_index_from_string
 
-    found: dict[str, dict[tuple[int, int], str]] = {}
-    with zipfile.ZipFile(path) as archive:
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-        targets = {r.get("Id"): r.get("Target", "") for r in rels}
-        for sheet in workbook.iter():
-            if not sheet.tag.endswith("}sheet"):
-                continue
-            target = targets.get(sheet.get(f"{_RELS_NS}id"), "")
-            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            if part not in archive.namelist():
-                continue
-            xml = archive.read(part)
-            cells: dict[tuple[int, int], str] = {}
-            for match in _ERROR_TYPE.finditer(xml):
-                start = xml.rfind(b"<c ", 0, match.start())
-                end = xml.find(b"</c>", match.end())
-                tag_end = xml.find(b">", start)
-                ref = _CELL_REF.search(xml, start, tag_end)
-                value = _CELL_VALUE.search(xml, tag_end, end) if end != -1 else None
-                if start == -1 or tag_end < match.start() or ref is None or value is None:
-                    continue
-                row, column = int(ref.group(2)) - 1, column_index_from_string(ref.group(1).decode())
-                cells[(row, column - 1)] = value.group(1).decode()
-            if cells:
-                found[sheet.get("name", "")] = cells
-    return found
+    cells: dict[tuple[int, int], str] = {}
+    for match in _ERROR_TYPE.finditer(xml):
+        start = xml.rfind(b"<c ", 0, match.start())
+        tag_end = xml.find(b">", start)
+        end = xml.find(b"</c>", match.end())
+        if start == -1 or tag_end < match.start() or end == -1:
+            continue  # not a cell's type attribute
+        ref = _CELL_REF.search(xml, start, tag_end)
+        value = _CELL_VALUE.search(xml, tag_end, end)
+        if ref is None or value is None:
+            continue
+        column = column_index_from_string(ref.group(1).decode())
+        cells[(int(ref.group(2)) - 1, column - 1)] = value.group(1).decode()
+    return cells
 
 
 def open_for_reading(path: str | os.PathLike[str], **limits: int) -> Workbook:

@@ -260,32 +260,33 @@ class _Runner:
             for item in items:
                 yield fn(item)
             return
-        pending = iter(items)
-        # A bounded number in flight keeps the parent's memory flat for any number of returns.
+        # A few returns a task keeps the hand-over cost small; a bounded number of tasks in
+        # flight keeps the parent's memory flat for any number of returns.
+        size = max(1, min(8, len(items) // (self.options.jobs * 16)))
+        chunks = (items[i : i + size] for i in range(0, len(items), size))
         window = self.options.jobs * 4
-        in_flight: dict[Future[Any], Any] = {}
+        in_flight: dict[Future[list[Any]], list[Any]] = {}
         while True:
             pool = self.pool
-            for item in itertools.islice(pending, window - len(in_flight)):
-                in_flight[pool.submit(fn, item)] = item
+            for chunk in itertools.islice(chunks, window - len(in_flight)):
+                in_flight[pool.submit(_each, fn, chunk)] = chunk
             if not in_flight:
                 return
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             broken = False
             for future in done:
-                item = in_flight.pop(future)
                 if isinstance(future.exception(), BrokenProcessPool):
-                    broken = True
-                    in_flight[future] = item  # tried again below
+                    broken = True  # tried again below, with the rest in flight
                 else:
-                    yield future.result()
+                    yield from future.result()
+                    del in_flight[future]
             if broken:
-                suspects = []
-                for future, item in in_flight.items():
+                suspects: list[Any] = []
+                for future, chunk in in_flight.items():
                     if future.done() and future.exception() is None:
-                        yield future.result()  # finished before the pool broke
+                        yield from future.result()  # finished before the pool broke
                     else:
-                        suspects.append(item)
+                        suspects += chunk
                 in_flight.clear()
                 yield from self._one_at_a_time(fn, suspects, crashed)
 
@@ -312,6 +313,10 @@ class _Runner:
             for process in list(getattr(self.pool, "_processes", {}).values()):
                 process.terminate()
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _each(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    return [fn(item) for item in items]
 
 
 def _init_worker_here(options: BatchOptions) -> None:
