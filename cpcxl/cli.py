@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.table import Table
 
 from . import __version__
 from .common.errors import CpcxlError
@@ -27,21 +26,15 @@ def cli() -> None:
 
 @cli.command()
 def plugins() -> None:
-    """List each plugin with its functions, scripts, workbooks and schemes."""
+    """List each plugin with its functions, scripts, workbooks, schemes, commands and demos."""
     reg = registry()
-    table = Table(title="cpcxl plugins", show_lines=True)
-    for heading in ("plugin", "functions", "scripts", "workbooks", "schemes", "demos"):
-        table.add_column(heading, overflow="fold")
+    commands = _commands_by_plugin()
     for name in reg.plugins:
-        provided = reg.by_plugin(name)
-        table.add_row(
-            name,
-            *(
-                "\n".join(provided[k])
-                for k in ("functions", "scripts", "workbooks", "schemes", "demos")
-            ),
-        )
-    console.print(table)
+        provided = {**reg.by_plugin(name), "commands": commands.get(name, [])}
+        console.print(f"[bold]{name}[/bold]", highlight=False)
+        for sort, names in provided.items():
+            if names:
+                console.print(f"  {sort:<10} {', '.join(names)}", highlight=False)
 
 
 @cli.command()
@@ -118,6 +111,16 @@ def demo(out_dir: Path, names: tuple[str, ...]) -> None:
 
 def _register_plugin_commands() -> None:
     plugin_manager().hook.register_commands(cli=cli)
+
+
+def _commands_by_plugin() -> dict[str, list[str]]:
+    """Which subcommands each plugin adds, found by letting each add them to a fresh group."""
+    found = {}
+    for impl in plugin_manager().hook.register_commands.get_hookimpls():
+        group = click.Group()
+        impl.function(cli=group)
+        found[impl.plugin_name] = sorted(group.commands)
+    return found
 
 
 def main() -> None:

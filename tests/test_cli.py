@@ -22,6 +22,10 @@ def test_plugins_lists_every_plugin_with_what_it_provides() -> None:
         assert name in result.output
     for function in reg.functions:
         assert function in result.output
+    # Each plugin's subcommands are listed under it, found from the plugin's own hook.
+    lines = result.output.splitlines()
+    server = lines.index("server")
+    assert lines[server + 1].split() == ["commands", "macros,", "serve"]
 
 
 def test_build_check_passes_for_the_committed_workbooks() -> None:
