@@ -8,6 +8,7 @@ So a summary looks the same whether an officer pressed a button or ran a batch.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,14 +71,12 @@ class SheetOutput:
 
 
 def stack(*parts: Block | pd.DataFrame, gap: int = 1, column: int = 1) -> list[Block]:
-    """Blocks placed one under another with ``gap`` empty rows between them."""
+    """Blocks placed one under another in ``column``, with ``gap`` empty rows between them."""
     placed: list[Block] = []
     row = 1
     for part in parts:
         block = part if isinstance(part, Block) else Block.from_frame(part)
         top = row + (1 if block.title else 0)
-        placed.append(
-            Block(block.values, top, column, block.title, block.header, block.formats, block.fills)
-        )
+        placed.append(dataclasses.replace(block, row=top, column=column))
         row = top + len(block.values) + gap
     return placed
