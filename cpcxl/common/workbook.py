@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
 from .errors import InputError, Location, quote_sheet
+from .excel_names import desktop_formula_name, office_formula_name
 from .files import atomic_path, check_workbook_file
 from .report import SheetOutput
 
@@ -226,14 +227,16 @@ def add_instructions(
             r += 1
         r += 1
     named = [
-        m.group(1) for _, b in sections for line in _lines(b) for m in _DESKTOP_NAME.finditer(line)
+        m.group(0) for _, b in sections for line in _lines(b) for m in _DESKTOP_NAME.finditer(line)
     ]
     if named:
         # The two runtimes name the same function differently; say so where the names are used.
         put(ws.cell(r, 1), "Function names").font = styles.SUBTITLE_FONT
+        python_name = named[0].lower()
         note = (
-            f"The names above are the desktop xlwings add-in's (=CPC_{named[0]}). In the Office "
-            f"add-in the same functions are under CPC with a dot: =CPC.{named[0]}."
+            f"The names above are the desktop xlwings add-in's "
+            f"(={desktop_formula_name(python_name)}). In the Office add-in the same functions "
+            f"are under CPC with a dot: ={office_formula_name(python_name)}."
         )
         put(ws.cell(r + 1, 1), note).alignment = styles.WRAP
     ws.column_dimensions["A"].width = 110
@@ -241,7 +244,7 @@ def add_instructions(
     return ws
 
 
-_DESKTOP_NAME = re.compile(r"\bCPC_([A-Z][A-Z_]*[A-Z])")
+_DESKTOP_NAME = re.compile(r"\bCPC_[A-Z][A-Z_]*[A-Z]")
 
 
 def _lines(body: str | Sequence[str]) -> Sequence[str]:

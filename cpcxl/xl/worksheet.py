@@ -5,9 +5,7 @@ decorators from ``xlwings`` itself, or xlwings Server's when ``XLWINGS_ON_SERVER
 This lives apart from ``cpcxl.xl.udfs`` so that reloading that module (to pick up newly
 installed plugins) re-collects the functions without redefining these types.
 
-Names: the Python name keeps the ``cpc_`` prefix (``CPC_RISK_SCORE`` on the desktop, where
-Excel has no namespaces); the Office add-in registers the same function under the manifest
-namespace ``CPC`` without the repeated prefix, so Excel shows ``CPC.RISK_SCORE``.
+The names each runtime shows are in ``cpcxl.common.excel_names``.
 """
 
 from __future__ import annotations
@@ -25,15 +23,11 @@ from typing import Any, Literal
 from xlwings.conversion import Converter
 
 from cpcxl.common.errors import CpcxlError
+from cpcxl.common.excel_names import excel_name
 from cpcxl.common.grid import cell_error
 from cpcxl.plugins import Registry
 
 log = logging.getLogger(__name__)
-
-#: The prefix every worksheet function's Python name starts with.
-PREFIX = "cpc_"
-#: The namespace the Office add-in registers the functions under (``CPC.RISK_SCORE``).
-NAMESPACE = "CPC"
 
 Orientation = Literal["cell", "column", "row", "table"]
 
@@ -41,22 +35,6 @@ Orientation = Literal["cell", "column", "row", "table"]
 def on_server() -> bool:
     """True in an xlwings Server process (its settings module sets the variable)."""
     return os.environ.get("XLWINGS_ON_SERVER") == "true"
-
-
-def excel_name(python_name: str) -> str:
-    """The name Excel shows inside the CPC namespace: 'cpc_risk_score' -> 'RISK_SCORE'."""
-    name = python_name[len(PREFIX) :] if python_name.lower().startswith(PREFIX) else python_name
-    return name.upper()
-
-
-def office_formula_name(python_name: str) -> str:
-    """What an officer types with the Office add-in: 'cpc_risk_score' -> 'CPC.RISK_SCORE'."""
-    return f"{NAMESPACE}.{excel_name(python_name)}"
-
-
-def desktop_formula_name(python_name: str) -> str:
-    """What an officer types with the desktop add-in: 'cpc_risk_score' -> 'CPC_RISK_SCORE'."""
-    return python_name.upper()
 
 
 @dataclass(frozen=True)

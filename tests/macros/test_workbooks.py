@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from cpcxl.common.excel_names import desktop_formula_name, office_formula_name
 from cpcxl.common.workbook import add_xlwings_conf, save_workbook
 from cpcxl.plugins import registry
-from cpcxl.xl.worksheet import desktop_formula_name, office_formula_name
 
 WORKBOOKS = sorted(registry().workbooks)
 #: A cpcxl function in a formula: CPC_NAME( on the desktop, CPC.NAME( in the Office add-in

@@ -14,8 +14,8 @@ import defusedxml.ElementTree as ET
 import xlwings as xw
 
 from cpcxl.common.examples import Example, ScriptExample, examples_of
+from cpcxl.common.excel_names import excel_name
 from cpcxl.xl.remote import apply_values, payload_from_xlsx
-from cpcxl.xl.worksheet import excel_name
 from tests.xl.test_examples import same
 
 from .excel import arguments_sent, call_body, functions, result_received, scripts

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from cpcxl.common.excel_names import excel_name
 from cpcxl.server.guard import Arity
-from cpcxl.xl.worksheet import ExcelRange, as_excel_range, excel_function, excel_name
+from cpcxl.xl.worksheet import ExcelRange, as_excel_range, excel_function
 
 from .sample_plugin import cpc_sample_risk_score, cpc_sample_total
 
