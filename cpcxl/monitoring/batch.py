@@ -186,8 +186,8 @@ def _crashed_outcome(source: str) -> Outcome:
     name = Path(source).name
     message = (
         "the process reading this return stopped unexpectedly (it may have run out of memory); "
-        "the other returns were summarised. Check the file opens in Excel, save it again and "
-        "rerun the batch"
+        "the batch went on with the other returns. Check the file opens in Excel, save it "
+        "again and rerun the batch"
     )
     return Outcome(file=name, errors=[(name, "", "", message)])
 
