@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cpcxl.common import styles
+from cpcxl.common import formats
 from cpcxl.common.report import Block, SheetOutput
 
 from .engine import CASH, IN_KIND, BudgetResult
@@ -23,9 +23,9 @@ RISK = "Risk share"
 SCENARIOS = "Scenarios"
 MONITORING = "Monitoring"
 
-GBP = styles.GBP
-PENCE = styles.GBP_PENCE
-PCT = styles.PERCENT_1DP
+GBP = formats.GBP
+PENCE = formats.GBP_PENCE
+PCT = formats.PERCENT_1DP
 
 
 def _num(value: Any) -> Any:
@@ -411,7 +411,7 @@ def settlement_block(title: str, settlement: pd.DataFrame) -> Block:
         "Settlement £",
     ]
     fills = {
-        (i + 1, 5): (styles.RED if r["settlement"] > 0 else styles.GREEN)
+        (i + 1, 5): (formats.RED if r["settlement"] > 0 else formats.GREEN)
         for i, (_, r) in enumerate(settlement.iterrows())
         if r["settlement"] != 0
     }
@@ -553,7 +553,9 @@ def scenarios_sheet(result: BudgetResult, comparison: pd.DataFrame) -> SheetOutp
 def monitoring_sheet(result: BudgetResult) -> SheetOutput:
     m = result.monitoring
     fills = {
-        (i + 1, 5): styles.RED if v > 0 else styles.GREEN for i, v in enumerate(m["variance"]) if v
+        (i + 1, 5): formats.RED if v > 0 else formats.GREEN
+        for i, v in enumerate(m["variance"])
+        if v
     }
     actuals = _block(
         "Actuals against budget (cash)",

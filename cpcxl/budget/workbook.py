@@ -17,12 +17,12 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cpcxl.common import styles
+from cpcxl.common import formats, styles
 from cpcxl.common.errors import InputErrors
+from cpcxl.common.formats import Formula
 from cpcxl.common.report import SheetOutput
 from cpcxl.common.soffice import convert
 from cpcxl.common.workbook import (
-    Formula,
     add_instructions,
     add_list_validation,
     add_lists_sheet,
@@ -102,15 +102,15 @@ TITLES = {
 }
 
 FORMATS = {
-    "partners": {"Fixed risk share %": styles.PERCENT, "Risk cap £": styles.GBP},
-    "contributions": {"Amount £": styles.GBP},
-    "standalone": {"Cost alone £": styles.GBP},
-    "actuals": {"Actual £": styles.GBP},
+    "partners": {"Fixed risk share %": formats.PERCENT, "Risk cap £": formats.GBP},
+    "contributions": {"Amount £": formats.GBP},
+    "standalone": {"Cost alone £": formats.GBP},
+    "actuals": {"Actual £": formats.GBP},
     "scenarios": {
-        "Contribution change %": styles.PERCENT_1DP,
-        "Uplift %": styles.PERCENT_1DP,
-        "Cap £": styles.GBP,
-        "Overspend to test £": styles.GBP,
+        "Contribution change %": formats.PERCENT_1DP,
+        "Uplift %": formats.PERCENT_1DP,
+        "Cap £": formats.GBP,
+        "Overspend to test £": formats.GBP,
     },
 }
 
@@ -254,7 +254,7 @@ def build_template(path: str | os.PathLike[str], tables: dict[str, list] | None 
     ):
         add_list_validation(ws, f"B{positions[field]}", f"={source}", title=field)
     add_whole_number_validation(ws, f"B{positions['years']}", 1, 20, prompt="1 to 20 years")
-    ws[f"B{positions['test_variance']}"].number_format = styles.GBP
+    ws[f"B{positions['test_variance']}"].number_format = formats.GBP
     define_name(wb, "TestOverspend", ws.title, f"B{positions['test_variance']}")
     define_name(wb, "HostPartner", ws.title, f"B{positions['host']}")
 
@@ -280,7 +280,7 @@ def build_template(path: str | os.PathLike[str], tables: dict[str, list] | None 
     first = HEADER_ROW + 1
     ws.conditional_formatting.add(
         f"E{first}:E{LAST_ROW['contributions']}",
-        FormulaRule(formula=[f'AND($E{first}<0,$F{first}<>"Yes")'], fill=styles.fill(styles.RED)),
+        FormulaRule(formula=[f'AND($E{first}<0,$F{first}<>"Yes")'], fill=styles.fill(formats.RED)),
     )
 
     ws = _sheet(wb, "conditions")
@@ -322,10 +322,10 @@ def _partner_checks(ws: Worksheet) -> None:
     """Native formulas beside the Partners table: what has been entered, and the fixed shares."""
     put(ws["F2"], "Fixed risk shares add up to").font = styles.NOTE_FONT
     total = put(ws["H2"], Formula(f"=SUM(C{HEADER_ROW + 1}:C{LAST_ROW['partners']})"))
-    total.number_format = styles.PERCENT_1DP
+    total.number_format = formats.PERCENT_1DP
     ws.conditional_formatting.add(
         "H2",
-        FormulaRule(formula=["AND(H2<>0,ROUND(H2,4)<>1)"], fill=styles.fill(styles.RED)),
+        FormulaRule(formula=["AND(H2<>0,ROUND(H2,4)<>1)"], fill=styles.fill(formats.RED)),
     )
     headers = ["Cash entered £", "In kind entered £", "Share of cash entered"]
     for i, header in enumerate(headers):
@@ -340,12 +340,12 @@ def _partner_checks(ws: Worksheet) -> None:
         put(
             ws[f"F{r}"],
             Formula(f'=IF($A{r}="","",SUMIFS({c}$E:$E,{c}$A:$A,$A{r},{c}$D:$D,"Financial"))'),
-            styles.GBP,
+            formats.GBP,
         )
         put(
             ws[f"G{r}"],
             Formula(f'=IF($A{r}="","",SUMIFS({c}$E:$E,{c}$A:$A,$A{r})-F{r})'),
-            styles.GBP,
+            formats.GBP,
         )
         put(
             ws[f"H{r}"],
@@ -353,7 +353,7 @@ def _partner_checks(ws: Worksheet) -> None:
                 f'=IF($A{r}="","",IF(SUM($F${HEADER_ROW + 1}:$F${last})=0,0,'
                 f"F{r}/SUM($F${HEADER_ROW + 1}:$F${last})))"
             ),
-            styles.PERCENT_1DP,
+            formats.PERCENT_1DP,
         )
     _partner_chart(ws)
 

@@ -23,20 +23,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import styles
+from . import formats, styles
 from .errors import InputError, Location, quote_sheet
 from .excel_names import desktop_formula_name, office_formula_name
 from .files import atomic_path, check_workbook_file
+from .formats import Formula
 from .report import SheetOutput
-
-
-class Formula(str):
-    """A formula written by cpcxl's own code; the only text that becomes a formula."""
-
-    def __new__(cls, text: str) -> Formula:
-        if not text.startswith("="):
-            text = "=" + text
-        return super().__new__(cls, text)
 
 
 def put(cell: Cell, value: Any, number_format: str | None = None) -> Cell:
@@ -51,7 +43,7 @@ def put(cell: Cell, value: Any, number_format: str | None = None) -> Cell:
     if number_format:
         cell.number_format = number_format
     elif isinstance(value, dt.date):
-        cell.number_format = styles.DATE_UK
+        cell.number_format = formats.DATE_UK
     return cell
 
 

@@ -22,10 +22,10 @@ import xlsxwriter
 from xlsxwriter.workbook import Format
 from xlsxwriter.worksheet import Worksheet
 
-from . import styles
+from . import formats, styles
 from .files import atomic_path
+from .formats import Formula
 from .report import SheetOutput
-from .workbook import Formula
 
 # Never let XlsxWriter guess: '=1+1', '0123' and 'http://...' from an input stay text.
 _OPTIONS = {
@@ -99,7 +99,7 @@ class XlsxBook:
                     if number_format:
                         properties["num_format"] = number_format
                     elif isinstance(value, dt.date):
-                        properties["num_format"] = styles.DATE_UK
+                        properties["num_format"] = formats.DATE_UK
                     colour = block.fills.get((r_offset, c_offset))
                     if colour:
                         properties["bg_color"] = _hex(colour)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from cpcxl.common import styles
+from cpcxl.common import formats
 from cpcxl.common.report import Block, SheetOutput
 from cpcxl.common.xlsxwriter_render import XlsxBook, xlsx_book
 from cpcxl.common.xlsxwriter_render import set_print as xw_set_print
@@ -31,8 +31,8 @@ def _s(value: Any) -> str | None:
 
 # --- the summary ----------------------------------------------------------------------------
 
-RATING_FILLS = (styles.RED, styles.AMBER, styles.GREEN, "9BC2E6")
-RAG_FILLS = {engine.RED: styles.RED, engine.AMBER: styles.AMBER, engine.GREEN: styles.GREEN}
+RATING_FILLS = (formats.RED, formats.AMBER, formats.GREEN, "9BC2E6")
+RAG_FILLS = {engine.RED: formats.RED, engine.AMBER: formats.AMBER, engine.GREEN: formats.GREEN}
 
 DEFAULT_CHALLENGE = (
     "If the provider disagrees with the outcome of this monitoring, it may challenge it. "
@@ -176,24 +176,24 @@ def summary_outputs(
         ),
         Block(chart_space, header=False),
         Block(
-            kpis, title="Key performance indicators", fills=kpi_fills, formats={5: styles.PERCENT}
+            kpis, title="Key performance indicators", fills=kpi_fills, formats={5: formats.PERCENT}
         ),
         Block(
             urgent,
             title="Concerns that need immediate action (safeguarding)",
-            formats={2: styles.DATE_UK},
+            formats={2: formats.DATE_UK},
         ),
-        Block(escalations, title="Escalations", formats={2: styles.DATE_UK}),
+        Block(escalations, title="Escalations", formats={2: formats.DATE_UK}),
         Block(issues, title="Issues and concerns raised"),
         Block(
             required,
             title="Improvements required (requirements of the contract)",
-            formats={2: styles.DATE_UK, 3: "0"},
+            formats={2: formats.DATE_UK, 3: "0"},
         ),
         Block(
             recommended,
             title="Recommendations (advice; not contractual requirements)",
-            formats={2: styles.DATE_UK},
+            formats={2: formats.DATE_UK},
         ),
         Block(challenge, header=False, title="The provider's right to challenge this outcome"),
     )
@@ -251,7 +251,7 @@ def summary_outputs(
         for a in ret.actions
     ] or [["No actions agreed", "", "", "", None, "", ""]]
     plan_fills = {
-        (i, 6): styles.RED for i, a in enumerate(ret.actions, start=1) if id(a) in overdue
+        (i, 6): formats.RED for i, a in enumerate(ret.actions, start=1) if id(a) in overdue
     }
     plan_sheet = SheetOutput(
         "Action plan",
@@ -259,7 +259,7 @@ def summary_outputs(
             Block(
                 plan,
                 title=f"Action plan agreed with {d.provider_name}",
-                formats={4: styles.DATE_UK},
+                formats={4: formats.DATE_UK},
                 fills=plan_fills,
             )
         ),
@@ -416,9 +416,9 @@ def portfolio_outputs(
         (i, rating_col): RATING_FILLS[level]
         for i, level in enumerate(frame["_level"].tolist() if not frame.empty else [], start=1)
     }
-    formats = {columns.index(c): "0.0" for c in columns if c.endswith("(%)")}
-    formats[columns.index("Contract value (£)")] = styles.GBP
-    formats[columns.index("Monitoring date")] = styles.DATE_UK
+    column_formats = {columns.index(c): "0.0" for c in columns if c.endswith("(%)")}
+    column_formats[columns.index("Contract value (£)")] = formats.GBP
+    column_formats[columns.index("Monitoring date")] = formats.DATE_UK
     heading = [
         [f"{len(frame)} providers, most concerning first. As at {as_at:%d/%m/%Y}."],
         [f"Returns that could not be read: {failed} (listed in errors.csv)."],
@@ -429,7 +429,7 @@ def portfolio_outputs(
             Block(
                 heading, row=2, header=False, title=f"Portfolio overview: {settings.organisation}"
             ),
-            Block(values, row=5, formats=formats, fills=fills),
+            Block(values, row=5, formats=column_formats, fills=fills),
         ],
         widths={get_column_letter(i + 1): _width(c) for i, c in enumerate(columns)},
         freeze="C6",
@@ -462,7 +462,9 @@ def portfolio_outputs(
         if not plan.empty
         else [["No providers"]]
     )
-    plan_formats = {4: styles.GBP, 6: "0", 7: "#,##0", 8: styles.DATE_UK} if not plan.empty else {}
+    plan_formats = (
+        {4: formats.GBP, 6: "0", 7: "#,##0", 8: formats.DATE_UK} if not plan.empty else {}
+    )
     plan_sheet = SheetOutput(
         "Monitoring plan",
         _place(

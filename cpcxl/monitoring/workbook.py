@@ -18,13 +18,13 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cpcxl.common import styles
+from cpcxl.common import formats, styles
 from cpcxl.common.errors import InputError, InputErrors, Location
 from cpcxl.common.files import check_workbook_file
+from cpcxl.common.formats import Formula
 from cpcxl.common.tables import Column, find_header_row, match_headers
 from cpcxl.common.values import describe, is_blank, is_excel_error, to_date, to_number, to_text
 from cpcxl.common.workbook import (
-    Formula,
     add_instructions,
     add_list_validation,
     add_lists_sheet,
@@ -186,7 +186,7 @@ KPIS = TableSpec(
         _c("source", "Source", "source of data", required=False),
     ),
     choices={"higher_is_better": "YesNoList"},
-    formats={"tolerance": styles.PERCENT},
+    formats={"tolerance": formats.PERCENT},
     widths={"KPI": 44, "Source": 30},
 )
 ISSUES = TableSpec(
@@ -208,7 +208,7 @@ ISSUES = TableSpec(
         "non_compliance": "NonComplianceList",
         "escalated_to": "EscalationList",
     },
-    formats={"raised": styles.DATE_UK},
+    formats={"raised": formats.DATE_UK},
     widths={"Issue or concern": 50, "Issue type": 30, "Action taken": 40},
 )
 ACTIONS = TableSpec(
@@ -229,7 +229,7 @@ ACTIONS = TableSpec(
         "responsible": "ResponsibleList",
         "status": "StatusList",
     },
-    formats={"due": styles.DATE_UK},
+    formats={"due": formats.DATE_UK},
     widths={"Action": 50, "Requirement or recommendation": 18, "Action type": 28},
 )
 PREVIOUS = TableSpec(
@@ -457,7 +457,7 @@ def _details_sheet(wb: Workbook, ret: MonitoringReturn | None) -> None:
             value = "Yes" if value else "No"
         elif isinstance(value, StrEnum):
             value = str(value)
-        number_format = {"date": styles.DATE_UK, "money": styles.GBP}.get(f.kind)
+        number_format = {"date": formats.DATE_UK, "money": formats.GBP}.get(f.kind)
         put(cell, value if value not in ("",) else None, number_format)
         if number_format and value is None:
             cell.number_format = number_format
@@ -512,7 +512,7 @@ def _rating_colours(ws: Worksheet, ref: str, framework: MonitoringFramework) -> 
 
 def _table_sheet(ws: Worksheet, spec: TableSpec, rows: list[list[Any]]) -> None:
     put(ws["A1"], spec.title).font = styles.SUBTITLE_FONT
-    formats = {h: spec.formats[c.field] for c, h in spec.columns if c.field in spec.formats}
+    column_formats = {h: spec.formats[c.field] for c, h in spec.columns if c.field in spec.formats}
     widths = {h: w for h, w in spec.widths.items()}
     min_rows = max(10, len(rows) + 5) if spec is not SCORES else max(len(rows), 10)
     ref = add_table(
@@ -521,7 +521,7 @@ def _table_sheet(ws: Worksheet, spec: TableSpec, rows: list[list[Any]]) -> None:
         spec.headers,
         rows,
         row=HEADER_ROW,
-        formats=formats,
+        formats=column_formats,
         widths=widths,
         min_rows=min_rows,
     )
@@ -533,7 +533,7 @@ def _table_sheet(ws: Worksheet, spec: TableSpec, rows: list[list[Any]]) -> None:
             add_list_validation(ws, cells, f"={spec.choices[column.field]}")
         if column.field in ("due", "raised"):
             for r in range(HEADER_ROW + 1, last_row + 1):
-                ws.cell(r, offset + 1).number_format = styles.DATE_UK
+                ws.cell(r, offset + 1).number_format = formats.DATE_UK
     if spec is KPIS:
         _kpi_preview(ws, len(spec.headers) + 1, last_row)
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
@@ -558,7 +558,7 @@ def _kpi_preview(ws: Worksheet, column: int, last_row: int) -> None:
             ),
         )
     ref = f"{letter}{HEADER_ROW + 1}:{letter}{last_row}"
-    for word, colour in (("Green", styles.GREEN), ("Amber", styles.AMBER), ("Red", styles.RED)):
+    for word, colour in (("Green", formats.GREEN), ("Amber", formats.AMBER), ("Red", formats.RED)):
         ws.conditional_formatting.add(
             ref, CellIsRule(operator="equal", formula=[f'"{word}"'], fill=styles.fill(colour))
         )

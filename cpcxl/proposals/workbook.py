@@ -19,14 +19,14 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.utils import get_column_letter
 
-from cpcxl.common import styles
+from cpcxl.common import formats, styles
 from cpcxl.common.errors import InputError, InputErrors, Location
+from cpcxl.common.formats import Formula
 from cpcxl.common.models import build_model
 from cpcxl.common.report import Block, SheetOutput, stack
 from cpcxl.common.tables import ROW, Column, frame_from_values
 from cpcxl.common.values import is_blank, to_number, to_text
 from cpcxl.common.workbook import (
-    Formula,
     add_instructions,
     add_list_validation,
     add_lists_sheet,
@@ -393,7 +393,7 @@ def _settings(wb: Workbook, inputs: RoundInputs) -> None:
     add_list_validation(ws, "B2", "=Evaluations", title="Evaluation")
     add_list_validation(ws, "B3", "=Schedules", title="Discount schedule")
     for r in (4, 5):
-        ws.cell(r, 2).number_format = styles.PERCENT
+        ws.cell(r, 2).number_format = formats.PERCENT
     for r, name in ((2, "Evaluation"), (3, "DiscountSchedule")):
         define_name(wb, name, "Settings", f"B{r}")
     add_table(
@@ -419,7 +419,7 @@ def _criteria(wb: Workbook, inputs: RoundInputs) -> None:
         "Criteria",
         CRITERIA_HEADER,
         inputs.criteria,
-        formats={"Weight": styles.PERCENT},
+        formats={"Weight": formats.PERCENT},
         widths=widths,
         min_rows=last - 1,
     )
@@ -428,11 +428,11 @@ def _criteria(wb: Workbook, inputs: RoundInputs) -> None:
     total = len(CRITERIA_HEADER) + 2
     letter = get_column_letter(total)
     put(ws.cell(1, total), "Total weight").font = styles.SUBTITLE_FONT
-    put(ws.cell(2, total), Formula(f"=SUM(B2:B{last})"), styles.PERCENT)
+    put(ws.cell(2, total), Formula(f"=SUM(B2:B{last})"), formats.PERCENT)
     define_name(wb, "TotalWeight", "Criteria", f"{letter}2")
     ws.conditional_formatting.add(
         f"{letter}2",
-        FormulaRule(formula=[f"ABS({letter}2-1)>0.001"], fill=styles.fill(styles.RED)),
+        FormulaRule(formula=[f"ABS({letter}2-1)>0.001"], fill=styles.fill(formats.RED)),
     )
     ws.freeze_panes = "B2"
     set_print(ws, landscape=True, header=MARKING, repeat_rows="1:1")
@@ -469,9 +469,9 @@ def _proposals(wb: Workbook, inputs: RoundInputs) -> None:
         PROPOSALS_HEADER,
         inputs.proposals,
         formats={
-            "Optimism bias mitigation": styles.PERCENT,
-            "Stated total cost £": styles.GBP,
-            "Stated total benefit £": styles.GBP,
+            "Optimism bias mitigation": formats.PERCENT,
+            "Stated total cost £": formats.GBP,
+            "Stated total benefit £": formats.GBP,
         },
         widths={"Title": 40, "Objectives supported": 40, "Evidence details": 40, "Risks": 40},
         min_rows=last - 1,
@@ -491,7 +491,7 @@ def _yearly(wb: Workbook, name: str, header: list[str], rows: list[list[Any]], n
         name,
         header,
         rows,
-        formats={h: styles.GBP for h in header[2:]},
+        formats={h: formats.GBP for h in header[2:]},
         widths={h: 20 for h in header},
         min_rows=last - 1,
     )
@@ -516,7 +516,7 @@ def _assessment(wb: Workbook, inputs: RoundInputs) -> None:
     add_whole_number_validation(ws, f"C2:C{last}", *SCALE, prompt="0 to 5: see the Criteria")
     ws.conditional_formatting.add(
         f"C2:C{last}",
-        CellIsRule(operator="lessThan", formula=["2"], fill=styles.fill(styles.AMBER)),
+        CellIsRule(operator="lessThan", formula=["2"], fill=styles.fill(formats.AMBER)),
     )
     ws.freeze_panes = "A2"
     set_print(ws, header=MARKING, repeat_rows="1:1")
@@ -525,7 +525,7 @@ def _assessment(wb: Workbook, inputs: RoundInputs) -> None:
 def _budget(wb: Workbook, inputs: RoundInputs) -> None:
     ws = wb.create_sheet("Budget")
     add_table(
-        ws, "Budget", BUDGET_HEADER, inputs.budget, formats={"Budget £": styles.GBP}, min_rows=3
+        ws, "Budget", BUDGET_HEADER, inputs.budget, formats={"Budget £": formats.GBP}, min_rows=3
     )
     add_whole_number_validation(ws, "A2:A10", 0, 300, prompt="Year 0 is this year")
     put(
@@ -559,7 +559,7 @@ def _discount_factors(wb: Workbook) -> None:
     for year in range(1, DISCOUNT_YEARS + 1):
         r = year + 2
         put(ws.cell(r, 1), Formula(f"=A{r - 1}+1"))
-        put(ws.cell(r, 2), rate_formula(r, Schedule.STANDARD), styles.PERCENT_1DP)
+        put(ws.cell(r, 2), rate_formula(r, Schedule.STANDARD), formats.PERCENT_1DP)
         put(ws.cell(r, 3), Formula(f"=C{r - 1}/(1+B{r})"), "0.0000")
         put(ws.cell(r, 4), rate_formula(r, Schedule.HEALTH), "0.00%")
         put(ws.cell(r, 5), Formula(f"=E{r - 1}/(1+D{r})"), "0.0000")
@@ -590,7 +590,7 @@ def _optimism_bias_sheet(wb: Workbook) -> None:
         "OptimismBias",
         header,
         rows,
-        formats={h: styles.PERCENT for h in header[1:]},
+        formats={h: formats.PERCENT for h in header[1:]},
         widths={"Project type": 32},
     )
     put(
@@ -1111,7 +1111,7 @@ def evaluate(
 
 # --- results -----------------------------------------------------------------------------
 
-DECISION_FILL = {"Accept": styles.GREEN, "Amend": styles.AMBER, "Reject": styles.RED}
+DECISION_FILL = {"Accept": formats.GREEN, "Amend": formats.AMBER, "Reject": formats.RED}
 
 
 def _blank_nan(value: float) -> float | None:
@@ -1163,15 +1163,15 @@ def outputs(result: engine.RoundResult) -> list[SheetOutput]:
                 "; ".join(w.name for w in f.weaknesses),
             ]
         )
-    money = {i: styles.GBP for i in (3, 4, 5, 6)}
-    pct = {2: styles.PERCENT, 8: styles.PERCENT_1DP, 10: styles.PERCENT, 11: styles.PERCENT}
+    money = {i: formats.GBP for i in (3, 4, 5, 6)}
+    pct = {2: formats.PERCENT, 8: formats.PERCENT_1DP, 10: formats.PERCENT, 11: formats.PERCENT}
     appraisal = SheetOutput(
         "Appraisal",
         stack(
             Block(
                 appraisal_rows,
                 title=f"Green Book appraisal in real terms; discount schedule {schedule}",
-                formats={**money, **pct, 7: styles.DECIMAL_2},
+                formats={**money, **pct, 7: formats.DECIMAL_2},
             )
         ),
         widths={"A": 14, "B": 40, "M": 60},
@@ -1211,12 +1211,12 @@ def outputs(result: engine.RoundResult) -> list[SheetOutput]:
             Block(
                 weights_rows,
                 title=f"Criteria (weights {criteria.weights_from})",
-                formats={1: styles.PERCENT_1DP},
+                formats={1: formats.PERCENT_1DP},
             ),
             Block(
                 score_rows,
                 title=f"Scores ({criteria.scale_min:g} to {criteria.scale_max:g})",
-                formats={2 + k: styles.DECIMAL_2, 3 + k: styles.PERCENT},
+                formats={2 + k: formats.DECIMAL_2, 3 + k: formats.PERCENT},
             ),
         ),
         widths={"A": 30, "B": 40},
@@ -1260,7 +1260,7 @@ def outputs(result: engine.RoundResult) -> list[SheetOutput]:
                 ranking_rows,
                 title=f"Ranking ({evaluation.lower()} evaluation; unranked "
                 "proposals are not eligible)",
-                formats={2: styles.PERCENT, 3: styles.GBP, 4: styles.DECIMAL_2},
+                formats={2: formats.PERCENT, 3: formats.GBP, 4: formats.DECIMAL_2},
                 fills=fills,
             )
         ),
@@ -1301,12 +1301,12 @@ def outputs(result: engine.RoundResult) -> list[SheetOutput]:
                 Block(
                     years,
                     title=f"Budget by year: chosen set has NPSV {engine.money(p.value)}, {status}",
-                    formats={1: styles.GBP, 2: styles.GBP, 3: styles.GBP},
+                    formats={1: formats.GBP, 2: formats.GBP, 3: formats.GBP},
                 ),
                 Block(
                     chosen,
                     title="Chosen proposals (most value within every year's budget)",
-                    formats={2: styles.GBP},
+                    formats={2: formats.GBP},
                 ),
                 Block(left, title="Left out, and why"),
             ),

@@ -23,7 +23,7 @@ from .models import FIELDS_BY_NAME, RiskAppetite, RiskMatrix
 HEAT_MAP = "Heat map"
 SUMMARY = "Summary"
 BANDS_TITLE = "Risks by band"
-GBP = "£#,##0"  # as cpcxl.common.styles.GBP, which would load the workbook library
+GBP = "£#,##0"  # as cpcxl.common.formats.GBP, which would load the workbook library
 EXPOSURE_ITERATIONS = 10_000
 
 

@@ -23,12 +23,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cpcxl.common import styles
+from cpcxl.common import formats, styles
 from cpcxl.common.errors import InputError, Location
+from cpcxl.common.formats import Formula
 from cpcxl.common.report import Block, SheetOutput
 from cpcxl.common.tables import find_header_row, normalise_header
 from cpcxl.common.workbook import (
-    Formula,
     add_instructions,
     add_list_validation,
     add_lists_sheet,
@@ -101,7 +101,9 @@ COLUMNS: tuple[tuple[str, str | None], ...] = tuple(
 HEADERS = [h for h, _ in COLUMNS]
 LETTER = {h: get_column_letter(i) for i, h in enumerate(HEADERS, start=1)}
 FORMATS = {
-    f.header: {"date": styles.DATE_UK, "money": styles.GBP, "probability": styles.PERCENT}[f.kind]
+    f.header: {"date": formats.DATE_UK, "money": formats.GBP, "probability": formats.PERCENT}[
+        f.kind
+    ]
     for f in REGISTER_FIELDS
     if f.kind in ("date", "money", "probability")
 }
@@ -228,7 +230,7 @@ def _register_sheet(
     ws = wb.create_sheet(REGISTER)
     put(ws["A1"], "Risk register").font = styles.TITLE_FONT
     put(ws["A2"], "Reviews due as of")
-    put(ws["B2"], as_of if as_of else Formula("=TODAY()"), styles.DATE_UK).fill = styles.INPUT_FILL
+    put(ws["B2"], as_of if as_of else Formula("=TODAY()"), formats.DATE_UK).fill = styles.INPUT_FILL
     define_name(wb, REVIEW_DATE, REGISTER, "B2")
     put(
         ws["A3"], "Yellow columns are yours to fill in; the rest are worked out."
@@ -303,7 +305,7 @@ def _band_colours(ws: Worksheet, cell_range: str) -> None:
 
 # Conditional formats need a fixed fill: the n-th band gets the n-th colour, so a matrix with
 # its bands in the usual order (lowest first) reads green to red.
-_BAND_PALETTE = (styles.GREEN, styles.AMBER, styles.ORANGE, styles.RED, styles.DARK_RED)
+_BAND_PALETTE = (formats.GREEN, formats.AMBER, formats.ORANGE, formats.RED, formats.DARK_RED)
 
 
 def _matrix_sheet(wb: Workbook, matrix: RiskMatrix) -> Worksheet:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cpcxl.common import styles
+from cpcxl.common import formats
 from cpcxl.common.report import Block, SheetOutput, stack
 
 from .diversity import SUPPRESSED
 from .engine import Plan
 from .models import SOURCES
 
-FTE = styles.DECIMAL_2
+FTE = formats.DECIMAL_2
 HOURS = "#,##0.0"
 
 PLAN_SHEET, GAP_SHEET, PROJECTION_SHEET, MIX_SHEET, RISKS_SHEET = (
@@ -39,7 +39,7 @@ def plan_sheet(plan: Plan) -> SheetOutput:
     summary = Block(
         [["Measure", "Value"], *plan.summary.itertuples(index=False, name=None)],
         title="Workforce plan summary (CPC 505)",
-        formats={1: styles.DECIMAL_2},
+        formats={1: formats.DECIMAL_2},
     )
     assumptions = Block(
         [
@@ -72,10 +72,10 @@ def plan_sheet(plan: Plan) -> SheetOutput:
         },
         "Current mix by contract type and employer",
         fte=FTE,
-        share_of_fte=styles.PERCENT_1DP,
-        weekly_cost=styles.GBP,
-        annual_cost=styles.GBP,
-        headcount=styles.INTEGER,
+        share_of_fte=formats.PERCENT_1DP,
+        weekly_cost=formats.GBP,
+        annual_cost=formats.GBP,
+        headcount=formats.INTEGER,
     )
     parts: list[Block] = [summary, assumptions, demand, mix]
     if len(plan.targets):
@@ -92,9 +92,9 @@ def plan_sheet(plan: Plan) -> SheetOutput:
                     "met": "Met",
                 },
                 "Distance from the organisation's targets (shares of hours; hours a week)",
-                target_value=styles.DECIMAL_2,
-                actual=styles.DECIMAL_2,
-                distance=styles.DECIMAL_2,
+                target_value=formats.DECIMAL_2,
+                actual=formats.DECIMAL_2,
+                distance=formats.DECIMAL_2,
             )
         )
     for frame in plan.diversity.values():
@@ -119,7 +119,7 @@ def _coloured(block: Block, column: int) -> Block:
     for offset, row in enumerate(block.values[1:], start=1):
         value = row[column]
         if isinstance(value, int | float) and abs(value) >= 0.005:
-            fills[(offset, column)] = styles.RED if value > 0 else styles.GREEN
+            fills[(offset, column)] = formats.RED if value > 0 else formats.GREEN
     return Block(
         block.values, block.row, block.column, block.title, block.header, block.formats, fills
     )
@@ -135,12 +135,12 @@ def gap_sheet(plan: Plan) -> SheetOutput:
         "hours_needed": "Hours needed a week",
         "headcount": "Headcount",
     }
-    formats = {
+    number_formats = {
         "hours_needed": HOURS,
         "required_fte": FTE,
         "current_fte": FTE,
         "gap_fte": FTE,
-        "headcount": styles.INTEGER,
+        "headcount": formats.INTEGER,
     }
     a = plan.assumptions
     rule = (
@@ -152,10 +152,12 @@ def gap_sheet(plan: Plan) -> SheetOutput:
         f"Gap by role: required FTE = {rule} ({a.headroom_method.value}), worked = hours ÷ "
         f"{a.standard_hours:g}"
     )
-    by_role = _coloured(_block(plan.gap_by_role, names, title, **formats), 3)
+    by_role = _coloured(_block(plan.gap_by_role, names, title, **number_formats), 3)
     skill_names = {"role": "Role", "skill": "Skill level"}
     skill_names.update({k: v for k, v in names.items() if k != "role"})
-    by_skill = _coloured(_block(plan.gap, skill_names, "Gap by role and skill level", **formats), 4)
+    by_skill = _coloured(
+        _block(plan.gap, skill_names, "Gap by role and skill level", **number_formats), 4
+    )
     return SheetOutput(GAP_SHEET, stack(by_role, by_skill), widths={"A": 30, "B": 24}, freeze="A3")
 
 
@@ -175,17 +177,17 @@ _PROJECTION_NAMES = {
 
 def projection_sheet(plan: Plan) -> SheetOutput:
     a = plan.assumptions
-    formats = {k: FTE for k in _PROJECTION_NAMES if k.endswith("_fte")}
-    formats["cover_cost_while_recruiting"] = styles.GBP
+    number_formats = {k: FTE for k in _PROJECTION_NAMES if k.endswith("_fte")}
+    number_formats["cover_cost_while_recruiting"] = formats.GBP
     totals = plan.projection.drop(columns="role").groupby("year", sort=True).sum().reset_index()
     by_year = _block(
         totals,
         {k: v for k, v in _PROJECTION_NAMES.items() if k != "role"},
         f"All roles, {a.years} years from {a.plan_start:%d/%m/%Y}: leavers at {a.turnover:.1%} "
         "turnover; recruitment need = required − (opening − leavers + starters)",
-        **formats,
+        **number_formats,
     )
-    by_role = _block(plan.projection, _PROJECTION_NAMES, "By role", **formats)
+    by_role = _block(plan.projection, _PROJECTION_NAMES, "By role", **number_formats)
     return SheetOutput(PROJECTION_SHEET, stack(by_year, by_role), widths={"A": 30})
 
 

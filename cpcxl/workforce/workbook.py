@@ -14,10 +14,10 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from cpcxl.common import styles
+from cpcxl.common import formats, styles
 from cpcxl.common.files import atomic_path, check_workbook_file
+from cpcxl.common.formats import Formula
 from cpcxl.common.workbook import (
-    Formula,
     add_instructions,
     add_list_validation,
     add_lists_sheet,
@@ -194,9 +194,9 @@ def build(
         cell = ws.cell(first + offset, 2)
         cell.fill = styles.INPUT_FILL
         if name in ("headroom", "turnover", "vacancy", "agency_premium", "recruitment_rate"):
-            cell.number_format = styles.PERCENT_1DP
+            cell.number_format = formats.PERCENT_1DP
         if name == "plan_start":
-            cell.number_format = styles.DATE_UK
+            cell.number_format = formats.DATE_UK
         ws.cell(first + offset, 3).alignment = styles.WRAP
     names = {
         "standard_hours": "StandardHours",
@@ -231,10 +231,10 @@ def build(
         row=HEADER_ROW,
         formats={
             "Hours per week": "0.0#",
-            "Hourly cost": styles.GBP_PENCE,
-            "Start date": styles.DATE_UK,
-            "Leaving date": styles.DATE_UK,
-            "FTE": styles.DECIMAL_2,
+            "Hourly cost": formats.GBP_PENCE,
+            "Start date": formats.DATE_UK,
+            "Leaving date": formats.DATE_UK,
+            "FTE": formats.DECIMAL_2,
         },
         widths={"Role": 28, "Skill level": 30, "Contract type": 20, "Employer": 34},
     )
@@ -250,7 +250,7 @@ def build(
     ws.conditional_formatting.add(
         _rows(first, 5),
         CellIsRule(
-            operator="greaterThan", formula=[str(MAX_WEEKLY_HOURS)], fill=styles.fill(styles.RED)
+            operator="greaterThan", formula=[str(MAX_WEEKLY_HOURS)], fill=styles.fill(formats.RED)
         ),
     )
     ws.freeze_panes = f"B{first}"
@@ -280,9 +280,9 @@ def build(
         row=HEADER_ROW,
         formats={
             "Hours needed per week now": "#,##0.0",
-            "Annual growth": styles.PERCENT_1DP,
+            "Annual growth": formats.PERCENT_1DP,
             **{f"Year {y}": "#,##0.0" for y in range(1, 6)},
-            "Required FTE now": styles.DECIMAL_2,
+            "Required FTE now": formats.DECIMAL_2,
         },
         widths={"Service": 24, "Role": 28, "Skill level": 30, "Hours needed per week now": 16},
     )
@@ -410,9 +410,9 @@ def _gap_chart_and_colours(ws: Any, roles: int, role_skills: int) -> None:
     for cells in (f"D{header + 1}:D{last}", f"E{last + 4}:E{last + 3 + role_skills}"):
         ws.conditional_formatting.add(
             cells,
-            CellIsRule(operator="greaterThan", formula=["0.005"], fill=styles.fill(styles.RED)),
+            CellIsRule(operator="greaterThan", formula=["0.005"], fill=styles.fill(formats.RED)),
         )
         ws.conditional_formatting.add(
             cells,
-            CellIsRule(operator="lessThan", formula=["-0.005"], fill=styles.fill(styles.GREEN)),
+            CellIsRule(operator="lessThan", formula=["-0.005"], fill=styles.fill(formats.GREEN)),
         )

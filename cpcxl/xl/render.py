@@ -7,8 +7,8 @@ from typing import Any
 import xlwings as xw
 
 from cpcxl.common import styles
+from cpcxl.common.formats import Formula
 from cpcxl.common.report import SheetOutput
-from cpcxl.common.workbook import Formula
 
 _FORMULA_STARTS = ("=", "+", "-", "@")
 

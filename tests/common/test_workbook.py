@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from cpcxl.common import styles
+from cpcxl.common import formats
+from cpcxl.common.formats import Formula
 from cpcxl.common.workbook import (
-    Formula,
     add_instructions,
     add_list_validation,
     add_lists_sheet,
@@ -36,7 +36,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path: Path) -> No
     assert back["A1"].data_type == "s" and back["A1"].value.startswith("=HYPERLINK")
     assert back["A2"].data_type == "s"
     assert back["A3"].data_type == "f" and back["A3"].value == "=SUM(1,2)"
-    assert back["A4"].number_format == styles.DATE_UK
+    assert back["A4"].number_format == formats.DATE_UK
 
 
 def test_text_from_input_stays_text_in_libreoffice(tmp_path: Path, recalculated) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from cpcxl.common.formats import Formula
 from cpcxl.common.report import Block, SheetOutput
-from cpcxl.common.workbook import Formula
 from cpcxl.common.xlsxwriter_render import write_outputs, xlsx_book
 
 

@@ -95,7 +95,7 @@ def test_the_button_draws_the_gap_chart_from_the_by_role_table(tmp_path: Path) -
 
 
 def test_the_button_colours_shortfalls_red(tmp_path: Path) -> None:
-    from cpcxl.common import styles
+    from cpcxl.common import formats
     from cpcxl.xl.remote import payload_from_xlsx, run_script
 
     payload = payload_from_xlsx(build(tmp_path / "plan.xlsx"))
@@ -107,4 +107,4 @@ def test_the_button_colours_shortfalls_red(tmp_path: Path) -> None:
         if a["func"] == "setRangeColor" and a["sheet_position"] == gap_sheet
     }
     # Care worker's gap (Gap!D3, 6.376 short) is red.
-    assert colours[(2, 3)].lstrip("#").upper() == styles.RED
+    assert colours[(2, 3)].lstrip("#").upper() == formats.RED
