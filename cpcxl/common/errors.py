@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -81,14 +84,19 @@ class InputError(CpcxlError, ValueError):
         return InputError(self.message, location=current.with_(**fill), valid=self.valid)
 
 
-@dataclass
 class InputErrors(CpcxlError):
-    """Several input errors found in one pass, so a user can fix them all at once."""
+    """The collector of located errors: every problem found in one pass, so a user can fix
+    them all at once, and notes on what was read in a way worth saying (a header read as a
+    column of another spelling).
 
-    errors: list[InputError] = field(default_factory=list)
+    ``attempt`` runs one step of reading and keeps its errors instead of stopping, placing
+    each where the step was reading if the error does not say more precisely itself.
+    """
 
-    def __post_init__(self) -> None:
-        super().__init__(str(self))
+    def __init__(self, errors: Iterable[InputError] = (), *, notes: Iterable[str] = ()) -> None:
+        self.errors: list[InputError] = list(errors)
+        self.notes: list[str] = list(notes)
+        super().__init__()
 
     def __str__(self) -> str:
         count = len(self.errors)
@@ -101,14 +109,43 @@ class InputErrors(CpcxlError):
     def __len__(self) -> int:
         return len(self.errors)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[InputError]:
         return iter(self.errors)
 
-    def add(self, error: InputError) -> None:
+    def add(
+        self,
+        error: InputError | str,
+        *,
+        location: Location | None = None,
+        valid: str | Sequence[object] | None = None,
+    ) -> None:
+        """Record an error (or a message, placed at ``location``)."""
+        if isinstance(error, str):
+            error = InputError(error, location=location, valid=valid)
+        elif location is not None:
+            error = error.at(**vars(location))
         self.errors.append(error)
 
     def extend(self, errors: Iterable[InputError]) -> None:
         self.errors.extend(errors)
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def attempt(
+        self, step: Callable[..., T], /, *args: Any, where: Location | None = None, **kwargs: Any
+    ) -> T | None:
+        """``step(*args, **kwargs)``, or None with its errors recorded (placed at ``where``)."""
+        try:
+            return step(*args, **kwargs)
+        except InputErrors as many:
+            self.extend(e.at(**vars(where)) if where else e for e in many)
+            for text in many.notes:
+                self.note(text)
+        except InputError as one:
+            self.add(one, location=where)
+        return None
 
     def raise_if_any(self) -> None:
         if self.errors:

@@ -115,9 +115,16 @@ def broadcast(*values: Any) -> tuple[list[np.ndarray], Kind]:
     return cells, kind
 
 
+#: The longest text a cell's error shows: Excel's limit on an error value's message.
+CELL_ERROR_LIMIT = 255
+
+
 def cell_error(message: str) -> str:
-    """The readable error a single cell shows."""
-    return f"{CELL_ERROR_PREFIX} {message}"
+    """The readable error a single cell shows, at most 255 characters."""
+    text = f"{CELL_ERROR_PREFIX} {message}"
+    if len(text) > CELL_ERROR_LIMIT:
+        text = text[: CELL_ERROR_LIMIT - 3].rstrip() + "..."
+    return text
 
 
 def is_cell_error(value: Any) -> bool:

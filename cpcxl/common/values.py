@@ -1,4 +1,8 @@
-"""Reading single values as Excel and its users give them: blanks, errors, serial dates, UK text."""
+"""Single cell values as Excel and its users give them: blanks, errors, numbers, dates, text.
+
+These are the primitives the value types of :mod:`cpcxl.common.fields` are made of. Each reads
+strictly: a value is what it plainly is, or it is refused with what was read and what would do.
+"""
 
 from __future__ import annotations
 
@@ -21,10 +25,13 @@ EXCEL_ERRORS = frozenset(
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _LAST_EXCEL_SERIAL = 2958465  # 31/12/9999
 
-_UK_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\s*$")
-_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?\s*$")
+_UK_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\s*$", re.ASCII)
+_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.]*)?\s*$", re.ASCII)
 
 DATE_FORMS = "a date, an Excel date serial, dd/mm/yyyy or yyyy-mm-dd"
+
+#: How much of a typed value a message repeats; a cell can hold 32,767 characters.
+ECHO_LIMIT = 40
 
 
 def is_blank(value: Any) -> bool:
@@ -35,7 +42,7 @@ def is_blank(value: Any) -> bool:
         return value.strip() == ""
     if isinstance(value, float):
         return math.isnan(value)
-    return value is pd.NaT
+    return value is pd.NaT or value is pd.NA
 
 
 def is_excel_error(value: Any) -> bool:
@@ -43,41 +50,99 @@ def is_excel_error(value: Any) -> bool:
 
 
 def describe(value: Any) -> str:
-    """A value as a user would recognise it in a message."""
+    """A value as a user would recognise it in a message, shortened if it is long."""
     if isinstance(value, str):
-        return repr(value.strip())
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def to_number(value: Any, *, what: str = "a number", location: Location | None = None) -> float:
-    """A number from a cell; text such as '£1,250' or '12%' is read as people mean it."""
+        text = value.strip()
+        if len(text) > ECHO_LIMIT:
+            return repr(text[: ECHO_LIMIT - 3] + "...") + f" ({len(text):,} characters)"
+        return repr(text)
     if isinstance(value, bool):
-        raise InputError(f"{describe(value)} is not {what}", location=location, valid="a number")
-    if isinstance(value, int | float | np.integer | np.floating):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | np.integer) and abs(int(value)) >= 10**15:
+        # str() of an integer of over 4,300 digits raises; count digits from its bit length
+        digits = int(int(abs(value)).bit_length() * math.log10(2)) + 1
+        return f"a number of about {digits:,} digits"
+    if isinstance(value, float | np.floating):
         number = float(value)
-        if math.isnan(number) or math.isinf(number):
-            raise InputError(f"{what} is missing or not finite", location=location)
+        if math.isfinite(number) and number.is_integer() and abs(number) < 10**15:
+            return str(int(number))
+        return f"{number:g}"
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value:%d/%m/%Y}"
+    text = str(value)
+    return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 3] + "..."
+
+
+# Plain decimal text: ASCII digits only, so '1_000', '١٢٣' and 'inf' are not numbers.
+_DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$")
+# Thousands separators only where they group threes: '1,250' and '12,500.5', not '1,2,3'.
+_GROUPED = re.compile(r"^[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?$")
+_MINUS = "\u2212"  # the minus sign Word and web pages put in figures that are pasted in
+
+
+def to_number(
+    value: Any,
+    *,
+    what: str = "a number",
+    location: Location | None = None,
+    percent: bool = True,
+    valid: str = "a number",
+) -> float:
+    """A finite number from a cell, read strictly.
+
+    Text is read as accountants write it ('£1,250', '(100)' for -100); '1_000', non-ASCII
+    digits, 'inf' and 'nan' are refused. With ``percent``, text such as '12%' is 0.12;
+    without, a '%' is refused, so a percentage never lands in a field that is not a rate.
+    """
+    if isinstance(value, bool):
+        raise InputError(f"{describe(value)} is not {what}", location=location, valid=valid)
+    if isinstance(value, int | np.integer):
+        try:
+            return float(value)
+        except OverflowError:
+            raise InputError(
+                f"{describe(value)} is too large to be {what}", location=location, valid=valid
+            ) from None
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        if not math.isfinite(number):
+            raise InputError(f"{what} is not a finite number", location=location, valid=valid)
         return number
     if is_excel_error(value):
         raise InputError(f"the cell holds the error {value.strip()}", location=location, valid=what)
+    if isinstance(value, dt.date):
+        raise InputError(f"{describe(value)} is a date, not {what}", location=location, valid=valid)
     if isinstance(value, str):
-        text = value.strip().replace(",", "").replace("£", "").replace(" ", "")
-        scale = 1.0
-        if text.endswith("%"):
-            text, scale = text[:-1], 0.01
-        negative = text.startswith("(") and text.endswith(")")
-        if negative:
-            text = text[1:-1]
-        try:
-            number = float(text) * scale
-        except ValueError:
-            pass
-        else:
-            if math.isfinite(number):
-                return -number if negative else number
-    raise InputError(f"{describe(value)} is not {what}", location=location, valid="a number")
+        number = _number_from_text(value, percent=percent)
+        if number is not None:
+            return number
+        if "%" in value and not percent:
+            raise InputError(
+                f"{describe(value)} is a percentage, not {what}", location=location, valid=valid
+            )
+    raise InputError(f"{describe(value)} is not {what}", location=location, valid=valid)
+
+
+def _number_from_text(value: str, *, percent: bool) -> float | None:
+    text = value.strip().replace(_MINUS, "-").replace(" ", "").replace("\u00a0", "")
+    negative = text.startswith("(") and text.endswith(")")
+    if negative:
+        text = text[1:-1]
+    scale = 1.0
+    if percent and text.endswith("%"):
+        text, scale = text[:-1], 0.01
+    if text.startswith(("-£", "+£")):
+        text = text[0] + text[2:]
+    elif text.startswith("£"):
+        text = text[1:]
+    if _GROUPED.match(text):
+        text = text.replace(",", "")
+    if not _DECIMAL.match(text):
+        return None
+    number = float(text) * scale
+    if not math.isfinite(number):
+        return None
+    return -number if negative else number
 
 
 def excel_serial_to_date(serial: float) -> dt.date:
@@ -88,8 +153,18 @@ def date_to_excel_serial(day: dt.date) -> int:
     return (day - EXCEL_EPOCH).days
 
 
-def to_date(value: Any, *, location: Location | None = None) -> dt.date:
-    """A date from a cell: a date, an Excel serial, or text in UK (dd/mm/yyyy) or ISO form."""
+def to_date(
+    value: Any,
+    *,
+    location: Location | None = None,
+    earliest: dt.date = dt.date(1900, 1, 1),
+    latest: dt.date = dt.date(9999, 12, 31),
+) -> dt.date:
+    """A date from a cell: a date, an Excel serial, or text in UK (dd/mm/yyyy) or ISO form.
+
+    A number is read as an Excel serial only between ``earliest`` and ``latest``, so a stray
+    5 is refused rather than read as 05/01/1900.
+    """
     if isinstance(value, pd.Timestamp):
         if value is pd.NaT:
             raise InputError("the date is missing", location=location, valid=DATE_FORMS)
@@ -98,9 +173,21 @@ def to_date(value: Any, *, location: Location | None = None) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if is_excel_error(value):
+        raise InputError(
+            f"the cell holds the error {value.strip()}", location=location, valid=DATE_FORMS
+        )
     is_number = isinstance(value, int | float | np.integer | np.floating)
-    if is_number and not isinstance(value, bool) and 1 <= float(value) <= _LAST_EXCEL_SERIAL:
-        return excel_serial_to_date(float(value))
+    if is_number and not isinstance(value, bool):
+        first, last = (max(1, date_to_excel_serial(d)) for d in (earliest, latest))
+        number = float(value)
+        if math.isfinite(number) and first <= number <= min(last, _LAST_EXCEL_SERIAL):
+            return excel_serial_to_date(number)
+        raise InputError(
+            f"{describe(value)} is not a date",
+            location=location,
+            valid=f"{DATE_FORMS}, from {earliest:%d/%m/%Y} to {latest:%d/%m/%Y}",
+        )
     if isinstance(value, str):
         match = _UK_DATE.match(value)
         if match:
@@ -126,8 +213,10 @@ def _make_date(year: int, month: int, day: int, text: str, location: Location | 
 
 def to_text(value: Any) -> str:
     """Text from a cell, trimmed; numbers that are whole print without '.0'."""
-    if is_blank(value) or value is pd.NA:  # pandas 3 gives blanks in text columns as NaN
+    if is_blank(value):  # pandas 3 gives blanks in text columns as NaN
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value:%d/%m/%Y}"
     return str(value).strip()

@@ -26,9 +26,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import formats, styles
 from .errors import InputError, Location, quote_sheet
 from .excel_names import desktop_formula_name, office_formula_name
+from .fields import Validation
 from .files import atomic_path, check_workbook_file
 from .formats import Formula
+from .inputs import Cells, SettingsSpec, TableSpec
 from .report import SheetOutput
+from .values import is_blank
 
 
 def put(cell: Cell, value: Any, number_format: str | None = None) -> Cell:
@@ -158,6 +161,109 @@ def add_whole_number_validation(
     validation.add(cell_range)
     ws.add_data_validation(validation)
     return validation
+
+
+def add_validation(
+    ws: Worksheet, cell_range: str, validation: Validation, *, prompt: str | None = None
+) -> DataValidation:
+    """The data validation a value type describes (:attr:`CellType.validation`)."""
+    if validation.kind == "list":
+        if validation.source:
+            return add_list_validation(ws, cell_range, f"={validation.source}", prompt=prompt)
+        return add_list_validation(ws, cell_range, validation.options, prompt=prompt)
+    low, high = validation.low, validation.high
+    if validation.kind == "date":
+        # Excel keeps dates as serials; the bounds are written as DATE() so they read plainly
+        bounds = [f"DATE({d.year},{d.month},{d.day})" for d in (low, high)]  # type: ignore[union-attr]
+    else:
+        bounds = [_bound(low, "-1E+307"), _bound(high, "1E+307")]
+    dv = DataValidation(
+        type=validation.kind,
+        operator="between",
+        formula1=bounds[0],
+        formula2=bounds[1],
+        allow_blank=True,
+    )
+    dv.error = f"Enter {validation.message}." if validation.message else "Out of range."
+    dv.errorTitle = "Not valid here"
+    dv.showErrorMessage = True
+    if prompt:
+        dv.prompt = prompt
+        dv.showInputMessage = True
+    dv.add(cell_range)
+    ws.add_data_validation(dv)
+    return dv
+
+
+def _bound(value: Any, unbounded: str) -> str:
+    return unbounded if value is None else repr(float(value)).removesuffix(".0")
+
+
+def add_input_table(
+    ws: Worksheet,
+    spec: TableSpec,
+    rows: Sequence[Sequence[Any]] = (),
+    *,
+    row: int = 1,
+    column: int = 1,
+    min_rows: int = 1,
+) -> str:
+    """The Excel Table a :class:`TableSpec` declares, with its formats, widths and every
+    column's validation; returns its range. The same spec reads it back."""
+    shown = [c for c in spec.columns]
+    ref = add_table(
+        ws,
+        spec.name,
+        spec.headers,
+        rows,
+        row=row,
+        column=column,
+        formats={c.header: c.type.number_format for c in shown if c.type.number_format},
+        widths={c.header: c.width for c in shown if c.width},
+        min_rows=min_rows,
+    )
+    last_row = row + max(len(rows), min_rows)
+    for offset, c in enumerate(shown):
+        validation = c.type.validation
+        if validation is None or c.output:
+            continue
+        letter = get_column_letter(column + offset)
+        add_validation(ws, f"{letter}{row + 1}:{letter}{last_row}", validation, prompt=c.prompt)
+    return ref
+
+
+def add_settings_table(
+    ws: Worksheet,
+    spec: SettingsSpec,
+    values: Mapping[str, Any] | None = None,
+    *,
+    row: int = 1,
+    column: int = 1,
+) -> str:
+    """A :class:`SettingsSpec` as an Excel Table: each setting's label, value (``values``, or
+    its default) and note, with the setting's format and validation on its value cell."""
+    values = values or {}
+    table_rows = [[s.label, values.get(s.field, s.default), s.note] for s in spec.settings]
+    table = spec.table
+    ref = add_table(
+        ws,
+        spec.name,
+        table.headers,
+        table_rows,
+        row=row,
+        column=column,
+        widths={table.headers[0]: 34, table.headers[1]: 18, table.headers[2]: 80},
+    )
+    value_letter = get_column_letter(column + 1)
+    for offset, s in enumerate(spec.settings, start=1):
+        cell = ws.cell(row + offset, column + 1)
+        cell.fill = styles.INPUT_FILL
+        if s.type.number_format:
+            cell.number_format = s.type.number_format
+        if s.type.validation is not None:
+            add_validation(ws, f"{value_letter}{row + offset}", s.type.validation)
+        ws.cell(row + offset, column + 2).alignment = styles.WRAP
+    return ref
 
 
 def define_name(wb: Workbook, name: str, sheet: str, ref: str) -> None:
@@ -373,6 +479,78 @@ def read_sheets(
                 rows[r].extend([""] * (c + 1 - len(rows[r])))
             rows[r][c] = text
     return sheets
+
+
+def read_tables(
+    path: str | os.PathLike[str],
+    specs: Iterable[TableSpec | SettingsSpec],
+    *,
+    sheets: Sheets | None = None,
+    **limits: int,
+) -> dict[str, Cells]:
+    """{table name: its cells} for each spec found in the workbook at ``path``.
+
+    An Excel Table of the spec's name is read exactly (with the rows below it that hold
+    values but are not in it, and the merged cells over its body); a sheet of the spec's
+    sheet name without that table is read whole, its header looked for.
+    """
+    from python_calamine import CalamineWorkbook
+
+    specs = list(specs)
+    wanted = {s.sheet for s in specs}
+    sheets = sheets if sheets is not None else read_sheets(path, only=wanted, **limits)
+    try:
+        book = CalamineWorkbook.from_path(str(path), load_tables=True)
+        tables = {}
+        for name in book.table_names:
+            table = book.get_table_by_name(name)
+            # calamine gives a table's data range; its header is the row above
+            (top, left), end = table.start, table.end
+            tables[name] = (table.sheet, (top - 1, left), end)
+        merged = {
+            sheet: book.get_sheet_by_name(sheet).merged_cell_ranges or []
+            for sheet in wanted
+            if sheet in book.sheet_names
+        }
+    except Exception as exc:  # calamine raises its own error types for damaged parts
+        raise InputError(
+            f"the workbook's tables could not be read ({exc})",
+            location=Location(file=Path(path).name),
+        ) from None
+    found: dict[str, Cells] = {}
+    for spec in specs:
+        rows = sheets.get(spec.sheet)
+        if rows is None:
+            continue
+        place = tables.get(spec.name)
+        if place is None or place[0] != spec.sheet:
+            found[spec.name] = Cells(rows)
+            continue
+        found[spec.name] = table_cells(rows, place[1], place[2], merged.get(spec.sheet, []))
+    return found
+
+
+def table_cells(
+    rows: Sequence[Sequence[Any]],
+    start: tuple[int, int],
+    end: tuple[int, int],
+    merged: Iterable[tuple[tuple[int, int], tuple[int, int]]] = (),
+) -> Cells:
+    """The cells of a table from (row, column) ``start`` to ``end`` (from 0, inclusive) of a
+    sheet's rows, with what lies below it in its columns and the merges over its body."""
+    (top, left), (bottom, right) = start, end
+    body = [list(r[left : right + 1]) for r in rows[top : bottom + 1]]
+    stray = tuple(
+        top + 1 + offset
+        for offset, r in enumerate(rows[bottom + 1 :], start=bottom + 1 - top)
+        if any(not is_blank(v) for v in r[left : right + 1])
+    )
+    overlapping = tuple(
+        f"{get_column_letter(c0 + 1)}{r0 + 1}:{get_column_letter(c1 + 1)}{r1 + 1}"
+        for (r0, c0), (r1, c1) in merged
+        if r1 > top and r0 <= bottom and c1 >= left and c0 <= right
+    )
+    return Cells(body, top + 1, left + 1, exact=True, stray_rows=stray, merged=overlapping)
 
 
 _RELS_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

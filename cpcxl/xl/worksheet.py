@@ -25,6 +25,7 @@ from xlwings.conversion import Converter
 from cpcxl.common.errors import CpcxlError
 from cpcxl.common.excel_names import excel_name
 from cpcxl.common.grid import cell_error
+from cpcxl.common.values import describe
 from cpcxl.plugins import Registry
 
 log = logging.getLogger(__name__)
@@ -97,16 +98,26 @@ def excel_function(fn: Callable[..., Any], *, server: bool | None = None) -> Cal
     else:
         from xlwings import arg, func
 
+    signature = inspect.signature(fn)
+
     @functools.wraps(fn)
-    def worksheet_function(*args: Any) -> Any:
-        ranges = [a if isinstance(a, ExcelRange) else ExcelRange(a, "cell") for a in args]
+    def worksheet_function(*args: Any, **kwargs: Any) -> Any:
         try:
-            return _oriented(fn(*(r.value for r in ranges)), ranges)
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as exc:  # a call from Python with the wrong arguments
+            raise TypeError(f"{fn.__name__}: {exc}") from None
+        ranges = {
+            name: a if isinstance(a, ExcelRange) else ExcelRange(a, "cell")
+            for name, a in bound.arguments.items()
+        }
+        values = {name: r.value for name, r in ranges.items()}
+        try:
+            return _oriented(fn(**values), list(ranges.values()))
         except CpcxlError as exc:
             return cell_error(str(exc))
-        except Exception as exc:  # a bug must still reach the user as a sentence
+        except Exception:  # a bug must still reach the user as a sentence, not a traceback
             log.exception("worksheet function %s failed", fn.__name__)
-            return cell_error(f"{fn.__name__} failed unexpectedly ({type(exc).__name__}: {exc})")
+            return cell_error(unexpected(fn.__name__, values))
 
     if server:
         worksheet_function = _off_the_event_loop(worksheet_function)
@@ -129,14 +140,38 @@ def excel_function(fn: Callable[..., Any], *, server: bool | None = None) -> Cal
     return func(**options)(worksheet_function)
 
 
+def unexpected(function: str, arguments: dict[str, Any]) -> str:
+    """What a cell says when a function fails for a reason cpcxl did not foresee: which
+    arguments it was given, never the exception's own text."""
+    given = "; ".join(f"{name}: {_shape(value)}" for name, value in arguments.items())
+    return (
+        f"{excel_name(function)} could not be worked out from these arguments ({given}); "
+        "check each is as its help describes"
+    )
+
+
+def _shape(value: Any) -> str:
+    if isinstance(value, list):
+        rows = len(value)
+        columns = len(value[0]) if value and isinstance(value[0], list) else 1
+        return f"a range of {rows}×{columns}" if columns > 1 else f"a range of {rows} cells"
+    if value is None:
+        return "blank"
+    if isinstance(value, str):
+        return "text " + describe(value)
+    if isinstance(value, bool | int | float):
+        return describe(value)
+    return "a value of an unexpected kind"
+
+
 def _off_the_event_loop(worksheet_function: Callable[..., Any]) -> Callable[..., Any]:
     """xlwings Server awaits coroutine functions and calls others on its event loop, where a
     long calculation (a 10,000-row range) would hold up every other cell's request; a worker
     thread keeps the server answering meanwhile."""
 
     @functools.wraps(worksheet_function)
-    async def in_a_thread(*args: Any) -> Any:
-        return await asyncio.to_thread(worksheet_function, *args)
+    async def in_a_thread(*args: Any, **kwargs: Any) -> Any:
+        return await asyncio.to_thread(worksheet_function, *args, **kwargs)
 
     return in_a_thread
 

@@ -72,7 +72,7 @@ def test_labels_in_any_case_and_number_label_forms_mean_their_scores() -> None:
         (3.5, f"3.5 is not a likelihood (scores are whole numbers from 1 to 5); {VALID}"),
         ("likley", f"'likley' is not a likelihood (did you mean 'Likely'?); {VALID}"),
         ("#DIV/0!", f"the cell holds the error #DIV/0!; {VALID}"),
-        (True, f"True is not a likelihood; {VALID}"),
+        (True, f"TRUE is not a likelihood; {VALID}"),  # as Excel spells it
         (
             "4 - Possible",
             "'4 - Possible' is not a likelihood (the number says 4, the label "
