@@ -86,14 +86,14 @@ def test_bad_cells_are_located_by_cell_and_column_and_the_rest_are_read() -> Non
 
 
 def test_a_blank_in_a_required_column_is_an_error() -> None:
-    table, errors = read([["Proposal ID", "Year"], ["P1", None]])
+    _table, errors = read([["Proposal ID", "Year"], ["P1", None]])
     assert [str(e) for e in errors] == [
         "round.xlsx, Costs!B2, field 'Year': this is blank; valid: a whole number from 0 to 60"
     ]
 
 
 def test_rows_below_the_table_and_merged_cells_are_reported() -> None:
-    table, errors = read(
+    _table, errors = read(
         [["Proposal ID", "Year"], ["P1", 0]],
         exact=True,
         stray_rows=tuple(range(120, 100_120)),
