@@ -64,12 +64,40 @@ class PluginConflict(CpcxlError):
     """Two plugins registered the same name."""
 
 
+class UnknownHook(CpcxlError):
+    """A plugin implements a hook that is not part of the contract (a misspelt name)."""
+
+
+#: The hooks a plugin may implement, as ``cpcxl.hookspecs`` defines them.
+HOOKS = tuple(name for name in dir(hookspecs) if name.startswith("register_"))
+
+
 def make_plugin_manager(*, load_entry_points: bool = True) -> pluggy.PluginManager:
     pm = pluggy.PluginManager("cpcxl")
     pm.add_hookspecs(hookspecs)
     if load_entry_points:
         pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    check_hooks(pm)
     return pm
+
+
+def check_hooks(pm: pluggy.PluginManager) -> None:
+    """Every hook implementation answers a hook of the contract; a misspelt one is an error
+    naming the plugin and the hooks there are (pluggy's ``check_pending``)."""
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        unknown = [
+            f"{impl.plugin_name!r} implements {name!r}"
+            for name in dir(pm.hook)
+            if not name.startswith("_")
+            for impl in getattr(pm.hook, name).get_hookimpls()
+            if not getattr(pm.hook, name).has_spec()
+        ]
+        detail = "; ".join(unknown) or str(exc)
+        raise UnknownHook(
+            f"{detail}, which is not a cpcxl hook; the hooks are {', '.join(HOOKS)}"
+        ) from None
 
 
 @functools.cache
@@ -91,6 +119,7 @@ class Registry:
 
     @classmethod
     def from_manager(cls, pm: pluggy.PluginManager) -> Registry:
+        check_hooks(pm)  # plugins registered after loading are checked too
         registry = cls()
         registry.plugins = [name for name, _ in pm.list_name_plugin()]
         for plugin, items in _results(pm, "register_functions"):
