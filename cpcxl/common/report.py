@@ -1,20 +1,27 @@
-"""Output sheets described once, written by either renderer.
+"""Output sheets described once, drawn alike by every renderer.
 
-A capability turns engine results into :class:`SheetOutput` objects (pure data). The button
-script writes them into the open workbook through xlwings (``cpcxl.xl.render``); the CLI,
-batch and demo write them into files through openpyxl (``cpcxl.common.workbook.render``).
-So a summary looks the same whether an officer pressed a button or ran a batch.
+A capability turns engine results into :class:`SheetOutput` objects (pure data). Three
+renderers draw them: xlwings into the open workbook (``cpcxl.xl.render``, for buttons),
+openpyxl into a file (``cpcxl.common.workbook.render``, for commands and demos) and
+XlsxWriter into a file (``cpcxl.common.xlsxwriter_render``, for batches of thousands). They
+share one contract, decided here and held to by a parity test: the value of every cell, its
+number format (:func:`number_format`), which cells wrap and how tall their rows grow
+(:func:`wrapping`), fills, column widths and frozen panes. So a summary looks the same
+whether an officer pressed a button or ran a batch.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from .formats import DATE_UK
 from .tables import values_from_frame
 
 
@@ -80,3 +87,59 @@ def stack(*parts: Block | pd.DataFrame, gap: int = 1, column: int = 1) -> list[B
         placed.append(dataclasses.replace(block, row=top, column=column))
         row = top + len(block.values) + gap
     return placed
+
+
+#: Excel's standard column width, in characters, for a column the output gives no width.
+DEFAULT_WIDTH = 8.43
+#: Points a line of 11-point text needs; a wrapped row is this times its lines.
+LINE_HEIGHT = 15.0
+
+
+def number_format(block: Block, row_offset: int, column_offset: int, value: Any) -> str | None:
+    """The number format a body cell gets: the block's for its column, or dd/mm/yyyy for a
+    date; None (General) otherwise. Header rows have none."""
+    if block.header and row_offset == 0:
+        return None
+    explicit = block.formats.get(column_offset)
+    if explicit:
+        return explicit
+    if isinstance(value, dt.date):
+        return DATE_UK
+    return None
+
+
+def column_index(letters: str) -> int:
+    """'A' -> 1, 'AB' -> 28."""
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + (ord(ch) - 64)
+    return index
+
+
+def wrapping(output: SheetOutput) -> tuple[dict[int, int], set[tuple[int, int]]]:
+    """Which cells wrap, and how many lines each row's tallest wrapped cell needs.
+
+    Returns ({sheet row: lines}, {(sheet row, sheet column)}), 1-based. Text longer than its
+    column spills into empty cells to its right and needs nothing; with a neighbour it must
+    wrap, and a header always may. No viewer re-measures rows, so the row is made tall
+    enough. A column of width w holds about 1.2 w characters of ordinary text (the width
+    counts the broad digit 0); bold headers hold about w.
+    """
+    widths = {column_index(k): v for k, v in output.widths.items()}
+    heights: dict[int, int] = {}
+    wrapped: set[tuple[int, int]] = set()
+    for block in output.blocks:
+        for r_offset, values in enumerate(block.values):
+            row = block.row + r_offset
+            is_header = block.header and r_offset == 0
+            for c_offset, value in enumerate(values):
+                if not isinstance(value, str):
+                    continue
+                column = block.column + c_offset
+                width = widths.get(column, DEFAULT_WIDTH)
+                fits = max(width * (1.0 if is_header else 1.2) - 1, 1)
+                blocked = c_offset + 1 < len(values) and values[c_offset + 1] is not None
+                if (blocked or is_header) and len(value) > fits:
+                    heights[row] = max(heights.get(row, 1), math.ceil(len(value) / fits))
+                    wrapped.add((row, column))
+    return heights, wrapped

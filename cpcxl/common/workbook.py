@@ -30,7 +30,7 @@ from .fields import Validation
 from .files import atomic_path, check_workbook_file
 from .formats import Formula
 from .inputs import Cells, SettingsSpec, TableSpec
-from .report import SheetOutput
+from .report import LINE_HEIGHT, SheetOutput, wrapping
 from .values import is_blank
 
 
@@ -427,6 +427,18 @@ def render(wb: Workbook, output: SheetOutput, *, index: int | None = None) -> Wo
         )
         for (r, c), colour in block.fills.items():
             ws.cell(block.row + r, block.column + c).fill = styles.fill(colour)
+    heights, wrapped = wrapping(output)
+    header_cells = {
+        (b.row, b.column + c)
+        for b in output.blocks
+        if b.header and b.values
+        for c in range(len(b.values[0]))
+    }
+    for r, c in wrapped - header_cells:  # headers are centred and wrap already
+        ws.cell(r, c).alignment = styles.WRAP
+    for r, lines in heights.items():
+        if lines > 1:
+            ws.row_dimensions[r].height = LINE_HEIGHT * lines
     for letter, width in output.widths.items():
         ws.column_dimensions[letter].width = width
     if output.freeze:

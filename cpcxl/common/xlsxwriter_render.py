@@ -22,10 +22,10 @@ import xlsxwriter
 from xlsxwriter.workbook import Format
 from xlsxwriter.worksheet import Worksheet
 
-from . import formats, styles
+from . import styles
 from .files import atomic_path
 from .formats import Formula
-from .report import SheetOutput
+from .report import LINE_HEIGHT, SheetOutput, column_index, number_format, wrapping
 
 # Never let XlsxWriter guess: '=1+1', '0123' and 'http://...' from an input stay text.
 _OPTIONS = {
@@ -78,8 +78,9 @@ class XlsxBook:
     def render(self, output: SheetOutput) -> Worksheet:
         """Write one :class:`SheetOutput` as a new sheet and return the sheet."""
         ws = self.workbook.add_worksheet(output.name)
-        widths = {_column_index(k): v for k, v in output.widths.items()}
-        heights, wrapped = self._wrapped_rows(output, widths)
+        lines, cells = wrapping(output)  # 1-based; XlsxWriter counts from 0
+        heights = {r - 1: n for r, n in lines.items()}
+        wrapped = {(r - 1, c - 1) for r, c in cells}
         for block in output.blocks:
             if block.title:
                 ws.write_string(block.row - 2, block.column - 1, block.title, self.title_format())
@@ -88,18 +89,16 @@ class XlsxBook:
                 is_header = block.header and r_offset == 0
                 tall = row in heights
                 if tall and heights[row] > 1:
-                    ws.set_row(row, 15 * heights[row])
+                    ws.set_row(row, LINE_HEIGHT * heights[row])
                 for c_offset, value in enumerate(values):
                     column = block.column - 1 + c_offset
                     properties: dict[str, Any] = {}
                     if is_header:
                         self.write(ws, row, column, value, self.header_format())
                         continue
-                    number_format = block.formats.get(c_offset)
-                    if number_format:
-                        properties["num_format"] = number_format
-                    elif isinstance(value, dt.date):
-                        properties["num_format"] = formats.DATE_UK
+                    shown_as = number_format(block, r_offset, c_offset, value)
+                    if shown_as:
+                        properties["num_format"] = shown_as
                     colour = block.fills.get((r_offset, c_offset))
                     if colour:
                         properties["bg_color"] = _hex(colour)
@@ -114,35 +113,6 @@ class XlsxBook:
             row, column = _cell_index(output.freeze)
             ws.freeze_panes(row, column)
         return ws
-
-    @staticmethod
-    def _wrapped_rows(
-        output: SheetOutput, widths: dict[int, float]
-    ) -> tuple[dict[int, int], set[tuple[int, int]]]:
-        """Cells whose text must wrap, and how many lines each row's tallest cell needs.
-
-        Text longer than its column spills into empty cells to the right; with a neighbour
-        it must wrap, and the row must grow to show it (no viewer re-measures rows).
-        """
-        heights: dict[int, int] = {}
-        wrapped: set[tuple[int, int]] = set()
-        for block in output.blocks:
-            for r_offset, values in enumerate(block.values):
-                row = block.row - 1 + r_offset
-                is_header = block.header and r_offset == 0
-                for c_offset, value in enumerate(values):
-                    if not isinstance(value, str):
-                        continue
-                    width = widths.get(block.column - 1 + c_offset, _DEFAULT_WIDTH)
-                    # A column of width w holds about 1.2 w characters of ordinary text
-                    # (the width counts the broad digit 0); bold headers hold about w.
-                    fits = max(width * (1.0 if is_header else 1.2) - 1, 1)
-                    blocked = c_offset + 1 < len(values) and values[c_offset + 1] is not None
-                    if (blocked or is_header) and len(value) > fits:
-                        lines = math.ceil(len(value) / fits)
-                        heights[row] = max(heights.get(row, 1), lines)
-                        wrapped.add((row, block.column - 1 + c_offset))
-        return heights, wrapped
 
     @staticmethod
     def write(ws: Worksheet, row: int, column: int, value: Any, fmt: Format | None) -> None:
@@ -166,21 +136,10 @@ class XlsxBook:
             ws.write_string(row, column, str(value), fmt)
 
 
-_DEFAULT_WIDTH = 8.43  # Excel's standard column width, in characters
-
-
-def _column_index(letters: str) -> int:
-    """'A' -> 0, 'AB' -> 27."""
-    column = 0
-    for ch in letters.upper():
-        column = column * 26 + (ord(ch) - 64)
-    return column - 1
-
-
 def _cell_index(reference: str) -> tuple[int, int]:
     """'B3' -> (2, 1), zero-based as XlsxWriter counts."""
     letters = "".join(ch for ch in reference if ch.isalpha())
-    return int(reference[len(letters) :]) - 1, _column_index(letters)
+    return int(reference[len(letters) :]) - 1, column_index(letters) - 1
 
 
 def set_print(

@@ -141,6 +141,56 @@ def apply_values(
     return cells
 
 
+def apply_formats(
+    payload: Mapping[str, Any], actions: list[dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """How each sheet looks after the actions: {sheet: {"formats": {cell: number format},
+    "wrap": {cell: bool}, "fills": {cell: hex}, "widths": {column: width}, "heights":
+    {row: points}, "freeze": frozen range}}, for comparing with the file renderers."""
+    sheets = [s["name"] for s in payload["sheets"]]
+    looks: dict[str, dict[str, Any]] = {name: _blank_look() for name in sheets}
+    for action in actions:
+        func = action["func"]
+        if func == "addSheet":
+            name = action["args"][1] if len(action["args"]) > 1 and action["args"][1] else None
+            name = name or f"Sheet{len(sheets) + 1}"
+            sheets.insert(action["args"][0], name)
+            looks[name] = _blank_look()
+            continue
+        if "sheet_position" not in action:
+            continue
+        look = looks[sheets[action["sheet_position"]]]
+        if func in ("sheetClear", "sheetClearFormats"):
+            looks[sheets[action["sheet_position"]]] = _blank_look()
+            continue
+        if func == "freezePaneAtRange":
+            look["freeze"] = action["args"][0]
+            continue
+        cells = [
+            _address(action, r, c)
+            for r in range(action.get("row_count", 0))
+            for c in range(action.get("column_count", 0))
+        ]
+        args = action.get("args")
+        if isinstance(args, list) and len(args) == 1:
+            args = args[0]
+        if func == "setNumberFormat":
+            look["formats"].update(dict.fromkeys(cells, args))
+        elif func == "setWrapText":
+            look["wrap"].update(dict.fromkeys(cells, bool(args)))
+        elif func == "setRangeColor":
+            look["fills"].update(dict.fromkeys(cells, str(args).lstrip("#").upper()))
+        elif func == "setColumnWidth":
+            look["widths"][get_column_letter(action["start_column"] + 1)] = args
+        elif func == "setRowHeight":
+            look["heights"][action["start_row"] + 1] = args
+    return looks
+
+
+def _blank_look() -> dict[str, Any]:
+    return {"formats": {}, "wrap": {}, "fills": {}, "widths": {}, "heights": {}, "freeze": None}
+
+
 def _address(action: Mapping[str, Any], row_offset: int, column_offset: int) -> str:
     column = get_column_letter(action["start_column"] + column_offset + 1)
     return f"{column}{action['start_row'] + row_offset + 1}"
