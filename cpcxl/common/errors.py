@@ -38,7 +38,7 @@ class Location:
     def with_(self, **changes: object) -> Location:
         values = {k: getattr(self, k) for k in ("file", "sheet", "cell", "row", "field")}
         values.update(changes)
-        return Location(**values)  # type: ignore[arg-type]
+        return Location(**values)
 
 
 def quote_sheet(name: str) -> str:

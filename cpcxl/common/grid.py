@@ -33,7 +33,8 @@ class Grid:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.cells.shape  # type: ignore[return-value]
+        rows, columns = self.cells.shape
+        return rows, columns
 
 
 def to_grid(value: Any) -> Grid:

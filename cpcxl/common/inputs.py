@@ -339,7 +339,7 @@ def _parse_column(
     failed = np.zeros(n, dtype=bool)
     numeric = _is_numeric(column)
     out: np.ndarray = np.full(n, np.nan, dtype=float) if numeric else np.empty(n, dtype=object)
-    pending = range(n)
+    pending: list[int] = list(range(n))
     if numeric and n:
         # Most cells of a number column are plain numbers: check those as one array.
         plain = np.fromiter(

@@ -60,7 +60,7 @@ def describe(value: Any) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | np.integer) and abs(int(value)) >= 10**15:
         # str() of an integer of over 4,300 digits raises; count digits from its bit length
-        digits = int(int(abs(value)).bit_length() * math.log10(2)) + 1
+        digits = int(abs(int(value)).bit_length() * math.log10(2)) + 1
         return f"a number of about {digits:,} digits"
     if isinstance(value, float | np.floating):
         number = float(value)
@@ -113,9 +113,9 @@ def to_number(
     if isinstance(value, dt.date):
         raise InputError(f"{describe(value)} is a date, not {what}", location=location, valid=valid)
     if isinstance(value, str):
-        number = _number_from_text(value, percent=percent)
-        if number is not None:
-            return number
+        read = _number_from_text(value, percent=percent)
+        if read is not None:
+            return read
         if "%" in value and not percent:
             raise InputError(
                 f"{describe(value)} is a percentage, not {what}", location=location, valid=valid

@@ -513,9 +513,11 @@ def read_tables(
     sheets = sheets if sheets is not None else read_sheets(path, only=wanted, **limits)
     try:
         book = CalamineWorkbook.from_path(str(path), load_tables=True)
-        tables = {}
-        for name in book.table_names:
+        tables: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] = {}
+        for name in book.table_names or []:
             table = book.get_table_by_name(name)
+            if table.start is None or table.end is None:
+                continue  # a table with no cells: read as a plain sheet
             # calamine gives a table's data range; its header is the row above
             (top, left), end = table.start, table.end
             tables[name] = (table.sheet, (top - 1, left), end)

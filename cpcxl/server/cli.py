@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -63,7 +64,7 @@ def serve(
         f"cpcxl add-in: {len(served.functions)} functions, {len(served.scripts)} buttons; "
         f"manifest at http://{settings.host}:{settings.port}/manifest.xml"
     )
-    options = {
+    options: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
         "log_level": log_level,

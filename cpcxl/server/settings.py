@@ -41,7 +41,7 @@ class ServerSettings(BaseModel):
         if folder := os.environ.get("CPCXL_ADDIN_DIR"):
             values["project_dir"] = Path(folder)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)
 
     def addin_dir(self) -> Path:
         return self.project_dir or find_addin_dir()

@@ -82,11 +82,12 @@ def render(book: xw.Book, output: SheetOutput) -> xw.Sheet:
         first_body = block.row + (1 if block.header else 0)
         body = block.values[1:] if block.header else block.values
         for offset in range(width):
-            shown = {
-                number_format(block, r + (1 if block.header else 0), offset, row[offset])
+            shown: set[str] = {
+                f
                 for r, row in enumerate(body)
                 if offset < len(row) and row[offset] is not None
-            } - {None}
+                if (f := number_format(block, r + (1 if block.header else 0), offset, row[offset]))
+            }
             if offset in block.formats:
                 shown = {block.formats[offset]}
             if len(shown) == 1 and body:
@@ -101,7 +102,8 @@ def render(book: xw.Book, output: SheetOutput) -> xw.Sheet:
             ws.range((r, c)).wrap_text = True
     for r, lines in heights.items():
         if lines > 1:
-            ws.range((r, 1)).row_height = LINE_HEIGHT * lines
+            # xlwings annotates row heights as whole numbers; Excel takes fractions of a point
+            ws.range((r, 1)).row_height = LINE_HEIGHT * lines  # type: ignore[assignment]
     for letter, width in output.widths.items():
         ws.range(f"{letter}:{letter}").column_width = width
     if output.freeze:

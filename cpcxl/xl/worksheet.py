@@ -119,25 +119,27 @@ def excel_function(fn: Callable[..., Any], *, server: bool | None = None) -> Cal
             log.exception("worksheet function %s failed", fn.__name__)
             return cell_error(unexpected(fn.__name__, values))
 
+    wrapped: Callable[..., Any] = worksheet_function
     if server:
-        worksheet_function = _off_the_event_loop(worksheet_function)
+        wrapped = _off_the_event_loop(worksheet_function)
     # Type hints describe the engine's Python types; Excel arguments arrive through
     # ExcelArgument, so hide the hints. xlwings reads the signature through __wrapped__.
-    worksheet_function.__annotations__ = {}
+    wrapped.__annotations__ = {}
     if hasattr(fn, "__xlfunc__"):  # keep options the capability set, on a copy of its own
-        worksheet_function.__xlfunc__ = copy.deepcopy(fn.__xlfunc__)  # type: ignore[attr-defined]
-    options = {"name": excel_name(fn.__name__)} if server else {}
-    worksheet_function = func(**options)(worksheet_function)
-    for name in inspect.signature(fn).parameters:
+        wrapped.__xlfunc__ = copy.deepcopy(fn.__xlfunc__)  # type: ignore[attr-defined]
+    options: dict[str, Any] = {"name": excel_name(fn.__name__)} if server else {}
+    wrapped = func(**options)(wrapped)
+    for name in signature.parameters:
         # Error cells arrive as '#N/A' and so on, so they can be reported, not read as blank.
-        worksheet_function = arg(
+        wrapped = arg(
             name,
             ExcelArgument,
             ndim=2,
             err_to_str=True,
             doc=parameter_description(name),
-        )(worksheet_function)
-    return func(**options)(worksheet_function)
+        )(wrapped)
+    result: Callable[..., Any] = func(**options)(wrapped)
+    return result
 
 
 def unexpected(function: str, arguments: dict[str, Any]) -> str:
