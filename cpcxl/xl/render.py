@@ -102,10 +102,9 @@ def render(book: xw.Book, output: SheetOutput) -> xw.Sheet:
             ws.range((r, c)).wrap_text = True
     for r, lines in heights.items():
         if lines > 1:
-            # xlwings annotates row heights as whole numbers; Excel takes fractions of a point
-            ws.range((r, 1)).row_height = LINE_HEIGHT * lines  # type: ignore[assignment]
-    for letter, width in output.widths.items():
-        ws.range(f"{letter}:{letter}").column_width = width
+            ws.range((r, 1)).row_height = LINE_HEIGHT * lines
+    for letter, column_width in output.widths.items():
+        ws.range(f"{letter}:{letter}").column_width = column_width
     if output.freeze:
         # Not every desktop xlwings back end can freeze panes; the sheet is still whole.
         with contextlib.suppress(NotImplementedError):
