@@ -8,6 +8,7 @@ the shape work once so the capabilities only say what happens to each cell.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .limits import check_time
 from .values import describe, is_blank, is_excel_error, to_number
 
 Kind = Literal["scalar", "list", "table"]
@@ -120,16 +122,35 @@ def broadcast(*values: Any) -> tuple[list[np.ndarray], Kind]:
 CELL_ERROR_LIMIT = 255
 
 
-def cell_error(message: str) -> str:
-    """The readable error a single cell shows, at most 255 characters."""
-    text = f"{CELL_ERROR_PREFIX} {message}"
+def cell_error(message: str, code: str = CELL_ERROR_PREFIX) -> str:
+    """The readable error a single cell shows (#VALUE! unless ``code`` says another, such as
+    #NUM! for a result that cannot be computed), at most 255 characters."""
+    text = f"{code} {message}"
     if len(text) > CELL_ERROR_LIMIT:
         text = text[: CELL_ERROR_LIMIT - 3].rstrip() + "..."
     return text
 
 
+#: The error values a cpcxl cell can show, with the reason after them.
+CELL_ERROR_CODES = (CELL_ERROR_PREFIX, "#NUM!", "#N/A")
+
+
 def is_cell_error(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(CELL_ERROR_PREFIX)
+    return isinstance(value, str) and value.startswith(CELL_ERROR_CODES)
+
+
+#: What a cell shows for a result that is not a finite number.
+NOT_FINITE = "the result is not a finite number (it is too large, or undefined)"
+
+
+def finite_cells(result: Any) -> Any:
+    """A result with every infinite number (which Excel cannot hold, and which JSON cannot
+    carry to the add-in) made a #NUM! error in its own cell; the other cells untouched."""
+    if isinstance(result, list):
+        return [finite_cells(v) for v in result]
+    if isinstance(result, float | np.floating) and math.isinf(float(result)):
+        return cell_error(NOT_FINITE, "#NUM!")
+    return result
 
 
 def check_cell(value: Any) -> Any:
@@ -147,7 +168,9 @@ def elementwise(func: Callable[..., Any], *values: Any) -> Any:
     """
     cells, kind = broadcast(*values)
     out = np.empty(cells[0].shape if cells else (0, 0), dtype=object)
-    for index in np.ndindex(out.shape):
+    for count, index in enumerate(np.ndindex(out.shape)):
+        if count % 4096 == 4095:
+            check_time()  # a huge range on the server stops at its time limit
         args = [c[index] for c in cells]
         if all(is_blank(a) for a in args):
             out[index] = None

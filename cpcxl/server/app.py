@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .guard import ASGIApp, Guard
-from .settings import ServerRefused, ServerSettings, check_entraid
+from .guard import ASGIApp, Guard, content_security_policy
+from .settings import ServerRefused, ServerSettings, check_sign_in
 
 
 @dataclass(frozen=True)
@@ -43,13 +43,16 @@ def create_app(settings: ServerSettings | None = None) -> Served:
     # Its settings module must be imported first: it switches xlwings to its server runtime.
     from xlwings_server import config
 
-    check_entraid(
+    check_sign_in(
         config.settings.auth_providers,
         config.settings.auth_entraid_client_id,
         config.settings.auth_entraid_tenant_id,
+        project_dir,
     )
+    import xlwings_server
     from xlwings_server import main
     from xlwings_server.routers import xlwings as xlwings_router
+    from xlwings_server.security_headers import resolve_security_headers
     from xlwings_server.templates import templates
 
     from cpcxl.plugins import registry
@@ -76,14 +79,45 @@ def create_app(settings: ServerSettings | None = None) -> Served:
             {"script": name, "label": button_name(name), "help": doc}
         )
     templates.env.globals["cpcxl_buttons"] = buttons
+    s = config.settings
+    package = Path(xlwings_server.__file__).parent
+    static = f"{s.app_path}{s.static_url_path}"
+    roots = {static: [project_dir / "static", package / "static"]}
+    if s.enable_wasm:
+        for folder in ("wasm", "custom_functions", "custom_scripts"):
+            roots[static.replace("static", folder)] = [project_dir / folder, package / folder]
     app = Guard(
         main.main_app,
         max_body_bytes=settings.max_body_bytes,
         functions=functions,
         scripts=scripts,
-        app_path=config.settings.app_path,
+        app_path=s.app_path,
+        static_roots=roots,
+        authenticate=_authenticate if s.auth_providers else None,
+        security_headers=(
+            resolve_security_headers(
+                excel_online=s.enable_excel_online, cdn_officejs=s.cdn_officejs
+            )
+            if s.add_security_headers
+            else {}
+        ),
+        content_security=content_security_policy(
+            cdn_officejs=s.cdn_officejs, excel_online=s.enable_excel_online
+        ),
     )
     return Served(app, main.app, config.settings, functions, scripts)
+
+
+async def _authenticate(token: str, provider: str | None) -> tuple[int, str] | None:
+    """xlwings Server's own check of a token, run before the body is read."""
+    from fastapi import HTTPException
+    from xlwings_server.dependencies import authenticate
+
+    try:
+        await authenticate(token, provider)
+    except HTTPException as exc:
+        return exc.status_code, str(exc.detail)
+    return None
 
 
 def _not_pyodide() -> None:

@@ -14,6 +14,8 @@ from pydantic import BaseModel, Field
 
 from cpcxl.common.errors import CpcxlError
 
+#: xlwings Server's placeholder token; a provider that accepts it checks nothing.
+PLACEHOLDER = "test-token"
 #: Request bodies above this are refused (a workbook payload is the largest request).
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 
@@ -70,7 +72,8 @@ def is_loopback(host: str) -> bool:
 
 
 def check_bind(host: str, auth_providers: list[str] | None) -> None:
-    """Refuse to listen beyond this machine unless users must sign in."""
+    """Refuse to listen beyond this machine unless users must sign in (the providers are
+    checked to be real ones by :func:`check_sign_in` before this)."""
     if is_loopback(host) or auth_providers:
         return
     raise ServerRefused(
@@ -79,6 +82,14 @@ def check_bind(host: str, auth_providers: list[str] | None) -> None:
         valid="--host 127.0.0.1 (behind a reverse proxy), or set XLWINGS_AUTH_PROVIDERS "
         '(e.g. ["entraid"] with XLWINGS_AUTH_ENTRAID_CLIENT_ID and _TENANT_ID)',
     )
+
+
+#: What to configure, said whenever sign-in is refused.
+SIGN_IN = (
+    "XLWINGS_AUTH_PROVIDERS='[\"entraid\"]' with XLWINGS_AUTH_ENTRAID_CLIENT_ID and "
+    'XLWINGS_AUTH_ENTRAID_TENANT_ID, or ["custom"] with your organisation\'s own token check '
+    "in auth/custom/__init__.py of the add-in folder"
+)
 
 
 def check_entraid(
@@ -90,6 +101,39 @@ def check_entraid(
             "Entra ID sign-in is configured without its app registration",
             valid="XLWINGS_AUTH_ENTRAID_CLIENT_ID and XLWINGS_AUTH_ENTRAID_TENANT_ID",
         )
+
+
+def check_sign_in(
+    auth_providers: list[str] | None,
+    client_id: str | None,
+    tenant: str | None,
+    addin_dir: Path,
+) -> None:
+    """Accept only sign-in that really checks a token: Entra ID with its ids, or a custom
+    provider the organisation wrote in the add-in folder. xlwings Server's own custom
+    provider is a placeholder that accepts the literal token 'test-token'."""
+    for provider in auth_providers or []:
+        if provider == "entraid":
+            check_entraid([provider], client_id, tenant)
+        elif provider == "custom":
+            own = addin_dir / "auth" / "custom" / "__init__.py"
+            if not own.is_file():
+                raise ServerRefused(
+                    "the custom sign-in provider is xlwings Server's placeholder, which "
+                    "accepts the token 'test-token'",
+                    valid=SIGN_IN,
+                )
+            code = own.read_text(errors="replace")
+            if "def validate_token" not in code or PLACEHOLDER in code:
+                raise ServerRefused(
+                    f"{own} does not check tokens (it must define validate_token, and not "
+                    "accept the placeholder 'test-token')",
+                    valid=SIGN_IN,
+                )
+        else:
+            raise ServerRefused(
+                f"{provider!r} is not a sign-in provider cpcxl can check", valid=SIGN_IN
+            )
 
 
 def check_licence() -> None:

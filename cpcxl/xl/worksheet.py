@@ -22,9 +22,10 @@ from typing import Any, Literal
 
 from xlwings.conversion import Converter
 
-from cpcxl.common.errors import CpcxlError
+from cpcxl.common.errors import CpcxlError, InputError
 from cpcxl.common.excel_names import excel_name
-from cpcxl.common.grid import cell_error
+from cpcxl.common.grid import cell_error, finite_cells
+from cpcxl.common.limits import DEFAULT_TIME_LIMIT, MAX_ARGUMENT_CELLS, time_limit
 from cpcxl.common.values import describe
 from cpcxl.plugins import Registry
 
@@ -112,7 +113,9 @@ def excel_function(fn: Callable[..., Any], *, server: bool | None = None) -> Cal
         }
         values = {name: r.value for name, r in ranges.items()}
         try:
-            return _oriented(fn(**values), list(ranges.values()))
+            for name, value in values.items():
+                check_size(name, value)
+            return finite_cells(_oriented(fn(**values), list(ranges.values())))
         except CpcxlError as exc:
             return cell_error(str(exc))
         except Exception:  # a bug must still reach the user as a sentence, not a traceback
@@ -142,6 +145,19 @@ def excel_function(fn: Callable[..., Any], *, server: bool | None = None) -> Cal
     return result
 
 
+def check_size(name: str, value: Any) -> None:
+    """Refuse an argument of more cells than any function may be given, before any work."""
+    if not isinstance(value, list):
+        return
+    cells = sum(len(r) if isinstance(r, list) else 1 for r in value)
+    if cells > MAX_ARGUMENT_CELLS:
+        raise InputError(
+            f"{name}: the range has {cells:,} cells, over the {MAX_ARGUMENT_CELLS:,} a "
+            "function may be given",
+            valid="a smaller range",
+        )
+
+
 def unexpected(function: str, arguments: dict[str, Any]) -> str:
     """What a cell says when a function fails for a reason cpcxl did not foresee: which
     arguments it was given, never the exception's own text."""
@@ -169,11 +185,23 @@ def _shape(value: Any) -> str:
 def _off_the_event_loop(worksheet_function: Callable[..., Any]) -> Callable[..., Any]:
     """xlwings Server awaits coroutine functions and calls others on its event loop, where a
     long calculation (a 10,000-row range) would hold up every other cell's request; a worker
-    thread keeps the server answering meanwhile."""
+    thread keeps the server answering meanwhile. The call runs under the server's time limit
+    (``CPCXL_SERVER_TIME_LIMIT``), stopped where it next checks the clock; if it does not
+    stop, the cell is answered anyway a little after the limit."""
+    seconds = float(os.environ.get("CPCXL_SERVER_TIME_LIMIT", DEFAULT_TIME_LIMIT))
+
+    def limited(*args: Any, **kwargs: Any) -> Any:
+        with time_limit(seconds):
+            return worksheet_function(*args, **kwargs)
 
     @functools.wraps(worksheet_function)
     async def in_a_thread(*args: Any, **kwargs: Any) -> Any:
-        return await asyncio.to_thread(worksheet_function, *args, **kwargs)
+        try:
+            return await asyncio.wait_for(
+                asyncio.to_thread(limited, *args, **kwargs), timeout=seconds + 5
+            )
+        except TimeoutError:
+            return cell_error(f"no answer within {seconds:g} seconds, this server's time limit")
 
     return in_a_thread
 

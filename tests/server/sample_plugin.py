@@ -6,6 +6,7 @@ serial numbers, error values, and a button script that reads a table and writes 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import cpcxl
 from cpcxl.common.errors import InputError
 from cpcxl.common.examples import Example, ScriptExample, examples
 from cpcxl.common.grid import elementwise, numbers
+from cpcxl.common.limits import check_time
 from cpcxl.common.report import Block, SheetOutput
 from cpcxl.common.values import to_date, to_number
 from cpcxl.common.workbook import add_table, save_workbook
@@ -90,6 +92,46 @@ def cpc_sample_total(values: Any, uplift: Any = None) -> float:
     return total * (1 + rate)
 
 
+@examples(
+    Example((0,), 0, "no time asked for: it stops at once"),
+)
+def cpc_sample_spin(seconds: Any) -> Any:
+    """Works for a number of seconds, checking the clock (a test of the server's time limit)."""
+    end = time.monotonic() + to_number(seconds)
+    while time.monotonic() < end:
+        check_time()
+    return 0
+
+
+@examples(
+    Example((2, 3), 6.0, "2 × 3"),
+    Example(
+        ([[1e300], [2]], 1e10),
+        ["#NUM! the result is not a finite number (it is too large, or undefined)", 2e10],
+        "1e300 × 1e10 overflows to infinity, which no cell holds; the other cell is fine",
+    ),
+)
+def cpc_sample_product(values: Any, factor: Any) -> Any:
+    """Each value times a factor (a test of results that are not finite)."""
+    return elementwise(lambda v, f: to_number(v) * to_number(f), values, factor)
+
+
+def _notes(folder: Path) -> Path:
+    wb = Workbook()
+    wb.active.title = "Notes"
+    wb.active["A1"] = "all well"
+    return save_workbook(wb, folder / "notes.xlsx")
+
+
+@examples(ScriptExample(_notes, {"Status": {"A1": "all well"}}, "A1 is copied to Status"))
+def sample_copy_status(book: xw.Book) -> None:
+    """Copies Notes!A1 to a Status sheet; 'fail' there is a bug (a test of 500 answers)."""
+    text = book.sheets["Notes"]["A1"].value
+    if text == "fail":
+        raise RuntimeError("internal detail that must never reach the user")
+    render(book, SheetOutput("Status", [Block([[text]], header=False)]))
+
+
 def _register(folder: Path) -> Path:
     wb = Workbook()
     ws = wb.active
@@ -126,9 +168,15 @@ class RuntimeSample:
     @staticmethod
     @cpcxl.hookimpl
     def register_functions():
-        return [cpc_sample_risk_score, cpc_sample_days_between, cpc_sample_total]
+        return [
+            cpc_sample_risk_score,
+            cpc_sample_days_between,
+            cpc_sample_total,
+            cpc_sample_spin,
+            cpc_sample_product,
+        ]
 
     @staticmethod
     @cpcxl.hookimpl
     def register_scripts():
-        return [sample_score_register]
+        return [sample_score_register, sample_copy_status]
