@@ -39,7 +39,7 @@ bench: $(VENV)/.installed-dev
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
 
 workbooks: $(VENV)/.installed
-	$(BIN)/cpcxl build --out workbooks
+	$(BIN)/cpcxl build --out workbooks --overwrite
 
 check-workbooks: $(VENV)/.installed
 	$(BIN)/cpcxl build --out workbooks --check

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from . import __version__
 from .common.errors import CpcxlError
+from .common.files import KEPT_EXIT, Outputs, write_bytes_atomically
 from .common.workbook import contents_differences, workbook_contents
 from .plugins import plugin_manager, registry
 
@@ -49,9 +50,21 @@ def plugins() -> None:
 @click.option(
     "--check", is_flag=True, help="Compare with the workbooks in --out instead of writing."
 )
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Replace a workbook in --out that differs from the template (it may be filled in).",
+)
 @click.argument("names", nargs=-1)
-def build(out_dir: Path, check: bool, names: tuple[str, ...]) -> None:
-    """Build the packaged workbooks (all, or those NAMES)."""
+def build(out_dir: Path, check: bool, overwrite: bool, names: tuple[str, ...]) -> None:
+    """Build the packaged workbooks (all, or those NAMES).
+
+    A workbook already in --out that differs from the blank template (an officer may have
+    filled it in) is kept unless --overwrite is given; the command lists what it kept and
+    exits with status 3.
+
+    Example: cpcxl build --out out/workbooks risk_register
+    """
     reg = registry()
     unknown = [n for n in names if n not in reg.workbooks]
     if unknown:
@@ -59,32 +72,42 @@ def build(out_dir: Path, check: bool, names: tuple[str, ...]) -> None:
             f"unknown workbook {', '.join(unknown)}; known: {', '.join(reg.workbooks)}"
         )
     stale = []
+    outputs = Outputs(overwrite=overwrite)
     for name, registered in reg.workbooks.items():
         if names and name not in names:
             continue
         template = registered.item
         target = out_dir / template.filename
-        if check:
-            with tempfile.TemporaryDirectory() as tmp:
-                built = template.build(Path(tmp) / template.filename)
+        outputs.check(target)
+        with tempfile.TemporaryDirectory() as tmp:
+            built = template.build(Path(tmp) / template.filename)
+            differences = (
+                contents_differences(workbook_contents(target), workbook_contents(built))
+                if target.exists()
+                else ["missing"]
+            )
+            if check:
                 if not target.exists():
                     stale.append(f"{target}: missing")
-                    continue
-                differences = contents_differences(
-                    workbook_contents(target), workbook_contents(built)
-                )
-            if differences:
-                stale.append(f"{target}:\n  " + "\n  ".join(differences))
-            else:
-                console.print(f"[green]up to date[/] {target}")
-        else:
-            template.build(target)
-            console.print(f"wrote {target}  ({template.title})")
+                elif differences:
+                    stale.append(f"{target}:\n  " + "\n  ".join(differences))
+                else:
+                    console.print(f"[green]up to date[/] {target}")
+                continue
+            if not differences:
+                console.print(f"up to date {target}  ({template.title})")
+            elif outputs.may_write(target):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_bytes_atomically(target, built.read_bytes())
+                console.print(f"wrote {outputs.wrote(target)}  ({template.title})")
     if stale:
         console.print("[red]Workbooks differ from what the code builds; run `cpcxl build`:[/]")
         for line in stale:
             console.print(line, markup=False)
         sys.exit(1)
+    if outputs.kept:
+        console.print(outputs.kept_message(), markup=False, highlight=False)
+        sys.exit(KEPT_EXIT)
 
 
 @cli.command()

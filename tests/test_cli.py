@@ -54,3 +54,60 @@ def test_the_console_script_runs_and_reports_its_version() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "cpcxl, version 0.1.0"
+
+
+def _main(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cpcxl", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+        env={**__import__("os").environ, "COLUMNS": "250"},
+    )
+
+
+def test_build_never_replaces_a_filled_in_workbook_without_overwrite(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    first = _main("build", "--out", str(tmp_path), "risk_register")
+    assert first.returncode == 0, first.stdout + first.stderr
+    target = tmp_path / "risk_register.xlsx"
+    # An officer fills in a risk and saves.
+    wb = load_workbook(target)
+    wb["Register"]["B5"] = "Provider failure in home care"
+    wb.save(target)
+    filled = target.read_bytes()
+
+    again = _main("build", "--out", str(tmp_path), "risk_register")
+    assert again.returncode == 3  # kept something it was asked to write
+    assert "kept 1 existing file" in again.stdout and str(target) in again.stdout
+    assert target.read_bytes() == filled  # the officer's risk is still there
+
+    replaced = _main("build", "--out", str(tmp_path), "--overwrite", "risk_register")
+    assert replaced.returncode == 0
+    assert load_workbook(target)["Register"]["B5"].value != "Provider failure in home care"
+
+
+def test_build_over_an_unchanged_workbook_says_it_is_up_to_date(tmp_path: Path) -> None:
+    assert _main("build", "--out", str(tmp_path), "risk_register").returncode == 0
+    again = _main("build", "--out", str(tmp_path), "risk_register")
+    assert again.returncode == 0 and "up to date" in again.stdout
+
+
+def test_no_output_may_be_the_input_or_a_macro_workbook(tmp_path: Path) -> None:
+    import pytest
+
+    from cpcxl.common.files import OutputRefused, Outputs
+
+    source = tmp_path / "round.xlsx"
+    source.write_bytes(b"x")
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(source)
+    rule = Outputs(inputs=(source,))
+    for target in (source, tmp_path / "." / "round.xlsx", link):
+        with pytest.raises(OutputRefused, match="never writes over its input"):
+            rule.check(target)
+    with pytest.raises(OutputRefused, match="macro-enabled"):
+        rule.check(tmp_path / "book.xlsm")
+    rule.check(tmp_path / "other.xlsx")  # anything else may be written

@@ -10,10 +10,11 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, Location
+from .errors import CpcxlError, InputError, Location
 
 #: Default ceiling on an input workbook's size; a return is kilobytes, so 20 MB is generous.
 MAX_INPUT_BYTES = 20 * 1024 * 1024
@@ -42,6 +43,72 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         os.replace(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)
+
+
+#: The exit status of a command that kept an existing output instead of replacing it.
+KEPT_EXIT = 3
+
+
+class OutputRefused(CpcxlError):
+    """A command was asked to write where it must not: over its own input, or an .xlsm."""
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """True if two paths name one file (through links, and case on case-blind systems)."""
+    if a.exists() and b.exists():
+        return os.path.samefile(a, b)
+    return os.path.normcase(a.resolve()) == os.path.normcase(b.resolve())
+
+
+@dataclass
+class Outputs:
+    """The rule every command that writes files follows.
+
+    An output is never one of the command's inputs, and never an ``.xlsm`` (cpcxl writes
+    ``.xlsx`` and would lose a workbook's macros); an output that exists already (a person
+    may have edited it) is kept unless ``overwrite``, and the command says so and exits
+    with :data:`KEPT_EXIT`.
+    """
+
+    overwrite: bool = False
+    inputs: tuple[Path, ...] = ()
+    written: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+
+    def check(self, target: Path) -> None:
+        """Raise :class:`OutputRefused` if ``target`` may never be written."""
+        for source in self.inputs:
+            if same_file(target, source):
+                raise OutputRefused(
+                    f"the output {target} is the input {source}; cpcxl never writes over its input",
+                )
+        if target.suffix.lower() == ".xlsm":
+            raise OutputRefused(
+                f"{target} is a macro-enabled workbook; cpcxl writes .xlsx files and would "
+                "lose its macros: name an .xlsx output"
+            )
+
+    def may_write(self, target: Path) -> bool:
+        """True if ``target`` may be written now; False (and noted) if it exists and is kept."""
+        self.check(target)
+        if target.exists() and not self.overwrite:
+            self.kept.append(target)
+            return False
+        return True
+
+    def wrote(self, path: Path) -> Path:
+        self.written.append(path)
+        return path
+
+    def kept_message(self) -> str:
+        """What to tell the user about the outputs kept, or '' if none."""
+        if not self.kept:
+            return ""
+        listed = "\n".join(f"  {p}" for p in self.kept)
+        return (
+            f"kept {len(self.kept)} existing file{'s' if len(self.kept) != 1 else ''} a person "
+            f"may have edited (--overwrite replaces them):\n{listed}"
+        )
 
 
 def write_bytes_atomically(target: str | os.PathLike[str], data: bytes) -> Path:
