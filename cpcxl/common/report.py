@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -143,3 +144,14 @@ def wrapping(output: SheetOutput) -> tuple[dict[int, int], set[tuple[int, int]]]
                     heights[row] = max(heights.get(row, 1), math.ceil(len(value) / fits))
                     wrapped.add((row, column))
     return heights, wrapped
+
+
+#: The workbook names that keep the fingerprint of each sheet a button last wrote start with
+#: this; a sheet a packaged template makes for a button to fill carries TEMPLATE_MARK.
+FINGERPRINT_NAME = "cpcxl_written_"
+TEMPLATE_MARK = "template"
+
+
+def fingerprint_name(sheet_name: str) -> str:
+    """The workbook name holding a sheet's fingerprint (a valid Excel name for any sheet)."""
+    return FINGERPRINT_NAME + hashlib.sha256(sheet_name.encode()).hexdigest()[:12]

@@ -30,7 +30,7 @@ from .fields import Validation
 from .files import atomic_path, check_workbook_file
 from .formats import Formula
 from .inputs import Cells, SettingsSpec, TableSpec
-from .report import LINE_HEIGHT, SheetOutput, wrapping
+from .report import LINE_HEIGHT, TEMPLATE_MARK, SheetOutput, fingerprint_name, wrapping
 from .values import is_blank
 
 
@@ -270,6 +270,13 @@ def define_name(wb: Workbook, name: str, sheet: str, ref: str) -> None:
     """A workbook-level name for ``sheet!ref`` (absolute), e.g. for drop-down sources."""
     absolute = _absolute(ref)
     wb.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheet(sheet)}!{absolute}")
+
+
+def mark_output_sheet(wb: Workbook, sheet: str) -> None:
+    """Mark a sheet a template makes for a button to fill, so the button's first run
+    replaces it without keeping a copy as if a person had edited it."""
+    name = fingerprint_name(sheet)
+    wb.defined_names[name] = DefinedName(name, attr_text=f'"{TEMPLATE_MARK}"', hidden=True)
 
 
 def _absolute(ref: str) -> str:

@@ -8,6 +8,7 @@ Needs the xlwings PRO parts: ``XLWINGS_LICENSE_KEY=noncommercial`` for non-comme
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -18,6 +19,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from cpcxl.common.files import check_workbook_file
+from cpcxl.common.report import column_index
 
 
 def payload_from_xlsx(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -57,6 +59,18 @@ def payload_from_xlsx(path: str | os.PathLike[str]) -> dict[str, Any]:
         )
     names = []
     for name, defined in wb.defined_names.items():
+        if not list(defined.destinations):  # a constant, such as a sheet's fingerprint
+            names.append(
+                {
+                    "name": name,
+                    "refers_to": f"={defined.attr_text}",
+                    "sheet_index": None,
+                    "address": None,
+                    "book_scope": True,
+                    "scope_sheet_name": None,
+                    "scope_sheet_index": None,
+                }
+            )
         for sheet_name, ref in defined.destinations:
             names.append(
                 {
@@ -91,7 +105,8 @@ def run_script(
     script: Callable[[xw.Book], None], payload: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     """Run ``script`` on a payload as xlwings Server would; return the actions for Excel."""
-    book = xw.Book(json=dict(payload))
+    # xlwings changes the payload it is given as the script works; keep the caller's intact
+    book = xw.Book(json=copy.deepcopy(dict(payload)))
     script(book)
     return book.json()["actions"]
 
@@ -118,7 +133,12 @@ def apply_values(
             sheets.insert(position, name)
             cells[name] = {}
             continue
-        if "sheet_position" not in action:
+        if func == "copySheet":
+            where, target, name = action["args"]
+            sheets.insert(target if where == "Before" else target + 1, name)
+            cells[name] = dict(cells[sheets[action["sheet_position"]]])
+            continue
+        if action.get("sheet_position") is None:
             continue
         sheet = sheets[action["sheet_position"]]
         if func == "setSheetName":
@@ -157,7 +177,12 @@ def apply_formats(
             sheets.insert(action["args"][0], name)
             looks[name] = _blank_look()
             continue
-        if "sheet_position" not in action:
+        if func == "copySheet":
+            where, target, name = action["args"]
+            sheets.insert(target if where == "Before" else target + 1, name)
+            looks[name] = _blank_look()
+            continue
+        if action.get("sheet_position") is None:
             continue
         look = looks[sheets[action["sheet_position"]]]
         if func in ("sheetClear", "sheetClearFormats"):
@@ -189,6 +214,56 @@ def apply_formats(
 
 def _blank_look() -> dict[str, Any]:
     return {"formats": {}, "wrap": {}, "fills": {}, "widths": {}, "heights": {}, "freeze": None}
+
+
+def payload_after(payload: Mapping[str, Any], actions: list[dict[str, Any]]) -> dict[str, Any]:
+    """The workbook JSON Excel would send next time, after applying ``actions``: the cells,
+    sheets and workbook names they change (so a button can be run again, as an officer
+    reruns it)."""
+    cells = apply_values(payload, actions)
+    names = [dict(n) for n in payload.get("names", [])]
+    for action in actions:
+        if action["func"] == "namesAdd":
+            name, refers_to = action["args"][:2]
+            names.append(
+                {
+                    "name": name,
+                    "refers_to": refers_to,
+                    "sheet_index": None,
+                    "address": None,
+                    "book_scope": True,
+                    "scope_sheet_name": None,
+                    "scope_sheet_index": None,
+                }
+            )
+        elif action["func"] == "setNameRefersTo":
+            name, _book_scope, _scope_sheet, refers_to = action["args"]
+            for n in names:
+                if n["name"] == name:
+                    n["refers_to"] = refers_to
+    sheets = []
+    for name, found in cells.items():
+        height = max((int(_split(a)[1]) for a in found), default=1)
+        width = max((column_index(_split(a)[0]) for a in found), default=1)
+        values: list[list[Any]] = [[""] * width for _ in range(height)]
+        for address, value in found.items():
+            letters, row = _split(address)
+            values[int(row) - 1][column_index(letters) - 1] = value
+        old = next((s for s in payload["sheets"] if s["name"] == name), None)
+        sheets.append(
+            {
+                "name": name,
+                "values": values,
+                "pictures": [],
+                "tables": old["tables"] if old else [],
+            }
+        )
+    return {**payload, "names": names, "sheets": sheets}
+
+
+def _split(address: str) -> tuple[str, str]:
+    letters = "".join(ch for ch in address if ch.isalpha())
+    return letters, address[len(letters) :]
 
 
 def _address(action: Mapping[str, Any], row_offset: int, column_offset: int) -> str:

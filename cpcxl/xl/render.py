@@ -4,11 +4,21 @@ The contract (values, number formats, wrapping, row heights, fills, widths, froz
 :mod:`cpcxl.common.report`'s, shared with the file renderers. Values go to Excel a block at a
 time and formats a column at a time, because each xlwings call is a round trip (or, in the
 Office add-in, an action sent back to Excel).
+
+Nothing a person typed is lost on a rerun. Each sheet cpcxl writes has a fingerprint of its
+cells, kept in a hidden workbook name; before a rerun replaces the sheet, its cells are
+compared with the fingerprint, and a sheet a person has changed (a note typed beside an
+action, a figure corrected) is first copied aside, and the new sheet says where the copy is.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import math
+import re
 from typing import Any
 
 import xlwings as xw
@@ -16,7 +26,16 @@ import xlwings as xw
 from cpcxl.common import formats
 from cpcxl.common.formats import Formula
 from cpcxl.common.inputs import column_letter
-from cpcxl.common.report import LINE_HEIGHT, SheetOutput, column_index, number_format, wrapping
+from cpcxl.common.report import (
+    LINE_HEIGHT,
+    TEMPLATE_MARK,
+    Block,
+    SheetOutput,
+    column_index,
+    fingerprint_name,
+    number_format,
+    wrapping,
+)
 
 _FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -55,7 +74,38 @@ def freeze_range(freeze: str) -> str:
     return f"A1:{last}{row - 1}"
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]+)?$")
+
+
 def render(book: xw.Book, output: SheetOutput) -> xw.Sheet:
+    """Draw ``output`` as its sheet; a sheet to replace that a person has edited since cpcxl
+    wrote it is copied aside first, and the new sheet names the copy."""
+    kept = None
+    if output.replace and output.name in [s.name for s in book.sheets]:
+        existing = book.sheets[output.name]
+        cells = sheet_cells(existing)
+        stored = stored_fingerprint(book, output.name)
+        if cells and stored != TEMPLATE_MARK and fingerprint(cells) != stored:
+            kept = keep_copy(book, existing)
+    if kept is not None:
+        last = max((b.row + len(b.values) for b in output.blocks), default=1)
+        note = Block(
+            [
+                [
+                    f"Your changes to the earlier {output.name} sheet are kept on the sheet "
+                    f"{kept!r}; this sheet was written afresh."
+                ]
+            ],
+            row=last + 1,
+            header=False,
+        )
+        output = dataclasses.replace(output, blocks=[*output.blocks, note])
+    ws = draw(book, output)
+    store_fingerprint(book, output.name, fingerprint(written_cells(output)))
+    return ws
+
+
+def draw(book: xw.Book, output: SheetOutput) -> xw.Sheet:
     ws = sheet(book, output.name, replace=output.replace)
     heights, wrapped = wrapping(output)
     for block in output.blocks:
@@ -110,3 +160,91 @@ def render(book: xw.Book, output: SheetOutput) -> xw.Sheet:
         with contextlib.suppress(NotImplementedError):
             ws.freeze_panes.freeze_at(freeze_range(output.freeze))
     return ws
+
+
+# --- what a person changed ---------------------------------------------------------------
+
+
+def written_cells(output: SheetOutput) -> dict[tuple[int, int], Any]:
+    """{(row, column): value} as cpcxl writes the output (titles included)."""
+    cells: dict[tuple[int, int], Any] = {}
+    for block in output.blocks:
+        if block.title:
+            cells[(block.row - 1, block.column)] = block.title
+        for r, row in enumerate(block.values):
+            for c, value in enumerate(row):
+                cells[(block.row + r, block.column + c)] = excel_text(value)
+    return cells
+
+
+def sheet_cells(ws: xw.Sheet) -> dict[tuple[int, int], Any]:
+    """{(row, column): value} of every cell of the sheet that holds something."""
+    used = ws.used_range
+    values = used.options(ndim=2).value
+    cells = {}
+    for r, row in enumerate(values or []):
+        for c, value in enumerate(row):
+            if _plain(value) is not None:
+                cells[(used.row + r, used.column + c)] = value
+    return cells
+
+
+def fingerprint(cells: dict[tuple[int, int], Any]) -> str:
+    """A short digest of a sheet's cells, the same whether cpcxl wrote them or Excel (or
+    xlwings' remote engine) reads them back: text marker, dates and number types aside."""
+    items = sorted((r, c, v) for (r, c), value in cells.items() if (v := _plain(value)))
+    return hashlib.sha256(repr(items).encode()).hexdigest()[:20]
+
+
+def _plain(value: Any) -> tuple[str, Any] | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return ("b", value)
+    if isinstance(value, dt.datetime | dt.date):
+        day = value if isinstance(value, dt.datetime) else dt.datetime(*value.timetuple()[:3])
+        return ("n", round((day - dt.datetime(1899, 12, 30)).total_seconds() / 86400, 6))
+    if isinstance(value, int | float):
+        number = float(value)
+        return ("n", float(f"{number:.12g}")) if math.isfinite(number) else ("s", str(number))
+    text = str(value).strip()
+    text = text[1:] if text.startswith("'") else text  # Excel's marker for "this is text"
+    if not text:
+        return None
+    if _ISO_DATE.match(text):
+        return _plain(dt.datetime.fromisoformat(text))  # how xlwings sends dates to Excel
+    return ("s", text)
+
+
+def stored_fingerprint(book: xw.Book, sheet_name: str) -> str | None:
+    """The fingerprint kept when cpcxl last wrote the sheet, or None."""
+    wanted = fingerprint_name(sheet_name)
+    for name in book.names:
+        if name.name == wanted:
+            text = str(name.refers_to or "")
+            return text.removeprefix("=").strip('"') or None
+    return None
+
+
+def store_fingerprint(book: xw.Book, sheet_name: str, digest: str) -> None:
+    wanted = fingerprint_name(sheet_name)
+    refers_to = f'="{digest}"'
+    for name in book.names:
+        if name.name == wanted:
+            name.refers_to = refers_to
+            return
+    book.names.add(wanted, refers_to)
+
+
+def keep_copy(book: xw.Book, ws: xw.Sheet) -> str:
+    """Copy a sheet a person changed to the end of the workbook; returns the copy's name."""
+    names = {s.name for s in book.sheets}
+    ws.copy(after=book.sheets[len(names) - 1])
+    copy = book.sheets[len(names)]
+    base = f"{ws.name} (edited)"[:31]
+    wanted, n = base, 2
+    while wanted in names:
+        suffix = f" {n}"
+        wanted, n = base[: 31 - len(suffix)] + suffix, n + 1
+    copy.name = wanted
+    return wanted
