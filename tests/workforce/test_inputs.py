@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 
 import pytest
 
@@ -313,16 +311,3 @@ def test_inputs_are_not_modified() -> None:
     staff = inputs.read_staff(table, InputErrors())
     assert staff is not None and staff["hourly_cost"].iat[0] == 12.5
     assert [list(r) for r in table.rows] == before
-
-
-def test_models_inputs_engine_and_outputs_import_no_workbook_library() -> None:
-    for module in ("models", "inputs", "engine", "outputs"):
-        code = (
-            f"import sys, importlib; importlib.import_module('cpcxl.workforce.{module}'); "
-            "bad = ('xlwings', 'openpyxl', 'xlsxwriter', 'python_calamine'); "
-            "print(','.join(m for m in bad if m in sys.modules))"
-        )
-        result = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        )
-        assert result.stdout.strip() == "", f"{module} imports {result.stdout.strip()}"
