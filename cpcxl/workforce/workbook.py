@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +138,34 @@ def _padded(rows: Sequence[Sequence[Any]], spec: TableSpec) -> list[list[Any]]:
     return [list(r) + [None] * (width - len(r)) for r in rows]
 
 
+def _input_sheet(
+    wb: Workbook,
+    spec: TableSpec,
+    index: int,
+    note: str,
+    rows: Sequence[Sequence[Any]],
+    formula: Callable[[int], Formula] | None = None,
+    *,
+    freeze: str | None = None,
+    landscape: bool = True,
+) -> Any:
+    """An input sheet: a title and a note above the spec's Excel Table, its rows in yellow,
+    and its formula column (``formula(row)``) written beside each row."""
+    ws = wb.create_sheet(spec.sheet, index)
+    _title(ws, spec.title, note)
+    padded = _padded(rows, spec)
+    if formula is not None:
+        for r, row in enumerate(padded, start=HEADER_ROW + 1):
+            row.append(formula(r))
+    add_input_table(ws, spec, padded, row=HEADER_ROW)
+    _yellow(ws, spec, len(padded))
+    if freeze:
+        ws.freeze_panes = freeze
+    repeat = f"{HEADER_ROW}:{HEADER_ROW}" if landscape else None
+    set_print(ws, landscape=landscape, header=MARKING, repeat_rows=repeat)
+    return ws
+
+
 def build(
     path: str | os.PathLike[str],
     staff: Sequence[Sequence[Any]] | None = None,
@@ -186,67 +214,54 @@ def build(
         define_name(wb, defined, ASSUMPTIONS.sheet, f"B{first + fields.index(name)}")
     set_print(ws, landscape=True, header=MARKING)
 
-    ws = wb.create_sheet(STAFF.sheet, 1)
-    _title(
-        ws,
-        "Staff",
+    staff_hours, count = _letter(STAFF, "hours"), _letter(STAFF, "count")
+    ws = _input_sheet(
+        wb,
+        STAFF,
+        1,
         "One row per person or group of people alike; roles, never names. "
         "FTE is worked out by formula.",
+        staff,
+        lambda r: Formula(
+            f'IF({staff_hours}{r}="","",{staff_hours}{r}*IF({count}{r}="",1,{count}{r})'
+            "/StandardHours)"
+        ),
+        freeze=f"B{first}",
     )
-    rows = _padded(staff, STAFF)
-    hours_letter, count_letter = _letter(STAFF, "hours"), _letter(STAFF, "count")
-    for r, row in enumerate(rows, start=first):
-        hours, count = f"{hours_letter}{r}", f"{count_letter}{r}"
-        row.append(Formula(f'IF({hours}="","",{hours}*IF({count}="",1,{count})/StandardHours)'))
-    add_input_table(ws, STAFF, rows, row=HEADER_ROW)
-    _yellow(ws, STAFF, len(rows))
     ws.conditional_formatting.add(
-        f"{hours_letter}{first}:{hours_letter}{HEADER_ROW + FLAGGED_ROWS}",
+        f"{staff_hours}{first}:{staff_hours}{HEADER_ROW + FLAGGED_ROWS}",
         CellIsRule(
             operator="greaterThan", formula=[str(MAX_WEEKLY_HOURS)], fill=styles.fill(formats.RED)
         ),
     )
-    ws.freeze_panes = f"B{first}"
-    set_print(ws, landscape=True, header=MARKING, repeat_rows=f"{HEADER_ROW}:{HEADER_ROW}")
-
-    ws = wb.create_sheet(DEMAND.sheet, 2)
-    _title(
-        ws,
-        "Demand",
+    h = _letter(DEMAND, "hours")
+    _input_sheet(
+        wb,
+        DEMAND,
+        2,
         "Hours of work needed each week; annual growth as a percentage (4%), or the hours "
         "for each year.",
+        demand,
+        lambda r: Formula(
+            f'IF({h}{r}="","",IF(HeadroomMethod="divide",{h}{r}/StandardHours/(1-Headroom),'
+            f"{h}{r}/StandardHours*(1+Headroom)))"
+        ),
+        freeze=f"A{first}",
     )
-    rows = _padded(demand, DEMAND)
-    hours_letter = _letter(DEMAND, "hours")
-    for r, row in enumerate(rows, start=first):
-        h = f"{hours_letter}{r}"
-        row.append(
-            Formula(
-                f'IF({h}="","",IF(HeadroomMethod="divide",{h}/StandardHours/(1-Headroom),'
-                f"{h}/StandardHours*(1+Headroom)))"
-            )
-        )
-    add_input_table(ws, DEMAND, rows, row=HEADER_ROW)
-    _yellow(ws, DEMAND, len(rows))
-    ws.freeze_panes = f"A{first}"
-    set_print(ws, landscape=True, header=MARKING, repeat_rows=f"{HEADER_ROW}:{HEADER_ROW}")
-
-    ws = wb.create_sheet(TARGETS.sheet, 4)
-    _title(
-        ws,
-        "Targets",
+    ws = _input_sheet(
+        wb,
+        TARGETS,
+        4,
         "Shares as percentages (type 10%); a blank Role means the whole organisation.",
+        targets,
+        landscape=False,
     )
-    rows = _padded(targets, TARGETS)
-    add_input_table(ws, TARGETS, rows, row=HEADER_ROW)
-    _yellow(ws, TARGETS, len(rows))
     # A share shows as the percentage it is (10%); hours a week as a plain number.
     shares = {k.value for k in SHARE_TARGETS}
     value_column = [c.field for c in TARGETS.columns].index("value") + 1
-    for r, row in enumerate(rows, start=first):
-        if row[0] in shares:
+    for r, row in enumerate(targets, start=first):
+        if row and row[0] in shares:
             ws.cell(r, value_column).number_format = TARGET_SHARE.number_format
-    set_print(ws, header=MARKING)
 
     add_xlwings_conf(wb)
     return save_workbook(wb, path)
