@@ -14,13 +14,15 @@ import time
 import numpy as np
 import pandas as pd
 
-from cpcxl.workforce import engine
+from cpcxl.common.errors import InputErrors
+from cpcxl.common.inputs import Cells, TableSpec
+from cpcxl.workforce import engine, inputs
 from cpcxl.workforce.models import Assumptions, ContractType, Employer
 
 RECORDS, ROLES = 50_000, 200
 
 
-def inputs(seed: int = 505) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def tables(seed: int = 505) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     rng = np.random.default_rng(seed)
     roles = np.array([f"Role {i:03d}" for i in range(ROLES)], dtype=object)
     skills = np.array(["Level 2", "Level 3", "Level 4"], dtype=object)
@@ -72,6 +74,20 @@ def inputs(seed: int = 505) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return staff, demand, targets
 
 
+def as_cells(spec: TableSpec, frame: pd.DataFrame) -> Cells:
+    """A frame of fields as the cells of its table: headers, then rows as a sheet gives them."""
+    headers = [spec.header_of(f) for f in frame.columns]
+    rows = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
+    return Cells([headers, *rows])
+
+
+def read(reader, cells: Cells) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    errors = InputErrors()
+    frame = reader(cells, errors)
+    errors.raise_if_any()
+    return frame
+
+
 def timed(label: str, fn, *args, repeat: int = 3):  # type: ignore[no-untyped-def]
     best, result = np.inf, None
     for _ in range(repeat):
@@ -84,11 +100,14 @@ def timed(label: str, fn, *args, repeat: int = 3):  # type: ignore[no-untyped-de
 
 def main() -> None:
     a = Assumptions(plan_start=dt.date(2026, 4, 1), years=5)
-    staff_raw, demand_raw, targets_raw = inputs()
+    staff_raw, demand_raw, targets_raw = tables()
+    staff_cells = as_cells(inputs.STAFF, staff_raw)
     print(f"workforce bench: {RECORDS:,} staff records, {ROLES} roles, {a.years}-year projection")
-    staff = timed("check and type 50,000 staff records (read_staff)", engine.read_staff, staff_raw)
-    demand = engine.read_demand(demand_raw, a.years)
-    targets = engine.read_targets(targets_raw)
+    staff = timed(
+        "check and type 50,000 staff records (read_staff)", read, inputs.read_staff, staff_cells
+    )
+    demand = read(inputs.read_demand, as_cells(inputs.DEMAND, demand_raw))
+    targets = read(inputs.read_targets, as_cells(inputs.TARGETS, targets_raw))
 
     def core() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         gap = engine.gap_by_role_and_skill(staff, demand, a)
@@ -105,12 +124,9 @@ def main() -> None:
         targets,
         a,
     )
-    strict = engine.read_targets(
-        pd.DataFrame(
-            [["Minimum permanent share", None, None, 0.95]],
-            columns=["kind", "role", "detail", "value"],
-            dtype=object,
-        )
+    strict = read(
+        inputs.read_targets,
+        Cells([inputs.TARGETS.headers, ["Minimum permanent share", None, None, 0.95]]),
     )
     conflict = timed(
         "an infeasible mix: finding the conflicting constraints",

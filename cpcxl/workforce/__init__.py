@@ -3,55 +3,46 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
-
-import click
+from typing import TYPE_CHECKING, Any
 
 from cpcxl import hookimpl
-from cpcxl.plugins import Demo, WorkbookTemplate
+
+if TYPE_CHECKING:
+    import click
+
+    from cpcxl.plugins import Demo, WorkbookTemplate
 
 
 @hookimpl
 def register_functions() -> Sequence[Callable[..., Any]]:
-    from . import excel
+    from .excel import FUNCTIONS
 
-    return [
-        excel.cpc_fte,
-        excel.cpc_required_fte,
-        excel.cpc_workforce_gap,
-        excel.cpc_recruitment_need,
-    ]
+    return FUNCTIONS
 
 
 @hookimpl
 def register_scripts() -> Sequence[Callable[..., None]]:
-    from . import excel
+    from .excel import SCRIPTS
 
-    return [excel.plan_workforce]
+    return SCRIPTS
 
 
 @hookimpl
 def register_workbooks() -> Sequence[WorkbookTemplate]:
-    from . import workbook
+    from .workbook import TEMPLATE
 
-    return [WorkbookTemplate("workforce_plan", workbook.FILENAME, workbook.TITLE, workbook.build)]
+    return [TEMPLATE]
 
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from .cli import workforce
+    from .cli import command
 
-    cli.add_command(workforce)
+    cli.add_command(command)
 
 
 @hookimpl
 def register_demos() -> Sequence[Demo]:
-    from .cli import run_demo
+    from .sample import DEMO
 
-    return [
-        Demo(
-            "workforce",
-            "Workforce plan for a sample home-care and reablement service (about 300 staff)",
-            run_demo,
-        )
-    ]
+    return [DEMO]

@@ -1,32 +1,37 @@
-"""Worksheet functions and the "Plan workforce" button. Thin: the engine does the work."""
+"""Worksheet functions and the "Plan workforce" button. Thin: convert, call the engine, convert
+back. Every argument is read by the value type the input tables use (``models``), so a rate
+is a fraction here as everywhere (22% is 0.22) and 22 is refused, not read as 2,200%."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import xlwings as xw
 
-from cpcxl.common.errors import InputError
 from cpcxl.common.examples import Example, ScriptExample, examples
-from cpcxl.common.grid import elementwise, numbers
-from cpcxl.common.values import is_blank, to_number
+from cpcxl.common.fields import parse_argument
+from cpcxl.common.grid import elementwise, flatten
+from cpcxl.common.values import is_blank
+from cpcxl.xl.book import read_book_tables
 from cpcxl.xl.render import render
 
-from . import engine
-from .inputs import ASSUMPTIONS_SHEET, DEMAND_SHEET, STAFF_SHEET, TARGETS_SHEET, TableValues
-from .inputs import plan_inputs as read_plan_inputs
-from .models import MAX_WEEKLY_HOURS
+from . import engine, sample
+from .inputs import HEADROOM_METHOD, SPECS, read_plan
+from .models import (
+    FTE_FIGURE,
+    HEADROOM,
+    NEED_YEARS,
+    STANDARD_HOURS,
+    TURNOVER,
+    VACANCY,
+    WEEKLY_HOURS,
+    Assumptions,
+    HeadroomMethod,
+)
 from .outputs import GAP_CHART_ANCHOR, GAP_FIRST_ROW, GAP_SHEET, plan_outputs
 
-_STANDARD = 37.5
-
-
-def _fraction(value: Any, what: str, *, below_one: bool = False) -> float:
-    number = to_number(value, what=what)
-    if number < 0 or number > 1 or (below_one and number >= 1):
-        raise InputError(f"{what} {number:g} is out of range", valid="a fraction from 0 to 1")
-    return number
+_STANDARD = Assumptions().standard_hours
 
 
 @examples(
@@ -39,28 +44,36 @@ def _fraction(value: Any, what: str, *, below_one: bool = False) -> float:
     Example(([37.5, 22.5], 37), 60 / 37, "60 hours on a 37-hour standard week: 60 ÷ 37"),
     Example(
         ([37.5, 90],),
-        "#VALUE! item 2 (90): contracted hours a week 90 is out of range; valid: from 0 to 80",
+        "#VALUE! hours, item 2: 90 is outside 0 to 80 (over 80 a week is a slip: the legal "
+        "average is 48 unless opted out); valid: contracted hours a week from 0 to 80",
         "90 hours a week is more than anyone can be contracted for",
     ),
     Example(
         ([37.5, "abc"],),
-        "#VALUE! item 2 ('abc'): 'abc' is not contracted hours a week",
+        "#VALUE! hours, item 2: 'abc' is not contracted hours a week; valid: contracted hours "
+        "a week from 0 to 80",
         "text is not hours",
+    ),
+    Example(
+        ("1_000",),
+        "#VALUE! hours, item 1: '1_000' is not contracted hours a week; valid: contracted "
+        "hours a week from 0 to 80",
+        "'1_000' is Python's way of writing 1000, not a figure Excel or a person writes",
     ),
 )
 def cpc_fte(hours: Any, standard_hours: Any = 37.5) -> float:
     """Total FTE of the weekly contracted hours given: hours ÷ standard hours (37.5)."""
     standard = (
-        _STANDARD if is_blank(standard_hours) else to_number(standard_hours, what="standard hours")
+        _STANDARD
+        if is_blank(standard_hours)
+        else parse_argument(STANDARD_HOURS, standard_hours, "standard_hours")
     )
-    values = numbers(hours, what="contracted hours a week")
-    for position, value in enumerate(values, start=1):
-        if not 0 <= value <= MAX_WEEKLY_HOURS:
-            raise InputError(
-                f"item {position} ({value:g}): contracted hours a week {value:g} is out of range",
-                valid=f"from 0 to {MAX_WEEKLY_HOURS}",
-            )
-    return float(engine.fte(sum(values), standard))
+    values = [
+        parse_argument(WEEKLY_HOURS, value, f"hours, item {position}")
+        for position, value in enumerate(flatten(hours), start=1)
+        if not is_blank(value)
+    ]
+    return engine.total_fte(values, standard)
 
 
 @examples(
@@ -73,25 +86,41 @@ def cpc_fte(hours: Any, standard_hours: Any = 37.5) -> float:
     ),
     Example(
         ([[10], ["ten"]], 0.22),
-        [[12.2], ["#VALUE! 'ten' is not worked FTE; valid: a number"]],
+        [
+            [12.2],
+            [
+                "#VALUE! worked_fte: 'ten' is not a number of FTE; valid: a number of FTE "
+                "from 0 to 10,000,000"
+            ],
+        ],
         "a bad cell gives its reason in that cell only",
     ),
     Example(
-        (10, 1, "divide"),
-        "#VALUE! headroom 100% with the divide method would need infinite staff; valid: a "
-        "headroom below 100% (e.g. 0.22), or the uplift method",
-        "divide by (1 − 1) is impossible",
+        (10, 22),
+        "#VALUE! headroom: 22 is 2,200%, outside 0% to 60% for headroom (NHS ward uplifts are "
+        "usually 20% to 25%; over 60% is more absence than any rota plans for); type 22% (or "
+        "0.22); valid: a percentage from 0% to 60%",
+        "a rate is a fraction: 22 is 2,200%, not 22%, and is refused rather than used",
+    ),
+    Example(
+        (10, 0.2, "multiply"),
+        "#VALUE! method: 'multiply' is not a headroom method; valid: uplift, divide",
+        "there are two methods",
     ),
 )
 def cpc_required_fte(worked_fte: Any, headroom: Any, method: Any = "uplift") -> Any:
-    """Required FTE with headroom h: "uplift" worked×(1+h) or "divide" worked÷(1−h)."""
+    """Required FTE with headroom h (a percentage, 0% to 60%): "uplift" worked×(1+h) or
+    "divide" worked÷(1−h)."""
 
     def one(worked: Any, h: Any, m: Any) -> Any:
         if is_blank(worked):
             return None
-        value = to_number(worked, what="worked FTE")
-        share = to_number(h, what="headroom (a fraction such as 0.22)")
-        return float(engine.required_fte(value, share, "uplift" if is_blank(m) else str(m)))
+        value = parse_argument(FTE_FIGURE, worked, "worked_fte")
+        share = parse_argument(HEADROOM, h, "headroom")
+        chosen = (
+            HeadroomMethod.UPLIFT if is_blank(m) else parse_argument(HEADROOM_METHOD, m, "method")
+        )
+        return float(engine.required_fte(value, share, chosen))
 
     return elementwise(one, worked_fte, headroom, method)
 
@@ -105,7 +134,8 @@ def cpc_required_fte(worked_fte: Any, headroom: Any, method: Any = "uplift") -> 
     ),
     Example(
         ("n/a", 2),
-        "#VALUE! 'n/a' is not required FTE; valid: a number",
+        "#VALUE! required: 'n/a' is not a number of FTE; valid: a number of FTE from 0 to "
+        "10,000,000",
         "text is not FTE",
     ),
 )
@@ -113,8 +143,8 @@ def cpc_workforce_gap(required: Any, current: Any) -> Any:
     """Gap in FTE: required − current (positive = shortfall, negative = surplus)."""
 
     def one(r: Any, c: Any) -> float:
-        need = to_number(r, what="required FTE")
-        have = 0.0 if is_blank(c) else to_number(c, what="current FTE")
+        need = parse_argument(FTE_FIGURE, r, "required")
+        have = 0.0 if is_blank(c) else parse_argument(FTE_FIGURE, c, "current")
         return float(engine.workforce_gap(need, have))
 
     return elementwise(one, required, current)
@@ -133,27 +163,34 @@ def cpc_workforce_gap(required: Any, current: Any) -> Any:
     ),
     Example(
         (100, 1.2, 0.08, 1),
-        "#VALUE! turnover rate 1.2 is out of range; valid: a fraction from 0 to 1",
-        "turnover is a fraction of staff leaving in a year",
+        "#VALUE! turnover: 1.2 is 120%, outside 0% to 100% for turnover (the share of staff "
+        "in post who leave in a year: none to all); type 1.2% (or 0.012); valid: a percentage "
+        "from 0% to 100%",
+        "turnover is the share of the staff in post who leave in a year: at most all of them",
     ),
     Example(
         (100, 0.25, 0.08, 0),
-        "#VALUE! 0 years; valid: a whole number of years, 1 or more",
+        "#VALUE! years: 0 is outside 1 to 50 (a working life: beyond any workforce plan); "
+        "valid: a whole number of years from 1 to 50",
         "the need is over one or more whole years",
+    ),
+    Example(
+        (100, 0.25, 0.08, 2.5),
+        "#VALUE! years: 2.5 is not a whole number; valid: a whole number of years from 1 to 50",
+        "year 1 fills vacancies and each later year replaces leavers: half a year is neither",
     ),
 )
 def cpc_recruitment_need(fte: Any, turnover: Any, vacancy: Any, years: Any) -> Any:
-    """FTE to recruit over the years to keep an establishment of FTE full."""
+    """FTE to recruit over whole years to keep an establishment of FTE full (turnover and
+    vacancy as percentages)."""
 
     def one(f: Any, t: Any, v: Any, y: Any) -> Any:
         if is_blank(f):
             return None
-        establishment = to_number(f, what="FTE")
-        rate = _fraction(t, "turnover rate")
-        vacant = _fraction(v, "vacancy rate", below_one=True)
-        count = to_number(y, what="years")
-        if count < 1 or count != int(count):
-            raise InputError(f"{count:g} years", valid="a whole number of years, 1 or more")
+        establishment = parse_argument(FTE_FIGURE, f, "fte")
+        rate = parse_argument(TURNOVER, t, "turnover")
+        vacant = parse_argument(VACANCY, v, "vacancy")
+        count = parse_argument(NEED_YEARS, y, "years")
         return float(engine.recruitment_need(establishment, rate, vacant, count))
 
     return elementwise(one, fte, turnover, vacancy, years)
@@ -162,15 +199,9 @@ def cpc_recruitment_need(fte: Any, turnover: Any, vacancy: Any, years: Any) -> A
 # --- the button ---------------------------------------------------------------------------
 
 
-def _example_book(folder: Path) -> Path:
-    from .workbook import build
-
-    return build(folder / "workforce_plan.xlsx")
-
-
 @examples(
     ScriptExample(
-        _example_book,
+        sample.example_workbook,
         {
             GAP_SHEET: {
                 "A3": "Care worker",
@@ -200,24 +231,9 @@ def _example_book(folder: Path) -> Path:
 def plan_workforce(book: xw.Book) -> None:
     """Read Staff, Demand, Assumptions and Targets; write Plan, Gap, Projection, Optimised
     mix and Risks."""
-    tables: dict[str, TableValues] = {}
-    names = [s.name for s in book.sheets]
-    for name in (STAFF_SHEET, DEMAND_SHEET, TARGETS_SHEET, ASSUMPTIONS_SHEET):
-        if name not in names:
-            continue
-        used = book.sheets[name].used_range
-        rows = used.options(ndim=2).value or []
-        if name == ASSUMPTIONS_SHEET:
-            start = next(
-                (i for i, r in enumerate(rows) if r and str(r[0]).strip().lower() == "assumption"),
-                0,
-            )
-            tables[name] = TableValues(rows[start:], used.row + start)
-        else:
-            tables[name] = TableValues(rows, used.row)
-    inputs = read_plan_inputs(tables, file=book.name)
+    inputs = read_plan(read_book_tables(book, SPECS), file=book.name)
     result = engine.plan(inputs.staff, inputs.demand, inputs.targets, inputs.assumptions)
-    for output in plan_outputs(result):
+    for output in plan_outputs(result, inputs.notes):
         render(book, output)
     _gap_chart(book.sheets[GAP_SHEET], len(result.gap_by_role))
 
@@ -241,3 +257,12 @@ def _gap_chart(ws: xw.Sheet, roles: int) -> None:
         name="Gap chart",
         anchor=ws.range(GAP_CHART_ANCHOR),
     )
+
+
+FUNCTIONS: list[Callable[..., Any]] = [
+    cpc_fte,
+    cpc_required_fte,
+    cpc_workforce_gap,
+    cpc_recruitment_need,
+]
+SCRIPTS: list[Callable[..., None]] = [plan_workforce]

@@ -1,15 +1,21 @@
-"""Workforce planning vocabulary (CPC 505 A-C) and the assumptions a plan rests on."""
+"""Workforce planning vocabulary (CPC 505 A-C), what each value may be, and the assumptions.
+
+One rule for rates and shares: a rate is a fraction, as Excel stores a cell formatted as a
+percentage (22% is 0.22). Each rate below declares the range it is plausible in and why; a
+value outside it is refused with what it was read as and what was probably meant ("22 is
+2,200%, ...; type 22% (or 0.22)"). The same declarations serve the input tables, the
+Assumptions sheet, the worksheet functions and the :class:`Assumptions` model itself.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from cpcxl.common.errors import InputError, Location
-from cpcxl.common.values import to_text
+from cpcxl.common.errors import InputError
+from cpcxl.common.fields import Date, Money, Number, Rate, Whole
 
 
 class ContractType(StrEnum):
@@ -50,6 +56,14 @@ class TargetKind(StrEnum):
     MIN_PERMANENT_SHARE = "Minimum permanent share"
     MIN_SKILL_SHARE = "Minimum share at skill level"
     MAX_HOURS = "Maximum hours of a contract type"
+
+
+#: The targets whose value is a share of hours (the other is hours a week).
+SHARE_TARGETS = (
+    TargetKind.MAX_AGENCY_SHARE,
+    TargetKind.MIN_PERMANENT_SHARE,
+    TargetKind.MIN_SKILL_SHARE,
+)
 
 
 class RiskFlag(StrEnum):
@@ -99,91 +113,139 @@ DIVERSITY_FIELDS = {
 
 AGE_BANDS = ("16-24", "25-34", "35-44", "45-54", "55-64", "65 and over", "Prefer not to say")
 
+#: What a blank skill level, service or diversity cell is shown as.
+NOT_RECORDED = "Not recorded"
+#: What a target with a blank role applies to.
+ALL_ROLES = "All roles"
+
 #: Working weeks in a year, for annual costs of weekly hours.
 WEEKS_PER_YEAR = 52
 
 MAX_WEEKLY_HOURS = 80
 
+# --- what each value may be: ranges with their reasons ---------------------------------------
 
-def parse_choice(
-    value: Any, choices: type[StrEnum], what: str, *, location: Location | None = None
-) -> str:
-    """One of an enum's values, matched ignoring case, spaces and hyphens."""
+#: Rates and shares (fractions: 22% is 0.22).
+HEADROOM = Rate(
+    0,
+    0.6,
+    "NHS ward uplifts are usually 20% to 25%; over 60% is more absence than any rota plans for",
+    what="headroom",
+)
+TURNOVER = Rate(
+    0, 1, "the share of staff in post who leave in a year: none to all", what="turnover"
+)
+VACANCY = Rate(
+    0,
+    1,
+    "the share of posts empty: none to all, as in a service no one works in yet",
+    what="the vacancy rate",
+)
+AGENCY_PREMIUM = Rate(
+    0,
+    2,
+    "an agency hour costing over three times a direct one is taken as a slip: a local limit",
+    what="the agency premium",
+)
+RECRUITMENT_RATE = Rate(
+    0,
+    1,
+    "recruiting more than a role's whole FTE in a year is beyond any campaign: a local limit",
+    what="the recruitment rate",
+)
+GROWTH = Rate(
+    -0.5,
+    0.5,
+    "demand halving or growing by half in a year is a new service: give the Year hours instead",
+    what="annual growth",
+)
+TARGET_SHARE = Rate(0, 1, "a share of hours: none of them to all", what="a target share")
 
-    def key(text: str) -> str:
-        return "".join(ch for ch in text.lower() if ch.isalnum())
-
-    wanted = key(to_text(value))
-    for choice in choices:
-        if key(choice.value) == wanted or key(choice.name) == wanted:
-            return choice.value
-    raise InputError(
-        f"{to_text(value)!r} is not a known {what}",
-        location=location,
-        valid=[c.value for c in choices],
-    )
+#: Numbers, each with its plausible range.
+STANDARD_HOURS = Number(
+    "standard full-time hours a week",
+    1,
+    MAX_WEEKLY_HOURS,
+    "a full-time week; councils use 37, the NHS 37.5",
+)
+WEEKLY_HOURS = Number(
+    "contracted hours a week",
+    0,
+    MAX_WEEKLY_HOURS,
+    "over 80 a week is a slip: the legal average is 48 unless opted out",
+    number_format="0.0#",
+)
+HOURLY_COST = Money(
+    0,
+    1000,
+    what="an hourly cost in £",
+    reason="above any care or NHS hourly rate: a local limit",
+    pence=True,
+)
+PEOPLE = Whole(1, 100_000, what="a whole number of people", reason="people alike on one row")
+#: Hours of work a week for a whole service or target: 10 million is over 250,000 FTE.
+SERVICE_HOURS = Number(
+    "hours needed a week",
+    0,
+    10_000_000,
+    "10 million hours a week is over 250,000 FTE: a local limit",
+    number_format="#,##0.0",
+)
+TARGET_HOURS = Number(
+    "hours a week", 0, 10_000_000, "10 million hours a week is over 250,000 FTE: a local limit"
+)
+WEEKS_TO_RECRUIT = Number(
+    "a number of weeks", 0, 104, "over two years to fill a post is a slip: a local limit"
+)
+PLAN_YEARS = Whole(3, 5, what="a whole number of years", reason="CPC 510's 3 to 5 year horizon")
+#: Years of recruitment for an establishment (the worksheet function).
+NEED_YEARS = Whole(
+    1, 50, what="a whole number of years", reason="a working life: beyond any workforce plan"
+)
+FTE_FIGURE = Number(
+    "a number of FTE", 0, 10_000_000, "more than the whole UK public sector employs: a local limit"
+)
+#: No one in post today started before 1950.
+START_DATE = Date(earliest=dt.date(1950, 1, 1))
+LEAVING_DATE = Date(earliest=dt.date(1950, 1, 1))
+PLAN_START = Date()
 
 
 class Assumptions(BaseModel):
-    """The plan's assumptions; each default names where it comes from (see ``SOURCES``)."""
+    """The plan's assumptions; each default's source is on the Assumptions sheet
+    (``inputs.ASSUMPTIONS``), and each value must lie in its declared range."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    standard_hours: float = Field(37.5, gt=0, le=MAX_WEEKLY_HOURS)
-    headroom: float = Field(0.22, ge=0)
+    standard_hours: float = 37.5
+    headroom: float = 0.22
     headroom_method: HeadroomMethod = HeadroomMethod.UPLIFT
-    turnover: float = Field(0.248, ge=0, le=1)
-    vacancy: float = Field(0.083, ge=0, lt=1)
-    weeks_to_recruit: float = Field(12, ge=0)
-    agency_premium: float = Field(0.30, ge=0)
-    recruitment_rate: float = Field(0.30, ge=0)
-    years: int = Field(5, ge=3, le=5)
+    turnover: float = 0.248
+    vacancy: float = 0.083
+    weeks_to_recruit: float = 12
+    agency_premium: float = 0.30
+    recruitment_rate: float = 0.30
+    years: int = 5
     plan_start: dt.date = dt.date(2026, 4, 1)
 
+    @model_validator(mode="after")
+    def _plausible(self) -> Assumptions:
+        for name, kind in ASSUMPTION_RANGES.items():
+            try:
+                kind.check(getattr(self, name))
+            except InputError as exc:
+                raise ValueError(f"{name}: {exc.message}") from None
+        return self
 
-#: What each assumption means, its label on the Assumptions sheet, and its default's source.
-SOURCES: dict[str, tuple[str, str]] = {
-    "standard_hours": (
-        "Standard full-time hours a week",
-        "NHS Agenda for Change full-time week (37.5 hours); many councils use 37 under the "
-        "NJC Green Book, so set yours.",
-    ),
-    "headroom": (
-        "Headroom for leave, sickness and training",
-        "22%: the uplift commonly used when setting NHS ward establishments (annual leave, "
-        "sickness, study leave); replace with your own absence figures.",
-    ),
-    "headroom_method": (
-        "Headroom method (uplift or divide)",
-        "uplift: required = worked × (1 + headroom); divide: required = worked ÷ (1 − headroom). "
-        "Say which one your finance team uses.",
-    ),
-    "turnover": (
-        "Turnover rate a year",
-        "24.8%: Skills for Care, The state of the adult social care sector and workforce in "
-        "England, 2024 (2023/24 turnover rate).",
-    ),
-    "vacancy": (
-        "Vacancy rate",
-        "8.3%: Skills for Care, The state of the adult social care sector and workforce in "
-        "England, 2024 (2023/24 vacancy rate).",
-    ),
-    "weeks_to_recruit": (
-        "Time to recruit (weeks)",
-        "12 weeks: cpcxl planning assumption (advert to start date); use your HR time-to-hire.",
-    ),
-    "agency_premium": (
-        "Agency premium over the direct hourly cost",
-        "30%: cpcxl planning assumption; use your agency framework rates.",
-    ),
-    "recruitment_rate": (
-        "Recruitment rate (most FTE recruited a year, share of current FTE)",
-        "30%: cpcxl planning assumption, a little above the sector's 24.8% turnover that "
-        "providers already replace each year.",
-    ),
-    "years": ("Plan years (3 to 5)", "5 years: CPC 510 joint needs assessment horizon (3-5)."),
-    "plan_start": (
-        "Plan start date",
-        "1 April: start of the UK public-sector financial year.",
-    ),
+
+#: The range each numeric assumption must lie in (the Assumptions sheet reads with these).
+ASSUMPTION_RANGES: dict[str, Number | Rate] = {
+    "standard_hours": STANDARD_HOURS,
+    "headroom": HEADROOM,
+    "turnover": TURNOVER,
+    "vacancy": VACANCY,
+    "weeks_to_recruit": WEEKS_TO_RECRUIT,
+    "agency_premium": AGENCY_PREMIUM,
+    "recruitment_rate": RECRUITMENT_RATE,
+    "years": PLAN_YEARS,
 }

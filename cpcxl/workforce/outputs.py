@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from cpcxl.common import formats
 from cpcxl.common.report import Block, SheetOutput, stack
 
-from .diversity import SUPPRESSED
-from .engine import Plan
-from .models import SOURCES
+from .engine import SUPPRESSED, Plan
+from .inputs import ASSUMPTIONS
 
 FTE = formats.DECIMAL_2
 HOURS = "#,##0.0"
@@ -34,7 +35,9 @@ def _block(frame: pd.DataFrame, names: dict[str, str], title: str, **formats: st
     return Block.from_frame(shown, title=title, formats=by_header)
 
 
-def plan_sheet(plan: Plan) -> SheetOutput:
+def plan_sheet(plan: Plan, notes: Sequence[str] = ()) -> SheetOutput:
+    """The headline figures, the assumptions used, demand, mix, targets and diversity; and
+    ``notes`` on how the tables were read (a header read under another spelling)."""
     a = plan.assumptions
     summary = Block(
         [["Measure", "Value"], *plan.summary.itertuples(index=False, name=None)],
@@ -44,10 +47,7 @@ def plan_sheet(plan: Plan) -> SheetOutput:
     assumptions = Block(
         [
             ["Assumption", "Value used", "Where the default comes from"],
-            *(
-                [label, _shown(getattr(a, name)), source]
-                for name, (label, source) in SOURCES.items()
-            ),
+            *([s.label, _shown(getattr(a, s.field)), s.note] for s in ASSUMPTIONS.settings),
         ],
         title="Assumptions used",
     )
@@ -106,6 +106,10 @@ def plan_sheet(plan: Plan) -> SheetOutput:
             "that a small count cannot be worked out from the totals."
         )
         parts.append(Block([[note]], header=False))
+    if notes:
+        parts.append(
+            Block([["Note"], *([n] for n in notes)], title="How the input tables were read")
+        )
     return SheetOutput(PLAN_SHEET, stack(*parts), widths={"A": 38, "B": 22, "C": 22})
 
 
@@ -243,9 +247,10 @@ def risks_sheet(plan: Plan) -> SheetOutput:
     )
 
 
-def plan_outputs(plan: Plan) -> list[SheetOutput]:
+def plan_outputs(plan: Plan, notes: Sequence[str] = ()) -> list[SheetOutput]:
+    """Every sheet the plan writes, in order."""
     return [
-        plan_sheet(plan),
+        plan_sheet(plan, notes),
         gap_sheet(plan),
         projection_sheet(plan),
         mix_sheet(plan),

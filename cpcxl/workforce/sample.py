@@ -1,4 +1,5 @@
-"""Sample data: the packaged workbook's small example, and a home-care and reablement service.
+"""Sample data: the packaged workbook's small example, a home-care and reablement service,
+and the demo that plans it.
 
 Roles only, never people's names; organisations have descriptive names.
 """
@@ -6,9 +7,12 @@ Roles only, never people's names; organisations have descriptive names.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from cpcxl.plugins import Demo
 
 #: The packaged workbook's example (small enough to check by hand; see tests/workforce).
 EXAMPLE_STAFF: list[list[Any]] = [
@@ -286,7 +290,7 @@ def home_care_service(seed: int = 505) -> dict[str, list[list[Any]]]:
                     pick({"No": 0.86, "Yes": 0.1, "Prefer not to say": 0.04}),
                 ]
             )
-    demand = [
+    demand: list[list[Any]] = [
         ["Home care", "Care worker", "Entry (no relevant qualification)", 650, 0.03],
         ["Home care", "Care worker", "Level 2", 2450, 0.04],
         ["Home care", "Care worker", "Level 3", 1300, 0.04],
@@ -314,7 +318,7 @@ def home_care_service(seed: int = 505) -> dict[str, list[list[Any]]]:
         ["Home care and reablement", "Quality and training lead", "Level 5 or above", 37.5, 0],
         ["Home care and reablement", "Rota planner", "Level 2", 112.5, 0.02],
     ]
-    targets = [
+    targets: list[list[Any]] = [
         ["Maximum agency share", None, None, 0.10],
         ["Minimum permanent share", None, None, 0.50],
         ["Minimum share at skill level", "Care worker", "Level 3", 0.30],
@@ -322,3 +326,32 @@ def home_care_service(seed: int = 505) -> dict[str, list[list[Any]]]:
         ["Maximum hours of a contract type", None, "Bank or zero-hours", 700],
     ]
     return {"staff": staff, "demand": demand, "targets": targets}
+
+
+def example_workbook(folder: Path) -> Path:
+    """The packaged workbook with its small example, written into ``folder``."""
+    from .workbook import build
+
+    return build(folder / "workforce_plan.xlsx")
+
+
+def run_demo(out_dir: Path) -> list[Path]:
+    """Build the workbook with the sample service's data and plan it."""
+    from .workbook import build, write_plan
+
+    data = home_care_service()
+    source = build(
+        out_dir / "home_care_reablement_inputs.xlsx",
+        staff=data["staff"],
+        demand=data["demand"],
+        targets=data["targets"],
+    )
+    planned = write_plan(source, out_dir / "home_care_reablement_plan.xlsx")
+    return [source, planned]
+
+
+DEMO = Demo(
+    "workforce",
+    "Workforce plan for a sample home-care and reablement service (about 300 staff)",
+    run_demo,
+)

@@ -1,10 +1,14 @@
-"""The packaged workforce plan workbook: build it, read a filled one, write a plan to a file."""
+"""The packaged workforce plan workbook: build it, read a filled one, write a plan to a file.
+
+The input tables are built from the declarations in ``inputs`` (headers, formats, widths,
+drop-downs and checks), and read back from a file through the same declarations.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,53 +16,29 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from cpcxl.common import formats, styles
 from cpcxl.common.files import atomic_path, check_workbook_file
 from cpcxl.common.formats import Formula
+from cpcxl.common.inputs import TableSpec
 from cpcxl.common.workbook import (
+    add_input_table,
     add_instructions,
-    add_list_validation,
     add_lists_sheet,
-    add_table,
+    add_settings_table,
     add_xlwings_conf,
     define_name,
     put,
-    read_sheets,
+    read_tables,
     render,
     save_workbook,
     set_print,
 )
+from cpcxl.plugins import WorkbookTemplate
 
 from . import engine, sample
-from .inputs import (
-    ASSUMPTION_HEADERS,
-    ASSUMPTIONS_SHEET,
-    DEMAND_COLUMNS,
-    DEMAND_HEADERS,
-    DEMAND_SHEET,
-    STAFF_COLUMNS,
-    STAFF_HEADERS,
-    STAFF_SHEET,
-    TARGET_COLUMNS,
-    TARGET_HEADERS,
-    TARGETS_SHEET,
-    PlanInputs,
-    TableValues,
-    plan_inputs,
-)
-from .models import (
-    AGE_BANDS,
-    MAX_WEEKLY_HOURS,
-    SKILL_LEVELS,
-    SOURCES,
-    Assumptions,
-    ContractType,
-    Employer,
-    HeadroomMethod,
-    TargetKind,
-)
+from .inputs import ASSUMPTIONS, DEMAND, LISTS, SPECS, STAFF, TARGETS, PlanInputs, read_plan
+from .models import MAX_WEEKLY_HOURS, SHARE_TARGETS, TARGET_SHARE, Assumptions
 from .outputs import GAP_CHART_ANCHOR, GAP_FIRST_ROW, GAP_SHEET, plan_outputs
 
 FILENAME = "workforce_plan.xlsx"
@@ -66,8 +46,10 @@ TITLE = "Workforce plan (CPC 505): the workforce to deliver the outcomes"
 MARKING = "OFFICIAL-SENSITIVE"
 #: Header row of every input table; a title and a note sit above it.
 HEADER_ROW = 4
-#: Drop-downs and checks reach this far down, so rows typed below the table still get them.
-VALIDATION_ROWS = 2000
+#: The width of the Assumptions sheet's notes column, in characters.
+NOTE_WIDTH = 100
+#: The red flag on hours over the limit reaches this far down the Staff sheet.
+FLAGGED_ROWS = 2000
 
 INSTRUCTIONS = [
     (
@@ -89,13 +71,17 @@ INSTRUCTIONS = [
             "Age band, Sex, Ethnic group and Disability are optional and are only ever shown "
             "in aggregate.",
             "Demand: hours of work needed each week by service, role and skill level now; "
-            "either an annual growth rate or the hours for each year (Year 1 to Year 5).",
+            "either an annual growth rate (a percentage: 4% a year, from -50% to 50%) or the "
+            "hours for each year (Year 1 to Year 5).",
             "Assumptions: each has a default and says where it comes from; change the Value "
             "to your own figure. Headroom method: 'uplift' = worked × (1 + headroom), "
             "'divide' = worked ÷ (1 − headroom).",
+            "Rates and shares are percentages: type 22% (Excel keeps it as 0.22). A number "
+            "outside a rate's range is refused and the message says what was probably meant: "
+            "22 would be 2,200%.",
             "Targets: a maximum agency share, a minimum permanent share, a minimum share at a "
             "skill level, or a maximum of hours on a contract type (e.g. bank hours available). "
-            "Shares are fractions (0.1 = 10%). Leave Role blank for the whole organisation.",
+            "Shares are percentages (type 10%). Leave Role blank for the whole organisation.",
         ],
     ),
     (
@@ -131,17 +117,53 @@ def _title(ws: Any, title: str, note: str) -> None:
     put(ws["A2"], note).font = styles.NOTE_FONT
 
 
-def _yellow(ws: Any, first_col: int, last_col: int, first_row: int, last_row: int) -> None:
-    for row in ws.iter_rows(
-        min_row=first_row, max_row=last_row, min_col=first_col, max_col=last_col
-    ):
-        for cell in row:
-            cell.fill = styles.INPUT_FILL
+def _yellow(ws: Any, spec: TableSpec, rows: int) -> None:
+    """The input columns of a table's rows in the conventional 'type here' yellow."""
+    first = HEADER_ROW + 1
+    for offset, column in enumerate(spec.columns, start=1):
+        if column.output:
+            continue
+        for row in range(first, first + max(rows, 1)):
+            ws.cell(row, offset).fill = styles.INPUT_FILL
 
 
-def _rows(first: int, column: int, last: int = HEADER_ROW + VALIDATION_ROWS) -> str:
-    letter = get_column_letter(column)
-    return f"{letter}{first}:{letter}{last}"
+def _letter(spec: TableSpec, field: str) -> str:
+    """The column letter of a field in a table that starts in column A."""
+    return get_column_letter([c.field for c in spec.columns].index(field) + 1)
+
+
+def _padded(rows: Sequence[Sequence[Any]], spec: TableSpec) -> list[list[Any]]:
+    """Rows padded to the table's input columns (a row may stop at its last value)."""
+    width = sum(1 for c in spec.columns if not c.output)
+    return [list(r) + [None] * (width - len(r)) for r in rows]
+
+
+def _input_sheet(
+    wb: Workbook,
+    spec: TableSpec,
+    index: int,
+    note: str,
+    rows: Sequence[Sequence[Any]],
+    formula: Callable[[int], Formula] | None = None,
+    *,
+    freeze: str | None = None,
+    landscape: bool = True,
+) -> Any:
+    """An input sheet: a title and a note above the spec's Excel Table, its rows in yellow,
+    and its formula column (``formula(row)``) written beside each row."""
+    ws = wb.create_sheet(spec.sheet, index)
+    _title(ws, spec.title, note)
+    padded = _padded(rows, spec)
+    if formula is not None:
+        for r, row in enumerate(padded, start=HEADER_ROW + 1):
+            row.append(formula(r))
+    add_input_table(ws, spec, padded, row=HEADER_ROW)
+    _yellow(ws, spec, len(padded))
+    if freeze:
+        ws.freeze_panes = freeze
+    repeat = f"{HEADER_ROW}:{HEADER_ROW}" if landscape else None
+    set_print(ws, landscape=landscape, header=MARKING, repeat_rows=repeat)
+    return ws
 
 
 def build(
@@ -156,216 +178,105 @@ def build(
     demand = sample.EXAMPLE_DEMAND if demand is None else demand
     targets = sample.EXAMPLE_TARGETS if targets is None else targets
     defaults = Assumptions()
-    values = {name: getattr(defaults, name) for name in SOURCES}
+    values = {s.field: getattr(defaults, s.field) for s in ASSUMPTIONS.settings}
     values.update(assumptions or {})
 
     wb = Workbook()
     add_instructions(wb, TITLE, INSTRUCTIONS)
-    add_lists_sheet(
-        wb,
-        {
-            "ContractTypes": [c.value for c in ContractType],
-            "Employers": [e.value for e in Employer],
-            "SkillLevels": list(SKILL_LEVELS),
-            "TargetKinds": [k.value for k in TargetKind],
-            "HeadroomMethods": [m.value for m in HeadroomMethod],
-            "AgeBands": list(AGE_BANDS),
-        },
-    )
+    add_lists_sheet(wb, LISTS)
     first = HEADER_ROW + 1
 
     # Assumptions first: the formulas elsewhere point at its named cells.
-    ws = wb.create_sheet(ASSUMPTIONS_SHEET, 1)
+    ws = wb.create_sheet(ASSUMPTIONS.sheet, 1)
     _title(
         ws,
         "Assumptions",
-        "Change a Value to your own figure; the source says where each default comes from.",
+        "Change a Value to your own figure; the source says where each default comes from. "
+        "Rates are percentages: type 22%.",
     )
-    rows = [[label, _cell_value(values[name]), source] for name, (label, source) in SOURCES.items()]
-    add_table(
-        ws,
-        "Assumptions",
-        ASSUMPTION_HEADERS,
-        rows,
-        row=HEADER_ROW,
-        widths={"Assumption": 58, "Value": 16, "Where the default comes from": 100},
+    add_settings_table(
+        ws, ASSUMPTIONS, {k: getattr(v, "value", v) for k, v in values.items()}, row=HEADER_ROW
     )
-    for offset, name in enumerate(SOURCES):
-        cell = ws.cell(first + offset, 2)
-        cell.fill = styles.INPUT_FILL
-        if name in ("headroom", "turnover", "vacancy", "agency_premium", "recruitment_rate"):
-            cell.number_format = formats.PERCENT_1DP
-        if name == "plan_start":
-            cell.number_format = formats.DATE_UK
-        ws.cell(first + offset, 3).alignment = styles.WRAP
+    for letter, width in (("A", 58), ("B", 16), ("C", NOTE_WIDTH)):
+        ws.column_dimensions[letter].width = width
+    for offset, setting in enumerate(ASSUMPTIONS.settings):
+        # A wrapped note needs its row tall enough to show every line.
+        lines = -(-len(setting.note) // int(NOTE_WIDTH * 1.2))
+        if lines > 1:
+            ws.row_dimensions[first + offset].height = 15 * lines
+    fields = [s.field for s in ASSUMPTIONS.settings]
     names = {
         "standard_hours": "StandardHours",
         "headroom": "Headroom",
         "headroom_method": "HeadroomMethod",
     }
-    for offset, name in enumerate(SOURCES):
-        if name in names:
-            define_name(wb, names[name], ASSUMPTIONS_SHEET, f"B{first + offset}")
-    method_row = first + list(SOURCES).index("headroom_method")
-    add_list_validation(ws, f"B{method_row}", "=HeadroomMethods", title="Headroom method")
+    for name, defined in names.items():
+        define_name(wb, defined, ASSUMPTIONS.sheet, f"B{first + fields.index(name)}")
     set_print(ws, landscape=True, header=MARKING)
 
-    ws = wb.create_sheet(STAFF_SHEET, 1)
-    _title(
-        ws,
-        "Staff",
+    staff_hours, count = _letter(STAFF, "hours"), _letter(STAFF, "count")
+    ws = _input_sheet(
+        wb,
+        STAFF,
+        1,
         "One row per person or group of people alike; roles, never names. "
         "FTE is worked out by formula.",
+        staff,
+        lambda r: Formula(
+            f'IF({staff_hours}{r}="","",{staff_hours}{r}*IF({count}{r}="",1,{count}{r})'
+            "/StandardHours)"
+        ),
+        freeze=f"B{first}",
     )
-    headers = [*STAFF_HEADERS, "FTE"]
-    rows = [list(r) + [None] * (len(STAFF_HEADERS) - len(r)) for r in staff]
-    for i, row in enumerate(rows):
-        r = first + i
-        hours, count = f"E{r}", f"I{r}"
-        row.append(Formula(f'IF({hours}="","",{hours}*IF({count}="",1,{count})/StandardHours)'))
-    add_table(
-        ws,
-        "Staff",
-        headers,
-        rows,
-        row=HEADER_ROW,
-        formats={
-            "Hours per week": "0.0#",
-            "Hourly cost": formats.GBP_PENCE,
-            "Start date": formats.DATE_UK,
-            "Leaving date": formats.DATE_UK,
-            "FTE": formats.DECIMAL_2,
-        },
-        widths={"Role": 28, "Skill level": 30, "Contract type": 20, "Employer": 34},
-    )
-    _yellow(ws, 1, len(STAFF_HEADERS), first, first + max(len(rows), 1) - 1)
-    add_list_validation(ws, _rows(first, 2), "=SkillLevels", title="Skill level")
-    add_list_validation(ws, _rows(first, 3), "=ContractTypes", title="Contract type")
-    add_list_validation(ws, _rows(first, 4), "=Employers", title="Employer")
-    add_list_validation(ws, _rows(first, 10), "=AgeBands", title="Age band")
-    _decimal_validation(ws, _rows(first, 5), 0, MAX_WEEKLY_HOURS, "Contracted hours a week")
-    _decimal_validation(ws, _rows(first, 6), 0, 1000, "Hourly cost in £")
-    _date_validation(ws, _rows(first, 7))
-    _date_validation(ws, _rows(first, 8))
     ws.conditional_formatting.add(
-        _rows(first, 5),
+        f"{staff_hours}{first}:{staff_hours}{HEADER_ROW + FLAGGED_ROWS}",
         CellIsRule(
             operator="greaterThan", formula=[str(MAX_WEEKLY_HOURS)], fill=styles.fill(formats.RED)
         ),
     )
-    ws.freeze_panes = f"B{first}"
-    set_print(ws, landscape=True, header=MARKING, repeat_rows=f"{HEADER_ROW}:{HEADER_ROW}")
-
-    ws = wb.create_sheet(DEMAND_SHEET, 2)
-    _title(
-        ws,
-        "Demand",
-        "Hours of work needed each week; growth a year as a fraction, or the hours for each year.",
+    h = _letter(DEMAND, "hours")
+    _input_sheet(
+        wb,
+        DEMAND,
+        2,
+        "Hours of work needed each week; annual growth as a percentage (4%), or the hours "
+        "for each year.",
+        demand,
+        lambda r: Formula(
+            f'IF({h}{r}="","",IF(HeadroomMethod="divide",{h}{r}/StandardHours/(1-Headroom),'
+            f"{h}{r}/StandardHours*(1+Headroom)))"
+        ),
+        freeze=f"A{first}",
     )
-    headers = [*DEMAND_HEADERS, "Required FTE now"]
-    rows = [list(r) + [None] * (len(DEMAND_HEADERS) - len(r)) for r in demand]
-    for i, row in enumerate(rows):
-        h = f"D{first + i}"
-        row.append(
-            Formula(
-                f'IF({h}="","",IF(HeadroomMethod="divide",{h}/StandardHours/(1-Headroom),'
-                f"{h}/StandardHours*(1+Headroom)))"
-            )
-        )
-    add_table(
-        ws,
-        "Demand",
-        headers,
-        rows,
-        row=HEADER_ROW,
-        formats={
-            "Hours needed per week now": "#,##0.0",
-            "Annual growth": formats.PERCENT_1DP,
-            **{f"Year {y}": "#,##0.0" for y in range(1, 6)},
-            "Required FTE now": formats.DECIMAL_2,
-        },
-        widths={"Service": 24, "Role": 28, "Skill level": 30, "Hours needed per week now": 16},
+    ws = _input_sheet(
+        wb,
+        TARGETS,
+        4,
+        "Shares as percentages (type 10%); a blank Role means the whole organisation.",
+        targets,
+        landscape=False,
     )
-    _yellow(ws, 1, len(DEMAND_HEADERS), first, first + max(len(rows), 1) - 1)
-    add_list_validation(ws, _rows(first, 3), "=SkillLevels", title="Skill level")
-    _decimal_validation(ws, _rows(first, 4), 0, 10_000_000, "Hours needed a week")
-    ws.freeze_panes = f"A{first}"
-    set_print(ws, landscape=True, header=MARKING, repeat_rows=f"{HEADER_ROW}:{HEADER_ROW}")
-
-    ws = wb.create_sheet(TARGETS_SHEET, 4)
-    _title(
-        ws, "Targets", "Shares as fractions (0.1 = 10%); a blank Role means the whole organisation."
-    )
-    add_table(
-        ws,
-        "Targets",
-        TARGET_HEADERS,
-        [list(t) for t in targets],
-        row=HEADER_ROW,
-        widths={"Target": 36, "Role": 28, "Skill level or contract type": 34},
-    )
-    _yellow(ws, 1, len(TARGET_HEADERS), first, first + max(len(targets), 1) - 1)
-    add_list_validation(ws, _rows(first, 1), "=TargetKinds", title="Target")
-    set_print(ws, header=MARKING)
+    # A share shows as the percentage it is (10%); hours a week as a plain number.
+    shares = {k.value for k in SHARE_TARGETS}
+    value_column = [c.field for c in TARGETS.columns].index("value") + 1
+    for r, row in enumerate(targets, start=first):
+        if row and row[0] in shares:
+            ws.cell(r, value_column).number_format = TARGET_SHARE.number_format
 
     add_xlwings_conf(wb)
     return save_workbook(wb, path)
 
 
-def _cell_value(value: Any) -> Any:
-    return getattr(value, "value", value)
-
-
-def _decimal_validation(ws: Any, cells: str, low: float, high: float, prompt: str) -> None:
-    validation = DataValidation(
-        type="decimal", operator="between", formula1=str(low), formula2=str(high), allow_blank=True
-    )
-    validation.error = f"Enter a number from {low:g} to {high:g}."
-    validation.errorTitle = "Out of range"
-    validation.showErrorMessage = True
-    validation.prompt = prompt
-    validation.showInputMessage = True
-    validation.add(cells)
-    ws.add_data_validation(validation)
-
-
-def _date_validation(ws: Any, cells: str) -> None:
-    validation = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
-    validation.error = "Enter a date as dd/mm/yyyy."
-    validation.errorTitle = "Not a date"
-    validation.showErrorMessage = True
-    validation.add(cells)
-    ws.add_data_validation(validation)
+TEMPLATE = WorkbookTemplate("workforce_plan", FILENAME, TITLE, build)
 
 
 # --- reading a filled workbook and writing the plan --------------------------------------
 
-_TABLE_COLUMNS = {
-    STAFF_SHEET: STAFF_COLUMNS,
-    DEMAND_SHEET: DEMAND_COLUMNS,
-    TARGETS_SHEET: TARGET_COLUMNS,
-}
-
 
 def read_inputs(path: str | os.PathLike[str]) -> PlanInputs:
-    """The four tables of a filled workbook, checked; errors name file, sheet, row and field."""
+    """The four tables of a filled workbook, checked; errors name file, sheet, cell and field."""
     path = Path(path)
-    sheets = read_sheets(path)
-    tables: dict[str, TableValues] = {}
-    for name, rows in sheets.items():
-        if name in _TABLE_COLUMNS:
-            tables[name] = TableValues(rows, 1)
-        elif name == ASSUMPTIONS_SHEET:
-            start = _header_index(rows)
-            tables[name] = TableValues(rows[start:], start + 1)
-    return plan_inputs(tables, file=path.name)
-
-
-def _header_index(rows: Sequence[Sequence[Any]]) -> int:
-    for i, row in enumerate(rows):
-        if row and str(row[0]).strip().lower() == "assumption":
-            return i
-    return 0
+    return read_plan(read_tables(path, SPECS), file=path.name)
 
 
 def write_plan(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> Path:
@@ -373,20 +284,30 @@ def write_plan(source: str | os.PathLike[str], target: str | os.PathLike[str]) -
 
     The source is never changed; the target appears whole or not at all.
     """
-    source, target = Path(source), Path(target)
     inputs = read_inputs(source)
     result = engine.plan(inputs.staff, inputs.demand, inputs.targets, inputs.assumptions)
+    return write_planned_copy(source, target, result, inputs.notes)
+
+
+def write_planned_copy(
+    source: str | os.PathLike[str],
+    target: str | os.PathLike[str],
+    result: engine.Plan,
+    notes: Sequence[str] = (),
+) -> Path:
+    """A copy of ``source`` with the plan's sheets at ``target`` (written atomically)."""
+    source, target = Path(source), Path(target)
     check_workbook_file(source)
     with atomic_path(target) as tmp:
         shutil.copyfile(source, tmp)
         wb = load_workbook(tmp)
-        write_outputs(wb, result)
+        write_outputs(wb, result, notes)
         wb.save(tmp)
     return target
 
 
-def write_outputs(wb: Workbook, result: engine.Plan) -> None:
-    for output in plan_outputs(result):
+def write_outputs(wb: Workbook, result: engine.Plan, notes: Sequence[str] = ()) -> None:
+    for output in plan_outputs(result, notes):
         ws = render(wb, output)
         set_print(ws, landscape=True, header=MARKING)
     _gap_chart_and_colours(wb[GAP_SHEET], len(result.gap_by_role), len(result.gap))

@@ -1,22 +1,18 @@
-"""Inputs built the way the engine and the readers receive them."""
+"""Inputs built the way the readers receive them: rows of cells, header first."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
 import pandas as pd
+from openpyxl import load_workbook
 
-from cpcxl.workforce import engine
-from cpcxl.workforce.inputs import TableValues
-
-
-def table(headers: list[str], rows: list[list[object]]) -> TableValues:
-    """A table as a sheet holds it: header on row 1, data below."""
-    return TableValues([headers, *rows], 1)
-
-
-def frame(columns: list[str], rows: list[list[object]]) -> pd.DataFrame:
-    padded = [list(r) + [None] * (len(columns) - len(r)) for r in rows]
-    return pd.DataFrame(padded, columns=columns, dtype=object)
-
+from cpcxl.common.errors import InputErrors
+from cpcxl.common.inputs import Cells, TableSpec
+from cpcxl.workforce import inputs, sample
+from cpcxl.workforce.workbook import HEADER_ROW, build
 
 STAFF_FIELDS = [
     "role",
@@ -35,13 +31,81 @@ DEMAND_FIELDS = ["service", "role", "skill", "hours", "growth", *(f"year_{y}" fo
 TARGET_FIELDS = ["kind", "role", "detail", "value"]
 
 
-def staff_frame(rows: list[list[object]]) -> pd.DataFrame:
-    return engine.read_staff(frame(STAFF_FIELDS, rows))
+def cells(spec: TableSpec, fields: list[str], rows: list[list[Any]]) -> Cells:
+    """A table as a sheet holds it: the headers of ``fields`` on row 1, data below."""
+    headers = [spec.header_of(f) for f in fields]
+    padded = [list(r) + [None] * (len(fields) - len(r)) for r in rows]
+    return Cells([headers, *padded])
 
 
-def demand_frame(rows: list[list[object]], years: int = 5) -> pd.DataFrame:
-    return engine.read_demand(frame(DEMAND_FIELDS, rows), years)
+def _read(
+    reader: Callable[[Cells, InputErrors], pd.DataFrame | None], table: Cells
+) -> pd.DataFrame:
+    errors = InputErrors()
+    frame = reader(table, errors)
+    errors.raise_if_any()
+    assert frame is not None
+    return frame
 
 
-def targets_frame(rows: list[list[object]]) -> pd.DataFrame:
-    return engine.read_targets(frame(TARGET_FIELDS, rows))
+def staff_frame(rows: list[list[Any]]) -> pd.DataFrame:
+    return _read(inputs.read_staff, cells(inputs.STAFF, STAFF_FIELDS, rows))
+
+
+def demand_frame(rows: list[list[Any]]) -> pd.DataFrame:
+    return _read(inputs.read_demand, cells(inputs.DEMAND, DEMAND_FIELDS, rows))
+
+
+def targets_frame(rows: list[list[Any]]) -> pd.DataFrame:
+    return _read(inputs.read_targets, cells(inputs.TARGETS, TARGET_FIELDS, rows))
+
+
+# --- the issue's cases, as a workbook gives them ----------------------------------------------
+
+
+def renamed_header(path: Path, old: str, new: str) -> Path:
+    """The workbook at ``path`` with the Staff header ``old`` renamed ``new`` (as a person
+    renames it in Excel: the cell and the table's column alike)."""
+    wb = load_workbook(path)
+    ws = wb[inputs.STAFF.sheet]
+    table = ws.tables[inputs.STAFF.name]
+    for cell in ws[HEADER_ROW]:
+        if cell.value == old:
+            cell.value = new
+    for column in table.tableColumns:
+        if column.name == old:
+            column.name = new
+    wb.save(path)
+    return path
+
+
+#: What each case must say, in the file, the button and the command alike.
+HEADROOM_22 = (
+    "plan.xlsx, Assumptions!B6, field 'Headroom for leave, sickness and training': 22 is "
+    "2,200%, outside 0% to 60% for headroom (NHS ward uplifts are usually 20% to 25%; over 60% "
+    "is more absence than any rota plans for); type 22% (or 0.22); valid: a percentage from "
+    "0% to 60%"
+)
+RENAMED_COST = (
+    "plan.xlsx, Staff!F4: the header 'Pay' is not a column of the Staff table; valid: the "
+    "columns Role, Skill level, Contract type, Employer, Hours per week, Hourly cost, Start "
+    "date, Leaving date, Number of people, Age band, Sex, Ethnic group, Disability, FTE (rename "
+    "the header to one of them, or remove the column)"
+)
+HOURS_1_000 = (
+    "plan.xlsx, Staff!E5, field 'Hours per week': '1_000' is not contracted hours a week; "
+    "valid: contracted hours a week from 0 to 80"
+)
+LONG_TEXT = (
+    "plan.xlsx, Staff!F6, field 'Hourly cost': '" + "9" * 37 + "...' (32,767 characters) is "
+    "not an hourly cost in £; valid: an hourly cost in £ from £0 to £1,000"
+)
+
+
+def slips_book(folder: Path) -> Path:
+    """The packaged example with '1_000' in the first row's hours and a 32,767-character
+    text in the second row's hourly cost."""
+    staff = [list(r) for r in sample.EXAMPLE_STAFF]
+    staff[0][4] = "1_000"
+    staff[1][5] = "9" * 32_767
+    return build(folder / "plan.xlsx", staff=staff)

@@ -2,29 +2,81 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
 from cpcxl.cli import cli
-from cpcxl.workforce.cli import run_demo, workforce
+from cpcxl.workforce.cli import command
+from cpcxl.workforce.sample import run_demo
 from cpcxl.workforce.workbook import build
+
+from .helpers import HEADROOM_22, HOURS_1_000, LONG_TEXT, RENAMED_COST, renamed_header, slips_book
 
 
 def test_plan_command_writes_a_planned_copy(tmp_path: Path) -> None:
     source = build(tmp_path / "plan.xlsx")
-    result = CliRunner().invoke(workforce, ["plan", str(source)])
+    result = CliRunner().invoke(command, ["plan", str(source)])
     assert result.exit_code == 0, result.output
     planned = tmp_path / "plan-plan.xlsx"
     assert "Optimised mix" in CalamineWorkbook.from_path(str(planned)).sheet_names
+    # The example has 10 staff rows and 7 demand rows.
+    assert "(10 staff rows, 7 demand rows)" in result.output
 
 
 def test_plan_command_refuses_to_overwrite_its_input(tmp_path: Path) -> None:
     source = build(tmp_path / "plan.xlsx")
-    result = CliRunner().invoke(workforce, ["plan", str(source), "--out", str(source)])
+    result = CliRunner().invoke(command, ["plan", str(source), "--out", str(source)])
     assert result.exit_code != 0
     assert "inputs are never changed" in result.output
+
+
+def _refused(source: Path) -> list[str]:
+    result = CliRunner().invoke(command, ["plan", str(source), "--out", str(source) + ".out"])
+    assert result.exit_code == 2, result.output
+    assert not Path(str(source) + ".out").exists()
+    lines = result.output.splitlines()
+    assert lines[0].endswith("problem(s); nothing was written:")
+    return [line.removeprefix("- ") for line in lines[1:]]
+
+
+def test_headroom_typed_as_22_stops_the_command_with_the_cell_named(tmp_path: Path) -> None:
+    assert _refused(build(tmp_path / "plan.xlsx", assumptions={"headroom": 22})) == [HEADROOM_22]
+
+
+def test_1_000_and_a_32767_character_text_stop_the_command(tmp_path: Path) -> None:
+    assert _refused(slips_book(tmp_path)) == [HOURS_1_000, LONG_TEXT]
+
+
+def test_a_renamed_staff_header_stops_the_command(tmp_path: Path) -> None:
+    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly cost", "Pay")
+    assert _refused(source) == [RENAMED_COST]
+
+
+def test_the_installed_command_exits_non_zero_with_the_message(tmp_path: Path) -> None:
+    source = build(tmp_path / "plan.xlsx", assumptions={"headroom": 22})
+    installed = Path(sys.executable).parent / "cpcxl"
+    result = subprocess.run(
+        [str(installed), "workforce", "plan", str(source)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "250"},
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert HEADROOM_22 in result.stdout
+
+
+def test_a_header_read_under_another_spelling_is_noted(tmp_path: Path) -> None:
+    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly cost", "Hourly cost (£)")
+    result = CliRunner().invoke(command, ["plan", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "note: Staff: read the header 'Hourly cost (£)' as 'Hourly cost'" in result.output
 
 
 def test_the_demo_plans_about_300_staff(tmp_path: Path) -> None:

@@ -12,6 +12,15 @@ from cpcxl.workforce import excel, sample
 from cpcxl.workforce.workbook import HEADER_ROW, build
 from cpcxl.xl.remote import run_script_on_file
 
+from .helpers import (
+    HEADROOM_22,
+    HOURS_1_000,
+    LONG_TEXT,
+    RENAMED_COST,
+    renamed_header,
+    slips_book,
+)
+
 
 def test_functions_reach_excels_module_with_their_docstrings() -> None:
     udfs = importlib.import_module("cpcxl.xl.udfs")
@@ -65,8 +74,79 @@ def test_the_button_reports_every_problem_with_its_place(tmp_path: Path) -> None
         run_script_on_file(excel.plan_workforce, source)
     text = str(caught.value)
     first = HEADER_ROW + 1
-    assert f"sheet 'Staff', row {first}, field 'Hours per week'" in text
-    assert f"row {first + 1}, field 'Contract type': 'Casual' is not a known contract type" in text
+    assert f"bad.xlsx, Staff!E{first}, field 'Hours per week': 120 is outside 0 to 80" in text
+    assert f"Staff!C{first + 1}, field 'Contract type': 'Casual' is not a contract type" in text
+
+
+# --- the cases through the button: the same located message as the file reader ------
+
+
+def test_the_button_refuses_headroom_typed_as_22(tmp_path: Path) -> None:
+    source = build(tmp_path / "plan.xlsx", assumptions={"headroom": 22})
+    with pytest.raises(InputErrors) as caught:
+        run_script_on_file(excel.plan_workforce, source)
+    assert [str(e) for e in caught.value] == [HEADROOM_22]
+
+
+def test_the_button_refuses_1_000_and_shortens_a_32767_character_text(tmp_path: Path) -> None:
+    with pytest.raises(InputErrors) as caught:
+        run_script_on_file(excel.plan_workforce, slips_book(tmp_path))
+    assert [str(e) for e in caught.value] == [HOURS_1_000, LONG_TEXT]
+
+
+def test_the_button_reports_a_renamed_staff_header(tmp_path: Path) -> None:
+    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly cost", "Pay")
+    with pytest.raises(InputErrors) as caught:
+        run_script_on_file(excel.plan_workforce, source)
+    assert [str(e) for e in caught.value] == [RENAMED_COST]
+
+
+def test_the_button_notes_a_header_read_under_another_spelling(tmp_path: Path) -> None:
+    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly cost", "Hourly cost (£)")
+    cells = run_script_on_file(excel.plan_workforce, source)
+    notes = [v for v in cells["Plan"].values() if isinstance(v, str) and "read the header" in v]
+    assert notes == ["Staff: read the header 'Hourly cost (£)' as 'Hourly cost'"]
+    # and the costs are read: the Full-time In-house weekly cost of the example, £8,347.50
+    # (6×37.5×12.60 + 3×37.5×14.20 + 4×37.5×13.40 + 37.5×24.80 + 37.5×26.00).
+    assert 8347.5 in cells["Plan"].values()
+
+
+# --- the cases in the worksheet functions -------------------------------------------
+
+
+def test_headroom_typed_as_22_gives_its_reason_in_the_cell() -> None:
+    udfs = importlib.import_module("cpcxl.xl.udfs")
+    result = udfs.cpc_required_fte(10, 22)
+    assert result.startswith("#VALUE! headroom: 22 is 2,200%, outside 0% to 60% for headroom")
+    assert "; type 22% (or 0.22)" in result and len(result) <= 255
+    # by keyword too, and a whole column with one headroom
+    assert udfs.cpc_required_fte(worked_fte=[[10], [5]], headroom=22) == [[result], [result]]
+    # the same headroom as a percentage is 22%: 10 × 1.22 = 12.2
+    assert udfs.cpc_required_fte(10, "22%") == pytest.approx(12.2)
+
+
+def test_1_000_and_long_text_give_short_reasons_in_the_cell() -> None:
+    udfs = importlib.import_module("cpcxl.xl.udfs")
+    assert udfs.cpc_fte("1_000") == (
+        "#VALUE! hours, item 1: '1_000' is not contracted hours a week; valid: contracted hours "
+        "a week from 0 to 80"
+    )
+    long = udfs.cpc_required_fte("9" * 32_767, 0.22)
+    assert long == (
+        f"#VALUE! worked_fte: '{'9' * 37}...' (32,767 characters) is not a number of FTE; "
+        "valid: a number of FTE from 0 to 10,000,000"
+    )
+    assert len(long) <= 255
+
+
+def test_recruitment_need_takes_whole_years_only() -> None:
+    # 2.5 years is refused; 2 years: 31 + 25 = 56 (year 1 as the worked example, then 25).
+    assert excel.cpc_recruitment_need(100, 0.25, 0.08, 2.5).startswith(
+        "#VALUE! years: 2.5 is not a whole number"
+    )
+    assert excel.cpc_recruitment_need(100, 0.25, 0.08, 2) == pytest.approx(56)
+    # A service no one works in yet (100% vacant): recruit all 100 in year 1.
+    assert excel.cpc_recruitment_need(100, 0.25, 1, 1) == pytest.approx(100)
 
 
 def test_pressing_the_button_twice_replaces_the_sheets(tmp_path: Path) -> None:

@@ -13,7 +13,11 @@ from openpyxl import load_workbook
 from cpcxl.common.errors import InputError, InputErrors
 from cpcxl.common.files import sha256
 from cpcxl.workforce import engine, sample
+from cpcxl.workforce.inputs import LISTS, SPECS
+from cpcxl.workforce.models import HeadroomMethod
 from cpcxl.workforce.workbook import HEADER_ROW, build, read_inputs, write_plan
+
+from .helpers import HEADROOM_22, HOURS_1_000, LONG_TEXT, RENAMED_COST, renamed_header, slips_book
 
 FIRST = HEADER_ROW + 1  # first data row of every input table
 
@@ -32,6 +36,37 @@ def test_the_committed_workbook_is_what_the_code_builds(
     assert wb["xlwings.conf"].sheet_state == "hidden"
 
 
+def test_the_template_is_built_from_the_input_declarations(tmp_path: Path) -> None:
+    wb = load_workbook(build(tmp_path / "plan.xlsx"))
+    for spec in SPECS:
+        ws = wb[spec.sheet]
+        table = ws.tables[spec.name]
+        top_left = table.ref.split(":")[0]
+        assert top_left == f"A{HEADER_ROW}"
+        header = [c.value for c in ws[HEADER_ROW]][
+            : len(spec.table.headers if hasattr(spec, "table") else spec.headers)
+        ]
+        assert header == (spec.table.headers if hasattr(spec, "table") else spec.headers)
+    # Each rate's cell checks its declared range: headroom 0 to 60% (B6), growth -50% to
+    # 50% (Demand column E), a share target is read by its kind so has no fixed check.
+    assumptions = {
+        f"{dv.type}:{dv.formula1}:{dv.formula2}:{dv.sqref}"
+        for dv in wb["Assumptions"].data_validations.dataValidation
+    }
+    assert "decimal:0:0.6:B6" in assumptions
+    assert "whole:3:5:B13" in assumptions
+    assert "list:=HeadroomMethods:None:B7" in assumptions
+    demand = {
+        f"{dv.type}:{dv.formula1}:{dv.formula2}:{dv.sqref}"
+        for dv in wb["Demand"].data_validations.dataValidation
+    }
+    assert f"decimal:-0.5:0.5:E{FIRST}:E{FIRST + len(sample.EXAMPLE_DEMAND) - 1}" in demand
+    lists = wb["Lists"]
+    for column, (name, options) in enumerate(LISTS.items(), start=1):
+        values = [lists.cell(r, column).value for r in range(1, len(options) + 2)]
+        assert values == [name, *options]
+
+
 @pytest.mark.soffice
 @pytest.mark.parametrize("method", ["uplift", "divide"])
 def test_formulas_evaluate_in_libreoffice_and_agree_with_the_engine(
@@ -45,7 +80,7 @@ def test_formulas_evaluate_in_libreoffice_and_agree_with_the_engine(
         assert row[13] == pytest.approx(expected, rel=1e-12), row
     demand_rows = sheets["Demand"][FIRST - 1 : FIRST - 1 + len(sample.EXAMPLE_DEMAND)]
     for row, given in zip(demand_rows, sample.EXAMPLE_DEMAND, strict=True):
-        expected = float(engine.required_fte(given[3] / 37.5, 0.22, method))
+        expected = float(engine.required_fte(given[3] / 37.5, 0.22, HeadroomMethod(method)))
         assert row[10] == pytest.approx(expected, rel=1e-12), row
     # Every formula cell evaluated: nothing shows an error value.
     for name, rows in sheets.items():
@@ -107,17 +142,42 @@ def test_every_bad_input_is_reported_with_its_place(tmp_path: Path) -> None:
     with pytest.raises(InputErrors) as caught:
         read_inputs(source)
     text = str(caught.value)
-    assert f"bad.xlsx, sheet 'Staff', row {FIRST + 1}, field 'Hours per week': contracted " in text
-    assert "hours a week 90 is out of range; valid: from 0 to 80" in text
-    assert f"row {FIRST + 4}, field 'Hours per week': contracted hours a week -2 is out" in text
+    hours = "valid: contracted hours a week from 0 to 80"
+    assert f"bad.xlsx, Staff!E{FIRST + 1}, field 'Hours per week': 90 is outside 0 to 80" in text
+    assert f"bad.xlsx, Staff!E{FIRST + 4}, field 'Hours per week': -2 is outside 0 to 80" in text
+    assert text.count(hours) == 2
     assert (
-        f"row {FIRST + 2}, field 'Contract type': 'Permanent' is not a known contract type; "
+        f"Staff!C{FIRST + 2}, field 'Contract type': 'Permanent' is not a contract type; "
         "valid: Full-time, Part-time, Temporary, Bank or zero-hours, Agency, Contractor, "
         "Volunteer"
     ) in text
-    assert f"row {FIRST + 3}, field 'Start date': 'soon' is not a date" in text
-    assert "bad.xlsx, Assumptions!B6, field 'Headroom for leave, sickness and training': " in text
-    assert "headroom 100% with the divide method would need infinite staff" in text
+    assert f"Staff!G{FIRST + 3}, field 'Start date': 'soon' is not a date" in text
+    # A headroom of 100% is outside 0% to 60% whichever the method (with divide it would
+    # need infinite staff): refused where it is typed.
+    assert (
+        "bad.xlsx, Assumptions!B6, field 'Headroom for leave, sickness and training': 1 is "
+        "100%, outside 0% to 60% for headroom"
+    ) in text
+    # Every table was read (bad cells aside), so the roles are checked too.
+    assert (
+        f"Demand!B{FIRST}, field 'Role': 'Care wroker' is not a role of a staff record or "
+        "target; did you mean 'Care worker'?"
+    ) in text
+    assert len(caught.value) == 6
+
+
+def test_headroom_typed_as_22_is_refused_where_it_is(tmp_path: Path) -> None:
+    source = build(tmp_path / "plan.xlsx", assumptions={"headroom": 22})
+    with pytest.raises(InputErrors) as caught:
+        read_inputs(source)
+    assert [str(e) for e in caught.value] == [HEADROOM_22]
+
+
+def test_a_renamed_optional_header_is_reported_not_ignored(tmp_path: Path) -> None:
+    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly cost", "Pay")
+    with pytest.raises(InputErrors) as caught:
+        read_inputs(source)
+    assert [str(e) for e in caught.value] == [RENAMED_COST]
 
 
 def test_a_role_in_demand_alone_is_located_in_the_file(tmp_path: Path) -> None:
@@ -127,8 +187,9 @@ def test_a_role_in_demand_alone_is_located_in_the_file(tmp_path: Path) -> None:
     with pytest.raises(InputErrors) as caught:
         read_inputs(source)
     assert (
-        f"typo.xlsx, sheet 'Demand', row {FIRST + 2}, field 'Role': role 'Senior carer' is in "
-        "the demand but in no staff record or target"
+        f"typo.xlsx, Demand!B{FIRST + 2}, field 'Role': 'Senior carer' is not a role of a "
+        "staff record or target; did you mean 'Senior care worker'? (a role in the demand must "
+        "be in a staff record or a target"
     ) in str(caught.value)
 
 
@@ -137,3 +198,9 @@ def test_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
     bad.write_text("not a workbook")
     with pytest.raises(InputError, match=r"notes\.xlsx: the file is not an Excel workbook"):
         read_inputs(bad)
+
+
+def test_1_000_and_a_32767_character_text_are_located_in_the_file(tmp_path: Path) -> None:
+    with pytest.raises(InputErrors) as caught:
+        read_inputs(slips_book(tmp_path))
+    assert [str(e) for e in caught.value] == [HOURS_1_000, LONG_TEXT]

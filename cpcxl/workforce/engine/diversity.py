@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy.linalg import null_space
 
-from .models import DIVERSITY_FIELDS
+from ..models import DIVERSITY_FIELDS
 
 #: ONS convention for a cell hidden to protect confidentiality.
 SUPPRESSED = "[c]"
