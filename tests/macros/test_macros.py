@@ -60,6 +60,8 @@ def test_the_module_for_a_plugin_runs_each_of_its_scripts_both_ways() -> None:
     assert procedures(source) == {
         "SampleScoreRegister": [("local", "sample_score_register")],
         "SampleScoreRegisterOnServer": [("server", "sample_score_register")],
+        "SampleCopyStatus": [("local", "sample_copy_status")],
+        "SampleCopyStatusOnServer": [("server", "sample_copy_status")],
     }
     assert "RunPython \"import cpcxl.xl.scripts as s; s.run('sample_score_register')\"" in source
     assert "' Sample score register: Scores every risk in the Register table" in source
