@@ -1,24 +1,56 @@
-"""The input tables of a budget workbook, read from cell values into typed engine inputs.
+"""The input tables of a budget workbook, read from cell values into the engine's inputs.
 
-Both the button script (values from the open workbook through xlwings) and the command line
-(values from a file through calamine) hand this module each table's cells; every bad cell is
-collected with its sheet, cell and field, so an officer can fix them all in one go.
+Every table is declared here once (a :class:`TableSpec`, or a :class:`SettingsSpec` for the
+Arrangement): the workbook layer builds the template's Excel Tables, formats and drop-downs
+from these declarations, and :func:`read_inputs` reads the same tables back. The button script
+(cells from the open workbook through xlwings) and the command line (cells from a file through
+calamine) both hand this module each table's cells; every bad cell is collected with its
+sheet, cell and field, so an officer can fix them all in one go. No file access here.
+
+One rule for rates and shares: a rate is a fraction, as Excel stores a cell formatted as a
+percentage (3.9% is 0.039). Each rate below declares the range it is plausible in and why; a
+number outside it is refused with what it was read as ("3.9 is 390%") and what was probably
+meant ("type 3.9% (or 0.039)"). Nothing is divided by 100 behind the officer's back.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from cpcxl.common.errors import InputError, InputErrors, Location
-from cpcxl.common.tables import ROW, Column, find_header_row, frame_from_values
-from cpcxl.common.values import describe, is_blank, to_number, to_text
+from cpcxl.common.fields import (
+    MONEY_LIMIT,
+    TEXT,
+    YEAR,
+    CellType,
+    Choice,
+    Flag,
+    Items,
+    Money,
+    Number,
+    Rate,
+    Text,
+    Validation,
+    Whole,
+)
+from cpcxl.common.inputs import (
+    RAW,
+    Cells,
+    Column,
+    Setting,
+    SettingsRead,
+    SettingsSpec,
+    TableRead,
+    TableSpec,
+    read_settings,
+    read_table,
+)
+from cpcxl.common.tables import ROW
+from cpcxl.common.values import is_blank
 
 from .engine import BudgetInputs, Place, ScenarioChange, empty_actuals, empty_standalone
 from .models import (
@@ -33,127 +65,347 @@ from .models import (
     Partner,
     PartnerType,
     RiskBasis,
-    parse_choice,
-    parse_year,
 )
 
 
 @dataclass(frozen=True)
-class TableSpec:
-    """An input table: its Excel Table name, its sheet, and its columns (header, field)."""
+class Listed(CellType):
+    """A value read as ``kind`` reads it, picked from a list the workbook itself holds (a
+    named range such as PartnerNames, for its drop-down). Whether it is on that list is
+    checked once every table is read (:func:`cpcxl.budget.engine.check`)."""
 
-    name: str
-    sheet: str
-    columns: tuple[Column, ...]
+    kind: CellType
+    list_name: str
+    what: str = ""
+    number_format: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "what", self.what or self.kind.what)
+        object.__setattr__(self, "number_format", self.number_format or self.kind.number_format)
+
+    def parse(self, value: Any) -> Any:
+        return self.kind.parse(value)
 
     @property
-    def headers(self) -> list[str]:
-        return [c.synonyms[0] for c in self.columns]
+    def valid(self) -> str:
+        return self.kind.valid
+
+    @property
+    def validation(self) -> Validation:
+        return Validation("list", source=self.list_name, message=self.what)
 
 
-def _col(field: str, header: str, *synonyms: str, required: bool = True) -> Column:
-    # The header the workbook shows is the first synonym, so one list serves build and read.
-    return Column(field, (header, *synonyms), required)
+# --- the value types: each field's type, range and reason ------------------------------------
 
-
-ARRANGEMENT = TableSpec(
-    "Arrangement",
-    "Arrangement",
-    (_col("setting", "Setting"), _col("value", "Value"), _col("note", "Notes", required=False)),
+#: A yearly uplift, as a condition or a scenario gives it (and CPC_UPLIFT takes it).
+UPLIFT = Rate(
+    -0.5,
+    0.5,
+    "no partner's contribution rises or falls by more than half in a year",
+    what="an uplift",
 )
+#: A yearly reduction of a partner's contribution (a condition).
+REDUCTION = Rate(
+    0.0,
+    0.5,
+    "a cut of more than half in a year is a new agreement: enter the later years' amounts",
+    what="a reduction",
+)
+#: A partner's fixed share of an overspend or underspend (the fixed-percentages basis).
+FIXED_SHARE = Rate(0.0, 1.0, "a partner bears from none to all of it", what="a fixed risk share")
+#: A scenario's change to a partner's contributions (-10% is a tenth less).
+CONTRIBUTION_CHANGE = Rate(
+    -0.5,
+    0.5,
+    "a scenario changes a partner's contributions by at most half; beyond that, enter the "
+    "contributions themselves",
+    what="a contribution change",
+)
+#: A contribution (negative only for a row marked as a reduction), an actual, a variance.
+AMOUNT = Money()
+#: A cap on a partner's cash, a partner's risk cap, a stand-alone cost.
+CAP = Money(0, MONEY_LIMIT, what="a cap in £")
+COST = Money(0, MONEY_LIMIT, what="a cost in £")
+VARIANCE = Money(what="an overspend (+) or underspend (-) in £")
+YEARS = Whole(1, 50, what="a number of years", reason="no partnership agreement runs longer")
+#: Years of compound uplift (CPC_UPLIFT): whole years, as a condition's uplift compounds.
+UPLIFT_YEARS = Whole(
+    0, 50, what="a number of years", reason="uplift compounds once a year, for at most 50 years"
+)
+#: A partner's position in a list of contributions (CPC_RISK_SHARE's host and leads).
+POSITION = Whole(1, what="a position in the list (1 = first)")
+INDICATOR = Number(what="a number")
+
+PARTNER_TYPE = Choice.of(PartnerType, "a partner type", list_name="PartnerTypes")
+KIND = Choice.of(ContributionKind, "a kind of contribution", list_name="ContributionKinds")
+ARRANGEMENT_KIND = Choice.of(ArrangementKind, "a type of arrangement", list_name="ArrangementKinds")
+CHANGE = Choice.of(Change, "a change", list_name="Changes")
+REASON = Choice.of(ChangeReason, "a reason for a change", list_name="ChangeReasons")
+#: A basis as the workbook's drop-down shows it, by its label (its code is accepted too).
+BASIS = Choice.of(RiskBasis, "a risk-share basis", label=lambda b: b.label, list_name="RiskBases")
+#: A basis as CPC_RISK_SHARE documents it, by its code (its label is accepted too).
+BASIS_CODE = Choice.of(RiskBasis, "a risk-share basis", aliases={b.label: b for b in RiskBasis})
+YES_NO = Flag(list_name="YesNo")
+
+PARTNER = Listed(Text(what="a partner's name"), "PartnerNames")
+LINE = Listed(Text(what="a budget line"), "LineNames")
+A_YEAR = Listed(YEAR, "FinancialYears")
+
+# --- the tables ------------------------------------------------------------------------------
+
+ARRANGEMENT = SettingsSpec(
+    "Arrangement",
+    "Arrangement",
+    (
+        Setting("name", "Arrangement name", TEXT, note="What the partners call the agreement"),
+        Setting(
+            "kind",
+            "Aligned or pooled",
+            ARRANGEMENT_KIND,
+            required=True,
+            note="Pooled: one pot (a Section 75 pooled fund); aligned: each partner keeps its "
+            "own budget (CPC 509)",
+        ),
+        Setting(
+            "first_year",
+            "First year",
+            A_YEAR,
+            required=True,
+            note="The first financial year of the agreement, as 2025/26",
+        ),
+        Setting(
+            "years",
+            "Number of years",
+            YEARS,
+            required=True,
+            note="Whole years, 1 to 50",
+        ),
+        Setting(
+            "host",
+            "Host partner",
+            PARTNER,
+            note="The partner that hosts the pooled fund (it bears the variance on the host basis)",
+        ),
+        Setting(
+            "basis",
+            "Risk-share basis",
+            BASIS,
+            note="As agreed in the Section 75 schedule; blank: pro rata to contributions "
+            "(a local choice, the usual term)",
+        ),
+        Setting(
+            "test_variance",
+            "Overspend to test £",
+            VARIANCE,
+            note="Exposure to this overspend (+) or underspend (-) is shown on every basis; "
+            "blank: £0",
+        ),
+        Setting(
+            "test_year",
+            "Year to test",
+            A_YEAR,
+            note="Whose contributions weight the shares; blank: the first year",
+        ),
+    ),
+)
+
+WIDE = 34  # the first two columns of every table: names of partners, lines and outcomes
+
 PARTNERS = TableSpec(
     "Partners",
     "Partners",
     (
-        _col("partner", "Partner", "Organisation", "Name"),
-        _col("type", "Type", "Partner type", "Organisation type"),
-        _col("fixed_share", "Fixed risk share %", "Fixed share", required=False),
-        _col("risk_cap", "Risk cap £", "Risk cap", "Cap", required=False),
+        Column("partner", "Partner", PARTNER, ("Organisation", "Name"), width=WIDE),
+        Column(
+            "type",
+            "Type",
+            PARTNER_TYPE,
+            ("Partner type", "Organisation type"),
+            width=WIDE,
+            prompt="A CPC 501 key organisation type",
+        ),
+        Column(
+            "fixed_share",
+            "Fixed risk share %",
+            FIXED_SHARE,
+            ("Fixed share",),
+            required=False,
+            prompt="For the fixed-percentages basis only",
+        ),
+        Column(
+            "risk_cap",
+            "Risk cap £",
+            CAP,
+            ("Risk cap", "Cap"),
+            required=False,
+            prompt="For the capped basis only",
+        ),
     ),
 )
 LINES = TableSpec(
     "Lines",
     "Lines",
     (
-        _col("line", "Line", "Budget line", "Scheme", "Service area"),
-        _col("description", "Description", required=False),
-        _col("lead", "Commissioning partner", "Lead", "Lead partner", required=False),
-        _col("excluded", "Excluded from risk share", "Excluded", required=False),
+        Column(
+            "line",
+            "Line",
+            Text(what="a budget line"),
+            ("Budget line", "Scheme", "Service area"),
+            width=WIDE,
+        ),
+        Column("description", "Description", TEXT, required=False, width=WIDE),
+        Column(
+            "lead",
+            "Commissioning partner",
+            PARTNER,
+            ("Lead", "Lead partner"),
+            required=False,
+            prompt="The partner that commissions this line",
+        ),
+        Column(
+            "excluded",
+            "Excluded from risk share",
+            YES_NO,
+            ("Excluded",),
+            required=False,
+            default=False,
+            prompt="Yes keeps the line out of the risk share",
+        ),
     ),
 )
 CONTRIBUTIONS = TableSpec(
     "Contributions",
     "Contributions",
     (
-        _col("partner", "Partner"),
-        _col("line", "Line", "Budget line", "Scheme"),
-        _col("year", "Year", "Financial year"),
-        _col("kind", "Kind", "Contribution kind", "Type", required=False),
-        _col("amount", "Amount £", "Amount", "Value £", "Value"),
-        _col("reduction", "Reduction", "Is reduction", required=False),
-        _col("note", "Note", "Notes", required=False),
+        Column("partner", "Partner", PARTNER, width=WIDE, prompt="A partner from Partners"),
+        Column(
+            "line", "Line", LINE, ("Budget line", "Scheme"), width=WIDE, prompt="A line from Lines"
+        ),
+        Column("year", "Year", A_YEAR, ("Financial year",), prompt="A financial year"),
+        Column(
+            "kind",
+            "Kind",
+            KIND,
+            ("Contribution kind", "Type"),
+            required=False,
+            default=ContributionKind.FINANCIAL,
+            prompt="CPC 501 kind of contribution",
+        ),
+        Column("amount", "Amount £", AMOUNT, ("Amount", "Value £", "Value")),
+        Column(
+            "reduction",
+            "Reduction",
+            YES_NO,
+            ("Is reduction",),
+            required=False,
+            default=False,
+            prompt="Yes if a negative amount is meant",
+        ),
+        Column("note", "Note", TEXT, ("Notes",), required=False),
     ),
 )
 CONDITIONS = TableSpec(
     "Conditions",
     "Conditions",
     (
-        _col("partner", "Partner"),
-        _col("change", "Change", "Condition"),
-        _col("value", "Rate % or cap £", "Value", "Rate"),
-        _col("from_year", "From year", "From"),
-        _col("to_year", "To year", "To", required=False),
-        _col("reason", "Reason", required=False),
+        Column("partner", "Partner", PARTNER, width=WIDE, prompt="A partner from Partners"),
+        Column(
+            "change",
+            "Change",
+            CHANGE,
+            ("Condition",),
+            width=WIDE,
+            prompt="Uplift %, Reduction % or Cap £",
+        ),
+        # An uplift or reduction rate, or a cap in £: read by the row's change (_conditions).
+        Column("value", "Rate % or cap £", RAW, ("Value", "Rate"), blank=True),
+        Column("from_year", "From year", A_YEAR, ("From",), prompt="First year it applies"),
+        Column(
+            "to_year",
+            "To year",
+            A_YEAR,
+            ("To",),
+            required=False,
+            prompt="Last year (blank: to the end)",
+        ),
+        Column("reason", "Reason", REASON, required=False, prompt="CPC 509 condition for changing"),
     ),
 )
 OUTCOMES = TableSpec(
     "Outcomes",
     "Outcomes",
     (
-        _col("partner", "Partner"),
-        _col("outcome", "Outcome"),
-        _col("indicator", "Indicator", required=False),
-        _col("lines", "Lines serving it", "Lines", required=False),
-        _col("baseline", "Baseline", required=False),
-        _col("target", "Target", required=False),
-        _col("actual", "Latest actual", "Actual", required=False),
+        Column("partner", "Partner", PARTNER, width=WIDE, prompt="A partner from Partners"),
+        Column("outcome", "Outcome", TEXT, width=WIDE),
+        Column("indicator", "Indicator", TEXT, required=False),
+        Column(
+            "lines",
+            "Lines serving it",
+            Items(what="lines separated by semicolons"),
+            ("Lines",),
+            required=False,
+        ),
+        Column("baseline", "Baseline", INDICATOR, required=False),
+        Column("target", "Target", INDICATOR, required=False),
+        Column("actual", "Latest actual", INDICATOR, ("Actual",), required=False),
     ),
 )
 STANDALONE = TableSpec(
     "StandAlone",
     "Stand-alone costs",
     (
-        _col("partner", "Partner"),
-        _col("line", "Line"),
-        _col("year", "Year", required=False),
-        _col("cost", "Cost alone £", "Cost alone", "Cost"),
+        Column("partner", "Partner", PARTNER, width=WIDE, prompt="A partner from Partners"),
+        Column("line", "Line", LINE, width=WIDE, prompt="A line from Lines"),
+        Column("year", "Year", A_YEAR, required=False, prompt="Blank: every year"),
+        Column("cost", "Cost alone £", COST, ("Cost alone", "Cost")),
     ),
 )
 ACTUALS = TableSpec(
     "Actuals",
     "Actuals",
     (
-        _col("line", "Line"),
-        _col("year", "Year"),
-        _col("partner", "Partner", required=False),
-        _col("actual", "Actual £", "Actual", "Spend"),
+        Column("line", "Line", LINE, width=WIDE, prompt="A line from Lines"),
+        Column("year", "Year", A_YEAR, width=WIDE, prompt="A financial year"),
+        Column(
+            "partner",
+            "Partner",
+            PARTNER,
+            required=False,
+            prompt="Blank for the whole pooled line",
+        ),
+        Column("actual", "Actual £", AMOUNT, ("Actual", "Spend")),
     ),
 )
 SCENARIOS = TableSpec(
     "ScenarioChanges",
     "Scenario changes",
     (
-        _col("scenario", "Scenario"),
-        _col("partner", "Partner", required=False),
-        _col("contribution_change", "Contribution change %", required=False),
-        _col("uplift", "Uplift %", required=False),
-        _col("cap", "Cap £", required=False),
-        _col("basis", "Risk-share basis", "Basis", required=False),
-        _col("test_variance", "Overspend to test £", "Overspend", required=False),
+        Column("scenario", "Scenario", Text(what="a scenario's name"), width=WIDE),
+        Column(
+            "partner",
+            "Partner",
+            PARTNER,
+            required=False,
+            width=WIDE,
+            prompt="Blank for a scenario-wide change",
+        ),
+        Column("contribution_change", "Contribution change %", CONTRIBUTION_CHANGE, required=False),
+        Column("uplift", "Uplift %", UPLIFT, required=False),
+        Column("cap", "Cap £", CAP, required=False),
+        Column(
+            "basis",
+            "Risk-share basis",
+            BASIS,
+            ("Basis",),
+            required=False,
+            prompt="Risk-share basis for this scenario",
+        ),
+        Column("test_variance", "Overspend to test £", VARIANCE, ("Overspend",), required=False),
     ),
 )
-TABLES = {
-    "arrangement": ARRANGEMENT,
+
+#: Every input table but the Arrangement, by the key the engine's places use.
+TABLES: dict[str, TableSpec] = {
     "partners": PARTNERS,
     "lines": LINES,
     "contributions": CONTRIBUTIONS,
@@ -163,203 +415,43 @@ TABLES = {
     "actuals": ACTUALS,
     "scenarios": SCENARIOS,
 }
-OPTIONAL_TABLES = {"conditions", "outcomes", "standalone", "actuals", "scenarios"}
-
-#: The settings of the Arrangement table: (label shown, field).
-SETTINGS = (
-    ("Arrangement name", "name"),
-    ("Aligned or pooled", "kind"),
-    ("First year", "first_year"),
-    ("Number of years", "years"),
-    ("Host partner", "host"),
-    ("Risk-share basis", "basis"),
-    ("Overspend to test £", "test_variance"),
-    ("Year to test", "test_year"),
-)
-
-YES = {"yes", "y", "true", "1", "x"}
-NO = {"no", "n", "false", "0", ""}
+OPTIONAL_TABLES = frozenset({"conditions", "outcomes", "standalone", "actuals", "scenarios"})
+#: Every table of the workbook, for read_tables and read_book_tables.
+SPECS: tuple[TableSpec | SettingsSpec, ...] = (ARRANGEMENT, *TABLES.values())
 
 
-@dataclass(frozen=True)
-class TableValues:
-    """A table's cells as read, and where its top-left cell is."""
-
-    rows: Sequence[Sequence[Any]]
-    first_row: int = 1
-    first_column: int = 1
-
-
-class _Reader:
-    """Turns one table's cells into typed values, collecting every located error."""
-
-    def __init__(self, spec: TableSpec, values: TableValues, errors: InputErrors) -> None:
-        self.spec = spec
-        self.errors = errors
-        _start, _span, match = find_header_row(values.rows, spec.columns)
-        self.letters = {
-            f: get_column_letter(values.first_column + i) for f, i in match.columns.items()
-        }
-        self.frame = frame_from_values(
-            values.rows,
-            spec.columns,
-            first_row=values.first_row,
-            location=Location(sheet=spec.sheet),
-        )
-        for c in spec.columns:
-            if c.field not in self.frame.columns:
-                self.frame[c.field] = None
-
-    def places(self) -> dict[str, Place]:
-        return {c.field: Place(self.letters.get(c.field), c.synonyms[0]) for c in self.spec.columns}
-
-    def where(self, row: int | None, field: str, label: str | None = None) -> Location:
-        letter = self.letters.get(field)
-        header = label or next(
-            (c.synonyms[0] for c in self.spec.columns if c.field == field), field
-        )
-        cell = f"{letter}{row}" if letter and row is not None else None
-        return Location(sheet=self.spec.sheet, cell=cell, row=row, field=header)
-
-    def each(self, field: str, parse: Callable[[Any], Any], *, required: bool = True) -> list:
-        """Parse every cell of a column; a blank is None unless ``required``."""
-        out = []
-        for row, value in zip(self.frame[ROW], self.frame[field], strict=True):
-            out.append(self.one(row, field, value, parse, required=required))
-        return out
-
-    def one(
-        self,
-        row: int | None,
-        field: str,
-        value: Any,
-        parse: Callable[[Any], Any],
-        *,
-        required: bool = True,
-        label: str | None = None,
-    ) -> Any:
-        """One cell parsed; a problem is recorded at its cell (``label`` names the field)."""
-        where = self.where(row, field, label)
-        if is_blank(value):
-            if required:
-                self.errors.add(InputError("this is blank", location=where))
-            return None
-        try:
-            return parse(value)
-        except InputError as exc:
-            self.errors.add(InputError(exc.message, location=where, valid=exc.valid))
-        return None
-
-
-def _text(value: Any) -> str:
-    return to_text(value)
-
-
-def _choice(enum: type, what: str) -> Callable[[Any], Any]:
-    def parse(value: Any) -> Any:
-        try:
-            return parse_choice(enum, value)
-        except ValueError:
-            raise InputError(
-                f"{describe(value)} is not a {what}", valid=[m.value for m in enum]
-            ) from None
-
-    return parse
-
-
-def _basis(value: Any) -> RiskBasis:
-    try:
-        return RiskBasis.parse(value)
-    except ValueError:
-        raise InputError(
-            f"{describe(value)} is not a risk-share basis", valid=[b.label for b in RiskBasis]
-        ) from None
-
-
-def _year(value: Any) -> int:
-    try:
-        return parse_year(value)
-    except ValueError:
-        raise InputError(
-            f"{describe(value)} is not a financial year", valid="a year such as 2025/26 or 2025"
-        ) from None
-
-
-def _whole_years(value: Any) -> int:
-    number = to_number(value, what="a number of years")
-    if not number.is_integer() or not 1 <= number <= 50:
-        raise InputError(f"{describe(value)} is not a whole number of years", valid="1 to 50")
-    return int(number)
-
-
-def _money(value: Any) -> float:
-    return to_number(value, what="an amount in £")
-
-
-def _rate(value: Any) -> float:
-    """A percentage as typed: 3.9%, 0.039 or 3.9 all mean three point nine per cent."""
-    number = to_number(value, what="a percentage")
-    if isinstance(value, str) and "%" in value:
-        return number
-    return number / 100 if abs(number) > 1 else number
-
-
-def _flag(value: Any) -> bool:
-    text = to_text(value).lower()
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise InputError(f"{describe(value)} is not Yes or No", valid="Yes, No")
-
-
-def _lines(value: Any) -> tuple[str, ...]:
-    parts = str(value).replace(",", ";").replace("\n", ";").split(";")
-    return tuple(p.strip() for p in parts if p.strip())
+# --- reading ---------------------------------------------------------------------------------
 
 
 def read_inputs(
-    tables: Mapping[str, TableValues], *, file: str | None = None
+    tables: Mapping[str, Cells], *, file: str | None = None
 ) -> tuple[BudgetInputs, list[ScenarioChange]]:
-    """Typed inputs from each table's cells; raises InputErrors listing every problem found."""
+    """The engine's inputs from each table's cells ({Excel Table name: cells}, as
+    ``read_tables`` and ``read_book_tables`` give them); raises InputErrors listing every
+    problem found, with its file, sheet, cell and field."""
     errors = InputErrors()
-    readers: dict[str, _Reader] = {}
-    for key, spec in TABLES.items():
-        if key not in tables:
-            if key not in OPTIONAL_TABLES:
-                errors.add(
-                    InputError(
-                        f"the {spec.name} table is missing",
-                        location=Location(file=file, sheet=spec.sheet),
-                        valid=f"a table with headers {', '.join(spec.headers)}",
-                    )
-                )
-            continue
-        try:
-            readers[key] = _Reader(spec, tables[key], errors)
-        except InputError as exc:
-            errors.add(exc.at(sheet=spec.sheet))
-    if errors:
-        raise _with_file(errors, file)
-
-    setting_rows: dict[str, int] = {}
-    arrangement = _arrangement(readers["arrangement"], errors, setting_rows)
-    partners = _partners(readers["partners"])
-    lines = _lines_table(readers["lines"])
-    contributions = _contributions(readers["contributions"])
-    conditions = _conditions(readers["conditions"]) if "conditions" in readers else []
-    outcomes = _outcomes(readers["outcomes"]) if "outcomes" in readers else []
-    standalone = _standalone(readers["standalone"]) if "standalone" in readers else None
-    actuals = _actuals(readers["actuals"]) if "actuals" in readers else None
-    scenarios = _scenarios(readers["scenarios"]) if "scenarios" in readers else []
-    if errors or arrangement is None:
-        raise _with_file(errors, file)
-    places = {key: (reader.spec.sheet, reader.places()) for key, reader in readers.items()}
-    value_letter = readers["arrangement"].letters.get("value")
-    places["arrangement"] = (
-        ARRANGEMENT.sheet,
-        {key: Place(value_letter, label, setting_rows.get(key)) for label, key in SETTINGS},
-    )
+    settings = read_settings(ARRANGEMENT, tables.get(ARRANGEMENT.name), errors, file=file)
+    reads = {
+        key: read_table(
+            spec, tables.get(spec.name), errors, file=file, optional=key in OPTIONAL_TABLES
+        )
+        for key, spec in TABLES.items()
+    }
+    arrangement = _arrangement(settings) if settings is not None else None
+    partners = _partners(reads["partners"])
+    lines = _lines(reads["lines"])
+    contributions = _contributions(reads["contributions"])
+    conditions = _conditions(reads["conditions"], errors)
+    outcomes = _outcomes(reads["outcomes"])
+    standalone = _standalone(reads["standalone"])
+    actuals = _actuals(reads["actuals"])
+    scenarios = _scenarios(reads["scenarios"])
+    errors.raise_if_any()
+    assert arrangement is not None and settings is not None  # no errors: every table was read
+    places = {
+        key: (table.spec.sheet, _places(table)) for key, table in reads.items() if table is not None
+    }
+    places["arrangement"] = (ARRANGEMENT.sheet, _setting_places(settings))
     inputs = BudgetInputs(
         arrangement=arrangement,
         partners=partners,
@@ -367,265 +459,245 @@ def read_inputs(
         contributions=contributions,
         conditions=conditions,
         outcomes=outcomes,
-        standalone=standalone if standalone is not None else empty_standalone(),
-        actuals=actuals if actuals is not None else empty_actuals(),
+        standalone=standalone,
+        actuals=actuals,
         places=places,
+        notes=tuple(errors.notes),
     )
     return inputs, scenarios
 
 
-def _with_file(errors: InputErrors, file: str | None) -> InputErrors:
-    if file is None:
-        return errors
-    return InputErrors([e.at(file=file) for e in errors])
+def _given(value: Any) -> Any:
+    """A read value, or None for a blank (pandas gives blanks in a column as NaN)."""
+    return None if is_blank(value) else value
 
 
-def _arrangement(
-    reader: _Reader, errors: InputErrors, setting_rows: dict[str, int]
-) -> Arrangement | None:
-    labels = {label.lower(): field for label, field in SETTINGS}
-    raw: dict[str, tuple[int, Any]] = {}
-    for row, setting, value in zip(
-        reader.frame[ROW], reader.frame["setting"], reader.frame["value"], strict=True
-    ):
-        key = labels.get(to_text(setting).lower())
-        if key is None:
-            errors.add(
-                InputError(
-                    f"{describe(setting)} is not a setting",
-                    location=reader.where(row, "setting"),
-                    valid=[label for label, _ in SETTINGS],
-                )
-            )
-            continue
-        raw[key] = (row, value)
-        setting_rows[key] = row
-    parsers: dict[str, tuple[Callable[[Any], Any], bool]] = {
-        "name": (_text, False),
-        "kind": (_choice(ArrangementKind, "type of arrangement"), True),
-        "first_year": (_year, True),
-        "years": (_whole_years, True),
-        "host": (_text, False),
-        "basis": (_basis, False),
-        "test_variance": (_money, False),
-        "test_year": (_year, False),
-    }
-    values: dict[str, Any] = {}
-    for key, (parse, required) in parsers.items():
-        row, value = raw.get(key, (None, None))
-        label = next(lbl for lbl, f in SETTINGS if f == key)
-        if row is None and required:
-            errors.add(
-                InputError(
-                    f"the setting {label!r} is missing",
-                    location=Location(sheet=reader.spec.sheet, field=label),
-                )
-            )
-            continue
-        parsed = reader.one(row, "value", value, parse, required=required, label=label)
-        if parsed is not None:
-            values[key] = parsed
-    if {"first_year", "years", "kind"} - set(values):
-        return None
-    try:
-        return Arrangement(**values)
-    except ValueError as exc:
-        errors.add(
-            InputError(
-                f"the arrangement is not valid ({exc})", location=reader.where(None, "value")
-            )
+def _number(value: Any) -> float | None:
+    return None if is_blank(value) else float(value)
+
+
+def _basis(value: Any) -> RiskBasis | None:
+    # A column of choices may come back as their plain text, so name the member again.
+    return None if is_blank(value) else RiskBasis(value)
+
+
+def _places(table: TableRead) -> dict[str, Place]:
+    return {c.field: Place(table.letters.get(c.field), c.header) for c in table.spec.columns}
+
+
+def _setting_places(settings: SettingsRead) -> dict[str, Place]:
+    places = {}
+    for s in ARRANGEMENT.settings:
+        where = settings.where.get(s.field, Location())
+        letter = "".join(ch for ch in where.cell or "" if ch.isalpha()) or None
+        places[s.field] = Place(letter, s.label, where.row)
+    return places
+
+
+def _arrangement(settings: SettingsRead) -> Arrangement | None:
+    values = {k: v for k, v in settings.values.items() if v is not None and v != ""}
+    if {"kind", "first_year", "years"} - set(values):
+        return None  # a required setting is missing or bad: already reported
+    return Arrangement(**values)
+
+
+def _partners(table: TableRead | None) -> list[Partner]:
+    if table is None:
+        return []
+    return [
+        Partner(
+            name=r["partner"],
+            type=r["type"],
+            fixed_share=_number(r["fixed_share"]),
+            risk_cap=_number(r["risk_cap"]),
+            row=int(r[ROW]),
         )
-        return None
+        for r in table.records()
+    ]
 
 
-def _partners(reader: _Reader) -> list[Partner]:
-    names = reader.each("partner", _text)
-    types = reader.each("type", _choice(PartnerType, "partner type"))
-    shares = reader.each("fixed_share", _rate, required=False)
-    caps = reader.each("risk_cap", _money, required=False)
-    out = []
-    for row, name, kind, share, cap in zip(
-        reader.frame[ROW], names, types, shares, caps, strict=True
-    ):
-        if name and kind:
-            out.append(Partner(name=name, type=kind, fixed_share=share, risk_cap=cap, row=row))
-    return out
-
-
-def _lines_table(reader: _Reader) -> list[Line]:
-    names = reader.each("line", _text)
-    descriptions = reader.each("description", _text, required=False)
-    leads = reader.each("lead", _text, required=False)
-    excluded = reader.each("excluded", _flag, required=False)
-    out = []
-    for row, name, description, lead, excl in zip(
-        reader.frame[ROW], names, descriptions, leads, excluded, strict=True
-    ):
-        if name:
-            out.append(
-                Line(
-                    name=name,
-                    description=description or "",
-                    lead=lead or None,
-                    excluded=bool(excl),
-                    row=row,
-                )
-            )
-    return out
-
-
-def _contributions(reader: _Reader) -> pd.DataFrame:
-    f = reader.frame
-    amount = pd.to_numeric(f["amount"], errors="coerce").astype(float)
-    # Most cells are plain numbers; only the others go through the careful reader.
-    odd = amount.isna().to_numpy()
-    for i in np.flatnonzero(odd):
-        value = reader.one(int(f[ROW].iat[i]), "amount", f["amount"].iat[i], _money)
-        amount.iat[i] = np.nan if value is None else value
-    kinds = {}
-    for value in f["kind"].dropna().unique():
-        with contextlib.suppress(ValueError):
-            kinds[value] = parse_choice(ContributionKind, value).value
-    kind = f["kind"].map(kinds)
-    blank_kind = f["kind"].map(is_blank).astype(bool)
-    kind = kind.where(~blank_kind, ContributionKind.FINANCIAL.value)
-    for row, value in zip(f.loc[kind.isna(), ROW], f.loc[kind.isna(), "kind"], strict=True):
-        reader.errors.add(
-            InputError(
-                f"{describe(value)} is not a kind of contribution",
-                location=reader.where(row, "kind"),
-                valid=[k.value for k in ContributionKind],
-            )
+def _lines(table: TableRead | None) -> list[Line]:
+    if table is None:
+        return []
+    return [
+        Line(
+            name=r["line"],
+            description=_given(r["description"]) or "",
+            lead=_given(r["lead"]),
+            excluded=bool(_given(r["excluded"])),
+            row=int(r[ROW]),
         )
-    years = {}
-    for value in f["year"].dropna().unique():
-        with contextlib.suppress(ValueError):
-            years[value] = parse_year(value)
-    year = f["year"].map(years)
-    for row, value in zip(f.loc[year.isna(), ROW], f.loc[year.isna(), "year"], strict=True):
-        reader.one(row, "year", value, _year)
-    reduction = reader.each("reduction", _flag, required=False)
-    partner = reader.each("partner", _text)
-    line = reader.each("line", _text)
-    frame = pd.DataFrame(
+        for r in table.records()
+    ]
+
+
+_KIND_VALUES = {k: k.value for k in ContributionKind}
+
+
+def _contributions(table: TableRead | None) -> pd.DataFrame:
+    """The engine's long table: partner, line, year, kind (its value), amount, reduction."""
+    columns = ["partner", "line", "year", "kind", "amount", "reduction", ROW]
+    if table is None:
+        return pd.DataFrame(columns=columns)
+    f = table.frame.loc[~table.bad]
+    return pd.DataFrame(
         {
-            "partner": pd.Series(partner, dtype=object),
-            "line": pd.Series(line, dtype=object),
-            "year": year.astype("Int64"),
-            "kind": kind.astype(object),
-            "amount": amount,
-            "reduction": [bool(r) for r in reduction],
+            "partner": f["partner"].astype(object).to_numpy(),
+            "line": f["line"].astype(object).to_numpy(),
+            "year": f["year"].astype("int64").to_numpy(),
+            "kind": f["kind"].map(_KIND_VALUES).astype(object).to_numpy(),
+            "amount": f["amount"].astype(float).to_numpy(),
+            "reduction": f["reduction"].astype(bool).to_numpy(),
+            ROW: f[ROW].to_numpy(),
+        },
+        columns=columns,
+    )
+
+
+def _conditions(table: TableRead | None, errors: InputErrors) -> list[Condition]:
+    """Each condition, its value read as its change needs: a rate for an uplift or a
+    reduction, £ for a cap."""
+    if table is None:
+        return []
+    out = []
+    for r in table.records():
+        row, change = int(r[ROW]), Change(r["change"])
+        kind: CellType = {Change.UPLIFT: UPLIFT, Change.REDUCTION: REDUCTION}.get(change, CAP)
+        where = table.where(row, "value")
+        if is_blank(r["value"]):
+            errors.add("this is blank", location=where, valid=kind.valid)
+            continue
+        value = errors.attempt(kind.parse, r["value"], where=where)
+        if value is None:
+            continue
+        out.append(
+            Condition(
+                partner=r["partner"],
+                change=change,
+                value=value,
+                from_year=r["from_year"],
+                to_year=_given(r["to_year"]),
+                reason=_given(r["reason"]),
+                row=row,
+            )
+        )
+    return out
+
+
+def _outcomes(table: TableRead | None) -> list[Outcome]:
+    if table is None:
+        return []
+    return [
+        Outcome(
+            partner=r["partner"],
+            outcome=r["outcome"],
+            indicator=_given(r["indicator"]) or "",
+            lines=tuple(_given(r["lines"]) or ()),
+            baseline=_number(r["baseline"]),
+            target=_number(r["target"]),
+            actual=_number(r["actual"]),
+            row=int(r[ROW]),
+        )
+        for r in table.records()
+    ]
+
+
+def _standalone(table: TableRead | None) -> pd.DataFrame:
+    if table is None:
+        return empty_standalone()
+    f = table.frame.loc[~table.bad]
+    return pd.DataFrame(
+        {
+            "partner": f["partner"].astype(object).to_numpy(),
+            "line": f["line"].astype(object).to_numpy(),
+            "year": pd.array(list(f["year"]), dtype="Int64"),
+            "cost": f["cost"].astype(float).to_numpy(),
             ROW: f[ROW].to_numpy(),
         }
     )
-    ok = frame[["partner", "line", "year", "kind", "amount"]].notna().all(axis=1)
-    frame = frame.loc[ok].reset_index(drop=True)
-    frame["year"] = frame["year"].astype("int64")
-    return frame
 
 
-def _conditions(reader: _Reader) -> list[Condition]:
-    partners = reader.each("partner", _text)
-    changes = reader.each("change", _choice(Change, "change"))
-    raw_values = list(reader.frame["value"])
-    from_years = reader.each("from_year", _year)
-    to_years = reader.each("to_year", _year, required=False)
-    reasons = reader.each("reason", _choice(ChangeReason, "reason for a change"), required=False)
-    out = []
-    for row, partner, change, raw, start, end, reason in zip(
-        reader.frame[ROW], partners, changes, raw_values, from_years, to_years, reasons, strict=True
-    ):
-        if change is None:
-            continue
-        value = reader.one(row, "value", raw, _money if change is Change.CAP else _rate)
-        if partner and value is not None and start is not None:
-            out.append(
-                Condition(
-                    partner=partner,
-                    change=change,
-                    value=value,
-                    from_year=start,
-                    to_year=end,
-                    reason=reason,
-                    row=row,
-                )
+def _actuals(table: TableRead | None) -> pd.DataFrame:
+    if table is None:
+        return empty_actuals()
+    f = table.frame.loc[~table.bad]
+    return pd.DataFrame(
+        {
+            "line": f["line"].astype(object).to_numpy(),
+            "year": f["year"].astype("int64").to_numpy(),
+            "partner": f["partner"].astype(object).to_numpy(),
+            "actual": f["actual"].astype(float).to_numpy(),
+            ROW: f[ROW].to_numpy(),
+        }
+    )
+
+
+def _scenarios(table: TableRead | None) -> list[ScenarioChange]:
+    if table is None:
+        return []
+    return [
+        ScenarioChange(
+            scenario=r["scenario"],
+            partner=_given(r["partner"]),
+            contribution_change=_number(r["contribution_change"]),
+            uplift=_number(r["uplift"]),
+            cap=_number(r["cap"]),
+            basis=_basis(r["basis"]),
+            test_variance=_number(r["test_variance"]),
+            row=int(r[ROW]),
+        )
+        for r in table.records()
+    ]
+
+
+# --- the worksheet functions' table ----------------------------------------------------------
+
+#: The table CPC_POOL_SUMMARY takes: a contributions table as anyone might lay it out.
+POOL_TABLE = TableSpec(
+    "contributions",
+    "",
+    (
+        Column("partner", "Partner", Text(what="a partner's name"), ("Organisation",)),
+        Column("line", "Line", TEXT, ("Budget line", "Scheme")),
+        Column("year", "Year", YEAR, ("Financial year",)),
+        Column("amount", "Amount", AMOUNT, ("Amount £", "Value")),
+        Column(
+            "kind",
+            "Kind",
+            KIND,
+            ("Contribution kind",),
+            required=False,
+            default=ContributionKind.FINANCIAL,
+        ),
+    ),
+)
+
+
+def read_pool_table(rows: list[list[Any]]) -> pd.DataFrame:
+    """A CPC_POOL_SUMMARY table (header first) as partner, kind and amount; a problem names
+    its row of the table and its field."""
+    errors = InputErrors()
+    table = read_table(POOL_TABLE, Cells(rows), errors)
+    if errors or table is None:
+        # The table is an argument, not a sheet: say the row of it, not a cell of the sheet.
+        found = [
+            InputError(
+                e.message,
+                location=Location(row=e.location.row, field=e.location.field)
+                if e.location
+                else None,
+                valid=e.valid,
             )
-    return out
-
-
-def _outcomes(reader: _Reader) -> list[Outcome]:
-    columns = {
-        "partner": reader.each("partner", _text),
-        "outcome": reader.each("outcome", _text),
-        "indicator": reader.each("indicator", _text, required=False),
-        "lines": reader.each("lines", _lines, required=False),
-        "baseline": reader.each("baseline", _number, required=False),
-        "target": reader.each("target", _number, required=False),
-        "actual": reader.each("actual", _number, required=False),
-    }
-    out = []
-    for i, row in enumerate(reader.frame[ROW]):
-        values = {k: v[i] for k, v in columns.items()}
-        if values["partner"] and values["outcome"]:
-            values["indicator"] = values["indicator"] or ""
-            values["lines"] = values["lines"] or ()
-            out.append(Outcome(row=row, **values))
-    return out
-
-
-def _number(value: Any) -> float:
-    return to_number(value)
-
-
-def _standalone(reader: _Reader) -> pd.DataFrame:
-    frame = pd.DataFrame(
+            for e in errors
+        ]
+        if len(found) == 1:
+            raise found[0]
+        raise InputErrors(found)
+    f = table.frame
+    return pd.DataFrame(
         {
-            "partner": reader.each("partner", _text),
-            "line": reader.each("line", _text),
-            "year": pd.array(reader.each("year", _year, required=False), dtype="Int64"),
-            "cost": pd.array(reader.each("cost", _money), dtype="Float64"),
-            ROW: reader.frame[ROW].to_numpy(),
+            "partner": f["partner"].astype(object),
+            "kind": f["kind"].map(_KIND_VALUES).astype(object),
+            "amount": f["amount"].astype(float),
         }
     )
-    frame = frame.loc[frame["cost"].notna()].reset_index(drop=True)
-    frame["cost"] = frame["cost"].astype(float)
-    return frame
-
-
-def _actuals(reader: _Reader) -> pd.DataFrame:
-    frame = pd.DataFrame(
-        {
-            "line": reader.each("line", _text),
-            "year": pd.array(reader.each("year", _year), dtype="Int64"),
-            "partner": reader.each("partner", _text, required=False),
-            "actual": pd.array(reader.each("actual", _money), dtype="Float64"),
-            ROW: reader.frame[ROW].to_numpy(),
-        }
-    )
-    frame = frame.loc[frame[["year", "actual"]].notna().all(axis=1)].reset_index(drop=True)
-    frame["year"] = frame["year"].astype("int64")
-    frame["actual"] = frame["actual"].astype(float)
-    return frame
-
-
-def _scenarios(reader: _Reader) -> list[ScenarioChange]:
-    columns = {
-        "scenario": reader.each("scenario", _text),
-        "partner": reader.each("partner", _text, required=False),
-        "contribution_change": reader.each("contribution_change", _signed_rate, required=False),
-        "uplift": reader.each("uplift", _rate, required=False),
-        "cap": reader.each("cap", _money, required=False),
-        "basis": reader.each("basis", _basis, required=False),
-        "test_variance": reader.each("test_variance", _money, required=False),
-    }
-    out = []
-    for i, row in enumerate(reader.frame[ROW]):
-        values = {k: v[i] for k, v in columns.items()}
-        if values["scenario"]:
-            values["partner"] = values["partner"] or None
-            out.append(ScenarioChange(row=row, **values))
-    return out
-
-
-def _signed_rate(value: Any) -> float:
-    return _rate(value)
