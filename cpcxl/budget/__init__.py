@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-import click
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from cpcxl import hookimpl
-from cpcxl.plugins import Demo, WorkbookTemplate
+
+if TYPE_CHECKING:
+    import click
+
+    from cpcxl.plugins import Demo, WorkbookTemplate
 
 
 @hookimpl
-def register_functions() -> Sequence[Any]:
-    from .excel import cpc_pool_shares, cpc_pool_summary, cpc_risk_share, cpc_uplift
+def register_functions() -> Sequence[Callable[..., Any]]:
+    from .excel import FUNCTIONS
 
-    return [cpc_pool_shares, cpc_risk_share, cpc_pool_summary, cpc_uplift]
+    return FUNCTIONS
 
 
 @hookimpl
-def register_scripts() -> Sequence[Any]:
-    from .excel import build_budget
+def register_scripts() -> Sequence[Callable[..., None]]:
+    from .excel import SCRIPTS
 
-    return [build_budget]
+    return SCRIPTS
 
 
 @hookimpl
@@ -34,13 +36,13 @@ def register_workbooks() -> Sequence[WorkbookTemplate]:
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from .cli import budget
+    from .cli import command
 
-    cli.add_command(budget)
+    cli.add_command(command)
 
 
 @hookimpl
 def register_demos() -> Sequence[Demo]:
-    from .cli import DEMO
+    from .sample import DEMO
 
     return [DEMO]

@@ -1,36 +1,43 @@
-"""`cpcxl budget ...`: build a filled workbook's outputs and write partner statements; the demo."""
+"""`cpcxl budget ...`: partner statements and a built copy of a filled-in budget workbook."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
 from rich.console import Console
 
 from cpcxl.common.errors import InputError, InputErrors
-from cpcxl.plugins import Demo
 
 from . import engine
-from .workbook import build_template, read_workbook, write_outputs, write_statements
+from .workbook import read_workbook, write_outputs, write_statements
 
 console = Console()
 
 
-@click.group()
-def budget() -> None:
+@click.group("budget")
+def command() -> None:
     """Pooled and aligned budgets: partner statements and built budgets."""
+
+
+def _notes(notes: Iterable[str]) -> None:
+    for note in notes:
+        console.print(f"note: {note}", markup=False, highlight=False)
 
 
 def _fail(exc: InputError | InputErrors) -> None:
     problems = exc.errors if isinstance(exc, InputErrors) else [exc]
+    if isinstance(exc, InputErrors):
+        _notes(exc.notes)
     console.print(f"[red]{len(problems)} problem(s); nothing was written:[/]")
     for problem in problems:
         console.print(f"- {problem}", markup=False, highlight=False)
     sys.exit(2)
 
 
-@budget.command()
+@command.command()
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--out",
@@ -49,11 +56,12 @@ def statements(workbook: Path, out_dir: Path, pdf: bool) -> None:
     except (InputError, InputErrors) as exc:
         _fail(exc)
         return
+    _notes(inputs.notes)
     for path in write_statements(result, out_dir, pdf=pdf):
         console.print(f"wrote {path}", highlight=False)
 
 
-@budget.command("build")
+@command.command("build")
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--out",
@@ -67,23 +75,9 @@ def build_command(workbook: Path, out_file: Path) -> None:
     if out_file.resolve() == workbook.resolve():
         raise click.BadParameter("--out must be a new file; the input is never changed")
     try:
-        path, _ = write_outputs(workbook, out_file)
+        path, result = write_outputs(workbook, out_file)
     except (InputError, InputErrors) as exc:
         _fail(exc)
         return
+    _notes(result.inputs.notes)
     console.print(f"wrote {path}", highlight=False)
-
-
-def run_demo(out_dir: Path) -> list[Path]:
-    """The illustrative Better Care Fund-like pool: the workbook, built, and its statements."""
-    out_dir = Path(out_dir)
-    source = build_template(out_dir / "pooled_budget_sample.xlsx")
-    built, result = write_outputs(source, out_dir / "pooled_budget_sample_built.xlsx")
-    return [source, built, *write_statements(result, out_dir / "statements")]
-
-
-DEMO = Demo(
-    name="budget",
-    title="A Better Care Fund-like pooled budget of four partners over three years",
-    run=run_demo,
-)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -10,45 +10,52 @@ import xlwings as xw
 
 from cpcxl.common.errors import InputError, InputErrors
 from cpcxl.common.examples import Example, ScriptExample, examples
-from cpcxl.common.grid import cell_error, elementwise, from_grid, to_grid
-from cpcxl.common.tables import Column, frame_from_values
-from cpcxl.common.values import describe, is_blank, to_number
+from cpcxl.common.fields import CellType, parse_argument
+from cpcxl.common.grid import Kind, cell_error, elementwise, from_grid, to_grid
+from cpcxl.common.values import is_blank
+from cpcxl.xl.book import read_book_tables
 from cpcxl.xl.render import render
 
-from . import engine, report
-from .inputs import TABLES, TableValues, _rate, read_inputs
-from .models import ContributionKind, RiskBasis, parse_choice
+from . import engine, inputs, outputs
+from .models import RiskBasis
+from .sample import sample_workbook
 
 # --- worksheet functions ---------------------------------------------------------------------
 
 
-def _amounts(value: Any, what: str = "an amount in £") -> tuple[np.ndarray, np.ndarray, Any, str]:
-    """Numbers of a range (NaN for blanks and bad cells), the cells' errors, and the shape."""
+def _numbers(value: Any, kind: CellType) -> tuple[np.ndarray, np.ndarray, Kind]:
+    """A range's cells read by ``kind`` (NaN for blanks and bad cells), each bad cell's
+    InputError (None for the others), and the range's shape."""
     grid = to_grid(value)
-    cells = grid.cells
-    numbers = np.full(cells.shape, np.nan)
-    errors = np.full(cells.shape, None, dtype=object)
-    for index in np.ndindex(cells.shape):
-        cell = cells[index]
+    numbers = np.full(grid.cells.shape, np.nan)
+    errors = np.full(grid.cells.shape, None, dtype=object)
+    for index in np.ndindex(grid.cells.shape):
+        cell = grid.cells[index]
         if is_blank(cell):
             continue
         try:
-            numbers[index] = to_number(cell, what=what)
+            numbers[index] = kind.parse(cell)
         except InputError as exc:
-            errors[index] = cell_error(str(exc))
-    return numbers, errors, grid.kind, what
+            errors[index] = exc
+    return numbers, errors, grid.kind
 
 
-def _result(pounds: np.ndarray, errors: np.ndarray, blank: np.ndarray, kind: Any) -> Any:
-    out = np.empty(pounds.shape, dtype=object)
-    for index in np.ndindex(out.shape):
-        if errors[index] is not None:
-            out[index] = errors[index]
-        elif blank[index]:
-            out[index] = None
-        else:
-            out[index] = float(pounds[index])
-    return from_grid(out, kind)
+def _all_good(value: Any, kind: CellType, name: str) -> np.ndarray:
+    """A range's numbers, every one of them good (a bad cell's error names the argument)."""
+    numbers, errors, _ = _numbers(value, kind)
+    for exc in errors.reshape(-1):
+        if exc is not None:
+            raise InputError(f"{name}: {exc.message}", valid=exc.valid)
+    return numbers
+
+
+def _result(values: np.ndarray, errors: np.ndarray, kind: Kind) -> Any:
+    """Results in the caller's shape: a bad cell says why, a blank (NaN) stays blank."""
+    out = np.empty(values.shape, dtype=object)
+    for index in np.ndindex(values.shape):
+        exc = errors[index]
+        out[index] = cell_error(str(exc)) if exc is not None else float(values[index])
+    return from_grid(out, kind)  # NaN comes back as a blank
 
 
 @examples(
@@ -64,34 +71,23 @@ def _result(pounds: np.ndarray, errors: np.ndarray, blank: np.ndarray, kind: Any
     ),
     Example(
         ([[600], ["lots"], [None], [400]],),
-        [[0.6], ["#VALUE! 'lots' is not an amount in £; valid: a number"], [None], [0.4]],
+        [
+            [0.6],
+            [
+                "#VALUE! 'lots' is not an amount in £; valid: an amount in £ from "
+                "-£1,000,000,000,000 to £1,000,000,000,000"
+            ],
+            [None],
+            [0.4],
+        ],
         "as SUM does, the text is left out: 600 + 400 = 1,000, so 60% and 40%; the text cell "
         "says why and the blank stays blank",
     ),
 )
 def cpc_pool_shares(amounts: Any) -> Any:
     """Each amount's share of the total of the amounts (same shape); blanks stay blank."""
-    numbers, errors, kind, _ = _amounts(amounts)
-    total = np.nansum(numbers)
-    if total == 0:
-        raise InputError(
-            "the amounts add up to £0, so there are no shares",
-            valid="amounts with a total other than zero",
-        )
-    return _result(numbers / total, errors, np.isnan(numbers), kind)
-
-
-def _terms_vector(terms: Any, shape: tuple[int, int], what: str) -> np.ndarray:
-    numbers, errors, _, _ = _amounts(terms, what)
-    bad = [e for e in errors.reshape(-1) if e is not None]
-    if bad:
-        raise InputError(f"the terms have a bad cell: {bad[0]}")
-    if numbers.size != int(np.prod(shape)):
-        raise InputError(
-            f"the terms have {numbers.size} cells but the contributions have {int(np.prod(shape))}",
-            valid=f"{what} for each contribution",
-        )
-    return numbers.reshape(shape)
+    numbers, errors, kind = _numbers(amounts, inputs.AMOUNT)
+    return _result(engine.pool_shares(numbers), errors, kind)
 
 
 @examples(
@@ -131,7 +127,14 @@ def _terms_vector(terms: Any, shape: tuple[int, int], what: str) -> np.ndarray:
     ),
     Example(
         ([[100], ["n/a"], [100]], 50),
-        [[25.0], ["#VALUE! 'n/a' is not an amount in £; valid: a number"], [25.0]],
+        [
+            [25.0],
+            [
+                "#VALUE! 'n/a' is not an amount in £; valid: an amount in £ from "
+                "-£1,000,000,000,000 to £1,000,000,000,000"
+            ],
+            [25.0],
+        ],
         "the text is left out as SUM does; £50 shared 1:1 by the other two",
     ),
 )
@@ -139,89 +142,21 @@ def cpc_risk_share(
     contributions: Any, variance: Any, basis: Any = "pro_rata", terms: Any = None
 ) -> Any:
     """Each contribution's part of an over- (+) or underspend (-) to the penny, adding up exactly; basis pro_rata, pro_rata_per_line, fixed, host, lead or capped; terms: %, host's position, leads or caps."""  # noqa: E501
-    try:
-        chosen = RiskBasis.parse("pro_rata" if is_blank(basis) else basis)
-    except ValueError:
-        raise InputError(
-            f"{describe(basis)} is not a risk-share basis", valid=[b.value for b in RiskBasis]
-        ) from None
-    numbers, errors, kind, _ = _amounts(contributions)
-    blank = np.isnan(numbers)
-    weights = np.nan_to_num(numbers)
-    if (weights < 0).any():
-        raise InputError("a contribution is negative", valid="contributions of £0 or more")
-    rows, cols = weights.shape
-    line_variance = _variance(variance, cols if chosen in _PER_LINE else 1)
-
-    if chosen in _PER_LINE:
-        if chosen is RiskBasis.LEAD:
-            leads = _terms_vector(terms, (1, cols), "the lead partner's position").reshape(-1)
-            share = np.zeros_like(weights)
-            for c, lead in enumerate(leads):
-                if not (1 <= lead <= rows) or not float(lead).is_integer():
-                    raise InputError(
-                        f"lead {describe(lead)} is not a partner's position", valid=f"1 to {rows}"
-                    )
-                share[int(lead) - 1, c] = 1.0
-        else:
-            share = weights
-        pence = engine.allocate_pence(engine.to_pence(line_variance), share.T).T
-    else:
-        total = engine.to_pence(line_variance.sum())[()]
-        flat = weights.reshape(-1)
-        if chosen is RiskBasis.PRO_RATA:
-            vector = flat
-        elif chosen is RiskBasis.FIXED:
-            vector = np.nan_to_num(_terms_vector(terms, weights.shape, "a percentage")).reshape(-1)
-            engine.check_fixed_shares(vector)
-        elif chosen is RiskBasis.HOST:
-            host = to_number(terms, what="the host's position") if not is_blank(terms) else 0
-            if not (1 <= host <= flat.size) or not float(host).is_integer():
-                raise InputError(
-                    f"the host's position {describe(terms)} is not in the list",
-                    valid=f"1 to {flat.size}",
-                )
-            vector = np.zeros(flat.size)
-            vector[int(host) - 1] = 1.0
-        else:
-            caps = _terms_vector(terms, weights.shape, "a cap in £").reshape(-1)
-            names = [str(i) for i in range(flat.size)]
-            capped = engine.RiskTerms(
-                basis=RiskBasis.CAPPED,
-                caps={n: float(c) for n, c in zip(names, caps, strict=True) if not np.isnan(c)},
-            )
-            pence = engine.capped_parts(int(total), flat, names, capped).reshape(weights.shape)
-            return _result(pence / 100, errors, blank, kind)
-        if vector.sum() <= 0:
-            raise InputError("there is nothing to share by", valid="contributions above £0")
-        pence = engine.allocate_pence(np.array([total]), vector[None, :]).reshape(weights.shape)
-    return _result(pence / 100, errors, blank, kind)
-
-
-_PER_LINE = (RiskBasis.PRO_RATA_PER_LINE, RiskBasis.LEAD)
-
-
-def _variance(value: Any, width: int) -> np.ndarray:
-    numbers, errors, _, _ = _amounts(value, "a variance in £")
-    bad = [e for e in errors.reshape(-1) if e is not None]
-    if bad:
-        raise InputError(f"the variance is not a number: {bad[0]}")
-    flat = np.nan_to_num(numbers.reshape(-1))
-    if width > 1 and flat.size != width:
-        raise InputError(
-            f"there are {width} lines (columns) but {flat.size} variances",
-            valid="one variance per line, in a row",
-        )
-    return flat
-
-
-SUMMARY_COLUMNS = [
-    Column("partner", ("Organisation",)),
-    Column("line", ("Budget line", "Scheme")),
-    Column("year", ("Financial year",)),
-    Column("amount", ("Amount £", "Value")),
-    Column("kind", ("Contribution kind",), required=False),
-]
+    chosen = (
+        RiskBasis.PRO_RATA if is_blank(basis) else parse_argument(inputs.BASIS_CODE, basis, "basis")
+    )
+    numbers, errors, kind = _numbers(contributions, inputs.AMOUNT)
+    variances = _all_good(variance, inputs.VARIANCE, "variance")
+    term_kind = {
+        RiskBasis.FIXED: inputs.FIXED_SHARE,
+        RiskBasis.HOST: inputs.POSITION,
+        RiskBasis.LEAD: inputs.POSITION,
+        RiskBasis.CAPPED: inputs.CAP,
+    }.get(chosen)
+    given = None if term_kind is None or terms is None else _all_good(terms, term_kind, "terms")
+    parts = engine.share_grid(numbers, variances, chosen, given)
+    # A blank contribution stays blank, as in a sum, though it counts as £0 in the share.
+    return _result(np.where(np.isnan(numbers), np.nan, parts), errors, kind)
 
 
 @examples(
@@ -268,77 +203,29 @@ SUMMARY_COLUMNS = [
                 ["NHS", "Reablement", 2025, "about 5k"],
             ],
         ),
-        "#VALUE! row 2, field 'amount': 'about 5k' is not an amount in £; valid: a number",
+        "#VALUE! row 2, field 'Amount': 'about 5k' is not an amount in £; valid: an amount in "
+        "£ from -£1,000,000,000,000 to £1,000,000,000,000",
         "a text amount names its row in the table",
     ),
 )
 def cpc_pool_summary(table: Any) -> Any:
     """Partner totals of a Partner, Line, Year, Amount (optional Kind) table: cash, in kind, total and shares, spilled."""  # noqa: E501
-    rows = to_grid(table).cells.tolist()
-    frame = frame_from_values(rows, SUMMARY_COLUMNS)
-    problems = InputErrors()
-    cash: dict[str, float] = {}
-    in_kind: dict[str, float] = {}
-    for row in frame.to_dict("records"):
-        where = {"row": row["_row"]}
-        try:
-            amount = to_number(row["amount"], what="an amount in £")
-            kind = ContributionKind.FINANCIAL
-            if "kind" in row and not is_blank(row["kind"]):
-                try:
-                    kind = parse_choice(ContributionKind, row["kind"])
-                except ValueError:
-                    raise InputError(
-                        f"{describe(row['kind'])} is not a kind of contribution",
-                        valid=[k.value for k in ContributionKind],
-                        field="kind",
-                    ) from None
-        except InputError as exc:
-            field = exc.location.field if exc.location and exc.location.field else "amount"
-            problems.add(InputError(exc.message, valid=exc.valid, field=field, **where))
-            continue
-        name = str(row["partner"]).strip()
-        if not name:
-            problems.add(InputError("the partner is blank", field="partner", **where))
-            continue
-        cash.setdefault(name, 0.0)
-        in_kind.setdefault(name, 0.0)
-        if kind.is_cash:
-            cash[name] += amount
-        else:
-            in_kind[name] += amount
-    if problems:
-        raise problems.errors[0] if len(problems) == 1 else problems
-    total_cash = sum(cash.values())
-    total = total_cash + sum(in_kind.values())
-    out: list[list[Any]] = [
-        ["Partner", "Cash £", "In kind £", "Total £", "Share of cash", "Share of total"]
-    ]
-    for name in cash:
-        mine = cash[name] + in_kind[name]
-        out.append(
-            [
-                name,
-                cash[name],
-                in_kind[name],
-                mine,
-                cash[name] / total_cash if total_cash else None,
-                mine / total if total else None,
-            ]
-        )
-    out.append(["Total", total_cash, total - total_cash, total, 1.0, 1.0])
-    return out
+    summary = engine.pool_summary(inputs.read_pool_table(to_grid(table).cells.tolist()))
+    header = ["Partner", "Cash £", "In kind £", "Total £", "Share of cash", "Share of total"]
+    return [header, *from_grid(summary.to_numpy(dtype=object), "table")]
 
 
 def _uplift_one(amount: Any, rate: Any, years: Any) -> float | None:
     if is_blank(amount):  # a blank amount in a filled column stays blank, as in a sum
         return None
-    money = to_number(amount, what="an amount in £")
-    fraction = _rate(rate)
-    count = to_number(years, what="a number of years")
-    if count < 0:
-        raise InputError(f"{describe(years)} years is negative", valid="0 or more years")
-    return engine.uplift(money, fraction, count)
+    for name, value, kind in (("rate", rate, inputs.UPLIFT), ("years", years, inputs.UPLIFT_YEARS)):
+        if is_blank(value):
+            raise InputError(f"{name} is blank", valid=kind.valid)
+    return engine.uplift(
+        parse_argument(inputs.AMOUNT, amount, "amount"),
+        parse_argument(inputs.UPLIFT, rate, "rate"),
+        parse_argument(inputs.UPLIFT_YEARS, years, "years"),
+    )
 
 
 @examples(
@@ -354,64 +241,42 @@ def _uplift_one(amount: Any, rate: Any, years: Any) -> float | None:
     ),
     Example(
         ([[50_000, 50_000]], [[0.1, 0.1]], [[0, "three"]]),
-        [[50_000.0, "#VALUE! 'three' is not a number of years; valid: a number"]],
+        [
+            [
+                50_000.0,
+                "#VALUE! years: 'three' is not a number of years; valid: a number of years "
+                "from 0 to 50",
+            ]
+        ],
         "no years means no uplift; the text cell says why",
+    ),
+    Example(
+        (1000, 1, 1),
+        "#VALUE! rate: 1 is 100%, outside -50% to 50% for an uplift (no partner's contribution "
+        "rises or falls by more than half in a year); type 1% (or 0.01); valid: a percentage "
+        "from -50% to 50%",
+        "a rate is a fraction: 1 is 100%, not 1%, and a 100% uplift is implausible, so it is "
+        "refused rather than giving 2,000",
     ),
 )
 def cpc_uplift(amount: Any, rate: Any, years: Any) -> Any:
-    """An amount after years of compound uplift at a yearly rate (3.9%, 0.039 or 3.9); ranges give ranges."""  # noqa: E501
+    """An amount after whole years of compound uplift at a yearly rate, a fraction (type 3.9% or 0.039), from -50% to 50%; ranges give ranges."""  # noqa: E501
     return elementwise(_uplift_one, amount, rate, years)
 
+
+FUNCTIONS: list[Callable[..., Any]] = [
+    cpc_pool_shares,
+    cpc_risk_share,
+    cpc_pool_summary,
+    cpc_uplift,
+]
 
 # --- the button ------------------------------------------------------------------------------
 
 
-def read_book(book: xw.Book) -> tuple[engine.BudgetInputs, list[engine.ScenarioChange]]:
-    """The input tables of the open workbook, as the engine takes them."""
-    tables: dict[str, TableValues] = {}
-    sheets = {s.name: s for s in book.sheets}
-    for key, spec in TABLES.items():
-        ws = sheets.get(spec.sheet)
-        if ws is None:
-            continue
-        found = {t.name: t for t in ws.tables}
-        if spec.name not in found:
-            continue
-        rng = found[spec.name].range
-        tables[key] = TableValues(rng.value, rng.row, rng.column)
-    # Problems are listed in the workbook itself, so cells need no file name in front.
-    return read_inputs(tables)
-
-
-PROBLEMS = "Problems"
-
-
-def _problems_sheet(errors: InputErrors) -> report.SheetOutput:
-    rows = [["Where", "Problem", "What would be valid"]]
-    for e in errors:
-        rows.append([str(e.location or ""), e.message, e.valid or ""])
-    return report.SheetOutput(
-        PROBLEMS,
-        [
-            report.Block(
-                [["The budget was not built: fix these and press Build budget again."]],
-                header=False,
-            ),
-            report.Block(rows, row=3),
-        ],
-        widths={"A": 40, "B": 70, "C": 50},
-    )
-
-
-def _sample_book(folder: Path) -> Path:
-    from .workbook import build_template
-
-    return build_template(folder / "pooled_budget.xlsx")
-
-
 @examples(
     ScriptExample(
-        _sample_book,
+        sample_workbook,
         {
             "Budget": {
                 "A3": "Each partner's contribution, all years",
@@ -437,27 +302,28 @@ def _sample_book(folder: Path) -> Path:
 def build_budget(book: xw.Book) -> None:
     """Build budget: write the Budget, Risk share, Scenarios and Monitoring sheets."""
     try:
-        inputs, scenarios = read_book(book)
-        problems = engine.check(inputs)
-        problems.extend(engine.check_scenarios(inputs, scenarios))
+        # Problems are listed in the workbook itself, so cells need no file name in front.
+        given, scenarios = inputs.read_inputs(read_book_tables(book, inputs.SPECS))
+        problems = engine.check(given)
+        problems.extend(engine.check_scenarios(given, scenarios))
         problems.raise_if_any()
-        result = engine.build(inputs, check_first=False)
-        comparison = engine.compare_scenarios(inputs, scenarios)
+        result = engine.build(given, check_first=False)
+        comparison = engine.compare_scenarios(given, scenarios)
     except (InputError, InputErrors) as errors:
         listed = errors if isinstance(errors, InputErrors) else InputErrors([errors])
-        render(book, _problems_sheet(listed))
+        render(book, outputs.problems_sheet(listed))
         return
-    if PROBLEMS in [s.name for s in book.sheets]:  # fixed now: a stale list would mislead
-        book.sheets[PROBLEMS].delete()
-    sheets = report.output_sheets(result, comparison)
+    if outputs.PROBLEMS in [s.name for s in book.sheets]:  # fixed now: a stale list misleads
+        book.sheets[outputs.PROBLEMS].delete()
+    sheets = outputs.output_sheets(result, comparison)
     for output in sheets:
         render(book, output)
     _add_charts(book, sheets[0])
 
 
-def _add_charts(book: xw.Book, budget: report.SheetOutput) -> None:
+def _add_charts(book: xw.Book, budget: outputs.SheetOutput) -> None:
     ws = book.sheets[budget.name]
-    ranges = report.chart_ranges(budget)
+    ranges = outputs.chart_ranges(budget)
     existing = {c.name for c in ws.charts}
     placements = [
         ("Cash and in kind by partner", "bar_stacked", 0),
@@ -474,5 +340,8 @@ def _add_charts(book: xw.Book, budget: report.SheetOutput) -> None:
             chart_type=chart_type,
             source=ws.range((r1, c1), (r2, c2)),
             name=name,
-            anchor=ws.range((3 + index * 22, report.chart_column(budget))),
+            anchor=ws.range((3 + index * 22, outputs.chart_column(budget))),
         )
+
+
+SCRIPTS: list[Callable[..., None]] = [build_budget]

@@ -8,7 +8,6 @@ contribution kinds are CPC 501's "contribution", reasons for a change are CPC 50
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -77,16 +76,8 @@ class RiskBasis(StrEnum):
 
     @property
     def label(self) -> str:
+        """What the workbook's drop-down shows ('Pro rata to contributions')."""
         return RISK_BASIS_LABELS[self]
-
-    @classmethod
-    def parse(cls, text: object) -> RiskBasis:
-        """A basis from its code or its label, ignoring case, spaces and punctuation."""
-        key = _key(text)
-        for basis in cls:
-            if key in (_key(basis.value), _key(basis.label)):
-                return basis
-        raise ValueError(text)
 
 
 RISK_BASIS_LABELS = {
@@ -97,19 +88,6 @@ RISK_BASIS_LABELS = {
     RiskBasis.LEAD: "Each line's commissioning partner bears it",
     RiskBasis.CAPPED: "Capped, remainder pro rata",
 }
-
-
-def _key(text: object) -> str:
-    return re.sub(r"[^a-z0-9]", "", str(text or "").lower())
-
-
-def parse_choice(enum: type[StrEnum], text: object) -> StrEnum:
-    """A member of ``enum`` from what a user typed: value, ignoring case and punctuation."""
-    key = _key(text)
-    for member in enum:
-        if key == _key(member.value):
-            return member
-    raise ValueError(text)
 
 
 class Partner(BaseModel):
@@ -178,30 +156,3 @@ class Outcome(BaseModel):
     target: float | None = None
     actual: float | None = None
     row: int | None = None
-
-
-def year_label(year: int) -> str:
-    """A UK financial year as officers write it: 2025 -> '2025/26'."""
-    return f"{year}/{(year + 1) % 100:02d}"
-
-
-_FINANCIAL_YEAR = re.compile(r"^\s*(\d{4})\s*[/\-]\s*(\d{2}|\d{4})\s*$")
-
-
-def parse_year(value: object) -> int:
-    """A financial year from 2025, 2025.0, '2025', '2025/26' or '2025-2026'; ValueError if not."""
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int | float):
-        if float(value).is_integer() and 1900 <= value <= 2999:
-            return int(value)
-        raise ValueError(value)
-    text = str(value).strip()
-    if text.isdigit() and len(text) == 4:
-        return int(text)
-    match = _FINANCIAL_YEAR.match(text)
-    if match:
-        start, end = int(match.group(1)), int(match.group(2))
-        if end % 100 == (start + 1) % 100:
-            return start
-    raise ValueError(value)

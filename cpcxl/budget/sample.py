@@ -8,7 +8,11 @@ partner adding a little cash and a good deal in kind.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
+
+from cpcxl.plugins import Demo
 
 ICB = "Shire Vale Integrated Care Board"
 COUNTY = "Shire Vale County Council"
@@ -22,16 +26,17 @@ CARERS = "Carers' support"
 DFG = "Disabled Facilities Grant"
 COMMUNITY = "Community and voluntary support"
 
-ARRANGEMENT: list[list[Any]] = [
-    ["Arrangement name", "Shire Vale Better Care Fund (Section 75 pooled fund)", ""],
-    ["Aligned or pooled", "Pooled", "Pooled: one pot under the Section 75 agreement"],
-    ["First year", "2025/26", "The first financial year of the agreement"],
-    ["Number of years", 3, ""],
-    ["Host partner", COUNTY, "The partner that hosts the pooled fund"],
-    ["Risk-share basis", "Pro rata to contributions", "As agreed in the Section 75 schedule"],
-    ["Overspend to test £", 1_200_000, "Exposure shown on every basis for this overspend"],
-    ["Year to test", "2025/26", "Whose contributions weight the shares"],
-]
+#: The Arrangement table's values, by setting (cpcxl.budget.inputs.ARRANGEMENT).
+ARRANGEMENT: dict[str, Any] = {
+    "name": "Shire Vale Better Care Fund (Section 75 pooled fund)",
+    "kind": "Pooled",
+    "first_year": "2025/26",
+    "years": 3,
+    "host": COUNTY,
+    "basis": "Pro rata to contributions",
+    "test_variance": 1_200_000,
+    "test_year": "2025/26",
+}
 
 PARTNERS: list[list[Any]] = [
     [ICB, "NHS body", 0.55, None],
@@ -168,7 +173,8 @@ SCENARIOS: list[list[Any]] = [
     ["Host bears overspends", None, None, None, None, "Host bears it", None],
 ]
 
-TABLES: dict[str, list[list[Any]]] = {
+#: Every table of the sample: the Arrangement by setting, the others as rows.
+TABLES: dict[str, Any] = {
     "arrangement": ARRANGEMENT,
     "partners": PARTNERS,
     "lines": LINES,
@@ -179,3 +185,27 @@ TABLES: dict[str, list[list[Any]]] = {
     "actuals": ACTUALS,
     "scenarios": SCENARIOS,
 }
+
+
+def sample_workbook(folder: str | os.PathLike[str]) -> Path:
+    """The packaged workbook, filled in with this example, written into ``folder``."""
+    from .workbook import TEMPLATE
+
+    return TEMPLATE.build(Path(folder) / TEMPLATE.filename)
+
+
+def run_demo(out_dir: Path) -> list[Path]:
+    """The illustrative Better Care Fund-like pool: the workbook, built, and its statements."""
+    from .workbook import build_template, write_outputs, write_statements
+
+    out_dir = Path(out_dir)
+    source = build_template(out_dir / "pooled_budget_sample.xlsx")
+    built, result = write_outputs(source, out_dir / "pooled_budget_sample_built.xlsx")
+    return [source, built, *write_statements(result, out_dir / "statements")]
+
+
+DEMO = Demo(
+    name="budget",
+    title="A Better Care Fund-like pooled budget of four partners over three years",
+    run=run_demo,
+)

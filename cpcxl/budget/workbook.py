@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,53 +19,54 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cpcxl.common import formats, styles
 from cpcxl.common.errors import InputErrors
+from cpcxl.common.fields import year_label
 from cpcxl.common.formats import Formula
+from cpcxl.common.inputs import TableSpec
 from cpcxl.common.report import SheetOutput
 from cpcxl.common.soffice import convert
+from cpcxl.common.values import is_blank
 from cpcxl.common.workbook import (
+    add_input_table,
     add_instructions,
-    add_list_validation,
     add_lists_sheet,
-    add_table,
-    add_whole_number_validation,
+    add_settings_table,
     add_xlwings_conf,
     define_name,
     open_for_reading,
     put,
-    read_sheets,
+    read_tables,
     render,
     save_workbook,
     set_print,
 )
 from cpcxl.plugins import WorkbookTemplate
 
-from . import engine, report, sample
-from .inputs import SETTINGS, TABLES, TableSpec, TableValues, read_inputs
-from .models import (
-    ArrangementKind,
-    Change,
-    ChangeReason,
-    ContributionKind,
-    PartnerType,
-    RiskBasis,
-    year_label,
+from . import engine, outputs, sample
+from .inputs import (
+    ARRANGEMENT,
+    ARRANGEMENT_KIND,
+    BASIS,
+    CHANGE,
+    CONTRIBUTIONS,
+    KIND,
+    PARTNER_TYPE,
+    PARTNERS,
+    REASON,
+    SPECS,
+    TABLES,
+    read_inputs,
 )
+from .models import Change, ContributionKind
 
 FILENAME = "pooled_budget.xlsx"
 MARKING = "OFFICIAL"
 HEADER_ROW = 4  # every input table's header; rows 1-2 hold the sheet's title and a note
-LAST_ROW = {  # drop-downs reach this far, so rows an officer adds get them too
-    "partners": 54,
-    "lines": 104,
-    "contributions": 2004,
-    "conditions": 204,
-    "outcomes": 204,
-    "standalone": 504,
-    "actuals": 2004,
-    "scenarios": 204,
-}
+#: The named ranges of partner and line names reach this far, so rows added to the tables
+#: are in the drop-downs that use them.
+LAST_PARTNER_ROW = 54
+LAST_LINE_ROW = 104
 MAX_PARTNERS = 12  # rows of the native-formula check beside the Partners table
-PARTNERS_SHEET = TABLES["partners"].sheet
+PARTNERS_SHEET = PARTNERS.sheet
 
 NOTES = {
     "arrangement": "Fill in the Value column. Years are UK financial years such as 2025/26.",
@@ -77,7 +78,8 @@ NOTES = {
     "Staff, Expertise, Time and Physical resources are in kind, valued in £. Leave later "
     "years out to project them with the Conditions.",
     "conditions": "Type how each partner's contribution changes in years with no amount "
-    "entered: Uplift % and Reduction % compound each year; a Cap (£) limits its cash.",
+    "entered: an Uplift or Reduction rate (type 3.9%, or 0.039) compounds each year; a Cap "
+    "(£) limits its cash.",
     "outcomes": "Type each partner's outcomes and indicators, and the lines that serve them "
     "(separate lines with a semicolon).",
     "standalone": "Type what each partner would spend on the same line alone. Leave Year "
@@ -85,8 +87,8 @@ NOTES = {
     "actuals": "Type spend to date or outturn by line and year. Leave Partner blank for a "
     "pooled line; name the partner for its part of an aligned budget.",
     "scenarios": "Type changes to compare in negotiation: a partner's contributions up or down "
-    "by a %, a new uplift, a cap on its cash each year. Rows with the same Scenario name make "
-    "one scenario; Base (as entered) is always shown first.",
+    "by a % (type -5%), a new uplift, a cap on its cash each year. Rows with the same Scenario "
+    "name make one scenario; Base (as entered) is always shown first.",
 }
 
 TITLES = {
@@ -101,26 +103,15 @@ TITLES = {
     "scenarios": "Scenario changes (for negotiation)",
 }
 
-FORMATS = {
-    "partners": {"Fixed risk share %": formats.PERCENT, "Risk cap £": formats.GBP},
-    "contributions": {"Amount £": formats.GBP},
-    "standalone": {"Cost alone £": formats.GBP},
-    "actuals": {"Actual £": formats.GBP},
-    "scenarios": {
-        "Contribution change %": formats.PERCENT_1DP,
-        "Uplift %": formats.PERCENT_1DP,
-        "Cap £": formats.GBP,
-        "Overspend to test £": formats.GBP,
-    },
-}
-
+#: The drop-down lists, on a hidden Lists sheet; each is named after the list_name its value
+#: type declares in cpcxl.budget.inputs.
 LISTS = {
-    "PartnerTypes": [t.value for t in PartnerType],
-    "ContributionKinds": [k.value for k in ContributionKind],
-    "ArrangementKinds": [k.value for k in ArrangementKind],
-    "Changes": [c.value for c in Change],
-    "ChangeReasons": [r.value for r in ChangeReason],
-    "RiskBases": [b.label for b in RiskBasis],
+    "PartnerTypes": PARTNER_TYPE.labels,
+    "ContributionKinds": KIND.labels,
+    "ArrangementKinds": ARRANGEMENT_KIND.labels,
+    "Changes": CHANGE.labels,
+    "ChangeReasons": REASON.labels,
+    "RiskBases": BASIS.labels,
     "YesNo": ["Yes", "No"],
     "FinancialYears": [year_label(y) for y in range(2020, 2041)],
 }
@@ -187,8 +178,10 @@ INSTRUCTIONS: list[tuple[str, str | list[str]]] = [
             "stays with its own contributors. Settlements are made in whole pence: each "
             "partner gets the whole pence of its exact part and the pence left over go to the "
             "largest fractions (ties to the partner listed first), so they add up exactly.",
-            "Percentages may be typed as 3.9%, 0.039 or 3.9 (a number over 1 is read as a "
-            "percentage).",
+            "A rate or share is a fraction, as Excel stores a percentage: type 3.9% (or "
+            "0.039). A plain 3.9 would be 390% and is refused, never read as 3.9%. Uplifts and "
+            "reductions may be -50% to 50% (reductions from 0%), a fixed risk share 0% to 100%, "
+            "a scenario's contribution change -50% to 50%.",
         ],
     ),
     (
@@ -199,9 +192,8 @@ INSTRUCTIONS: list[tuple[str, str | list[str]]] = [
 ]
 
 
-def _sheet(wb: Workbook, key: str) -> Worksheet:
-    spec = TABLES[key]
-    ws = wb.create_sheet(spec.sheet)
+def _sheet(wb: Workbook, key: str, sheet: str) -> Worksheet:
+    ws = wb.create_sheet(sheet)
     put(ws["A1"], TITLES[key]).font = styles.TITLE_FONT
     put(ws["A2"], NOTES[key]).font = styles.NOTE_FONT
     set_print(ws, landscape=True, header=MARKING, repeat_rows=f"{HEADER_ROW}:{HEADER_ROW}")
@@ -209,108 +201,39 @@ def _sheet(wb: Workbook, key: str) -> Worksheet:
     return ws
 
 
-def _table(ws: Worksheet, key: str, rows: Sequence[Sequence[Any]]) -> str:
-    spec = TABLES[key]
-    widths = {h: 34 for h in spec.headers[:2]}
-    return add_table(
-        ws,
-        spec.name,
-        spec.headers,
-        rows,
-        row=HEADER_ROW,
-        formats=FORMATS.get(key, {}),
-        widths=widths,
-    )
+def _letter(spec: TableSpec, field: str) -> str:
+    """The column of ``field`` in a table placed from column A."""
+    return get_column_letter(1 + [c.field for c in spec.columns].index(field))
 
 
-def _column(spec: TableSpec, field: str) -> str:
-    index = [c.field for c in spec.columns].index(field)
-    return chr(ord("A") + index)
-
-
-def _validate(ws: Worksheet, key: str, field: str, source: str, prompt: str) -> None:
-    letter = _column(TABLES[key], field)
-    cells = f"{letter}{HEADER_ROW + 1}:{letter}{LAST_ROW[key]}"
-    add_list_validation(ws, cells, f"={source}", prompt=prompt, title=field.replace("_", " "))
-
-
-def build_template(path: str | os.PathLike[str], tables: dict[str, list] | None = None) -> Path:
-    """The packaged workbook, filled in with ``tables`` (the illustrative example by default)."""
+def build_template(path: str | os.PathLike[str], tables: Mapping[str, Any] | None = None) -> Path:
+    """The packaged workbook, filled in with ``tables`` (the illustrative example by default):
+    the Arrangement by setting, every other table as rows in its columns' order."""
     data = tables if tables is not None else sample.TABLES
     wb = Workbook()
     add_instructions(wb, "Pooled and aligned budgets", INSTRUCTIONS)
 
-    ws = _sheet(wb, "arrangement")
-    _table(ws, "arrangement", data["arrangement"])
+    ws = _sheet(wb, "arrangement", ARRANGEMENT.sheet)
+    add_settings_table(ws, ARRANGEMENT, data["arrangement"], row=HEADER_ROW)
     ws.column_dimensions["B"].width = 55
-    ws.column_dimensions["C"].width = 55
-    positions = {field: HEADER_ROW + 1 + i for i, (_, field) in enumerate(SETTINGS)}
-    for field, source in (
-        ("kind", "ArrangementKinds"),
-        ("first_year", "FinancialYears"),
-        ("host", "PartnerNames"),
-        ("basis", "RiskBases"),
-        ("test_year", "FinancialYears"),
-    ):
-        add_list_validation(ws, f"B{positions[field]}", f"={source}", title=field)
-    add_whole_number_validation(ws, f"B{positions['years']}", 1, 20, prompt="1 to 20 years")
-    ws[f"B{positions['test_variance']}"].number_format = formats.GBP
-    define_name(wb, "TestOverspend", ws.title, f"B{positions['test_variance']}")
-    define_name(wb, "HostPartner", ws.title, f"B{positions['host']}")
+    ws.column_dimensions["C"].width = 80
+    value_row = {s.field: HEADER_ROW + 1 + i for i, s in enumerate(ARRANGEMENT.settings)}
+    define_name(wb, "TestOverspend", ws.title, f"B{value_row['test_variance']}")
+    define_name(wb, "HostPartner", ws.title, f"B{value_row['host']}")
 
-    ws = _sheet(wb, "partners")
-    _table(ws, "partners", data["partners"])
-    define_name(wb, "PartnerNames", ws.title, f"A{HEADER_ROW + 1}:A{LAST_ROW['partners']}")
-    _validate(ws, "partners", "type", "PartnerTypes", "A CPC 501 key organisation type")
-    _partner_checks(ws)
-
-    ws = _sheet(wb, "lines")
-    _table(ws, "lines", data["lines"])
-    define_name(wb, "LineNames", ws.title, f"A{HEADER_ROW + 1}:A{LAST_ROW['lines']}")
-    _validate(ws, "lines", "lead", "PartnerNames", "The partner that commissions this line")
-    _validate(ws, "lines", "excluded", "YesNo", "Yes keeps the line out of the risk share")
-
-    ws = _sheet(wb, "contributions")
-    _table(ws, "contributions", data["contributions"])
-    _validate(ws, "contributions", "partner", "PartnerNames", "A partner from Partners")
-    _validate(ws, "contributions", "line", "LineNames", "A line from Lines")
-    _validate(ws, "contributions", "year", "FinancialYears", "A financial year")
-    _validate(ws, "contributions", "kind", "ContributionKinds", "CPC 501 kind of contribution")
-    _validate(ws, "contributions", "reduction", "YesNo", "Yes if a negative amount is meant")
-    first = HEADER_ROW + 1
-    ws.conditional_formatting.add(
-        f"E{first}:E{LAST_ROW['contributions']}",
-        FormulaRule(formula=[f'AND($E{first}<0,$F{first}<>"Yes")'], fill=styles.fill(formats.RED)),
-    )
-
-    ws = _sheet(wb, "conditions")
-    _table(ws, "conditions", data["conditions"])
-    _validate(ws, "conditions", "partner", "PartnerNames", "A partner from Partners")
-    _validate(ws, "conditions", "change", "Changes", "Uplift %, Reduction % or Cap £")
-    _validate(ws, "conditions", "from_year", "FinancialYears", "First year it applies")
-    _validate(ws, "conditions", "to_year", "FinancialYears", "Last year (blank: to the end)")
-    _validate(ws, "conditions", "reason", "ChangeReasons", "CPC 509 condition for changing")
-
-    ws = _sheet(wb, "outcomes")
-    _table(ws, "outcomes", data["outcomes"])
-    _validate(ws, "outcomes", "partner", "PartnerNames", "A partner from Partners")
-
-    ws = _sheet(wb, "standalone")
-    _table(ws, "standalone", data["standalone"])
-    _validate(ws, "standalone", "partner", "PartnerNames", "A partner from Partners")
-    _validate(ws, "standalone", "line", "LineNames", "A line from Lines")
-    _validate(ws, "standalone", "year", "FinancialYears", "Blank: every year")
-
-    ws = _sheet(wb, "actuals")
-    _table(ws, "actuals", data["actuals"])
-    _validate(ws, "actuals", "line", "LineNames", "A line from Lines")
-    _validate(ws, "actuals", "year", "FinancialYears", "A financial year")
-    _validate(ws, "actuals", "partner", "PartnerNames", "Blank for the whole pooled line")
-
-    ws = _sheet(wb, "scenarios")
-    _table(ws, "scenarios", data["scenarios"])
-    _validate(ws, "scenarios", "partner", "PartnerNames", "Blank for a scenario-wide change")
-    _validate(ws, "scenarios", "basis", "RiskBases", "Risk-share basis for this scenario")
+    for key, spec in TABLES.items():
+        ws = _sheet(wb, key, spec.sheet)
+        add_input_table(ws, spec, data[key], row=HEADER_ROW)
+        if key == "partners":
+            last = LAST_PARTNER_ROW
+            define_name(wb, "PartnerNames", ws.title, f"A{HEADER_ROW + 1}:A{last}")
+            _partner_checks(ws)
+        elif key == "lines":
+            define_name(wb, "LineNames", ws.title, f"A{HEADER_ROW + 1}:A{LAST_LINE_ROW}")
+        elif key == "contributions":
+            _negative_amounts(ws, spec, HEADER_ROW + max(len(data[key]), 1))
+        elif key == "conditions":
+            _condition_formats(ws, spec, data[key])
 
     lists = add_lists_sheet(wb, LISTS)
     lists.sheet_state = "hidden"
@@ -318,10 +241,33 @@ def build_template(path: str | os.PathLike[str], tables: dict[str, list] | None 
     return save_workbook(wb, path)
 
 
+def _condition_formats(ws: Worksheet, spec: TableSpec, rows: Sequence[Sequence[Any]]) -> None:
+    """Each condition's value shown as it is read: a rate as a percentage, a cap in £."""
+    value, change = _letter(spec, "value"), spec.columns.index(spec.column("change"))
+    for offset, row in enumerate(rows, start=1):
+        typed = row[change] if change < len(row) else None
+        is_cap = not is_blank(typed) and InputErrors().attempt(CHANGE.parse, typed) is Change.CAP
+        shown = formats.GBP if is_cap else formats.PERCENT_1DP
+        ws[f"{value}{HEADER_ROW + offset}"].number_format = shown
+
+
+def _negative_amounts(ws: Worksheet, spec: TableSpec, last_row: int) -> None:
+    """A negative amount not marked as a reduction shows red, before any button is pressed."""
+    amount, reduction, first = _letter(spec, "amount"), _letter(spec, "reduction"), HEADER_ROW + 1
+    ws.conditional_formatting.add(
+        f"{amount}{first}:{amount}{last_row}",
+        FormulaRule(
+            formula=[f'AND(${amount}{first}<0,${reduction}{first}<>"Yes")'],
+            fill=styles.fill(formats.RED),
+        ),
+    )
+
+
 def _partner_checks(ws: Worksheet) -> None:
     """Native formulas beside the Partners table: what has been entered, and the fixed shares."""
     put(ws["F2"], "Fixed risk shares add up to").font = styles.NOTE_FONT
-    total = put(ws["H2"], Formula(f"=SUM(C{HEADER_ROW + 1}:C{LAST_ROW['partners']})"))
+    share = _letter(PARTNERS, "fixed_share")
+    total = put(ws["H2"], Formula(f"=SUM({share}{HEADER_ROW + 1}:{share}{LAST_PARTNER_ROW})"))
     total.number_format = formats.PERCENT_1DP
     ws.conditional_formatting.add(
         "H2",
@@ -335,16 +281,24 @@ def _partner_checks(ws: Worksheet) -> None:
         cell.alignment = styles.CENTRE
         ws.column_dimensions[chr(ord("F") + i)].width = 20
     last = HEADER_ROW + MAX_PARTNERS
-    c = "Contributions!"
+    c = f"{CONTRIBUTIONS.sheet}!"
+    amount, partner, kind = (_letter(CONTRIBUTIONS, f) for f in ("amount", "partner", "kind"))
+    cash = ContributionKind.FINANCIAL.value
     for r in range(HEADER_ROW + 1, last + 1):
         put(
             ws[f"F{r}"],
-            Formula(f'=IF($A{r}="","",SUMIFS({c}$E:$E,{c}$A:$A,$A{r},{c}$D:$D,"Financial"))'),
+            Formula(
+                f'=IF($A{r}="","",SUMIFS({c}${amount}:${amount},{c}${partner}:${partner},$A{r},'
+                f'{c}${kind}:${kind},"{cash}"))'
+            ),
             formats.GBP,
         )
         put(
             ws[f"G{r}"],
-            Formula(f'=IF($A{r}="","",SUMIFS({c}$E:$E,{c}$A:$A,$A{r})-F{r})'),
+            Formula(
+                f'=IF($A{r}="","",SUMIFS({c}${amount}:${amount},{c}${partner}:${partner},$A{r})'
+                f"-F{r})"
+            ),
             formats.GBP,
         )
         put(
@@ -389,17 +343,14 @@ TEMPLATE = WorkbookTemplate(
 def read_workbook(
     path: str | os.PathLike[str],
 ) -> tuple[engine.BudgetInputs, list[engine.ScenarioChange]]:
-    """The inputs of a filled-in budget workbook; InputErrors lists every problem with its cell."""
+    """The inputs of a filled-in budget workbook; InputErrors lists every problem with its
+    file, sheet and cell."""
     path = Path(path)
-    sheets = read_sheets(path)
-    tables = {
-        key: TableValues(sheets[spec.sheet]) for key, spec in TABLES.items() if spec.sheet in sheets
-    }
-    inputs, scenarios = read_inputs(tables, file=path.name)
+    inputs, scenarios = read_inputs(read_tables(path, SPECS), file=path.name)
     problems = engine.check(inputs)
     problems.extend(engine.check_scenarios(inputs, scenarios))
     if problems:
-        raise InputErrors([e.at(file=path.name) for e in problems])
+        raise InputErrors([e.at(file=path.name) for e in problems], notes=inputs.notes)
     return inputs, scenarios
 
 
@@ -407,8 +358,8 @@ def read_workbook(
 
 
 def _contribution_charts(ws: Worksheet, sheet: SheetOutput) -> None:
-    anchor_column = get_column_letter(report.chart_column(sheet))
-    ranges = list(report.chart_ranges(sheet).values())
+    anchor_column = get_column_letter(outputs.chart_column(sheet))
+    ranges = list(outputs.chart_ranges(sheet).values())
     if len(ranges) < 2:
         return
     (r1, c1, r2, c2), (s1, d1, s2, d2) = ranges
@@ -445,11 +396,11 @@ def write_outputs(
     result = engine.build(inputs, check_first=False)
     comparison = engine.compare_scenarios(inputs, scenarios)
     wb = open_for_reading(source)
-    sheets = report.output_sheets(result, comparison)
+    sheets = outputs.output_sheets(result, comparison)
     for output in sheets:
         ws = render(wb, output)
         set_print(ws, landscape=True, header=MARKING)
-    _contribution_charts(wb[report.BUDGET], sheets[0])
+    _contribution_charts(wb[outputs.BUDGET], sheets[0])
     if PARTNERS_SHEET in wb.sheetnames and not wb[PARTNERS_SHEET]._charts:
         _partner_chart(wb[PARTNERS_SHEET])
     return save_workbook(wb, target), result
@@ -472,7 +423,7 @@ def write_statements(
         while name in used:  # "A&B" and "A-B" must not overwrite each other's statement
             name += "-2"
         used.add(name)
-        sheet = report.statement_sheet(result, partner)
+        sheet = outputs.statement_sheet(result, partner)
         wb = Workbook()
         render(wb, sheet, index=0)
         del wb["Sheet"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +9,12 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from cpcxl.budget import sample
-from cpcxl.budget.cli import budget, run_demo
+from cpcxl.budget.cli import command as budget
+from cpcxl.budget.sample import run_demo
 from cpcxl.budget.workbook import build_template
 from cpcxl.common.files import sha256
+
+from .tables import sample_data
 
 
 def cells(path: Path) -> dict[str, list[Any]]:
@@ -64,7 +66,7 @@ def test_the_pooling_benefit_in_a_statement(tmp_path: Path) -> None:
 
 
 def test_a_bad_workbook_writes_nothing_and_says_where(tmp_path: Path) -> None:
-    data = copy.deepcopy(sample.TABLES)
+    data = sample_data()
     data["contributions"][3][0] = "Shire Vale Hospice"
     source = build_template(tmp_path / "budget.xlsx", data)
     out = tmp_path / "s"
@@ -101,8 +103,10 @@ def test_the_demo_builds_the_sample_and_its_statements(tmp_path: Path) -> None:
 
 def test_partners_whose_names_look_alike_get_a_statement_each(tmp_path: Path) -> None:
     # "Shire Vale County-Council" and "Shire Vale County Council" make the same file name.
-    data = copy.deepcopy(sample.TABLES)
-    for rows in data.values():
+    data = sample_data()
+    for key, rows in data.items():
+        if key == "arrangement":  # the host is the county: no community partner named there
+            continue
         for row in rows:
             row[:] = ["Shire Vale County-Council" if v == sample.VCS else v for v in row]
     source = build_template(tmp_path / "budget.xlsx", data)
@@ -124,3 +128,46 @@ def test_statements_as_pdf_too(tmp_path: Path, soffice: str) -> None:
     pdfs = sorted(out.glob("*.pdf"))
     assert len(pdfs) == 4
     assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
+
+
+def test_an_uplift_of_3_9_stops_the_statements_and_says_where(tmp_path: Path) -> None:
+    # 3.9 is 390% a year: refused, with what was meant, and no statement is written.
+    data = sample_data()
+    data["conditions"][0][2] = 3.9
+    source = build_template(tmp_path / "budget.xlsx", data)
+    out = tmp_path / "s"
+    result = CliRunner().invoke(budget, ["statements", str(source), "--out", str(out)])
+    assert result.exit_code == 2
+    assert (
+        "budget.xlsx, Conditions!C5, field 'Rate % or cap £': 3.9 is 390%, outside -50% to 50% "
+        "for an uplift" in result.output
+    )
+    assert "type 3.9% (or 0.039)" in result.output
+    assert not out.exists()
+
+
+def test_a_renamed_header_stops_the_build_and_says_which(tmp_path: Path) -> None:
+    source = build_template(tmp_path / "budget.xlsx")
+    wb = load_workbook(source)
+    wb["Contributions"]["E4"] = "Amt"
+    wb["Contributions"].tables["Contributions"].tableColumns[4].name = "Amt"
+    wb.save(source)
+    target = tmp_path / "built.xlsx"
+    result = CliRunner().invoke(budget, ["build", str(source), "--out", str(target)])
+    assert result.exit_code == 2
+    assert (
+        "budget.xlsx, Contributions!E4: the header 'Amt' is not a column of the Contributions "
+        "table" in result.output
+    )
+    assert not target.exists()
+
+
+def test_a_header_read_under_another_spelling_is_noted(tmp_path: Path) -> None:
+    source = build_template(tmp_path / "budget.xlsx")
+    wb = load_workbook(source)
+    wb["Contributions"]["E4"] = "Amount (£)"
+    wb["Contributions"].tables["Contributions"].tableColumns[4].name = "Amount (£)"
+    wb.save(source)
+    result = CliRunner().invoke(budget, ["build", str(source), "--out", str(tmp_path / "b.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert "note: Contributions: read the header 'Amount (£)' as 'Amount £'" in result.output

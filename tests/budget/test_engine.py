@@ -426,3 +426,38 @@ def test_a_scenario_with_unworkable_terms_shows_why_and_leaves_the_others() -> N
 def test_uplift_compounds() -> None:
     # 1,000 × 1.05³ = 1,157.625
     assert engine.uplift(1000, 0.05, 3) == pytest.approx(1157.625)
+
+
+# --- the worksheet functions' arithmetic ---------------------------------------------------
+
+
+def test_pool_summary_keeps_cash_and_in_kind_apart() -> None:
+    # NHS 900 cash; Charity 100 cash and 250 of time: cash 1,000 (90/10), all 1,250 (72/28).
+    table = pd.DataFrame(
+        {
+            "partner": ["NHS", "Charity", "Charity"],
+            "kind": ["Financial", "Financial", "Time"],
+            "amount": [900.0, 100.0, 250.0],
+        }
+    )
+    summary = engine.pool_summary(table).set_index("partner")
+    assert summary.loc["Charity", ["cash", "in_kind", "total"]].tolist() == [100, 250, 350]
+    assert summary.loc["NHS", "cash_share"] == pytest.approx(0.9)
+    assert summary.loc["Charity", "share"] == pytest.approx(0.28)
+    assert summary.loc["Total", ["cash", "in_kind", "total"]].tolist() == [1000, 250, 1250]
+    assert list(summary.index) == ["NHS", "Charity", "Total"]  # in the order given
+
+
+def test_pool_shares_of_amounts_with_a_blank() -> None:
+    shares = engine.pool_shares(np.array([[300.0], [np.nan], [100.0]]))
+    assert shares[0, 0] == 0.75 and np.isnan(shares[1, 0]) and shares[2, 0] == 0.25
+
+
+def test_share_grid_per_line_needs_one_variance_per_line() -> None:
+    with pytest.raises(InputError, match=r"there are 2 lines \(columns\) but 3 variances"):
+        engine.share_grid(np.ones((2, 2)), np.array([1.0, 2.0, 3.0]), RiskBasis.PRO_RATA_PER_LINE)
+
+
+def test_share_grid_host_needs_a_position_in_the_list() -> None:
+    with pytest.raises(InputError, match="the host's position 4 is not in the list; valid: 1 to 3"):
+        engine.share_grid(np.ones((3, 1)), np.array([10.0]), RiskBasis.HOST, np.array([[4.0]]))

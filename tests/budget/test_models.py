@@ -1,56 +1,35 @@
-"""Financial years, bases and choices as officers type them."""
+"""The budget's words (CPC 501 and CPC 509 scope lists) and the arrangement's years."""
 
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
-from cpcxl.budget.models import (
-    ContributionKind,
-    PartnerType,
-    RiskBasis,
-    parse_choice,
-    parse_year,
-    year_label,
-)
+from cpcxl.budget.models import Arrangement, ContributionKind, RiskBasis
+from cpcxl.common.fields import year_label
 
 
-@pytest.mark.parametrize(
-    ("typed", "year"),
-    [
-        (2025, 2025),
-        (2025.0, 2025),
-        ("2025", 2025),
-        ("2025/26", 2025),
-        ("2025-26", 2025),
-        (" 2025 / 2026 ", 2025),
-        ("1999/00", 1999),
-    ],
-)
-def test_financial_years_as_typed(typed: object, year: int) -> None:
-    assert parse_year(typed) == year
+def test_only_financial_contributions_are_cash() -> None:
+    # CPC 501 "contribution": staff, expertise, time and physical resources are in kind.
+    assert [k for k in ContributionKind if k.is_cash] == [ContributionKind.FINANCIAL]
 
 
-@pytest.mark.parametrize("typed", ["2025/27", "25/26", 2025.5, "next year", True, 12])
-def test_not_financial_years(typed: object) -> None:
-    with pytest.raises(ValueError):
-        parse_year(typed)
+def test_every_basis_has_the_label_the_workbook_shows() -> None:
+    assert RiskBasis.HOST.label == "Host bears it"
+    assert len({b.label for b in RiskBasis}) == len(RiskBasis)
+
+
+def test_an_arrangements_years_and_the_year_it_tests() -> None:
+    a = Arrangement(first_year=2025, years=3)
+    assert [year_label(y) for y in a.year_list] == ["2025/26", "2026/27", "2027/28"]
+    assert a.risk_year == 2025  # the first year unless another is given
+    assert Arrangement(first_year=2025, years=3, test_year=2026).risk_year == 2026
 
 
 def test_year_labels_roll_over_the_century() -> None:
     assert [year_label(y) for y in (2025, 2099, 1999)] == ["2025/26", "2099/00", "1999/00"]
 
 
-def test_bases_by_code_or_label() -> None:
-    assert RiskBasis.parse("Pro rata per line") is RiskBasis.PRO_RATA_PER_LINE
-    assert RiskBasis.parse("HOST") is RiskBasis.HOST
-    assert RiskBasis.parse("each line's commissioning partner bears it") is RiskBasis.LEAD
-    with pytest.raises(ValueError):
-        RiskBasis.parse("whoever")
-
-
-def test_choices_ignore_case_and_punctuation() -> None:
-    assert (
-        parse_choice(ContributionKind, "physical-resources") is ContributionKind.PHYSICAL_RESOURCES
-    )
-    assert parse_choice(PartnerType, "nhs body") is PartnerType.NHS_BODY
-    assert ContributionKind.FINANCIAL.is_cash and not ContributionKind.TIME.is_cash
+def test_an_arrangement_of_no_years_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        Arrangement(first_year=2025, years=0)

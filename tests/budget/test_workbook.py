@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +10,12 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from cpcxl.budget import engine, sample
-from cpcxl.budget.inputs import TABLES, TableValues, read_inputs
+from cpcxl.budget.inputs import ARRANGEMENT, TABLES, read_inputs
 from cpcxl.budget.workbook import build_template, read_workbook, write_outputs
 from cpcxl.common.files import sha256
 from cpcxl.common.values import is_excel_error
+
+from .tables import cells, sample_data
 
 
 def test_the_committed_workbook_matches_what_the_code_builds(build_and_compare) -> None:  # type: ignore[no-untyped-def]
@@ -29,7 +30,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_instructions_come_first_and_every_input_is_an_excel_table(template: Path) -> None:
     wb = load_workbook(template)
     assert wb.sheetnames[0] == "Instructions"
-    for spec in TABLES.values():
+    for spec in [ARRANGEMENT.table, *TABLES.values()]:
         ws = wb[spec.sheet]
         assert spec.name in ws.tables, f"{spec.sheet} has no {spec.name} table"
         header = [c.value for c in ws[4][: len(spec.headers)]]
@@ -75,10 +76,19 @@ def test_drop_downs_come_from_the_standards_scope_lists(template: Path) -> None:
     validations = {
         (dv.formula1, str(dv.sqref)) for dv in wb["Contributions"].data_validations.dataValidation
     }
-    assert ("=PartnerNames", "A5:A2004") in validations
-    assert ("=LineNames", "B5:B2004") in validations
-    assert ("=ContributionKinds", "D5:D2004") in validations
+    # Each column of the table (rows 5 to 23: the sample's 19 contributions) has its
+    # drop-down; Excel carries it to the rows added to the table.
+    assert ("=PartnerNames", "A5:A23") in validations
+    assert ("=LineNames", "B5:B23") in validations
+    assert ("=ContributionKinds", "D5:D23") in validations
     assert wb.defined_names["PartnerNames"].attr_text == "Partners!$A$5:$A$54"
+    # A rate is typed as a percentage and refused by Excel outside its plausible range.
+    scenarios = {
+        (dv.type, dv.formula1, dv.formula2, str(dv.sqref))
+        for dv in wb["Scenario changes"].data_validations.dataValidation
+    }
+    assert ("decimal", "-0.5", "0.5", "D5:D7") in scenarios  # Uplift %: -50% to 50%
+    assert wb["Partners"]["C5"].number_format == "0.0%"
 
 
 def test_native_formulas_evaluate_and_agree_with_the_engine(template: Path, recalculated) -> None:  # type: ignore[no-untyped-def]
@@ -89,9 +99,7 @@ def test_native_formulas_evaluate_and_agree_with_the_engine(template: Path, reca
                 assert not is_excel_error(value), f"{name} row {r} column {c} is {value}"
     partners = sheets["Partners"]
     # Entered (not projected) amounts, summed by the engine's own grouping of the long table.
-    inputs, _ = read_inputs(
-        {k: TableValues([TABLES[k].headers, *rows]) for k, rows in sample.TABLES.items()}
-    )
+    inputs, _ = read_inputs(cells(sample.TABLES))
     c = inputs.contributions
     cash = c[c["kind"] == "Financial"].groupby("partner")["amount"].sum()
     in_kind = c[c["kind"] != "Financial"].groupby("partner")["amount"].sum()
@@ -146,7 +154,7 @@ def test_outputs_go_into_a_copy_and_the_input_is_not_changed(
 
 
 def test_text_from_inputs_never_becomes_a_formula(tmp_path: Path) -> None:
-    data = copy.deepcopy(sample.TABLES)
+    data = sample_data()
     data["outcomes"][0][2] = '=HYPERLINK("http://example.invalid","click")'
     source = build_template(tmp_path / "in.xlsx", data)
     target, _ = write_outputs(source, tmp_path / "out.xlsx")
@@ -160,10 +168,10 @@ def test_text_from_inputs_never_becomes_a_formula(tmp_path: Path) -> None:
 def test_an_aligned_budget_with_actuals_by_partner(tmp_path: Path) -> None:
     # Aligned: each partner's actual is against its own part of the line. The ICB spent
     # 18,900,000 on Reablement in 2025/26 against its 18,500,000: +400,000.
-    data = copy.deepcopy(sample.TABLES)
-    data["arrangement"][1][1] = "Aligned"
+    data = sample_data()
+    data["arrangement"]["kind"] = "Aligned"
     data["actuals"] = [[sample.REABLEMENT, "2025/26", sample.ICB, 18_900_000]]
-    inputs, _ = read_inputs({k: TableValues([TABLES[k].headers, *r]) for k, r in data.items()})
+    inputs, _ = read_inputs(cells(data))
     result = engine.build(inputs)
     row = result.monitoring.iloc[0]
     assert (row["partner"], row["budget"], row["variance"]) == (sample.ICB, 18_500_000, 400_000)

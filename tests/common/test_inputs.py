@@ -150,6 +150,14 @@ def test_settings_take_defaults_refuse_unknown_labels_and_need_required_ones() -
     assert errors.errors[0].location.cell == "B2"  # type: ignore[union-attr]
 
 
+def test_a_required_setting_with_a_bad_value_is_reported_once() -> None:
+    # 'soon' is not a date: that is the problem, not that the start date is missing.
+    errors = InputErrors()
+    read_settings(SETTINGS, Cells([["Setting", "Value"], ["Start date", "soon"]]), errors)
+    assert [e.message for e in errors] == ["'soon' is not a date"]
+    assert errors.errors[0].location.cell == "B2"  # type: ignore[union-attr]
+
+
 def test_a_template_built_from_a_spec_reads_back_through_the_same_spec(tmp_path: Path) -> None:
     wb = Workbook()
     ws = wb.active

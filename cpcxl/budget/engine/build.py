@@ -1,0 +1,71 @@
+"""The whole budget: everything the Build budget button and the partner statements show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from cpcxl.common.errors import InputError
+
+from ..models import RiskBasis
+from .aggregation import JointBudget, joint_budget, outcomes_served, pooling_benefit
+from .arrangement import BudgetInputs
+from .checks import check
+from .monitoring import by_partner, indicator_progress, monitor
+from .projection import project
+from .risk import RiskTerms, tested_exposure
+
+
+@dataclass
+class BudgetResult:
+    """Everything the Build budget button and the partner statements show."""
+
+    inputs: BudgetInputs
+    projected: pd.DataFrame
+    budget: JointBudget
+    exposure: pd.DataFrame  # per partner: settlement of the test variance on the agreed basis
+    exposure_by_basis: pd.DataFrame  # partners × bases, £
+    outcomes: pd.DataFrame
+    pooling: pd.DataFrame
+    monitoring: pd.DataFrame
+    monitoring_by_partner: pd.DataFrame
+    actual_settlement: pd.DataFrame | None
+    indicators: pd.DataFrame
+
+
+def build(inputs: BudgetInputs, *, check_first: bool = True) -> BudgetResult:
+    """The joint budget, projections, risk share, outcomes, pooling benefit and monitoring."""
+    if check_first:
+        check(inputs).raise_if_any()
+    arrangement = inputs.arrangement
+    partners, lines, years = inputs.partner_names, inputs.line_names, arrangement.year_list
+    projected = project(inputs.contributions, inputs.conditions, partners, years)
+    budget = joint_budget(projected, partners, lines, years)
+    terms = RiskTerms.from_inputs(inputs)
+    exposure = tested_exposure(budget, terms, arrangement.test_variance, arrangement.risk_year)
+    by_basis = {}
+    for basis in RiskBasis:
+        try:
+            by_basis[basis.label] = tested_exposure(
+                budget,
+                RiskTerms.from_inputs(inputs, basis),
+                arrangement.test_variance,
+                arrangement.risk_year,
+            )["settlement"]
+        except InputError as exc:  # a basis the inputs don't support is shown as such
+            by_basis[basis.label] = pd.Series(f"n/a: {exc.message}", index=partners)
+    monitoring, settlement = monitor(budget, inputs.actuals, terms)
+    return BudgetResult(
+        inputs=inputs,
+        projected=projected,
+        budget=budget,
+        exposure=exposure,
+        exposure_by_basis=pd.DataFrame(by_basis).reindex(partners),
+        outcomes=outcomes_served(budget, inputs.outcomes),
+        pooling=pooling_benefit(budget, inputs.standalone, years),
+        monitoring=monitoring,
+        monitoring_by_partner=by_partner(budget, monitoring),
+        actual_settlement=settlement,
+        indicators=indicator_progress(inputs.outcomes),
+    )

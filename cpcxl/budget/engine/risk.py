@@ -1,0 +1,324 @@
+"""Sharing an overspend or underspend among the partners, in whole pence that add up exactly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from cpcxl.common.errors import InputError
+from cpcxl.common.values import describe
+
+from ..models import RiskBasis
+from .aggregation import JointBudget
+from .arrangement import CASH, BudgetInputs
+
+#: Shares of a fixed-percentages basis may be off 100% by this much (typing 33.33% three times).
+FIXED_SHARE_TOLERANCE = 0.0005
+
+
+def to_pence(pounds: float | np.ndarray) -> np.ndarray:
+    """Pounds to whole pence, half a penny away from zero (as a ledger rounds)."""
+    value = np.asarray(pounds, dtype=float) * 100
+    return (np.sign(value) * np.floor(np.abs(value) + 0.5 + 1e-9)).astype(np.int64)
+
+
+def allocate_pence(totals: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Split each row's total pence over its weights so the parts add up to it exactly.
+
+    Largest remainder (Hamilton's method): everyone gets the whole pence of their exact part,
+    and the pence left over go one each to the largest fractions; equal fractions go to the
+    one listed first. ``totals`` is (m,) integer pence, ``weights`` (m, n) non-negative; a row
+    whose weights are all zero must have a zero total.
+    """
+    totals = np.asarray(totals, dtype=np.int64).reshape(-1)
+    weights = np.asarray(weights, dtype=float).reshape(len(totals), -1)
+    size = np.abs(totals)
+    sums = weights.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exact = np.where(sums[:, None] > 0, weights * (size / sums)[:, None], 0.0)
+    whole = np.floor(exact + 1e-9)
+    left = size - whole.sum(axis=1).astype(np.int64)
+    fraction = exact - whole
+    order = np.argsort(-fraction, axis=1, kind="stable")
+    rank = np.empty_like(order)
+    rank[np.arange(len(totals))[:, None], order] = np.arange(weights.shape[1])
+    whole += rank < left[:, None]
+    return (whole.astype(np.int64) * np.sign(totals)[:, None]).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class RiskTerms:
+    """The agreed terms for sharing a variance."""
+
+    basis: RiskBasis = RiskBasis.PRO_RATA
+    host: str | None = None
+    fixed_shares: Mapping[str, float] = field(default_factory=dict)  # fractions
+    caps: Mapping[str, float] = field(default_factory=dict)  # £ most a partner bears
+    leads: Mapping[str, str] = field(default_factory=dict)  # line -> commissioning partner
+    excluded: frozenset[str] = frozenset()  # lines kept out of the risk share
+
+    @classmethod
+    def from_inputs(cls, inputs: BudgetInputs, basis: RiskBasis | None = None) -> RiskTerms:
+        return cls(
+            basis=basis or inputs.arrangement.basis,
+            host=inputs.arrangement.host,
+            fixed_shares={
+                p.name: p.fixed_share for p in inputs.partners if p.fixed_share is not None
+            },
+            caps={p.name: p.risk_cap for p in inputs.partners if p.risk_cap is not None},
+            leads={line.name: line.lead for line in inputs.lines if line.lead},
+            excluded=frozenset(line.name for line in inputs.lines if line.excluded),
+        )
+
+
+def share_risk(weights: pd.DataFrame, line_variance: pd.Series, terms: RiskTerms) -> pd.DataFrame:
+    """Each partner's part of a variance, in whole pence adding up exactly to the variance.
+
+    ``weights`` is the partners' cash by line (partners as rows, lines as columns);
+    ``line_variance`` the variance of each line in £ (+ overspend, - underspend). A line kept
+    out of the risk share stays with its own contributors, pro rata to what they put in; the
+    rest is shared on ``terms.basis``. Returns, per partner: contribution, share (of the
+    contributions on shared lines), shared and excluded parts and the settlement, in £.
+    """
+    partners = list(weights.index)
+    index = {p: i for i, p in enumerate(partners)}
+    lines = list(weights.columns)
+    w = weights.to_numpy(dtype=float)
+    variance = to_pence(line_variance.reindex(lines).fillna(0.0).to_numpy())
+    excluded = np.array([line in terms.excluded for line in lines], dtype=bool)
+    shared = ~excluded
+
+    def one(total: int, vector: np.ndarray) -> np.ndarray:
+        return allocate_pence(np.array([total]), vector[None, :])[0]
+
+    def bearer(name: str | None, why: str) -> int:
+        if name is None or name not in index:
+            raise InputError(why, valid=", ".join(partners))
+        return index[name]
+
+    def by_line(cols: np.ndarray) -> np.ndarray:
+        """Each line's variance pro rata to its own contributors (lead or host if none)."""
+        parts = np.zeros(len(partners), dtype=np.int64)
+        if not cols.any():
+            return parts
+        sub = w[:, cols].T
+        v = variance[cols]
+        empty = (sub.sum(axis=1) <= 0) & (v != 0)
+        for k in np.flatnonzero(empty):
+            line = [name for name, c in zip(lines, cols, strict=True) if c][k]
+            who = terms.leads.get(line) or terms.host
+            sub[k] = 0
+            sub[
+                k, bearer(who, f"line {line!r} has a variance but no contributions to share it")
+            ] = 1
+        return allocate_pence(v, sub).sum(axis=0)
+
+    excluded_part = by_line(excluded)
+    total_shared = int(variance[shared].sum())
+    contribution = w[:, shared].sum(axis=1)
+    basis = terms.basis
+    if total_shared == 0:
+        shared_part = np.zeros(len(partners), dtype=np.int64)
+    elif basis is RiskBasis.PRO_RATA:
+        if contribution.sum() <= 0:
+            raise InputError("there are no contributions to share the variance pro rata")
+        shared_part = one(total_shared, contribution)
+    elif basis is RiskBasis.PRO_RATA_PER_LINE:
+        shared_part = by_line(shared)
+    elif basis is RiskBasis.FIXED:
+        fixed = np.array([terms.fixed_shares.get(p, 0.0) for p in partners])
+        check_fixed_shares(fixed)
+        shared_part = one(total_shared, fixed)
+    elif basis is RiskBasis.HOST:
+        shared_part = np.zeros(len(partners), dtype=np.int64)
+        shared_part[bearer(terms.host, "no host is named to bear the variance")] = total_shared
+    elif basis is RiskBasis.LEAD:
+        shared_part = np.zeros(len(partners), dtype=np.int64)
+        shared_lines = [name for name, c in zip(lines, shared, strict=True) if c]
+        for line, v in zip(shared_lines, variance[shared], strict=True):
+            who = terms.leads.get(line)
+            shared_part[bearer(who, f"line {line!r} has no commissioning partner")] += v
+    else:
+        shared_part = capped_parts(total_shared, contribution, partners, terms)
+    settlement = excluded_part + shared_part
+    assert settlement.sum() == variance.sum()
+    return pd.DataFrame(
+        {
+            "contribution": contribution,
+            "share": contribution / contribution.sum() if contribution.sum() else np.nan,
+            "shared_part": shared_part / 100,
+            "excluded_part": excluded_part / 100,
+            "settlement": settlement / 100,
+            "pence": settlement,
+            "shared_pence": shared_part,
+            "excluded_pence": excluded_part,
+        },
+        index=pd.Index(partners, name="partner"),
+    )
+
+
+def check_fixed_shares(shares: np.ndarray) -> None:
+    total = float(np.sum(shares))
+    if abs(total - 1) > FIXED_SHARE_TOLERANCE or (np.asarray(shares) < 0).any():
+        raise InputError(
+            f"the fixed risk-share percentages add up to {total:.2%}, not 100%",
+            valid="percentages of 0% or more that add up to 100%",
+        )
+
+
+def capped_parts(
+    total: int, contribution: np.ndarray, partners: list[str], terms: RiskTerms
+) -> np.ndarray:
+    """Pro rata, but no partner beyond its cap; what the caps leave is shared by the others.
+
+    When every partner with a contribution has reached its cap, the host bears the rest.
+    """
+    size = abs(total)
+    caps = np.array(
+        [np.floor(terms.caps[p] * 100 + 1e-6) if p in terms.caps else np.inf for p in partners]
+    )
+    part = np.zeros(len(partners))
+    active = contribution > 0
+    remaining = float(size)
+    while remaining > 0 and active.any():
+        proposal = np.where(active, remaining * contribution / contribution[active].sum(), 0.0)
+        over = active & (proposal > caps)
+        if not over.any():
+            part += proposal
+            remaining = 0.0
+            break
+        part[over] = caps[over]
+        remaining -= caps[over].sum()
+        active &= ~over
+    if remaining > 0.5:
+        host = terms.host
+        if host is None or host not in partners:
+            raise InputError(
+                f"the caps together cover £{(size - remaining) / 100:,.2f} of a "
+                f"£{size / 100:,.2f} variance and no host is named to bear the rest",
+                valid="higher caps, or a host",
+            )
+        part[partners.index(host)] += remaining
+    allocated = allocate_pence(np.array([size]), part[None, :])[0]
+    return allocated * (1 if total >= 0 else -1)
+
+
+def spread_over_lines(amount: float, line_budget: pd.Series, excluded: Iterable[str]) -> pd.Series:
+    """A single variance spread over the shared lines in proportion to their budgets."""
+    shared = line_budget.drop(labels=[x for x in excluded if x in line_budget.index])
+    total = shared.sum()
+    if amount and not total:
+        raise InputError(
+            "there is no cash on the lines in the risk share to spread the overspend over",
+            valid="cash contributions to at least one line that is not kept out",
+        )
+    spread = shared * (amount / total) if total else shared * 0
+    return spread.reindex(line_budget.index).fillna(0.0)
+
+
+def year_weights(budget: JointBudget, year: int) -> pd.DataFrame:
+    """Partners' cash by line in one year: the weights for sharing that year's variance."""
+    detail = budget.detail[budget.detail["year"] == year]
+    table = detail.pivot_table(
+        index="partner", columns="line", values=CASH, aggfunc="sum", observed=False
+    )
+    return table.reindex(index=budget.partners, columns=budget.lines).fillna(0.0)
+
+
+def tested_exposure(
+    budget: JointBudget, terms: RiskTerms, amount: float, year: int
+) -> pd.DataFrame:
+    """Each partner's part of ``amount`` overspent in ``year``, spread over the shared lines."""
+    weights = year_weights(budget, year)
+    line_variance = spread_over_lines(amount, weights.sum(axis=0), terms.excluded)
+    return share_risk(weights, line_variance, terms)
+
+
+#: Bases whose contributions are a table of partners (rows) × lines (columns).
+PER_LINE = (RiskBasis.PRO_RATA_PER_LINE, RiskBasis.LEAD)
+
+
+def share_grid(
+    contributions: np.ndarray,
+    variance: np.ndarray,
+    basis: RiskBasis = RiskBasis.PRO_RATA,
+    terms: np.ndarray | None = None,
+) -> np.ndarray:
+    """Each contribution's part of a variance in £, to the penny, in the contributions' shape.
+
+    For ``pro_rata_per_line`` and ``lead``, ``contributions`` is partners (rows) × lines
+    (columns) and ``variance`` one amount per line; for the other bases every cell is a
+    partner and ``variance`` is summed. ``terms``: the fixed shares (fractions, the
+    contributions' shape) for ``fixed``; the host's position (1 = first) for ``host``; the
+    caps in £ (NaN = none) for ``capped``; each line's commissioning partner's row (1 = first)
+    for ``lead``. Blank contributions (NaN) count as £0. The parts are whole pence adding up
+    exactly to the variance (largest remainder: see :func:`allocate_pence`), so
+    £100 over three equal contributions is £33.34, £33.33 and £33.33.
+    """
+    weights = np.nan_to_num(np.asarray(contributions, dtype=float))
+    if (weights < 0).any():
+        raise InputError("a contribution is negative", valid="contributions of £0 or more")
+    rows, cols = weights.shape
+    variances = np.nan_to_num(np.asarray(variance, dtype=float).reshape(-1))
+    if basis in PER_LINE:
+        if variances.size != cols:
+            raise InputError(
+                f"there are {cols} lines (columns) but {variances.size} variances",
+                valid="one variance per line, in a row",
+            )
+        share = weights
+        if basis is RiskBasis.LEAD:
+            leads = _terms(terms, (1, cols), "the lead partner's position").reshape(-1)
+            share = np.zeros_like(weights)
+            for c, lead in enumerate(leads):
+                if not (1 <= lead <= rows) or not float(lead).is_integer():
+                    raise InputError(
+                        f"lead {describe(lead)} is not a partner's position", valid=f"1 to {rows}"
+                    )
+                share[int(lead) - 1, c] = 1.0
+        pence = allocate_pence(to_pence(variances), share.T).T
+        return pence / 100
+    total = int(to_pence(variances.sum())[()])
+    flat = weights.reshape(-1)
+    if basis is RiskBasis.CAPPED:
+        caps = _terms(terms, weights.shape, "a cap in £").reshape(-1)
+        names = [str(i) for i in range(flat.size)]
+        capped = RiskTerms(
+            basis=RiskBasis.CAPPED,
+            caps={n: float(c) for n, c in zip(names, caps, strict=True) if not np.isnan(c)},
+        )
+        return capped_parts(total, flat, names, capped).reshape(weights.shape) / 100
+    if basis is RiskBasis.FIXED:
+        vector = np.nan_to_num(_terms(terms, weights.shape, "a percentage")).reshape(-1)
+        check_fixed_shares(vector)
+    elif basis is RiskBasis.HOST:
+        given = np.asarray(terms if terms is not None else [], dtype=float).reshape(-1)
+        host = given[0] if given.size == 1 and not np.isnan(given[0]) else None
+        if host is None or not (1 <= host <= flat.size) or not float(host).is_integer():
+            shown = "blank" if host is None else describe(host)
+            raise InputError(
+                f"the host's position {shown} is not in the list", valid=f"1 to {flat.size}"
+            )
+        vector = np.zeros(flat.size)
+        vector[int(host) - 1] = 1.0
+    else:
+        vector = flat
+    if vector.sum() <= 0:
+        raise InputError("there is nothing to share by", valid="contributions above £0")
+    pence = allocate_pence(np.array([total]), vector[None, :]).reshape(weights.shape)
+    return pence / 100
+
+
+def _terms(terms: np.ndarray | None, shape: tuple[int, int], what: str) -> np.ndarray:
+    """The terms in the contributions' shape, or the reason they do not fit."""
+    given = np.full(shape, np.nan) if terms is None else np.asarray(terms, dtype=float)
+    size = int(np.prod(shape))
+    if given.size != size:
+        raise InputError(
+            f"the terms have {given.size} cells but the contributions have {size}",
+            valid=f"{what} for each contribution",
+        )
+    return given.reshape(shape)

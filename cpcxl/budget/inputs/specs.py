@@ -1,0 +1,317 @@
+"""Every input table of the budget workbook, declared once: the template is built from these
+declarations and the same declarations read the tables back."""
+
+from __future__ import annotations
+
+from cpcxl.common.fields import TEXT, YEAR, Items, Text
+from cpcxl.common.inputs import RAW, Column, Setting, SettingsSpec, TableSpec
+
+from ..models import ContributionKind
+from .types import (
+    A_YEAR,
+    AMOUNT,
+    ARRANGEMENT_KIND,
+    BASIS,
+    CAP,
+    CHANGE,
+    CONTRIBUTION_CHANGE,
+    COST,
+    FIXED_SHARE,
+    INDICATOR,
+    KIND,
+    LINE,
+    PARTNER,
+    PARTNER_TYPE,
+    REASON,
+    UPLIFT,
+    VARIANCE,
+    YEARS,
+    YES_NO,
+)
+
+ARRANGEMENT = SettingsSpec(
+    "Arrangement",
+    "Arrangement",
+    (
+        Setting("name", "Arrangement name", TEXT, note="What the partners call the agreement"),
+        Setting(
+            "kind",
+            "Aligned or pooled",
+            ARRANGEMENT_KIND,
+            required=True,
+            note="Pooled: one pot (a Section 75 pooled fund); aligned: each partner keeps its "
+            "own budget (CPC 509)",
+        ),
+        Setting(
+            "first_year",
+            "First year",
+            A_YEAR,
+            required=True,
+            note="The first financial year of the agreement, as 2025/26",
+        ),
+        Setting(
+            "years",
+            "Number of years",
+            YEARS,
+            required=True,
+            note="Whole years, 1 to 50",
+        ),
+        Setting(
+            "host",
+            "Host partner",
+            PARTNER,
+            note="The partner that hosts the pooled fund (it bears the variance on the host basis)",
+        ),
+        Setting(
+            "basis",
+            "Risk-share basis",
+            BASIS,
+            note="As agreed in the Section 75 schedule; blank: pro rata to contributions "
+            "(a local choice, the usual term)",
+        ),
+        Setting(
+            "test_variance",
+            "Overspend to test £",
+            VARIANCE,
+            note="Exposure to this overspend (+) or underspend (-) is shown on every basis; "
+            "blank: £0",
+        ),
+        Setting(
+            "test_year",
+            "Year to test",
+            A_YEAR,
+            note="Whose contributions weight the shares; blank: the first year",
+        ),
+    ),
+)
+
+WIDE = 34  # the first two columns of every table: names of partners, lines and outcomes
+
+PARTNERS = TableSpec(
+    "Partners",
+    "Partners",
+    (
+        Column("partner", "Partner", PARTNER, ("Organisation", "Name"), width=WIDE),
+        Column(
+            "type",
+            "Type",
+            PARTNER_TYPE,
+            ("Partner type", "Organisation type"),
+            width=WIDE,
+            prompt="A CPC 501 key organisation type",
+        ),
+        Column(
+            "fixed_share",
+            "Fixed risk share %",
+            FIXED_SHARE,
+            ("Fixed share",),
+            required=False,
+            prompt="For the fixed-percentages basis only",
+        ),
+        Column(
+            "risk_cap",
+            "Risk cap £",
+            CAP,
+            ("Risk cap", "Cap"),
+            required=False,
+            prompt="For the capped basis only",
+        ),
+    ),
+)
+LINES = TableSpec(
+    "Lines",
+    "Lines",
+    (
+        Column(
+            "line",
+            "Line",
+            Text(what="a budget line"),
+            ("Budget line", "Scheme", "Service area"),
+            width=WIDE,
+        ),
+        Column("description", "Description", TEXT, required=False, width=WIDE),
+        Column(
+            "lead",
+            "Commissioning partner",
+            PARTNER,
+            ("Lead", "Lead partner"),
+            required=False,
+            prompt="The partner that commissions this line",
+        ),
+        Column(
+            "excluded",
+            "Excluded from risk share",
+            YES_NO,
+            ("Excluded",),
+            required=False,
+            default=False,
+            prompt="Yes keeps the line out of the risk share",
+        ),
+    ),
+)
+CONTRIBUTIONS = TableSpec(
+    "Contributions",
+    "Contributions",
+    (
+        Column("partner", "Partner", PARTNER, width=WIDE, prompt="A partner from Partners"),
+        Column(
+            "line", "Line", LINE, ("Budget line", "Scheme"), width=WIDE, prompt="A line from Lines"
+        ),
+        Column("year", "Year", A_YEAR, ("Financial year",), prompt="A financial year"),
+        Column(
+            "kind",
+            "Kind",
+            KIND,
+            ("Contribution kind", "Type"),
+            required=False,
+            default=ContributionKind.FINANCIAL,
+            prompt="CPC 501 kind of contribution",
+        ),
+        Column("amount", "Amount £", AMOUNT, ("Amount", "Value £", "Value")),
+        Column(
+            "reduction",
+            "Reduction",
+            YES_NO,
+            ("Is reduction",),
+            required=False,
+            default=False,
+            prompt="Yes if a negative amount is meant",
+        ),
+        Column("note", "Note", TEXT, ("Notes",), required=False),
+    ),
+)
+CONDITIONS = TableSpec(
+    "Conditions",
+    "Conditions",
+    (
+        Column("partner", "Partner", PARTNER, width=WIDE, prompt="A partner from Partners"),
+        Column(
+            "change",
+            "Change",
+            CHANGE,
+            ("Condition",),
+            width=WIDE,
+            prompt="Uplift %, Reduction % or Cap £",
+        ),
+        # An uplift or reduction rate, or a cap in £: read by the row's change (_conditions).
+        Column("value", "Rate % or cap £", RAW, ("Value", "Rate"), blank=True),
+        Column("from_year", "From year", A_YEAR, ("From",), prompt="First year it applies"),
+        Column(
+            "to_year",
+            "To year",
+            A_YEAR,
+            ("To",),
+            required=False,
+            prompt="Last year (blank: to the end)",
+        ),
+        Column("reason", "Reason", REASON, required=False, prompt="CPC 509 condition for changing"),
+    ),
+)
+OUTCOMES = TableSpec(
+    "Outcomes",
+    "Outcomes",
+    (
+        Column("partner", "Partner", PARTNER, width=WIDE, prompt="A partner from Partners"),
+        Column("outcome", "Outcome", TEXT, width=WIDE),
+        Column("indicator", "Indicator", TEXT, required=False),
+        Column(
+            "lines",
+            "Lines serving it",
+            Items(what="lines separated by semicolons"),
+            ("Lines",),
+            required=False,
+        ),
+        Column("baseline", "Baseline", INDICATOR, required=False),
+        Column("target", "Target", INDICATOR, required=False),
+        Column("actual", "Latest actual", INDICATOR, ("Actual",), required=False),
+    ),
+)
+STANDALONE = TableSpec(
+    "StandAlone",
+    "Stand-alone costs",
+    (
+        Column("partner", "Partner", PARTNER, width=WIDE, prompt="A partner from Partners"),
+        Column("line", "Line", LINE, width=WIDE, prompt="A line from Lines"),
+        Column("year", "Year", A_YEAR, required=False, prompt="Blank: every year"),
+        Column("cost", "Cost alone £", COST, ("Cost alone", "Cost")),
+    ),
+)
+ACTUALS = TableSpec(
+    "Actuals",
+    "Actuals",
+    (
+        Column("line", "Line", LINE, width=WIDE, prompt="A line from Lines"),
+        Column("year", "Year", A_YEAR, width=WIDE, prompt="A financial year"),
+        Column(
+            "partner",
+            "Partner",
+            PARTNER,
+            required=False,
+            prompt="Blank for the whole pooled line",
+        ),
+        Column("actual", "Actual £", AMOUNT, ("Actual", "Spend")),
+    ),
+)
+SCENARIOS = TableSpec(
+    "ScenarioChanges",
+    "Scenario changes",
+    (
+        Column("scenario", "Scenario", Text(what="a scenario's name"), width=WIDE),
+        Column(
+            "partner",
+            "Partner",
+            PARTNER,
+            required=False,
+            width=WIDE,
+            prompt="Blank for a scenario-wide change",
+        ),
+        Column("contribution_change", "Contribution change %", CONTRIBUTION_CHANGE, required=False),
+        Column("uplift", "Uplift %", UPLIFT, required=False),
+        Column("cap", "Cap £", CAP, required=False),
+        Column(
+            "basis",
+            "Risk-share basis",
+            BASIS,
+            ("Basis",),
+            required=False,
+            prompt="Risk-share basis for this scenario",
+        ),
+        Column("test_variance", "Overspend to test £", VARIANCE, ("Overspend",), required=False),
+    ),
+)
+
+#: Every input table but the Arrangement, by the key the engine's places use.
+TABLES: dict[str, TableSpec] = {
+    "partners": PARTNERS,
+    "lines": LINES,
+    "contributions": CONTRIBUTIONS,
+    "conditions": CONDITIONS,
+    "outcomes": OUTCOMES,
+    "standalone": STANDALONE,
+    "actuals": ACTUALS,
+    "scenarios": SCENARIOS,
+}
+OPTIONAL_TABLES = frozenset({"conditions", "outcomes", "standalone", "actuals", "scenarios"})
+#: Every table of the workbook, for read_tables and read_book_tables.
+SPECS: tuple[TableSpec | SettingsSpec, ...] = (ARRANGEMENT, *TABLES.values())
+
+
+#: The table CPC_POOL_SUMMARY takes: a contributions table as anyone might lay it out.
+POOL_TABLE = TableSpec(
+    "contributions",
+    "",
+    (
+        Column("partner", "Partner", Text(what="a partner's name"), ("Organisation",)),
+        Column("line", "Line", TEXT, ("Budget line", "Scheme")),
+        Column("year", "Year", YEAR, ("Financial year",)),
+        Column("amount", "Amount", AMOUNT, ("Amount £", "Value")),
+        Column(
+            "kind",
+            "Kind",
+            KIND,
+            ("Contribution kind",),
+            required=False,
+            default=ContributionKind.FINANCIAL,
+        ),
+    ),
+)
