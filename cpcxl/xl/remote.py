@@ -54,9 +54,7 @@ def payload_from_xlsx(path: str | os.PathLike[str]) -> dict[str, Any]:
                     "show_autofilter": True,
                 }
             )
-        sheets.append(
-            {"name": ws.title, "values": values, "pictures": [], "tables": tables, "index": index}
-        )
+        sheets.append(sheet_payload(ws.title, values, tables))
     names = []
     for name, defined in wb.defined_names.items():
         if not list(defined.destinations):  # a constant, such as a sheet's fingerprint
@@ -85,7 +83,28 @@ def payload_from_xlsx(path: str | os.PathLike[str]) -> dict[str, Any]:
         "version": xw.__version__,
         "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"},
         "names": names,
-        "sheets": [{k: v for k, v in s.items() if k != "index"} for s in sheets],
+        "sheets": sheets,
+    }
+
+
+def sheet_payload(
+    name: str, values: list[list[Any]], tables: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """One sheet as xlwings' Office.js client sends it (its custom-scripts index.js): the
+    cells and every collection the remote engine expects, empty where the sheet has none."""
+    return {
+        "name": name,
+        "visibility": "Visible",
+        "show_gridlines": True,
+        "print_area": None,
+        "notes": [],
+        "notes_supported": True,
+        "values": values,
+        "pictures": [],
+        "shapes": [],
+        "charts": [],
+        "tables": tables or [],
+        "pivot_tables": [],
     }
 
 
@@ -250,14 +269,7 @@ def payload_after(payload: Mapping[str, Any], actions: list[dict[str, Any]]) -> 
             letters, row = _split(address)
             values[int(row) - 1][column_index(letters) - 1] = value
         old = next((s for s in payload["sheets"] if s["name"] == name), None)
-        sheets.append(
-            {
-                "name": name,
-                "values": values,
-                "pictures": [],
-                "tables": old["tables"] if old else [],
-            }
-        )
+        sheets.append(sheet_payload(name, values, old["tables"] if old else []))
     return {**payload, "names": names, "sheets": sheets}
 
 

@@ -150,17 +150,18 @@ def test_recruitment_need_takes_whole_years_only() -> None:
 
 
 def test_pressing_the_button_twice_replaces_the_sheets(tmp_path: Path) -> None:
-    from cpcxl.xl.remote import apply_values, payload_from_xlsx, run_script
+    from cpcxl.xl.remote import apply_values, payload_after, payload_from_xlsx, run_script
 
     payload = payload_from_xlsx(build(tmp_path / "plan.xlsx"))
-    first = apply_values(payload, run_script(excel.plan_workforce, payload))
-    # Run again on a payload that already has the output sheets.
-    payload["sheets"] += [
-        {"name": name, "values": [["old"]], "pictures": [], "tables": []}
-        for name in ("Plan", "Gap", "Projection", "Optimised mix", "Risks")
-    ]
-    second = apply_values(payload, run_script(excel.plan_workforce, payload))
+    actions = run_script(excel.plan_workforce, payload)
+    first = apply_values(payload, actions)
+    # Press it again on the workbook as Excel would send it after the first press.
+    again = payload_after(payload, actions)
+    second_actions = run_script(excel.plan_workforce, again)
+    second = apply_values(again, second_actions)
     assert second["Gap"] == first["Gap"]
+    # Nothing was typed on the output sheets, so no copy of them is kept.
+    assert not [a for a in second_actions if a["func"] == "copySheet"]
 
 
 def test_the_button_draws_the_gap_chart_from_the_by_role_table(tmp_path: Path) -> None:
