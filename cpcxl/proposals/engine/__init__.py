@@ -40,7 +40,7 @@ from .appraisal import (
 )
 from .decisions import Feedback
 from .discounting import RATE_BANDS, discount_factor, discount_factors, rates, schedule_of
-from .evaluation import RoundResult, cash_flows, evaluate_round
+from .evaluation import RoundResult, cash_flows, evaluate, evaluate_round
 from .figures import money
 from .portfolio import Portfolio, choose_portfolio
 from .realism import Weakness, realism_checks
@@ -68,6 +68,7 @@ __all__ = [
     "criteria_from_ahp",
     "discount_factor",
     "discount_factors",
+    "evaluate",
     "evaluate_round",
     "money",
     "npsv",

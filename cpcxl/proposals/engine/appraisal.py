@@ -16,7 +16,7 @@ import pandas as pd
 
 from cpcxl.common.errors import InputError
 
-from ..models import ProjectType, Schedule
+from ..models import PROJECT_TYPES, ProjectType, Schedule
 from .discounting import discount_factors
 
 
@@ -40,17 +40,11 @@ OPTIMISM_BIAS: dict[ProjectType, OptimismBias] = {
     ProjectType.OUTSOURCING: OptimismBias(0.41, 0.00, None, None),
 }
 
-PROJECT_TYPES = ", ".join(p.value for p in ProjectType)
-
 
 def project_type_of(value: str | ProjectType) -> ProjectType:
-    text = str(value).strip().lower()
-    for p in ProjectType:
-        if p.value.lower() == text or p.name.lower() == text.replace(" ", "_"):
-            return p
-    raise InputError(
-        f"{value!r} has no optimism-bias entry", valid=PROJECT_TYPES, field="Project type"
-    )
+    """A project type of the optimism-bias table by name; an unknown one is refused."""
+    project_type: ProjectType = PROJECT_TYPES.parse(value)
+    return project_type
 
 
 def optimism_bias(project_type: str | ProjectType, mitigation: float = 0.0) -> float:

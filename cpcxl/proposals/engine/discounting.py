@@ -8,7 +8,7 @@ import numpy as np
 
 from cpcxl.common.errors import InputError
 
-from ..models import Schedule
+from ..models import SCHEDULES, Schedule
 
 #: (last year of the period, rate) for each period; None is "every later year".
 #: Standard: the social time preference rate. Health: the Green Book's reduced rate for
@@ -33,16 +33,11 @@ RATE_BANDS: dict[Schedule, tuple[tuple[int | None, float], ...]] = {
     ),
 }
 
-SCHEDULE_NAMES = ", ".join(s.value for s in Schedule)
-
 
 def schedule_of(value: str | Schedule) -> Schedule:
-    try:
-        return Schedule(str(value).strip().lower())
-    except ValueError:
-        raise InputError(
-            f"{value!r} is not a discount schedule", valid=SCHEDULE_NAMES, field="schedule"
-        ) from None
+    """A discount schedule by name ('standard', 'Health', ...); an unknown one is refused."""
+    schedule: Schedule = SCHEDULES.parse(value)
+    return schedule
 
 
 def rates(last_year: int, schedule: str | Schedule = Schedule.STANDARD) -> np.ndarray:

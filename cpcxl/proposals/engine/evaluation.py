@@ -11,7 +11,7 @@ import pandas as pd
 
 from cpcxl.common.errors import InputError
 
-from ..models import CriteriaSet, DecisionRules, Evaluation, Proposal, Schedule
+from ..models import CriteriaSet, DecisionRules, Evaluation, Proposal, Round, Schedule
 from .appraisal import appraise, optimism_bias
 from .decisions import (
     Feedback,
@@ -173,4 +173,16 @@ def evaluate_round(
     ranking = ranking.iloc[np.lexsort((-npsv_values, -ws, ~eligible))]
     return RoundResult(
         appraisal, score_frame, ranking, portfolio, feedback, criteria, rules, schedule
+    )
+
+
+def evaluate(round_: Round) -> RoundResult:
+    """Evaluate a round as read from a workbook (:func:`cpcxl.proposals.inputs.read_round`)."""
+    return evaluate_round(
+        round_.proposals,
+        round_.criteria,
+        round_.scores,
+        rules=round_.rules,
+        budgets=round_.budgets,
+        schedule=round_.schedule,
     )
