@@ -44,8 +44,6 @@ from .tables import (
     SETTINGS,
 )
 
-# --- reading -------------------------------------------------------------------------------
-
 
 def read_round(
     tables: Mapping[str, Cells], *, pairwise: Cells | None = None, file: str | None = None
