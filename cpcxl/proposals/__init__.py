@@ -2,45 +2,47 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from cpcxl import hookimpl
 
+if TYPE_CHECKING:
+    import click
+
+    from cpcxl.plugins import Demo, WorkbookTemplate
+
 
 @hookimpl
-def register_functions() -> list[Any]:
+def register_functions() -> Sequence[Callable[..., Any]]:
     from .excel import FUNCTIONS
 
     return FUNCTIONS
 
 
 @hookimpl
-def register_scripts() -> list[Any]:
+def register_scripts() -> Sequence[Callable[..., None]]:
     from .excel import SCRIPTS
 
     return SCRIPTS
 
 
 @hookimpl
-def register_workbooks() -> list[Any]:
-    from cpcxl.plugins import WorkbookTemplate
+def register_workbooks() -> Sequence[WorkbookTemplate]:
+    from .workbook import TEMPLATE
 
-    from .workbook import FILENAME, TITLE, build
-
-    return [WorkbookTemplate("expenditure_proposals", FILENAME, TITLE, build)]
+    return [TEMPLATE]
 
 
 @hookimpl
-def register_commands(cli: Any) -> None:
-    from .cli import proposals
+def register_commands(cli: click.Group) -> None:
+    from .cli import command
 
-    cli.add_command(proposals)
+    cli.add_command(command)
 
 
 @hookimpl
-def register_demos() -> list[Any]:
-    from cpcxl.plugins import Demo
+def register_demos() -> Sequence[Demo]:
+    from .sample import DEMO
 
-    from .cli import run_demo
-
-    return [Demo("proposals", "Expenditure proposals: an adult social care round", run_demo)]
+    return [DEMO]

@@ -1,19 +1,33 @@
-"""Worksheet functions and the "Evaluate proposals" button: thin wrappers over the engine."""
+"""Worksheet functions and the "Evaluate proposals" button: thin wrappers over the engine.
+
+Each function reads its arguments with the value types of ``inputs.py`` (so a rate is a
+fraction, 24% is 0.24, and 24 is refused with that hint), calls the engine and gives the
+result back in the shape it was given. The button reads the workbook's tables through
+xlwings, reads them into a round with ``inputs.read_round``, evaluates it and writes the
+sheets ``outputs.py`` describes.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cpcxl.common.errors import InputError
+from cpcxl.common.errors import InputError, InputErrors
 from cpcxl.common.examples import Example, ScriptExample, examples
-from cpcxl.common.grid import cell_error, elementwise, from_grid, to_grid
-from cpcxl.common.values import describe, is_blank, is_excel_error, to_number
+from cpcxl.common.fields import MONEY, Number, Whole, parse_argument
+from cpcxl.common.grid import Kind, cell_error, elementwise, from_grid, to_grid
+from cpcxl.common.inputs import Cells
+from cpcxl.common.values import is_blank
 
-from . import engine
+from . import engine, inputs, outputs
+from .models import SCHEDULES, Schedule
+
+if TYPE_CHECKING:
+    import xlwings as xw
 
 # Hand calculations used by the examples below.
 # One proposal: £1,000 spent in year 0, £600 of benefits in each of years 1 and 2.
@@ -28,13 +42,24 @@ _GEO = (2.0, 1.5 ** (1 / 3), (1 / 12) ** (1 / 3))
 _D = 4 / (2 * 3)
 CR_EXAMPLE = ((1 + _D ** (1 / 3) + _D ** (-1 / 3)) - 3) / 2 / 0.58
 
+#: A year for a discount factor: a local limit of 1,000 years, beyond any appraisal (the
+#: Green Book's lowest rate, 1%, holds from year 301 on).
+YEAR = Whole(0, 1000, what="a year from year 0", reason="a local limit beyond any appraisal")
+SCORE = Number(what="a score")
 
-def _year(value: Any, schedule: Any = "standard") -> float | None:
+
+def _schedule(value: Any) -> Schedule:
     if is_blank(value):
+        return Schedule.STANDARD
+    schedule: Schedule = parse_argument(SCHEDULES, value, "schedule")
+    return schedule
+
+
+def _year(year: Any, schedule: Any = None) -> float | None:
+    if is_blank(year):
         return None
-    year = to_number(value, what="a year (0, 1, 2, ...)")
-    text = "standard" if is_blank(schedule) else str(schedule)
-    return engine.discount_factor(year, text)
+    number = parse_argument(YEAR, year, "year")
+    return engine.discount_factor(number, _schedule(schedule))
 
 
 @examples(
@@ -49,7 +74,13 @@ def _year(value: Any, schedule: Any = "standard") -> float | None:
     ),
     Example(
         ([[1], ["soon"]],),
-        [[1 / 1.035], ["#VALUE! 'soon' is not a year (0, 1, 2, ...); valid: a number"]],
+        [
+            [1 / 1.035],
+            [
+                "#VALUE! year: 'soon' is not a year from year 0; valid: a year from year 0 "
+                "from 0 to 1,000"
+            ],
+        ],
         "A bad cell explains itself and leaves the other cells alone.",
     ),
 )
@@ -58,7 +89,7 @@ def cpc_discount_factor(year: Any, schedule: Any = "standard") -> Any:
     return elementwise(_year, year, schedule)
 
 
-def _amounts(value: Any, what: str) -> tuple[np.ndarray, dict[int, str], set[int], str]:
+def _amounts(value: Any, what: str) -> tuple[np.ndarray, dict[int, str], set[int], Kind]:
     """A cost or benefit range as rows of yearly amounts (blanks inside a row are 0).
 
     Returns the amounts, a reason for each row with a bad cell, the rows that are wholly
@@ -76,9 +107,9 @@ def _amounts(value: Any, what: str) -> tuple[np.ndarray, dict[int, str], set[int
         if is_blank(cell) or r in bad:
             continue
         try:
-            out[r, c] = to_number(cell, what=f"an amount in £ ({what})")
+            out[r, c] = parse_argument(MONEY, cell, f"{what} year {c}")
         except InputError as exc:
-            bad[r] = str(InputError(f"{what} year {c}: {exc.message}", valid=exc.valid))
+            bad[r] = str(exc)
     if not table and bad:
         raise InputError(bad[0])
     return out, bad, blank, "table" if table else "scalar"
@@ -93,13 +124,14 @@ def _appraise(costs: Any, benefits: Any, schedule: Any, optimism_bias: Any, colu
             + (f" for {c.shape[0]} against {b.shape[0]} rows" if c.shape[0] != b.shape[0] else ""),
             valid="cost and benefit ranges of the same size, from year 0",
         )
-    text = "standard" if is_blank(schedule) else str(schedule)
-    uplift = 0.0 if is_blank(optimism_bias) else to_number(optimism_bias, what="a fraction")
-    if uplift < 0:
-        raise InputError(f"optimism bias {uplift:g} is negative", valid="a fraction such as 0.24")
-    values = engine.appraise(c, b, schedule=text, optimism_bias=uplift)[column].to_numpy()
+    uplift = (
+        0.0
+        if is_blank(optimism_bias)
+        else parse_argument(inputs.OPTIMISM_BIAS, optimism_bias, "optimism_bias")
+    )
+    values = engine.appraise(c, b, schedule=_schedule(schedule), optimism_bias=uplift)[column]
     out = np.empty((len(values), 1), dtype=object)
-    for r, v in enumerate(values):
+    for r, v in enumerate(values.to_numpy()):
         reason = c_bad.get(r) or b_bad.get(r)
         if reason:
             out[r, 0] = cell_error(reason)
@@ -122,20 +154,36 @@ def _appraise(costs: Any, benefits: Any, schedule: Any, optimism_bias: Any, colu
         "24% optimism bias raises the costs to £1,240.",
     ),
     Example(
+        ([1000, 0, 0], [0, 600, 600], "standard", "24%"),
+        PVB_EXAMPLE - 1240,
+        "24% typed as text is the same fraction, 0.24.",
+    ),
+    Example(
+        ([1000, 0, 0], [0, 600, 600], "standard", 24),
+        "#VALUE! optimism_bias: 24 is 2,400%, outside 0% to 200% for optimism bias (the Green "
+        "Book supplementary guidance's upper bounds reach 200%); type 24% (or 0.24); valid: a "
+        "percentage from 0% to 200%",
+        "A rate is a fraction: 24 is 2,400%, above the guidance's highest upper bound (200%).",
+    ),
+    Example(
         ([[1000, 0, 0], [500, 500, 0]], [[0, 600, 600], [0, 0, 1100]]),
         [[PVB_EXAMPLE - 1000], [1100 / 1.035**2 - 500 - 500 / 1.035]],
         "A table gives one NPSV per row (one proposal per row).",
     ),
     Example(
         ([1000, "lots", 0], [0, 600, 600]),
-        "#VALUE! costs year 1: 'lots' is not an amount in £ (costs); valid: a number",
+        "#VALUE! costs year 1: 'lots' is not an amount in £; valid: an amount in £ from "
+        "-£1,000,000,000,000 to £1,000,000,000,000",
         "Text in an amount is named by its year.",
     ),
     Example(
         ([[1000, 0, 0], [500, "tbc", 0]], [[0, 600, 600], [0, 0, 1100]]),
         [
             [PVB_EXAMPLE - 1000],
-            ["#VALUE! costs year 1: 'tbc' is not an amount in £ (costs); valid: a number"],
+            [
+                "#VALUE! costs year 1: 'tbc' is not an amount in £; valid: an amount in £ from "
+                "-£1,000,000,000,000 to £1,000,000,000,000"
+            ],
         ],
         "A bad amount spoils only its own proposal's row.",
     ),
@@ -147,7 +195,7 @@ def _appraise(costs: Any, benefits: Any, schedule: Any, optimism_bias: Any, colu
     ),
 )
 def cpc_npsv(costs: Any, benefits: Any, schedule: Any = "standard", optimism_bias: Any = 0) -> Any:
-    """Net present social value (Green Book) of yearly costs and benefits from year 0; optimism_bias is a fraction added to costs (e.g. 0.24)."""  # noqa: E501
+    """Net present social value (Green Book) of yearly costs and benefits from year 0; optimism_bias is a fraction added to costs (24% or 0.24)."""  # noqa: E501
     return _appraise(costs, benefits, schedule, optimism_bias, "npsv")
 
 
@@ -163,29 +211,42 @@ def cpc_npsv(costs: Any, benefits: Any, schedule: Any = "standard", optimism_bia
         "Health schedule (1.5%) and 24% optimism bias on costs.",
     ),
     Example(
+        ([1000, 0, 0], [0, 600, 600], "standard", 2),
+        PVB_EXAMPLE / 3000,
+        "200% (equipment and development's upper bound) triples the costs: £3,000.",
+    ),
+    Example(
         ([[1000, 0], [0, 0]], [[0, 2070], [0, 100]]),
         [[2.0], [None]],
         "Per row: 2070/1.035 = 2000, so a ratio of 2; a row with no costs has no ratio.",
     ),
     Example(
         ([100, 0], [0, "#N/A"]),
-        "#VALUE! benefits year 1: the cell holds the error #N/A; valid: an amount in £ (benefits)",
+        "#VALUE! benefits year 1: the cell holds the error #N/A; valid: an amount in £",
         "An error value in the range is named by its year.",
     ),
 )
 def cpc_bcr(costs: Any, benefits: Any, schedule: Any = "standard", optimism_bias: Any = 0) -> Any:
-    """Benefit-cost ratio (Green Book): present value of benefits over present value of costs from year 0; optimism_bias is a fraction added to costs."""  # noqa: E501
+    """Benefit-cost ratio (Green Book): present value of benefits over present value of costs from year 0; optimism_bias is a fraction added to costs (24% or 0.24)."""  # noqa: E501
     return _appraise(costs, benefits, schedule, optimism_bias, "bcr")
 
 
 def _weights(value: Any) -> np.ndarray:
-    cells = [c for c in to_grid(value).cells.reshape(-1)]
     out = []
-    for position, cell in enumerate(cells, start=1):
+    for position, cell in enumerate(to_grid(value).cells.reshape(-1), start=1):
         if is_blank(cell):
             raise InputError(f"weight {position} is blank", valid="a weight for every criterion")
-        out.append(to_number(cell, what=f"weight {position}"))
+        out.append(parse_argument(inputs.WEIGHT, cell, f"weight {position}"))
     return np.array(out)
+
+
+def _row_score(row: np.ndarray, weights: np.ndarray) -> float:
+    values = []
+    for position, cell in enumerate(row, start=1):
+        if is_blank(cell):
+            raise InputError(f"score {position} is blank", valid="a score for every criterion")
+        values.append(parse_argument(SCORE, cell, f"score {position}"))
+    return float(engine.weighted_scores(np.array([values]), weights)[0])
 
 
 @examples(
@@ -201,7 +262,7 @@ def _weights(value: Any) -> np.ndarray:
     ),
     Example(
         ([[4, 3, 5], [2, "n/a", 2]], [0.5, 0.3, 0.2]),
-        [[3.9], ["#VALUE! score 2 ('n/a') is not a number; valid: a number"]],
+        [[3.9], ["#VALUE! score 2: 'n/a' is not a score; valid: a score"]],
         "A bad score spoils only its own row.",
     ),
     Example(
@@ -209,9 +270,16 @@ def _weights(value: Any) -> np.ndarray:
         "#VALUE! the weights add up to 110.0%, not 100%; valid: weights that sum to 100%",
         "Weights must sum to 100%.",
     ),
+    Example(
+        ([4, 3, 5], [50, 30, 20]),
+        "#VALUE! weight 1: 50 is 5,000%, outside 0% to 100% for a weight (a criterion's share "
+        "of the whole; the weights total 100%); type 50% (or 0.5); valid: a percentage from 0% "
+        "to 100%",
+        "A weight is a share: 50 is 5,000%, not 50%.",
+    ),
 )
 def cpc_weighted_score(scores: Any, weights: Any) -> Any:
-    """Weighted score: the sum of weight × score for each row of scores (one column per criterion); the weights must sum to 100%."""  # noqa: E501
+    """Weighted score: the sum of weight × score for each row of scores (one column per criterion); the weights are shares that sum to 100%."""  # noqa: E501
     w = _weights(weights)
     grid = to_grid(scores)
     cells = grid.cells.reshape(1, -1) if grid.kind != "table" else grid.cells
@@ -222,46 +290,27 @@ def cpc_weighted_score(scores: Any, weights: Any) -> Any:
             out[r, 0] = None
             continue
         try:
-            values = []
-            for c, v in enumerate(row, start=1):
-                if is_blank(v):
-                    raise InputError(f"score {c} is blank", valid="a score for every criterion")
-                try:
-                    values.append(to_number(v))
-                except InputError as exc:
-                    raise InputError(
-                        f"score {c} ({describe(v)}) is not a number", valid=exc.valid
-                    ) from None
-            out[r, 0] = float(engine.weighted_scores(np.array([values]), w)[0])
+            out[r, 0] = _row_score(row, w)
         except InputError as exc:
             out[r, 0] = cell_error(str(exc))
     return from_grid(out, "table" if grid.kind == "table" and cells.shape[0] > 1 else "scalar")
 
 
-def judgement(value: Any, where: str) -> float:
-    """A pairwise judgement from a cell: a number, or text such as '1/3'."""
-    if is_blank(value):
-        raise InputError(f"{where} is blank", valid="a judgement from 1/9 to 9 in every cell")
-    if is_excel_error(value):
-        raise InputError(f"{where} holds the error {value.strip()}", valid="a judgement")
-    if isinstance(value, str) and "/" in value:
-        top, _, bottom = value.partition("/")
-        try:
-            return float(top) / float(bottom)
-        except (ValueError, ZeroDivisionError):
-            pass
-    try:
-        return to_number(value, what="a judgement")
-    except InputError as exc:
-        raise InputError(f"{where}: {exc.message}", valid="a judgement such as 3 or 1/3") from None
-
-
 def _matrix(value: Any) -> list[list[float]]:
+    """Each cell a judgement; a problem names the cell by row and column."""
     cells = to_grid(value).cells
-    return [
-        [judgement(v, f"row {r + 1}, column {c + 1}") for c, v in enumerate(row)]
-        for r, row in enumerate(cells)
-    ]
+    matrix = []
+    for r, row in enumerate(cells, start=1):
+        judged = []
+        for c, cell in enumerate(row, start=1):
+            where = f"row {r}, column {c}"
+            if is_blank(cell):
+                raise InputError(
+                    f"{where} is blank", valid="a judgement from 1/9 to 9 in every cell"
+                )
+            judged.append(parse_argument(inputs.JUDGEMENT, cell, where))
+        matrix.append(judged)
+    return matrix
 
 
 @examples(
@@ -280,6 +329,12 @@ def _matrix(value: Any) -> list[list[float]]:
         "#VALUE! the matrix is not reciprocal: row 1, column 2 is 3 but row 2, column 1 is 3; "
         "valid: row 2, column 1 = 1/3 = 0.3333",
         "Each judgement below the diagonal must be the reciprocal of the one above.",
+    ),
+    Example(
+        ([[1, 30], [1 / 30, 1]],),
+        "#VALUE! row 1, column 2: 30 is outside Saaty's scale; valid: a judgement from 1/9 to 9, "
+        "such as 3 or 1/3",
+        "Saaty's scale runs from 1/9 to 9.",
     ),
 )
 def cpc_ahp_weights(matrix: Any) -> Any:
@@ -307,7 +362,7 @@ def cpc_ahp_consistency(matrix: Any) -> Any:
     return float(engine.ahp(_matrix(matrix)).consistency_ratio)
 
 
-FUNCTIONS = [
+FUNCTIONS: list[Callable[..., Any]] = [
     cpc_discount_factor,
     cpc_npsv,
     cpc_bcr,
@@ -321,21 +376,9 @@ FUNCTIONS = [
 
 
 def _example_round(folder: Path) -> Path:
-    from .workbook import DEFAULT_CRITERIA, RoundInputs, build
+    from .sample import two_proposals
 
-    names = [r[0] for r in DEFAULT_CRITERIA]
-    common = ["Head of Commissioning", "Medium term", "Independence at home", "Outsourcing", 1]
-    inputs = RoundInputs(
-        proposals=[
-            ["X", "Home care pilot", *common, "Published evaluation elsewhere", "", "", None, None],
-            ["Y", "Reablement", *common, "Published evaluation elsewhere", "", "", None, None],
-        ],
-        costs=[["X", 0, 1000, 0], ["Y", 0, 1000, 0]],
-        benefits=[["X", 1, 600, 0], ["X", 2, 600, 0], ["Y", 1, 1100, 0], ["Y", 2, 1100, 0]],
-        assessment=[[p, n, 4, None] for p in "XY" for n in names],
-        budget=[[0, 1500]],
-    )
-    return build(folder / "round.xlsx", inputs)
+    return two_proposals(folder / "round.xlsx")
 
 
 @examples(
@@ -354,44 +397,34 @@ def _example_round(folder: Path) -> Path:
         "Two hand-appraised proposals; the budget in year 0 funds only one.",
     )
 )
-def evaluate_proposals(book: Any) -> None:
+def evaluate_proposals(book: xw.Book) -> None:
     """Evaluate proposals: appraise, score, decide and choose the portfolio for the round."""
-    from cpcxl.common.errors import InputErrors
-    from cpcxl.common.report import Block, SheetOutput
+    from cpcxl.xl.book import read_book_tables, sheet_rows
     from cpcxl.xl.render import render
 
-    from .workbook import evaluate, outputs
-
-    sheets = {}
-    for sheet in book.sheets:
-        # Anchored at A1, so row numbers in messages are the sheet's own.
-        last = sheet.used_range.last_cell
-        values = sheet.range((1, 1), (last.row, last.column)).value
-        sheets[sheet.name] = to_grid(values).cells.tolist() if values is not None else []
+    names = [s.name for s in book.sheets]
+    tables = read_book_tables(book, inputs.TABLES)
+    pairwise = None
+    if inputs.PAIRWISE_SHEET in names:
+        pairwise = Cells(sheet_rows(book.sheets[inputs.PAIRWISE_SHEET]))
     try:
-        result = evaluate(sheets, file=book.name)
+        round_ = inputs.read_round(tables, pairwise=pairwise, file=book.name)
+        result = engine.evaluate(round_)
     except (InputError, InputErrors) as exc:
-        problems = list(exc) if isinstance(exc, InputErrors) else [exc]
-        rows = [["Where", "Problem", "What would be valid"]] + [
-            [str(p.location or ""), p.message, p.valid or ""] for p in problems
-        ]
-        render(
-            book,
-            SheetOutput(
-                "Input problems",
-                [Block(rows, row=2, title="Fix these, then press Evaluate proposals again")],
-                widths={"A": 45, "B": 80, "C": 50},
-            ),
-        )
+        render(book, outputs.problems_sheet(exc))
         return
-    for output in outputs(result):
+    sheets = outputs.result_sheets(result, round_.notes)
+    for output in sheets:
         render(book, output)
     _charts(book, result)
-    if "Input problems" in [s.name for s in book.sheets]:
-        book.sheets["Input problems"].delete()  # they were fixed: the round evaluated
+    written = {s.name for s in sheets}
+    for stale in (outputs.PROBLEMS_SHEET, outputs.NOTES_SHEET):
+        # From an earlier press: the problems were fixed, or there is nothing to note now.
+        if stale in names and stale not in written:
+            book.sheets[stale].delete()
 
 
-def _charts(book: Any, result: Any) -> None:
+def _charts(book: xw.Book, result: engine.RoundResult) -> None:
     """The score and budget charts, drawn from the cells just written (replacing earlier ones)."""
     n = len(result.feedback)
     _chart(book.sheets["Ranking"], "Scores chart", "bar_clustered", f"B2:C{n + 2}", "K2")
@@ -402,7 +435,7 @@ def _charts(book: Any, result: Any) -> None:
         )
 
 
-def _chart(sheet: Any, name: str, kind: str, source: str, anchor: str) -> None:
+def _chart(sheet: xw.Sheet, name: str, kind: str, source: str, anchor: str) -> None:
     for chart in list(sheet.charts):
         if chart.name == name:
             chart.delete()
@@ -418,4 +451,4 @@ def _chart(sheet: Any, name: str, kind: str, source: str, anchor: str) -> None:
     )
 
 
-SCRIPTS = [evaluate_proposals]
+SCRIPTS: list[Callable[..., None]] = [evaluate_proposals]

@@ -2,18 +2,21 @@
 
 The enums are the scope lists of CPC 506 (evaluation: comparative or absolute; proposals:
 short, medium or long-term programmes of work) and the project types of HM Treasury's
-optimism-bias table; they become the workbook's drop-down lists.
+optimism-bias table; each is read through one :class:`~cpcxl.common.fields.Choice` (case,
+spaces and punctuation ignored, so "Short-term" is "Short term") and becomes one of the
+workbook's drop-down lists.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cpcxl.common.errors import InputError
+from cpcxl.common.fields import Choice
 
 
 class Term(StrEnum):
@@ -64,9 +67,18 @@ class Decision(StrEnum):
     REJECT = "Reject"
 
 
-WEIGHT_TOLERANCE = 0.001
+#: Each list as a cell, a drop-down and a worksheet-function argument read it; ``list_name``
+#: is the named range on the workbook's Lists sheet.
+TERMS = Choice.of(Term, "a term", list_name="Terms")
+EVALUATIONS = Choice.of(Evaluation, "an evaluation", list_name="Evaluations")
+SCHEDULES = Choice.of(Schedule, "a discount schedule", list_name="Schedules")
+PROJECT_TYPES = Choice.of(
+    ProjectType, "a project type of the optimism-bias table", list_name="ProjectTypes"
+)
+EVIDENCE = Choice.of(Evidence, "a kind of evidence", list_name="EvidenceLevels")
 
-M = TypeVar("M", bound=BaseModel)
+
+WEIGHT_TOLERANCE = 0.001
 
 
 class Criterion(BaseModel):
@@ -239,3 +251,17 @@ class DecisionRules(BaseModel):
                 valid="reject ratio ≤ accept ratio",
             )
         return self
+
+
+@dataclass
+class Round:
+    """A round as read from a workbook, ready to evaluate; ``notes`` are what the reading
+    found worth saying (a header read under another spelling)."""
+
+    proposals: list[Proposal]
+    criteria: CriteriaSet
+    scores: dict[tuple[str, str], float]
+    rules: DecisionRules
+    schedule: Schedule
+    budgets: list[float] | None
+    notes: list[str] = field(default_factory=list)

@@ -6,9 +6,12 @@ evaluation panel meets in practice (a strong case, a weak one, a realism problem
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from .workbook import DEFAULT_CRITERIA, RoundInputs
+from cpcxl.plugins import Demo
+
+from .inputs import DEFAULT_CRITERIA, RoundInputs
 
 OBJECTIVES = {
     "home": "Independence at home",
@@ -277,3 +280,45 @@ def sample_round() -> RoundInputs:
         budget=[[0, 2_500_000], [1, 2_000_000], [2, 1_500_000]],
         objectives=list(OBJECTIVES.values()),
     )
+
+
+def two_proposals_round() -> RoundInputs:
+    """A round of two proposals simple enough to appraise by hand: each £1,000 of capital in
+    year 0, X with £600 of benefits in each of years 1 and 2, Y with £1,100; every score 4 of
+    5; a year-0 budget of £1,500."""
+    names = [r[0] for r in DEFAULT_CRITERIA]
+    common = ["Head of Commissioning", "Medium term", "Independence at home", "Outsourcing", 1]
+    return RoundInputs(
+        proposals=[
+            ["X", "Home care pilot", *common, "Published evaluation elsewhere", "", "", None, None],
+            ["Y", "Reablement", *common, "Published evaluation elsewhere", "", "", None, None],
+        ],
+        costs=[["X", 0, 1000, 0], ["Y", 0, 1000, 0]],
+        benefits=[["X", 1, 600, 0], ["X", 2, 600, 0], ["Y", 1, 1100, 0], ["Y", 2, 1100, 0]],
+        assessment=[[p, n, 4, None] for p in "XY" for n in names],
+        budget=[[0, 1500]],
+    )
+
+
+def two_proposals(path: Path) -> Path:
+    """The two-proposal round as a workbook (the button's worked example)."""
+    from .workbook import build
+
+    return build(path, two_proposals_round())
+
+
+def run_demo(out_dir: Path) -> list[Path]:
+    """A sample round for an adult social care directorate, evaluated, with feedback."""
+    from . import engine
+    from .workbook import build, read_round_file, write_feedback, write_results
+
+    source = build(out_dir / "adult_social_care_round.xlsx", sample_round())
+    round_ = read_round_file(source)
+    result = engine.evaluate(round_)
+    evaluated = write_results(
+        source, out_dir / "adult_social_care_round_evaluated.xlsx", result, round_.notes
+    )
+    return [source, evaluated, *write_feedback(result, out_dir / "feedback")]
+
+
+DEMO = Demo("proposals", "Expenditure proposals: an adult social care round", run_demo)

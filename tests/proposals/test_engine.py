@@ -22,6 +22,7 @@ from cpcxl.proposals.models import (
     Evidence,
     ProjectType,
     Proposal,
+    Schedule,
 )
 
 # --- discounting ----------------------------------------------------------------------------
@@ -56,6 +57,13 @@ def test_health_schedule_is_the_green_book_reduced_rate():
     ]  # fmt: skip
 
 
+def test_schedules_and_project_types_are_matched_ignoring_case_spaces_and_punctuation():
+    assert engine.schedule_of(" Health ") == Schedule.HEALTH
+    assert engine.project_type_of("equipment / development") == ProjectType.EQUIPMENT_DEVELOPMENT
+    with pytest.raises(InputError, match=r"did you mean 'Outsourcing'\?"):
+        engine.project_type_of("Outsorcing")
+
+
 def test_a_fractional_or_negative_year_or_unknown_schedule_is_refused():
     with pytest.raises(InputError, match="whole number of years"):
         engine.discount_factor(2.5)
@@ -86,7 +94,9 @@ def test_optimism_bias_upper_bounds_and_mitigation():
 def test_a_project_type_with_no_optimism_bias_entry_is_named():
     with pytest.raises(InputError) as caught:
         engine.optimism_bias("Care home refurbishment")
-    assert "'Care home refurbishment' has no optimism-bias entry" in str(caught.value)
+    assert "'Care home refurbishment' is not a project type of the optimism-bias table" in str(
+        caught.value
+    )
     assert "Standard buildings" in str(caught.value)
     with pytest.raises(InputError, match=r"mitigation 1\.5 is outside 0 to 1"):
         engine.optimism_bias("Outsourcing", 1.5)

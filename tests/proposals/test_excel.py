@@ -1,10 +1,13 @@
-"""Worksheet functions beyond their worked examples: shapes, bad cells, refusals."""
+"""Worksheet functions beyond their worked examples (shapes, bad cells, refusals) and the
+"Evaluate proposals" button, run on workbook files through xlwings' remote engine."""
 
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from cpcxl.common.errors import InputError
 from cpcxl.proposals.excel import (
@@ -14,9 +17,17 @@ from cpcxl.proposals.excel import (
     cpc_discount_factor,
     cpc_npsv,
     cpc_weighted_score,
+    evaluate_proposals,
 )
+from cpcxl.proposals.inputs import DEFAULT_CRITERIA
+from cpcxl.proposals.sample import sample_round
+from cpcxl.proposals.workbook import build
+from cpcxl.xl.remote import payload_from_xlsx, run_script, run_script_on_file
 
 from .test_engine import HOUSE
+from .test_workbook import rename_header
+
+PVB = 600 / 1.035 + 600 / 1.035**2  # £600 in years 1 and 2 at 3.5%: £1,139.82
 
 
 def udf(name: str):
@@ -32,7 +43,13 @@ def test_a_row_of_years_gives_a_row_of_factors():
 
 def test_an_unknown_schedule_is_explained_in_the_cell():
     assert cpc_discount_factor(1, "green") == (
-        "#VALUE! field 'schedule': 'green' is not a discount schedule; valid: standard, health"
+        "#VALUE! schedule: 'green' is not a discount schedule; valid: standard, health"
+    )
+
+
+def test_a_fractional_year_is_refused_in_its_cell():
+    assert cpc_discount_factor(2.5) == (
+        "#VALUE! year: 2.5 is not a whole number; valid: a year from year 0 from 0 to 1,000"
     )
 
 
@@ -46,9 +63,57 @@ def test_npsv_with_blanks_for_years_with_nothing():
     assert cpc_npsv([100, None, None], [None, None, 110]) == pytest.approx(110 / 1.035**2 - 100)
 
 
+def test_the_functions_take_their_arguments_by_keyword():
+    # £1,000 in year 0 raised 24% by optimism bias to £1,240, against PV benefits £1,139.82.
+    by_keyword = udf("cpc_npsv")(
+        costs=[1000, 0, 0], benefits=[0, 600, 600], optimism_bias=0.24, schedule="standard"
+    )
+    assert by_keyword == pytest.approx(PVB - 1240)
+
+
+# --- the issue's cases in the worksheet functions -------------------------------------------
+
+
+@pytest.mark.parametrize("function", [cpc_npsv, cpc_bcr])
+def test_an_optimism_bias_of_24_is_refused_naming_the_argument(function):
+    with pytest.raises(InputError) as caught:
+        function([1000, 0, 0], [0, 600, 600], "standard", 24)
+    message = str(caught.value)
+    assert message.startswith("optimism_bias: 24 is 2,400%, outside 0% to 200% for optimism bias")
+    assert "type 24% (or 0.24)" in message
+
+
+def test_an_optimism_bias_of_24_reaches_the_cell_as_a_short_reason():
+    cell = udf("cpc_bcr")([1000, 0, 0], [0, 600, 600], "standard", 24)
+    assert cell.startswith("#VALUE! optimism_bias: 24 is 2,400%")
+    assert "type 24% (or 0.24)" in cell and len(cell) <= 255
+
+
 def test_a_negative_optimism_bias_is_refused():
-    with pytest.raises(InputError, match=r"optimism bias -0\.2 is negative"):
+    with pytest.raises(InputError, match=r"optimism_bias: -0\.2 is -20%, outside 0% to 200%"):
         cpc_bcr([100], [120], "standard", -0.2)
+
+
+def test_1_000_in_a_cost_is_named_by_its_year():
+    assert udf("cpc_npsv")([1000, "1_000", 0], [0, 600, 600]).startswith(
+        "#VALUE! costs year 1: '1_000' is not an amount in £"
+    )
+
+
+def test_a_cell_of_32767_characters_gives_a_short_reason_not_the_text():
+    text = "1" * 32_767
+    cell = udf("cpc_npsv")([[1000, 0], [text, 0]], [[0, 1100], [0, 1100]])
+    # The first row is fine (1100/1.035 - 1000); the second names the cell, shortened.
+    assert cell[0] == [pytest.approx(1100 / 1.035 - 1000)]
+    reason = cell[1][0]
+    assert reason.startswith("#VALUE! costs year 0: '1111")
+    assert "(32,767 characters)" in reason and len(reason) <= 255
+
+
+def test_a_weight_typed_as_25_is_refused_with_what_was_meant():
+    cell = udf("cpc_weighted_score")([4, 3, 5, 2], [25, 25, 25, 25])
+    assert cell.startswith("#VALUE! weight 1: 25 is 2,500%, outside 0% to 100% for a weight")
+    assert "type 25% (or 0.25)" in cell
 
 
 def test_weights_are_checked_even_for_a_blank_row_of_scores():
@@ -73,3 +138,131 @@ def test_judgements_typed_as_text_fractions_and_blank_cells():
     assert [w[0] for w in weights] == pytest.approx([0.25, 0.75])
     with pytest.raises(InputError, match="row 1, column 2 is blank"):
         cpc_ahp_weights([[1, None], [1, 1]])
+
+
+# --- the button ------------------------------------------------------------------------------
+
+
+def test_the_button_writes_the_result_sheets_for_the_sample_round(tmp_path):
+    path = build(tmp_path / "round.xlsx", sample_round())
+    cells = run_script_on_file(evaluate_proposals, path)
+    for sheet in ("Appraisal", "Scores", "Ranking", "Portfolio", "Feedback"):
+        assert sheet in cells
+    assert "Input notes" not in cells
+    decisions = {cells["Feedback"][f"A{r}"]: cells["Feedback"][f"D{r}"] for r in range(3, 15)}
+    # ASC-10 fails the safeguarding must-pass criterion (scored 2, pass mark 3).
+    assert decisions["ASC-10"] == "Reject"
+    assert "Safeguarding and statutory duties" in cells["Feedback"]["E12"]
+
+
+def test_the_button_lists_input_problems_instead_of_failing(tmp_path):
+    inputs = sample_round()
+    inputs.assessment[0][2] = "good"
+    cells = run_script_on_file(evaluate_proposals, build(tmp_path / "bad.xlsx", inputs))
+    sheet = cells["Input problems"]
+    assert sheet["A3"] == "bad.xlsx, Assessment!C2, field 'Score'"
+    assert sheet["B3"] == "'good' is not a score"
+    assert sheet["C3"] == "a score from 0 to 5"
+    assert "Appraisal" not in cells
+
+
+def problems_written(tmp_path: Path, path: Path) -> dict[str, str]:
+    cells = run_script_on_file(evaluate_proposals, path)
+    assert "Appraisal" not in cells, "nothing is evaluated while there are problems"
+    return cells["Input problems"]
+
+
+def test_the_button_refuses_a_mitigation_of_24_with_what_was_meant(tmp_path):
+    inputs = sample_round()
+    inputs.proposals[0][6] = 24
+    sheet = problems_written(tmp_path, build(tmp_path / "bad.xlsx", inputs))
+    assert sheet["A3"] == "bad.xlsx, Proposals!G2, field 'Optimism bias mitigation'"
+    assert sheet["B3"].startswith("24 is 2,400%, outside 0% to 100% for optimism bias mitigation")
+    assert sheet["B3"].endswith("type 24% (or 0.24)")
+    assert sheet["C3"] == "a percentage from 0% to 100%"
+
+
+def test_the_button_reports_a_renamed_revenue_header_and_evaluates_nothing(tmp_path):
+    path = rename_header(build(tmp_path / "bad.xlsx", sample_round()), "Costs", 4, "Rev")
+    sheet = problems_written(tmp_path, path)
+    assert sheet["A3"] == "bad.xlsx, Costs!D1"
+    assert sheet["B3"] == "the header 'Rev' is not a column of the Costs table"
+    assert sheet["C3"].startswith("the columns Proposal ID, Year, Capital £, Revenue £")
+    assert "A4" not in sheet  # the one problem: no proposal is reported empty
+
+
+def test_the_button_reads_revenue_in_brackets_and_shows_the_note(tmp_path):
+    path = rename_header(build(tmp_path / "round.xlsx", sample_round()), "Costs", 4, "Revenue (£)")
+    cells = run_script_on_file(evaluate_proposals, path)
+    assert cells["Input notes"]["A3"] == "Costs: read the header 'Revenue (£)' as 'Revenue £'"
+    # The revenue is read: ASC-01's £400,000 a year makes its NPSV as without the rename
+    # (£1,273,732, shown to the pound).
+    assert cells["Appraisal"]["A3"] == "ASC-01" and cells["Appraisal"]["G3"] == 1273732
+
+
+def test_the_button_names_1_000_and_a_very_long_text_in_the_costs(tmp_path):
+    inputs = sample_round()
+    inputs.costs[1][2] = "1_000"  # sheet row 3
+    inputs.costs[2][3] = "9" * 32_767  # sheet row 4
+    sheet = problems_written(tmp_path, build(tmp_path / "bad.xlsx", inputs))
+    assert (sheet["A3"], sheet["B3"]) == (
+        "bad.xlsx, Costs!C3, field 'Capital £'",
+        "'1_000' is not an amount in £",
+    )
+    assert sheet["A4"] == "bad.xlsx, Costs!D4, field 'Revenue £'"
+    assert sheet["B4"].endswith("...' (32,767 characters) is not an amount in £")
+    assert len(sheet["B4"]) < 100
+
+
+def test_the_button_reads_weights_from_pairwise_comparisons(tmp_path):
+    inputs = sample_round()
+    inputs.criteria = [[r[0], None, *r[2:]] for r in DEFAULT_CRITERIA[:3]]
+    inputs.assessment = [r for r in inputs.assessment if r[1] in inputs.criterion_names]
+    # Consistent judgements for weights 0.5, 0.3, 0.2: a_ij = w_i / w_j.
+    inputs.pairwise = [[1, "5/3", 2.5], [0.6, 1, 1.5], [0.4, "2/3", 1]]
+    cells = run_script_on_file(evaluate_proposals, build(tmp_path / "ahp.xlsx", inputs))
+    scores = cells["Scores"]
+    assert scores["A1"] == "Criteria (weights pairwise comparisons (AHP))"
+    assert [scores[f"B{r}"] for r in (3, 4, 5)] == pytest.approx([0.5, 0.3, 0.2])
+
+
+def test_the_button_draws_the_score_and_budget_charts(tmp_path):
+    path = build(tmp_path / "round.xlsx", sample_round())
+    actions = run_script(evaluate_proposals, payload_from_xlsx(path))
+    charts = {
+        a["args"][0]: (a["args"][1], a["args"][3]) for a in actions if a["func"] == "addChart"
+    }
+    # 12 proposals: IDs and score shares in B3:C14 under the header in row 2; 3 budget years.
+    assert charts == {
+        "Scores chart": ("BarClustered", "$B$2:$C$14"),
+        "Budget chart": ("ColumnClustered", "$A$2:$C$5"),
+    }
+
+
+def test_a_successful_evaluation_removes_the_old_input_problems_and_notes(tmp_path):
+    path = build(tmp_path / "round.xlsx", sample_round())
+    wb = load_workbook(path)
+    wb.create_sheet("Input problems")
+    wb.create_sheet("Input notes")
+    wb.save(path)
+    payload = payload_from_xlsx(path)
+    names = [s["name"] for s in payload["sheets"]]
+    actions = run_script(evaluate_proposals, payload)
+    deleted = [a["sheet_position"] for a in actions if a["func"] == "sheetDelete"]
+    # The first deletion shifts the later sheet up one place.
+    assert deleted == [names.index("Input problems"), names.index("Input notes") - 1]
+
+
+def test_row_numbers_stay_right_when_a_sheet_does_not_start_in_a1(tmp_path):
+    inputs = sample_round()
+    inputs.assessment[0][2] = "good"
+    path = build(tmp_path / "bad.xlsx", inputs)
+    wb = load_workbook(path)
+    ws = wb["Assessment"]
+    ws.insert_rows(1)  # the table now starts in row 2; the first score is in C3
+    table = ws.tables["Assessment"]
+    assert table.ref == "A1:D73"  # 12 proposals × 6 criteria under the header
+    table.ref = "A2:D74"
+    wb.save(path)
+    cells = run_script_on_file(evaluate_proposals, path)
+    assert cells["Input problems"]["A3"] == "bad.xlsx, Assessment!C3, field 'Score'"

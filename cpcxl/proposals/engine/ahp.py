@@ -1,0 +1,185 @@
+"""Criteria weights by the analytic hierarchy process (Saaty): eigenvector and consistency."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from cpcxl.common.errors import InputError
+from cpcxl.common.models import build_model
+
+from ..models import CriteriaSet, Criterion
+
+#: Saaty's random consistency index by matrix size (Saaty 1980, The Analytic Hierarchy Process).
+RANDOM_INDEX = {
+    1: 0.0,
+    2: 0.0,
+    3: 0.58,
+    4: 0.90,
+    5: 1.12,
+    6: 1.24,
+    7: 1.32,
+    8: 1.41,
+    9: 1.45,
+    10: 1.49,
+}
+#: Saaty's limit: judgements with a consistency ratio above this should be revisited.
+CONSISTENCY_LIMIT = 0.10
+#: How far a[i, j] × a[j, i] may stray from 1 when people type 0.33 for 1/3.
+RECIPROCAL_TOLERANCE = 0.02
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A judgement that disagrees most with what the others imply."""
+
+    row: int
+    column: int
+    given: float
+    implied: float
+
+
+@dataclass(frozen=True)
+class AhpResult:
+    weights: np.ndarray
+    lambda_max: float
+    consistency_index: float
+    random_index: float
+    consistency_ratio: float
+    conflicts: tuple[Conflict, ...]
+
+    @property
+    def acceptable(self) -> bool:
+        return self.consistency_ratio <= CONSISTENCY_LIMIT
+
+
+def pairwise_matrix(
+    values: Sequence[Sequence[float]], names: Sequence[str] | None = None
+) -> np.ndarray:
+    """Check a pairwise comparison matrix: square, positive, ones on the diagonal, reciprocal.
+
+    With ``names``, a problem is described by the items compared rather than by position.
+    """
+    rows = [list(r) for r in values]
+    n = len(rows)
+    if n == 0 or any(len(r) != n for r in rows):
+        shape = f"{n}×{max((len(r) for r in rows), default=0)}"
+        raise InputError(
+            f"the pairwise comparison matrix is not square ({shape})",
+            valid="n rows by n columns, one row and one column per criterion",
+        )
+    a = np.array(rows, dtype=float)
+
+    def pair(i: int, j: int) -> str:
+        if names is not None and len(names) == n:
+            return f"{names[i]!r} against {names[j]!r}"
+        return f"row {i + 1}, column {j + 1}"
+
+    if not np.isfinite(a).all() or (a <= 0).any():
+        i, j = np.argwhere(~(np.isfinite(a) & (a > 0)))[0]
+        raise InputError(
+            f"{pair(i, j)} is {a[i, j]:g}", valid="a positive judgement such as 1/9 to 9"
+        )
+    for i in range(n):
+        if not math.isclose(a[i, i], 1.0, abs_tol=1e-9):
+            raise InputError(
+                f"{pair(i, i)} is {a[i, i]:g}: an item compared with itself is 1",
+                valid="1 on the diagonal",
+            )
+    product = a * a.T
+    bad = np.argwhere(np.triu(np.abs(product - 1.0) > RECIPROCAL_TOLERANCE, 1))
+    if len(bad):
+        i, j = bad[0]
+        raise InputError(
+            f"the matrix is not reciprocal: {pair(i, j)} is {a[i, j]:g} but "
+            f"{pair(j, i)} is {a[j, i]:g}",
+            valid=f"{pair(j, i)} = 1/{a[i, j]:g} = {1 / a[i, j]:.4g}",
+        )
+    # Judgements are the upper triangle; the lower one is its exact reciprocal.
+    return np.triu(a, 1) + np.tril(1.0 / a.T, -1) + np.eye(n)
+
+
+def ahp(values: Sequence[Sequence[float]], names: Sequence[str] | None = None) -> AhpResult:
+    """Weights as the normalised principal eigenvector, with Saaty's consistency measures."""
+    a = pairwise_matrix(values, names)
+    n = len(a)
+    if n > max(RANDOM_INDEX):
+        raise InputError(
+            f"{n} items are too many to compare pairwise reliably",
+            valid=f"at most {max(RANDOM_INDEX)} (Saaty's random index table stops there)",
+        )
+    eigenvalues, vectors = np.linalg.eig(a)
+    k = int(np.argmax(eigenvalues.real))
+    lambda_max = float(eigenvalues[k].real)
+    vector = np.abs(vectors[:, k].real)
+    weights = vector / vector.sum()
+    ci = max(lambda_max - n, 0.0) / (n - 1) if n > 2 else 0.0
+    ri = RANDOM_INDEX[n]
+    cr = ci / ri if ri else 0.0
+    implied = weights[:, None] / weights[None, :]
+    error = np.abs(np.log(a / implied))
+    pairs = [(float(error[i, j]), i, j) for i in range(n) for j in range(i + 1, n)]
+    pairs.sort(reverse=True)
+    conflicts = tuple(
+        Conflict(i, j, float(a[i, j]), float(implied[i, j])) for e, i, j in pairs[:3] if e > 1e-9
+    )
+    return AhpResult(weights, lambda_max, ci, ri, cr, conflicts)
+
+
+def saaty_value(x: float) -> str:
+    """A judgement as people write it on Saaty's scale: 5, 1/3, or 2.4."""
+    if x >= 1:
+        return f"{x:.3g}"
+    inverse = 1 / x
+    return f"1/{inverse:.0f}" if abs(inverse - round(inverse)) < 0.05 else f"1/{inverse:.2g}"
+
+
+def ahp_weights(
+    values: Sequence[Sequence[float]], names: Sequence[str] | None = None
+) -> np.ndarray:
+    """AHP weights, refused when the judgements are too inconsistent to trust (CR > 0.10)."""
+    result = ahp(values, names)
+    if not result.acceptable:
+        label = list(names) if names else [f"item {i + 1}" for i in range(len(result.weights))]
+        conflicts = "; ".join(
+            f"{label[c.row]} against {label[c.column]} is {saaty_value(c.given)} but the other "
+            f"judgements imply about {saaty_value(c.implied)}"
+            for c in result.conflicts
+        )
+        raise InputError(
+            f"the pairwise judgements are too inconsistent (consistency ratio "
+            f"{result.consistency_ratio:.3f}, above {CONSISTENCY_LIMIT:.2f}); the comparisons "
+            f"that conflict most: {conflicts}",
+            valid="revise those comparisons until the consistency ratio is 0.10 or less",
+        )
+    return result.weights
+
+
+def criteria_from_ahp(
+    criteria: Sequence[Criterion],
+    values: Sequence[Sequence[float]],
+    *,
+    scale_min: float = 0,
+    scale_max: float = 5,
+) -> CriteriaSet:
+    """A criteria set whose weights come from pairwise comparisons."""
+    weights = ahp_weights(values, [c.name for c in criteria])
+    if len(weights) != len(criteria):
+        raise InputError(
+            f"the pairwise matrix compares {len(weights)} items but there are "
+            f"{len(criteria)} criteria",
+            valid="one row and one column per criterion, in the same order",
+        )
+    updated = tuple(
+        c.model_copy(update={"weight": float(w)}) for c, w in zip(criteria, weights, strict=True)
+    )
+    return build_model(
+        CriteriaSet,
+        criteria=updated,
+        weights_from="pairwise comparisons (AHP)",
+        scale_min=scale_min,
+        scale_max=scale_max,
+    )

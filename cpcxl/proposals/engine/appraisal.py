@@ -1,0 +1,156 @@
+"""Green Book appraisal: optimism bias, present values, NPSV, BCR, IRR, payback, switching.
+
+Optimism bias follows the Green Book supplementary guidance (Mott MacDonald 2002, table 1).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import numpy_financial as npf
+import pandas as pd
+
+from cpcxl.common.errors import InputError
+
+from ..models import PROJECT_TYPES, ProjectType, Schedule
+from .discounting import discount_factors
+
+
+@dataclass(frozen=True)
+class OptimismBias:
+    """Upper and lower bounds from the supplementary guidance (fractions)."""
+
+    capital_upper: float
+    capital_lower: float
+    works_duration_upper: float | None
+    works_duration_lower: float | None
+
+
+#: The upper bounds are where an appraisal starts before any mitigation.
+OPTIMISM_BIAS: dict[ProjectType, OptimismBias] = {
+    ProjectType.STANDARD_BUILDINGS: OptimismBias(0.24, 0.02, 0.04, 0.01),
+    ProjectType.NON_STANDARD_BUILDINGS: OptimismBias(0.51, 0.04, 0.39, 0.02),
+    ProjectType.STANDARD_CIVIL: OptimismBias(0.44, 0.03, 0.20, 0.01),
+    ProjectType.NON_STANDARD_CIVIL: OptimismBias(0.66, 0.06, 0.25, 0.03),
+    ProjectType.EQUIPMENT_DEVELOPMENT: OptimismBias(2.00, 0.10, 0.54, 0.10),
+    ProjectType.OUTSOURCING: OptimismBias(0.41, 0.00, None, None),
+}
+
+
+def project_type_of(value: str | ProjectType) -> ProjectType:
+    """A project type of the optimism-bias table by name; an unknown one is refused."""
+    project_type: ProjectType = PROJECT_TYPES.parse(value)
+    return project_type
+
+
+def optimism_bias(project_type: str | ProjectType, mitigation: float = 0.0) -> float:
+    """The uplift added to costs: the capital-expenditure upper bound × (1 − mitigation)."""
+    if not 0 <= mitigation <= 1:
+        raise InputError(
+            f"mitigation {mitigation:g} is outside 0 to 1",
+            valid="a fraction from 0 (none mitigated) to 1 (fully mitigated)",
+            field="Mitigation",
+        )
+    return OPTIMISM_BIAS[project_type_of(project_type)].capital_upper * (1.0 - mitigation)
+
+
+def appraise(
+    costs: npt.ArrayLike,
+    benefits: npt.ArrayLike,
+    *,
+    schedule: str | Schedule = Schedule.STANDARD,
+    optimism_bias: npt.ArrayLike = 0.0,
+    index: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Present values, NPSV, BCR, IRR, discounted payback and switching values, one row each.
+
+    ``costs`` and ``benefits`` are (proposals × years) in real terms from year 0. The
+    appraisal is one matrix product with the discount-factor vector.
+    """
+    costs = np.atleast_2d(np.asarray(costs, dtype=float))
+    benefits = np.atleast_2d(np.asarray(benefits, dtype=float))
+    if costs.shape != benefits.shape:
+        raise InputError(
+            f"costs cover {costs.shape[1]} years but benefits cover {benefits.shape[1]}",
+            valid="costs and benefits over the same years, from year 0",
+        )
+    n, years = costs.shape
+    if years == 0:
+        raise InputError("there are no years to appraise", valid="amounts from year 0")
+    uplift = np.broadcast_to(np.asarray(optimism_bias, dtype=float), (n,))
+    factors = discount_factors(years - 1, schedule)
+    adjusted = costs * (1.0 + uplift[:, None])
+    pv_costs_raw = costs @ factors
+    pv_costs = adjusted @ factors
+    pv_benefits = benefits @ factors
+    npsv = pv_benefits - pv_costs
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bcr = np.where(pv_costs > 0, pv_benefits / pv_costs, np.nan)
+        # How far benefits may fall (or costs rise) before the NPSV reaches zero.
+        benefit_switch = np.where(pv_benefits > 0, npsv / pv_benefits, np.nan)
+        cost_switch = np.where(pv_costs > 0, npsv / pv_costs, np.nan)
+    net = benefits - adjusted
+    cum_costs = np.cumsum(adjusted * factors, axis=1)
+    cum_benefits = np.cumsum(benefits * factors, axis=1)
+    paid = (cum_benefits >= cum_costs) & (cum_costs > 0)
+    # Paid back for good: from that year on the cumulative position never falls back.
+    later_unpaid = np.flip(np.cumsum(np.flip(~paid, axis=1), axis=1), axis=1) > 0
+    settled = paid & ~np.concatenate([later_unpaid[:, 1:], np.zeros((n, 1), bool)], axis=1)
+    payback = np.where(settled.any(axis=1), settled.argmax(axis=1), -1).astype(float)
+    payback[payback < 0] = np.nan
+    return pd.DataFrame(
+        {
+            "pv_costs_before_ob": pv_costs_raw,
+            "optimism_bias": uplift,
+            "pv_costs": pv_costs,
+            "pv_benefits": pv_benefits,
+            "npsv": npsv,
+            "bcr": bcr,
+            "irr": [_irr(row) for row in net],
+            "payback_year": payback,
+            "benefit_switching": benefit_switch,
+            "cost_switching": cost_switch,
+        },
+        index=pd.Index(list(index) if index is not None else range(n), name="id"),
+    )
+
+
+def _irr(flows: np.ndarray) -> float:
+    # Less than half a penny is nothing; left in, a near-zero first flow makes the polynomial
+    # npf.irr solves overflow.
+    flows = np.where(np.abs(flows) < 0.005, 0.0, flows)
+    # The IRR exists only where the net flows change sign.
+    if not ((flows > 0).any() and (flows < 0).any()):
+        return math.nan
+    try:
+        value = float(npf.irr(flows))
+    except np.linalg.LinAlgError:  # no real root could be found
+        return math.nan
+    return value if math.isfinite(value) else math.nan
+
+
+def npsv(
+    costs: Sequence[float],
+    benefits: Sequence[float],
+    schedule: str | Schedule = Schedule.STANDARD,
+    optimism_bias: float = 0.0,
+) -> float:
+    return float(
+        appraise([costs], [benefits], schedule=schedule, optimism_bias=optimism_bias)["npsv"][0]
+    )
+
+
+def bcr(
+    costs: Sequence[float],
+    benefits: Sequence[float],
+    schedule: str | Schedule = Schedule.STANDARD,
+    optimism_bias: float = 0.0,
+) -> float:
+    result = appraise([costs], [benefits], schedule=schedule, optimism_bias=optimism_bias)
+    if not result["pv_costs"][0] > 0:
+        raise InputError("the costs have no present value, so there is no ratio")
+    return float(result["bcr"][0])

@@ -1,0 +1,188 @@
+"""A whole round: appraise, score, decide and choose the portfolio."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from cpcxl.common.errors import InputError
+
+from ..models import CriteriaSet, DecisionRules, Evaluation, Proposal, Round, Schedule
+from .appraisal import appraise, optimism_bias
+from .decisions import (
+    Feedback,
+    RoundContext,
+    decide,
+    descriptor,
+    left_out_reason,
+    must_pass_failures,
+    ratio_ok,
+)
+from .discounting import schedule_of
+from .portfolio import Portfolio, choose_portfolio
+from .realism import realism_checks
+from .scoring import score_matrix, weighted_scores
+
+
+@dataclass
+class RoundResult:
+    appraisal: pd.DataFrame
+    scores: pd.DataFrame
+    ranking: pd.DataFrame
+    portfolio: Portfolio | None
+    feedback: list[Feedback] = field(default_factory=list)
+    criteria: CriteriaSet | None = None
+    rules: DecisionRules | None = None
+    schedule: Schedule = Schedule.STANDARD
+
+
+def cash_flows(proposals: Sequence[Proposal]) -> tuple[np.ndarray, np.ndarray]:
+    """Costs and benefits as (proposals × years) matrices, zero after a proposal's last year."""
+    years = max(p.years for p in proposals)
+    costs = np.zeros((len(proposals), years))
+    benefits = np.zeros((len(proposals), years))
+    for i, p in enumerate(proposals):
+        costs[i, : p.years] = p.costs
+        benefits[i, : p.years] = p.benefits
+    return costs, benefits
+
+
+def evaluate_round(
+    proposals: Sequence[Proposal],
+    criteria: CriteriaSet,
+    scores: Mapping[tuple[str, str], float],
+    *,
+    rules: DecisionRules | None = None,
+    budgets: Sequence[float] | None = None,
+    schedule: str | Schedule = Schedule.STANDARD,
+) -> RoundResult:
+    """Appraise, score, decide and (with budgets) choose the portfolio for a round."""
+    rules = rules or DecisionRules()
+    schedule = schedule_of(schedule)
+    if not proposals:
+        raise InputError("there are no proposals to evaluate", valid="at least one proposal")
+    ids = [p.id for p in proposals]
+    duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
+    if duplicates:
+        raise InputError(f"proposal ID used twice: {', '.join(duplicates)}", field="Proposal ID")
+    if rules.evaluation == Evaluation.COMPARATIVE and not budgets and rules.places is None:
+        raise InputError(
+            "comparative evaluation needs a budget or a number of places to fill",
+            valid="yearly budgets, or the number of proposals to accept",
+        )
+    costs, benefits = cash_flows(proposals)
+    uplift = np.array([optimism_bias(p.project_type, p.mitigation) for p in proposals])
+    appraisal = appraise(costs, benefits, schedule=schedule, optimism_bias=uplift, index=ids)
+    s = score_matrix(ids, criteria, scores)
+    ws = weighted_scores(s, criteria.weights)
+    share = (ws - criteria.scale_min) / (criteria.scale_max - criteria.scale_min)
+    score_frame = pd.DataFrame(s, columns=criteria.names, index=appraisal.index)
+    score_frame["weighted_score"] = ws
+    score_frame["score_share"] = share
+
+    records = appraisal.to_dict("index")
+    weaknesses = [realism_checks(p, records[p.id], rules) for p in proposals]
+    failures = [must_pass_failures(s[i], criteria) for i in range(len(proposals))]
+    npsv_values = appraisal["npsv"].to_numpy()
+    bcr_values = appraisal["bcr"].to_numpy()
+    # Eligible: passes every must-pass criterion, its benefits at least cover its costs and,
+    # in an absolute evaluation, it reaches the score needed to be considered.
+    absolute = rules.evaluation == Evaluation.ABSOLUTE
+    eligible = np.array(
+        [
+            not failures[i]
+            and ratio_ok(bcr_values[i], rules.reject_bcr)
+            and not (absolute and share[i] < rules.reject_score)
+            for i in range(len(ids))
+        ],
+        dtype=bool,
+    )
+    order = np.lexsort((-npsv_values, -ws))
+    ranked = [i for i in order if eligible[i]]
+    rank = {ids[i]: r for r, i in enumerate(ranked, start=1)}
+
+    portfolio = None
+    chosen = np.zeros(len(ids), bool)
+    if budgets:
+        chosen, solved = choose_portfolio(npsv_values, costs, budgets, eligible)
+        spend = (costs[:, : len(budgets)] * chosen[:, None]).sum(axis=0)
+        spend = np.pad(spend, (0, len(budgets) - len(spend)))
+        portfolio = Portfolio(
+            chosen=[ids[i] for i in range(len(ids)) if chosen[i]],
+            value=float(npsv_values[chosen].sum()),
+            spend=[float(x) for x in spend],
+            budgets=[float(b) for b in budgets],
+            left_out={},
+            solved=solved,
+        )
+        for i in range(len(ids)):
+            if not chosen[i]:
+                portfolio.left_out[ids[i]] = left_out_reason(
+                    i, failures, npsv_values, bcr_values, share, costs, spend, budgets, rules
+                )
+
+    context = RoundContext(rules, criteria, share, ranked, portfolio)
+    feedback: list[Feedback] = []
+    for i, p in enumerate(proposals):
+        decision, reasons = decide(
+            p,
+            s[i],
+            float(share[i]),
+            records[p.id],
+            failures[i],
+            weaknesses[i],
+            rank.get(p.id),
+            context,
+        )
+        feedback.append(
+            Feedback(
+                id=p.id,
+                title=p.title,
+                sponsor=p.sponsor,
+                term=p.term.value,
+                decision=decision,
+                reasons=reasons,
+                weaknesses=weaknesses[i],
+                scores=[
+                    (c.name, float(s[i, j]), c.weight, descriptor(c, s[i, j]))
+                    for j, c in enumerate(criteria.criteria)
+                ],
+                weighted_score=float(ws[i]),
+                score_share=float(share[i]),
+                appraisal={k: float(v) for k, v in records[p.id].items()},
+                rank=rank.get(p.id),
+                in_portfolio=bool(chosen[i]),
+            )
+        )
+    ranking = pd.DataFrame(
+        {
+            "rank": [rank.get(i) for i in ids],
+            "weighted_score": ws,
+            "score_share": share,
+            "npsv": npsv_values,
+            "bcr": bcr_values,
+            "decision": [f.decision.value for f in feedback],
+            "in_portfolio": chosen,
+        },
+        index=appraisal.index,
+    )
+    ranking = ranking.iloc[np.lexsort((-npsv_values, -ws, ~eligible))]
+    return RoundResult(
+        appraisal, score_frame, ranking, portfolio, feedback, criteria, rules, schedule
+    )
+
+
+def evaluate(round_: Round) -> RoundResult:
+    """Evaluate a round as read from a workbook (:func:`cpcxl.proposals.inputs.read_round`)."""
+    return evaluate_round(
+        round_.proposals,
+        round_.criteria,
+        round_.scores,
+        rules=round_.rules,
+        budgets=round_.budgets,
+        schedule=round_.schedule,
+    )

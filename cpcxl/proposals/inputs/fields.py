@@ -1,0 +1,134 @@
+"""What a cell of a round may hold: the rates, scores, ratios, years and judgements.
+
+One rule for rates and shares: a rate is a fraction, as Excel stores a cell formatted as a
+percentage (24% is 0.24). Each rate field says the range it is plausible in and why; a value
+outside it is refused with what it was read as and what was probably meant ("24 is 2,400%;
+type 24% (or 0.24)"). Nothing here reinterprets a number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cpcxl.common import formats
+from cpcxl.common.errors import InputError
+from cpcxl.common.fields import (
+    MONEY_LIMIT,
+    CellType,
+    Money,
+    Number,
+    Rate,
+    Text,
+    Validation,
+    Whole,
+)
+from cpcxl.common.values import describe, is_excel_error
+
+from .. import engine
+
+#: The scoring scale every criterion is scored on (a descriptor for each score).
+SCALE = (0, 5)
+
+# --- what a cell may hold -------------------------------------------------------------------
+
+#: Optimism bias added to costs (worksheet functions): the Green Book supplementary guidance
+#: gives upper bounds from 24% (standard buildings) to 200% (equipment and development).
+OPTIMISM_BIAS = Rate(
+    0,
+    2.0,
+    "the Green Book supplementary guidance's upper bounds reach 200%",
+    what="optimism bias",
+)
+#: How much of the optimism bias a proposal's plans remove: none (0%) to all of it (100%).
+MITIGATION = Rate(
+    0,
+    1,
+    "plans can remove none of the optimism bias, or all of it",
+    what="optimism bias mitigation",
+    number_format=formats.PERCENT,
+)
+#: A criterion's weight: its share of the whole, so at most 100% (the weights total 100%).
+WEIGHT = Rate(
+    0,
+    1,
+    "a criterion's share of the whole; the weights total 100%",
+    what="a weight",
+    number_format=formats.PERCENT,
+)
+#: The accept and reject scores: a weighted score as a share of the scale, 0% (its bottom)
+#: to 100% (its top).
+SCORE_SHARE = Rate(
+    0,
+    1,
+    "a share of the scoring scale, from its bottom to its top",
+    what="a score threshold",
+    number_format=formats.PERCENT,
+)
+SCORE = Number(what="a score", low=SCALE[0], high=SCALE[1], reason="the scoring scale")
+#: Benefit-cost ratio thresholds: a local limit of 10, above the Department for Transport's
+#: highest value-for-money category ('very high', from 4).
+RATIO = Number(
+    what="a benefit-cost ratio",
+    low=0,
+    high=10,
+    reason="a local limit, above DfT's 'very high' value for money (from 4)",
+)
+#: Years from year 0 (this year); 300 is a local limit beyond the life of any proposal (the
+#: Green Book's declining rates run in bands to year 300 and on).
+YEAR = Whole(0, 300, what="a year from year 0", reason="a local limit: year 0 is this year")
+PLACES = Whole(0, 1000, what="a number of places")
+BUDGET = Money(0, MONEY_LIMIT, what="a budget in £")
+NAME = Text(what="a criterion's name")
+
+
+@dataclass(frozen=True)
+class Listed(Text):
+    """Text from a list the workbook keeps itself (a drop-down over a named range)."""
+
+    list_name: str = ""
+
+    @property
+    def validation(self) -> Validation:
+        return Validation("list", source=self.list_name, message=self.what)
+
+
+CRITERION = Listed(what="a criterion from the Criteria sheet", list_name="CriterionNames")
+
+#: Saaty's scale of pairwise judgements runs from 1/9 to 9; typed thirds (0.33 for 1/3) are
+#: allowed for, as the engine allows for them in reciprocals.
+SAATY_LOW, SAATY_HIGH = 1 / 9, 9.0
+
+
+@dataclass(frozen=True)
+class Judgement(CellType):
+    """A pairwise judgement on Saaty's scale: a number, or a fraction typed as text ('1/3')."""
+
+    what: str = "a judgement"
+
+    def parse(self, value: Any) -> float:
+        if is_excel_error(value):
+            raise InputError(f"the cell holds the error {value.strip()}", valid=self.valid)
+        part = Number(what=self.what)
+        if isinstance(value, str) and "/" in value:
+            top, _, bottom = value.partition("/")
+            try:
+                number = part.parse(top) / part.parse(bottom)
+            except (InputError, ZeroDivisionError):
+                raise self.refuse(value) from None
+        else:
+            try:
+                number = part.parse(value)
+            except InputError:
+                raise self.refuse(value) from None
+        margin = 1 + engine.RECIPROCAL_TOLERANCE
+        if not SAATY_LOW / margin <= number <= SAATY_HIGH:
+            raise InputError(f"{describe(value)} is outside Saaty's scale", valid=self.valid)
+        return number
+
+    @property
+    def valid(self) -> str:
+        return "a judgement from 1/9 to 9, such as 3 or 1/3"
+
+
+JUDGEMENT = Judgement()

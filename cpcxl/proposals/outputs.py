@@ -1,0 +1,362 @@
+"""A round's results as report sheets and feedback documents: pure data, no files.
+
+The button writes the sheets into the open workbook through xlwings and the command line
+into a copy of the file through openpyxl, so both show the same figures. Each submitter's
+feedback is a Markdown document the command line writes beside the workbook.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from cpcxl.common import formats
+from cpcxl.common.errors import InputError, InputErrors
+from cpcxl.common.report import Block, SheetOutput, stack
+
+from . import engine
+from .models import Schedule
+
+#: The result sheets, in the order they are written.
+RESULT_SHEETS = ("Appraisal", "Scores", "Ranking", "Portfolio", "Feedback")
+PROBLEMS_SHEET = "Input problems"
+NOTES_SHEET = "Input notes"
+
+DECISION_FILL = {"Accept": formats.GREEN, "Amend": formats.AMBER, "Reject": formats.RED}
+
+
+def _blank_nan(value: float) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def result_sheets(result: engine.RoundResult, notes: Sequence[str] = ()) -> list[SheetOutput]:
+    """The five result sheets the button and the CLI both write, and an Input notes sheet
+    when the reading had something to say (a header read under another spelling)."""
+    by_id = {f.id: f for f in result.feedback}
+    schedule = (
+        "standard (3.5% declining)"
+        if result.schedule == Schedule.STANDARD
+        else ("health (1.5% declining)")
+    )
+    a = result.appraisal
+    appraisal_rows: list[list[Any]] = [
+        [
+            "Proposal ID",
+            "Title",
+            "Optimism bias",
+            "PV costs before optimism bias £",
+            "PV costs £",
+            "PV benefits £",
+            "NPSV £",
+            "Benefit-cost ratio",
+            "IRR",
+            "Discounted payback (year)",
+            "Benefits may fall by",
+            "Costs may rise by",
+            "Weaknesses",
+        ]
+    ]
+    for pid, row in a.iterrows():
+        f = by_id[str(pid)]
+        appraisal_rows.append(
+            [
+                pid,
+                f.title,
+                row["optimism_bias"],
+                round(row["pv_costs_before_ob"]),
+                round(row["pv_costs"]),
+                round(row["pv_benefits"]),
+                round(row["npsv"]),
+                _blank_nan(round(row["bcr"], 2)),
+                _blank_nan(row["irr"]),
+                _blank_nan(row["payback_year"]),
+                _blank_nan(row["benefit_switching"]),
+                _blank_nan(row["cost_switching"]),
+                "; ".join(w.name for w in f.weaknesses),
+            ]
+        )
+    money = {i: formats.GBP for i in (3, 4, 5, 6)}
+    pct = {2: formats.PERCENT, 8: formats.PERCENT_1DP, 10: formats.PERCENT, 11: formats.PERCENT}
+    appraisal = SheetOutput(
+        "Appraisal",
+        stack(
+            Block(
+                appraisal_rows,
+                title=f"Green Book appraisal in real terms; discount schedule {schedule}",
+                formats={**money, **pct, 7: formats.DECIMAL_2},
+            )
+        ),
+        widths={"A": 14, "B": 40, "M": 60},
+        freeze="C3",
+    )
+
+    criteria = result.criteria
+    assert criteria is not None
+    s = result.scores
+    score_rows = [
+        ["Proposal ID", "Title", *criteria.names, "Weighted score", "Score %", "Must-pass failures"]
+    ]
+    for pid, row in s.iterrows():
+        f = by_id[str(pid)]
+        failed = [
+            c.name
+            for c in criteria.criteria
+            if c.must_pass and c.pass_mark is not None and row[c.name] < c.pass_mark
+        ]
+        score_rows.append(
+            [
+                pid,
+                f.title,
+                *(row[n] for n in criteria.names),
+                round(row["weighted_score"], 2),
+                round(row["score_share"], 4),
+                ", ".join(failed),
+            ]
+        )
+    k = len(criteria.names)
+    weights_rows = [["Criterion", "Weight", "Must pass", "Pass mark"]] + [
+        [c.name, c.weight, "Yes" if c.must_pass else "No", c.pass_mark] for c in criteria.criteria
+    ]
+    scores = SheetOutput(
+        "Scores",
+        stack(
+            Block(
+                weights_rows,
+                title=f"Criteria (weights {criteria.weights_from})",
+                formats={1: formats.PERCENT_1DP},
+            ),
+            Block(
+                score_rows,
+                title=f"Scores ({criteria.scale_min:g} to {criteria.scale_max:g})",
+                formats={2 + k: formats.DECIMAL_2, 3 + k: formats.PERCENT},
+            ),
+        ),
+        widths={"A": 30, "B": 40},
+    )
+
+    r = result.ranking
+    ranking_rows: list[list[Any]] = [
+        [
+            "Rank",
+            "Proposal ID",
+            "Score %",
+            "NPSV £",
+            "Benefit-cost ratio",
+            "Decision",
+            "In portfolio",
+            "Term",
+            "Title",
+        ]
+    ]
+    fills = {}
+    for i, (pid, row) in enumerate(r.iterrows(), start=1):
+        ranking_rows.append(
+            [
+                _blank_nan(row["rank"]),
+                pid,
+                round(row["score_share"], 4),
+                round(row["npsv"]),
+                _blank_nan(round(row["bcr"], 2)),
+                row["decision"],
+                "Yes" if row["in_portfolio"] else "No",
+                by_id[str(pid)].term,
+                by_id[str(pid)].title,
+            ]
+        )
+        fills[(i, 5)] = DECISION_FILL[row["decision"]]
+    evaluation = result.rules.evaluation.value if result.rules else "Absolute"
+    ranking = SheetOutput(
+        "Ranking",
+        stack(
+            Block(
+                ranking_rows,
+                title=f"Ranking ({evaluation.lower()} evaluation; unranked "
+                "proposals are not eligible)",
+                formats={2: formats.PERCENT, 3: formats.GBP, 4: formats.DECIMAL_2},
+                fills=fills,
+            )
+        ),
+        widths={"D": 14, "F": 12, "H": 14, "I": 40},
+    )
+
+    p = result.portfolio
+    if p is None:
+        portfolio = SheetOutput(
+            "Portfolio",
+            [
+                Block(
+                    [
+                        [
+                            "No budget was given, so no portfolio was chosen. Enter yearly "
+                            "budgets on the Budget sheet to choose the best set within them."
+                        ]
+                    ],
+                    header=False,
+                )
+            ],
+        )
+    else:
+        years = [["Year", "Budget £", "Chosen spend £", "Left £"]] + [
+            [y, b, round(sp), round(b - sp)]
+            for y, (b, sp) in enumerate(zip(p.budgets, p.spend, strict=True))
+        ]
+        chosen = [["Proposal ID", "Title", "NPSV £"]] + [
+            [pid, by_id[pid].title, round(by_id[pid].appraisal["npsv"])] for pid in p.chosen
+        ]
+        left = [["Proposal ID", "Title", "Why it was left out"]] + [
+            [pid, by_id[pid].title, why[:1].upper() + why[1:]] for pid, why in p.left_out.items()
+        ]
+        status = "the exact optimum" if p.solved else "not proven optimal (solver limit)"
+        portfolio = SheetOutput(
+            "Portfolio",
+            stack(
+                Block(
+                    years,
+                    title=f"Budget by year: chosen set has NPSV {engine.money(p.value)}, {status}",
+                    formats={1: formats.GBP, 2: formats.GBP, 3: formats.GBP},
+                ),
+                Block(
+                    chosen,
+                    title="Chosen proposals (most value within every year's budget)",
+                    formats={2: formats.GBP},
+                ),
+                Block(left, title="Left out, and why"),
+            ),
+            widths={"A": 14, "B": 40, "C": 90, "D": 14},
+        )
+
+    feedback_rows = [["Proposal ID", "Title", "Sponsor", "Decision", "Reasons"]]
+    feedback_fills = {}
+    for i, f in enumerate(result.feedback, start=1):
+        reasons = "\n".join(f"{n}. {text}" for n, text in enumerate(f.reasons, start=1))
+        feedback_rows.append([f.id, f.title, f.sponsor, f.decision.value, reasons])
+        feedback_fills[(i, 3)] = DECISION_FILL[f.decision.value]
+    feedback = SheetOutput(
+        "Feedback",
+        stack(
+            Block(
+                feedback_rows,
+                title="Decisions and reasons for submitters (CPC 506 B6-B7)",
+                fills=feedback_fills,
+            )
+        ),
+        widths={"A": 14, "B": 40, "C": 28, "D": 10, "E": 120},
+    )
+    sheets = [appraisal, scores, ranking, portfolio, feedback]
+    return sheets + ([notes_sheet(notes)] if notes else [])
+
+
+def problems_sheet(problems: InputError | InputErrors) -> SheetOutput:
+    """The sheet a button writes instead of results: each problem where it is, what would be
+    valid, and any notes on how the tables were read."""
+    found = list(problems) if isinstance(problems, InputErrors) else [problems]
+    rows = [["Where", "Problem", "What would be valid"]] + [
+        [str(p.location or ""), p.message, p.valid or ""] for p in found
+    ]
+    blocks = [Block(rows, row=2, title="Fix these, then press Evaluate proposals again")]
+    notes = problems.notes if isinstance(problems, InputErrors) else []
+    if notes:
+        blocks.append(
+            Block(
+                [["Note"], *([n] for n in notes)],
+                row=len(rows) + 4,
+                title="How the tables were read",
+            )
+        )
+    return SheetOutput(PROBLEMS_SHEET, blocks, widths={"A": 45, "B": 80, "C": 50})
+
+
+def notes_sheet(notes: Sequence[str]) -> SheetOutput:
+    """What the reading found worth saying (a header read under another spelling)."""
+    return SheetOutput(
+        NOTES_SHEET,
+        stack(Block([["Note"], *([n] for n in notes)], title="How the tables were read")),
+        widths={"A": 100},
+    )
+
+
+def feedback_document(f: engine.Feedback, result: engine.RoundResult) -> str:
+    """One submitter's feedback: decision, reasons, scores against each criterion, appraisal."""
+    a = f.appraisal
+    criteria = result.criteria
+    assert criteria is not None
+    top = f"{criteria.scale_max:g}"
+
+    def ratio(x: float) -> str:
+        return "none" if x != x else f"{x:.2f}"
+
+    def share(x: float) -> str:
+        return "none" if x != x else f"{x:.0%}"
+
+    lines = [
+        f"# Feedback on proposal {f.id}: {f.title}",
+        "",
+        f"Sponsor: {f.sponsor or 'not given'}. Term: {f.term.lower()}.",
+        "",
+        f"## Decision: {f.decision.value}",
+        "",
+        *(f"{n}. {text}" for n, text in enumerate(f.reasons, start=1)),
+        "",
+        "## Scores against each criterion",
+        "",
+        f"| Criterion | Weight | Score (of {top}) | What the score means |",
+        "|---|---|---|---|",
+        *(
+            f"| {name} | {weight:.0%} | {score:g} | {descriptor or '-'} |"
+            for name, score, weight, descriptor in f.scores
+        ),
+        "",
+        f"Weighted score: {f.weighted_score:.2f} of {top} ({f.score_share:.0%}).",
+        "",
+        "## Appraisal (HM Treasury Green Book, real terms, "
+        f"{result.schedule.value} discount schedule)",
+        "",
+        "| Measure | Value |",
+        "|---|---|",
+        f"| Optimism bias added to costs | {a['optimism_bias']:.0%} |",
+        f"| Present value of costs (with optimism bias) | {engine.money(a['pv_costs'])} |",
+        f"| Present value of benefits | {engine.money(a['pv_benefits'])} |",
+        f"| Net present social value | {engine.money(a['npsv'])} |",
+        f"| Benefit-cost ratio | {ratio(a['bcr'])} |",
+        f"| Internal rate of return | {share(a['irr'])} |",
+        "| Discounted payback | "
+        + (
+            "not within the period"
+            if a["payback_year"] != a["payback_year"]
+            else f"year {a['payback_year']:.0f}"
+        )
+        + " |",
+        _switching(a["benefit_switching"]),
+        "",
+    ]
+    if f.rank is not None:
+        lines.append(f"Rank among eligible proposals: {f.rank}.")
+    if result.portfolio is not None:
+        lines.append(
+            "In the recommended portfolio."
+            if f.in_portfolio
+            else f"Not in the recommended portfolio: {result.portfolio.left_out.get(f.id, '')}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _switching(value: float) -> str:
+    """The switching value as a sentence: how far benefits can fall, or must rise."""
+    if value != value:
+        return "| Switching value | none (no benefits) |"
+    if value < 0:
+        return f"| Switching value: benefits would need to rise by | {-value:.0%} |"
+    return f"| Switching value: benefits could fall by | {value:.0%} |"
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("._") or "proposal"
+
+
+def feedback_documents(result: engine.RoundResult) -> dict[str, str]:
+    """{file name: Markdown text}, one feedback document per proposal."""
+    return {
+        f"feedback_{_safe_name(f.id)}.md": feedback_document(f, result) for f in result.feedback
+    }

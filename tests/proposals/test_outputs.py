@@ -1,0 +1,134 @@
+"""The result sheets and feedback documents, as data, for a round small enough to check by
+hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from cpcxl.common import formats
+from cpcxl.common.errors import InputError, InputErrors, Location
+from cpcxl.proposals import engine
+from cpcxl.proposals.inputs import read_round
+from cpcxl.proposals.outputs import (
+    RESULT_SHEETS,
+    feedback_document,
+    feedback_documents,
+    problems_sheet,
+    result_sheets,
+)
+from cpcxl.proposals.sample import two_proposals_round
+
+# X: £1,000 in year 0, £600 in years 1 and 2: PV benefits 600/1.035 + 600/1.035^2 = 1,139.82.
+# Y: £1,000 in year 0, £1,100 in years 1 and 2: PV benefits 1,100 × 1.899694 = 2,089.66.
+PVB_X = 600 / 1.035 + 600 / 1.035**2
+PVB_Y = 1100 / 1.035 + 1100 / 1.035**2
+
+
+@pytest.fixture(scope="module")
+def result() -> engine.RoundResult:
+    tables, pairwise = two_proposals_round().cells()
+    return engine.evaluate(read_round(tables, pairwise=pairwise))
+
+
+def test_the_five_sheets_in_order_and_a_notes_sheet_only_with_notes(result) -> None:
+    assert [s.name for s in result_sheets(result)] == list(RESULT_SHEETS)
+    with_notes = result_sheets(result, ["Costs: read the header 'Revenue (£)' as 'Revenue £'"])
+    assert [s.name for s in with_notes] == [*RESULT_SHEETS, "Input notes"]
+    notes = with_notes[-1].blocks[0]
+    assert notes.values == [["Note"], ["Costs: read the header 'Revenue (£)' as 'Revenue £'"]]
+
+
+def test_the_appraisal_sheet_holds_the_hand_figures_to_the_pound(result) -> None:
+    appraisal = result_sheets(result)[0]
+    block = appraisal.blocks[0]
+    assert block.row == 2 and block.title.startswith("Green Book appraisal in real terms")
+    header, x, y = block.values
+    assert header[:8] == [
+        "Proposal ID",
+        "Title",
+        "Optimism bias",
+        "PV costs before optimism bias £",
+        "PV costs £",
+        "PV benefits £",
+        "NPSV £",
+        "Benefit-cost ratio",
+    ]
+    # Fully mitigated (mitigation 100%): no optimism bias, so PV costs are the £1,000 spent.
+    assert x[:8] == [
+        "X",
+        "Home care pilot",
+        0.0,
+        1000,
+        1000,
+        round(PVB_X),
+        round(PVB_X - 1000),
+        1.14,
+    ]
+    assert y[:8] == ["Y", "Reablement", 0.0, 1000, 1000, round(PVB_Y), round(PVB_Y - 1000), 2.09]
+    assert block.formats[6] == formats.GBP and block.formats[2] == formats.PERCENT
+
+
+def test_the_ranking_colours_each_decision(result) -> None:
+    ranking = result_sheets(result)[2].blocks[0]
+    # Both score 80%; Y's larger NPSV breaks the tie. X's ratio of 1.14 is below 1.5: Amend.
+    assert [r[:2] for r in ranking.values[1:]] == [[1, "Y"], [2, "X"]]
+    assert [r[5] for r in ranking.values[1:]] == ["Accept", "Amend"]
+    assert ranking.fills == {(1, 5): formats.GREEN, (2, 5): formats.AMBER}
+
+
+def test_the_portfolio_says_what_fits_the_budget(result) -> None:
+    years, chosen, left = result_sheets(result)[3].blocks
+    # Year 0: £1,500 funds one £1,000 proposal; Y (NPSV £1,090) beats X (£140).
+    assert years.values[1] == [0, 1500, 1000, 500]
+    assert [r[0] for r in chosen.values[1:]] == ["Y"]
+    # X needs £1,000 in year 0 where £500 is left after Y.
+    assert left.values[1] == [
+        "X",
+        "Home care pilot",
+        "Proposals giving more value in total use the budget; adding it would overspend year 0 "
+        "by £500 (£500 left).",
+    ]
+
+
+def test_input_problems_are_listed_where_they_are_with_what_would_be_valid() -> None:
+    errors = InputErrors(
+        [
+            InputError(
+                "'1_000' is not an amount in £",
+                location=Location(file="r.xlsx", sheet="Costs", cell="C3", field="Capital £"),
+                valid="an amount in £",
+            )
+        ],
+        notes=["Costs: read the header 'Revenue (£)' as 'Revenue £'"],
+    )
+    sheet = problems_sheet(errors)
+    assert sheet.name == "Input problems"
+    problems, notes = sheet.blocks
+    assert problems.values == [
+        ["Where", "Problem", "What would be valid"],
+        ["r.xlsx, Costs!C3, field 'Capital £'", "'1_000' is not an amount in £", "an amount in £"],
+    ]
+    assert notes.values[1] == ["Costs: read the header 'Revenue (£)' as 'Revenue £'"]
+    assert problems_sheet(InputError("the weights add up to 110.0%")).blocks[0].values[1] == [
+        "",
+        "the weights add up to 110.0%",
+        "",
+    ]
+
+
+def test_feedback_documents_say_the_decision_the_reasons_and_the_figures(result) -> None:
+    documents = feedback_documents(result)
+    assert list(documents) == ["feedback_X.md", "feedback_Y.md"]
+    x = next(f for f in result.feedback if f.id == "X")
+    text = feedback_document(x, result)
+    assert text == documents["feedback_X.md"]
+    assert text.startswith("# Feedback on proposal X: Home care pilot\n")
+    assert "## Decision: Amend" in text
+    assert (
+        "| Strategic fit | 25% | 4 | Supports several objectives with measures of progress |"
+        in (text)
+    )
+    assert "Weighted score: 4.00 of 5 (80%)." in text
+    assert f"| Net present social value | £{PVB_X - 1000:,.0f} |" in text  # £140
+    # NPSV / PV benefits = 139.82 / 1,139.82 = 12.3%: benefits could fall by 12%.
+    assert "| Switching value: benefits could fall by | 12% |" in text
