@@ -30,7 +30,15 @@ from .fields import Validation
 from .files import atomic_path, check_workbook_file
 from .formats import Formula
 from .inputs import Cells, SettingsSpec, TableSpec
-from .report import LINE_HEIGHT, TEMPLATE_MARK, SheetOutput, fingerprint_name, wrapping
+from .report import (
+    DEFAULT_WIDTH,
+    LINE_HEIGHT,
+    TEMPLATE_MARK,
+    SheetOutput,
+    fingerprint_name,
+    lines_needed,
+    wrapping,
+)
 from .values import is_blank
 
 
@@ -344,9 +352,50 @@ def add_instructions(
             f"are under CPC with a dot: ={office_formula_name(python_name)}."
         )
         put(ws.cell(r + 1, 1), note).alignment = styles.WRAP
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     ws.sheet_view.showGridLines = False
+    set_print(ws)
     return ws
+
+
+#: The Instructions column: as wide as an A4 portrait page prints at the default margins
+#: (about 90 characters of 11-point text), so nothing runs off the printed page.
+INSTRUCTIONS_WIDTH = 90
+#: Sheets longer than this are data (a register, a budget's rows), not prose to fit.
+FIT_ROWS_UP_TO = 5000
+
+
+def fit_wrapped_rows(ws: Worksheet) -> None:
+    """Make every row tall enough for the wrapped text in it at its column's width, as no
+    viewer re-measures rows (LibreOffice and Excel draw wrapped lines over the next row)."""
+    if ws.max_row > FIT_ROWS_UP_TO:
+        return
+    merged = {c for r in ws.merged_cells.ranges for row in r.cells for c in [row]}
+    needed: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+                continue
+            if (cell.row, cell.column) in merged:
+                continue
+            width = ws.column_dimensions[cell.column_letter].width or DEFAULT_WIDTH
+            lines = lines_needed(cell.value, width)
+            needed[cell.row] = max(needed.get(cell.row, 1), lines)
+    for r, lines in needed.items():
+        if lines > 1:
+            height = LINE_HEIGHT * lines
+            current = ws.row_dimensions[r].height
+            if current is None or current < height:
+                ws.row_dimensions[r].height = height
+
+
+def finish_for_print(wb: Workbook) -> None:
+    """Every sheet on A4 (fitted to the page width where it has no set-up of its own) and
+    every row tall enough for its wrapped text."""
+    for ws in wb.worksheets:
+        if ws.page_setup.paperSize is None:
+            set_print(ws)
+        fit_wrapped_rows(ws)
 
 
 _DESKTOP_NAME = re.compile(r"\bCPC_[A-Z][A-Z_]*[A-Z]")
@@ -401,7 +450,9 @@ def set_print(
 
 
 def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> Path:
-    """Save atomically: the file at ``path`` is either the old one or the whole new one."""
+    """Save atomically: the file at ``path`` is either the old one or the whole new one.
+    Every sheet is made ready to print first (:func:`finish_for_print`)."""
+    finish_for_print(wb)
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return Path(path)
