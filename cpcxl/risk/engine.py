@@ -126,8 +126,9 @@ def _flag_text(row: Any, appetite: RiskAppetite) -> str:
         if not values[flag_column(flag)]:
             continue
         if flag is Flag.ABOVE_APPETITE:
-            level = appetite.categories[values["category"]].value
-            parts.append(f"{flag.value} ({level}: up to {values['tolerated']})")
+            level = appetite.categories.get(values["category"])
+            named = f"{level.value}: " if level is not None else ""
+            parts.append(f"{flag.value} ({named}up to {values['tolerated']})")
         elif flag is Flag.ABOVE_TARGET:
             parts.append(f"{flag.value} ({values['target_score']})")
         elif flag is Flag.REVIEW_OVERDUE:

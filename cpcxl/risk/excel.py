@@ -22,7 +22,7 @@ from cpcxl.xl.book import read_book_tables
 from cpcxl.xl.render import render
 
 from . import engine, inputs, outputs
-from .inputs import CONFIDENCE, ITERATIONS, SEED, option
+from .inputs import CONFIDENCE, ITERATIONS, SEED, flagged, option
 from .models import RiskMatrix
 from .schemes import NHS_5X5, matrix_named
 
@@ -39,7 +39,7 @@ def _rated(
 def _cells(out: np.ndarray, ratings: inputs.Ratings, shape: tuple[int, ...], kind: Kind) -> Any:
     """Results back in the caller's shape: blanks blank, each bad pair its own reason."""
     out[ratings.blank] = None
-    bad = ~np.equal(ratings.errors, None)
+    bad = flagged(ratings.errors)
     out[bad] = [cell_error(m) for m in ratings.errors[bad]]
     return from_grid(out.reshape(shape), kind)
 
@@ -119,7 +119,7 @@ def cpc_risk_rating(likelihood: Any, impact: Any, matrix: Any = "nhs-5x5") -> An
 def cpc_risk_heatmap(likelihoods: Any, impacts: Any) -> Any:
     """Heat map of risks on the NPSA 5×5 matrix: counts with likelihood 5 (Almost certain) in the top row down to 1, and impact 1 (Negligible) to 5 (Catastrophic) across."""  # noqa: E501 (Excel shows it on one line)
     ratings, _, _ = _rated(likelihoods, impacts, NHS_5X5)
-    bad = np.flatnonzero(~np.equal(ratings.errors, None))
+    bad = np.flatnonzero(flagged(ratings.errors))
     if bad.size:
         shown = "; ".join(f"item {i + 1}: {ratings.errors[i]}" for i in bad[:3])
         more = f" (and {bad.size - 3} more)" if bad.size > 3 else ""

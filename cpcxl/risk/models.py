@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cpcxl.plugins import Scheme
 
-MATRIX_KIND = "risk-matrix"
+MATRIX_KIND: Final = "risk-matrix"
 
 
 class RiskCategory(StrEnum):

@@ -19,6 +19,7 @@ from .kinds import (
     Category,
     LevelScore,
     Parsed,
+    flagged,
     parse_cells,
 )
 from .matrix import (
@@ -85,6 +86,7 @@ __all__ = [
     "Ratings",
     "Register",
     "RegisterBook",
+    "flagged",
     "import_register",
     "matrix_from_toml",
     "option",

@@ -262,7 +262,12 @@ class Parsed:
 
     @property
     def ok(self) -> np.ndarray:
-        return ~self.blank & np.equal(self.errors, None)
+        return ~self.blank & ~flagged(self.errors)
+
+
+def flagged(errors: np.ndarray) -> np.ndarray:
+    """Which cells of an array of messages have a problem (a message is never empty)."""
+    return np.asarray(errors, dtype=object).astype(bool)
 
 
 def parse_cells(cells: Any, kind: CellType) -> Parsed:
@@ -287,8 +292,8 @@ def parse_cells(cells: Any, kind: CellType) -> Parsed:
         values[i], errors[i], blank[i] = _read_one(read, value)
     codes = np.where(codes < 0, len(uniques), codes)
     out_values, out_errors, out_blank = values[codes], errors[codes], blank[codes]
-    for i in np.flatnonzero(is_bool):
-        out_values[i], out_errors[i], out_blank[i] = _read_one(read, flat[i])
+    for j in np.flatnonzero(is_bool):
+        out_values[j], out_errors[j], out_blank[j] = _read_one(read, flat[j])
     return Parsed(out_values, out_blank, out_errors)
 
 

@@ -17,7 +17,7 @@ from cpcxl.common.grid import flatten
 from cpcxl.common.values import is_blank
 
 from ..models import RiskMatrix
-from .kinds import ESTIMATE, PROBABILITY, LevelScore, parse_cells
+from .kinds import ESTIMATE, PROBABILITY, LevelScore, flagged, parse_cells
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Ratings:
 
     @property
     def ok(self) -> np.ndarray:
-        return ~self.blank & np.equal(self.errors, None)
+        return ~self.blank & ~flagged(self.errors)
 
 
 def read_ratings(likelihood: Any, impact: Any, matrix: RiskMatrix) -> Ratings:
@@ -41,13 +41,13 @@ def read_ratings(likelihood: Any, impact: Any, matrix: RiskMatrix) -> Ratings:
     lik = parse_cells(likelihood, LevelScore(matrix, "likelihood"))
     imp = parse_cells(impact, LevelScore(matrix, "impact"))
     errors = lik.errors.copy()
-    errors = np.where(np.equal(errors, None), imp.errors, errors)
-    only_lik = ~lik.blank & imp.blank & np.equal(errors, None)
-    only_imp = lik.blank & ~imp.blank & np.equal(errors, None)
+    errors = np.where(flagged(errors), errors, imp.errors)
+    only_lik = ~lik.blank & imp.blank & ~flagged(errors)
+    only_imp = lik.blank & ~imp.blank & ~flagged(errors)
     errors[only_lik] = "the impact is blank; give both likelihood and impact"
     errors[only_imp] = "the likelihood is blank; give both likelihood and impact"
     blank = lik.blank & imp.blank
-    ok = ~blank & np.equal(errors, None)
+    ok = ~blank & ~flagged(errors)
     return Ratings(
         np.where(ok, lik.values, 0).astype(np.int64),
         np.where(ok, imp.values, 0).astype(np.int64),
