@@ -47,18 +47,7 @@ from cpcxl.common.workbook import (
 from cpcxl.plugins import WorkbookTemplate
 
 from . import engine, inputs, outputs
-from .inputs import (
-    APPETITE_LEVELS,
-    BANDS,
-    CATEGORY_APPETITE,
-    HIGH_FROM,
-    IMPACT,
-    LIKELIHOOD,
-    MATRIX_NAME,
-    REGISTER_SPEC,
-    REVIEW_DATE,
-    NamedCell,
-)
+from .inputs import REGISTER_SPEC, NamedCell
 from .models import AppetiteLevel, RiskAppetite, RiskCategory, RiskMatrix, RiskRow, RiskStatus
 from .schemes import NHS_5X5
 
@@ -233,7 +222,7 @@ def _register_sheet(
     ws = wb.create_sheet(REGISTER)
     put(ws["A1"], "Risk register").font = styles.TITLE_FONT
     review = as_of if as_of else Formula("=TODAY()")
-    _named_cell(wb, ws, REVIEW_DATE, review, bold=False, number_format=formats.DATE_UK)
+    _named_cell(wb, ws, inputs.REVIEW_DATE, review, bold=False, number_format=formats.DATE_UK)
     put(
         ws["A3"], "Yellow columns are yours to fill in; the rest are worked out."
     ).font = styles.NOTE_FONT
@@ -290,13 +279,13 @@ _BAND_PALETTE = (formats.GREEN, formats.AMBER, formats.ORANGE, formats.RED, form
 def _matrix_sheet(wb: Workbook, matrix: RiskMatrix) -> Worksheet:
     ws = wb.create_sheet(MATRIX)
     put(ws["A1"], "Risk matrix").font = styles.TITLE_FONT
-    _named_cell(wb, ws, MATRIX_NAME, matrix.name)
+    _named_cell(wb, ws, inputs.MATRIX_NAME, matrix.name)
     put(ws["A4"], "Source").font = Font(bold=True)
     put(ws["B4"], matrix.source)
-    _named_cell(wb, ws, HIGH_FROM, matrix.high_score)
+    _named_cell(wb, ws, inputs.HIGH_FROM, matrix.high_score)
     for column, spec, levels in (
-        (1, LIKELIHOOD, matrix.likelihood),
-        (6, IMPACT, matrix.impact),
+        (1, inputs.LIKELIHOOD, matrix.likelihood),
+        (6, inputs.IMPACT, matrix.impact),
     ):
         records = [
             {
@@ -307,28 +296,24 @@ def _matrix_sheet(wb: Workbook, matrix: RiskMatrix) -> Worksheet:
             }
             for lv in levels
         ]
-        ref = add_input_table(
-            ws, spec, _rows(spec, records), row=SCALES_ROW, column=column, min_rows=LEVEL_ROWS
-        )
-        _, _, _, last = range_boundaries(ref)
-        define_name(wb, f"{spec.name}Scores", MATRIX, _column_range(column, SCALES_ROW + 1, last))
-        define_name(
-            wb, f"{spec.name}Labels", MATRIX, _column_range(column + 1, SCALES_ROW + 1, last)
+        names = (f"{spec.name}Scores", f"{spec.name}Labels")
+        _table(
+            wb, ws, spec, records, row=SCALES_ROW, column=column, min_rows=LEVEL_ROWS, names=names
         )
     records = [
         {"name": b.name, "low": b.low, "high": b.high, "colour": b.colour} for b in matrix.bands
     ]
-    ref = add_input_table(
+    names = ("BandNames", "BandFrom")
+    _table(
+        wb,
         ws,
-        BANDS,
-        _rows(BANDS, records),
+        inputs.BANDS,
+        records,
         row=SCALES_ROW,
         column=BANDS_COLUMN,
         min_rows=BAND_ROWS,
+        names=names,
     )
-    _, _, _, last = range_boundaries(ref)
-    define_name(wb, "BandNames", MATRIX, _column_range(BANDS_COLUMN, SCALES_ROW + 1, last))
-    define_name(wb, "BandFrom", MATRIX, _column_range(BANDS_COLUMN + 1, SCALES_ROW + 1, last))
     for i, band in enumerate(matrix.bands):
         ws.cell(SCALES_ROW + 1 + i, BANDS_COLUMN).fill = styles.fill(band.colour)
     block = outputs.heat_map_block(
@@ -344,6 +329,26 @@ def _matrix_sheet(wb: Workbook, matrix: RiskMatrix) -> Worksheet:
         ws.column_dimensions[get_column_letter(GRID_COLUMN + offset)].width = 16 if offset else 20
     set_print(ws, landscape=True)
     return ws
+
+
+def _table(
+    wb: Workbook,
+    ws: Worksheet,
+    spec: TableSpec,
+    records: Sequence[Mapping[str, Any]],
+    *,
+    row: int,
+    column: int = 1,
+    min_rows: int = 1,
+    names: Sequence[str] = (),
+) -> int:
+    """An input table of ``records`` from its spec, each of ``names`` given to the body of one
+    of its first columns (for drop-downs and formulas); returns the table's last row."""
+    ref = add_input_table(ws, spec, _rows(spec, records), row=row, column=column, min_rows=min_rows)
+    _, _, _, last = range_boundaries(ref)
+    for offset, name in enumerate(names):
+        define_name(wb, name, ws.title, _column_range(column + offset, row + 1, last))
+    return int(last)
 
 
 def _column_range(column: int, first: int, last: int) -> str:
@@ -375,14 +380,8 @@ def _appetite_sheet(wb: Workbook, appetite: RiskAppetite) -> Worksheet:
         for c in own
         for level in [appetite.categories[c]]
     ]
-    ref = add_input_table(
-        ws,
-        CATEGORY_APPETITE,
-        _rows(CATEGORY_APPETITE, records),
-        row=top,
-        min_rows=len(records) + OWN_CATEGORY_ROWS,
-    )
-    _, _, _, last = range_boundaries(ref)
+    spec, rows = inputs.CATEGORY_APPETITE, len(records) + OWN_CATEGORY_ROWS
+    last = _table(wb, ws, spec, records, row=top, min_rows=rows, names=("Categories",))
     for r in range(top + 1, last + 1):
         put(
             ws.cell(r, 3),
@@ -390,21 +389,14 @@ def _appetite_sheet(wb: Workbook, appetite: RiskAppetite) -> Worksheet:
         )
         for c in (1, 2):
             ws.cell(r, c).fill = styles.INPUT_FILL
-    define_name(wb, "Categories", APPETITE, f"A{top + 1}:A{last}")
 
     put(ws.cell(top - 1, LEVELS_COLUMN), "Appetite levels").font = styles.SUBTITLE_FONT
     levels = [
         {"level": level.value, "score": appetite.levels[level], "meaning": meaning}
         for level, meaning in APPETITE_MEANINGS.items()
     ]
-    ref = add_input_table(
-        ws, APPETITE_LEVELS, _rows(APPETITE_LEVELS, levels), row=top, column=LEVELS_COLUMN
-    )
-    _, _, _, last = range_boundaries(ref)
-    define_name(wb, "AppetiteLevelNames", APPETITE, _column_range(LEVELS_COLUMN, top + 1, last))
-    define_name(
-        wb, "AppetiteLevelScores", APPETITE, _column_range(LEVELS_COLUMN + 1, top + 1, last)
-    )
+    names = ("AppetiteLevelNames", "AppetiteLevelScores")
+    _table(wb, ws, inputs.APPETITE_LEVELS, levels, row=top, column=LEVELS_COLUMN, names=names)
     set_print(ws, landscape=True)
     return ws
 
