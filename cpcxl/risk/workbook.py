@@ -48,7 +48,7 @@ from cpcxl.plugins import WorkbookTemplate
 
 from . import engine, inputs, outputs
 from .inputs import REGISTER_SPEC, NamedCell
-from .models import AppetiteLevel, RiskAppetite, RiskCategory, RiskMatrix, RiskRow, RiskStatus
+from .models import AppetiteLevel, RiskAppetite, RiskCategory, RiskMatrix, RiskRow
 from .schemes import NHS_5X5
 
 FILENAME = "risk_register.xlsx"
@@ -463,7 +463,8 @@ def build_register_workbook(
     _register_sheet(wb, records, as_of)
     _matrix_sheet(wb, matrix)
     _appetite_sheet(wb, appetite)
-    add_lists_sheet(wb, {"Statuses": [s.value for s in RiskStatus]}).sheet_state = "hidden"
+    lists = {"Statuses": inputs.STATUS.labels}
+    add_lists_sheet(wb, lists).sheet_state = "hidden"
     # Scored from the cells as written, exactly as the button reads them.
     rows = _rows(REGISTER_SPEC, records)
     cells = Cells([HEADERS, *rows], first_row=HEADER_ROW, exact=True)

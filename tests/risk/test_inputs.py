@@ -369,7 +369,7 @@ def test_a_matrix_with_a_gap_or_a_bad_cell_says_where() -> None:
     assert inputs.read_matrix(matrix_tables(Bands=gap), {}, errors) is None
     # Scores 1×1 .. 3×3 give 6; a High band from 7 leaves it in none.
     assert [str(e) for e in errors] == [
-        "sheet 'Matrix': the risk matrix is not valid (Value error, score 6 falls in no band; "
+        "sheet 'Matrix': the risk matrix is not valid (score 6 falls in no band; "
         "each score needs one band); valid: scores 1, 2, 3 ... on each scale and every score "
         "in one band"
     ]
@@ -420,12 +420,23 @@ def test_a_toml_matrix_scores_and_bands_on_its_own_scale() -> None:
     assert matrix.high_score == 4  # lower bound of the band above the middle (Amber)
 
 
+def test_toml_that_does_not_parse_says_where_without_the_parsers_own_words() -> None:
+    with pytest.raises(InputError) as caught:
+        inputs.matrix_from_toml(
+            'name = "x"\n[[likelihood]\n', file="council.toml"
+        )  # "]]" expected after col 13
+    assert str(caught.value) == (
+        "council.toml: the file is not valid TOML at line 2, column 13; valid: TOML as in "
+        "docs/risk.md: name, [[likelihood]], [[impact]], [[band]], [appetite]"
+    )
+
+
 def test_a_toml_matrix_with_a_score_in_no_band_says_which() -> None:
     broken = FOUR_BY_FOUR.replace("low = 9\n", "low = 10\n")
     with pytest.raises(InputError) as caught:
         inputs.matrix_from_toml(broken, file="council.toml")
     assert str(caught.value) == (
-        "council.toml: the risk matrix is not valid (Value error, score 9 falls in no band; "
+        "council.toml: the risk matrix is not valid (score 9 falls in no band; "
         "each score needs one band)"
     )
 

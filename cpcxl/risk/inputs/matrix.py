@@ -6,6 +6,7 @@ functions read it back, so the template and the reader can never disagree about 
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -192,7 +193,7 @@ def read_matrix(
         return build_model(RiskMatrix, **fields)
     except InputError as exc:
         errors.add(
-            f"the risk matrix is not valid ({exc.message})",
+            f"the risk matrix is not valid ({_reason(exc)})",
             location=Location(file=file, sheet=MATRIX),
             valid="scores 1, 2, 3 ... on each scale and every score in one band",
         )
@@ -235,7 +236,13 @@ def matrix_from_toml(text: str, *, file: str | None = None) -> RiskMatrix:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML ({exc})", location=where) from None
+        place = _TOML_PLACE.search(str(exc))
+        at = f" at line {place.group(1)}, column {place.group(2)}" if place else ""
+        raise InputError(
+            f"the file is not valid TOML{at}",
+            location=where,
+            valid="TOML as in docs/risk.md: name, [[likelihood]], [[impact]], [[band]], [appetite]",
+        ) from None
     fields: dict[str, Any] = {k: data[k] for k in ("name", "description", "source") if k in data}
     fields.setdefault("name", (file or "custom").rsplit(".", 1)[0])
     for axis in ("likelihood", "impact"):
@@ -251,7 +258,15 @@ def matrix_from_toml(text: str, *, file: str | None = None) -> RiskMatrix:
     try:
         return build_model(RiskMatrix, **fields)
     except InputError as exc:
-        raise InputError(f"the risk matrix is not valid ({exc})", location=where) from None
+        raise InputError(f"the risk matrix is not valid ({_reason(exc)})", location=where) from None
+
+
+_TOML_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _reason(exc: InputError) -> str:
+    """Why the matrix model refused the fields, without pydantic's own prefix."""
+    return exc.message.replace("Value error, ", "")
 
 
 def _level(text: Any, where: Location) -> AppetiteLevel:

@@ -516,4 +516,6 @@ def read_register_book(
         )
     if errors or matrix is None or appetite is None or register is None:
         raise errors
+    for text in errors.notes:  # how the Matrix and Appetite tables' headers were read
+        register.problems.note(text)
     return RegisterBook(matrix, appetite, as_of, register)
