@@ -503,6 +503,7 @@ def read_settings(
     lookup = {name: s for s in spec.settings for name in s.names()}
     where: dict[str, Location] = {}
     given: set[str] = set()
+    refused: set[str] = set()  # given, but not valid: reported once, not also as missing
     for record in table.records():
         row = int(record[ROW])
         label = record["label"]
@@ -532,8 +533,9 @@ def read_settings(
             given.add(setting.field)
         except InputError as exc:
             errors.add(InputError(exc.message, valid=exc.valid), location=at)
+            refused.add(setting.field)
     for s in spec.settings:
-        if s.required and s.field not in given and values.get(s.field) is None:
+        if s.required and s.field not in given | refused and values.get(s.field) is None:
             errors.add(
                 f"the setting {s.label!r} is missing",
                 location=where.get(s.field, table.base.with_(field=s.label)),

@@ -150,6 +150,16 @@ def test_settings_take_defaults_refuse_unknown_labels_and_need_required_ones() -
     assert errors.errors[0].location.cell == "B2"  # type: ignore[union-attr]
 
 
+def test_a_required_setting_with_a_bad_value_is_reported_once_not_also_as_missing() -> None:
+    errors = InputErrors()
+    rows = [["Setting", "Value", "Notes"], ["Start date", "31/02/2026", ""]]
+    read_settings(SETTINGS, Cells(rows), errors)
+    assert [e.message for e in errors] == [
+        "'31/02/2026' is not a real date (day is out of range for month)"
+    ]
+    assert errors.errors[0].location.cell == "B2"  # type: ignore[union-attr]
+
+
 def test_a_template_built_from_a_spec_reads_back_through_the_same_spec(tmp_path: Path) -> None:
     wb = Workbook()
     ws = wb.active
