@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import shutil
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,17 @@ def test_the_issue_cases_are_located_by_the_build_summary_button(case: str, tmp_
     found = [(e.location.sheet, e.location.cell, e.message) for e in caught.value]  # type: ignore[union-attr]
     assert any((s, c) == (sheet, cell) and m.startswith(message) for s, c, m in found), found
     assert all(len(str(e)) < 400 for e in caught.value)  # long input is never echoed whole
+
+
+def test_build_summary_reads_a_return_of_the_older_layout_and_notes_the_old_header(
+    tmp_path: Path,
+) -> None:
+    # good_1.xlsx was made before the Details table and the rate rule ("Tolerance (%)")
+    old = Path(__file__).resolve().parents[1] / "data" / "monitoring" / "good_1.xlsx"
+    cells = run_script_on_file(build_summary, shutil.copy(old, tmp_path / "old.xlsx"))
+    summary = cells["Summary"]
+    assert summary["B3"] == "P-0001"
+    notes = [k for k, v in summary.items() if v == "Notes on reading the return"]
+    assert len(notes) == 1
+    row = int(notes[0][1:]) + 1
+    assert summary[f"A{row}"] == "KPIs: read the header 'Tolerance (%)' as 'Tolerance'"
