@@ -522,17 +522,34 @@ def read_sheets(
     Error cells (#N/A, #DIV/0! ...) come back as their error text, so a broken formula in an
     input is reported where it is rather than read as a blank.
     """
+    return _read_book(path, only, tables=False, **limits)[0]
+
+
+#: Where each Excel Table of a workbook is: {name: (sheet, header (row, column), end)}.
+_Places = dict[str, tuple[str, tuple[int, int], tuple[int, int]]]
+_Merged = dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]
+
+
+def _read_book(
+    path: str | os.PathLike[str], only: Collection[str] | None, *, tables: bool, **limits: int
+) -> tuple[Sheets, _Places, _Merged]:
+    """The sheets' values and, with ``tables``, the Excel Tables' places and the merged
+    ranges of the sheets read, all from one opening of the file."""
     from python_calamine import CalamineWorkbook
 
     path = check_workbook_file(path, **limits)
+    merged: _Merged = {}
     try:
-        book = CalamineWorkbook.from_path(str(path))
-        sheets = Sheets(
-            (name, book.get_sheet_by_name(name).to_python(skip_empty_area=False))
-            for name in book.sheet_names
-            if only is None or name in only
-        )
+        book = CalamineWorkbook.from_path(str(path), load_tables=tables)
+        sheets = Sheets()
+        for name in book.sheet_names:
+            if only is None or name in only:
+                sheet = book.get_sheet_by_name(name)
+                sheets[name] = sheet.to_python(skip_empty_area=False)
+                if tables:
+                    merged[name] = sheet.merged_cell_ranges or []
         sheets.names = list(book.sheet_names)
+        places = _places(book) if tables else {}
         errors = error_cells(path, only=sheets.keys())
     except Exception as exc:  # calamine raises its own error types for damaged parts
         raise InputError(
@@ -548,7 +565,7 @@ def read_sheets(
             if len(rows[r]) <= c:
                 rows[r].extend([""] * (c + 1 - len(rows[r])))
             rows[r][c] = text
-    return sheets
+    return sheets, places, merged
 
 
 def read_tables(
@@ -562,23 +579,48 @@ def read_tables(
 
     An Excel Table of the spec's name is read exactly (with the rows below it that hold
     values but are not in it, and the merged cells over its body); a sheet of the spec's
-    sheet name without that table is read whole, its header looked for.
+    sheet name without that table is read whole, its header looked for. Without ``sheets``
+    the file is opened once for everything.
     """
-    from python_calamine import CalamineWorkbook
-
     specs = list(specs)
     wanted = {s.sheet for s in specs}
-    sheets = sheets if sheets is not None else read_sheets(path, only=wanted, **limits)
+    if sheets is None:
+        sheets, places, merged = _read_book(path, wanted, tables=True, **limits)
+    else:
+        places, merged = _table_places(path, wanted)
+    found: dict[str, Cells] = {}
+    for spec in specs:
+        rows = sheets.get(spec.sheet)
+        if rows is None:
+            continue
+        place = places.get(spec.name)
+        if place is None or place[0] != spec.sheet:
+            found[spec.name] = Cells(rows)
+            continue
+        found[spec.name] = table_cells(rows, place[1], place[2], merged.get(spec.sheet, []))
+    return found
+
+
+def _places(book: Any) -> _Places:
+    places: _Places = {}
+    for name in book.table_names or []:
+        table = book.get_table_by_name(name)
+        if table.start is None or table.end is None:
+            continue  # a table with no cells: read as a plain sheet
+        # calamine gives a table's data range; its header is the row above
+        (top, left), end = table.start, table.end
+        places[name] = (table.sheet, (top - 1, left), end)
+    return places
+
+
+def _table_places(path: str | os.PathLike[str], wanted: Collection[str]) -> tuple[_Places, _Merged]:
+    """The Excel Tables' places and the ``wanted`` sheets' merged ranges, for sheets read
+    already."""
+    from python_calamine import CalamineWorkbook
+
     try:
         book = CalamineWorkbook.from_path(str(path), load_tables=True)
-        tables: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] = {}
-        for name in book.table_names or []:
-            table = book.get_table_by_name(name)
-            if table.start is None or table.end is None:
-                continue  # a table with no cells: read as a plain sheet
-            # calamine gives a table's data range; its header is the row above
-            (top, left), end = table.start, table.end
-            tables[name] = (table.sheet, (top - 1, left), end)
+        places = _places(book)
         merged = {
             sheet: book.get_sheet_by_name(sheet).merged_cell_ranges or []
             for sheet in wanted
@@ -589,17 +631,7 @@ def read_tables(
             f"the workbook's tables could not be read ({exc})",
             location=Location(file=Path(path).name),
         ) from None
-    found: dict[str, Cells] = {}
-    for spec in specs:
-        rows = sheets.get(spec.sheet)
-        if rows is None:
-            continue
-        place = tables.get(spec.name)
-        if place is None or place[0] != spec.sheet:
-            found[spec.name] = Cells(rows)
-            continue
-        found[spec.name] = table_cells(rows, place[1], place[2], merged.get(spec.sheet, []))
-    return found
+    return places, merged
 
 
 def table_cells(
