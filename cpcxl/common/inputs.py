@@ -155,7 +155,13 @@ class TableRead:
 
     @functools.cached_property
     def frame(self) -> pd.DataFrame:
-        frame = pd.DataFrame(self.columns)
+        # object columns stay object (pandas 3 would make text columns 'str', blanks NaN)
+        frame = pd.DataFrame(
+            {
+                name: pd.Series(values, dtype=object) if values.dtype == object else values
+                for name, values in self.columns.items()
+            }
+        )
         frame[ROW] = self.rows
         return frame
 

@@ -597,7 +597,10 @@ def read_tables(
         if place is None or place[0] != spec.sheet:
             found[spec.name] = Cells(rows)
             continue
-        found[spec.name] = table_cells(rows, place[1], place[2], merged.get(spec.sheet, []))
+        others = [
+            (a, b) for n, (sheet, a, b) in places.items() if sheet == spec.sheet and n != spec.name
+        ]
+        found[spec.name] = table_cells(rows, place[1], place[2], merged.get(spec.sheet, []), others)
     return found
 
 
@@ -639,15 +642,26 @@ def table_cells(
     start: tuple[int, int],
     end: tuple[int, int],
     merged: Iterable[tuple[tuple[int, int], tuple[int, int]]] = (),
+    others: Iterable[tuple[tuple[int, int], tuple[int, int]]] = (),
 ) -> Cells:
     """The cells of a table from (row, column) ``start`` to ``end`` (from 0, inclusive) of a
-    sheet's rows, with what lies below it in its columns and the merges over its body."""
+    sheet's rows, with what lies below it in its columns and the merges over its body.
+
+    Rows of ``others`` (the sheet's other tables, as (start, end) with the header row) and
+    the title row just above each are not stray: a sheet may stack titled tables.
+    """
     (top, left), (bottom, right) = start, end
     body = [list(r[left : right + 1]) for r in rows[top : bottom + 1]]
+    taken = {
+        r
+        for (o_top, o_left), (o_bottom, o_right) in others
+        if o_right >= left and o_left <= right and o_top > bottom
+        for r in range(o_top - 1, o_bottom + 1)
+    }
     stray = tuple(
-        top + 1 + offset
-        for offset, r in enumerate(rows[bottom + 1 :], start=bottom + 1 - top)
-        if any(not is_blank(v) for v in r[left : right + 1])
+        index + 1
+        for index in range(bottom + 1, len(rows))
+        if index not in taken and any(not is_blank(v) for v in rows[index][left : right + 1])
     )
     overlapping = tuple(
         f"{get_column_letter(c0 + 1)}{r0 + 1}:{get_column_letter(c1 + 1)}{r1 + 1}"

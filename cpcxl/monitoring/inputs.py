@@ -29,6 +29,7 @@ from cpcxl.common.fields import (
     Choice,
     Date,
     Flag,
+    Listed,
     Money,
     Number,
     Rate,
@@ -112,19 +113,6 @@ class Score(Number):
         return Validation("list", source=self.list_name, message=self.valid)
 
 
-@dataclass(frozen=True)
-class Listed(Text):
-    """Text whose options depend on the return's framework (its domains, its ratings): read
-    as text here and checked once the framework is known. The template's drop-down lists
-    the built-in frameworks' options (``list_name`` on the Lists sheet)."""
-
-    list_name: str = ""
-
-    @property
-    def validation(self) -> Validation:
-        return Validation("list", source=self.list_name, message=self.what)
-
-
 _PROVIDER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # Names Windows keeps for devices: a summary called CON.xlsx could not be saved there.
 _DEVICES = frozenset(
@@ -174,8 +162,8 @@ YES_NO = Flag(list_name=YES_NO_LIST)
 NUMBER = Number()
 TEXT = Text()
 #: The ratings a Previous rating cell may give are the framework's; checked after reading.
-RATING_TEXT = Listed("a rating", list_name="RatingList")
-DOMAIN_TEXT = Listed("a domain", list_name="DomainList")
+RATING_TEXT = Listed(what="a rating", list_name="RatingList")
+DOMAIN_TEXT = Listed(what="a domain", list_name="DomainList")
 
 
 def _choice(enum: Any, what: str, list_name: str) -> Choice:
@@ -213,7 +201,7 @@ DETAILS = SettingsSpec(
         Setting(
             "framework",
             "Monitoring framework",
-            Listed("a monitoring framework", list_name="FrameworkList"),
+            Listed(what="a monitoring framework", list_name="FrameworkList"),
             default=CQC.name,
             note="cqc (default), council, or your own (see Instructions)",
         ),

@@ -75,7 +75,7 @@ def test_import_reports_what_it_mapped_what_not_and_why(tmp_path: Path) -> None:
         "likelihood; did you mean 'Likely'?; valid: 1 to 5, or Rare, Unlikely, Possible, "
         "Likely, Almost certain",
         f"their_register.xlsx, '{SHEET}'!L6, field 'Next review': '31/13/2026' is not a real "
-        "date (month must be in 1..12); valid: a date, an Excel date serial, dd/mm/yyyy or "
+        "date (there is no month 13); valid: a date, an Excel date serial, dd/mm/yyyy or "
         "yyyy-mm-dd",
         f"their_register.xlsx, '{SHEET}'!A7, field 'Risk ID': risk id 'CR1' is already used "
         "at row 5; valid: an id unique in the register",

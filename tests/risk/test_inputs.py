@@ -170,8 +170,8 @@ def test_each_bad_cell_is_located_and_the_rest_of_the_register_is_kept() -> None
         f"5); {VALID}",
         "Register!I3, field 'Residual impact': the cell holds the error #N/A; valid: 1 to 5, or "
         "Negligible, Minor, Moderate, Major, Catastrophic",
-        "Register!M4, field 'Next review': '31/02/2026' is not a real date (day is out of range "
-        "for month); valid: a date, an Excel date serial, dd/mm/yyyy or yyyy-mm-dd",
+        "Register!M4, field 'Next review': '31/02/2026' is not a real date (February 2026 has "
+        "28 days); valid: a date, an Excel date serial, dd/mm/yyyy or yyyy-mm-dd",
         "Register!F5, field 'Inherent impact': 3.5 is not an impact (scores are whole numbers "
         "from 1 to 5); valid: 1 to 5, or Negligible, Minor, Moderate, Major, Catastrophic",
         "Register!A6, field 'Risk ID': the risk id is blank; valid: an id unique in the register",
