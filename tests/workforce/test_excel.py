@@ -81,6 +81,55 @@ def test_the_button_reports_every_problem_with_its_place(tmp_path: Path) -> None
 # --- the issue's cases through the button: the same located message as the file reader ------
 
 
+def test_the_button_shows_substantive_cover_and_vacancy_apart(tmp_path: Path) -> None:
+    # Issue 13, case 11, on the packaged example. Care worker: 555 h ÷ 37.5 × 1.22 = 18.056
+    # required; substantive 6 × 37.5 + 4 × 22.5 = 315 h = 8.4 FTE; cover (2 bank × 15 h, 2
+    # agency × 37.5 h, 3 volunteers × 6 h) = 123 h = 3.28 FTE; vacancy 18.056 − 8.4 = 9.656.
+    # Not covered, skill level by skill level: Level 2 7.216 vacant − 0.8 bank = 6.416;
+    # Level 3 (agency only: vacant and covered) 2.44 − 2.0 = 0.44; the volunteers' entry
+    # level has no posts. 6.416 + 0.44 = 6.856.
+    gap = run_script_on_file(excel.plan_workforce, build(tmp_path / "plan.xlsx"))["Gap"]
+    headers = [gap[f"{c}2"] for c in "ABCDEFGHI"]
+    assert headers == [
+        "Role",
+        "Required FTE",
+        "Substantive FTE",
+        "Gap FTE (+ shortfall)",
+        "Vacancy FTE",
+        "Cover FTE",
+        "Vacancy not covered FTE",
+        "Vacancy rate",
+        "Published vacancy rate",
+    ]
+    assert gap["A3"] == "Care worker"
+    row = [gap[f"{c}3"] for c in "BCDEFG"]
+    assert row == pytest.approx([18.056, 8.4, 9.656, 9.656, 3.28, 6.856])
+    assert gap["H3"] == pytest.approx(9.656 / 18.056)  # 53.5% of the establishment vacant
+    assert gap["I3"] == pytest.approx(0.070)  # Skills for Care 2025, a social care role
+
+
+def test_the_button_prices_agency_cover_by_role(tmp_path: Path) -> None:
+    # Issue 13, case 10: each role's own pay × (1 + 30%), not one rate for all (£18.72 here).
+    projection = run_script_on_file(excel.plan_workforce, build(tmp_path / "plan.xlsx"))[
+        "Projection"
+    ]
+    rates = {
+        projection[f"A{r}"]: projection[f"F{r}"]
+        for r in range(11, 16)
+        if projection.get(f"F{r}") is not None
+    }
+    # £12.60, £24.80, £13.14, £26.00, £14.20 × 1.3.
+    assert rates == pytest.approx(
+        {
+            "Care worker": 16.38,
+            "Occupational therapist": 32.24,
+            "Reablement support worker": 17.082,
+            "Registered manager": 33.8,
+            "Senior care worker": 18.46,
+        }
+    )
+
+
 def test_the_button_refuses_headroom_typed_as_22(tmp_path: Path) -> None:
     source = build(tmp_path / "plan.xlsx", assumptions={"headroom": 22})
     with pytest.raises(InputErrors) as caught:

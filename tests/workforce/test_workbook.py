@@ -54,7 +54,7 @@ def test_the_template_is_built_from_the_input_declarations(tmp_path: Path) -> No
         for dv in wb["Assumptions"].data_validations.dataValidation
     }
     assert "decimal:0:0.6:B6" in assumptions
-    assert "whole:3:5:B13" in assumptions
+    assert "whole:3:5:B15" in assumptions  # below the four turnover and vacancy rates
     assert "list:=HeadroomMethods:None:B7" in assumptions
     demand = {
         f"{dv.type}:{dv.formula1}:{dv.formula2}:{dv.sqref}"
