@@ -12,6 +12,7 @@ import xlwings as xw
 from cpcxl.common.examples import Example, ScriptExample, examples
 from cpcxl.common.fields import parse_argument
 from cpcxl.common.grid import elementwise, flatten
+from cpcxl.common.limits import check_time
 from cpcxl.common.values import is_blank
 from cpcxl.xl.book import read_book_tables
 from cpcxl.xl.render import render
@@ -68,11 +69,12 @@ def cpc_fte(hours: Any, standard_hours: Any = 37.5) -> float:
         if is_blank(standard_hours)
         else parse_argument(STANDARD_HOURS, standard_hours, "standard_hours")
     )
-    values = [
-        parse_argument(WEEKLY_HOURS, value, f"hours, item {position}")
-        for position, value in enumerate(flatten(hours), start=1)
-        if not is_blank(value)
-    ]
+    values = []
+    for position, value in enumerate(flatten(hours), start=1):
+        if position % 4096 == 0:
+            check_time()  # a range of up to MAX_ARGUMENT_CELLS cells, one by one
+        if not is_blank(value):
+            values.append(parse_argument(WEEKLY_HOURS, value, f"hours, item {position}"))
     return engine.total_fte(values, standard)
 
 

@@ -527,3 +527,30 @@ def test_a_new_role_named_only_in_a_target_is_planned() -> None:
     mix = plan.optimised.hours.loc["Reablement nurse"]
     assert mix.sum() == pytest.approx(75)
     assert mix[["Full-time", "Part-time"]].sum() >= 15 - 1e-9
+
+
+# --- limits (issue 12, case 3) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "work",
+    [
+        lambda p: engine.project(p["staff"], p["demand"], Assumptions()),
+        lambda p: engine.optimise_mix(p["staff"], p["demand"], p["targets"], Assumptions()),
+        lambda p: engine.diversity_profile(p["staff"], "sex"),
+    ],
+    ids=["projection", "least-cost mix", "diversity suppression"],
+)
+def test_long_work_stops_at_the_calls_time_limit(work) -> None:  # type: ignore[no-untyped-def]
+    # Issue 12, case 3: the per-year projection, every LP solve and each round of
+    # suppression check the clock, so a call past the server's time limit is stopped.
+    from cpcxl.common.limits import TimeLimitExceeded, time_limit
+
+    parts = {
+        "staff": staff_frame(sample.EXAMPLE_STAFF),
+        "demand": demand_frame(sample.EXAMPLE_DEMAND),
+        "targets": targets_frame(sample.EXAMPLE_TARGETS),
+    }
+    work(parts)  # runs to the end with no limit
+    with time_limit(-1), pytest.raises(TimeLimitExceeded, match="stopped after -1 seconds"):
+        work(parts)

@@ -238,3 +238,50 @@ def test_the_button_colours_shortfalls_red(tmp_path: Path) -> None:
     }
     # Care worker's gap (Gap!D3, 6.376 short) is red.
     assert colours[(2, 3)].lstrip("#").upper() == formats.RED
+
+
+def test_negative_fte_and_hours_are_refused() -> None:
+    # Issue 13, case 12: cpc_recruitment_need(-100, 0.25, 0.08, 3) once gave -81 and
+    # cpc_required_fte(-10, 0.22) -12.2; a workforce cannot be negative. Each is refused in
+    # its cell, naming the argument and the valid range (FTE from 0; hours 0 to 80 a week).
+    udfs = importlib.import_module("cpcxl.xl.udfs")
+    fte_range = "valid: a number of FTE from 0 to 10,000,000"
+    assert udfs.cpc_recruitment_need(-100, 0.25, 0.08, 3) == (
+        "#VALUE! fte: -100 is outside 0 to 10,000,000 (more than the whole UK public sector "
+        f"employs: a local limit); {fte_range}"
+    )
+    assert udfs.cpc_required_fte(-10, 0.22) == (
+        "#VALUE! worked_fte: -10 is outside 0 to 10,000,000 (more than the whole UK public "
+        f"sector employs: a local limit); {fte_range}"
+    )
+    assert udfs.cpc_workforce_gap(12.2, -1).startswith("#VALUE! current: -1 is outside 0 to")
+    assert udfs.cpc_fte([37.5, -5]).startswith("#VALUE! hours, item 2: -5 is outside 0 to 80")
+
+
+def test_years_are_whole_and_bounded_before_any_work() -> None:
+    # Issue 13, case 12 and issue 12, case 3: years is a whole number from 1 to 50, as plan
+    # years are whole (3 to 5): 2.5 and 51 are refused before anything is worked out.
+    udfs = importlib.import_module("cpcxl.xl.udfs")
+    assert udfs.cpc_recruitment_need(100, 0.25, 0.08, 2.5) == (
+        "#VALUE! years: 2.5 is not a whole number; valid: a whole number of years from 1 to 50"
+    )
+    assert udfs.cpc_recruitment_need(100, 0.25, 0.08, 51) == (
+        "#VALUE! years: 51 is outside 1 to 50 (a working life: beyond any workforce plan); "
+        "valid: a whole number of years from 1 to 50"
+    )
+    assert udfs.cpc_recruitment_need(100, 0.25, 0.08, 1e308).startswith(
+        "#VALUE! years: 1e+308 is outside 1 to 50"
+    )
+
+
+def test_the_button_refuses_negative_hours_with_the_cell_named(tmp_path: Path) -> None:
+    # Issue 13, case 12 in the workbook: negative contracted hours are refused, located.
+    staff = [list(r) for r in sample.EXAMPLE_STAFF]
+    staff[2][4] = -15
+    with pytest.raises(InputErrors) as caught:
+        run_script_on_file(excel.plan_workforce, build(tmp_path / "plan.xlsx", staff=staff))
+    assert [str(e) for e in caught.value] == [
+        f"plan.xlsx, Staff!E{HEADER_ROW + 3}, field 'Hours per week': -15 is outside 0 to 80 "
+        "(over 80 a week is a slip: the legal average is 48 unless opted out); valid: "
+        "contracted hours a week from 0 to 80"
+    ]
