@@ -225,9 +225,9 @@ def cpc_recruitment_need(fte: Any, turnover: Any, vacancy: Any, years: Any) -> A
             # case 10): care workers £12.60 → £16.38, the therapist £24.80 → £32.24.
             "Projection": {
                 "A11": "Care worker",
-                "F11": 16.38,
+                "E11": 16.38,
                 "A12": "Occupational therapist",
-                "F12": 32.24,
+                "E12": 32.24,
             },
             # Care worker Level 3: only the 2 agency staff, 75 of 438 hours = 17.1% < 20%;
             # then the two roles one person holds, in role order.
@@ -253,7 +253,7 @@ def plan_workforce(book: xw.Book) -> None:
 
 
 def _gap_chart(ws: xw.Sheet, roles: int) -> None:
-    """Required and current FTE by role as a bar chart, replacing the last one."""
+    """Required and substantive FTE by role as a bar chart, replacing the last one."""
     try:
         existing = [chart.name for chart in ws.charts]
     except (KeyError, AttributeError):  # the client sent no chart list for this sheet

@@ -312,8 +312,8 @@ ASSUMPTIONS = SettingsSpec(
             "Vacancy rate (social care roles)",
             VACANCY,
             default=_DEFAULT.vacancy,
-            note=f"7.0%: {SKILLS_FOR_CARE}, vacant posts ÷ all posts (111,000 vacancies). The "
-            "benchmark on the Gap sheet and for CPC_RECRUITMENT_NEED. From 0% to 100%.",
+            note=f"7.0%: {SKILLS_FOR_CARE}, vacant ÷ all posts. The Gap sheet's benchmark. "
+            "From 0% to 100%.",
             synonyms=("Vacancy rate",),
         ),
         Setting(

@@ -15,6 +15,8 @@ from .models import NHS_AGENCY_CAP
 
 FTE = formats.DECIMAL_2
 HOURS = "#,##0.0"
+#: Number columns of the Gap and Projection sheets: wide enough for their headers in 2 lines.
+_NUMBER_WIDTHS = dict.fromkeys("CDEFGHIJK", 15.0)
 
 PLAN_SHEET, GAP_SHEET, PROJECTION_SHEET, MIX_SHEET, RISKS_SHEET = (
     "Plan",
@@ -142,7 +144,7 @@ _GAP_NAMES = {
     "uncovered_fte": "Vacancy not covered FTE",
     "vacancy_rate": "Vacancy rate",
     "published_vacancy": "Published vacancy rate",
-    "hours_needed": "Hours needed a week",
+    "hours_needed": "Hours a week",
     "headcount": "Headcount",
 }
 _GAP_FORMATS = {
@@ -178,7 +180,12 @@ def gap_sheet(plan: Plan) -> SheetOutput:
     by_skill = _coloured(
         _block(plan.gap, skill_names, "Gap by role and skill level", **_GAP_FORMATS), 4
     )
-    return SheetOutput(GAP_SHEET, stack(by_role, by_skill), widths={"A": 30, "B": 24}, freeze="A3")
+    return SheetOutput(
+        GAP_SHEET,
+        stack(by_role, by_skill),
+        widths={"A": 30, "B": 24, **_NUMBER_WIDTHS},
+        freeze="A3",
+    )
 
 
 _PROJECTION_NAMES = {
@@ -195,13 +202,14 @@ _PROJECTION_NAMES = {
 }
 
 
+#: Each role's rates; what the pay is taken from goes last, where its text has room.
 _RATE_NAMES = {
     "role": "Role",
-    "nhs_share": "NHS share of substantive FTE",
+    "nhs_share": "NHS share",
     "turnover": "Turnover rate used",
     "pay": "Pay £ an hour",
-    "pay_basis": "Pay from",
-    "cover_rate": "Agency cover £ an hour",
+    "cover_rate": "Cover £ an hour",
+    "pay_basis": "Pay taken from",
 }
 
 
@@ -220,7 +228,7 @@ def projection_sheet(plan: Plan) -> SheetOutput:
     )
     title = (
         f"Each role's rates: turnover {a.turnover:.1%} for social care, {a.nhs_turnover:.1%} "
-        "for the NHS share; agency cover = the role's own pay × "
+        "for the NHS share (of its substantive FTE); agency cover = the role's own pay × "
         f"(1 + {a.agency_premium:.0%} premium), for the weeks to recruit"
     )
     if a.agency_premium > NHS_AGENCY_CAP and (plan.rates["nhs_share"] > 0).any():
@@ -238,7 +246,11 @@ def projection_sheet(plan: Plan) -> SheetOutput:
         cover_rate=formats.GBP_PENCE,
     )
     by_role = _block(plan.projection, _PROJECTION_NAMES, "By role", **number_formats)
-    return SheetOutput(PROJECTION_SHEET, stack(by_year, rates, by_role), widths={"A": 30})
+    return SheetOutput(
+        PROJECTION_SHEET,
+        stack(by_year, rates, by_role),
+        widths={"A": 30, "B": 18, **_NUMBER_WIDTHS},
+    )
 
 
 def mix_sheet(plan: Plan) -> SheetOutput:

@@ -324,7 +324,7 @@ def _gap_chart_and_colours(ws: Any, roles: int, role_skills: int) -> None:
     last = header + roles
     chart = BarChart()
     chart.type = "bar"
-    chart.title = "Required and current FTE by role"
+    chart.title = "Required and substantive FTE by role"
     chart.y_axis.title = "FTE"
     chart.add_data(
         Reference(ws, min_col=2, max_col=3, min_row=header, max_row=last), titles_from_data=True

@@ -114,9 +114,9 @@ def test_the_button_prices_agency_cover_by_role(tmp_path: Path) -> None:
         "Projection"
     ]
     rates = {
-        projection[f"A{r}"]: projection[f"F{r}"]
+        projection[f"A{r}"]: projection[f"E{r}"]
         for r in range(11, 16)
-        if projection.get(f"F{r}") is not None
+        if projection.get(f"E{r}") is not None
     }
     # £12.60, £24.80, £13.14, £26.00, £14.20 × 1.3.
     assert rates == pytest.approx(

@@ -72,8 +72,9 @@ def test_the_projection_names_each_roles_rates_and_the_nhs_cap() -> None:
         return titles(outputs.projection_sheet(plan))[1]
 
     assert rates_title(0.3) == (
-        "Each role's rates: turnover 23.1% for social care, 10.1% for the NHS share; agency "
-        "cover = the role's own pay × (1 + 30% premium), for the weeks to recruit"
+        "Each role's rates: turnover 23.1% for social care, 10.1% for the NHS share (of its "
+        "substantive FTE); agency cover = the role's own pay × (1 + 30% premium), for the "
+        "weeks to recruit"
     )
     assert rates_title(0.6).endswith(
         "; the premium is above the NHS agency price cap (Agenda for Change pay + 55%)"
@@ -82,11 +83,11 @@ def test_the_projection_names_each_roles_rates_and_the_nhs_cap() -> None:
     block = outputs.projection_sheet(plan).blocks[1]
     assert block.values[0] == [
         "Role",
-        "NHS share of substantive FTE",
+        "NHS share",
         "Turnover rate used",
         "Pay £ an hour",
-        "Pay from",
-        "Agency cover £ an hour",
+        "Cover £ an hour",
+        "Pay taken from",
     ]
     # £20 × 1.3 = £26 an hour; the NHS nurses leave at NHS England's 10.1%.
-    assert block.values[1] == ["Nurse", 1.0, 0.101, 20.0, "the role's permanent pay", 26.0]
+    assert block.values[1] == ["Nurse", 1.0, 0.101, 20.0, 26.0, "the role's permanent pay"]
