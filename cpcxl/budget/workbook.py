@@ -85,7 +85,8 @@ NOTES = {
     "standalone": "Type what each partner would spend on the same line alone. Leave Year "
     "blank for the same cost every year.",
     "actuals": "Type spend to date or outturn by line and year. Leave Partner blank for a "
-    "pooled line; name the partner for its part of an aligned budget.",
+    "pooled line's whole spend; an aligned budget names the partner on every row (each "
+    "partner bears its own variance).",
     "scenarios": "Type changes to compare in negotiation: a partner's contributions up or down "
     "by a % (type -5%), a new uplift, a cap on its cash each year. Rows with the same Scenario "
     "name make one scenario; Base (as entered) is always shown first.",
@@ -174,6 +175,9 @@ INSTRUCTIONS: list[tuple[str, str | list[str]]] = [
             "Shares are of cash unless labelled 'of total' (cash and in kind together).",
             "A year with no amount is the year before × (1 + uplift) × (1 − reduction); a cap "
             "then scales that partner's cash lines down in proportion.",
+            "Aligned budget (CPC 509): nothing is shared; each partner bears its own variance, "
+            "its actuals against its own contributions. Pooled budget: the risk-share terms "
+            "apply.",
             "Risk share is weighted by cash contributions in the year tested; a line kept out "
             "stays with its own contributors. Settlements are made in whole pence: each "
             "partner gets the whole pence of its exact part and the pence left over go to the "

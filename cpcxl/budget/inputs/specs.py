@@ -66,8 +66,8 @@ ARRANGEMENT = SettingsSpec(
             "basis",
             "Risk-share basis",
             BASIS,
-            note="As agreed in the Section 75 schedule; blank: pro rata to contributions "
-            "(a local choice, the usual term)",
+            note="As agreed in the partners' agreement (a pooled budget only); blank: pro "
+            "rata to contributions (a local choice)",
         ),
         Setting(
             "test_variance",
@@ -247,7 +247,7 @@ ACTUALS = TableSpec(
             "Partner",
             PARTNER,
             required=False,
-            prompt="Blank for the whole pooled line",
+            prompt="Blank: a pooled line's whole spend; aligned: always a partner",
         ),
         Column("actual", "Actual £", AMOUNT, ("Actual", "Spend")),
     ),
