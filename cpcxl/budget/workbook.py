@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cpcxl.common import formats, styles
 from cpcxl.common.errors import InputErrors
 from cpcxl.common.fields import year_label
+from cpcxl.common.files import Outputs
 from cpcxl.common.formats import Formula
 from cpcxl.common.inputs import TableSpec
 from cpcxl.common.report import SheetOutput
@@ -415,30 +417,58 @@ def slug(name: str) -> str:
 
 
 def write_statements(
-    result: engine.BudgetResult, out_dir: str | os.PathLike[str], *, pdf: bool = False
+    result: engine.BudgetResult,
+    out_dir: str | os.PathLike[str],
+    *,
+    pdf: bool = False,
+    rule: Outputs | None = None,
 ) -> list[Path]:
     """One statement workbook per partner, each written atomically; with ``pdf``, a PDF copy
-    of each too (LibreOffice), for partners who will not open a workbook."""
+    of each too (LibreOffice), for partners who will not open a workbook.
+
+    ``rule`` is the one a command follows (:class:`cpcxl.common.files.Outputs`): every
+    file is checked before any is written (never the input, never an .xlsm), and one that
+    exists is kept unless it allows overwriting; without it, files are replaced (the demo).
+    """
     out_dir = Path(out_dir)
-    written = []
+    rule = rule if rule is not None else Outputs(overwrite=True)
+    targets = {}
     used: set[str] = set()
     for partner in result.budget.partners:
         name = slug(partner)
         while name in used:  # "A&B" and "A-B" must not overwrite each other's statement
             name += "-2"
         used.add(name)
-        sheet = outputs.statement_sheet(result, partner)
-        wb = Workbook()
-        render(wb, sheet, index=0)
-        del wb["Sheet"]
-        ws = wb[sheet.name]
-        set_print(ws, landscape=True, header=MARKING)
-        _statement_chart(ws, result, partner)
-        path = save_workbook(wb, out_dir / f"statement-{name}.xlsx")
-        written.append(path)
+        targets[partner] = out_dir / f"statement-{name}.xlsx"
+    for target in targets.values():  # refuse before anything is written
+        rule.check(target)
         if pdf:
-            written.append(convert(path, path.with_suffix(".pdf"), to="pdf"))
+            rule.check(target.with_suffix(".pdf"))
+    written = []
+    for partner, target in targets.items():
+        paper = target.with_suffix(".pdf")
+        write_book = rule.may_write(target)
+        write_paper = pdf and rule.may_write(paper)
+        if write_book:
+            written.append(rule.wrote(_write_statement(result, partner, target)))
+            if write_paper:
+                written.append(rule.wrote(convert(target, paper, to="pdf")))
+        elif write_paper:  # the statement is kept (it may be edited): a PDF of a fresh one
+            with tempfile.TemporaryDirectory(prefix="cpcxl-statement-") as tmp:
+                fresh = _write_statement(result, partner, Path(tmp) / target.name)
+                written.append(rule.wrote(convert(fresh, paper, to="pdf")))
     return written
+
+
+def _write_statement(result: engine.BudgetResult, partner: str, target: Path) -> Path:
+    sheet = outputs.statement_sheet(result, partner)
+    wb = Workbook()
+    render(wb, sheet, index=0)
+    del wb["Sheet"]
+    ws = wb[sheet.name]
+    set_print(ws, landscape=True, header=MARKING)
+    _statement_chart(ws, result, partner)
+    return save_workbook(wb, target)
 
 
 def _statement_chart(ws: Worksheet, result: engine.BudgetResult, partner: str) -> None:
