@@ -64,10 +64,11 @@ FILENAME = "pooled_budget.xlsx"
 MARKING = "OFFICIAL"
 HEADER_ROW = 4  # every input table's header; rows 1-2 hold the sheet's title and a note
 #: The named ranges of partner and line names reach this far, so rows added to the tables
-#: are in the drop-downs that use them.
+#: are in the drop-downs that use them: 50 partners and 100 lines (local choices, well above
+#: any partnership; rows beyond are still read and checked, only not offered in drop-downs).
 LAST_PARTNER_ROW = 54
 LAST_LINE_ROW = 104
-MAX_PARTNERS = 12  # rows of the native-formula check beside the Partners table
+MAX_PARTNERS = 12  # rows of the native-formula check beside the Partners table (local choice)
 PARTNERS_SHEET = PARTNERS.sheet
 
 NOTES = {

@@ -17,7 +17,8 @@ from ..models import ArrangementKind, RiskBasis
 from .aggregation import JointBudget
 from .arrangement import CASH, BudgetInputs
 
-#: Shares of a fixed-percentages basis may be off 100% by this much (typing 33.33% three times).
+#: Shares of a fixed-percentages basis may be off 100% by this much (typing 33.33% three
+#: times): a local choice, lets typing slips of that size through and nothing more.
 FIXED_SHARE_TOLERANCE = 0.0005
 
 
@@ -40,11 +41,12 @@ def to_pence(pounds: float | np.ndarray) -> np.ndarray:
 def allocate_pence(totals: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Split each row's total pence over its weights so the parts add up to it exactly.
 
-    Largest remainder (Hamilton's method): everyone gets the whole pence of their exact part,
-    and the pence left over go one each to the largest fractions; equal fractions go to the
-    one listed first. ``totals`` is (m,) integer pence, ``weights`` (m, n) non-negative; a row
-    whose weights are all zero must have a zero total (it cannot be split, so the caller
-    decides who bears it: a ValueError here, never pence handed out at random).
+    Largest remainder (Hamilton's method, a local choice so that settlements add up exactly):
+    everyone gets the whole pence of their exact part, and the pence left over go one each to
+    the largest fractions; equal fractions go to the one listed first. ``totals`` is (m,)
+    integer pence, ``weights`` (m, n) non-negative; a row whose weights are all zero must have
+    a zero total (it cannot be split, so the caller decides who bears it: a ValueError here,
+    never pence handed out at random).
     """
     totals = np.asarray(totals, dtype=np.int64).reshape(-1)
     weights = np.asarray(weights, dtype=float).reshape(len(totals), -1)
@@ -233,7 +235,8 @@ def capped_parts(
 ) -> np.ndarray:
     """Pro rata, but no partner beyond its cap; what the caps leave is shared by the others.
 
-    When every partner with a contribution has reached its cap, the host bears the rest.
+    When every partner with a contribution has reached its cap, the host bears the rest (a
+    local choice: the host holds the pooled fund).
     """
     size = abs(total)
     caps = np.array(
@@ -267,7 +270,8 @@ def capped_parts(
 
 
 def spread_over_lines(amount: float, line_budget: pd.Series, excluded: Iterable[str]) -> pd.Series:
-    """A single variance spread over the shared lines in proportion to their budgets."""
+    """A single variance spread over the shared lines in proportion to their budgets (a local
+    choice: a tested overspend falls where the money is)."""
     shared = line_budget.drop(labels=[x for x in excluded if x in line_budget.index])
     total = shared.sum()
     if amount and not total:

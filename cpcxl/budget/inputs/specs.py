@@ -33,7 +33,12 @@ ARRANGEMENT = SettingsSpec(
     "Arrangement",
     "Arrangement",
     (
-        Setting("name", "Arrangement name", TEXT, note="What the partners call the agreement"),
+        Setting(
+            "name",
+            "Arrangement name",
+            TEXT,
+            note="What the partners call the agreement; blank: 'Joint budget' (a local choice)",
+        ),
         Setting(
             "kind",
             "Aligned or pooled",
@@ -74,13 +79,13 @@ ARRANGEMENT = SettingsSpec(
             "Overspend to test £",
             VARIANCE,
             note="Exposure to this overspend (+) or underspend (-) is shown on every basis; "
-            "blank: £0",
+            "blank: £0 (a local choice)",
         ),
         Setting(
             "test_year",
             "Year to test",
             A_YEAR,
-            note="Whose contributions weight the shares; blank: the first year",
+            note="Whose contributions weight the shares; blank: the first year (a local choice)",
         ),
     ),
 )
@@ -145,7 +150,7 @@ LINES = TableSpec(
             ("Excluded",),
             required=False,
             default=False,
-            prompt="Yes keeps the line out of the risk share",
+            prompt="Yes keeps the line out of the risk share; blank: No (a local choice)",
         ),
     ),
 )
@@ -165,7 +170,7 @@ CONTRIBUTIONS = TableSpec(
             ("Contribution kind", "Type"),
             required=False,
             default=ContributionKind.FINANCIAL,
-            prompt="CPC 501 kind of contribution",
+            prompt="CPC 501 kind of contribution; blank: Financial (a local choice)",
         ),
         Column("amount", "Amount £", AMOUNT, ("Amount", "Value £", "Value")),
         Column(
@@ -175,7 +180,7 @@ CONTRIBUTIONS = TableSpec(
             ("Is reduction",),
             required=False,
             default=False,
-            prompt="Yes if a negative amount is meant",
+            prompt="Yes if a negative amount is meant; blank: No (a local choice)",
         ),
         Column("note", "Note", TEXT, ("Notes",), required=False),
     ),

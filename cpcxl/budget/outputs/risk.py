@@ -126,8 +126,8 @@ def risk_sheet(result: BudgetResult) -> SheetOutput:
         year = result.actual_settlement.attrs.get("year")
         variance = result.actual_settlement["settlement"].sum()
         title = (
-            f"Each partner's own {year_label(year)} actual variance, £{variance:,.2f} in all "
-            "(from the Actuals table; aligned: nothing is shared)"
+            f"Each partner's own {year_label(year)} actual variance, {variance_words(variance)} "
+            "in all (from the Actuals table; aligned: nothing is shared)"
             if aligned
             else f"Settlement of the {year_label(year)} actual variance of £{variance:,.2f} "
             "(from the Actuals table)"
