@@ -25,11 +25,13 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check cpcxl tests bench
 	$(BIN)/ruff format --check cpcxl tests bench
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check cpcxl tests bench
 	$(BIN)/ruff format --check cpcxl tests bench
+	$(BIN)/python -m mypy
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format cpcxl tests bench
