@@ -633,3 +633,18 @@ def test_issue_12_case_14_a_variance_beyond_a_trillion_pounds_is_refused() -> No
     # ±£1tn is plausible (Money's range): refused with the range, not settled.
     with pytest.raises(InputError, match=r"1e\+17 is outside -£1,000,000,000,000 to £1,000,0"):
         engine.share_grid(np.ones((2, 1)), np.full(100_000, 1e12))
+
+
+def test_issue_13_case_1_an_aligned_budgets_scenarios_share_nothing_either() -> None:
+    # The sample's "Host bears overspends" scenario changes a risk-share term, which an
+    # aligned budget does not have: its exposure is the Base's, each partner's own part of the
+    # £1,200,000 (ICB 797,219.00, as worked above), and its basis says so.
+    data = sample_data()
+    data["arrangement"]["kind"] = "Aligned"
+    data["actuals"] = ICB_OVER
+    given, scenarios = read_inputs(cells(data))
+    table = engine.compare_scenarios(given, scenarios).set_index(["scenario", "partner"])
+    for name in ("Base", "Host bears overspends"):
+        assert table.loc[(name, sample.ICB), "exposure"] == 797_219.00
+        assert table.loc[(name, sample.COUNTY), "exposure"] == 344_148.32
+        assert table.loc[(name, sample.ICB), "basis"] == "Aligned: each partner its own"
