@@ -14,6 +14,10 @@ In order, for every request:
 5. Every answer carries the security headers (xlwings Server's, and a Content-Security-Policy
    that allows the task pane what it needs and nothing else); a 500 never shows exception
    text, even with ``XLWINGS_ENVIRONMENT=dev``.
+
+The custom-functions code xlwings Server serves goes out with cpcxl's short script in front
+of it (``custom_functions_errors.js``: error cells become Excel error values with their
+reasons); xlwings' own code follows unchanged.
 """
 
 from __future__ import annotations
@@ -107,8 +111,14 @@ class Guard:
         authenticate: Authenticate | None = None,
         security_headers: Mapping[str, str] | None = None,
         content_security: str | None = None,
+        before_functions_code: bytes = b"",
     ) -> None:
         self.app = app
+        self.functions_code_paths = {
+            f"{app_path}/xlwings/custom-functions-code",
+            f"{app_path}/xlwings/custom-functions-code.js",
+        }
+        self.before_functions_code = before_functions_code
         self.max_body_bytes = max_body_bytes
         self.arities = {name.lower(): (name, Arity(fn)) for name, fn in functions.items()}
         self.scripts = {name.lower(): name for name in scripts}
@@ -137,6 +147,8 @@ class Guard:
             if not self._serves(path):
                 await self.reply(send, 404, "Not Found")
                 return
+            if scope["method"] == "GET" and path in self.functions_code_paths:
+                send = _prepending(send, self.before_functions_code)
             await self._run(scope, receive, send)
             return
         declared = _header(scope, b"content-length")
@@ -334,6 +346,34 @@ class Guard:
             f"the request is larger than this server accepts ({limit}); use a smaller range "
             "or workbook, or ask IT to raise CPCXL_SERVER_MAX_BODY_BYTES",
         )
+
+
+def _prepending(send: Send, prefix: bytes) -> Send:
+    """``send`` with ``prefix`` in front of a successful answer's body (its length adjusted)."""
+    start: Message | None = None
+    chunks: list[bytes] = []
+
+    async def answer(message: Message) -> None:
+        nonlocal start
+        if message["type"] == "http.response.start":
+            if message["status"] != 200:
+                await send(message)
+                return
+            start = message
+            return
+        if start is None or message["type"] != "http.response.body":
+            await send(message)
+            return
+        chunks.append(message.get("body", b""))
+        if message.get("more_body", False):
+            return
+        body = prefix + b"".join(chunks)
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
+    return answer
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
