@@ -182,6 +182,31 @@ def test_a_refused_request_is_a_value_error_saying_why(pane_14: Page) -> None:
 ERROR_NA = {"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}
 
 
+def test_the_error_values_script_converts_only_error_objects_excel_can_return(
+    pane_14: Page,
+) -> None:
+    # associate's other form, a mapping; #NAME? cannot be a custom function's result, so it
+    # is left as the object; #DIV/0! has no message in Excel; text and numbers pass as they are.
+    pane_14.evaluate(
+        """CustomFunctions.associate({
+          CPCXL_TEST_MIXED: async () => [
+            [{type: 'Error', errorType: 'Name'}, {type: 'Error', errorType: 'Div0', message: 'x'}],
+            ['#VALUE! text', 3],
+          ],
+          CPCXL_TEST_SCALAR: async () => ({type: 'Error', errorType: 'Value', message: 'one'}),
+        })"""
+    )
+    assert call(pane_14, "cpcxl_test_mixed", []) == {
+        "result": [
+            [{"type": "Error", "errorType": "Name"}, {"error": "#DIV/0!", "message": None}],
+            ["#VALUE! text", 3],
+        ]
+    }
+    assert call(pane_14, "cpcxl_test_scalar", []) == {
+        "result": {"error": "#VALUE!", "message": "one"}
+    }
+
+
 # --- the task pane ---------------------------------------------------------------------------
 
 
