@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .guard import ASGIApp, Guard, content_security_policy
+from .offload import SecondLoop
 from .settings import ServerRefused, ServerSettings, check_sign_in
 
 #: Served in front of xlwings' custom-functions code: error cells as Excel error values.
@@ -108,6 +109,8 @@ def create_app(settings: ServerSettings | None = None) -> Served:
             cdn_officejs=s.cdn_officejs, excel_online=s.enable_excel_online
         ),
         before_functions_code=ERROR_VALUES_SCRIPT.read_bytes() + b"\n",
+        second_loop=SecondLoop() if settings.large_body_bytes else None,
+        large_body_bytes=settings.large_body_bytes,
     )
     return Served(app, main.app, config.settings, functions, scripts)
 

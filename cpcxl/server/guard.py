@@ -5,7 +5,8 @@ In order, for every request:
 
 1. A file path (``/static/...``) must resolve inside the folder it is served from; anything
    else, ``..`` sent as is or encoded, is 404.
-2. A body over the size limit is refused before it is read (413).
+2. A body over the size limit is refused before it is read (413). A large body, and every
+   button's, is handled from here on on a second event loop, so it holds up no small call.
 3. Where sign-in is configured, the token is checked before the body is parsed (401), and
    xlwings Server's placeholder token ``test-token`` never authorises anything.
 4. The body must be JSON of the shape the add-in sends, with every number finite and
@@ -32,6 +33,9 @@ from typing import Any
 
 from cpcxl.common.limits import MAX_ARGUMENT_CELLS
 
+from .offload import SecondLoop
+from .settings import DEFAULT_LARGE_BODY_BYTES
+
 log = logging.getLogger(__name__)
 
 Scope = dict[str, Any]
@@ -48,6 +52,10 @@ PLACEHOLDER_TOKEN = "test-token"
 MAX_JSON_DEPTH = 32
 #: Office.js sends error cells as {"type": "Error", ...}; no other object is a cell.
 ERROR_CELL_TYPES = {"Error"}
+#: A request body this large (about 2,000 cells) is checked and handled on the second event
+#: loop (``cpcxl.server.offload``), as is every button: its JSON, cell conversions and answer
+#: take longer than Python's 5 ms between thread switches, so small calls would wait on it.
+LARGE_BODY_BYTES = DEFAULT_LARGE_BODY_BYTES
 
 
 class Arity:
@@ -112,8 +120,12 @@ class Guard:
         security_headers: Mapping[str, str] | None = None,
         content_security: str | None = None,
         before_functions_code: bytes = b"",
+        second_loop: SecondLoop | None = None,
+        large_body_bytes: int = LARGE_BODY_BYTES,
     ) -> None:
         self.app = app
+        self.second_loop = second_loop
+        self.large_body_bytes = large_body_bytes
         self.functions_code_paths = {
             f"{app_path}/xlwings/custom-functions-code",
             f"{app_path}/xlwings/custom-functions-code.js",
@@ -176,7 +188,21 @@ class Guard:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        refusal = self.check(path, body, _header(scope, b"content-type") or "")
+
+        async def handle(receive: Receive, send: Send) -> None:
+            await self._checked(scope, body, receive, send)
+
+        if self.second_loop is not None and (
+            len(body) >= self.large_body_bytes or path.startswith(self.scripts_path)
+        ):
+            await self.second_loop.run(handle, receive, send)
+        else:
+            await handle(receive, send)
+
+    async def _checked(self, scope: Scope, body: bytes, receive: Receive, send: Send) -> None:
+        """Check a request's body, then pass it to the app as if it were being read now."""
+        content_type = _header(scope, b"content-type") or ""
+        refusal = self.check(scope["path"], body, content_type)
         if refusal is not None:
             await self.reply(send, *refusal)
             return
