@@ -453,10 +453,10 @@ class Items(CellType):
 class Listed(CellType):
     """A value read as ``kind`` reads it, picked from a list the workbook keeps itself (a
     named range such as PartnerNames, for the drop-down); the capability checks it is on
-    that list once everything is read."""
+    that list once everything is read. Messages give the value's own rule."""
 
-    kind: CellType = field(default_factory=Text)
-    list_name: str = ""
+    kind: CellType
+    list_name: str
     what: str = ""
 
     def __post_init__(self) -> None:
@@ -471,7 +471,7 @@ class Listed(CellType):
 
     @property
     def valid(self) -> str:
-        return f"{self.what} from the list"
+        return self.kind.valid
 
     @property
     def validation(self) -> Validation:

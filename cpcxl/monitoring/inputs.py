@@ -162,8 +162,8 @@ YES_NO = Flag(list_name=YES_NO_LIST)
 NUMBER = Number()
 TEXT = Text()
 #: The ratings a Previous rating cell may give are the framework's; checked after reading.
-RATING_TEXT = Listed(what="a rating", list_name="RatingList")
-DOMAIN_TEXT = Listed(what="a domain", list_name="DomainList")
+RATING_TEXT = Listed(Text(what="a rating"), "RatingList")
+DOMAIN_TEXT = Listed(Text(what="a domain"), "DomainList")
 
 
 def _choice(enum: Any, what: str, list_name: str) -> Choice:
@@ -201,7 +201,7 @@ DETAILS = SettingsSpec(
         Setting(
             "framework",
             "Monitoring framework",
-            Listed(what="a monitoring framework", list_name="FrameworkList"),
+            Listed(Text(what="a monitoring framework"), "FrameworkList"),
             default=CQC.name,
             note="cqc (default), council, or your own (see Instructions)",
         ),
