@@ -574,7 +574,8 @@ class PlanSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     visits_by_level: tuple[int, int, int, int] = (6, 4, 2, 1)
-    #: a provider that could not be rated is visited as one that requires improvement
+    #: a provider that could not be rated is visited as one that requires improvement (a
+    #: local choice, like the rest: nothing shows it is Good)
     visits_if_not_rated: int = 4
     extra_visit_if_declining: int = 1
     large_contract_value: float = 1_000_000

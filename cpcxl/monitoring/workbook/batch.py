@@ -77,9 +77,11 @@ ERRORS = "errors.csv"
 ERROR_HEADER = ("file", "sheet", "cell", "message")
 # What cpcxl.common.files.atomic_path leaves behind if the process is killed outright.
 _LEFTOVER = re.compile(r"^\..+\.[a-z0-9_]{8}\.(xlsx|pdf|csv)$")
-#: How often a worker checks that the batch that started it is still running (seconds).
+#: How often a worker checks that the batch that started it is still running (seconds; a
+#: local choice: often enough to stop within a second, too rarely to cost anything).
 PARENT_CHECK_SECONDS = 0.25
-#: How long a worker whose batch has gone gives the work in hand to stop cleanly (seconds).
+#: How long a worker whose batch has gone gives the work in hand to stop cleanly (seconds;
+#: a local choice: removing a temp file takes milliseconds).
 STOP_GRACE_SECONDS = 2.0
 
 
