@@ -221,11 +221,18 @@ class Guard:
     async def _run(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The app, with an exception it raises after answering (Starlette re-raises for the
         log) logged here, so the connection closes cleanly with the answer sent."""
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, tracked)
         except Exception:
             log.exception("request to %s failed", scope.get("path"))
-            if not getattr(send, "answered", False):
+            if not started:  # a second answer on the connection would break the next one
                 await self.reply(
                     send, 500, "the server could not answer this request; its log says why"
                 )
@@ -320,7 +327,6 @@ class Guard:
         async def answer(message: Message) -> None:
             nonlocal hiding
             if message["type"] == "http.response.start":
-                answer.answered = True  # type: ignore[attr-defined]
                 headers = [
                     (k, v)
                     for k, v in message.get("headers", [])
@@ -339,7 +345,6 @@ class Guard:
                 return  # the body of a 500 the app wrote: never shown
             await send(message)
 
-        answer.answered = False  # type: ignore[attr-defined]
         return answer
 
     async def reply(self, send: Send, status: int, detail: str) -> None:

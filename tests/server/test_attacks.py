@@ -275,6 +275,11 @@ def test_a_500_never_shows_exception_text_even_in_dev(web: httpx.Client) -> None
         "detail": "the server could not answer this request; its log says why"
     }
     still_serving(web)
+    # The same connection answers a page whole afterwards: the 500 was answered once only
+    # (a second answer, from the button's own event loop, broke the next response).
+    for _ in range(3):
+        page = web.get("/taskpane.html")
+        assert page.status_code == 200 and page.text.rstrip().endswith("</html>")
 
 
 def test_every_answer_carries_the_security_headers(web: httpx.Client) -> None:
