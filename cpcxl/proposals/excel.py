@@ -166,6 +166,12 @@ def _appraise(costs: Any, benefits: Any, schedule: Any, optimism_bias: Any, colu
         "A rate is a fraction: 24 is 2,400%, above the guidance's highest upper bound (200%).",
     ),
     Example(
+        ([0, -500, 0], [0, 0, 0], "standard", 2.0),
+        500 / 1.035,
+        "A saving typed as a cost of -500 in year 1 is not raised by optimism bias (it raises "
+        "costs only): NPSV 500/1.035 = 483.09, as with no bias.",
+    ),
+    Example(
         ([[1000, 0, 0], [500, 500, 0]], [[0, 600, 600], [0, 0, 1100]]),
         [[PVB_EXAMPLE - 1000], [1100 / 1.035**2 - 500 - 500 / 1.035]],
         "A table gives one NPSV per row (one proposal per row).",

@@ -130,6 +130,23 @@ def test_optimism_bias_is_added_to_costs_and_shown():
     assert math.isnan(result["payback_year"])  # 1,139.82 never reaches 1,240
 
 
+def test_optimism_bias_raises_costs_but_never_a_saving_typed_as_a_negative_cost():
+    # Issue 13 case 3. Optimism bias is an uplift on cost estimates (Green Book supplementary
+    # guidance: estimates of costs tend to be too low), so it raises a cost, never a saving.
+    # A saving of £500 in year 1 typed as a cost of -£500: PV costs -500/1.035 = -£483.09 and
+    # NPSV +£483.09 whatever the bias (it was £1,449.28 with 200%: the saving tripled).
+    saving = engine.appraise([[0, -500, 0]], [[0, 0, 0]], optimism_bias=2.0).iloc[0]
+    assert saving["pv_costs"] == pytest.approx(-500 / 1.035)
+    assert saving["npsv"] == pytest.approx(500 / 1.035)  # 483.09
+    assert engine.npsv([0, -500, 0], [0, 0, 0], "standard", 2.0) == pytest.approx(
+        483.0918, abs=1e-4
+    )
+    # A cost and a saving together: £1,000 in year 0 raised 50% to £1,500; the saving stays.
+    mixed = engine.appraise([[1000, -500]], [[0, 0]], optimism_bias=0.5).iloc[0]
+    assert mixed["pv_costs"] == pytest.approx(1500 - 500 / 1.035)
+    assert mixed["pv_costs_before_ob"] == pytest.approx(1000 - 500 / 1.035)
+
+
 def test_no_irr_without_a_sign_change_and_no_ratio_without_costs():
     result = engine.appraise([[0, 0]], [[0, 100]]).iloc[0]
     assert math.isnan(result["irr"]) and math.isnan(result["bcr"])

@@ -20,7 +20,7 @@ from cpcxl.proposals.excel import (
     evaluate_proposals,
 )
 from cpcxl.proposals.inputs import DEFAULT_CRITERIA
-from cpcxl.proposals.sample import sample_round
+from cpcxl.proposals.sample import sample_round, two_proposals_round
 from cpcxl.proposals.workbook import build
 from cpcxl.xl.remote import payload_from_xlsx, run_script, run_script_on_file
 
@@ -87,6 +87,16 @@ def test_an_optimism_bias_of_24_reaches_the_cell_as_a_short_reason():
     cell = udf("cpc_bcr")([1000, 0, 0], [0, 600, 600], "standard", 24)
     assert cell.startswith("#VALUE! optimism_bias: 24 is 2,400%")
     assert "type 24% (or 0.24)" in cell and len(cell) <= 255
+
+
+def test_optimism_bias_does_not_enlarge_a_saving_in_the_function():
+    # Issue 13 case 3: the saving of £500 in year 1 stays £500: NPSV 500/1.035 = £483.09 with
+    # a 200% optimism bias as without (it gave £1,449.28, the saving tripled).
+    assert udf("cpc_npsv")([0, -500, 0], [0, 0, 0], "standard", 2.0) == pytest.approx(500 / 1.035)
+    assert cpc_npsv([0, -500, 0], [0, 0, 0]) == pytest.approx(483.0918, abs=1e-4)
+    # BCR: benefits £1,035 in year 1 (PV £1,000) over costs £1,000 raised 24% less a saving of
+    # £207 in year 1 (PV £200): 1000 / (1240 - 200).
+    assert cpc_bcr([1000, -207], [0, 1035], "standard", 0.24) == pytest.approx(1000 / 1040)
 
 
 def test_a_negative_optimism_bias_is_refused():
@@ -164,6 +174,27 @@ def test_the_button_lists_input_problems_instead_of_failing(tmp_path):
     assert sheet["B3"] == "'good' is not a score"
     assert sheet["C3"] == "a score from 0 to 5"
     assert "Appraisal" not in cells
+
+
+def appraisal_of(cells: dict[str, dict[str, object]], pid: str) -> dict[str, object]:
+    """One proposal's row of the Appraisal sheet, by header (the header is row 2)."""
+    sheet = cells["Appraisal"]
+    header = {k[:-1]: v for k, v in sheet.items() if k[1:] == "2" and len(k) == 2}
+    row = next(k[1:] for k, v in sheet.items() if k.startswith("A") and v == pid)
+    return {name: sheet.get(f"{letter}{row}") for letter, name in header.items()}
+
+
+def test_the_button_does_not_enlarge_a_saving_typed_as_a_negative_cost(tmp_path):
+    # Issue 13 case 3 in the workbook. X: capital £1,000 in year 0 and -£500 in year 1 (an
+    # asset sold), outsourcing with no mitigation (41%): PV costs 1,000 × 1.41 - 500/1.035 =
+    # 1,410 - 483.09 = £926.91; the bias no longer makes the receipt £705.
+    inputs = two_proposals_round()
+    inputs.proposals[0][6] = 0
+    inputs.costs.append(["X", 1, -500, 0])
+    cells = run_script_on_file(evaluate_proposals, build(tmp_path / "saving.xlsx", inputs))
+    x = appraisal_of(cells, "X")
+    assert x["PV costs before optimism bias £"] == round(1000 - 500 / 1.035)  # 517
+    assert x["PV costs £"] == round(1410 - 500 / 1.035)  # 927
 
 
 def problems_written(tmp_path: Path, path: Path) -> dict[str, str]:

@@ -58,6 +58,14 @@ def optimism_bias(project_type: str | ProjectType, mitigation: float = 0.0) -> f
     return OPTIMISM_BIAS[project_type_of(project_type)].capital_upper * (1.0 - mitigation)
 
 
+def with_optimism_bias(costs: np.ndarray, uplift: np.ndarray) -> np.ndarray:
+    """Costs raised by each row's optimism bias: a cost (a positive amount) rises; a saving
+    typed as a negative cost is left as it is, since optimism bias makes estimates of costs
+    too low, never savings too small (Green Book supplementary guidance: the adjustment
+    raises cost estimates). Issue 13 case 3."""
+    return np.where(costs > 0, costs * (1.0 + uplift[:, None]), costs)
+
+
 def appraise(
     costs: npt.ArrayLike,
     benefits: npt.ArrayLike,
@@ -83,7 +91,7 @@ def appraise(
         raise InputError("there are no years to appraise", valid="amounts from year 0")
     uplift = np.broadcast_to(np.asarray(optimism_bias, dtype=float), (n,))
     factors = discount_factors(years - 1, schedule)
-    adjusted = costs * (1.0 + uplift[:, None])
+    adjusted = with_optimism_bias(costs, uplift)
     pv_costs_raw = costs @ factors
     pv_costs = adjusted @ factors
     pv_benefits = benefits @ factors
