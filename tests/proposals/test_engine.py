@@ -147,6 +147,20 @@ def test_optimism_bias_raises_costs_but_never_a_saving_typed_as_a_negative_cost(
     assert mixed["pv_costs_before_ob"] == pytest.approx(1000 - 500 / 1.035)
 
 
+def test_discounted_payback_is_worked_on_the_net_flows():
+    # Issue 13 case 7. Costs £1,000 in year 0 and a receipt of £3,000 (a cost of -£3,000) in
+    # year 1; benefits £2,100 in year 2. Cumulative discounted net flow: year 0 -1,000; year 1
+    # -1,000 + 3,000/1.035 = +1,898.55, and year 2 adds 2,100/1.035^2: paid back in year 1
+    # for good (it was blank, the cumulative costs having turned negative).
+    result = engine.appraise([[1000, -3000, 0]], [[0, 0, 2100]]).iloc[0]
+    assert result["payback_year"] == 1
+    # Unchanged where costs are never negative: 1,000 in year 0 against 600 a year from
+    # year 1 is paid back in year 2 (cumulative 579.71 after year 1, 1,139.82 after year 2).
+    assert engine.appraise([[1000, 0, 0]], [[0, 600, 600]]).iloc[0]["payback_year"] == 2
+    # Nothing spent, nothing to pay back.
+    assert math.isnan(engine.appraise([[0, 0]], [[0, 100]]).iloc[0]["payback_year"])
+
+
 def test_no_irr_without_a_sign_change_and_no_ratio_without_costs():
     result = engine.appraise([[0, 0]], [[0, 100]]).iloc[0]
     assert math.isnan(result["irr"]) and math.isnan(result["bcr"])

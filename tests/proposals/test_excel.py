@@ -197,6 +197,18 @@ def test_the_button_does_not_enlarge_a_saving_typed_as_a_negative_cost(tmp_path)
     assert x["PV costs £"] == round(1410 - 500 / 1.035)  # 927
 
 
+def test_the_button_works_discounted_payback_on_the_net_flows(tmp_path):
+    # Issue 13 case 7 in the workbook. X: £1,000 in year 0, a receipt of £3,000 in year 1
+    # (capital -£3,000), benefits £2,100 in year 2; fully mitigated, so no optimism bias.
+    # Cumulative discounted net flow after year 1: -1,000 + 3,000/1.035 = +£1,898.55, and it
+    # only grows: paid back in year 1 (the cell was blank).
+    inputs = two_proposals_round()
+    inputs.costs.append(["X", 1, -3000, 0])
+    inputs.benefits = [["X", 2, 2100, 0], *(r for r in inputs.benefits if r[0] == "Y")]
+    cells = run_script_on_file(evaluate_proposals, build(tmp_path / "payback.xlsx", inputs))
+    assert appraisal_of(cells, "X")["Discounted payback (year)"] == 1
+
+
 def problems_written(tmp_path: Path, path: Path) -> dict[str, str]:
     cells = run_script_on_file(evaluate_proposals, path)
     assert "Appraisal" not in cells, "nothing is evaluated while there are problems"

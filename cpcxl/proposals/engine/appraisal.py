@@ -104,7 +104,12 @@ def appraise(
     net = benefits - adjusted
     cum_costs = np.cumsum(adjusted * factors, axis=1)
     cum_benefits = np.cumsum(benefits * factors, axis=1)
-    paid = (cum_benefits >= cum_costs) & (cum_costs > 0)
+    # Discounted payback on the net flows (issue 13 case 7): the first year from which the
+    # cumulative discounted benefits stay at or above the cumulative discounted costs, once
+    # a cost has been incurred. Asking for cumulative costs above zero instead left it blank
+    # when a later saving or receipt (a negative cost) took the cumulative costs below zero.
+    incurred = np.cumsum(adjusted > 0, axis=1) > 0
+    paid = (cum_benefits >= cum_costs) & incurred
     # Paid back for good: from that year on the cumulative position never falls back.
     later_unpaid = np.flip(np.cumsum(np.flip(~paid, axis=1), axis=1), axis=1) > 0
     settled = paid & ~np.concatenate([later_unpaid[:, 1:], np.zeros((n, 1), bool)], axis=1)
