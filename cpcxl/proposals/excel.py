@@ -21,6 +21,7 @@ from cpcxl.common.examples import Example, ScriptExample, examples
 from cpcxl.common.fields import MONEY, Number, Whole, parse_argument
 from cpcxl.common.grid import Kind, cell_error, elementwise, from_grid, to_grid
 from cpcxl.common.inputs import Cells
+from cpcxl.common.limits import check_time
 from cpcxl.common.values import is_blank
 
 from . import engine, inputs, outputs
@@ -115,15 +116,19 @@ def _amounts(value: Any, what: str) -> tuple[np.ndarray, dict[int, str], set[int
     return out, bad, blank, "table" if table else "scalar"
 
 
-def _appraise(costs: Any, benefits: Any, schedule: Any, optimism_bias: Any, column: str) -> Any:
-    c, c_bad, c_blank, kind = _amounts(costs, "costs")
-    b, b_bad, b_blank, _ = _amounts(benefits, "benefits")
+def _same_shape(c: np.ndarray, b: np.ndarray) -> None:
     if c.shape != b.shape:
         raise InputError(
             f"the cost range covers {c.shape[1]} years but the benefit range covers {b.shape[1]}"
             + (f" for {c.shape[0]} against {b.shape[0]} rows" if c.shape[0] != b.shape[0] else ""),
             valid="cost and benefit ranges of the same size, from year 0",
         )
+
+
+def _appraise(costs: Any, benefits: Any, schedule: Any, optimism_bias: Any, column: str) -> Any:
+    c, c_bad, c_blank, kind = _amounts(costs, "costs")
+    b, b_bad, b_blank, _ = _amounts(benefits, "benefits")
+    _same_shape(c, b)
     uplift = (
         0.0
         if is_blank(optimism_bias)
@@ -235,6 +240,54 @@ def cpc_npsv(costs: Any, benefits: Any, schedule: Any = "standard", optimism_bia
 def cpc_bcr(costs: Any, benefits: Any, schedule: Any = "standard", optimism_bias: Any = 0) -> Any:
     """Benefit-cost ratio (Green Book): present value of benefits over present value of costs from year 0; optimism_bias is a fraction added to costs (24% or 0.24)."""  # noqa: E501
     return _appraise(costs, benefits, schedule, optimism_bias, "bcr")
+
+
+def _irr_row(costs: np.ndarray, benefits: np.ndarray) -> float | str:
+    rates = engine.irr_rates(benefits - costs)
+    return rates[0] if len(rates) == 1 else cell_error(engine.irr_problem(rates), "#NUM!")
+
+
+@examples(
+    Example(
+        ([1000, 0, 0], [0, 600, 600]),
+        1 / ((-600 + math.sqrt(600**2 + 4 * 600 * 1000)) / 1200) - 1,
+        "-1000 + 600x + 600x^2 = 0 with x = 1/(1+r): x = 0.884437, so r = 13.07%.",
+    ),
+    Example(
+        ([100, 0, 132], [0, 230, 0]),
+        "#NUM! the net flows have 2 internal rates of return (10% and 20%): more than one rate "
+        "makes the net present value zero, so no one rate describes them",
+        "-100 + 230/(1+r) - 132/(1+r)^2 = 0 is 100(1+r)^2 - 230(1+r) + 132 = 0: 1+r = 1.1 or "
+        "1.2, rates of 10% and 20%.",
+    ),
+    Example(
+        ([[100, 0], [0, 0]], [[0, 121], [0, 5]]),
+        [
+            [0.21],
+            [
+                "#NUM! no rate makes the net present value zero, so there is no internal "
+                "rate of return"
+            ],
+        ],
+        "Per row: 121/(1+r) = 100 gives 21%; benefits with no cost never change sign.",
+    ),
+)
+def cpc_irr(costs: Any, benefits: Any) -> Any:
+    """Internal rate of return of yearly benefits less costs from year 0; an error listing every rate where the net flows have more than one."""  # noqa: E501
+    c, c_bad, c_blank, kind = _amounts(costs, "costs")
+    b, b_bad, b_blank, _ = _amounts(benefits, "benefits")
+    _same_shape(c, b)
+    out = np.empty((c.shape[0], 1), dtype=object)
+    for r in range(c.shape[0]):
+        check_time()
+        reason = c_bad.get(r) or b_bad.get(r)
+        if reason:
+            out[r, 0] = cell_error(reason)
+        elif r in c_blank and r in b_blank:
+            out[r, 0] = None
+        else:
+            out[r, 0] = _irr_row(c[r], b[r])
+    return from_grid(out, kind)
 
 
 def _weights(value: Any) -> np.ndarray:
@@ -372,6 +425,7 @@ FUNCTIONS: list[Callable[..., Any]] = [
     cpc_discount_factor,
     cpc_npsv,
     cpc_bcr,
+    cpc_irr,
     cpc_weighted_score,
     cpc_ahp_weights,
     cpc_ahp_consistency,

@@ -31,6 +31,16 @@ def _blank_nan(value: float) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
+def _irr_cell(rates: Sequence[float]) -> float | str | None:
+    """The IRR, blank where there is none, and the rates in words where there are several
+    (issue 13 case 6: never one of them as if it were the answer)."""
+    if len(rates) == 1:
+        return rates[0]
+    if not rates:
+        return None
+    return f"More than one: {engine.rates_text(rates)}; judge by the NPSV"
+
+
 def result_sheets(result: engine.RoundResult, notes: Sequence[str] = ()) -> list[SheetOutput]:
     """The five result sheets the button and the CLI both write, and an Input notes sheet
     when the reading had something to say (a header read under another spelling)."""
@@ -70,7 +80,7 @@ def result_sheets(result: engine.RoundResult, notes: Sequence[str] = ()) -> list
                 round(row["pv_benefits"]),
                 round(row["npsv"]),
                 _blank_nan(round(row["bcr"], 2)),
-                _blank_nan(row["irr"]),
+                _irr_cell(row["irr_rates"]),
                 _blank_nan(row["payback_year"]),
                 _blank_nan(row["benefit_switching"]),
                 _blank_nan(row["cost_switching"]),
@@ -287,9 +297,6 @@ def feedback_document(f: engine.Feedback, result: engine.RoundResult) -> str:
     def ratio(x: float) -> str:
         return "none" if x != x else f"{x:.2f}"
 
-    def share(x: float) -> str:
-        return "none" if x != x else f"{x:.0%}"
-
     lines = [
         f"# Feedback on proposal {f.id}: {f.title}",
         "",
@@ -320,7 +327,7 @@ def feedback_document(f: engine.Feedback, result: engine.RoundResult) -> str:
         f"| Present value of benefits | {engine.money(a['pv_benefits'])} |",
         f"| Net present social value | {engine.money(a['npsv'])} |",
         f"| Benefit-cost ratio | {ratio(a['bcr'])} |",
-        f"| Internal rate of return | {share(a['irr'])} |",
+        f"| Internal rate of return | {_irr_text(f.irr_rates)} |",
         "| Discounted payback | "
         + (
             "not within the period"
@@ -340,6 +347,17 @@ def feedback_document(f: engine.Feedback, result: engine.RoundResult) -> str:
             else f"Not in the recommended portfolio: {result.portfolio.left_out.get(f.id, '')}"
         )
     return "\n".join(lines) + "\n"
+
+
+def _irr_text(rates: Sequence[float]) -> str:
+    if len(rates) == 1:
+        return f"{rates[0]:.0%}"
+    if not rates:
+        return "none"
+    return (
+        f"none: the net flows have {len(rates)} rates ({engine.rates_text(rates)}), so no one "
+        "rate describes them; judge by the net present social value"
+    )
 
 
 def _switching(value: float) -> str:

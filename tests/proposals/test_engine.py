@@ -161,6 +161,39 @@ def test_discounted_payback_is_worked_on_the_net_flows():
     assert math.isnan(engine.appraise([[0, 0]], [[0, 100]]).iloc[0]["payback_year"])
 
 
+def test_flows_with_two_internal_rates_of_return_are_refused_listing_both():
+    # Issue 13 case 6. Net flows -100, +230, -132: -100 + 230/(1+r) - 132/(1+r)^2 = 0 is
+    # 100x^2 - 230x + 132 = 0 with x = 1+r, so x = (230 ± √(52,900 - 52,800))/200 = 1.1 or 1.2:
+    # both 10% and 20% make the NPV zero, and reporting 10% alone (as before) misleads.
+    assert engine.irr_rates([-100, 230, -132]) == pytest.approx((0.10, 0.20))
+    with pytest.raises(InputError) as caught:
+        engine.irr([100, 0, 132], [0, 230, 0])
+    assert str(caught.value).startswith(
+        "the net flows have 2 internal rates of return (10% and 20%): more than one rate makes "
+        "the net present value zero"
+    )
+    result = engine.appraise([[100, 0, 132]], [[0, 230, 0]]).iloc[0]
+    assert math.isnan(result["irr"]) and result["irr_rates"] == pytest.approx((0.1, 0.2))
+    # One sign change, one rate (Descartes): 121/(1+r) = 100 gives 21%.
+    assert engine.irr([100, 0], [0, 121]) == pytest.approx(0.21)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.floats(1, 1e6),
+    st.lists(st.floats(0.01, 1e6), min_size=1, max_size=30),
+)
+def test_with_one_sign_change_the_one_rate_is_numpy_financials(outlay, returns):
+    import numpy_financial as npf
+
+    # An outlay then returns: one sign change, so exactly one IRR (Descartes' rule of signs),
+    # the one numpy-financial's irr gives.
+    flows = [-outlay, *returns]
+    rates = engine.irr_rates(flows)
+    assert len(rates) == 1
+    assert rates[0] == pytest.approx(float(npf.irr(flows)), rel=1e-9, abs=1e-12)
+
+
 def test_no_irr_without_a_sign_change_and_no_ratio_without_costs():
     result = engine.appraise([[0, 0]], [[0, 100]]).iloc[0]
     assert math.isnan(result["irr"]) and math.isnan(result["bcr"])

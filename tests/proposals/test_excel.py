@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib
+import math
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from cpcxl.proposals.excel import (
     cpc_ahp_weights,
     cpc_bcr,
     cpc_discount_factor,
+    cpc_irr,
     cpc_npsv,
     cpc_weighted_score,
     evaluate_proposals,
@@ -97,6 +99,19 @@ def test_optimism_bias_does_not_enlarge_a_saving_in_the_function():
     # BCR: benefits £1,035 in year 1 (PV £1,000) over costs £1,000 raised 24% less a saving of
     # £207 in year 1 (PV £200): 1000 / (1240 - 200).
     assert cpc_bcr([1000, -207], [0, 1035], "standard", 0.24) == pytest.approx(1000 / 1040)
+
+
+def test_irr_with_two_rates_is_an_error_listing_both():
+    # Issue 13 case 6: costs 100, 0, 132 against benefits 0, 230, 0 have rates of 10% and 20%
+    # (100(1+r)^2 - 230(1+r) + 132 = 0 gives 1+r = 1.1 or 1.2); the cell says so, listing both.
+    cell = udf("cpc_irr")([100, 0, 132], [0, 230, 0])
+    assert cell.startswith("#NUM! the net flows have 2 internal rates of return (10% and 20%)")
+    assert len(cell) <= 255
+    assert cpc_irr([100, 0], [0, 121]) == pytest.approx(0.21)  # 121/(1+r) = 100
+    # In a table, only that row's cell: the first row is 21% (121/(1+r) = 100).
+    table = udf("cpc_irr")([[100, 0, 0], [100, 0, 132]], [[0, 121, 0], [0, 230, 0]])
+    assert table[0] == [pytest.approx(0.21)]
+    assert table[1][0].startswith("#NUM! the net flows have 2 internal rates of return")
 
 
 def test_a_negative_optimism_bias_is_refused():
@@ -207,6 +222,20 @@ def test_the_button_works_discounted_payback_on_the_net_flows(tmp_path):
     inputs.benefits = [["X", 2, 2100, 0], *(r for r in inputs.benefits if r[0] == "Y")]
     cells = run_script_on_file(evaluate_proposals, build(tmp_path / "payback.xlsx", inputs))
     assert appraisal_of(cells, "X")["Discounted payback (year)"] == 1
+
+
+def test_the_button_lists_both_rates_instead_of_one_irr(tmp_path):
+    # Issue 13 case 6 in the workbook: X's costs 100, 0, 132 against benefits 0, 230, 0
+    # (fully mitigated, no optimism bias) have IRRs of 10% and 20%; the IRR cell says so
+    # (before, it showed 10%).
+    inputs = two_proposals_round()
+    inputs.costs = [["X", 0, 100, 0], ["X", 1, 0, 0], ["X", 2, 132, 0], ["Y", 0, 1000, 0]]
+    inputs.benefits = [["X", 1, 230, 0], *(r for r in inputs.benefits if r[0] == "Y")]
+    cells = run_script_on_file(evaluate_proposals, build(tmp_path / "irr.xlsx", inputs))
+    assert appraisal_of(cells, "X")["IRR"] == "More than one: 10% and 20%; judge by the NPSV"
+    # Y keeps its one rate: -1,000 + 1,100x + 1,100x^2 = 0 with x = 1/(1+r).
+    x = (-1100 + math.sqrt(1100**2 + 4 * 1100 * 1000)) / 2200
+    assert appraisal_of(cells, "Y")["IRR"] == pytest.approx(1 / x - 1)  # 73.43%
 
 
 def problems_written(tmp_path: Path, path: Path) -> dict[str, str]:

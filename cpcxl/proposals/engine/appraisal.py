@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import numpy_financial as npf
 import pandas as pd
 
 from cpcxl.common.errors import InputError
+from cpcxl.common.fields import percent_text
+from cpcxl.common.limits import check_time
 
 from ..models import PROJECT_TYPES, ProjectType, Schedule
 from .discounting import discount_factors
@@ -102,6 +103,10 @@ def appraise(
         benefit_switch = np.where(pv_benefits > 0, npsv / pv_benefits, np.nan)
         cost_switch = np.where(pv_costs > 0, npsv / pv_costs, np.nan)
     net = benefits - adjusted
+    irr_found = []
+    for row in net:
+        check_time()  # a polynomial root-finding per proposal: stop if the call is out of time
+        irr_found.append(irr_rates(row))
     cum_costs = np.cumsum(adjusted * factors, axis=1)
     cum_benefits = np.cumsum(benefits * factors, axis=1)
     # Discounted payback on the net flows (issue 13 case 7): the first year from which the
@@ -123,7 +128,8 @@ def appraise(
             "pv_benefits": pv_benefits,
             "npsv": npsv,
             "bcr": bcr,
-            "irr": [_irr(row) for row in net],
+            "irr": [r[0] if len(r) == 1 else math.nan for r in irr_found],
+            "irr_rates": irr_found,
             "payback_year": payback,
             "benefit_switching": benefit_switch,
             "cost_switching": cost_switch,
@@ -132,18 +138,72 @@ def appraise(
     )
 
 
-def _irr(flows: np.ndarray) -> float:
-    # Less than half a penny is nothing; left in, a near-zero first flow makes the polynomial
-    # npf.irr solves overflow.
-    flows = np.where(np.abs(flows) < 0.005, 0.0, flows)
-    # The IRR exists only where the net flows change sign.
-    if not ((flows > 0).any() and (flows < 0).any()):
-        return math.nan
+#: Net flows smaller than this (half a penny) are nothing for the IRR; left in, a near-zero
+#: first flow makes the polynomial overflow.
+_PENNY = 0.005
+
+
+def irr_rates(flows: npt.ArrayLike) -> tuple[float, ...]:
+    """Every internal rate of return of yearly net flows from year 0, lowest first.
+
+    A rate r (above -100%) is an IRR where Σ flow_t / (1 + r)^t = 0: the real positive roots
+    y = 1/(1 + r) of Σ flow_t y^t, as numpy-financial's ``irr`` finds them. With one sign
+    change in the flows there is exactly one (Descartes' rule of signs); with more there may
+    be several (costs 100, 0, 132 against benefits 0, 230, 0 have 10% and 20%), and then no
+    one rate describes the proposal. No sign change: none.
+    """
+    values = np.asarray(flows, dtype=float)
+    values = np.where(np.abs(values) < _PENNY, 0.0, values)
+    if not ((values > 0).any() and (values < 0).any()):
+        return ()
     try:
-        value = float(npf.irr(flows))
-    except np.linalg.LinAlgError:  # no real root could be found
-        return math.nan
-    return value if math.isfinite(value) else math.nan
+        roots = np.roots(values[::-1])
+    except np.linalg.LinAlgError:  # no roots could be found
+        return ()
+    # A root the solver gives with a trace of an imaginary part (a root touched twice) is real.
+    real = roots[(np.abs(roots.imag) <= 1e-7 * np.maximum(1.0, np.abs(roots))) & (roots.real > 0)]
+    found: list[float] = []
+    for rate in sorted(float(1 / y - 1) for y in real.real):
+        if math.isfinite(rate) and not (found and math.isclose(rate, found[-1], abs_tol=1e-7)):
+            found.append(rate)
+    return tuple(found)
+
+
+def rates_text(rates: Sequence[float], most: int = 6) -> str:
+    """Rates as people read them: '10% and 20%', '-41.77%, 13.07% and 71.77%'."""
+    shown = [percent_text(round(r, 4)) for r in rates[:most]]
+    if len(rates) > most:
+        shown.append(f"{len(rates) - most} more")
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def irr_problem(rates: Sequence[float]) -> str:
+    """Why flows with other than one internal rate of return have no IRR to show."""
+    if not rates:
+        return "no rate makes the net present value zero, so there is no internal rate of return"
+    return (
+        f"the net flows have {len(rates)} internal rates of return ({rates_text(rates)}): "
+        "more than one rate makes the net present value zero, so no one rate describes them"
+    )
+
+
+def irr(costs: Sequence[float], benefits: Sequence[float]) -> float:
+    """The internal rate of return of benefits less costs, year 0 first (no optimism bias);
+    refused, with every rate listed, where there is not exactly one."""
+    if len(costs) != len(benefits):
+        raise InputError(
+            f"costs cover {len(costs)} years but benefits cover {len(benefits)}",
+            valid="costs and benefits over the same years, from year 0",
+        )
+    rates = irr_rates(np.asarray(benefits, dtype=float) - np.asarray(costs, dtype=float))
+    if len(rates) != 1:
+        raise InputError(
+            irr_problem(rates),
+            valid="judge the proposal by its net present social value (CPC_NPSV) instead"
+            if rates
+            else "net flows that change sign (costs first, benefits later, or the reverse)",
+        )
+    return rates[0]
 
 
 def npsv(

@@ -153,9 +153,10 @@ def evaluate_round(
                 ],
                 weighted_score=float(ws[i]),
                 score_share=float(share[i]),
-                appraisal={k: float(v) for k, v in records[p.id].items()},
+                appraisal={k: float(v) for k, v in records[p.id].items() if k != "irr_rates"},
                 rank=rank.get(p.id),
                 in_portfolio=bool(chosen[i]),
+                irr_rates=tuple(records[p.id]["irr_rates"]),
             )
         )
     ranking = pd.DataFrame(
