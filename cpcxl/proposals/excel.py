@@ -116,31 +116,46 @@ def _amounts(value: Any, what: str) -> tuple[np.ndarray, dict[int, str], set[int
     return out, bad, blank, "table" if table else "scalar"
 
 
-def _same_shape(c: np.ndarray, b: np.ndarray) -> None:
+def _same_shape(c: np.ndarray, b: np.ndarray, what: str = "benefit") -> None:
     if c.shape != b.shape:
         raise InputError(
-            f"the cost range covers {c.shape[1]} years but the benefit range covers {b.shape[1]}"
+            f"the cost range covers {c.shape[1]} years but the {what} range covers {b.shape[1]}"
             + (f" for {c.shape[0]} against {b.shape[0]} rows" if c.shape[0] != b.shape[0] else ""),
-            valid="cost and benefit ranges of the same size, from year 0",
+            valid=f"cost and {what} ranges of the same size, from year 0",
         )
 
 
-def _appraise(costs: Any, benefits: Any, schedule: Any, optimism_bias: Any, column: str) -> Any:
+def _appraise(
+    costs: Any,
+    benefits: Any,
+    schedule: Any,
+    optimism_bias: Any,
+    health_benefits: Any,
+    column: str,
+) -> Any:
     c, c_bad, c_blank, kind = _amounts(costs, "costs")
     b, b_bad, b_blank, _ = _amounts(benefits, "benefits")
     _same_shape(c, b)
+    h: np.ndarray | None = None
+    h_bad: dict[int, str] = {}
+    h_blank = set(range(c.shape[0]))
+    if not is_blank(health_benefits):
+        h, h_bad, h_blank, _ = _amounts(health_benefits, "health_benefits")
+        _same_shape(c, h, "health benefit")
     uplift = (
         0.0
         if is_blank(optimism_bias)
         else parse_argument(inputs.OPTIMISM_BIAS, optimism_bias, "optimism_bias")
     )
-    values = engine.appraise(c, b, schedule=_schedule(schedule), optimism_bias=uplift)[column]
+    values = engine.appraise(
+        c, b, schedule=_schedule(schedule), optimism_bias=uplift, health_benefits=h
+    )[column]
     out = np.empty((len(values), 1), dtype=object)
     for r, v in enumerate(values.to_numpy()):
-        reason = c_bad.get(r) or b_bad.get(r)
+        reason = c_bad.get(r) or b_bad.get(r) or h_bad.get(r)
         if reason:
             out[r, 0] = cell_error(reason)
-        elif (r in c_blank and r in b_blank) or math.isnan(v):
+        elif (r in c_blank and r in b_blank and r in h_blank) or math.isnan(v):
             out[r, 0] = None
         else:
             out[r, 0] = float(v)
@@ -157,6 +172,16 @@ def _appraise(costs: Any, benefits: Any, schedule: Any, optimism_bias: Any, colu
         ([1000, 0, 0], [0, 600, 600], "standard", 0.24),
         PVB_EXAMPLE - 1240,
         "24% optimism bias raises the costs to £1,240.",
+    ),
+    Example(
+        ([1000, 0, 0], [0, 0, 0], "standard", 0, [0, 600, 600]),
+        600 / 1.015 + 600 / 1.015**2 - 1000,
+        "Health benefits are discounted at the health rate: 600/1.015 + 600/1.015^2 - 1000.",
+    ),
+    Example(
+        ([0, 1000], [0, 1100], "health"),
+        1100 / 1.015 - 1000 / 1.035,
+        "The health schedule discounts the benefits at 1.5% and the costs at the standard 3.5%.",
     ),
     Example(
         ([1000, 0, 0], [0, 600, 600], "standard", "24%"),
@@ -205,9 +230,15 @@ def _appraise(costs: Any, benefits: Any, schedule: Any, optimism_bias: Any, colu
         "Costs and benefits must cover the same years.",
     ),
 )
-def cpc_npsv(costs: Any, benefits: Any, schedule: Any = "standard", optimism_bias: Any = 0) -> Any:
-    """Net present social value (Green Book) of yearly costs and benefits from year 0; optimism_bias is a fraction added to costs (24% or 0.24)."""  # noqa: E501
-    return _appraise(costs, benefits, schedule, optimism_bias, "npsv")
+def cpc_npsv(
+    costs: Any,
+    benefits: Any,
+    schedule: Any = "standard",
+    optimism_bias: Any = 0,
+    health_benefits: Any = None,
+) -> Any:
+    """Net present social value (Green Book) of yearly costs and benefits from year 0: costs at the standard rate, benefits at the schedule's, health_benefits at the health rate; optimism_bias (24% or 0.24) raises costs."""  # noqa: E501
+    return _appraise(costs, benefits, schedule, optimism_bias, health_benefits, "npsv")
 
 
 @examples(
@@ -220,6 +251,11 @@ def cpc_npsv(costs: Any, benefits: Any, schedule: Any = "standard", optimism_bia
         ([1000, 0, 0], [0, 600, 600], "health", 0.24),
         (600 / 1.015 + 600 / 1.015**2) / 1240,
         "Health schedule (1.5%) and 24% optimism bias on costs.",
+    ),
+    Example(
+        ([0, 1000], [0, 500], "standard", 0, [0, 600]),
+        (500 / 1.035 + 600 / 1.015) / (1000 / 1.035),
+        "500 of other benefits at 3.5% and 600 of health benefits at 1.5%, over 1000 at 3.5%.",
     ),
     Example(
         ([1000, 0, 0], [0, 600, 600], "standard", 2),
@@ -237,9 +273,15 @@ def cpc_npsv(costs: Any, benefits: Any, schedule: Any = "standard", optimism_bia
         "An error value in the range is named by its year.",
     ),
 )
-def cpc_bcr(costs: Any, benefits: Any, schedule: Any = "standard", optimism_bias: Any = 0) -> Any:
-    """Benefit-cost ratio (Green Book): present value of benefits over present value of costs from year 0; optimism_bias is a fraction added to costs (24% or 0.24)."""  # noqa: E501
-    return _appraise(costs, benefits, schedule, optimism_bias, "bcr")
+def cpc_bcr(
+    costs: Any,
+    benefits: Any,
+    schedule: Any = "standard",
+    optimism_bias: Any = 0,
+    health_benefits: Any = None,
+) -> Any:
+    """Benefit-cost ratio (Green Book): PV of benefits (health_benefits at the health rate) over PV of costs (at the standard rate) from year 0; optimism_bias (24% or 0.24) raises costs."""  # noqa: E501
+    return _appraise(costs, benefits, schedule, optimism_bias, health_benefits, "bcr")
 
 
 def _irr_row(costs: np.ndarray, benefits: np.ndarray) -> float | str:
@@ -447,7 +489,7 @@ def _example_round(folder: Path) -> Path:
         {
             # X: 600/1.035 + 600/1.035^2 - 1000 = 139.82 -> £140, BCR 1.14 (below 1.5: Amend).
             # Y: 1100 × 1.899694 - 1000 = 1,089.66 -> £1,090, BCR 2.09 (Accept).
-            "Appraisal": {"A3": "X", "G3": 140, "H3": 1.14, "G4": 1090, "H4": 2.09},
+            "Appraisal": {"A3": "X", "H3": 140, "I3": 1.14, "H4": 1090, "I4": 2.09},
             # Six criteria rows, then the scores block: every score 4 of 5, weighted 4.00, 80%.
             "Scores": {"A12": "X", "I12": 4.0, "J12": 0.8},
             # Year 0 budget £1,500 funds one £1,000 proposal: Y gives more value.

@@ -155,11 +155,14 @@ class Proposal(BaseModel):
     revenue: tuple[float, ...] = ()
     cash_releasing: tuple[float, ...] = ()
     social_value: tuple[float, ...] = ()
+    #: Health and life values (QALYs valued in money and the like): discounted at the Green
+    #: Book's health rate whatever the round's schedule (issue 13 case 4).
+    health_benefits: tuple[float, ...] = ()
     stated_total_cost: float | None = None
     stated_total_benefit: float | None = None
     missing_years: tuple[int, ...] = ()
 
-    @field_validator("capital", "revenue", "cash_releasing", "social_value")
+    @field_validator("capital", "revenue", "cash_releasing", "social_value", "health_benefits")
     @classmethod
     def _finite(cls, values: tuple[float, ...]) -> tuple[float, ...]:
         for year, v in enumerate(values):
@@ -174,6 +177,7 @@ class Proposal(BaseModel):
             "revenue": len(self.revenue),
             "cash-releasing benefits": len(self.cash_releasing),
             "wider social value": len(self.social_value),
+            "health benefits": len(self.health_benefits),
         }
         given = {k: n for k, n in lengths.items() if n}
         if not given:
@@ -193,7 +197,11 @@ class Proposal(BaseModel):
     @property
     def years(self) -> int:
         return max(
-            len(self.capital), len(self.revenue), len(self.cash_releasing), len(self.social_value)
+            len(self.capital),
+            len(self.revenue),
+            len(self.cash_releasing),
+            len(self.social_value),
+            len(self.health_benefits),
         )
 
     def line(self, name: str) -> list[float]:
@@ -205,10 +213,18 @@ class Proposal(BaseModel):
         return [a + b for a, b in zip(self.line("capital"), self.line("revenue"), strict=True)]
 
     @property
-    def benefits(self) -> list[float]:
+    def other_benefits(self) -> list[float]:
+        """Cash-releasing benefits and wider social value: discounted at the round's schedule."""
         return [
             a + b
             for a, b in zip(self.line("cash_releasing"), self.line("social_value"), strict=True)
+        ]
+
+    @property
+    def benefits(self) -> list[float]:
+        """Every benefit, health and life values included, year by year."""
+        return [
+            a + b for a, b in zip(self.other_benefits, self.line("health_benefits"), strict=True)
         ]
 
 

@@ -45,11 +45,7 @@ def result_sheets(result: engine.RoundResult, notes: Sequence[str] = ()) -> list
     """The five result sheets the button and the CLI both write, and an Input notes sheet
     when the reading had something to say (a header read under another spelling)."""
     by_id = {f.id: f for f in result.feedback}
-    schedule = (
-        "standard (3.5% declining)"
-        if result.schedule == Schedule.STANDARD
-        else ("health (1.5% declining)")
-    )
+    schedule = schedule_text(result.schedule)
     a = result.appraisal
     appraisal_rows: list[list[Any]] = [
         [
@@ -59,6 +55,7 @@ def result_sheets(result: engine.RoundResult, notes: Sequence[str] = ()) -> list
             "PV costs before optimism bias £",
             "PV costs £",
             "PV benefits £",
+            "of which health benefits £",
             "NPSV £",
             "Benefit-cost ratio",
             "IRR",
@@ -78,6 +75,7 @@ def result_sheets(result: engine.RoundResult, notes: Sequence[str] = ()) -> list
                 round(row["pv_costs_before_ob"]),
                 round(row["pv_costs"]),
                 round(row["pv_benefits"]),
+                round(row["pv_health_benefits"]),
                 round(row["npsv"]),
                 _blank_nan(round(row["bcr"], 2)),
                 _irr_cell(row["irr_rates"]),
@@ -87,18 +85,18 @@ def result_sheets(result: engine.RoundResult, notes: Sequence[str] = ()) -> list
                 "; ".join(w.name for w in f.weaknesses),
             ]
         )
-    money = {i: formats.GBP for i in (3, 4, 5, 6)}
-    pct = {2: formats.PERCENT, 8: formats.PERCENT_1DP, 10: formats.PERCENT, 11: formats.PERCENT}
+    money = {i: formats.GBP for i in (3, 4, 5, 6, 7)}
+    pct = {2: formats.PERCENT, 9: formats.PERCENT_1DP, 11: formats.PERCENT, 12: formats.PERCENT}
     appraisal = SheetOutput(
         "Appraisal",
         stack(
             Block(
                 appraisal_rows,
-                title=f"Green Book appraisal in real terms; discount schedule {schedule}",
-                formats={**money, **pct, 7: formats.DECIMAL_2},
+                title=f"Green Book appraisal in real terms: {schedule}",
+                formats={**money, **pct, 8: formats.DECIMAL_2},
             )
         ),
-        widths={"A": 14, "B": 40, "M": 60},
+        widths={"A": 14, "B": 40, "N": 60},
         freeze="C3",
     )
 
@@ -318,13 +316,18 @@ def feedback_document(f: engine.Feedback, result: engine.RoundResult) -> str:
         f"Weighted score: {f.weighted_score:.2f} of {top} ({f.score_share:.0%}).",
         "",
         "## Appraisal (HM Treasury Green Book, real terms, "
-        f"{result.schedule.value} discount schedule)",
+        f"{result.schedule.value} discount schedule: {schedule_text(result.schedule)})",
         "",
         "| Measure | Value |",
         "|---|---|",
         f"| Optimism bias added to costs | {a['optimism_bias']:.0%} |",
         f"| Present value of costs (with optimism bias) | {engine.money(a['pv_costs'])} |",
         f"| Present value of benefits | {engine.money(a['pv_benefits'])} |",
+        *(
+            [f"| of which health benefits | {engine.money(a['pv_health_benefits'])} |"]
+            if a["pv_health_benefits"]
+            else []
+        ),
         f"| Net present social value | {engine.money(a['npsv'])} |",
         f"| Benefit-cost ratio | {ratio(a['bcr'])} |",
         f"| Internal rate of return | {_irr_text(f.irr_rates)} |",
@@ -347,6 +350,18 @@ def feedback_document(f: engine.Feedback, result: engine.RoundResult) -> str:
             else f"Not in the recommended portfolio: {result.portfolio.left_out.get(f.id, '')}"
         )
     return "\n".join(lines) + "\n"
+
+
+def schedule_text(schedule: Schedule) -> str:
+    """What a discount schedule discounts at which rate (Green Book 2022, annex A6)."""
+    if schedule == Schedule.STANDARD:
+        return (
+            "costs and benefits at the standard rate (3.5% declining), health benefits at the "
+            "health rate (1.5% declining)"
+        )
+    return (
+        "benefits at the health rate (1.5% declining), costs at the standard rate (3.5% declining)"
+    )
 
 
 def _irr_text(rates: Sequence[float]) -> str:

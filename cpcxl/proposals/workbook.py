@@ -120,7 +120,9 @@ def _guidance(wb: Workbook) -> None:
                     "Every year's costs and benefits from year 0 (this financial year) to the "
                     "last year of effect, in today's prices (real terms): do not add inflation.",
                     "Costs split into capital and revenue; benefits split into cash-releasing "
-                    "savings and wider social value (for example fewer hospital admissions).",
+                    "savings, wider social value (for example fewer hospital admissions) and "
+                    "health benefits (health and life values in £, discounted at the lower "
+                    "health rate).",
                     "The evidence behind the benefits: evaluated here, a published evaluation "
                     "elsewhere, or expert judgement. Benefits with no evidence are a weakness.",
                     "The project type, which sets the optimism bias added to your costs, and how "
@@ -205,7 +207,9 @@ def _instructions(wb: Workbook) -> None:
                 [
                     "Discount rates: HM Treasury Green Book (2022), annex A6: 3.5% for years "
                     "0-30, 3.0% 31-75, 2.5% 76-125, 2.0% 126-200, 1.5% 201-300, 1.0% after; "
-                    "health rate 1.5%, 1.29%, 1.07%, 0.86%, 0.64%, 0.43%. Year 0 is undiscounted.",
+                    "health rate (for health and life values only; costs stay at the standard "
+                    "rate) 1.5%, 1.29%, 1.07%, 0.86%, 0.64%, 0.43%, the Green Book's printed, "
+                    "rounded figures. Year 0 is undiscounted.",
                     "Optimism bias: Green Book supplementary guidance (Mott MacDonald, 2002), "
                     "upper bounds for capital expenditure, reduced by the mitigation you give.",
                     "Consistency: Saaty's random index; 0.10 is his limit.",
@@ -401,7 +405,8 @@ def add_charts(wb: Workbook, result: engine.RoundResult) -> None:
     chart = BarChart()
     chart.title = "Net present social value by proposal"
     chart.y_axis.title = "£"
-    chart.add_data(Reference(ws, min_col=7, min_row=2, max_row=2 + n), titles_from_data=True)
+    npsv = next(c.column for c in ws[2] if c.value == "NPSV £")  # the header row
+    chart.add_data(Reference(ws, min_col=npsv, min_row=2, max_row=2 + n), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=3, max_row=2 + n))
     chart.width, chart.height = 24, 10
     ws.add_chart(chart, f"B{n + 6}")

@@ -57,6 +57,29 @@ def test_health_schedule_is_the_green_book_reduced_rate():
     ]  # fmt: skip
 
 
+def test_the_health_schedule_discounts_benefits_at_the_health_rate_and_costs_at_the_standard():
+    # Issue 13 case 4. Green Book (2022) annex A6: the 1.5% (declining) rate is for health and
+    # life values; costs and other benefits stay at the standard rate. £1,000 spent and
+    # £1,100 gained in year 1 under the health schedule: 1,100/1.015 - 1,000/1.035 =
+    # 1,083.74 - 966.18 = £117.56 (it was (1,100 - 1,000)/1.015 = £98.52, costs at 1.5%).
+    assert engine.npsv([0, 1000], [0, 1100], "health") == pytest.approx(1100 / 1.015 - 1000 / 1.035)
+    # Both kinds of benefit in one proposal: £500 of other benefits at 3.5% and £600 of
+    # health benefits at 1.5%, against £1,000 at 3.5%, all in year 1.
+    both = engine.appraise([[0, 1000]], [[0, 500]], health_benefits=[[0, 600]]).iloc[0]
+    assert both["pv_benefits"] == pytest.approx(500 / 1.035 + 600 / 1.015)
+    assert both["pv_health_benefits"] == pytest.approx(600 / 1.015)
+    assert both["pv_costs"] == pytest.approx(1000 / 1.035)
+    assert engine.bcr([0, 1000], [0, 500], health_benefits=[0, 600]) == pytest.approx(
+        (500 / 1.035 + 600 / 1.015) / (1000 / 1.035)
+    )
+    # The health schedule is the same as giving every benefit as a health benefit.
+    assert engine.npsv([0, 1000], [0, 0], "standard", 0, [0, 1100]) == pytest.approx(
+        engine.npsv([0, 1000], [0, 1100], "health")
+    )
+    with pytest.raises(InputError, match="costs cover 2 years but health benefits cover 3"):
+        engine.appraise([[0, 1]], [[0, 1]], health_benefits=[[0, 1, 2]])
+
+
 def test_schedules_and_project_types_are_matched_ignoring_case_spaces_and_punctuation():
     assert engine.schedule_of(" Health ") == Schedule.HEALTH
     assert engine.project_type_of("equipment / development") == ProjectType.EQUIPMENT_DEVELOPMENT

@@ -114,6 +114,25 @@ def test_irr_with_two_rates_is_an_error_listing_both():
     assert table[1][0].startswith("#NUM! the net flows have 2 internal rates of return")
 
 
+def test_health_benefits_at_the_health_rate_and_costs_at_the_standard_rate():
+    # Issue 13 case 4. Health schedule: benefits at 1.5%, costs at 3.5%: 1,100/1.015 -
+    # 1,000/1.035 = £117.56 (costs were discounted at 1.5% too: £98.52).
+    assert udf("cpc_npsv")([0, 1000], [0, 1100], "health") == pytest.approx(
+        1100 / 1.015 - 1000 / 1.035
+    )
+    # The fifth argument, by keyword: £600 of health and life values at 1.5% beside £500 of
+    # other benefits at 3.5%.
+    ratio = udf("cpc_bcr")(costs=[0, 1000], benefits=[0, 500], health_benefits=[0, 600])
+    assert ratio == pytest.approx((500 / 1.035 + 600 / 1.015) / (1000 / 1.035))
+    # A bad health amount is named by its year; a range of another size is refused.
+    assert udf("cpc_npsv")([0, 1000], [0, 0], "standard", 0, [0, "lots"]).startswith(
+        "#VALUE! health_benefits year 1: 'lots' is not an amount in £"
+    )
+    assert udf("cpc_npsv")([0, 1000], [0, 0], "standard", 0, [0, 1, 2]).startswith(
+        "#VALUE! the cost range covers 2 years but the health benefit range covers 3"
+    )
+
+
 def test_a_negative_optimism_bias_is_refused():
     with pytest.raises(InputError, match=r"optimism_bias: -0\.2 is -20%, outside 0% to 200%"):
         cpc_bcr([100], [120], "standard", -0.2)
@@ -238,6 +257,39 @@ def test_the_button_lists_both_rates_instead_of_one_irr(tmp_path):
     assert appraisal_of(cells, "Y")["IRR"] == pytest.approx(1 / x - 1)  # 73.43%
 
 
+def test_the_button_discounts_health_benefits_at_the_health_rate(tmp_path):
+    # Issue 13 case 4 in the workbook: the Benefits table's Health benefits £ column. X's
+    # £600 in years 1 and 2 are health benefits: 600/1.015 + 600/1.015^2 = £1,173.53 (as
+    # cash-releasing benefits at 3.5% they are £1,139.82).
+    inputs = two_proposals_round()
+    inputs.benefits = [
+        [p, y, 0, 0, a] if p == "X" else [p, y, a, 0] for p, y, a, _ in inputs.benefits
+    ]
+    cells = run_script_on_file(evaluate_proposals, build(tmp_path / "health.xlsx", inputs))
+    x = appraisal_of(cells, "X")
+    health = 600 / 1.015 + 600 / 1.015**2
+    assert x["PV benefits £"] == round(health) == 1174
+    assert x["of which health benefits £"] == 1174
+    assert x["NPSV £"] == round(health - 1000)
+    assert appraisal_of(cells, "Y")["of which health benefits £"] == 0
+
+
+def test_the_buttons_health_schedule_keeps_costs_at_the_standard_rate(tmp_path):
+    # Issue 13 case 4: Settings' Discount schedule = health. Y spends a further £500 in year
+    # 1: PV costs 1,000 + 500/1.035 = £1,483.09 (at 1.5% it was £1,492.61); its benefits,
+    # £1,100 in years 1 and 2, are at 1.5%: 1,100/1.015 + 1,100/1.015^2 = £2,151.47.
+    inputs = two_proposals_round()
+    inputs.settings = {"schedule": "health"}
+    inputs.costs.append(["Y", 1, 500, 0])
+    cells = run_script_on_file(evaluate_proposals, build(tmp_path / "schedule.xlsx", inputs))
+    y = appraisal_of(cells, "Y")
+    assert y["PV costs £"] == round(1000 + 500 / 1.035) == 1483
+    assert y["PV benefits £"] == round(1100 / 1.015 + 1100 / 1.015**2) == 2151
+    assert cells["Appraisal"]["A1"].endswith(
+        "benefits at the health rate (1.5% declining), costs at the standard rate (3.5% declining)"
+    )
+
+
 def problems_written(tmp_path: Path, path: Path) -> dict[str, str]:
     cells = run_script_on_file(evaluate_proposals, path)
     assert "Appraisal" not in cells, "nothing is evaluated while there are problems"
@@ -269,7 +321,7 @@ def test_the_button_reads_revenue_in_brackets_and_shows_the_note(tmp_path):
     assert cells["Input notes"]["A3"] == "Costs: read the header 'Revenue (£)' as 'Revenue £'"
     # The revenue is read: ASC-01's £400,000 a year makes its NPSV as without the rename
     # (£1,273,732, shown to the pound).
-    assert cells["Appraisal"]["A3"] == "ASC-01" and cells["Appraisal"]["G3"] == 1273732
+    assert appraisal_of(cells, "ASC-01")["NPSV £"] == 1273732
 
 
 def test_the_button_names_1_000_and_a_very_long_text_in_the_costs(tmp_path):

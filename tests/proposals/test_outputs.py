@@ -43,29 +43,41 @@ def test_the_appraisal_sheet_holds_the_hand_figures_to_the_pound(result) -> None
     block = appraisal.blocks[0]
     assert block.row == 2 and block.title.startswith("Green Book appraisal in real terms")
     header, x, y = block.values
-    assert header[:8] == [
+    assert header[:9] == [
         "Proposal ID",
         "Title",
         "Optimism bias",
         "PV costs before optimism bias £",
         "PV costs £",
         "PV benefits £",
+        "of which health benefits £",
         "NPSV £",
         "Benefit-cost ratio",
     ]
     # Fully mitigated (mitigation 100%): no optimism bias, so PV costs are the £1,000 spent.
-    assert x[:8] == [
+    assert x[:9] == [
         "X",
         "Home care pilot",
         0.0,
         1000,
         1000,
         round(PVB_X),
+        0,  # no health benefits
         round(PVB_X - 1000),
         1.14,
     ]
-    assert y[:8] == ["Y", "Reablement", 0.0, 1000, 1000, round(PVB_Y), round(PVB_Y - 1000), 2.09]
-    assert block.formats[6] == formats.GBP and block.formats[2] == formats.PERCENT
+    assert y[:9] == [
+        "Y",
+        "Reablement",
+        0.0,
+        1000,
+        1000,
+        round(PVB_Y),
+        0,
+        round(PVB_Y - 1000),
+        2.09,
+    ]
+    assert block.formats[7] == formats.GBP and block.formats[2] == formats.PERCENT
 
 
 def test_the_ranking_colours_each_decision(result) -> None:

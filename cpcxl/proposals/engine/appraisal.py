@@ -67,6 +67,18 @@ def with_optimism_bias(costs: np.ndarray, uplift: np.ndarray) -> np.ndarray:
     return np.where(costs > 0, costs * (1.0 + uplift[:, None]), costs)
 
 
+def _matrix(values: npt.ArrayLike, what: str, shape: tuple[int, ...] | None) -> np.ndarray:
+    matrix = np.atleast_2d(np.asarray(values, dtype=float))
+    if shape is not None and matrix.shape != shape:
+        raise InputError(
+            f"costs cover {shape[1]} years but {what} cover {matrix.shape[1]}"
+            if matrix.shape[0] == shape[0]
+            else f"there are {shape[0]} rows of costs but {matrix.shape[0]} of {what}",
+            valid=f"costs and {what} over the same years, from year 0",
+        )
+    return matrix
+
+
 def appraise(
     costs: npt.ArrayLike,
     benefits: npt.ArrayLike,
@@ -74,41 +86,49 @@ def appraise(
     schedule: str | Schedule = Schedule.STANDARD,
     optimism_bias: npt.ArrayLike = 0.0,
     index: Sequence[str] | None = None,
+    health_benefits: npt.ArrayLike | None = None,
 ) -> pd.DataFrame:
     """Present values, NPSV, BCR, IRR, discounted payback and switching values, one row each.
 
-    ``costs`` and ``benefits`` are (proposals × years) in real terms from year 0. The
-    appraisal is one matrix product with the discount-factor vector.
+    ``costs``, ``benefits`` and ``health_benefits`` are (proposals × years) in real terms
+    from year 0. Costs are discounted at the standard rate; ``benefits`` at the ``schedule``'s
+    rate; ``health_benefits`` (health and life values) at the health rate, whatever the
+    schedule (Green Book 2022, annex A6: the 1.5% schedule is for health and life values,
+    costs and other benefits stay at the standard rate; issue 13 case 4). Each present value
+    is one matrix product with a discount-factor vector.
     """
-    costs = np.atleast_2d(np.asarray(costs, dtype=float))
-    benefits = np.atleast_2d(np.asarray(benefits, dtype=float))
-    if costs.shape != benefits.shape:
-        raise InputError(
-            f"costs cover {costs.shape[1]} years but benefits cover {benefits.shape[1]}",
-            valid="costs and benefits over the same years, from year 0",
-        )
+    costs = _matrix(costs, "costs", None)
+    benefits = _matrix(benefits, "benefits", costs.shape)
+    health = (
+        np.zeros_like(costs)
+        if health_benefits is None
+        else _matrix(health_benefits, "health benefits", costs.shape)
+    )
     n, years = costs.shape
     if years == 0:
         raise InputError("there are no years to appraise", valid="amounts from year 0")
     uplift = np.broadcast_to(np.asarray(optimism_bias, dtype=float), (n,))
-    factors = discount_factors(years - 1, schedule)
+    cost_factors = discount_factors(years - 1, Schedule.STANDARD)
+    benefit_factors = discount_factors(years - 1, schedule)
+    health_factors = discount_factors(years - 1, Schedule.HEALTH)
     adjusted = with_optimism_bias(costs, uplift)
-    pv_costs_raw = costs @ factors
-    pv_costs = adjusted @ factors
-    pv_benefits = benefits @ factors
+    pv_costs_raw = costs @ cost_factors
+    pv_costs = adjusted @ cost_factors
+    pv_health = health @ health_factors
+    pv_benefits = benefits @ benefit_factors + pv_health
     npsv = pv_benefits - pv_costs
     with np.errstate(divide="ignore", invalid="ignore"):
         bcr = np.where(pv_costs > 0, pv_benefits / pv_costs, np.nan)
         # How far benefits may fall (or costs rise) before the NPSV reaches zero.
         benefit_switch = np.where(pv_benefits > 0, npsv / pv_benefits, np.nan)
         cost_switch = np.where(pv_costs > 0, npsv / pv_costs, np.nan)
-    net = benefits - adjusted
+    net = benefits + health - adjusted
     irr_found = []
     for row in net:
         check_time()  # a polynomial root-finding per proposal: stop if the call is out of time
         irr_found.append(irr_rates(row))
-    cum_costs = np.cumsum(adjusted * factors, axis=1)
-    cum_benefits = np.cumsum(benefits * factors, axis=1)
+    cum_costs = np.cumsum(adjusted * cost_factors, axis=1)
+    cum_benefits = np.cumsum(benefits * benefit_factors + health * health_factors, axis=1)
     # Discounted payback on the net flows (issue 13 case 7): the first year from which the
     # cumulative discounted benefits stay at or above the cumulative discounted costs, once
     # a cost has been incurred. Asking for cumulative costs above zero instead left it blank
@@ -126,6 +146,7 @@ def appraise(
             "optimism_bias": uplift,
             "pv_costs": pv_costs,
             "pv_benefits": pv_benefits,
+            "pv_health_benefits": pv_health,
             "npsv": npsv,
             "bcr": bcr,
             "irr": [r[0] if len(r) == 1 else math.nan for r in irr_found],
@@ -211,9 +232,17 @@ def npsv(
     benefits: Sequence[float],
     schedule: str | Schedule = Schedule.STANDARD,
     optimism_bias: float = 0.0,
+    health_benefits: Sequence[float] | None = None,
 ) -> float:
+    health = None if health_benefits is None else [health_benefits]
     return float(
-        appraise([costs], [benefits], schedule=schedule, optimism_bias=optimism_bias)["npsv"][0]
+        appraise(
+            [costs],
+            [benefits],
+            schedule=schedule,
+            optimism_bias=optimism_bias,
+            health_benefits=health,
+        )["npsv"][0]
     )
 
 
@@ -222,8 +251,12 @@ def bcr(
     benefits: Sequence[float],
     schedule: str | Schedule = Schedule.STANDARD,
     optimism_bias: float = 0.0,
+    health_benefits: Sequence[float] | None = None,
 ) -> float:
-    result = appraise([costs], [benefits], schedule=schedule, optimism_bias=optimism_bias)
+    health = None if health_benefits is None else [health_benefits]
+    result = appraise(
+        [costs], [benefits], schedule=schedule, optimism_bias=optimism_bias, health_benefits=health
+    )
     if not result["pv_costs"][0] > 0:
         raise InputError("the costs have no present value, so there is no ratio")
     return float(result["bcr"][0])

@@ -40,15 +40,18 @@ class RoundResult:
     schedule: Schedule = Schedule.STANDARD
 
 
-def cash_flows(proposals: Sequence[Proposal]) -> tuple[np.ndarray, np.ndarray]:
-    """Costs and benefits as (proposals × years) matrices, zero after a proposal's last year."""
+def cash_flows(proposals: Sequence[Proposal]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Costs, benefits at the round's schedule and health benefits as (proposals × years)
+    matrices, zero after a proposal's last year."""
     years = max(p.years for p in proposals)
     costs = np.zeros((len(proposals), years))
     benefits = np.zeros((len(proposals), years))
+    health = np.zeros((len(proposals), years))
     for i, p in enumerate(proposals):
         costs[i, : p.years] = p.costs
-        benefits[i, : p.years] = p.benefits
-    return costs, benefits
+        benefits[i, : p.years] = p.other_benefits
+        health[i, : p.years] = p.line("health_benefits")
+    return costs, benefits, health
 
 
 def evaluate_round(
@@ -74,9 +77,16 @@ def evaluate_round(
             "comparative evaluation needs a budget or a number of places to fill",
             valid="yearly budgets, or the number of proposals to accept",
         )
-    costs, benefits = cash_flows(proposals)
+    costs, benefits, health = cash_flows(proposals)
     uplift = np.array([optimism_bias(p.project_type, p.mitigation) for p in proposals])
-    appraisal = appraise(costs, benefits, schedule=schedule, optimism_bias=uplift, index=ids)
+    appraisal = appraise(
+        costs,
+        benefits,
+        schedule=schedule,
+        optimism_bias=uplift,
+        index=ids,
+        health_benefits=health,
+    )
     s = score_matrix(ids, criteria, scores)
     ws = weighted_scores(s, criteria.weights)
     share = (ws - criteria.scale_min) / (criteria.scale_max - criteria.scale_min)

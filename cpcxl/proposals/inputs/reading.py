@@ -288,6 +288,7 @@ def _read_proposals(
             revenue=_series(pline, "revenue", last),
             cash_releasing=_series(pline, "cash_releasing", last),
             social_value=_series(pline, "wider_social_value", last),
+            health_benefits=_series(pline, "health_benefits", last),
             stated_total_cost=_value(record["stated_total_cost"]),
             stated_total_benefit=_value(record["stated_total_benefit"]),
             missing_years=tuple(sorted(missing)),
