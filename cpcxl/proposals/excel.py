@@ -489,7 +489,7 @@ def _example_round(folder: Path) -> Path:
         {
             # X: 600/1.035 + 600/1.035^2 - 1000 = 139.82 -> £140, BCR 1.14 (below 1.5: Amend).
             # Y: 1100 × 1.899694 - 1000 = 1,089.66 -> £1,090, BCR 2.09 (Accept).
-            "Appraisal": {"A3": "X", "H3": 140, "I3": 1.14, "H4": 1090, "I4": 2.09},
+            "Appraisal": {"A3": "X", "I3": 140, "J3": 1.14, "I4": 1090, "J4": 2.09},
             # Six criteria rows, then the scores block: every score 4 of 5, weighted 4.00, 80%.
             "Scores": {"A12": "X", "I12": 4.0, "J12": 0.8},
             # Year 0 budget £1,500 funds one £1,000 proposal: Y gives more value.

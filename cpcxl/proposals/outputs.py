@@ -14,6 +14,7 @@ from typing import Any
 
 from cpcxl.common import formats
 from cpcxl.common.errors import InputError, InputErrors
+from cpcxl.common.fields import percent_text
 from cpcxl.common.report import Block, SheetOutput, stack
 
 from . import engine
@@ -51,7 +52,8 @@ def result_sheets(result: engine.RoundResult, notes: Sequence[str] = ()) -> list
         [
             "Proposal ID",
             "Title",
-            "Optimism bias",
+            "Optimism bias on capital",
+            "Optimism bias on revenue",
             "PV costs before optimism bias £",
             "PV costs £",
             "PV benefits £",
@@ -72,6 +74,7 @@ def result_sheets(result: engine.RoundResult, notes: Sequence[str] = ()) -> list
                 pid,
                 f.title,
                 row["optimism_bias"],
+                row["operating_optimism_bias"],
                 round(row["pv_costs_before_ob"]),
                 round(row["pv_costs"]),
                 round(row["pv_benefits"]),
@@ -85,18 +88,24 @@ def result_sheets(result: engine.RoundResult, notes: Sequence[str] = ()) -> list
                 "; ".join(w.name for w in f.weaknesses),
             ]
         )
-    money = {i: formats.GBP for i in (3, 4, 5, 6, 7)}
-    pct = {2: formats.PERCENT, 9: formats.PERCENT_1DP, 11: formats.PERCENT, 12: formats.PERCENT}
+    money = {i: formats.GBP for i in (4, 5, 6, 7, 8)}
+    pct = {
+        2: formats.PERCENT_1DP,
+        3: formats.PERCENT_1DP,
+        10: formats.PERCENT_1DP,
+        12: formats.PERCENT,
+        13: formats.PERCENT,
+    }
     appraisal = SheetOutput(
         "Appraisal",
         stack(
             Block(
                 appraisal_rows,
                 title=f"Green Book appraisal in real terms: {schedule}",
-                formats={**money, **pct, 8: formats.DECIMAL_2},
+                formats={**money, **pct, 9: formats.DECIMAL_2},
             )
         ),
-        widths={"A": 14, "B": 40, "N": 60},
+        widths={"A": 14, "B": 40, "O": 60},
         freeze="C3",
     )
 
@@ -320,7 +329,8 @@ def feedback_document(f: engine.Feedback, result: engine.RoundResult) -> str:
         "",
         "| Measure | Value |",
         "|---|---|",
-        f"| Optimism bias added to costs | {a['optimism_bias']:.0%} |",
+        f"| Optimism bias added to capital costs | {_percent(a['optimism_bias'])} |",
+        f"| Optimism bias added to revenue costs | {_percent(a['operating_optimism_bias'])} |",
         f"| Present value of costs (with optimism bias) | {engine.money(a['pv_costs'])} |",
         f"| Present value of benefits | {engine.money(a['pv_benefits'])} |",
         *(
@@ -362,6 +372,10 @@ def schedule_text(schedule: Schedule) -> str:
     return (
         "benefits at the health rate (1.5% declining), costs at the standard rate (3.5% declining)"
     )
+
+
+def _percent(x: float) -> str:
+    return percent_text(round(x, 4))
 
 
 def _irr_text(rates: Sequence[float]) -> str:

@@ -125,8 +125,10 @@ def _guidance(wb: Workbook) -> None:
                     "health rate).",
                     "The evidence behind the benefits: evaluated here, a published evaluation "
                     "elsewhere, or expert judgement. Benefits with no evidence are a weakness.",
-                    "The project type, which sets the optimism bias added to your costs, and how "
-                    "much of it your plans mitigate (0% = none, 100% = all), with the reasons.",
+                    "The project type, which sets the optimism bias added to your capital costs "
+                    "(revenue costs take 41%, the guidance's figure for operating costs), and "
+                    "how far your plans mitigate it (0% = none, at the upper bound; 100% = "
+                    "fully, at the lower bound), with the reasons.",
                     "The main risks and how you will manage them.",
                 ],
             ),
@@ -210,8 +212,10 @@ def _instructions(wb: Workbook) -> None:
                     "health rate (for health and life values only; costs stay at the standard "
                     "rate) 1.5%, 1.29%, 1.07%, 0.86%, 0.64%, 0.43%, the Green Book's printed, "
                     "rounded figures. Year 0 is undiscounted.",
-                    "Optimism bias: Green Book supplementary guidance (Mott MacDonald, 2002), "
-                    "upper bounds for capital expenditure, reduced by the mitigation you give.",
+                    "Optimism bias: HM Treasury supplementary Green Book guidance (2003; Mott "
+                    "MacDonald 2002, table 2): the capital-expenditure bounds on capital costs "
+                    "and the operating bound (41% to 0%) on revenue costs, moved from the upper "
+                    "bound towards the lower by the mitigation you give.",
                     "Consistency: Saaty's random index; 0.10 is his limit.",
                     "Value-for-money thresholds (accept at a ratio of 1.5, reject below 1.0) "
                     "follow the Department for Transport's categories: a local policy choice.",
@@ -372,12 +376,19 @@ def _optimism_bias_sheet(wb: Workbook) -> None:
         formats={h: formats.PERCENT for h in header[1:]},
         widths={"Project type": 32},
     )
-    put(
-        ws["A9"],
-        "Source: HM Treasury Green Book supplementary guidance on optimism bias (Mott "
-        "MacDonald, 2002). The upper bound is added to costs, reduced by the mitigation given "
-        "on the Proposals sheet (adjusted = upper bound × (1 − mitigation)).",
-    ).font = styles.NOTE_FONT
+    notes = [
+        "Source: HM Treasury, Supplementary Green Book guidance: optimism bias (2003); Mott "
+        "MacDonald, Review of large public procurement in the UK (2002), table 2.",
+        "Capital costs take their project type's capital bounds. Revenue (operating) costs of "
+        "every type take 41% upper, 0% lower: the guidance's operating-expenditure figure, "
+        "measured on outsourcing projects.",
+        "The guidance gives no capital figure for outsourcing; cpcxl applies 41% (0%) to an "
+        "outsourcing project's capital costs too (a local choice).",
+        "Applied = upper bound - mitigation × (upper bound - lower bound), with the mitigation "
+        "from the Proposals sheet: 0% stays at the upper bound, 100% reaches the lower bound.",
+    ]
+    for r, text in enumerate(notes, start=9):
+        put(ws.cell(r, 1), text).font = styles.NOTE_FONT
     set_print(ws, landscape=True)
 
 

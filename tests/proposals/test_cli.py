@@ -33,10 +33,12 @@ def test_feedback_writes_one_document_per_proposal(tmp_path: Path) -> None:
     assert "| Net present social value |" in text
     # No temporary files are left behind by the atomic writes.
     assert not [p for p in (tmp_path / "fb").iterdir() if p.name.startswith(".")]
-    # ASC-05: PV benefits £665,328 against PV costs £1,008,000: NPSV -£342,672, so
-    # benefits must rise by 342,672 / 665,328 = 51.5%.
+    # ASC-05: capital £900,000, standard buildings half mitigated: 24% - 0.5 × (24% - 2%) =
+    # 13% (issue 13 case 5; it was 12%), so PV costs £1,017,000 against PV benefits
+    # £665,328: NPSV -£351,672, and benefits must rise by 351,672 / 665,328 = 52.9%.
     text = (tmp_path / "fb" / "feedback_ASC-05.md").read_text()
-    assert "| Switching value: benefits would need to rise by | 52% |" in text
+    assert "| Switching value: benefits would need to rise by | 53% |" in text
+    assert "| Optimism bias added to capital costs | 13% |" in text
 
 
 def test_feedback_on_a_bad_workbook_says_where_and_exits(tmp_path: Path) -> None:

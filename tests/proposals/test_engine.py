@@ -110,8 +110,49 @@ def test_optimism_bias_upper_bounds_and_mitigation():
         "Outsourcing": 0.41,
     }
     assert {p: engine.optimism_bias(p) for p in expected} == expected
-    # Half mitigated: 24% × (1 − 0.5) = 12%.
-    assert engine.optimism_bias("standard buildings", 0.5) == pytest.approx(0.12)
+    # Half mitigated: halfway from the upper bound to the lower, 24% - 0.5 × (24% - 2%) = 13%
+    # (issue 13 case 5: it was 24% × (1 - 0.5) = 12%).
+    assert engine.optimism_bias("standard buildings", 0.5) == pytest.approx(0.13)
+
+
+def test_mitigation_moves_between_the_guidances_upper_and_lower_bounds():
+    # Issue 13 case 5. Supplementary Green Book guidance (HM Treasury 2003; Mott MacDonald
+    # 2002, table 2): an appraisal starts at the upper bound and mitigation brings it down to
+    # the lower bound, never below. Full mitigation of equipment/development gives its lower
+    # bound, 10% (it gave 0%); standard buildings 2%.
+    lower = {
+        "Standard buildings": 0.02,
+        "Non-standard buildings": 0.04,
+        "Standard civil engineering": 0.03,
+        "Non-standard civil engineering": 0.06,
+        "Equipment/development": 0.10,
+        "Outsourcing": 0.00,
+    }
+    assert {p: engine.optimism_bias(p, 1.0) for p in lower} == pytest.approx(lower)
+    # 80% of the way from 200% to 10%: 200% - 0.8 × 190% = 48%.
+    assert engine.optimism_bias("Equipment/development", 0.8) == pytest.approx(0.48)
+    # Operating (revenue) costs take the guidance's operating-expenditure bound, 41% to 0%,
+    # whatever the project type, not the capital bound (equipment's 200% was added to them).
+    assert engine.optimism_bias("Equipment/development", 0, operating=True) == 0.41
+    assert engine.optimism_bias("Standard buildings", 0.5, operating=True) == pytest.approx(0.205)
+    assert engine.optimism_bias("Outsourcing", 1, operating=True) == 0.0
+
+
+def test_capital_and_revenue_costs_take_their_own_optimism_bias_in_a_round():
+    # Issue 13 case 5. Equipment/development, no mitigation: capital £1,000 in year 0 at its
+    # capital upper bound, 200%, gives £3,000; revenue £103.50 in year 1 at the operating
+    # upper bound, 41%, gives 145.935/1.035 = £141 (at 200% it was £300).
+    p = proposal(
+        "Q",
+        project_type=ProjectType.EQUIPMENT_DEVELOPMENT,
+        mitigation=0.0,
+        revenue=(0.0, 103.5, 0.0),
+    )
+    result = engine.evaluate_round([p], criteria(), scores("Q", 4, 4, 4))
+    row = result.appraisal.loc["Q"]
+    assert (row["optimism_bias"], row["operating_optimism_bias"]) == (2.0, 0.41)
+    assert row["pv_costs_before_ob"] == pytest.approx(1000 + 100)
+    assert row["pv_costs"] == pytest.approx(3000 + 141)
 
 
 def test_a_project_type_with_no_optimism_bias_entry_is_named():

@@ -290,6 +290,24 @@ def test_the_buttons_health_schedule_keeps_costs_at_the_standard_rate(tmp_path):
     )
 
 
+def test_the_button_keeps_optimism_bias_within_the_guidances_bounds(tmp_path):
+    # Issue 13 case 5 in the workbook. X: equipment/development fully mitigated, capital
+    # £1,000 in year 0 and revenue £103.50 in year 1. Capital: the lower bound, 10%, so
+    # £1,100 (it was 0%); revenue: the operating bound's lower, 0%, so 103.5/1.035 = £100.
+    # Y: standard buildings with no mitigation, capital £1,000 (24%: £1,240) and revenue
+    # £103.50 in year 1 (41%: 145.935/1.035 = £141; it was 24%, £124).
+    inputs = two_proposals_round()
+    inputs.proposals[0][5] = "Equipment/development"
+    inputs.proposals[1][5], inputs.proposals[1][6] = "Standard buildings", 0
+    inputs.costs += [["X", 1, 0, 103.5], ["Y", 1, 0, 103.5]]
+    cells = run_script_on_file(evaluate_proposals, build(tmp_path / "bias.xlsx", inputs))
+    x, y = appraisal_of(cells, "X"), appraisal_of(cells, "Y")
+    assert (x["Optimism bias on capital"], x["Optimism bias on revenue"]) == (0.1, 0)
+    assert x["PV costs £"] == 1200
+    assert (y["Optimism bias on capital"], y["Optimism bias on revenue"]) == (0.24, 0.41)
+    assert y["PV costs £"] == 1240 + 141
+
+
 def problems_written(tmp_path: Path, path: Path) -> dict[str, str]:
     cells = run_script_on_file(evaluate_proposals, path)
     assert "Appraisal" not in cells, "nothing is evaluated while there are problems"

@@ -43,10 +43,11 @@ def test_the_appraisal_sheet_holds_the_hand_figures_to_the_pound(result) -> None
     block = appraisal.blocks[0]
     assert block.row == 2 and block.title.startswith("Green Book appraisal in real terms")
     header, x, y = block.values
-    assert header[:9] == [
+    assert header[:10] == [
         "Proposal ID",
         "Title",
-        "Optimism bias",
+        "Optimism bias on capital",
+        "Optimism bias on revenue",
         "PV costs before optimism bias £",
         "PV costs £",
         "PV benefits £",
@@ -54,10 +55,12 @@ def test_the_appraisal_sheet_holds_the_hand_figures_to_the_pound(result) -> None
         "NPSV £",
         "Benefit-cost ratio",
     ]
-    # Fully mitigated (mitigation 100%): no optimism bias, so PV costs are the £1,000 spent.
-    assert x[:9] == [
+    # Outsourcing fully mitigated (100%): its lower bound, 0%, on capital and on revenue, so
+    # PV costs are the £1,000 spent.
+    assert x[:10] == [
         "X",
         "Home care pilot",
+        0.0,
         0.0,
         1000,
         1000,
@@ -66,9 +69,10 @@ def test_the_appraisal_sheet_holds_the_hand_figures_to_the_pound(result) -> None
         round(PVB_X - 1000),
         1.14,
     ]
-    assert y[:9] == [
+    assert y[:10] == [
         "Y",
         "Reablement",
+        0.0,
         0.0,
         1000,
         1000,
@@ -77,7 +81,7 @@ def test_the_appraisal_sheet_holds_the_hand_figures_to_the_pound(result) -> None
         round(PVB_Y - 1000),
         2.09,
     ]
-    assert block.formats[7] == formats.GBP and block.formats[2] == formats.PERCENT
+    assert block.formats[8] == formats.GBP and block.formats[2] == formats.PERCENT_1DP
 
 
 def test_the_ranking_colours_each_decision(result) -> None:

@@ -1,6 +1,8 @@
 """Green Book appraisal: optimism bias, present values, NPSV, BCR, IRR, payback, switching.
 
-Optimism bias follows the Green Book supplementary guidance (Mott MacDonald 2002, table 1).
+Optimism bias follows HM Treasury's *Supplementary Green Book guidance: optimism bias* (2003),
+whose table of recommended adjustment ranges is table 2 ("Optimism bias guidelines") of Mott
+MacDonald, *Review of large public procurement in the UK* (for HM Treasury, July 2002).
 """
 
 from __future__ import annotations
@@ -31,7 +33,13 @@ class OptimismBias:
     works_duration_lower: float | None
 
 
-#: The upper bounds are where an appraisal starts before any mitigation.
+#: Mott MacDonald (2002) table 2, as the supplementary guidance (2003) recommends it: the
+#: capital-expenditure and works-duration bounds of each project type. An appraisal starts at
+#: the upper bound and mitigation brings it down towards the lower bound, which the guidance
+#: expects good risk management to reach by contract award. Outsourcing's 41% (0%) is the
+#: guidance's figure for *operating* expenditure (the table's footnote: "measured for
+#: operating expenditure"); it gives no capital figure for outsourcing, so cpcxl applies the
+#: same bounds to an outsourcing project's capital costs (a local choice, rather than none).
 OPTIMISM_BIAS: dict[ProjectType, OptimismBias] = {
     ProjectType.STANDARD_BUILDINGS: OptimismBias(0.24, 0.02, 0.04, 0.01),
     ProjectType.NON_STANDARD_BUILDINGS: OptimismBias(0.51, 0.04, 0.39, 0.02),
@@ -40,6 +48,10 @@ OPTIMISM_BIAS: dict[ProjectType, OptimismBias] = {
     ProjectType.EQUIPMENT_DEVELOPMENT: OptimismBias(2.00, 0.10, 0.54, 0.10),
     ProjectType.OUTSOURCING: OptimismBias(0.41, 0.00, None, None),
 }
+#: Operating (revenue) costs of every project type: the guidance's one operating-expenditure
+#: figure, 41% upper and 0% lower (measured on outsourcing projects). The capital bounds are
+#: for capital costs only (issue 13 case 5).
+OPERATING_OPTIMISM_BIAS = (0.41, 0.00)
 
 
 def project_type_of(value: str | ProjectType) -> ProjectType:
@@ -48,15 +60,28 @@ def project_type_of(value: str | ProjectType) -> ProjectType:
     return project_type
 
 
-def optimism_bias(project_type: str | ProjectType, mitigation: float = 0.0) -> float:
-    """The uplift added to costs: the capital-expenditure upper bound × (1 − mitigation)."""
+def optimism_bias(
+    project_type: str | ProjectType, mitigation: float = 0.0, *, operating: bool = False
+) -> float:
+    """The uplift on a proposal's capital costs (``operating``: on its revenue costs).
+
+    Mitigation moves it from the upper bound towards the lower bound of the supplementary
+    guidance, never below it: applied = upper - mitigation × (upper - lower). Full mitigation
+    of equipment/development gives its lower bound of 10%, not 0% (issue 13 case 5).
+    """
     if not 0 <= mitigation <= 1:
         raise InputError(
             f"mitigation {mitigation:g} is outside 0 to 1",
             valid="a fraction from 0 (none mitigated) to 1 (fully mitigated)",
             field="Mitigation",
         )
-    return OPTIMISM_BIAS[project_type_of(project_type)].capital_upper * (1.0 - mitigation)
+    bounds = OPTIMISM_BIAS[project_type_of(project_type)]
+    upper, lower = (
+        OPERATING_OPTIMISM_BIAS if operating else (bounds.capital_upper, bounds.capital_lower)
+    )
+    # upper - mitigation × (upper - lower), written so that none and full mitigation give
+    # the bounds exactly.
+    return upper * (1.0 - mitigation) + lower * mitigation
 
 
 def with_optimism_bias(costs: np.ndarray, uplift: np.ndarray) -> np.ndarray:
@@ -87,6 +112,8 @@ def appraise(
     optimism_bias: npt.ArrayLike = 0.0,
     index: Sequence[str] | None = None,
     health_benefits: npt.ArrayLike | None = None,
+    operating_costs: npt.ArrayLike | None = None,
+    operating_optimism_bias: npt.ArrayLike = 0.0,
 ) -> pd.DataFrame:
     """Present values, NPSV, BCR, IRR, discounted payback and switching values, one row each.
 
@@ -96,6 +123,11 @@ def appraise(
     schedule (Green Book 2022, annex A6: the 1.5% schedule is for health and life values,
     costs and other benefits stay at the standard rate; issue 13 case 4). Each present value
     is one matrix product with a discount-factor vector.
+
+    ``operating_costs`` (revenue costs), where given, are more costs raised by their own
+    ``operating_optimism_bias``; ``costs`` are then the capital costs, raised by
+    ``optimism_bias`` (issue 13 case 5: the capital bounds on capital, the operating bound on
+    operating costs).
     """
     costs = _matrix(costs, "costs", None)
     benefits = _matrix(benefits, "benefits", costs.shape)
@@ -104,15 +136,21 @@ def appraise(
         if health_benefits is None
         else _matrix(health_benefits, "health benefits", costs.shape)
     )
+    operating = (
+        np.zeros_like(costs)
+        if operating_costs is None
+        else _matrix(operating_costs, "operating costs", costs.shape)
+    )
     n, years = costs.shape
     if years == 0:
         raise InputError("there are no years to appraise", valid="amounts from year 0")
     uplift = np.broadcast_to(np.asarray(optimism_bias, dtype=float), (n,))
+    operating_uplift = np.broadcast_to(np.asarray(operating_optimism_bias, dtype=float), (n,))
     cost_factors = discount_factors(years - 1, Schedule.STANDARD)
     benefit_factors = discount_factors(years - 1, schedule)
     health_factors = discount_factors(years - 1, Schedule.HEALTH)
-    adjusted = with_optimism_bias(costs, uplift)
-    pv_costs_raw = costs @ cost_factors
+    adjusted = with_optimism_bias(costs, uplift) + with_optimism_bias(operating, operating_uplift)
+    pv_costs_raw = (costs + operating) @ cost_factors
     pv_costs = adjusted @ cost_factors
     pv_health = health @ health_factors
     pv_benefits = benefits @ benefit_factors + pv_health
@@ -144,6 +182,7 @@ def appraise(
         {
             "pv_costs_before_ob": pv_costs_raw,
             "optimism_bias": uplift,
+            "operating_optimism_bias": operating_uplift,
             "pv_costs": pv_costs,
             "pv_benefits": pv_benefits,
             "pv_health_benefits": pv_health,

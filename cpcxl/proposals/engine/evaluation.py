@@ -40,18 +40,31 @@ class RoundResult:
     schedule: Schedule = Schedule.STANDARD
 
 
-def cash_flows(proposals: Sequence[Proposal]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Costs, benefits at the round's schedule and health benefits as (proposals × years)
-    matrices, zero after a proposal's last year."""
+@dataclass(frozen=True)
+class Flows:
+    """A round's yearly amounts as (proposals × years) matrices, zero after a proposal's
+    last year."""
+
+    capital: np.ndarray
+    revenue: np.ndarray
+    benefits: np.ndarray  # cash-releasing and wider social value: at the round's schedule
+    health: np.ndarray  # health and life values: at the health rate
+
+    @property
+    def costs(self) -> np.ndarray:
+        return self.capital + self.revenue
+
+
+def cash_flows(proposals: Sequence[Proposal]) -> Flows:
+    """Capital and revenue costs, benefits and health benefits of every proposal."""
     years = max(p.years for p in proposals)
-    costs = np.zeros((len(proposals), years))
-    benefits = np.zeros((len(proposals), years))
-    health = np.zeros((len(proposals), years))
+    lines = {name: np.zeros((len(proposals), years)) for name in ("c", "r", "b", "h")}
     for i, p in enumerate(proposals):
-        costs[i, : p.years] = p.costs
-        benefits[i, : p.years] = p.other_benefits
-        health[i, : p.years] = p.line("health_benefits")
-    return costs, benefits, health
+        lines["c"][i, : p.years] = p.line("capital")
+        lines["r"][i, : p.years] = p.line("revenue")
+        lines["b"][i, : p.years] = p.other_benefits
+        lines["h"][i, : p.years] = p.line("health_benefits")
+    return Flows(lines["c"], lines["r"], lines["b"], lines["h"])
 
 
 def evaluate_round(
@@ -77,15 +90,19 @@ def evaluate_round(
             "comparative evaluation needs a budget or a number of places to fill",
             valid="yearly budgets, or the number of proposals to accept",
         )
-    costs, benefits, health = cash_flows(proposals)
-    uplift = np.array([optimism_bias(p.project_type, p.mitigation) for p in proposals])
+    flows = cash_flows(proposals)
+    costs = flows.costs  # as submitted, for the budget
     appraisal = appraise(
-        costs,
-        benefits,
+        flows.capital,
+        flows.benefits,
         schedule=schedule,
-        optimism_bias=uplift,
+        optimism_bias=[optimism_bias(p.project_type, p.mitigation) for p in proposals],
         index=ids,
-        health_benefits=health,
+        health_benefits=flows.health,
+        operating_costs=flows.revenue,
+        operating_optimism_bias=[
+            optimism_bias(p.project_type, p.mitigation, operating=True) for p in proposals
+        ],
     )
     s = score_matrix(ids, criteria, scores)
     ws = weighted_scores(s, criteria.weights)

@@ -40,11 +40,12 @@ OPTIMISM_BIAS = Rate(
     "the Green Book supplementary guidance's upper bounds reach 200%",
     what="optimism bias",
 )
-#: How much of the optimism bias a proposal's plans remove: none (0%) to all of it (100%).
+#: How far a proposal's plans bring the optimism bias down: 0% leaves it at the guidance's
+#: upper bound, 100% brings it to the lower bound (issue 13 case 5).
 MITIGATION = Rate(
     0,
     1,
-    "plans can remove none of the optimism bias, or all of it",
+    "from none (the guidance's upper bound) to full (its lower bound)",
     what="optimism bias mitigation",
     number_format=formats.PERCENT,
 )
