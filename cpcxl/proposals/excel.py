@@ -426,6 +426,11 @@ def _matrix(value: Any) -> list[list[float]]:
         "For a 3×3 the principal eigenvector is the row geometric means: 2, 1.145, 0.437.",
     ),
     Example(
+        ([[1, 3, 1], [0.33, 1, 0.33], [1, 3, 1]],),
+        [[3 / 7], [1 / 7], [3 / 7]],
+        "A typed 0.33 is 1/3 above the diagonal as below: weights 3 : 1 : 3, so 3/7, 1/7, 3/7.",
+    ),
+    Example(
         ([[1, 3], [3, 1]],),
         "#VALUE! the matrix is not reciprocal: row 1, column 2 is 3 but row 2, column 1 is 3; "
         "valid: row 2, column 1 = 1/3 = 0.3333",

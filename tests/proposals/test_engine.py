@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import math
 
@@ -374,6 +375,59 @@ def test_typed_thirds_count_as_reciprocal_but_real_mismatches_do_not():
         engine.ahp([[1, 3], [0.5, 1]])
 
 
+def test_a_typed_reciprocal_is_the_fraction_it_stands_for_in_both_triangles():
+    # Issue 13 case 8. 0.33 typed above the diagonal (row 2, column 3) and below it is 1/3:
+    # the judgements are then exactly consistent with weights 3 : 1 : 3, so 3/7, 1/7, 3/7
+    # and a consistency ratio of 0 (with 0.33 read as it is, neither holds exactly).
+    result = engine.ahp([[1, 3, 1], [0.33, 1, 0.33], [1, 3, 1]])
+    assert result.weights == pytest.approx([3 / 7, 1 / 7, 3 / 7], abs=1e-12)
+    assert result.consistency_ratio == pytest.approx(0, abs=1e-12)
+    # Each is 1/k written to two to four decimal places, rounded half up or cut short: 0.5,
+    # 0.33, 0.25, 0.2, 0.17 (or 0.16), 0.14, 0.13 (or 0.12), 0.11, 0.333, 0.1429. Other
+    # decimals (0.6, 0.4, 0.67: not reciprocals of whole numbers; 0.2025, a worked ratio)
+    # stay as typed.
+    typed = [0.5, 0.33, 0.25, 0.2, 0.17, 0.16, 0.14, 0.13, 0.12, 0.11, 0.333, 0.1429]
+    meant = [1 / k for k in (2, 3, 4, 5, 6, 6, 7, 8, 8, 9, 3, 7)]
+    assert [engine.reciprocal_meant(x) for x in typed] == meant
+    assert [engine.reciprocal_meant(x) for x in (0.6, 0.4, 0.67, 0.2025)] == [
+        0.6,
+        0.4,
+        0.67,
+        0.2025,
+    ]
+    # No decimal stands for two reciprocals.
+    module = importlib.import_module("cpcxl.proposals.engine.ahp")
+    written = [module._written(k) for k in range(2, 10)]
+    assert len(module.TYPED_RECIPROCALS) == sum(len(w) for w in written)
+
+
+def test_saatys_random_index_runs_to_fifteen_items():
+    # Saaty (1980): 1.49 for 10, then 1.51, 1.48, 1.56, 1.57 and 1.59 for 11 to 15.
+    assert [engine.RANDOM_INDEX[n] for n in range(10, 16)] == [1.49, 1.51, 1.48, 1.56, 1.57, 1.59]
+    # A consistent 15 × 15 (a_ij = w_i / w_j for w = 1..15) gives its weights back, CR 0.
+    w = np.arange(1, 16) / 120
+    result = engine.ahp(w[:, None] / w[None, :])
+    assert result.weights == pytest.approx(w) and result.random_index == 1.59
+    assert result.consistency_ratio == pytest.approx(0, abs=1e-9)
+
+
+def test_a_conflict_never_says_about_1_1():
+    # Issue 13 case 8. a12 = 1/9, a13 = 3, a23 = 1: the row geometric means are
+    # (1/3)^(1/3), 9^(1/3), (1/3)^(1/3), so items 1 and 3 come out equal: "about 1", which
+    # the message wrote as "about 1/1".
+    with pytest.raises(InputError) as caught:
+        engine.ahp_weights([[1, 1 / 9, 3], [9, 1, 1], [1 / 3, 1, 1]])
+    message = str(caught.value)
+    assert "item 1 against item 3 is 3 but the other judgements imply about 1;" in message
+    assert "1/1" not in message
+    assert [engine.saaty_value(x) for x in (0.9999999999999998, 0.972, 1 / 3, 3)] == [
+        "1",
+        "0.97",
+        "1/3",
+        "3",
+    ]
+
+
 @pytest.mark.parametrize(
     ("matrix", "message"),
     [
@@ -381,7 +435,8 @@ def test_typed_thirds_count_as_reciprocal_but_real_mismatches_do_not():
         ([[1, 2, 3], [0.5, 1]], "not square"),
         ([[2, 2], [0.5, 1]], "compared with itself is 1"),
         ([[1, 0], [0, 1]], "row 1, column 2 is 0"),
-        ([[1.0] * 11 for _ in range(11)], "11 items are too many"),
+        # Saaty's random index runs to 15 (issue 13 case 8: it stopped at 10).
+        ([[1.0] * 16 for _ in range(16)], "16 items are too many"),
     ],
 )
 def test_bad_pairwise_matrices_are_refused(matrix, message):

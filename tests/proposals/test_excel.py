@@ -177,6 +177,26 @@ def test_saatys_house_judgements_are_refused_in_the_cell_with_the_conflicts():
     assert round(cpc_ahp_consistency(HOUSE), 3) == 0.169
 
 
+def test_typed_reciprocals_are_read_as_the_fractions_they_stand_for():
+    # Issue 13 case 8: 0.33 in both triangles is 1/3, so weights 3/7, 1/7, 3/7 exactly.
+    weights = udf("cpc_ahp_weights")([[1, 3, 1], [0.33, 1, 0.33], [1, 3, 1]])
+    assert [w[0] for w in weights] == pytest.approx([3 / 7, 1 / 7, 3 / 7], abs=1e-12)
+    assert cpc_ahp_consistency([[1, 3, 1], [0.33, 1, 0.33], [1, 3, 1]]) == pytest.approx(
+        0, abs=1e-12
+    )
+    # A conflict near equal says "about 1", never "about 1/1". The cycle 1 > 2 > 3 > 1 (a12 =
+    # 1/3, a13 = 3, a23 = 1/3): every row's geometric mean is (1/3 × 3)^(1/3) = 1, so the
+    # weights are equal and each judgement is against an implied 1.
+    cell = udf("cpc_ahp_weights")([[1, 1 / 3, 3], [3, 1, 1 / 3], [1 / 3, 3, 1]])
+    assert "item 1 against item 3 is 3 but the other judgements imply about 1;" in cell
+    assert "1/1" not in cell
+    # 12 criteria: Saaty's random index goes on to 15 (a consistent 12 × 12, weights in the
+    # proportions 4 to 15, so every judgement is within Saaty's 1/9 to 9).
+    w = [i / 114 for i in range(4, 16)]
+    weights = udf("cpc_ahp_weights")([[a / b for b in w] for a in w])
+    assert [x[0] for x in weights] == pytest.approx(w)
+
+
 def test_judgements_typed_as_text_fractions_and_blank_cells():
     weights = cpc_ahp_weights([[1, "1/3"], ["3", 1]])
     assert [w[0] for w in weights] == pytest.approx([0.25, 0.75])
@@ -366,6 +386,18 @@ def test_the_button_reads_weights_from_pairwise_comparisons(tmp_path):
     scores = cells["Scores"]
     assert scores["A1"] == "Criteria (weights pairwise comparisons (AHP))"
     assert [scores[f"B{r}"] for r in (3, 4, 5)] == pytest.approx([0.5, 0.3, 0.2])
+
+
+def test_the_button_reads_a_typed_third_above_the_diagonal_as_one_third(tmp_path):
+    # Issue 13 case 8 in the workbook: the Pairwise sheet holds 3, 1 and 0.33 above the
+    # diagonal (and 0.33, 1, 3 below): weights 3/7, 1/7, 3/7 exactly.
+    inputs = sample_round()
+    inputs.criteria = [[r[0], None, *r[2:]] for r in DEFAULT_CRITERIA[:3]]
+    inputs.assessment = [r for r in inputs.assessment if r[1] in inputs.criterion_names]
+    inputs.pairwise = [[1, 3, 1], [0.33, 1, 0.33], [1, 3, 1]]
+    cells = run_script_on_file(evaluate_proposals, build(tmp_path / "ahp.xlsx", inputs))
+    scores = cells["Scores"]
+    assert [scores[f"B{r}"] for r in (3, 4, 5)] == pytest.approx([3 / 7, 1 / 7, 3 / 7], abs=1e-12)
 
 
 def test_the_button_draws_the_score_and_budget_charts(tmp_path):

@@ -27,6 +27,7 @@ from .ahp import (
     ahp_weights,
     criteria_from_ahp,
     pairwise_matrix,
+    reciprocal_meant,
     saaty_value,
 )
 from .appraisal import (
@@ -85,6 +86,7 @@ __all__ = [
     "rates",
     "rates_text",
     "realism_checks",
+    "reciprocal_meant",
     "saaty_value",
     "schedule_of",
     "score_matrix",
