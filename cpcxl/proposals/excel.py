@@ -46,7 +46,27 @@ CR_EXAMPLE = ((1 + _D ** (1 / 3) + _D ** (-1 / 3)) - 3) / 2 / 0.58
 #: A year for a discount factor: a local limit of 1,000 years, beyond any appraisal (the
 #: Green Book's lowest rate, 1%, holds from year 301 on).
 YEAR = Whole(0, 1000, what="a year from year 0", reason="a local limit beyond any appraisal")
-SCORE = Number(what="a score")
+#: The top of a scoring scale for CPC_WEIGHTED_SCORE: 5 by default, as the workbook's 0-5
+#: scale (a local choice); up to 1,000, a local limit beyond any scale in use (0-5, 0-10,
+#: 0-100).
+SCALE_MAX = Number(
+    what="the top of the scoring scale",
+    low=1,
+    high=1000,
+    reason="a local limit: scoring scales run 0-5, 0-10 or 0-100",
+)
+DEFAULT_SCALE_MAX = 5
+
+
+def _score_type(scale_max: float) -> Number:
+    """A score on the scale 0..scale_max (issue 13 case 9: a score above the top of the scale
+    is refused in its row's cell, not weighted as if it were on the scale)."""
+    return Number(
+        what="a score",
+        low=0,
+        high=scale_max,
+        reason=f"the scoring scale, 0 to scale_max {scale_max:g}",
+    )
 
 
 def _schedule(value: Any) -> Schedule:
@@ -341,12 +361,12 @@ def _weights(value: Any) -> np.ndarray:
     return np.array(out)
 
 
-def _row_score(row: np.ndarray, weights: np.ndarray) -> float:
+def _row_score(row: np.ndarray, weights: np.ndarray, score: Number) -> float:
     values = []
     for position, cell in enumerate(row, start=1):
         if is_blank(cell):
             raise InputError(f"score {position} is blank", valid="a score for every criterion")
-        values.append(parse_argument(SCORE, cell, f"score {position}"))
+        values.append(parse_argument(score, cell, f"score {position}"))
     return float(engine.weighted_scores(np.array([values]), weights)[0])
 
 
@@ -363,8 +383,19 @@ def _row_score(row: np.ndarray, weights: np.ndarray) -> float:
     ),
     Example(
         ([[4, 3, 5], [2, "n/a", 2]], [0.5, 0.3, 0.2]),
-        [[3.9], ["#VALUE! score 2: 'n/a' is not a score; valid: a score"]],
+        [[3.9], ["#VALUE! score 2: 'n/a' is not a score; valid: a score from 0 to 5"]],
         "A bad score spoils only its own row.",
+    ),
+    Example(
+        ([4, 6, 5], [0.5, 0.3, 0.2]),
+        "#VALUE! score 2: 6 is outside 0 to 5 (the scoring scale, 0 to scale_max 5); valid: a "
+        "score from 0 to 5",
+        "A 6 on a 0-5 scale is refused, not weighted into a score of 4.9 out of 5.",
+    ),
+    Example(
+        ([4, 6, 5], [0.5, 0.3, 0.2], 10),
+        4.8,
+        "On a 0-10 scale the 6 is a score: 0.5×4 + 0.3×6 + 0.2×5 = 2 + 1.8 + 1 = 4.8.",
     ),
     Example(
         ([4, 3, 5], [0.5, 0.3, 0.3]),
@@ -379,8 +410,14 @@ def _row_score(row: np.ndarray, weights: np.ndarray) -> float:
         "A weight is a share: 50 is 5,000%, not 50%.",
     ),
 )
-def cpc_weighted_score(scores: Any, weights: Any) -> Any:
-    """Weighted score: the sum of weight × score for each row of scores (one column per criterion); the weights are shares that sum to 100%."""  # noqa: E501
+def cpc_weighted_score(scores: Any, weights: Any, scale_max: Any = DEFAULT_SCALE_MAX) -> Any:
+    """Weighted score: the sum of weight × score for each row of scores (one column per criterion, each from 0 to scale_max, 5 if blank); the weights are shares that sum to 100%."""  # noqa: E501
+    top = (
+        DEFAULT_SCALE_MAX
+        if is_blank(scale_max)
+        else parse_argument(SCALE_MAX, scale_max, "scale_max")
+    )
+    score = _score_type(top)
     w = _weights(weights)
     grid = to_grid(scores)
     cells = grid.cells.reshape(1, -1) if grid.kind != "table" else grid.cells
@@ -390,8 +427,9 @@ def cpc_weighted_score(scores: Any, weights: Any) -> Any:
         if all(is_blank(v) for v in row):
             out[r, 0] = None
             continue
+        check_time()
         try:
-            out[r, 0] = _row_score(row, w)
+            out[r, 0] = _row_score(row, w, score)
         except InputError as exc:
             out[r, 0] = cell_error(str(exc))
     return from_grid(out, "table" if grid.kind == "table" and cells.shape[0] > 1 else "scalar")

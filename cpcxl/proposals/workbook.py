@@ -200,7 +200,7 @@ def _instructions(wb: Workbook) -> None:
                 "Worksheet functions",
                 "CPC_DISCOUNT_FACTOR(year, schedule), CPC_NPSV(costs, benefits, schedule, "
                 "optimism_bias), CPC_BCR(...), CPC_IRR(costs, benefits), "
-                "CPC_WEIGHTED_SCORE(scores, weights), "
+                "CPC_WEIGHTED_SCORE(scores, weights, scale_max), "
                 "CPC_AHP_WEIGHTS(matrix) and CPC_AHP_CONSISTENCY(matrix). The Discount "
                 "factors sheet uses plain Excel formulas and works without the add-in.",
             ),

@@ -160,6 +160,39 @@ def test_a_weight_typed_as_25_is_refused_with_what_was_meant():
     assert "type 25% (or 0.25)" in cell
 
 
+def test_a_score_above_the_top_of_the_scale_is_refused_in_its_own_cell():
+    # Issue 13 case 9. On the 0-5 scale a 6 is not a score: 0.5×4 + 0.3×6 + 0.2×5 = 4.8 (or
+    # 4.9 with other weights) "out of 5" came from it. Only that row's cell says so, naming
+    # the score by its position; the row above is 0.5×4 + 0.3×3 + 0.2×5 = 3.9.
+    cells = udf("cpc_weighted_score")([[4, 3, 5], [4, 6, 5], [-1, 3, 5]], [0.5, 0.3, 0.2])
+    assert cells[0] == [pytest.approx(3.9)]
+    assert cells[1] == [
+        "#VALUE! score 2: 6 is outside 0 to 5 (the scoring scale, 0 to scale_max 5); valid: a "
+        "score from 0 to 5"
+    ]
+    assert cells[2][0].startswith("#VALUE! score 1: -1 is outside 0 to 5")
+    # The third argument sets the top of the scale: on 0-10 the 6 is a score (4.8).
+    assert cpc_weighted_score([4, 6, 5], [0.5, 0.3, 0.2], 10) == pytest.approx(4.8)
+    assert udf("cpc_weighted_score")(scores=[4, 6, 5], weights=[0.5, 0.3, 0.2], scale_max=10) == (
+        pytest.approx(4.8)
+    )
+    assert udf("cpc_weighted_score")([4, 3, 5], [0.5, 0.3, 0.2], 0) == (
+        "#VALUE! scale_max: 0 is outside 1 to 1,000 (a local limit: scoring scales run 0-5, "
+        "0-10 or 0-100); valid: the top of the scoring scale from 1 to 1,000"
+    )
+
+
+def test_the_button_refuses_a_score_above_the_scale_where_it_is(tmp_path):
+    # Issue 13 case 9 in the workbook: the Assessment table's scores are on the 0-5 scale, so
+    # a 6 is reported at its cell and nothing is evaluated.
+    inputs = sample_round()
+    inputs.assessment[0][2] = 6
+    sheet = problems_written(tmp_path, build(tmp_path / "bad.xlsx", inputs))
+    assert sheet["A3"] == "bad.xlsx, Assessment!C2, field 'Score'"
+    assert sheet["B3"].startswith("6 is outside 0 to 5")
+    assert sheet["C3"] == "a score from 0 to 5"
+
+
 def test_weights_are_checked_even_for_a_blank_row_of_scores():
     with pytest.raises(InputError, match="weight 2 is blank"):
         cpc_weighted_score([[1, 2]], [0.5, None])
