@@ -78,6 +78,7 @@ PROJECT_TYPES = Choice.of(
 EVIDENCE = Choice.of(Evidence, "a kind of evidence", list_name="EvidenceLevels")
 
 
+#: How far the weights given may be from 100% (±0.1%, for rounding): a local choice.
 WEIGHT_TOLERANCE = 0.001
 
 
@@ -231,20 +232,29 @@ class Proposal(BaseModel):
 class DecisionRules(BaseModel):
     """Thresholds for absolute evaluation and places for comparative evaluation.
 
-    Scores are fractions of the scale's range. The value-for-money bands follow the
-    Department for Transport's categories (BCR below 1 poor, 1-1.5 low, 1.5-2 medium): a
-    local policy choice each authority should confirm, not a Treasury rule.
+    Every default here is a local choice for the organisation to set, not a rule of CPC 506,
+    the Green Book or any regulator (issue 13 case 17). Scores are fractions of the scale's
+    range. The benefit-cost ratio thresholds borrow the Department for Transport's
+    value-for-money categories (DfT, *Value for Money Framework*, 2015: below 1 poor, 1 to 1.5
+    low, 1.5 to 2 medium): cpcxl's choice of a reference, not a Treasury rule.
     """
 
+    #: Absolute (thresholds) by default: a local choice; CPC 506 B8 allows either.
     evaluation: Evaluation = Evaluation.ABSOLUTE
+    #: 60% of the scale to accept, 40% to be considered at all: local choices.
     accept_score: float = Field(0.6, ge=0, le=1)
     reject_score: float = Field(0.4, ge=0, le=1)
+    #: 1.5 ('medium' value for money or better, DfT 2015) to accept; below 1.0 ('poor', the
+    #: costs exceed the benefits) to reject: local choices of those reference points.
     accept_bcr: float = Field(1.5, ge=0)
     reject_bcr: float = Field(1.0, ge=0)
+    #: None by default: comparative evaluation with no budget must say how many to accept.
     places: int | None = Field(None, ge=0)
     #: The organisation's objectives; when given, a proposal must name objectives from it.
     objectives: tuple[str, ...] = ()
-    #: Highest benefit-cost ratio believable for each strength of evidence (local policy).
+    #: Highest benefit-cost ratio believable for each strength of evidence: 6 if evaluated
+    #: here, 4 for a published evaluation elsewhere, 2 for expert judgement (1 with none,
+    #: which is a weakness of its own). cpcxl's own local choices, from no published source.
     plausible_bcr: dict[Evidence, float] = Field(
         default_factory=lambda: {
             Evidence.LOCAL_EVALUATION: 6.0,

@@ -216,9 +216,12 @@ def _instructions(wb: Workbook) -> None:
                     "MacDonald 2002, table 2): the capital-expenditure bounds on capital costs "
                     "and the operating bound (41% to 0%) on revenue costs, moved from the upper "
                     "bound towards the lower by the mitigation you give.",
-                    "Consistency: Saaty's random index; 0.10 is his limit.",
-                    "Value-for-money thresholds (accept at a ratio of 1.5, reject below 1.0) "
-                    "follow the Department for Transport's categories: a local policy choice.",
+                    "Consistency: Saaty's random index and his limit of 0.10 (Saaty 1980).",
+                    "Accept and reject scores (60%, 40%): local choices to set. Benefit-cost "
+                    "ratio thresholds (accept at 1.5, reject below 1.0) borrow the Department "
+                    "for Transport's value-for-money categories (2015): local choices too.",
+                    "The highest ratio believable for each kind of evidence (6 evaluated here, "
+                    "4 published elsewhere, 2 expert judgement): cpcxl's own local choices.",
                     "Figures are shown to the nearest pound; ratios to two decimal places.",
                 ],
             ),
@@ -317,6 +320,7 @@ def _budget(wb: Workbook, inputs: RoundInputs) -> None:
     set_print(ws, header=MARKING)
 
 
+#: Years the Discount factors sheet lists: 0 to 100, a local choice (the engine works any year).
 DISCOUNT_YEARS = 100
 
 

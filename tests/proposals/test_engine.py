@@ -580,6 +580,14 @@ def test_realism_checks_name_each_weakness():
     }
 
 
+def test_the_believable_ratio_is_called_a_local_limit():
+    # Issue 13 case 17: the highest believable ratio for expert judgement (2) is a local
+    # choice, and the submitter is told so.
+    rich = proposal("R", evidence=Evidence.EXPERT, cash_releasing=(0.0, 3000.0, 3000.0))
+    (weakness,) = engine.realism_checks(rich, {"bcr": 5.7}, DecisionRules())
+    assert "(at most 2, this organisation's local limit)" in weakness.detail
+
+
 def test_comparative_evaluation_with_places_rejects_the_lower_ranked():
     round_ = [proposal(p, social_value=(0.0, 500.0, 500.0)) for p in "XYZ"]
     s = {**scores("X", 5, 4, 4), **scores("Y", 3, 3, 3), **scores("Z", 4, 4, 4)}

@@ -35,7 +35,8 @@ RANDOM_INDEX = {
     14: 1.57,
     15: 1.59,
 }
-#: Saaty's limit: judgements with a consistency ratio above this should be revisited.
+#: Saaty's limit (Saaty 1980): judgements with a consistency ratio above this should be
+#: revisited.
 CONSISTENCY_LIMIT = 0.10
 #: How far a[i, j] × a[j, i] may stray from 1 when people type 0.67 for 2/3 and 1.5 for 3/2
 #: (a local choice; typed reciprocals of whole numbers are read exactly: reciprocal_meant).

@@ -78,7 +78,9 @@ RATIO = Number(
 #: Years from year 0 (this year); 300 is a local limit beyond the life of any proposal (the
 #: Green Book's declining rates run in bands to year 300 and on).
 YEAR = Whole(0, 300, what="a year from year 0", reason="a local limit: year 0 is this year")
-PLACES = Whole(0, 1000, what="a number of places")
+PLACES = Whole(
+    0, 1000, what="a number of places", reason="a local limit, beyond any round's proposals"
+)
 BUDGET = Money(0, MONEY_LIMIT, what="a budget in £")
 NAME = Text(what="a criterion's name")
 

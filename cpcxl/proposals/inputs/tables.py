@@ -85,20 +85,23 @@ SETTINGS = SettingsSpec(
             "Accept benefit-cost ratio",
             RATIO,
             default=1.5,
-            note="DfT 'medium' value for money or better (DfT, 2015): a local policy choice.",
+            note="DfT 'medium' value for money or better (DfT Value for Money Framework, "
+            "2015): a local choice.",
         ),
         Setting(
             "reject_bcr",
             "Reject benefit-cost ratio",
             RATIO,
             default=1.0,
-            note="Below 1 the costs exceed the benefits (DfT 'poor' value for money).",
+            note="Below 1 the costs exceed the benefits (DfT 'poor' value for money, 2015): a "
+            "local choice.",
         ),
         Setting(
             "places",
             "Places",
             PLACES,
-            note="Comparative with no budget: how many proposals to accept.",
+            note="Comparative with no budget: how many proposals to accept. None by default: "
+            "a local choice.",
         ),
     ),
 )
