@@ -17,7 +17,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 
 from cpcxl.common import formats, styles
-from cpcxl.common.files import write_bytes_atomically
+from cpcxl.common.files import Outputs, write_bytes_atomically
 from cpcxl.common.formats import Formula
 from cpcxl.common.inputs import Cells, TableSpec, column_letter
 from cpcxl.common.workbook import (
@@ -469,9 +469,16 @@ def write_results(
     return save_workbook(wb, target)
 
 
-def write_feedback(result: engine.RoundResult, out_dir: Path) -> list[Path]:
-    """One Markdown document per proposal, each written atomically."""
-    return [
-        write_bytes_atomically(out_dir / name, text.encode("utf-8"))
-        for name, text in feedback_documents(result).items()
-    ]
+def write_feedback(
+    result: engine.RoundResult, out_dir: Path, outputs: Outputs | None = None
+) -> list[Path]:
+    """One Markdown document per proposal, each written atomically; with ``outputs``, one
+    that exists already is kept unless it allows overwriting (and is reported by it)."""
+    written = []
+    for name, text in feedback_documents(result).items():
+        target = out_dir / name
+        if outputs is not None and not outputs.may_write(target):
+            continue
+        path = write_bytes_atomically(target, text.encode("utf-8"))
+        written.append(outputs.wrote(path) if outputs is not None else path)
+    return written
