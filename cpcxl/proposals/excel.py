@@ -43,6 +43,11 @@ _GEO = (2.0, 1.5 ** (1 / 3), (1 / 12) ** (1 / 3))
 _D = 4 / (2 * 3)
 CR_EXAMPLE = ((1 + _D ** (1 / 3) + _D ** (-1 / 3)) - 3) / 2 / 0.58
 
+#: Years in a cost or benefit range: at most 301 (years 0 to 300), the tables' limit and a
+#: local one, beyond the life of any proposal; checked before any cell is read, so a range of
+#: 200,000 cells is refused at once rather than worked (issue 12 case 3: an IRR's polynomial
+#: grows with the cube of the years).
+MAX_YEARS = 301
 #: A year for a discount factor: a local limit of 1,000 years, beyond any appraisal (the
 #: Green Book's lowest rate, 1%, holds from year 301 on).
 YEAR = Whole(0, 1000, what="a year from year 0", reason="a local limit beyond any appraisal")
@@ -121,6 +126,12 @@ def _amounts(value: Any, what: str) -> tuple[np.ndarray, dict[int, str], set[int
     table = grid.kind == "table" and cells.shape[0] > 1 and cells.shape[1] > 1
     if not table:
         cells = cells.reshape(1, -1)
+    if cells.shape[1] > MAX_YEARS:  # before any cell is read (issue 12 case 3)
+        raise InputError(
+            f"{what}: the range covers {cells.shape[1]:,} years, more than the {MAX_YEARS} "
+            f"(years 0 to {MAX_YEARS - 1}) a proposal may have",
+            valid=f"at most {MAX_YEARS} years, one column (or cell) per year from year 0",
+        )
     out = np.zeros(cells.shape)
     bad: dict[int, str] = {}
     blank = {r for r in range(cells.shape[0]) if all(is_blank(v) for v in cells[r])}
@@ -168,7 +179,12 @@ def _appraise(
         else parse_argument(inputs.OPTIMISM_BIAS, optimism_bias, "optimism_bias")
     )
     values = engine.appraise(
-        c, b, schedule=_schedule(schedule), optimism_bias=uplift, health_benefits=h
+        c,
+        b,
+        schedule=_schedule(schedule),
+        optimism_bias=uplift,
+        health_benefits=h,
+        rates_of_return=False,
     )[column]
     out = np.empty((len(values), 1), dtype=object)
     for r, v in enumerate(values.to_numpy()):
@@ -436,8 +452,16 @@ def cpc_weighted_score(scores: Any, weights: Any, scale_max: Any = DEFAULT_SCALE
 
 
 def _matrix(value: Any) -> list[list[float]]:
-    """Each cell a judgement; a problem names the cell by row and column."""
+    """Each cell a judgement; a problem names the cell by row and column. A matrix larger
+    than Saaty's random index table (15 × 15) is refused before any cell is read."""
     cells = to_grid(value).cells
+    if max(cells.shape) > max(engine.RANDOM_INDEX):
+        raise InputError(
+            f"the matrix is {cells.shape[0]} × {cells.shape[1]}: {max(cells.shape)} items are "
+            "too many to compare pairwise reliably",
+            valid=f"at most {max(engine.RANDOM_INDEX)} × {max(engine.RANDOM_INDEX)} (Saaty's "
+            "random index table stops there)",
+        )
     matrix = []
     for r, row in enumerate(cells, start=1):
         judged = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import math
+import time
 
 import numpy as np
 import pytest
@@ -507,6 +508,30 @@ def test_the_portfolio_is_as_good_as_brute_force(seed):
         if (costs[mask].sum(axis=0) <= budgets).all():
             best = max(best, values[mask].sum())
     assert values[chosen].sum() == pytest.approx(best)
+
+
+def test_the_solver_stops_at_its_time_limit_with_the_best_set_found():
+    # Issue 12 case 3: the portfolio solver is given a time limit (scipy's milp
+    # options={"time_limit": ...}); a hard round (400 proposals, 8 budget years, each budget
+    # half the total) stops there with a set that fits every budget, marked not proven
+    # optimal, instead of searching for minutes.
+    rng = np.random.default_rng(1)
+    costs = rng.integers(1000, 100_000, (400, 8)).astype(float)
+    values = costs.sum(axis=1) + rng.integers(-5000, 5000, 400)
+    budgets = costs.sum(axis=0) / 2
+    started = time.perf_counter()
+    chosen, optimal = engine.choose_portfolio(values, costs, budgets, time_limit=0.05)
+    assert time.perf_counter() - started < 3
+    assert not optimal
+    assert (costs[chosen].sum(axis=0) <= budgets + 1e-6).all()
+
+
+def test_a_round_is_stopped_when_its_call_is_out_of_time():
+    # Issue 12 case 3: the appraisal and the per-proposal loops check the clock.
+    from cpcxl.common.limits import TimeLimitExceeded, time_limit
+
+    with time_limit(0.0), pytest.raises(TimeLimitExceeded):
+        engine.evaluate_round([proposal("A")], criteria(), scores("A", 3, 3, 3))
 
 
 # --- a round --------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import time
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,13 @@ from cpcxl.proposals.excel import (
 from cpcxl.proposals.inputs import DEFAULT_CRITERIA
 from cpcxl.proposals.sample import sample_round, two_proposals_round
 from cpcxl.proposals.workbook import build
-from cpcxl.xl.remote import payload_from_xlsx, run_script, run_script_on_file
+from cpcxl.xl.remote import (
+    apply_values,
+    payload_after,
+    payload_from_xlsx,
+    run_script,
+    run_script_on_file,
+)
 
 from .test_engine import HOUSE
 from .test_workbook import rename_header
@@ -237,6 +244,63 @@ def test_judgements_typed_as_text_fractions_and_blank_cells():
         cpc_ahp_weights([[1, None], [1, 1]])
 
 
+# --- issue 12 case 3: every sizing argument bounded before any work; long loops stopped -----
+
+
+def test_a_year_of_1e8_is_refused_at_once():
+    # Issue 12 case 3: CPC.DISCOUNT_FACTOR(1E8) took 7.6 s and 1 GB. The year is bounded (0 to
+    # 1,000, a local limit) before any factor is worked.
+    started = time.perf_counter()
+    cell = udf("cpc_discount_factor")(1e8)
+    assert time.perf_counter() - started < 0.5
+    assert cell == (
+        "#VALUE! year: 100000000 is outside 0 to 1,000 (a local limit beyond any appraisal); "
+        "valid: a year from year 0 from 0 to 1,000"
+    )
+
+
+@pytest.mark.parametrize("name", ["cpc_npsv", "cpc_bcr", "cpc_irr"])
+def test_a_cost_range_of_more_than_301_years_is_refused_before_any_cell_is_read(name):
+    # Issue 12 case 3: the years in a range size the work (an IRR's polynomial grows with the
+    # cube of the years); 301 (years 0 to 300) is the limit, checked before the cells are read,
+    # so 200,000 cells of text are refused at once for their number, not parsed.
+    started = time.perf_counter()
+    cell = udf(name)([["x"] for _ in range(200_000)], [[0] for _ in range(200_000)])
+    assert time.perf_counter() - started < 2
+    assert cell == (
+        "#VALUE! costs: the range covers 200,000 years, more than the 301 (years 0 to 300) a "
+        "proposal may have; valid: at most 301 years, one column (or cell) per year from year 0"
+    )
+    assert not str(udf(name)([1] * 301, [2] * 301)).startswith("#VALUE!")  # 301 years is fine
+
+
+def test_a_matrix_too_large_to_compare_is_refused_before_any_cell_is_read():
+    # Issue 12 case 3: 400 × 400 cells of text are refused for their size (Saaty's random
+    # index stops at 15), not parsed one by one.
+    matrix = [["x"] * 400 for _ in range(400)]
+    for name in ("cpc_ahp_weights", "cpc_ahp_consistency"):
+        assert udf(name)(matrix).startswith(
+            "#VALUE! the matrix is 400 × 400: 400 items are too many to compare pairwise"
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "arguments"),
+    [
+        ("cpc_irr", ([[100, 0, 132]] * 50, [[0, 230, 0]] * 50)),
+        ("cpc_weighted_score", ([[4, 3, 5]] * 50, [0.5, 0.3, 0.2])),
+    ],
+)
+def test_long_loops_stop_when_the_call_is_out_of_time(name, arguments):
+    # Issue 12 case 3: a call past the server's time limit is stopped where it next checks
+    # the clock (each row) and answered with an error, not left computing.
+    from cpcxl.common.limits import time_limit
+
+    with time_limit(0.0):
+        cell = udf(name)(*arguments)
+    assert cell.startswith("#VALUE! stopped after 0 seconds, this server's time limit")
+
+
 # --- the button ------------------------------------------------------------------------------
 
 
@@ -444,6 +508,32 @@ def test_the_button_draws_the_score_and_budget_charts(tmp_path):
         "Scores chart": ("BarClustered", "$B$2:$C$14"),
         "Budget chart": ("ColumnClustered", "$A$2:$C$5"),
     }
+
+
+def test_pressing_the_button_twice_keeps_no_edited_copy_and_a_third_keeps_the_officers(
+    tmp_path,
+):
+    # Issue 12 case 13: the template makes no result sheet for the button (so there is none to
+    # mark with mark_output_sheet); the first press keeps no "(edited)" copy, a second press
+    # on the workbook as Excel sends it back keeps none either, and a press after the officer
+    # typed a note on the Feedback sheet keeps that sheet aside and says where.
+    path = build(tmp_path / "round.xlsx", sample_round())
+    template = {s["name"] for s in payload_from_xlsx(path)["sheets"]}
+    assert not template & {"Appraisal", "Scores", "Ranking", "Portfolio", "Feedback"}
+    payload = payload_from_xlsx(path)
+    first = run_script(evaluate_proposals, payload)
+    assert not [a for a in first if a["func"] == "copySheet"]
+    again = payload_after(payload, first)
+    second = run_script(evaluate_proposals, again)
+    assert not [a for a in second if a["func"] == "copySheet"]
+    edited = payload_after(again, second)
+    feedback = next(s for s in edited["sheets"] if s["name"] == "Feedback")
+    feedback["values"][2].append("Sponsor to resubmit in June")  # F3, beside ASC-01's reasons
+    third = run_script(evaluate_proposals, edited)
+    cells = apply_values(edited, third)
+    assert [a["func"] for a in third].count("copySheet") == 1
+    assert cells["Feedback (edited)"]["F3"] == "Sponsor to resubmit in June"
+    assert "F3" not in cells["Feedback"]
 
 
 def test_a_successful_evaluation_removes_the_old_input_problems_and_notes(tmp_path):

@@ -396,3 +396,16 @@ def test_the_guide_gives_every_default_a_source_and_year_or_calls_it_local():
                  "Believable benefit-cost"):  # fmt: skip
         row = next(r for r in rows if r.startswith(f"| {name}"))
         assert "a local choice" in row, row
+
+
+def test_a_round_of_more_than_1000_proposals_is_refused_before_it_is_read():
+    # Issue 12 case 3: the proposals size the work (the portfolio, the reasons); 1,000 is
+    # the local limit, checked before any proposal is read.
+    inputs = sample_round()
+    row = inputs.proposals[0]
+    inputs.proposals = [[f"P{i}", *row[1:]] for i in range(1001)]
+    found = [str(e) for e in problems(inputs)]
+    assert found == [
+        "round.xlsx, sheet 'Proposals': the Proposals table has 1,001 rows, more than the 1,000 "
+        "proposals a round may have; valid: at most 1,000 proposals: split the round"
+    ]

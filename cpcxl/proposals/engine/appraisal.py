@@ -114,6 +114,7 @@ def appraise(
     health_benefits: npt.ArrayLike | None = None,
     operating_costs: npt.ArrayLike | None = None,
     operating_optimism_bias: npt.ArrayLike = 0.0,
+    rates_of_return: bool = True,
 ) -> pd.DataFrame:
     """Present values, NPSV, BCR, IRR, discounted payback and switching values, one row each.
 
@@ -127,7 +128,8 @@ def appraise(
     ``operating_costs`` (revenue costs), where given, are more costs raised by their own
     ``operating_optimism_bias``; ``costs`` are then the capital costs, raised by
     ``optimism_bias`` (issue 13 case 5: the capital bounds on capital, the operating bound on
-    operating costs).
+    operating costs). With ``rates_of_return`` False the IRRs (a root-finding per proposal,
+    the one costly step) are left out.
     """
     costs = _matrix(costs, "costs", None)
     benefits = _matrix(benefits, "benefits", costs.shape)
@@ -161,10 +163,12 @@ def appraise(
         benefit_switch = np.where(pv_benefits > 0, npsv / pv_benefits, np.nan)
         cost_switch = np.where(pv_costs > 0, npsv / pv_costs, np.nan)
     net = benefits + health - adjusted
-    irr_found = []
-    for row in net:
+    irr_found: list[tuple[float, ...]] = []
+    for row in net if rates_of_return else ():
         check_time()  # a polynomial root-finding per proposal: stop if the call is out of time
         irr_found.append(irr_rates(row))
+    if not rates_of_return:
+        irr_found = [()] * n
     cum_costs = np.cumsum(adjusted * cost_factors, axis=1)
     cum_benefits = np.cumsum(benefits * benefit_factors + health * health_factors, axis=1)
     # Discounted payback on the net flows (issue 13 case 7): the first year from which the

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from cpcxl.common.errors import InputError
+from cpcxl.common.limits import check_time
 
 from ..models import CriteriaSet, DecisionRules, Evaluation, Proposal, Round, Schedule
 from .appraisal import appraise, optimism_bias
@@ -155,6 +156,7 @@ def evaluate_round(
     context = RoundContext(rules, criteria, share, ranked, portfolio)
     feedback: list[Feedback] = []
     for i, p in enumerate(proposals):
+        check_time()  # one proposal's decision and reasons a round: stop if out of time
         decision, reasons = decide(
             p,
             s[i],

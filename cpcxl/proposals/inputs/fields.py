@@ -78,6 +78,9 @@ RATIO = Number(
 #: Years from year 0 (this year); 300 is a local limit beyond the life of any proposal (the
 #: Green Book's declining rates run in bands to year 300 and on).
 YEAR = Whole(0, 300, what="a year from year 0", reason="a local limit: year 0 is this year")
+#: Proposals in one round: at most 1,000, a local limit beyond any round (a council's or an
+#: ICB's rounds have tens), so the portfolio and the feedback stay a few seconds' work.
+MAX_PROPOSALS = 1000
 PLACES = Whole(
     0, 1000, what="a number of places", reason="a local limit, beyond any round's proposals"
 )

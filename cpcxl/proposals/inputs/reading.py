@@ -32,7 +32,7 @@ from ..models import (
     Round,
     Schedule,
 )
-from .fields import JUDGEMENT, SCALE
+from .fields import JUDGEMENT, MAX_PROPOSALS, SCALE
 from .tables import (
     ASSESSMENT,
     BUDGET_TABLE,
@@ -244,6 +244,14 @@ def _read_proposals(
         (read_table(spec, tables.get(spec.name), errors, file=file), names) for spec, names in LINES
     ]
     if table is None:
+        return [], None
+    if len(table.frame) > MAX_PROPOSALS:  # before any proposal is read (issue 12 case 3)
+        errors.add(
+            f"the Proposals table has {len(table.frame):,} rows, more than the "
+            f"{MAX_PROPOSALS:,} proposals a round may have",
+            location=table.base,
+            valid=f"at most {MAX_PROPOSALS:,} proposals: split the round",
+        )
         return [], None
     known = {str(i) for i in table.frame["proposal_id"] if i}
     lines: dict[str, dict[str, dict[int, float]]] = {}
