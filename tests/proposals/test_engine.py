@@ -396,6 +396,9 @@ def test_a_typed_reciprocal_is_the_fraction_it_stands_for_in_both_triangles():
         0.67,
         0.2025,
     ]
+    # In a matrix, only facing its whole number: 0.16 against 6.25 is 1/6.25 as typed (a
+    # consistent pair, found by hypothesis), not 1/6, which 6.25 would contradict.
+    assert engine.ahp([[1, 0.16], [6.25, 1]]).weights == pytest.approx([0.16 / 1.16, 1 / 1.16])
     # No decimal stands for two reciprocals.
     module = importlib.import_module("cpcxl.proposals.engine.ahp")
     written = [module._written(k) for k in range(2, 10)]

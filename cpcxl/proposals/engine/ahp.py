@@ -62,7 +62,8 @@ TYPED_RECIPROCALS: dict[float, int] = {x: k for k in range(2, 10) for x in _writ
 def reciprocal_meant(x: float) -> float:
     """A judgement typed as a decimal of 1/k (0.33, 0.2, 0.25, 0.14, 0.111 ...) as 1/k
     exactly; any other value as it is (issue 13 case 8). Only 1/k written to two to four
-    decimal places is read so: 0.4, 0.6 and a ratio worked out in full stay as they are."""
+    decimal places is read so: 0.4, 0.6 and a ratio worked out in full stay as they are. In a
+    matrix it applies where the judgement facing it is k (0.33 against 3)."""
     k = TYPED_RECIPROCALS.get(x)
     return 1 / k if k is not None else x
 
@@ -123,8 +124,13 @@ def pairwise_matrix(
         raise InputError(
             f"{pair(i, j)} is {a[i, j]:g}", valid="a positive judgement such as 1/9 to 9"
         )
-    # A typed 0.33 is 1/3 in either triangle, before reciprocity is checked.
-    a = np.vectorize(reciprocal_meant, otypes=[float])(a)
+    # A typed 0.33 facing a 3 is 1/3, in either triangle, before reciprocity is checked; a
+    # 0.16 facing 6.25 is 1/6.25 as typed, not 1/6.
+    typed = a.copy()
+    for i, j in zip(*np.nonzero(~np.eye(n, dtype=bool)), strict=True):
+        meant = reciprocal_meant(float(typed[i, j]))
+        if meant != typed[i, j] and abs(meant * typed[j, i] - 1.0) <= RECIPROCAL_TOLERANCE:
+            a[i, j] = meant
     for i in range(n):
         if not math.isclose(a[i, i], 1.0, abs_tol=1e-9):
             raise InputError(
