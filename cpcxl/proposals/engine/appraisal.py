@@ -270,6 +270,24 @@ def irr(costs: Sequence[float], benefits: Sequence[float]) -> float:
     return rates[0]
 
 
+def _one(
+    costs: Sequence[float],
+    benefits: Sequence[float],
+    schedule: str | Schedule,
+    optimism_bias: float,
+    health_benefits: Sequence[float] | None,
+) -> pd.Series:
+    """The appraisal of one proposal's yearly amounts, without its IRRs."""
+    return appraise(
+        [costs],
+        [benefits],
+        schedule=schedule,
+        optimism_bias=optimism_bias,
+        health_benefits=None if health_benefits is None else [health_benefits],
+        rates_of_return=False,
+    ).iloc[0]
+
+
 def npsv(
     costs: Sequence[float],
     benefits: Sequence[float],
@@ -277,16 +295,7 @@ def npsv(
     optimism_bias: float = 0.0,
     health_benefits: Sequence[float] | None = None,
 ) -> float:
-    health = None if health_benefits is None else [health_benefits]
-    return float(
-        appraise(
-            [costs],
-            [benefits],
-            schedule=schedule,
-            optimism_bias=optimism_bias,
-            health_benefits=health,
-        )["npsv"][0]
-    )
+    return float(_one(costs, benefits, schedule, optimism_bias, health_benefits)["npsv"])
 
 
 def bcr(
@@ -296,10 +305,7 @@ def bcr(
     optimism_bias: float = 0.0,
     health_benefits: Sequence[float] | None = None,
 ) -> float:
-    health = None if health_benefits is None else [health_benefits]
-    result = appraise(
-        [costs], [benefits], schedule=schedule, optimism_bias=optimism_bias, health_benefits=health
-    )
-    if not result["pv_costs"][0] > 0:
+    result = _one(costs, benefits, schedule, optimism_bias, health_benefits)
+    if not result["pv_costs"] > 0:
         raise InputError("the costs have no present value, so there is no ratio")
-    return float(result["bcr"][0])
+    return float(result["bcr"])
