@@ -105,7 +105,14 @@ def result_sheets(result: engine.RoundResult, notes: Sequence[str] = ()) -> list
                 formats={**money, **pct, 9: formats.DECIMAL_2},
             )
         ),
-        widths={"A": 14, "B": 40, "O": 60},
+        widths={
+            "A": 14,
+            "B": 40,
+            **{letter: 12 for letter in "CD"},
+            **{letter: 15 for letter in "EFGHI"},
+            **{letter: 12 for letter in "JKLMN"},
+            "O": 60,
+        },
         freeze="C3",
     )
 
