@@ -20,16 +20,18 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed
 	$(BIN)/cpcxl build --out out/workbooks
-	$(BIN)/cpcxl demo --out out
+	$(BIN)/cpcxl demo --out out --overwrite
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check cpcxl tests bench
 	$(BIN)/ruff format --check cpcxl tests bench
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check cpcxl tests bench
 	$(BIN)/ruff format --check cpcxl tests bench
+	$(BIN)/python -m mypy
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format cpcxl tests bench

@@ -25,7 +25,7 @@ WORK = ROOT / "out" / "bench-monitoring"
 
 def returns(count: int) -> Path:
     """A folder of ``count`` seeded sample returns (made once; the first N of one set)."""
-    from cpcxl.monitoring.cli import write_samples
+    from cpcxl.monitoring.workbook import write_samples
 
     folder = WORK / f"returns-{count}"
     if len(list(folder.glob("*.xlsx"))) != count:
@@ -50,7 +50,7 @@ def returns(count: int) -> Path:
 def child_batch(folder: str, jobs: int) -> dict[str, float]:
     import datetime as dt
 
-    from cpcxl.monitoring.batch import BatchOptions, run_batch
+    from cpcxl.monitoring.workbook import BatchOptions, run_batch
 
     out = WORK / f"summaries-{Path(folder).name}-{jobs}"
     shutil.rmtree(out, ignore_errors=True)

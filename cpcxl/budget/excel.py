@@ -12,6 +12,7 @@ from cpcxl.common.errors import InputError, InputErrors
 from cpcxl.common.examples import Example, ScriptExample, examples
 from cpcxl.common.fields import CellType, parse_argument
 from cpcxl.common.grid import Kind, cell_error, elementwise, from_grid, to_grid
+from cpcxl.common.limits import check_time
 from cpcxl.common.values import is_blank
 from cpcxl.xl.book import read_book_tables
 from cpcxl.xl.render import render
@@ -29,7 +30,9 @@ def _numbers(value: Any, kind: CellType) -> tuple[np.ndarray, np.ndarray, Kind]:
     grid = to_grid(value)
     numbers = np.full(grid.cells.shape, np.nan)
     errors = np.full(grid.cells.shape, None, dtype=object)
-    for index in np.ndindex(grid.cells.shape):
+    for count, index in enumerate(np.ndindex(grid.cells.shape)):
+        if count % 4096 == 4095:
+            check_time()  # a range of up to MAX_ARGUMENT_CELLS stops at the server's time limit
         cell = grid.cells[index]
         if is_blank(cell):
             continue
@@ -126,6 +129,31 @@ def cpc_pool_shares(amounts: Any) -> Any:
         "contributor",
     ),
     Example(
+        ([[80, 0], [20, 0]], [[1000, 300]], "pro_rata_per_line", 2),
+        [[800.0, 0.0], [200.0, 300.0]],
+        "line 2 has no contributions, so its £300 goes to the host named in terms (row 2); "
+        "the parts add up to £1,000 and £300 as given",
+    ),
+    Example(
+        ([[80, 0], [20, 0]], [[1000, 300]], "pro_rata_per_line"),
+        [
+            [
+                800.0,
+                "#VALUE! line 2 has a variance of £300.00 but no contributions, and terms name "
+                "no host or lead to bear it; valid: in terms, the host's row (1 to 2) or a row "
+                "of each line's lead",
+            ],
+            [
+                200.0,
+                "#VALUE! line 2 has a variance of £300.00 but no contributions, and terms name "
+                "no host or lead to bear it; valid: in terms, the host's row (1 to 2) or a row "
+                "of each line's lead",
+            ],
+        ],
+        "with no one named to bear line 2's £300, its own cells say so; it is never split "
+        "among nobody, and line 1 is still £800 and £200",
+    ),
+    Example(
         ([[100], ["n/a"], [100]], 50),
         [
             [25.0],
@@ -151,12 +179,18 @@ def cpc_risk_share(
         RiskBasis.FIXED: inputs.FIXED_SHARE,
         RiskBasis.HOST: inputs.POSITION,
         RiskBasis.LEAD: inputs.POSITION,
+        RiskBasis.PRO_RATA_PER_LINE: inputs.POSITION,
         RiskBasis.CAPPED: inputs.CAP,
     }.get(chosen)
     given = None if term_kind is None or terms is None else _all_good(terms, term_kind, "terms")
-    parts = engine.share_grid(numbers, variances, chosen, given)
-    # A blank contribution stays blank, as in a sum, though it counts as £0 in the share.
-    return _result(np.where(np.isnan(numbers), np.nan, parts), errors, kind)
+    shared = engine.share_grid(numbers, variances, chosen, given)
+    for column, why in shared.unsettled.items():  # a line that cannot be settled says why
+        for row in range(errors.shape[0]):  # (in each of its cells that has no error of its own)
+            errors[row, column] = errors[row, column] or why
+    # A blank contribution stays blank, as in a sum, though it counts as £0 in the share;
+    # one that bears a part (the host's, a line's lead) shows it, so the parts add up.
+    parts = shared.parts
+    return _result(np.where(np.isnan(numbers) & (parts == 0), np.nan, parts), errors, kind)
 
 
 @examples(
@@ -221,11 +255,13 @@ def _uplift_one(amount: Any, rate: Any, years: Any) -> float | None:
     for name, value, kind in (("rate", rate, inputs.UPLIFT), ("years", years, inputs.UPLIFT_YEARS)):
         if is_blank(value):
             raise InputError(f"{name} is blank", valid=kind.valid)
-    return engine.uplift(
+    uplifted = engine.uplift(
         parse_argument(inputs.AMOUNT, amount, "amount"),
         parse_argument(inputs.UPLIFT, rate, "rate"),
         parse_argument(inputs.UPLIFT_YEARS, years, "years"),
     )
+    # £1tn at 50% for 50 years is 6.4e20: an amount, so as plausible as one (±£1tn) or refused.
+    return float(parse_argument(inputs.AMOUNT, uplifted, "the uplifted amount"))
 
 
 @examples(

@@ -113,16 +113,21 @@ class Line(BaseModel):
 
 
 class Arrangement(BaseModel):
+    """The Arrangement table. Each default is a local choice (docs/budget.md lists them);
+    the partners' agreement sets the real terms."""
+
     model_config = ConfigDict(frozen=True)
 
-    name: str = "Joint budget"
-    kind: ArrangementKind = ArrangementKind.POOLED
+    name: str = "Joint budget"  # a local choice, for a blank name
+    kind: ArrangementKind = ArrangementKind.POOLED  # the table requires it; for Python callers
     first_year: int = Field(ge=1900, le=2999)
     years: int = Field(ge=1, le=50)
     host: str | None = None
+    #: Blank: pro rata to contributions, a local choice (agreements differ: some share per
+    #: scheme, some leave each partner its own risks); applies to a pooled budget only.
     basis: RiskBasis = RiskBasis.PRO_RATA
-    test_variance: float = 0.0  # £ overspend (+) or underspend (-) to show exposure under
-    test_year: int | None = None  # the year whose contributions weight it; first by default
+    test_variance: float = 0.0  # £ over (+) or under (-) to show exposure to; £0, a local choice
+    test_year: int | None = None  # whose contributions weight it; the first year, a local choice
 
     @property
     def year_list(self) -> list[int]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cpcxl.common import formats, styles
 from cpcxl.common.errors import InputErrors
 from cpcxl.common.fields import year_label
+from cpcxl.common.files import Outputs
 from cpcxl.common.formats import Formula
 from cpcxl.common.inputs import TableSpec
 from cpcxl.common.report import SheetOutput
@@ -62,10 +64,11 @@ FILENAME = "pooled_budget.xlsx"
 MARKING = "OFFICIAL"
 HEADER_ROW = 4  # every input table's header; rows 1-2 hold the sheet's title and a note
 #: The named ranges of partner and line names reach this far, so rows added to the tables
-#: are in the drop-downs that use them.
+#: are in the drop-downs that use them: 50 partners and 100 lines (local choices, well above
+#: any partnership; rows beyond are still read and checked, only not offered in drop-downs).
 LAST_PARTNER_ROW = 54
 LAST_LINE_ROW = 104
-MAX_PARTNERS = 12  # rows of the native-formula check beside the Partners table
+MAX_PARTNERS = 12  # rows of the native-formula check beside the Partners table (local choice)
 PARTNERS_SHEET = PARTNERS.sheet
 
 NOTES = {
@@ -85,7 +88,8 @@ NOTES = {
     "standalone": "Type what each partner would spend on the same line alone. Leave Year "
     "blank for the same cost every year.",
     "actuals": "Type spend to date or outturn by line and year. Leave Partner blank for a "
-    "pooled line; name the partner for its part of an aligned budget.",
+    "pooled line's whole spend; an aligned budget names the partner on every row (each "
+    "partner bears its own variance).",
     "scenarios": "Type changes to compare in negotiation: a partner's contributions up or down "
     "by a % (type -5%), a new uplift, a cap on its cash each year. Rows with the same Scenario "
     "name make one scenario; Base (as entered) is always shown first.",
@@ -174,6 +178,9 @@ INSTRUCTIONS: list[tuple[str, str | list[str]]] = [
             "Shares are of cash unless labelled 'of total' (cash and in kind together).",
             "A year with no amount is the year before × (1 + uplift) × (1 − reduction); a cap "
             "then scales that partner's cash lines down in proportion.",
+            "Aligned budget (CPC 509): nothing is shared; each partner bears its own variance, "
+            "its actuals against its own contributions. Pooled budget: the risk-share terms "
+            "apply.",
             "Risk share is weighted by cash contributions in the year tested; a line kept out "
             "stays with its own contributors. Settlements are made in whole pence: each "
             "partner gets the whole pence of its exact part and the pence left over go to the "
@@ -411,30 +418,58 @@ def slug(name: str) -> str:
 
 
 def write_statements(
-    result: engine.BudgetResult, out_dir: str | os.PathLike[str], *, pdf: bool = False
+    result: engine.BudgetResult,
+    out_dir: str | os.PathLike[str],
+    *,
+    pdf: bool = False,
+    rule: Outputs | None = None,
 ) -> list[Path]:
     """One statement workbook per partner, each written atomically; with ``pdf``, a PDF copy
-    of each too (LibreOffice), for partners who will not open a workbook."""
+    of each too (LibreOffice), for partners who will not open a workbook.
+
+    ``rule`` is the one a command follows (:class:`cpcxl.common.files.Outputs`): every
+    file is checked before any is written (never the input, never an .xlsm), and one that
+    exists is kept unless it allows overwriting; without it, files are replaced (the demo).
+    """
     out_dir = Path(out_dir)
-    written = []
+    rule = rule if rule is not None else Outputs(overwrite=True)
+    targets = {}
     used: set[str] = set()
     for partner in result.budget.partners:
         name = slug(partner)
         while name in used:  # "A&B" and "A-B" must not overwrite each other's statement
             name += "-2"
         used.add(name)
-        sheet = outputs.statement_sheet(result, partner)
-        wb = Workbook()
-        render(wb, sheet, index=0)
-        del wb["Sheet"]
-        ws = wb[sheet.name]
-        set_print(ws, landscape=True, header=MARKING)
-        _statement_chart(ws, result, partner)
-        path = save_workbook(wb, out_dir / f"statement-{name}.xlsx")
-        written.append(path)
+        targets[partner] = out_dir / f"statement-{name}.xlsx"
+    for target in targets.values():  # refuse before anything is written
+        rule.check(target)
         if pdf:
-            written.append(convert(path, path.with_suffix(".pdf"), to="pdf"))
+            rule.check(target.with_suffix(".pdf"))
+    written = []
+    for partner, target in targets.items():
+        paper = target.with_suffix(".pdf")
+        write_book = rule.may_write(target)
+        write_paper = pdf and rule.may_write(paper)
+        if write_book:
+            written.append(rule.wrote(_write_statement(result, partner, target)))
+            if write_paper:
+                written.append(rule.wrote(convert(target, paper, to="pdf")))
+        elif write_paper:  # the statement is kept (it may be edited): a PDF of a fresh one
+            with tempfile.TemporaryDirectory(prefix="cpcxl-statement-") as tmp:
+                fresh = _write_statement(result, partner, Path(tmp) / target.name)
+                written.append(rule.wrote(convert(fresh, paper, to="pdf")))
     return written
+
+
+def _write_statement(result: engine.BudgetResult, partner: str, target: Path) -> Path:
+    sheet = outputs.statement_sheet(result, partner)
+    wb = Workbook()
+    render(wb, sheet, index=0)
+    del wb["Sheet"]
+    ws = wb[sheet.name]
+    set_print(ws, landscape=True, header=MARKING)
+    _statement_chart(ws, result, partner)
+    return save_workbook(wb, target)
 
 
 def _statement_chart(ws: Worksheet, result: engine.BudgetResult, partner: str) -> None:

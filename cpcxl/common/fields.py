@@ -449,6 +449,35 @@ class Items(CellType):
         return tuple(self.item.parse(p.strip()) for p in parts if p.strip())
 
 
+@dataclass(frozen=True)
+class Listed(CellType):
+    """A value read as ``kind`` reads it, picked from a list the workbook keeps itself (a
+    named range such as PartnerNames, for the drop-down); the capability checks it is on
+    that list once everything is read. Messages give the value's own rule."""
+
+    kind: CellType
+    list_name: str
+    what: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "what", self.what or self.kind.what)
+
+    def parse(self, value: Any) -> Any:
+        return self.kind.parse(value)
+
+    @property
+    def number_format(self) -> str | None:  # type: ignore[override]
+        return self.kind.number_format
+
+    @property
+    def valid(self) -> str:
+        return self.kind.valid
+
+    @property
+    def validation(self) -> Validation:
+        return Validation("list", source=self.list_name, message=self.what)
+
+
 #: The plain types most columns need.
 TEXT = Text()
 NUMBER = Number()

@@ -17,6 +17,7 @@ is read from that table until it is fixed: a renamed column must never be read a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,6 +90,11 @@ class TableSpec:
                 if other != column.field:
                     raise ValueError(f"{self.name}: {name!r} names both {other} and {column.field}")
 
+    @functools.cached_property
+    def lookup(self) -> dict[str, Column]:
+        """{every normalised spelling of a header: its column}, worked out once."""
+        return {name: c for c in self.columns for name in c.names()}
+
     @property
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
@@ -134,15 +140,30 @@ def column_letter(index: int) -> str:
 class TableRead:
     """A table read into typed columns.
 
-    ``frame`` has one column per field (blank or bad cells are None, or NaN in number
-    columns) and ``_row``, the sheet row; ``bad`` marks the rows with a bad cell.
+    ``columns`` holds one array per field (blank or bad cells are None, or NaN in number
+    columns) and ``rows`` each row's sheet row; ``bad`` marks the rows with a bad cell.
+    ``frame`` is the same as a DataFrame with ``_row``, built when first asked for (a batch
+    reading thousands of small tables need not build one for each).
     """
 
     spec: TableSpec
-    frame: pd.DataFrame
+    columns: dict[str, np.ndarray]
+    rows: np.ndarray
     letters: dict[str, str]
     bad: np.ndarray
     base: Location
+
+    @functools.cached_property
+    def frame(self) -> pd.DataFrame:
+        # object columns stay object (pandas 3 would make text columns 'str', blanks NaN)
+        frame = pd.DataFrame(
+            {
+                name: pd.Series(values, dtype=object) if values.dtype == object else values
+                for name, values in self.columns.items()
+            }
+        )
+        frame[ROW] = self.rows
+        return frame
 
     def present(self, field_name: str) -> bool:
         """Whether the column was in the table (an optional one may be absent)."""
@@ -156,11 +177,15 @@ class TableRead:
 
     def records(self, *, good_only: bool = True) -> Iterator[dict[str, Any]]:
         """Each row as {field: value, '_row': sheet row}, skipping rows with a bad cell."""
-        frame = self.frame.loc[~self.bad] if good_only else self.frame
-        yield from frame.to_dict("records")
+        keep = ~self.bad if good_only else np.ones(len(self.rows), dtype=bool)
+        names = [*self.columns, ROW]
+        values = [self.columns[n][keep].tolist() for n in self.columns]
+        values.append(self.rows[keep].tolist())
+        for record in zip(*values, strict=True):
+            yield dict(zip(names, record, strict=True))
 
     def __len__(self) -> int:
-        return len(self.frame)
+        return len(self.rows)
 
 
 def read_table(
@@ -221,10 +246,10 @@ def read_table(
             raw[c.field] = [None] * len(body)
         else:
             raw[c.field] = [r[index] if index < len(r) else None for r in body]
-    read_fields = [f for f in raw if f in positions]
+    blanks = {f: _blank_mask(raw[f]) for f in raw if f in positions}
     keep = np.zeros(len(body), dtype=bool)
-    for f in read_fields:
-        keep |= ~_blank_mask(raw[f])
+    for blank in blanks.values():
+        keep |= ~blank
     letters = {f: column_letter(cells.first_column + i) for f, i in positions.items()}
     data: dict[str, Any] = {}
     bad = np.zeros(int(keep.sum()), dtype=bool)
@@ -236,17 +261,17 @@ def read_table(
         if c.field not in positions:
             data[c.field] = _filled(c, len(values))
             continue
-        parsed, failed = _parse_column(c, values, kept_rows, base, letters[c.field], errors)
+        parsed, failed = _parse_column(
+            c, values, blanks[c.field][keep], kept_rows, base, letters[c.field], errors
+        )
         data[c.field] = parsed
         bad |= failed
-    frame = pd.DataFrame(data)
-    frame[ROW] = kept_rows
-    return TableRead(spec, frame, letters, bad, base)
+    return TableRead(spec, data, kept_rows, letters, bad, base)
 
 
 def _header_row(rows: Sequence[Sequence[Any]], spec: TableSpec, scan: int = 15) -> int:
     """The row among the first ``scan`` that matches most of the spec's headers."""
-    names = {n for c in spec.columns for n in c.names()}
+    names = spec.lookup
     best, best_index = -1, 0
     for index, row in enumerate(rows[:scan]):
         score = sum(1 for v in row if not is_blank(v) and normalise_header(v) in names)
@@ -264,7 +289,7 @@ def _match_header(
     errors: InputErrors,
 ) -> dict[str, int] | None:
     """{field: column offset}, or None with the header's problems recorded."""
-    lookup = {name: c for c in spec.columns for name in c.names()}
+    lookup = spec.lookup
     sheet_row = cells.first_row + header_index
     positions: dict[str, int] = {}
     found_errors = InputErrors()
@@ -310,7 +335,21 @@ def _match_header(
 
 
 def _blank_mask(values: Sequence[Any]) -> np.ndarray:
-    return np.fromiter((is_blank(v) for v in values), dtype=bool, count=len(values))
+    return np.fromiter((_is_blank(v) for v in values), dtype=bool, count=len(values))
+
+
+def _is_blank(value: Any) -> bool:
+    """:func:`is_blank`, quicker for the plain types nearly every cell holds."""
+    if value is None:
+        return True
+    kind = type(value)
+    if kind is str:
+        return not value.strip()
+    if kind is float:
+        return value != value  # NaN
+    if kind is int or kind is bool:
+        return False
+    return is_blank(value)
 
 
 def _is_numeric(column: Column) -> bool:
@@ -329,12 +368,14 @@ def _filled(column: Column, n: int) -> Any:
 def _parse_column(
     column: Column,
     values: list[Any],
+    blank: np.ndarray,
     rows: np.ndarray,
     base: Location,
     letter: str,
     errors: InputErrors,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Every cell of one column read by its type: (values, which rows failed)."""
+    """Every cell of one column read by its type: (values, which rows failed); ``blank``
+    marks its blank cells."""
     n = len(values)
     failed = np.zeros(n, dtype=bool)
     numeric = _is_numeric(column)
@@ -360,12 +401,11 @@ def _parse_column(
             out[indices[ok]] = numbers[ok]
             pending = [*np.flatnonzero(~plain).tolist(), *indices[~ok].tolist()]
     cache: dict[tuple[type, Any], tuple[Any, InputError | None]] = {}
+    read: list[Any] = [None] * n if not numeric else []
     for i in pending:
         value = values[i]
-        if is_blank(value):
-            if column.allows_blank:
-                out[i] = np.nan if numeric and column.default is None else column.default
-            else:
+        if blank[i]:
+            if not column.allows_blank:
                 failed[i] = True
                 errors.add(
                     "this is blank",
@@ -374,8 +414,12 @@ def _parse_column(
                     ),
                     valid=column.type.valid,
                 )
+            elif numeric:
+                out[i] = np.nan if column.default is None else column.default
+            else:
+                read[i] = column.default
             continue
-        key = (type(value), value) if _hashable(value) else None
+        key = (type(value), value) if type(value) in _PLAIN or _hashable(value) else None
         hit = cache.get(key) if key is not None else None
         if hit is None:
             try:
@@ -393,9 +437,16 @@ def _parse_column(
                     cell=f"{letter}{rows[i]}", row=int(rows[i]), field=column.header
                 ),
             )
-        else:
+        elif numeric:
             out[i] = result
+        else:
+            read[i] = result
+    if not numeric:
+        out = np.fromiter(read, dtype=object, count=n)  # a tuple stays one value
     return out, failed
+
+
+_PLAIN = frozenset({str, int, float, bool, dt.date, dt.datetime})
 
 
 def _hashable(value: Any) -> bool:
@@ -439,7 +490,7 @@ class SettingsSpec:
     note_header: str = "Notes"
     title: str = ""
 
-    @property
+    @functools.cached_property
     def table(self) -> TableSpec:
         return TableSpec(
             self.name,
@@ -456,6 +507,11 @@ class SettingsSpec:
             ),
             self.title,
         )
+
+    @functools.cached_property
+    def lookup(self) -> dict[str, Setting]:
+        """{every normalised spelling of a label: its setting}, worked out once."""
+        return {name: s for s in self.settings for name in s.names()}
 
     def setting(self, field_name: str) -> Setting:
         for s in self.settings:
@@ -500,10 +556,10 @@ def read_settings(
     if table is None:
         # an optional table that is absent gives the defaults; a broken one gives nothing
         return SettingsRead(values, {}) if len(errors) == before else None
-    lookup = {name: s for s in spec.settings for name in s.names()}
+    lookup = spec.lookup
     where: dict[str, Location] = {}
     given: set[str] = set()
-    refused: set[str] = set()  # a bad value is reported once, not also as missing
+    refused: set[str] = set()  # given, but not valid: reported once, not also as missing
     for record in table.records():
         row = int(record[ROW])
         label = record["label"]
@@ -535,9 +591,7 @@ def read_settings(
             errors.add(InputError(exc.message, valid=exc.valid), location=at)
             refused.add(setting.field)
     for s in spec.settings:
-        if s.field in refused:
-            continue
-        if s.required and s.field not in given and values.get(s.field) is None:
+        if s.required and s.field not in given | refused and values.get(s.field) is None:
             errors.add(
                 f"the setting {s.label!r} is missing",
                 location=where.get(s.field, table.base.with_(field=s.label)),

@@ -117,6 +117,19 @@ def column_index(letters: str) -> int:
     return index
 
 
+#: Characters of ordinary text a column holds per unit of its width, for sizing rows: the
+#: width counts the broad digit 0 and Calibri's letters average a little narrower, but word
+#: wrap leaves the end of each line short, so one a unit is what reliably fits (checked
+#: against Carlito's metrics, laid out word by word, in tests/test_print.py).
+CHARACTERS_PER_WIDTH = 1.0
+
+
+def lines_needed(text: str, width: float, *, per_width: float = CHARACTERS_PER_WIDTH) -> int:
+    """How many lines ``text`` takes wrapped in a column ``width`` wide (new lines kept)."""
+    fits = max(width * per_width - 1, 1)
+    return sum(max(1, math.ceil(len(part) / fits)) for part in str(text).split("\n"))
+
+
 def wrapping(output: SheetOutput) -> tuple[dict[int, int], set[tuple[int, int]]]:
     """Which cells wrap, and how many lines each row's tallest wrapped cell needs.
 
@@ -138,10 +151,12 @@ def wrapping(output: SheetOutput) -> tuple[dict[int, int], set[tuple[int, int]]]
                     continue
                 column = block.column + c_offset
                 width = widths.get(column, DEFAULT_WIDTH)
-                fits = max(width * (1.0 if is_header else 1.2) - 1, 1)
+                # bold header text is wider than body text
+                per_width = 0.9 if is_header else CHARACTERS_PER_WIDTH
+                lines = lines_needed(value, width, per_width=per_width)
                 blocked = c_offset + 1 < len(values) and values[c_offset + 1] is not None
-                if (blocked or is_header) and len(value) > fits:
-                    heights[row] = max(heights.get(row, 1), math.ceil(len(value) / fits))
+                if (blocked or is_header) and lines > 1:
+                    heights[row] = max(heights.get(row, 1), lines)
                     wrapped.add((row, column))
     return heights, wrapped
 

@@ -6,6 +6,7 @@ strictly: a value is what it plainly is, or it is refused with what was read and
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import re
@@ -205,9 +206,16 @@ def to_date(
 def _make_date(year: int, month: int, day: int, text: str, location: Location | None) -> dt.date:
     try:
         return dt.date(year, month, day)
-    except ValueError as exc:
+    except ValueError:
+        if not 1 <= month <= 12:
+            reason = f"there is no month {month}"
+        elif 1 <= year <= 9999:
+            last = calendar.monthrange(year, month)[1]
+            reason = f"{calendar.month_name[month]} {year} has {last} days"
+        else:
+            reason = f"the year {year} is not one Excel knows"
         raise InputError(
-            f"{describe(text)} is not a real date ({exc})", location=location, valid=DATE_FORMS
+            f"{describe(text)} is not a real date ({reason})", location=location, valid=DATE_FORMS
         ) from None
 
 

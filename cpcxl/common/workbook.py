@@ -30,7 +30,15 @@ from .fields import Validation
 from .files import atomic_path, check_workbook_file
 from .formats import Formula
 from .inputs import Cells, SettingsSpec, TableSpec
-from .report import LINE_HEIGHT, TEMPLATE_MARK, SheetOutput, fingerprint_name, wrapping
+from .report import (
+    DEFAULT_WIDTH,
+    LINE_HEIGHT,
+    TEMPLATE_MARK,
+    SheetOutput,
+    fingerprint_name,
+    lines_needed,
+    wrapping,
+)
 from .values import is_blank
 
 
@@ -344,9 +352,50 @@ def add_instructions(
             f"are under CPC with a dot: ={office_formula_name(python_name)}."
         )
         put(ws.cell(r + 1, 1), note).alignment = styles.WRAP
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
     ws.sheet_view.showGridLines = False
+    set_print(ws)
     return ws
+
+
+#: The Instructions column: as wide as an A4 portrait page prints at the default margins
+#: (about 90 characters of 11-point text), so nothing runs off the printed page.
+INSTRUCTIONS_WIDTH = 90
+#: Sheets longer than this are data (a register, a budget's rows), not prose to fit.
+FIT_ROWS_UP_TO = 5000
+
+
+def fit_wrapped_rows(ws: Worksheet) -> None:
+    """Make every row tall enough for the wrapped text in it at its column's width, as no
+    viewer re-measures rows (LibreOffice and Excel draw wrapped lines over the next row)."""
+    if ws.max_row > FIT_ROWS_UP_TO:
+        return
+    merged = {c for r in ws.merged_cells.ranges for row in r.cells for c in [row]}
+    needed: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+                continue
+            if (cell.row, cell.column) in merged:
+                continue
+            width = ws.column_dimensions[cell.column_letter].width or DEFAULT_WIDTH
+            lines = lines_needed(cell.value, width)
+            needed[cell.row] = max(needed.get(cell.row, 1), lines)
+    for r, lines in needed.items():
+        if lines > 1:
+            height = LINE_HEIGHT * lines
+            current = ws.row_dimensions[r].height
+            if current is None or current < height:
+                ws.row_dimensions[r].height = height
+
+
+def finish_for_print(wb: Workbook) -> None:
+    """Every sheet on A4 (fitted to the page width where it has no set-up of its own) and
+    every row tall enough for its wrapped text."""
+    for ws in wb.worksheets:
+        if ws.page_setup.paperSize is None:
+            set_print(ws)
+        fit_wrapped_rows(ws)
 
 
 _DESKTOP_NAME = re.compile(r"\bCPC_[A-Z][A-Z_]*[A-Z]")
@@ -401,7 +450,9 @@ def set_print(
 
 
 def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> Path:
-    """Save atomically: the file at ``path`` is either the old one or the whole new one."""
+    """Save atomically: the file at ``path`` is either the old one or the whole new one.
+    Every sheet is made ready to print first (:func:`finish_for_print`)."""
+    finish_for_print(wb)
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return Path(path)
@@ -471,17 +522,34 @@ def read_sheets(
     Error cells (#N/A, #DIV/0! ...) come back as their error text, so a broken formula in an
     input is reported where it is rather than read as a blank.
     """
+    return _read_book(path, only, tables=False, **limits)[0]
+
+
+#: Where each Excel Table of a workbook is: {name: (sheet, header (row, column), end)}.
+_Places = dict[str, tuple[str, tuple[int, int], tuple[int, int]]]
+_Merged = dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]
+
+
+def _read_book(
+    path: str | os.PathLike[str], only: Collection[str] | None, *, tables: bool, **limits: int
+) -> tuple[Sheets, _Places, _Merged]:
+    """The sheets' values and, with ``tables``, the Excel Tables' places and the merged
+    ranges of the sheets read, all from one opening of the file."""
     from python_calamine import CalamineWorkbook
 
     path = check_workbook_file(path, **limits)
+    merged: _Merged = {}
     try:
-        book = CalamineWorkbook.from_path(str(path))
-        sheets = Sheets(
-            (name, book.get_sheet_by_name(name).to_python(skip_empty_area=False))
-            for name in book.sheet_names
-            if only is None or name in only
-        )
+        book = CalamineWorkbook.from_path(str(path), load_tables=tables)
+        sheets = Sheets()
+        for name in book.sheet_names:
+            if only is None or name in only:
+                sheet = book.get_sheet_by_name(name)
+                sheets[name] = sheet.to_python(skip_empty_area=False)
+                if tables:
+                    merged[name] = sheet.merged_cell_ranges or []
         sheets.names = list(book.sheet_names)
+        places = _places(book) if tables else {}
         errors = error_cells(path, only=sheets.keys())
     except Exception as exc:  # calamine raises its own error types for damaged parts
         raise InputError(
@@ -497,7 +565,7 @@ def read_sheets(
             if len(rows[r]) <= c:
                 rows[r].extend([""] * (c + 1 - len(rows[r])))
             rows[r][c] = text
-    return sheets
+    return sheets, places, merged
 
 
 def read_tables(
@@ -511,23 +579,51 @@ def read_tables(
 
     An Excel Table of the spec's name is read exactly (with the rows below it that hold
     values but are not in it, and the merged cells over its body); a sheet of the spec's
-    sheet name without that table is read whole, its header looked for.
+    sheet name without that table is read whole, its header looked for. Without ``sheets``
+    the file is opened once for everything.
     """
-    from python_calamine import CalamineWorkbook
-
     specs = list(specs)
     wanted = {s.sheet for s in specs}
-    sheets = sheets if sheets is not None else read_sheets(path, only=wanted, **limits)
+    if sheets is None:
+        sheets, places, merged = _read_book(path, wanted, tables=True, **limits)
+    else:
+        places, merged = _table_places(path, wanted)
+    found: dict[str, Cells] = {}
+    for spec in specs:
+        rows = sheets.get(spec.sheet)
+        if rows is None:
+            continue
+        place = places.get(spec.name)
+        if place is None or place[0] != spec.sheet:
+            found[spec.name] = Cells(rows)
+            continue
+        others = [
+            (a, b) for n, (sheet, a, b) in places.items() if sheet == spec.sheet and n != spec.name
+        ]
+        found[spec.name] = table_cells(rows, place[1], place[2], merged.get(spec.sheet, []), others)
+    return found
+
+
+def _places(book: Any) -> _Places:
+    places: _Places = {}
+    for name in book.table_names or []:
+        table = book.get_table_by_name(name)
+        if table.start is None or table.end is None:
+            continue  # a table with no cells: read as a plain sheet
+        # calamine gives a table's data range; its header is the row above
+        (top, left), end = table.start, table.end
+        places[name] = (table.sheet, (top - 1, left), end)
+    return places
+
+
+def _table_places(path: str | os.PathLike[str], wanted: Collection[str]) -> tuple[_Places, _Merged]:
+    """The Excel Tables' places and the ``wanted`` sheets' merged ranges, for sheets read
+    already."""
+    from python_calamine import CalamineWorkbook
+
     try:
         book = CalamineWorkbook.from_path(str(path), load_tables=True)
-        tables: dict[str, tuple[str, tuple[int, int], tuple[int, int]]] = {}
-        for name in book.table_names or []:
-            table = book.get_table_by_name(name)
-            if table.start is None or table.end is None:
-                continue  # a table with no cells: read as a plain sheet
-            # calamine gives a table's data range; its header is the row above
-            (top, left), end = table.start, table.end
-            tables[name] = (table.sheet, (top - 1, left), end)
+        places = _places(book)
         merged = {
             sheet: book.get_sheet_by_name(sheet).merged_cell_ranges or []
             for sheet in wanted
@@ -538,17 +634,7 @@ def read_tables(
             f"the workbook's tables could not be read ({exc})",
             location=Location(file=Path(path).name),
         ) from None
-    found: dict[str, Cells] = {}
-    for spec in specs:
-        rows = sheets.get(spec.sheet)
-        if rows is None:
-            continue
-        place = tables.get(spec.name)
-        if place is None or place[0] != spec.sheet:
-            found[spec.name] = Cells(rows)
-            continue
-        found[spec.name] = table_cells(rows, place[1], place[2], merged.get(spec.sheet, []))
-    return found
+    return places, merged
 
 
 def table_cells(
@@ -556,15 +642,26 @@ def table_cells(
     start: tuple[int, int],
     end: tuple[int, int],
     merged: Iterable[tuple[tuple[int, int], tuple[int, int]]] = (),
+    others: Iterable[tuple[tuple[int, int], tuple[int, int]]] = (),
 ) -> Cells:
     """The cells of a table from (row, column) ``start`` to ``end`` (from 0, inclusive) of a
-    sheet's rows, with what lies below it in its columns and the merges over its body."""
+    sheet's rows, with what lies below it in its columns and the merges over its body.
+
+    Rows of ``others`` (the sheet's other tables, as (start, end) with the header row) and
+    the title row just above each are not stray: a sheet may stack titled tables.
+    """
     (top, left), (bottom, right) = start, end
     body = [list(r[left : right + 1]) for r in rows[top : bottom + 1]]
+    taken = {
+        r
+        for (o_top, o_left), (o_bottom, o_right) in others
+        if o_right >= left and o_left <= right and o_top > bottom
+        for r in range(o_top - 1, o_bottom + 1)
+    }
     stray = tuple(
-        top + 1 + offset
-        for offset, r in enumerate(rows[bottom + 1 :], start=bottom + 1 - top)
-        if any(not is_blank(v) for v in r[left : right + 1])
+        index + 1
+        for index in range(bottom + 1, len(rows))
+        if index not in taken and any(not is_blank(v) for v in rows[index][left : right + 1])
     )
     overlapping = tuple(
         f"{get_column_letter(c0 + 1)}{r0 + 1}:{get_column_letter(c1 + 1)}{r1 + 1}"

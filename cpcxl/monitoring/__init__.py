@@ -1,4 +1,4 @@
-"""Provider monitoring: scores, ratings, KPI RAG, summaries and batch generation (CPC 305)."""
+"""Provider monitoring (CPC 305): scores, ratings, KPI RAG, summaries and batch generation."""
 
 from __future__ import annotations
 
@@ -15,32 +15,23 @@ if TYPE_CHECKING:
 
 @hookimpl
 def register_functions() -> Sequence[Callable[..., Any]]:
-    from .excel import cpc_kpi_rag, cpc_monitoring_rating, cpc_monitoring_score, cpc_overall_rating
+    from .excel import FUNCTIONS
 
-    return [cpc_monitoring_score, cpc_monitoring_rating, cpc_overall_rating, cpc_kpi_rag]
+    return FUNCTIONS
 
 
 @hookimpl
 def register_scripts() -> Sequence[Callable[..., None]]:
-    from .excel import build_summary
+    from .excel import SCRIPTS
 
-    return [build_summary]
+    return SCRIPTS
 
 
 @hookimpl
 def register_workbooks() -> Sequence[WorkbookTemplate]:
-    from cpcxl.plugins import WorkbookTemplate
+    from .workbook import TEMPLATE
 
-    from .workbook import TEMPLATE_FILE, TEMPLATE_NAME, build_template
-
-    return [
-        WorkbookTemplate(
-            name=TEMPLATE_NAME,
-            filename=TEMPLATE_FILE,
-            title="Provider monitoring return (one provider, one round)",
-            build=build_template,
-        )
-    ]
+    return [TEMPLATE]
 
 
 @hookimpl
@@ -52,21 +43,13 @@ def register_schemes() -> Sequence[Scheme]:
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from .cli import monitoring
+    from .cli import command
 
-    cli.add_command(monitoring)
+    cli.add_command(command)
 
 
 @hookimpl
 def register_demos() -> Sequence[Demo]:
-    from cpcxl.plugins import Demo
+    from .sample import DEMO
 
-    from .cli import run_demo
-
-    return [
-        Demo(
-            name="monitoring",
-            title="Provider monitoring: 40 sample returns to summaries and a portfolio overview",
-            run=run_demo,
-        )
-    ]
+    return [DEMO]

@@ -1,86 +1,52 @@
-"""`cpcxl monitoring sample` and `cpcxl monitoring batch`, and the demonstration."""
+"""`cpcxl monitoring sample` and `cpcxl monitoring batch`: sample returns, and summaries for a
+whole portfolio with its overview and plan."""
 
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import sys
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from cpcxl.common.errors import InputError, Location
-from cpcxl.common.values import to_date
+from cpcxl.common.errors import CpcxlError, InputError, Location
+from cpcxl.common.fields import Date
 
-from .batch import BatchOptions, BatchReport, install_signal_handlers, run_batch
-from .engine import PlanSettings
-from .report import ReportSettings
-from .sample import SAMPLE_ROUND_END, sample_return
+from .inputs import read_plan_settings
+from .outputs import ReportSettings
 from .schemes import load_framework_toml
-from .workbook import write_return
+from .workbook import BatchOptions, BatchReport, install_signal_handlers, run_batch, write_samples
+
+if TYPE_CHECKING:
+    from .engine import PlanSettings
 
 # Paths are printed whole (no wrapping), so logs and scripts can read them.
 console = Console(stderr=True, soft_wrap=True)
-
-
-def _write_sample(task: tuple[Path, int, int, bool]) -> Path:
-    out_dir, index, seed, overwrite = task
-    ret = sample_return(index, seed)
-    target = out_dir / f"return_{ret.details.provider_id}.xlsx"
-    if target.exists() and not overwrite:
-        raise click.ClickException(f"{target} exists; use --overwrite to replace it")
-    return write_return(target, ret)
-
-
-def write_samples(
-    out_dir: Path,
-    providers: int,
-    seed: int,
-    *,
-    overwrite: bool = False,
-    jobs: int = 1,
-    first: int = 0,
-) -> list[Path]:
-    """Seeded sample returns ``first`` .. ``providers - 1`` in ``out_dir``, named
-    return_<provider id>.xlsx (the same return for the same seed and index)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tasks = [(out_dir, index, seed, overwrite) for index in range(first, providers)]
-    if jobs <= 1:
-        return [_write_sample(t) for t in tasks]
-    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-        return pool.map(_write_sample, tasks, chunksize=16)
+REPORT_SETTINGS = ("organisation", "marking", "challenge_text")
 
 
 def load_settings(path: Path | None) -> tuple[ReportSettings, PlanSettings]:
     """Report and plan settings from a TOML file ([report] and [plan] tables)."""
     if path is None:
-        return ReportSettings(), PlanSettings()
+        return ReportSettings(), read_plan_settings({})
     where = Location(file=path.name)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputError(f"the settings file could not be read ({exc})", location=where) from None
     report: dict[str, Any] = data.get("report", {})
-    unknown = set(report) - {"organisation", "marking", "challenge_text"}
+    unknown = set(report) - set(REPORT_SETTINGS)
     if unknown:
         raise InputError(
             f"unknown [report] settings {', '.join(sorted(unknown))}",
             location=where,
-            valid="organisation, marking, challenge_text",
+            valid=", ".join(REPORT_SETTINGS),
         )
-    try:
-        plan = PlanSettings(**data.get("plan", {}))
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise InputError(
-            f"the [plan] settings are not valid ({problems})", location=where
-        ) from None
-    return ReportSettings(**report), plan
+    return ReportSettings(**report), read_plan_settings(data.get("plan", {}), file=path.name)
 
 
 @click.group("monitoring")
@@ -96,7 +62,10 @@ def monitoring() -> None:
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
 def sample(providers: int, out_dir: Path, seed: int, overwrite: bool, jobs: int) -> None:
     """Write N realistic filled-in monitoring returns (the same for the same seed)."""
-    written = write_samples(out_dir, providers, seed, overwrite=overwrite, jobs=jobs)
+    try:
+        written = write_samples(out_dir, providers, seed, overwrite=overwrite, jobs=jobs)
+    except CpcxlError as exc:
+        raise click.ClickException(str(exc)) from None
     console.print(f"wrote {len(written)} sample returns to {out_dir}")
 
 
@@ -104,7 +73,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
     if value is None:
         return dt.date.today()
     try:
-        return to_date(value)
+        return Date().parse(value)
     except InputError as exc:
         raise click.BadParameter(str(exc)) from None
 
@@ -220,15 +189,12 @@ def _print_report(report: BatchReport) -> None:
             console.print(f"  {file} {where}: {message}", markup=False, highlight=False)
         if len(report.errors) > 10:
             console.print(f"  ... and {len(report.errors) - 10} more in {report.errors_csv}")
+    if report.notes:
+        console.print(f"{len(report.notes)} notes on how returns were read:")
+        for file, note in report.notes[:10]:
+            console.print(f"  {file}: {note}", markup=False, highlight=False)
+        if len(report.notes) > 10:
+            console.print(f"  ... and {len(report.notes) - 10} more")
 
 
-def run_demo(out_dir: Path) -> list[Path]:
-    """40 sample returns, then the batch on them: summaries, portfolio and plan."""
-    returns = out_dir / "returns"
-    write_samples(returns, 40, seed=2026, overwrite=True)
-    summaries = out_dir / "summaries"
-    # The samples' round runs from April to September 2026: report as at its end.
-    options = BatchOptions(jobs=2, overwrite=True, as_at=SAMPLE_ROUND_END)
-    report = run_batch(returns, summaries, options)
-    console.print(f"monitoring summaries are in {summaries} (overview: {report.portfolio})")
-    return [*report.written, report.errors_csv]
+command = monitoring

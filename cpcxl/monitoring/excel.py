@@ -3,51 +3,55 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from cpcxl.common.errors import InputError
 from cpcxl.common.examples import Example, ScriptExample, examples
-from cpcxl.common.grid import (
-    broadcast,
-    cell_error,
-    check_cell,
-    elementwise,
-    flatten,
-    from_grid,
-    to_grid,
-)
-from cpcxl.common.values import describe, is_blank, to_number, to_text
-from cpcxl.plugins import registry
+from cpcxl.common.fields import FLAG, TEXT, CellType, parse_argument
+from cpcxl.common.grid import cell_error, elementwise, flatten, from_grid, to_grid
+from cpcxl.common.values import is_blank
 
 from . import engine
-from .models import FRAMEWORK_KIND, MonitoringFramework
+from .inputs import (
+    DEFAULT_TOLERANCE,
+    DOMAIN_SCORE,
+    KPI_TOLERANCE,
+    NUMBER,
+    SCORE,
+    SPECS,
+    rating_choice,
+    read_return,
+)
+from .models import MonitoringFramework
+from .outputs import ReportSettings, domain_block, summary_outputs
+from .sample import example_return_file
+from .schemes import framework_resolver
 
-_NA = {"n/a", "na", "not applicable", "n.a."}
+_known = framework_resolver({})
 
 
 def framework(name: Any = "cqc") -> MonitoringFramework:
-    """A registered monitoring framework by name (cqc, council or an organisation's own)."""
-    chosen = "cqc" if is_blank(name) else to_text(name)
-    return registry().scheme(FRAMEWORK_KIND, chosen)  # type: ignore[return-value]
+    """A monitoring framework by name (cqc, council, or one a plugin registers)."""
+    return _known("cqc" if is_blank(name) else parse_argument(TEXT, name, "scheme"))
 
 
-def _score(value: Any, position: int) -> int | None:
-    if is_blank(value) or (isinstance(value, str) and value.strip().lower() in _NA):
-        return None
-    check_cell(value)
-    try:
-        number = to_number(value, what="a score")
-    except InputError:
-        number = None
-    if number not in (1, 2, 3, 4):
-        raise InputError(
-            f"item {position} ({describe(value)}) is not a statement score",
-            valid="1-4, N/A or blank",
-        )
-    return int(number)  # type: ignore[arg-type]
+def _each(kind: CellType, values: Any, argument: str) -> list[Any]:
+    """Every non-blank cell of a range read by ``kind``; a bad one is named by its position."""
+    read = []
+    for position, value in enumerate(flatten(values), start=1):
+        if is_blank(value):
+            continue
+        try:
+            read.append(kind.parse(value))
+        except InputError as exc:
+            raise InputError(
+                f"{argument}, item {position}: {exc.message}", valid=exc.valid
+            ) from None
+    return read
 
 
 @examples(
@@ -68,15 +72,15 @@ def _score(value: Any, position: int) -> int | None:
     ),
     Example(
         ([3, "three", 2],),
-        "#VALUE! item 2 ('three') is not a statement score; valid: 1-4, N/A or blank",
+        "#VALUE! scores, item 2: 'three' is not a score; valid: 1, 2, 3, 4 or N/A",
         "text in a score cell is named by its position",
     ),
     Example((["N/A", None],), None, "nothing scored gives a blank, not 0%"),
 )
 def cpc_monitoring_score(scores: Any) -> Any:
     """Domain score: sum of statement scores (1-4) ÷ (4 × statements scored), as a percentage 0-100; blanks and N/A are left out."""  # noqa: E501 (the one sentence Excel shows)
-    values = [s for i, v in enumerate(flatten(scores), 1) if (s := _score(v, i)) is not None]
-    return engine.score_percentage(values)
+    scored = [int(v) for v in _each(SCORE, scores, "scores") if not math.isnan(v)]
+    return engine.score_percentage(scored)
 
 
 @examples(
@@ -93,7 +97,7 @@ def cpc_monitoring_score(scores: Any) -> Any:
         ([70, "high", 0.75],),
         [
             "Good",
-            "#VALUE! 'high' is not a percentage; valid: a number",
+            "#VALUE! percentage: 'high' is not a domain score; valid: a domain score from 0 to 100",
             "#VALUE! 0.75 looks like a fraction; valid: a percentage from 0 to 100, e.g. 75 for "
             "75% (multiply a % cell by 100)",
         ],
@@ -105,37 +109,17 @@ def cpc_monitoring_rating(percentage: Any, scheme: Any = "cqc") -> Any:
     chosen = framework(scheme)
 
     def one(value: Any) -> str:
-        return engine.rating(to_number(value, what="a percentage"), chosen)
+        return engine.rating(parse_argument(DOMAIN_SCORE, value, "percentage"), chosen)
 
     return elementwise(one, percentage)
 
 
-def _levels(ratings: list[Any], chosen: MonitoringFramework) -> list[int]:
-    levels = []
-    for position, value in enumerate(ratings, start=1):
-        if is_blank(value):
-            continue
-        check_cell(value)
-        try:
-            levels.append(chosen.level_of(to_text(value)))
-        except KeyError:
-            raise InputError(
-                f"item {position} ({describe(value)}) is not a rating", valid=chosen.labels
-            ) from None
-    return levels
+def _levels(ratings: Any, chosen: MonitoringFramework) -> list[int]:
+    return [chosen.level_of(r) for r in _each(rating_choice(chosen), ratings, "ratings")]
 
 
 def _flag(value: Any) -> bool:
-    if is_blank(value):
-        return False
-    if isinstance(value, bool):
-        return value
-    text = to_text(check_cell(value)).lower()
-    if text in ("yes", "y", "true", "1"):
-        return True
-    if text in ("no", "n", "false", "0"):
-        return False
-    raise InputError(f"{describe(value)} is not TRUE or FALSE", valid="TRUE, FALSE, Yes, No")
+    return False if is_blank(value) else bool(parse_argument(FLAG, value, "breach"))
 
 
 @examples(
@@ -177,8 +161,8 @@ def _flag(value: Any) -> bool:
             ["Outstanding"],
             ["Requires improvement"],
             [
-                "#VALUE! item 2 ('Great') is not a rating; valid: Inadequate, Requires "
-                "improvement, Good, Outstanding"
+                "#VALUE! ratings, item 2: 'Great' is not a rating of the cqc framework; valid: "
+                "Inadequate, Requires improvement, Good, Outstanding"
             ],
         ],
         "one provider per row: one Inadequate gives Requires improvement; a bad row says why",
@@ -189,11 +173,14 @@ def cpc_overall_rating(ratings: Any, breach: Any = False, scheme: Any = "cqc") -
     chosen = framework(scheme)
     grid = to_grid(ratings)
     if grid.kind != "table" or grid.shape[0] == 1:
-        levels = _levels(flatten(ratings), chosen)
+        levels = _levels(ratings, chosen)
         return engine.overall_rating(levels, chosen, breach=_flag(breach)).label
     breaches = to_grid(breach)
     if breaches.shape not in ((1, 1), (grid.shape[0], 1)):
-        raise InputError("breach must be one cell or one column with a cell per row of ratings")
+        raise InputError(
+            "breach must be one cell or one column with a cell per row of ratings",
+            valid=f"a cell, or a column of {grid.shape[0]} cells",
+        )
     out = np.empty((grid.shape[0], 1), dtype=object)
     for r in range(grid.shape[0]):
         row = list(grid.cells[r])
@@ -217,65 +204,41 @@ def cpc_overall_rating(ratings: Any, breach: Any = False, scheme: Any = "cqc") -
     Example((10.5, 10, False, 0.1), "Amber", "lower is better: 0.5 over 10 is within 10% (1)"),
     Example(
         ([[95], [85.5], [85.4], [None], ["n/a"]], 90),
-        [["Green"], ["Amber"], ["Red"], [None], ["#VALUE! 'n/a' is not a number; valid: a number"]],
+        [
+            ["Green"],
+            ["Amber"],
+            ["Red"],
+            [None],
+            ["#VALUE! actual: 'n/a' is not a number; valid: a number"],
+        ],
         "a column against one target: 85.5 is exactly 4.5 short (Amber), 85.4 is 4.6 (Red)",
     ),
 )
 def cpc_kpi_rag(
-    actual: Any, target: Any, higher_is_better: Any = True, tolerance: Any = 0.05
+    actual: Any, target: Any, higher_is_better: Any = True, tolerance: Any = DEFAULT_TOLERANCE
 ) -> Any:
     """KPI RAG: Green on target or better, Amber short by no more than tolerance × target (5% by default), otherwise Red; set higher_is_better FALSE for measures where lower is better."""  # noqa: E501 (the one sentence Excel shows)
-    cells, kind = broadcast(actual, target, higher_is_better, tolerance)
-    out = np.empty(cells[0].shape, dtype=object)
-    for index in np.ndindex(out.shape):
-        a, t, h, tol = (c[index] for c in cells)
+
+    def one(a: Any, t: Any, higher: Any, tol: Any) -> str | None:
         if is_blank(a):  # no actual yet: nothing to rate
-            out[index] = None
-            continue
-        try:
-            out[index] = str(
-                engine.kpi_rag(
-                    to_number(check_cell(a)),
-                    to_number(check_cell(t)),
-                    True if is_blank(h) else _flag(h),
-                    0.05 if is_blank(tol) else to_number(check_cell(tol)),
-                )
-            )
-        except InputError as exc:
-            out[index] = cell_error(str(exc))
-    return from_grid(out, kind)
+            return None
+        rag = engine.kpi_rag(
+            parse_argument(NUMBER, a, "actual"),
+            parse_argument(NUMBER, t, "target"),
+            True if is_blank(higher) else parse_argument(FLAG, higher, "higher_is_better"),
+            DEFAULT_TOLERANCE if is_blank(tol) else parse_argument(KPI_TOLERANCE, tol, "tolerance"),
+        )
+        return str(rag)
+
+    return elementwise(one, actual, target, higher_is_better, tolerance)
 
 
 # --- the button -------------------------------------------------------------------------------
 
 
-def _example_return(folder: Path) -> Path:
-    from .sample import example_return
-    from .workbook import write_return
-
-    return write_return(folder / "example_return.xlsx", example_return())
-
-
-def _sheet_values(book: Any) -> dict[str, list[list[Any]]]:
-    sheets: dict[str, list[list[Any]]] = {}
-    for sheet in book.sheets:
-        used = sheet.used_range
-        values = used.value
-        if not isinstance(values, list):
-            values = [[values]]
-        elif values and not isinstance(values[0], list):
-            values = [values]
-        # used_range may start below or right of A1; pad so row/column numbers stay true
-        top, left = used.row - 1, used.column - 1
-        sheets[sheet.name] = [[None] * (len(values[0]) + left)] * top + [
-            [None] * left + list(r) for r in values
-        ]
-    return sheets
-
-
 @examples(
     ScriptExample(
-        _example_return,
+        example_return_file,
         {
             "Summary": {
                 "A1": "Monitoring summary: Riverside Home Care Ltd",
@@ -297,13 +260,12 @@ def _sheet_values(book: Any) -> dict[str, list[list[Any]]]:
 )
 def build_summary(book: Any) -> None:
     """Build summary: check the return and write Summary, Evidence and Action plan sheets."""
+    from cpcxl.xl.book import read_book_tables
     from cpcxl.xl.render import render
 
-    from .report import ReportSettings, domain_block, summary_outputs
-    from .workbook import parse_return
-
-    sheets = _sheet_values(book)
-    ret, chosen = parse_return(sheets, framework, file=book.name)
+    cells = read_book_tables(book, SPECS)
+    names = [sheet.name for sheet in book.sheets]
+    ret, chosen = read_return(cells, _known, file=book.name, sheet_names=names)
     as_at = ret.details.monitoring_date or dt.date.today()
     result = engine.evaluate(ret, chosen, as_at=as_at)
     outputs = summary_outputs(result, ReportSettings())
@@ -332,3 +294,12 @@ def _domain_chart(sheet: Any, block: Any) -> None:
         anchor=sheet.range((last + 2, 1)),
         name=CHART_NAME,
     )
+
+
+FUNCTIONS: list[Callable[..., Any]] = [
+    cpc_monitoring_score,
+    cpc_monitoring_rating,
+    cpc_overall_rating,
+    cpc_kpi_rag,
+]
+SCRIPTS: list[Callable[..., None]] = [build_summary]

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cpcxl.plugins import Scheme
 
-FRAMEWORK_KIND = "monitoring-framework"
+FRAMEWORK_KIND: Final = "monitoring-framework"
 
 
 class ProviderType(StrEnum):
@@ -314,3 +314,5 @@ class MonitoringReturn(BaseModel):
     actions: list[Action] = Field(default_factory=list)
     previous: list[PreviousScore] = Field(default_factory=list)
     source_file: str = ""
+    #: What was read in a way worth saying (a header read under another spelling).
+    notes: list[str] = Field(default_factory=list)

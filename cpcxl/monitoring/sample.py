@@ -1,4 +1,5 @@
-"""Realistic filled-in returns for demonstrations, tests and the benchmark (seeded, repeatable).
+"""Realistic filled-in returns for demonstrations, tests and the benchmark (seeded, repeatable),
+and the demonstration: 40 sample returns to summaries and a portfolio overview.
 
 Providers are organisations with descriptive names; people appear only as roles.
 """
@@ -7,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
+
+from cpcxl.plugins import Demo
 
 from .models import (
     Action,
@@ -180,7 +184,7 @@ def sample_return(index: int, seed: int) -> MonitoringReturn:
         )
     actions = []
     for text, action_type, responsible in rng.sample(ACTIONS, rng.randint(1, 5)):
-        kind = ActionKind.REQUIREMENT if rng.random() < 0.5 else ActionKind.RECOMMENDATION
+        action_kind = ActionKind.REQUIREMENT if rng.random() < 0.5 else ActionKind.RECOMMENDATION
         earlier = rng.random() < 0.3  # carried over from the last round
         due = monitoring_date + dt.timedelta(
             days=rng.choice((-45, -14)) if earlier else rng.choice((28, 56, 90))
@@ -193,7 +197,7 @@ def sample_return(index: int, seed: int) -> MonitoringReturn:
         actions.append(
             Action(
                 action=text,
-                kind=kind,
+                kind=action_kind,
                 action_type=action_type,
                 responsible=responsible,
                 due=due,
@@ -345,3 +349,32 @@ def example_return() -> MonitoringReturn:
         ],
         previous=[PreviousScore(domain=d, percentage=70) for d in CQC.domain_names()],
     )
+
+
+def run_demo(out_dir: Path) -> list[Path]:
+    """40 sample returns, then the batch on them: summaries, portfolio and plan."""
+    from .cli import console
+    from .workbook import BatchOptions, run_batch, write_samples
+
+    returns = out_dir / "returns"
+    write_samples(returns, 40, seed=2026, overwrite=True)
+    summaries = out_dir / "summaries"
+    # The samples' round runs from April to September 2026: report as at its end.
+    options = BatchOptions(jobs=2, overwrite=True, as_at=SAMPLE_ROUND_END)
+    report = run_batch(returns, summaries, options)
+    console.print(f"monitoring summaries are in {summaries} (overview: {report.portfolio})")
+    return [*report.written, report.errors_csv]
+
+
+DEMO = Demo(
+    name="monitoring",
+    title="Provider monitoring: 40 sample returns to summaries and a portfolio overview",
+    run=run_demo,
+)
+
+
+def example_return_file(folder: Path) -> Path:
+    """The worked example as a return file in ``folder`` (for the Build summary example)."""
+    from .workbook import write_return
+
+    return write_return(folder / "example_return.xlsx", example_return())

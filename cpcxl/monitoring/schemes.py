@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from cpcxl.common.errors import InputError, Location
-from cpcxl.common.tables import Column, find_header_row
-from cpcxl.common.values import is_blank, to_text
 
-from .models import Band, Domain, MonitoringFramework, OverallRules, Statement
+from .models import FRAMEWORK_KIND, Band, Domain, MonitoringFramework, OverallRules, Statement
 
 CQC_BANDS = (
     Band(label="Inadequate", min_percent=0),
@@ -146,7 +144,8 @@ COUNCIL = MonitoringFramework(
 BUILT_IN = (CQC, COUNCIL)
 
 
-def _framework(data: dict[str, Any], where: Location) -> MonitoringFramework:
+def framework_from_dict(data: Mapping[str, Any], where: Location) -> MonitoringFramework:
+    """A framework from its TOML (or sheet) form; a problem says what and where."""
     data = dict(data)
     data.setdefault("bands", [b.model_dump() for b in CQC_BANDS])
     domains = []
@@ -174,47 +173,29 @@ def load_framework_toml(path: str | os.PathLike[str]) -> MonitoringFramework:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputError(f"the framework file could not be read ({exc})", location=where) from None
-    return _framework(data.get("framework", data), where)
+    return framework_from_dict(data.get("framework", data), where)
 
 
-FRAMEWORK_COLUMNS = (
-    Column("domain", ("area", "key question")),
-    Column("statement", ("quality statement",)),
-    Column("safeguarding", ("safeguarding statement",), required=False),
-)
+def framework_resolver(
+    extra: Mapping[str, MonitoringFramework],
+) -> Callable[[str], MonitoringFramework]:
+    """A framework by name: ``extra`` (an organisation's own, from --framework files), the
+    built-in ones, then any a plugin registers; an unknown name lists the known ones."""
+    known = {f.name.lower(): f for f in BUILT_IN}
+    known.update({k.lower(): v for k, v in extra.items()})
 
+    def resolve(name: str) -> MonitoringFramework:
+        found = known.get(name.strip().lower())
+        if found is not None:
+            return found
+        try:
+            from cpcxl.plugins import registry
 
-def framework_from_rows(
-    rows: Sequence[Sequence[Any]],
-    *,
-    name: str,
-    bands: Sequence[Band] = CQC_BANDS,
-    where: Location | None = None,
-) -> MonitoringFramework:
-    """A framework from a sheet of Domain | Statement | Safeguarding rows, in that order."""
-    where = where or Location()
-    start, span, match = find_header_row(rows, FRAMEWORK_COLUMNS)
-    if match.missing:
-        raise InputError(
-            f"the framework sheet needs the columns {', '.join(match.missing)}", location=where
-        )
-    by_domain: dict[str, list[Statement]] = {}
-    for row in rows[start + span :]:
-        cells = {f: row[i] if i < len(row) else None for f, i in match.columns.items()}
-        if is_blank(cells["domain"]) and is_blank(cells["statement"]):
-            continue
-        flag = to_text(cells.get("safeguarding")).lower() in ("yes", "y", "true", "1")
-        by_domain.setdefault(to_text(cells["domain"]), []).append(
-            Statement(text=to_text(cells["statement"]), safeguarding=flag)
-        )
-    return _framework(
-        {
-            "name": name,
-            "domains": [
-                {"name": d, "statements": [s.model_dump() for s in ss]}
-                for d, ss in by_domain.items()
-            ],
-            "bands": [b.model_dump() for b in bands],
-        },
-        where,
-    )
+            return registry().scheme(FRAMEWORK_KIND, name)  # type: ignore[return-value]
+        except InputError:
+            raise InputError(
+                f"{name!r} is not a known monitoring framework",
+                valid=", ".join(sorted(known)) + " (or pass --framework FILE.toml)",
+            ) from None
+
+    return resolve

@@ -1,38 +1,38 @@
-"""Risk registers: scoring on a named matrix, appetite flags, summaries and £ exposure.
-
-Built on CPC 507 (risk awareness) and CPC 306 A2 (assessing the risks of non-compliance).
-"""
+"""Risk registers (CPC 507, CPC 306 A2): scoring on a named matrix, appetite flags, summaries
+and £ exposure."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-import click
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from cpcxl import hookimpl
-from cpcxl.plugins import Demo, Scheme, WorkbookTemplate
+
+if TYPE_CHECKING:
+    import click
+
+    from cpcxl.plugins import Demo, Scheme, WorkbookTemplate
 
 
 @hookimpl
-def register_functions() -> Sequence[Any]:
-    from .excel import cpc_risk_exposure, cpc_risk_heatmap, cpc_risk_rating, cpc_risk_score
+def register_functions() -> Sequence[Callable[..., Any]]:
+    from .excel import FUNCTIONS
 
-    return [cpc_risk_score, cpc_risk_rating, cpc_risk_heatmap, cpc_risk_exposure]
+    return FUNCTIONS
 
 
 @hookimpl
-def register_scripts() -> Sequence[Any]:
-    from .excel import score_register
+def register_scripts() -> Sequence[Callable[..., None]]:
+    from .excel import SCRIPTS
 
-    return [score_register]
+    return SCRIPTS
 
 
 @hookimpl
 def register_workbooks() -> Sequence[WorkbookTemplate]:
-    from .workbook import FILENAME, TITLE, build_template
+    from .workbook import TEMPLATE
 
-    return [WorkbookTemplate("risk_register", FILENAME, TITLE, build_template)]
+    return [TEMPLATE]
 
 
 @hookimpl
@@ -44,13 +44,13 @@ def register_schemes() -> Sequence[Scheme]:
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
-    from .cli import risk
+    from .cli import command
 
-    cli.add_command(risk)
+    cli.add_command(command)
 
 
 @hookimpl
 def register_demos() -> Sequence[Demo]:
-    from .cli import run_demo
+    from .sample import DEMO
 
-    return [Demo("risk", "Risk register: a sample register of 60 risks, scored", run_demo)]
+    return [DEMO]

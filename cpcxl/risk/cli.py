@@ -1,25 +1,25 @@
-"""``cpcxl risk ...``: import a register, score a saved register, check a matrix; the demo."""
+"""``cpcxl risk ...``: import a register, score a saved register, check a matrix."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from importlib import resources
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
 
-from cpcxl.common.values import to_date
+from cpcxl.common.errors import InputError, InputErrors
+from cpcxl.common.fields import Date
 
-from . import engine, report, workbook
-from .models import AppetiteLevel, RiskAppetite, RiskMatrix
-from .schemes import matrix_from_toml, matrix_named
+from . import inputs, outputs, workbook
+from .inputs import matrix_from_toml
+from .models import AppetiteLevel, RiskMatrix, appetite_with
+from .schemes import matrix_named
 
 console = Console(highlight=False)
-
-#: The demo's review date, fixed so that its output is the same on any day.
-DEMO_AS_OF = dt.date(2026, 7, 1)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _matrix(name: str | None, file: Path | None) -> RiskMatrix:
@@ -29,7 +29,22 @@ def _matrix(name: str | None, file: Path | None) -> RiskMatrix:
 
 
 def _date(value: str | None) -> dt.date | None:
-    return to_date(value) if value else None
+    """The --as-of option: a date by the same rule as every date cell."""
+    if not value:
+        return None
+    try:
+        day: dt.date = Date().parse(value)
+    except InputError as exc:
+        raise click.BadParameter(str(exc), param_hint="--as-of") from None
+    return day
+
+
+def _report(problems: InputErrors) -> None:
+    """Notes on how the tables were read, then every value to check, each where it is."""
+    for note in problems.notes:
+        console.print(f"note: {note}", markup=False)
+    for problem in problems:
+        console.print(f"check: {problem}", markup=False)
 
 
 matrix_options = [
@@ -44,18 +59,18 @@ matrix_options = [
 ]
 
 
-def with_matrix(fn):  # type: ignore[no-untyped-def]
+def with_matrix(fn: F) -> F:
     for option in reversed(matrix_options):
         fn = option(fn)
     return fn
 
 
-@click.group()
-def risk() -> None:
+@click.group("risk")
+def command() -> None:
     """Risk registers: import one laid out another way, score a saved one, check a matrix."""
 
 
-@risk.command("import")
+@command.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--out",
@@ -79,20 +94,21 @@ def import_command(
     value it could not read (kept as it was). FILE itself is never changed.
     """
     matrix = _matrix(matrix_name, matrix_file)
-    imported = workbook.import_register(file, sheet=sheet, matrix=matrix)
-    for line in imported.report():
-        console.print(line, markup=False)
+    day = _date(as_of)
     target = out or Path(f"{file.stem}_cpcxl.xlsx")
     if target.resolve() == file.resolve():
         raise click.BadParameter("--out must not be the file being imported")
-    appetite = workbook.appetite_with(list(imported.own_categories), matrix)
+    imported = workbook.import_file(file, sheet=sheet, matrix=matrix)
+    for line in outputs.import_report(imported):
+        console.print(line, markup=False)
+    appetite = appetite_with(list(imported.own_categories), matrix)
     workbook.build_register_workbook(
-        target, imported.risks, matrix=matrix, appetite=appetite, as_of=_date(as_of)
+        target, imported.risks, matrix=matrix, appetite=appetite, as_of=day
     )
     console.print(f"wrote {target}", markup=False)
 
 
-@risk.command("score")
+@command.command("score")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--out",
@@ -105,29 +121,21 @@ def score_command(file: Path, out: Path, as_of: str | None) -> None:
     """Score a saved cpcxl risk register, as the Score register button does, into a copy."""
     if out.resolve() == file.resolve():
         raise click.BadParameter("--out must differ from FILE: inputs are never changed")
-    cells, matrix, appetite, saved_as_of = workbook.read_register_workbook(file)
-    day = _date(as_of) or saved_as_of
-    frame, register = report.read_rows(
-        cells,
-        matrix,
-        appetite,
-        first_row=workbook.HEADER_ROW,
-        sheet=workbook.REGISTER,
-        file=file.name,
-    )
-    for problem in register.problems:
-        console.print(f"check: {problem}", markup=False)
+    day = _date(as_of)
+    tables, named = workbook.read_register_file(file)
+    read = inputs.read_register_book(tables, named, file=file.name)
+    _report(read.register.problems)
     workbook.build_register_workbook(
         out,
-        engine.register_values(frame, register, matrix),
-        matrix=matrix,
-        appetite=appetite,
-        as_of=day,
+        read.register.values(read.matrix),
+        matrix=read.matrix,
+        appetite=read.appetite,
+        as_of=day or read.as_of,
     )
     console.print(f"wrote {out}", markup=False)
 
 
-@risk.command("matrix")
+@command.command("matrix")
 @with_matrix
 def matrix_command(matrix_name: str, matrix_file: Path | None) -> None:
     """Show a matrix (and check your own TOML file): scales, bands and appetite scores."""
@@ -141,45 +149,3 @@ def matrix_command(matrix_name: str, matrix_file: Path | None) -> None:
         "appetite (highest tolerated residual score): "
         + ", ".join(f"{level.value} {matrix.appetite[level]}" for level in AppetiteLevel)
     )
-
-
-# --- the demonstration ----------------------------------------------------------------------------
-
-
-def sample_rows() -> list[list[str]]:
-    """The bundled sample register (60 risks of a council's commissioning team), as cells."""
-    text = resources.files("cpcxl.risk").joinpath("data/sample_register.csv").read_text("utf-8")
-    return [row for row in csv.reader(text.splitlines())]
-
-
-def run_demo(out_dir: Path) -> list[Path]:
-    """Score the sample register and write it as a filled-in workbook under ``out_dir``."""
-    matrix = matrix_named(None)
-    frame, register = report.read_rows(
-        sample_rows(), matrix, None, sheet=None, file="sample_register.csv"
-    )
-    base = engine.default_appetite(matrix)
-    appetite = RiskAppetite(
-        levels=base.levels,
-        categories={**base.categories, "Information governance": AppetiteLevel.MINIMAL},
-    )
-    target = workbook.build_register_workbook(
-        Path(out_dir) / "risk_register_sample.xlsx",
-        engine.register_values(frame, register, matrix),
-        matrix=matrix,
-        appetite=appetite,
-        as_of=DEMO_AS_OF,
-    )
-    scored = engine.score_register(register, matrix, appetite, as_of=DEMO_AS_OF)
-    live = engine.open_risks(scored)
-    console.print(
-        f"{len(scored)} risks, {len(live)} open; residual bands: "
-        + ", ".join(
-            f"{r.Band} {r.Residual}" for r in engine.band_counts(scored, matrix).itertuples()
-        )
-        + f"; problems to check: {len(register.problems)}",
-        markup=False,
-    )
-    for problem in register.problems:
-        console.print(f"  check: {problem}", markup=False)
-    return [target]

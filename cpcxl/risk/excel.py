@@ -1,4 +1,5 @@
-"""Risk worksheet functions and the Score register button. Thin: Excel values in, engine, out.
+"""Risk worksheet functions and the Score register button. Thin: cells in through ``inputs``,
+the engine, and back out through ``outputs``.
 
 Each function takes a cell or a range as xlwings passes it (a value, a list, a list of lists)
 and gives back the same shape; a blank gives a blank and a bad cell its own ``#VALUE!`` reason.
@@ -6,7 +7,7 @@ and gives back the same shape; a blank gives a blank and a bad cell its own ``#V
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,28 +16,32 @@ import xlwings as xw
 
 from cpcxl.common.errors import InputError
 from cpcxl.common.examples import Example, ScriptExample, examples
-from cpcxl.common.grid import Kind, broadcast, cell_error, flatten, from_grid
-from cpcxl.common.values import is_blank, to_date, to_number
+from cpcxl.common.fields import TEXT
+from cpcxl.common.grid import Kind, broadcast, cell_error, from_grid
+from cpcxl.xl.book import read_book_tables
 from cpcxl.xl.render import render
 
-from . import engine, report, workbook
-from .models import RiskMatrix, RiskRow
-from .schemes import NHS_5X5, appetite_from_tables, matrix_from_tables, matrix_named
+from . import engine, inputs, outputs
+from .inputs import CONFIDENCE, ITERATIONS, SEED, flagged, option
+from .models import RiskMatrix
+from .schemes import NHS_5X5, matrix_named
 
 LIKELIHOOD_LABELS = "1 to 5, or Rare, Unlikely, Possible, Likely, Almost certain"
 
 
-def _with_errors(out: np.ndarray, blank: np.ndarray, errors: np.ndarray) -> np.ndarray:
-    out[blank] = None
-    bad = ~np.equal(errors, None)
-    out[bad] = [cell_error(m) for m in errors[bad]]
-    return out
-
-
-def _scored(likelihood: Any, impact: Any, matrix: Any) -> tuple[engine.Scores, tuple, Kind, Any]:
+def _rated(
+    likelihood: Any, impact: Any, matrix: RiskMatrix
+) -> tuple[inputs.Ratings, tuple[int, ...], Kind]:
     cells, kind = broadcast(likelihood, impact)
-    risk_matrix = matrix if isinstance(matrix, RiskMatrix) else matrix_named(matrix)
-    return engine.score_cells(cells[0], cells[1], risk_matrix), cells[0].shape, kind, risk_matrix
+    return inputs.read_ratings(cells[0], cells[1], matrix), cells[0].shape, kind
+
+
+def _cells(out: np.ndarray, ratings: inputs.Ratings, shape: tuple[int, ...], kind: Kind) -> Any:
+    """Results back in the caller's shape: blanks blank, each bad pair its own reason."""
+    out[ratings.blank] = None
+    bad = flagged(ratings.errors)
+    out[bad] = [cell_error(m) for m in ratings.errors[bad]]
+    return from_grid(out.reshape(shape), kind)
 
 
 @examples(
@@ -51,7 +56,7 @@ def _scored(likelihood: Any, impact: Any, matrix: Any) -> tuple[engine.Scores, t
         ([2, "likley", 6], [3, 3, 3]),
         [
             6,
-            "#VALUE! 'likley' is not a likelihood (did you mean 'Likely'?); "
+            "#VALUE! 'likley' is not a likelihood; did you mean 'Likely'?; "
             f"valid: {LIKELIHOOD_LABELS}",
             f"#VALUE! 6 is not a likelihood (scores run from 1 to 5); valid: {LIKELIHOOD_LABELS}",
         ],
@@ -60,9 +65,9 @@ def _scored(likelihood: Any, impact: Any, matrix: Any) -> tuple[engine.Scores, t
 )
 def cpc_risk_score(likelihood: Any, impact: Any) -> Any:
     """Risk score = likelihood × impact on the NPSA 5×5 matrix: numbers 1-5 or labels (Rare..Almost certain, Negligible..Catastrophic). Takes a cell or a range; returns the same shape."""  # noqa: E501 (Excel shows it on one line)
-    scored, shape, kind, _ = _scored(likelihood, impact, NHS_5X5)
-    out = scored.scores.astype(object).reshape(-1)
-    return from_grid(_with_errors(out, scored.blank, scored.errors).reshape(shape), kind)
+    ratings, shape, kind = _rated(likelihood, impact, NHS_5X5)
+    out = engine.scores(ratings.likelihood, ratings.impact).astype(object).reshape(-1)
+    return _cells(out, ratings, shape, kind)
 
 
 @examples(
@@ -85,9 +90,11 @@ def cpc_risk_score(likelihood: Any, impact: Any) -> Any:
 )
 def cpc_risk_rating(likelihood: Any, impact: Any, matrix: Any = "nhs-5x5") -> Any:
     """Risk band (e.g. Low, Moderate, High, Extreme) of likelihood × impact on a named matrix (default nhs-5x5, the NPSA 5×5). Takes a cell or a range; returns the same shape."""  # noqa: E501 (Excel shows it on one line)
-    scored, shape, kind, risk_matrix = _scored(likelihood, impact, matrix)
-    out = engine.band_names(risk_matrix)[scored.scores]
-    return from_grid(_with_errors(out, scored.blank, scored.errors).reshape(shape), kind)
+    risk_matrix = matrix_named(option(TEXT, matrix, None, "matrix"))
+    ratings, shape, kind = _rated(likelihood, impact, risk_matrix)
+    score = engine.scores(ratings.likelihood, ratings.impact)
+    out = engine.band_names(risk_matrix)[score.reshape(-1)]
+    return _cells(out, ratings, shape, kind)
 
 
 @examples(
@@ -111,39 +118,14 @@ def cpc_risk_rating(likelihood: Any, impact: Any, matrix: Any = "nhs-5x5") -> An
 )
 def cpc_risk_heatmap(likelihoods: Any, impacts: Any) -> Any:
     """Heat map of risks on the NPSA 5×5 matrix: counts with likelihood 5 (Almost certain) in the top row down to 1, and impact 1 (Negligible) to 5 (Catastrophic) across."""  # noqa: E501 (Excel shows it on one line)
-    scored, _, _, matrix = _scored(likelihoods, impacts, NHS_5X5)
-    bad = np.flatnonzero(~np.equal(scored.errors, None))
+    ratings, _, _ = _rated(likelihoods, impacts, NHS_5X5)
+    bad = np.flatnonzero(flagged(ratings.errors))
     if bad.size:
-        shown = "; ".join(f"item {i + 1}: {scored.errors[i]}" for i in bad[:3])
+        shown = "; ".join(f"item {i + 1}: {ratings.errors[i]}" for i in bad[:3])
         more = f" (and {bad.size - 3} more)" if bad.size > 3 else ""
         raise InputError(shown + more)
-    grid = engine.heat_map(scored.likelihood[scored.ok], scored.impact[scored.ok], matrix)
+    grid = engine.heat_map(ratings.likelihood[ratings.ok], ratings.impact[ratings.ok], NHS_5X5)
     return grid.tolist()
-
-
-def _estimates(*ranges: Any) -> tuple[np.ndarray, ...]:
-    """Four equal ranges of estimates as arrays, skipping rows left wholly blank."""
-    columns = [flatten(r) for r in ranges]
-    if len({len(c) for c in columns}) != 1:
-        raise InputError("the four ranges differ in size", valid="ranges with one row per risk")
-    names = ("probability", "minimum", "most likely", "maximum")
-    readers = (engine.probability_cell, engine.money_cell, engine.money_cell, engine.money_cell)
-    parsed = [engine.parse_cells(c, read) for c, read in zip(columns, readers, strict=True)]
-    all_blank = np.logical_and.reduce([p.blank for p in parsed])
-    problems = []
-    for i in np.flatnonzero(~all_blank):
-        for name, p in zip(names, parsed, strict=True):
-            if p.errors[i] is not None:
-                problems.append(f"item {i + 1} {name}: {p.errors[i]}")
-            elif p.blank[i]:
-                problems.append(f"item {i + 1} {name}: blank")
-    if problems:
-        raise InputError("; ".join(problems[:3]) + (" ..." if len(problems) > 3 else ""))
-    return tuple(p.values[~all_blank].astype(float) for p in parsed)
-
-
-def _option(value: Any, default: Any, what: str) -> float:
-    return float(default) if is_blank(value) else to_number(value, what=what)
 
 
 @examples(
@@ -182,6 +164,13 @@ def _option(value: Any, default: Any, what: str) -> float:
         "valid: 0 ≤ probability ≤ 1 and min ≤ likely ≤ max",
         "a minimum above the maximum cannot be simulated",
     ),
+    Example(
+        ([30], [1000], [2000], [3000]),
+        "#VALUE! item 1 probability: 30 is 3,000%, outside 0% to 100% for a chance of "
+        "occurring (a chance runs from 0%, never, to 100%, certain); type 30% (or 0.3); "
+        "valid: a percentage from 0% to 100%",
+        "a chance is a rate: 30 is 3,000%, refused with what was meant, never divided by 100",
+    ),
 )
 def cpc_risk_exposure(
     probabilities: Any,
@@ -193,91 +182,44 @@ def cpc_risk_exposure(
     seed: Any = 1,
 ) -> Any:
     """Monte Carlo £ exposure of quantified risks (chance, min, most likely, max; Beta-PERT): expected, P50, P80, P95 and contingency at the confidence given (default 80%), in whole pounds."""  # noqa: E501 (Excel shows it on one line)
-    p, low, mode, high = _estimates(probabilities, minimums, most_likely, maximums)
+    p, low, mode, high = inputs.read_estimates(probabilities, minimums, most_likely, maximums)
     exposure = engine.simulate_exposure(
         p,
         low,
         mode,
         high,
-        confidence=_option(confidence, 0.8, "a confidence such as 80%"),
-        iterations=_option(iterations, 10000, "a number of iterations"),
-        seed=int(_option(seed, 1, "a seed")),
+        confidence=option(CONFIDENCE, confidence, 0.8, "confidence"),
+        iterations=int(option(ITERATIONS, iterations, 10000, "iterations")),
+        seed=int(option(SEED, seed, 1, "seed")),
     )
     return [[label, engine.round_pounds(value)] for label, value in exposure.rows()]
+
+
+FUNCTIONS: list[Callable[..., Any]] = [
+    cpc_risk_score,
+    cpc_risk_rating,
+    cpc_risk_heatmap,
+    cpc_risk_exposure,
+]
 
 
 # --- the Score register button -----------------------------------------------------------------
 
 
-def _table(book: xw.Book, sheet: str, name: str) -> list[list[Any]]:
-    """A table's cells, header first, as xlwings reads them."""
-    table = book.sheets[sheet].tables[name]
-    header = table.header_row_range.options(ndim=2).value
-    body = table.data_body_range.options(ndim=2).value if table.data_body_range else []
-    return [*header, *body]
-
-
-def _named(book: xw.Book, name: str) -> Any:
-    return book.names[name].refers_to_range.value
-
-
-# Three risks scored by hand on the NPSA matrix, reviewed as of 01/06/2026:
-# R1 Financial loss (Cautious: up to 9): inherent Likely × Major = 4 × 4 = 16; residual 3 × 4 =
-#    12 > 9 above appetite; target 2 × 4 = 8 < 12 above target; review due 01/05/2026 overdue;
-#    12 below the 16 at last review: Reduced.
-# R2 Harm to vulnerable adults or children (Averse: up to 3): inherent 4 × 5 = 20 with no
-#    controls (20 >= 8, the High band); residual 20 > 3; 20 above the 15 at last review.
-# R3 Reputation: residual likelihood 'likley' is misspelt: the row says what to fix, its
-#    inherent 2 × 2 = 4 (Moderate) stands as its current score.
-# Heat map: rows are likelihood 5 (row 6) down to 1 (row 10), columns impact 1 (B) to 5 (F);
-# the residual grid starts 8 rows lower (row 14). Summary: band counts from row 6 (Low).
-EXAMPLE_AS_OF = dt.date(2026, 6, 1)
-EXAMPLE_RISKS = (
-    RiskRow(
-        risk_id="R1",
-        title="Home care provider fails financially",
-        category="Financial loss",
-        owner="Head of Commissioning",
-        inherent_likelihood="Likely",
-        inherent_impact="Major",
-        controls="Monthly review of provider accounts",
-        residual_likelihood=3,
-        residual_impact=4,
-        target_likelihood=2,
-        target_impact=4,
-        next_review=dt.date(2026, 5, 1),
-        previous_score=16,
-    ),
-    RiskRow(
-        risk_id="R2",
-        title="Safeguarding referrals wait too long",
-        category="Harm to vulnerable adults or children",
-        owner="Safeguarding Lead",
-        inherent_likelihood=4,
-        inherent_impact=5,
-        residual_likelihood=4,
-        residual_impact=5,
-        next_review=dt.date(2026, 9, 1),
-        previous_score=15,
-    ),
-    RiskRow(
-        risk_id="R3",
-        title="Press coverage of a contract dispute",
-        category="Reputation",
-        owner="Communications Manager",
-        inherent_likelihood=2,
-        inherent_impact="Minor",
-        controls="Media protocol",
-        residual_likelihood="likley",
-        residual_impact=2,
-    ),
-)
-
-
 def _example_workbook(folder: Path) -> Path:
-    return workbook.build_register_workbook(
-        folder / "register.xlsx", EXAMPLE_RISKS, as_of=EXAMPLE_AS_OF
-    )
+    from .sample import example_workbook  # the sample layer builds it (with openpyxl)
+
+    return example_workbook(folder)
+
+
+def _named_values(book: xw.Book) -> dict[str, Any]:
+    """The values of the register's named input cells that the workbook still has."""
+    names = {name.name for name in book.names}
+    return {
+        n.name: book.names[n.name].refers_to_range.value
+        for n in inputs.NAMED_CELLS
+        if n.name in names
+    }
 
 
 @examples(
@@ -290,48 +232,27 @@ def _example_workbook(folder: Path) -> Path:
                 "W6": "Reduced",
                 "AB7": "Above appetite (Averse: up to 3); High inherent risk, no controls",
                 "W7": "Increased",
-                "AB8": "Check Residual likelihood: 'likley' is not a likelihood (did you mean "
-                f"'Likely'?); valid: {LIKELIHOOD_LABELS}",
+                "AB8": "Check Residual likelihood: 'likley' is not a likelihood; did you mean "
+                f"'Likely'?; valid: {LIKELIHOOD_LABELS}",
                 "W8": "No earlier score",
             },
-            report.HEAT_MAP: {"E7": 1, "F7": 1, "C9": 1, "B6": 0, "E16": 1, "F15": 1, "C17": 1},
-            report.SUMMARY: {"A6": "Low", "B6": 0, "B7": 1, "B9": 2, "C7": 1, "C8": 1, "C9": 1},
+            outputs.HEAT_MAP: {"E7": 1, "F7": 1, "C9": 1, "B6": 0, "E16": 1, "F15": 1, "C17": 1},
+            outputs.SUMMARY: {"A6": "Low", "B6": 0, "B7": 1, "B9": 2, "C7": 1, "C8": 1, "C9": 1},
         },
-        "three risks scored by hand on the NPSA matrix (see the comment above)",
+        "three risks scored by hand on the NPSA matrix (see cpcxl.risk.sample)",
     )
 )
 def score_register(book: xw.Book) -> None:
     """Score register: flags and movement on the Register; Heat map and Summary refreshed."""
-    matrix = matrix_from_tables(
-        _named(book, workbook.MATRIX_NAME),
-        _table(book, workbook.MATRIX, "Likelihood"),
-        _table(book, workbook.MATRIX, "Impact"),
-        _table(book, workbook.MATRIX, "Bands"),
-        _table(book, workbook.APPETITE, "AppetiteLevels"),
-        high_from=_named(book, workbook.HIGH_FROM),
+    read = inputs.read_register_book(read_book_tables(book, inputs.TABLES), _named_values(book))
+    scored = engine.score_register(
+        read.register.risks, read.matrix, read.appetite, as_of=read.as_of
     )
-    appetite = appetite_from_tables(matrix, _table(book, workbook.APPETITE, "Appetite"))
-    as_of_cell = _named(book, workbook.REVIEW_DATE)
-    as_of = dt.date.today() if is_blank(as_of_cell) else to_date(as_of_cell)
+    exposure = engine.register_exposure(scored)
+    for output in outputs.register_sheets(
+        scored, read.register, read.matrix, exposure, as_of=read.as_of
+    ):
+        render(book, output)
 
-    table = book.sheets[workbook.REGISTER].tables[workbook.REGISTER_TABLE]
-    rows = _table(book, workbook.REGISTER, workbook.REGISTER_TABLE)
-    header_row = table.header_row_range.row
-    scored, problems = report.score_rows(
-        rows,
-        matrix,
-        appetite,
-        as_of=as_of,
-        first_row=header_row,
-        first_column=table.header_row_range.column,
-        sheet=workbook.REGISTER,
-    )
-    written = report.register_columns_out(scored, problems)
-    position = {int(r): i for i, r in enumerate(scored[engine.ROW])}
-    body_rows = range(header_row + 1, header_row + len(rows))
-    for column, values in written.items():
-        cells = [[values[position[r]] if r in position else None] for r in body_rows]
-        if cells:
-            table.data_body_range[0, rows[0].index(column)].resize(len(cells), 1).value = cells
-    render(book, report.heat_map_output(scored, matrix, as_of=as_of))
-    render(book, report.summary_output(scored, matrix, problems, as_of=as_of))
+
+SCRIPTS: list[Callable[..., None]] = [score_register]

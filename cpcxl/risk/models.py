@@ -7,15 +7,15 @@ appetite levels are the five of HM Government's Orange Book risk appetite guidan
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterable
 from enum import StrEnum
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cpcxl.plugins import Scheme
 
-MATRIX_KIND = "risk-matrix"
+MATRIX_KIND: Final = "risk-matrix"
 
 
 class RiskCategory(StrEnum):
@@ -165,215 +165,21 @@ class RiskMatrix(Scheme):
 
 # --- the register row -------------------------------------------------------------------------
 
-FieldKind = Literal[
-    "id",
-    "text",
-    "category",
-    "likelihood",
-    "impact",
-    "status",
-    "date",
-    "money",
-    "probability",
-    "score",
-]
-
-
-@dataclass(frozen=True)
-class RegisterField:
-    """A register column: the field, the header the packaged workbook uses, what it holds and
-    the other headers found in registers in use."""
-
-    name: str
-    header: str
-    kind: FieldKind
-    synonyms: tuple[str, ...] = ()
-    required: bool = False
-
-
-#: Register columns in the packaged workbook's order. Required: an id and inherent scoring.
-REGISTER_FIELDS: tuple[RegisterField, ...] = (
-    RegisterField(
-        "risk_id",
-        "Risk ID",
-        "id",
-        ("id", "ref", "risk ref", "reference", "risk no", "risk number", "no"),
-        required=True,
-    ),
-    RegisterField("title", "Title", "text", ("risk", "risk title", "risk name", "short title")),
-    RegisterField(
-        "description",
-        "Description",
-        "text",
-        ("risk description", "cause and effect", "details", "description of risk"),
-    ),
-    RegisterField(
-        "category",
-        "Category",
-        "category",
-        ("risk category", "risk type", "type", "area", "risk area"),
-    ),
-    RegisterField("owner", "Owner", "text", ("risk owner", "lead", "responsible officer")),
-    RegisterField(
-        "inherent_likelihood",
-        "Inherent likelihood",
-        "likelihood",
-        (
-            "likelihood",
-            "probability",
-            "inherent probability",
-            "gross likelihood",
-            "initial likelihood",
-            "inherent risk likelihood",
-            "inherent risk probability",
-            "pre mitigation likelihood",
-        ),
-        required=True,
-    ),
-    RegisterField(
-        "inherent_impact",
-        "Inherent impact",
-        "impact",
-        (
-            "impact",
-            "consequence",
-            "severity",
-            "inherent consequence",
-            "inherent severity",
-            "gross impact",
-            "initial impact",
-            "inherent risk impact",
-            "inherent risk consequence",
-            "inherent risk severity",
-            "pre mitigation impact",
-        ),
-        required=True,
-    ),
-    RegisterField(
-        "controls",
-        "Controls",
-        "text",
-        (
-            "existing controls",
-            "controls in place",
-            "mitigation",
-            "mitigations",
-            "current controls",
-            "mitigating actions",
-        ),
-    ),
-    RegisterField(
-        "residual_likelihood",
-        "Residual likelihood",
-        "likelihood",
-        (
-            "residual probability",
-            "current likelihood",
-            "net likelihood",
-            "residual risk likelihood",
-            "residual risk probability",
-            "current risk likelihood",
-            "current risk probability",
-        ),
-    ),
-    RegisterField(
-        "residual_impact",
-        "Residual impact",
-        "impact",
-        (
-            "residual consequence",
-            "residual severity",
-            "current impact",
-            "current consequence",
-            "net impact",
-            "residual risk impact",
-            "residual risk consequence",
-            "residual risk severity",
-            "current risk impact",
-            "current risk consequence",
-        ),
-    ),
-    RegisterField(
-        "target_likelihood",
-        "Target likelihood",
-        "likelihood",
-        ("target probability", "target risk likelihood", "target risk probability"),
-    ),
-    RegisterField(
-        "target_impact",
-        "Target impact",
-        "impact",
-        (
-            "target consequence",
-            "target severity",
-            "target risk impact",
-            "target risk consequence",
-            "target risk severity",
-        ),
-    ),
-    RegisterField("status", "Status", "status", ("risk status", "open closed")),
-    RegisterField(
-        "date_raised",
-        "Date raised",
-        "date",
-        ("raised", "date identified", "date opened", "date added", "identified"),
-    ),
-    RegisterField(
-        "last_reviewed",
-        "Last reviewed",
-        "date",
-        ("last review", "date reviewed", "last review date", "date of last review"),
-    ),
-    RegisterField(
-        "next_review",
-        "Next review",
-        "date",
-        ("next review date", "review date", "review by", "review due", "date of next review"),
-    ),
-    RegisterField(
-        "previous_score",
-        "Score at last review",
-        "score",
-        (
-            "previous score",
-            "previous residual score",
-            "last score",
-            "residual score at last review",
-        ),
-    ),
-    RegisterField(
-        "probability",
-        "Chance of occurring",
-        "probability",
-        ("probability %", "probability of occurrence", "chance", "% chance"),
-    ),
-    RegisterField(
-        "minimum",
-        "Minimum impact (£)",
-        "money",
-        ("minimum £", "min £", "minimum impact", "minimum cost", "best case £"),
-    ),
-    RegisterField(
-        "most_likely",
-        "Most likely impact (£)",
-        "money",
-        ("most likely £", "most likely impact", "most likely cost", "likely £"),
-    ),
-    RegisterField(
-        "maximum",
-        "Maximum impact (£)",
-        "money",
-        ("maximum £", "max £", "maximum impact", "maximum cost", "worst case £"),
-    ),
-)
-FIELDS_BY_NAME = {f.name: f for f in REGISTER_FIELDS}
+#: Each rating's likelihood and impact fields, by stage.
+PAIRS: dict[str, tuple[str, str]] = {
+    "inherent": ("inherent_likelihood", "inherent_impact"),
+    "residual": ("residual_likelihood", "residual_impact"),
+    "target": ("target_likelihood", "target_impact"),
+}
+#: The fields of a risk's £ estimate: a chance of occurring and a three-point impact.
+QUANTITIES = ("probability", "minimum", "most_likely", "maximum")
 
 
 class RiskRow(BaseModel):
     """One risk as typed into a register (likelihood and impact as numbers or labels).
 
-    Scores come from the matrix, never from the row. ``read_register`` reads a whole sheet of
-    rows column by column; this model is for building registers from code.
+    Scores come from the matrix, never from the row. ``inputs.read_register`` reads a whole
+    table of rows column by column; this model is for building registers from code.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -426,3 +232,20 @@ DEFAULT_CATEGORY_APPETITE: dict[str, AppetiteLevel] = {
     RiskCategory.PERFORMANCE: AppetiteLevel.OPEN,
     RiskCategory.FINANCIAL: AppetiteLevel.CAUTIOUS,
 }
+
+
+def default_appetite(matrix: RiskMatrix) -> RiskAppetite:
+    """The matrix's appetite scores with cpcxl's starting levels for the standard categories."""
+    return RiskAppetite(
+        levels=dict(matrix.appetite),
+        categories={str(k): v for k, v in DEFAULT_CATEGORY_APPETITE.items()},
+    )
+
+
+def appetite_with(categories: Iterable[str], matrix: RiskMatrix) -> RiskAppetite:
+    """The default appetite, with an organisation's own categories added (no level yet)."""
+    base = default_appetite(matrix)
+    chosen = dict(base.categories)
+    for category in categories:
+        chosen.setdefault(category, None)
+    return RiskAppetite(levels=base.levels, categories=chosen)

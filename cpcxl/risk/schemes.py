@@ -1,30 +1,16 @@
-"""Risk matrices: the built-in NPSA 5×5, and matrices an organisation defines itself.
+"""Risk matrices: the built-in NPSA 5×5, registered as a scheme, and looking one up by name.
 
-An organisation's own matrix comes from a TOML file (``matrix_from_toml``) or from the
-Matrix and Appetite sheets of its register (``matrix_from_tables``); either way it is checked
-the same way as a built-in one (scores 1..n, every possible score in exactly one band).
+An organisation's own matrix comes from a TOML file or from the Matrix and Appetite sheets of
+its register (both read in ``inputs``); either way it is checked the same way as a built-in
+one (scores 1..n, every possible score in exactly one band).
 """
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Mapping, Sequence
-from typing import Any
+from cpcxl.common.errors import InputError
+from cpcxl.common.values import is_blank
 
-from cpcxl.common.errors import InputError, Location
-from cpcxl.common.models import build_model
-from cpcxl.common.tables import Column, find_header_row
-from cpcxl.common.values import is_blank, to_number, to_text
-
-from .models import (
-    DEFAULT_CATEGORY_APPETITE,
-    MATRIX_KIND,
-    AppetiteLevel,
-    Band,
-    Level,
-    RiskAppetite,
-    RiskMatrix,
-)
+from .models import MATRIX_KIND, AppetiteLevel, Band, Level, RiskMatrix
 
 #: National Patient Safety Agency, "Risk matrix for risk managers" (2008): the 5×5 matrix the
 #: NHS uses. Descriptions abridge its likelihood and consequence tables.
@@ -122,165 +108,3 @@ def matrix_named(name: str | None) -> RiskMatrix:
     if not isinstance(scheme, RiskMatrix):
         raise InputError(f"scheme {name!r} is registered as a risk matrix but defines no scales")
     return scheme
-
-
-def _build(fields: Mapping[str, Any], location: Location | None) -> RiskMatrix:
-    try:
-        return build_model(RiskMatrix, **fields)
-    except InputError as exc:
-        raise InputError(f"the risk matrix is not valid ({exc})", location=location) from None
-
-
-def matrix_from_toml(text: str, *, file: str | None = None) -> RiskMatrix:
-    """A matrix from TOML: ``name``, ``[[likelihood]]``, ``[[impact]]`` (label, description,
-    aliases), ``[[band]]`` (name, low, high, colour) and ``[appetite]`` (level = score)."""
-    where = Location(file=file)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML ({exc})", location=where) from None
-    fields: dict[str, Any] = {k: data[k] for k in ("name", "description", "source") if k in data}
-    fields.setdefault("name", (file or "custom").rsplit(".", 1)[0])
-    for axis in ("likelihood", "impact"):
-        levels = data.get(axis) or []
-        fields[axis] = [
-            {"score": level.get("score", i), **level} for i, level in enumerate(levels, start=1)
-        ]
-    fields["bands"] = data.get("band") or data.get("bands") or []
-    fields["appetite"] = {
-        _appetite_level(k, where): v for k, v in (data.get("appetite") or NHS_5X5.appetite).items()
-    }
-    if "high_from" in data:
-        fields["high_from"] = data["high_from"]
-    return _build(fields, where)
-
-
-def _appetite_level(text: Any, location: Location | None) -> AppetiteLevel:
-    for level in AppetiteLevel:
-        if str(text).strip().lower() == level.value.lower():
-            return level
-    raise InputError(
-        f"{to_text(text)!r} is not an appetite level", location=location, valid=list(AppetiteLevel)
-    )
-
-
-# --- from the Matrix and Appetite sheets of a register ------------------------------------------
-
-LEVEL_COLUMNS = [
-    Column("score", ("value", "rating", "number")),
-    Column("label", ("likelihood", "impact", "consequence", "name", "descriptor")),
-    Column("description", ("meaning", "detail"), required=False),
-    Column("aliases", ("also accepted", "other names"), required=False),
-]
-BAND_COLUMNS = [
-    Column("name", ("band", "rating")),
-    Column("low", ("from", "lowest score", "min")),
-    Column("high", ("to", "highest score", "max")),
-    Column("colour", ("color", "fill"), required=False),
-]
-APPETITE_LEVEL_COLUMNS = [
-    Column("level", ("appetite level", "appetite")),
-    Column("score", ("highest tolerated residual score", "highest tolerated score", "tolerance")),
-]
-
-
-def _records(
-    rows: Sequence[Sequence[Any]], columns: list[Column], where: Location
-) -> list[dict[str, Any]]:
-    start, span, match = find_header_row(rows, columns, scan=3)
-    if match.missing:
-        found = ", ".join(repr(h) for h in match.headers if h) or "none"
-        raise InputError(
-            f"missing column {', '.join(match.missing)}; headers found: {found}", location=where
-        )
-    records = []
-    for row in rows[start + span :]:
-        record = {f: (row[i] if i < len(row) else None) for f, i in match.columns.items()}
-        if all(is_blank(v) for v in record.values()):
-            continue
-        records.append(record)
-    return records
-
-
-def matrix_from_tables(
-    name: str,
-    likelihood: Sequence[Sequence[Any]],
-    impact: Sequence[Sequence[Any]],
-    bands: Sequence[Sequence[Any]],
-    appetite_levels: Sequence[Sequence[Any]] | None = None,
-    *,
-    description: str = "",
-    high_from: Any = None,
-    sheet: str = "Matrix",
-) -> RiskMatrix:
-    """A matrix from the tables of a Matrix sheet (each a header row and rows)."""
-    fields: dict[str, Any] = {
-        "name": to_text(name) or "workbook",
-        "description": description,
-        "source": f"sheet {sheet}",
-    }
-    for axis, rows in (("likelihood", likelihood), ("impact", impact)):
-        where = Location(sheet=sheet, field=axis)
-        fields[axis] = [
-            {
-                "score": int(to_number(r["score"], what="a score", location=where)),
-                "label": to_text(r["label"]),
-                "description": to_text(r.get("description")),
-                "aliases": tuple(
-                    a.strip() for a in to_text(r.get("aliases")).split(",") if a.strip()
-                ),
-            }
-            for r in _records(rows, LEVEL_COLUMNS, where)
-        ]
-    where = Location(sheet=sheet, field="bands")
-    fields["bands"] = [
-        {
-            "name": to_text(r["name"]),
-            "low": int(to_number(r["low"], what="a score", location=where)),
-            "high": int(to_number(r["high"], what="a score", location=where)),
-            **(
-                {"colour": to_text(r["colour"]).lstrip("#")}
-                if not is_blank(r.get("colour"))
-                else {}
-            ),
-        }
-        for r in _records(bands, BAND_COLUMNS, where)
-    ]
-    appetite = dict(NHS_5X5.appetite)
-    if appetite_levels:
-        where = Location(sheet="Appetite", field="appetite levels")
-        for r in _records(appetite_levels, APPETITE_LEVEL_COLUMNS, where):
-            level = _appetite_level(r["level"], where)
-            appetite[level] = int(to_number(r["score"], what="a score", location=where))
-    fields["appetite"] = appetite
-    if not is_blank(high_from):
-        fields["high_from"] = int(to_number(high_from, what="a score"))
-    return _build(fields, Location(sheet=sheet))
-
-
-APPETITE_COLUMNS = [
-    Column("category", ("risk category",)),
-    Column("level", ("appetite level", "appetite")),
-]
-
-
-def appetite_from_tables(
-    matrix: RiskMatrix, categories: Sequence[Sequence[Any]] | None = None
-) -> RiskAppetite:
-    """Each category's appetite level (the Appetite sheet's table), on ``matrix``'s scores.
-
-    A category listed with no level gets none, so its risks are never flagged above appetite.
-    """
-    if not categories:
-        return RiskAppetite(
-            levels=dict(matrix.appetite),
-            categories={str(k): v for k, v in DEFAULT_CATEGORY_APPETITE.items()},
-        )
-    where = Location(sheet="Appetite", field="category appetite")
-    chosen: dict[str, AppetiteLevel | None] = {}
-    for record in _records(categories, APPETITE_COLUMNS, where):
-        name = to_text(record["category"])
-        if name:
-            level = record["level"]
-            chosen[name] = None if is_blank(level) else _appetite_level(level, where)
-    return RiskAppetite(levels=dict(matrix.appetite), categories=chosen)

@@ -1,9 +1,14 @@
-"""The packaged risk register workbook: built, filled and read with openpyxl (never xlwings).
+"""The packaged risk register workbook: built from the input specs, filled, read and written.
 
-Layout (the button script and the tests rely on it): Instructions; Register (a "Register"
-table from row 5, the review date in the named cell ReviewDate); Matrix ("Likelihood",
-"Impact" and "Bands" tables, named cells MatrixName and HighRiskFrom); Appetite
-("AppetiteLevels" and "Appetite" tables); Heat map; Summary; Lists; xlwings.conf.
+Files only: the template's tables come from ``inputs``' declarations, a saved register is read
+into cells (calamine) for ``inputs`` to read, and ``outputs``' sheets are written (openpyxl).
+
+Layout (the button script and the tests rely on it): Instructions; Register (the "Register"
+table from row 5, the review date in the named cell ReviewDate); Matrix (the named cells
+MatrixName and HighRiskFrom, the "Likelihood", "Impact" and "Bands" tables side by side, the
+score grid to their right); Appetite (the "Appetite" table of categories, and the
+"AppetiteLevels" table beside it); Lists; Heat map; Summary; xlwings.conf. No input table has
+anything below it, so a row typed below a table is always reported.
 """
 
 from __future__ import annotations
@@ -11,11 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
@@ -24,54 +27,38 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cpcxl.common import formats, styles
-from cpcxl.common.errors import InputError, Location
+from cpcxl.common.errors import InputError, InputErrors
 from cpcxl.common.formats import Formula
+from cpcxl.common.inputs import Cells, TableSpec
 from cpcxl.common.report import Block, SheetOutput
-from cpcxl.common.tables import find_header_row, normalise_header
 from cpcxl.common.workbook import (
+    add_input_table,
     add_instructions,
-    add_list_validation,
     add_lists_sheet,
-    add_table,
-    add_whole_number_validation,
     add_xlwings_conf,
     define_name,
-    open_for_reading,
     put,
     read_sheets,
+    read_tables,
     render,
     save_workbook,
     set_print,
 )
+from cpcxl.plugins import WorkbookTemplate
 
-from . import engine, report
-from .models import (
-    FIELDS_BY_NAME as FIELDS,
-)
-from .models import (
-    REGISTER_FIELDS,
-    AppetiteLevel,
-    RiskAppetite,
-    RiskCategory,
-    RiskMatrix,
-    RiskRow,
-    RiskStatus,
-)
-from .schemes import NHS_5X5, appetite_from_tables, matrix_from_tables
-
-FIELD_NAMES = [f.name for f in REGISTER_FIELDS]
+from . import engine, inputs, outputs
+from .inputs import REGISTER_SPEC, NamedCell
+from .models import AppetiteLevel, RiskAppetite, RiskCategory, RiskMatrix, RiskRow
+from .schemes import NHS_5X5
 
 FILENAME = "risk_register.xlsx"
 TITLE = "Risk register"
 MARKING = "OFFICIAL-SENSITIVE"
 
-REGISTER = "Register"
-REGISTER_TABLE = "Register"
-MATRIX = "Matrix"
-APPETITE = "Appetite"
-MATRIX_NAME = "MatrixName"
-HIGH_FROM = "HighRiskFrom"
-REVIEW_DATE = "ReviewDate"
+REGISTER = inputs.REGISTER
+REGISTER_TABLE = inputs.REGISTER_TABLE
+MATRIX = inputs.MATRIX
+APPETITE = inputs.APPETITE
 
 HEADER_ROW = 5
 #: Rows the Register table offers beyond the risks written into it.
@@ -80,34 +67,13 @@ MIN_ROWS = 100
 LEVEL_ROWS = 10  # room for a matrix up to 10 × 10
 BAND_ROWS = 8
 OWN_CATEGORY_ROWS = 6
-BANDS_COLUMN = 11  # K: after the Likelihood (A-D) and Impact (F-I) tables
+SCALES_ROW = 7  # the Likelihood (A-D), Impact (F-I) and Bands (K-N) tables' header row
+BANDS_COLUMN = 11  # K
+GRID_COLUMN = 16  # P: the score grid, right of the Bands
+LEVELS_COLUMN = 5  # E: the AppetiteLevels table, right of the categories' Appetite table
 
-# The Register's columns in order: a register field (its header comes from the field), or the
-# header of a column the workbook works out (formulas, or the Score register button).
-LAYOUT: tuple[str, ...] = (
-    "risk_id", "title", "description", "category", "owner",
-    "inherent_likelihood", "inherent_impact", "Inherent score", "Inherent band",
-    "controls",
-    "residual_likelihood", "residual_impact", "Residual score", "Residual band",
-    "target_likelihood", "target_impact", "Target score",
-    "status", "date_raised", "last_reviewed", "next_review",
-    "previous_score", "Movement",
-    "probability", "minimum", "most_likely", "maximum",
-    "Flags",
-)  # fmt: skip
-COLUMNS: tuple[tuple[str, str | None], ...] = tuple(
-    (FIELDS[c].header, c) if c in FIELDS else (c, None) for c in LAYOUT
-)
-HEADERS = [h for h, _ in COLUMNS]
+HEADERS = REGISTER_SPEC.headers
 LETTER = {h: get_column_letter(i) for i, h in enumerate(HEADERS, start=1)}
-FORMATS = {
-    f.header: {"date": formats.DATE_UK, "money": formats.GBP, "probability": formats.PERCENT}[
-        f.kind
-    ]
-    for f in REGISTER_FIELDS
-    if f.kind in ("date", "money", "probability")
-}
-WIDTHS = {"Title": 34, "Description": 44, "Controls": 40, "Flags": 70, "Category": 30}
 
 #: HM Government, Risk Appetite Guidance Note (Orange Book), the levels' meanings abridged.
 APPETITE_MEANINGS = {
@@ -179,7 +145,8 @@ def _instructions(wb: Workbook, matrix: RiskMatrix) -> None:
                     "the controls. Target: where you mean to get it to.",
                     "Dates as dd/mm/yyyy. Score at last review: the residual score recorded at "
                     "the previous review, for the movement column.",
-                    "Optional £ estimate: chance of occurring (%), and minimum, most likely and "
+                    "Optional £ estimate: chance of occurring as a percentage (type 30% or 0.3; "
+                    "30 on its own would be 3,000% and is refused), and minimum, most likely and "
                     "maximum £ impact. These feed the quantified exposure on the Summary.",
                     "Set 'Reviews due as of' above the table to the date of your review.",
                 ],
@@ -198,6 +165,8 @@ def _instructions(wb: Workbook, matrix: RiskMatrix) -> None:
                     "row with a problem says 'Check' and what to fix; no other row is affected.",
                     "Writes Movement (against the score at last review), and refreshes the "
                     "Heat map and Summary sheets (counts, top risks, £ exposure by Monte Carlo).",
+                    "A header it does not know, in any table, stops it with the header named: "
+                    "rename the header back, or remove the column.",
                 ],
             ),
             (
@@ -224,58 +193,57 @@ def _instructions(wb: Workbook, matrix: RiskMatrix) -> None:
     )
 
 
+def _named_cell(
+    wb: Workbook,
+    ws: Worksheet,
+    named: NamedCell,
+    value: Any,
+    *,
+    bold: bool = True,
+    number_format: str | None = None,
+) -> None:
+    """A labelled input cell: the label to its left, the value filled yellow, and its name."""
+    cell = ws[named.cell]
+    label = put(ws.cell(cell.row, cell.column - 1), named.setting.label)
+    if bold:
+        label.font = Font(bold=True)
+    put(cell, value, number_format).fill = styles.INPUT_FILL
+    define_name(wb, named.name, named.sheet, named.cell)
+
+
+def _rows(spec: TableSpec, records: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+    """Records (field -> value) as a table's rows, in its columns' order."""
+    return [[record.get(c.field) for c in spec.columns] for record in records]
+
+
 def _register_sheet(
     wb: Workbook, risks: Sequence[Mapping[str, Any]], as_of: dt.date | None
 ) -> Worksheet:
     ws = wb.create_sheet(REGISTER)
     put(ws["A1"], "Risk register").font = styles.TITLE_FONT
-    put(ws["A2"], "Reviews due as of")
-    put(ws["B2"], as_of if as_of else Formula("=TODAY()"), formats.DATE_UK).fill = styles.INPUT_FILL
-    define_name(wb, REVIEW_DATE, REGISTER, "B2")
+    review = as_of if as_of else Formula("=TODAY()")
+    _named_cell(wb, ws, inputs.REVIEW_DATE, review, bold=False, number_format=formats.DATE_UK)
     put(
         ws["A3"], "Yellow columns are yours to fill in; the rest are worked out."
     ).font = styles.NOTE_FONT
-    rows = [[risk.get(field) if field else None for _, field in COLUMNS] for risk in risks]
+    rows = _rows(REGISTER_SPEC, risks)
     height = max(MIN_ROWS, len(rows) + SPARE_ROWS)
-    add_table(
-        ws,
-        REGISTER_TABLE,
-        HEADERS,
-        rows,
-        row=HEADER_ROW,
-        formats=FORMATS,
-        widths=WIDTHS,
-        min_rows=height,
-    )
+    add_input_table(ws, REGISTER_SPEC, rows, row=HEADER_ROW, min_rows=height)
+    # Numbers are as welcome as labels, so the scales' lists suggest and do not refuse; a value
+    # off the matrix shows #N/A in the score and the button says why.
+    for validation in ws.data_validations.dataValidation:
+        if validation.formula1 in ("=LikelihoodLabels", "=ImpactLabels"):
+            validation.showErrorMessage = False
     first, last = HEADER_ROW + 1, HEADER_ROW + height
     for r in range(first, last + 1):
         for header, formula in _row_formulas(r).items():
             put(ws[f"{LETTER[header]}{r}"], formula)
-    for header, field in COLUMNS:
-        if field:
-            ws[f"{LETTER[header]}{HEADER_ROW}"].fill = styles.INPUT_FILL
-            ws[f"{LETTER[header]}{HEADER_ROW}"].font = Font(bold=True)
-
-    def column(header: str) -> str:
-        return f"{LETTER[header]}{first}:{LETTER[header]}{last}"
-
-    add_list_validation(ws, column("Category"), "=Categories", title="Category")
-    add_list_validation(ws, column("Status"), "=Statuses", title="Status")
-    for stage in ("Inherent", "Residual", "Target"):
-        for axis in ("likelihood", "impact"):
-            validation = add_list_validation(
-                ws,
-                column(f"{stage} {axis}"),
-                f"={axis.capitalize()}Labels",
-                prompt="Choose a label, or type its number (see the Matrix sheet).",
-                title=f"{stage} {axis}",
-            )
-            # Numbers are as welcome as labels, so the list suggests and does not refuse; a value
-            # off the matrix shows #N/A in the score and the button says why.
-            validation.showErrorMessage = False
-    add_whole_number_validation(ws, column("Score at last review"), 0, 100)
+    for column in REGISTER_SPEC.columns:
+        if not column.output:
+            ws[f"{LETTER[column.header]}{HEADER_ROW}"].fill = styles.INPUT_FILL
+            ws[f"{LETTER[column.header]}{HEADER_ROW}"].font = Font(bold=True)
     for header in ("Inherent band", "Residual band"):
-        _band_colours(ws, column(header))
+        _band_colours(ws, f"{LETTER[header]}{first}:{LETTER[header]}{last}")
     ws.freeze_panes = f"C{first}"
     # 28 columns on one A4 page would print at about a fifth of full size; four pages across,
     # each repeating the risk's ID and title, keep it near two-thirds.
@@ -311,60 +279,76 @@ _BAND_PALETTE = (formats.GREEN, formats.AMBER, formats.ORANGE, formats.RED, form
 def _matrix_sheet(wb: Workbook, matrix: RiskMatrix) -> Worksheet:
     ws = wb.create_sheet(MATRIX)
     put(ws["A1"], "Risk matrix").font = styles.TITLE_FONT
-    settings = [
-        ("Matrix name", matrix.name, MATRIX_NAME),
-        ("Source", matrix.source, None),
-        ("High risk from score", matrix.high_score, HIGH_FROM),
-    ]
-    for r, (label, value, name) in enumerate(settings, start=3):
-        put(ws.cell(r, 1), label).font = Font(bold=True)
-        put(ws.cell(r, 2), value)
-        if name:
-            ws.cell(r, 2).fill = styles.INPUT_FILL
-            define_name(wb, name, MATRIX, f"B{r}")
-    top = 7
-    for column, axis, levels in (
-        (1, "Likelihood", matrix.likelihood),
-        (6, "Impact", matrix.impact),
+    _named_cell(wb, ws, inputs.MATRIX_NAME, matrix.name)
+    put(ws["A4"], "Source").font = Font(bold=True)
+    put(ws["B4"], matrix.source)
+    _named_cell(wb, ws, inputs.HIGH_FROM, matrix.high_score)
+    for column, spec, levels in (
+        (1, inputs.LIKELIHOOD, matrix.likelihood),
+        (6, inputs.IMPACT, matrix.impact),
     ):
-        ref = add_table(
-            ws,
-            axis,
-            ["Score", axis, "Description", "Also accepted"],
-            [[lv.score, lv.label, lv.description, ", ".join(lv.aliases)] for lv in levels],
-            row=top,
-            column=column,
-            min_rows=LEVEL_ROWS,
-            widths={"Description": 40, "Also accepted": 24},
+        records = [
+            {
+                "score": lv.score,
+                "label": lv.label,
+                "description": lv.description,
+                "aliases": ", ".join(lv.aliases),
+            }
+            for lv in levels
+        ]
+        names = (f"{spec.name}Scores", f"{spec.name}Labels")
+        _table(
+            wb, ws, spec, records, row=SCALES_ROW, column=column, min_rows=LEVEL_ROWS, names=names
         )
-        _, _, _, last = range_boundaries(ref)
-        define_name(wb, f"{axis}Scores", MATRIX, _column_range(column, top + 1, last))
-        define_name(wb, f"{axis}Labels", MATRIX, _column_range(column + 1, top + 1, last))
-    ref = add_table(
+    records = [
+        {"name": b.name, "low": b.low, "high": b.high, "colour": b.colour} for b in matrix.bands
+    ]
+    names = ("BandNames", "BandFrom")
+    _table(
+        wb,
         ws,
-        "Bands",
-        ["Band", "From", "To", "Colour"],
-        [[b.name, b.low, b.high, b.colour] for b in matrix.bands],
-        row=top,
+        inputs.BANDS,
+        records,
+        row=SCALES_ROW,
         column=BANDS_COLUMN,
         min_rows=BAND_ROWS,
+        names=names,
     )
-    _, _, _, last = range_boundaries(ref)
-    define_name(wb, "BandNames", MATRIX, _column_range(BANDS_COLUMN, top + 1, last))
-    define_name(wb, "BandFrom", MATRIX, _column_range(BANDS_COLUMN + 1, top + 1, last))
     for i, band in enumerate(matrix.bands):
-        ws.cell(top + 1 + i, BANDS_COLUMN).fill = styles.fill(band.colour)
-    scores = [[lv.score * im.score for im in matrix.impact] for lv in reversed(matrix.likelihood)]
-    grid_top = top + LEVEL_ROWS + 4
-    block = report.heat_map_block(
-        pd.DataFrame(scores).to_numpy(),
+        ws.cell(SCALES_ROW + 1 + i, BANDS_COLUMN).fill = styles.fill(band.colour)
+    block = outputs.heat_map_block(
+        outputs.score_grid(matrix),
         matrix,
         "Scores (likelihood × impact) and their bands",
-        row=grid_top,
+        row=SCALES_ROW,
+        column=GRID_COLUMN,
     )
     render(wb, SheetOutput(MATRIX, [block], replace=False))
+    ws.column_dimensions["A"].width = 22  # the named cells' labels above the Likelihood table
+    for offset in range(len(matrix.impact) + 1):
+        ws.column_dimensions[get_column_letter(GRID_COLUMN + offset)].width = 16 if offset else 20
     set_print(ws, landscape=True)
     return ws
+
+
+def _table(
+    wb: Workbook,
+    ws: Worksheet,
+    spec: TableSpec,
+    records: Sequence[Mapping[str, Any]],
+    *,
+    row: int,
+    column: int = 1,
+    min_rows: int = 1,
+    names: Sequence[str] = (),
+) -> int:
+    """An input table of ``records`` from its spec, each of ``names`` given to the body of one
+    of its first columns (for drop-downs and formulas); returns the table's last row."""
+    ref = add_input_table(ws, spec, _rows(spec, records), row=row, column=column, min_rows=min_rows)
+    _, _, _, last = range_boundaries(ref)
+    for offset, name in enumerate(names):
+        define_name(wb, name, ws.title, _column_range(column + offset, row + 1, last))
+    return int(last)
 
 
 def _column_range(column: int, first: int, last: int) -> str:
@@ -381,40 +365,23 @@ def _appetite_sheet(wb: Workbook, appetite: RiskAppetite) -> Worksheet:
         "flagged 'Above appetite'. Levels as the Orange Book names them; scores are yours to "
         "set.",
     ).font = styles.NOTE_FONT
-    top = 4
-    ref = add_table(
-        ws,
-        "AppetiteLevels",
-        ["Level", "Highest tolerated residual score", "What it means"],
-        [
-            [level.value, appetite.levels[level], APPETITE_MEANINGS[level]]
-            for level in AppetiteLevel
-        ],
-        row=top,
-        widths={"What it means": 70, "Level": 40},
-    )
-    _, _, _, last = range_boundaries(ref)
-    define_name(wb, "AppetiteLevelNames", APPETITE, f"A{top + 1}:A{last}")
-    define_name(wb, "AppetiteLevelScores", APPETITE, f"B{top + 1}:B{last}")
-    top = last + 3
+    top = 5
     put(
         ws.cell(top - 1, 1), "Appetite by category (add your own categories in the blank rows)"
     ).font = styles.SUBTITLE_FONT
     own = [c for c in appetite.categories if c not in set(RiskCategory)]
-    rows = [
-        [c.value, level.value if (level := appetite.categories.get(c.value)) else None]
+    records = [
+        {"category": c.value, "level": level.value if level else None}
         for c in RiskCategory
+        for level in [appetite.categories.get(c.value)]
     ]
-    rows += [[c, level.value if (level := appetite.categories[c]) else None] for c in own]
-    ref = add_table(
-        ws,
-        "Appetite",
-        ["Category", "Appetite level", "Highest tolerated score"],
-        rows,
-        row=top,
-        min_rows=len(rows) + OWN_CATEGORY_ROWS,
-    )
-    _, _, _, last = range_boundaries(ref)
+    records += [
+        {"category": c, "level": level.value if level else None}
+        for c in own
+        for level in [appetite.categories[c]]
+    ]
+    spec, rows = inputs.CATEGORY_APPETITE, len(records) + OWN_CATEGORY_ROWS
+    last = _table(wb, ws, spec, records, row=top, min_rows=rows, names=("Categories",))
     for r in range(top + 1, last + 1):
         put(
             ws.cell(r, 3),
@@ -422,20 +389,29 @@ def _appetite_sheet(wb: Workbook, appetite: RiskAppetite) -> Worksheet:
         )
         for c in (1, 2):
             ws.cell(r, c).fill = styles.INPUT_FILL
-    define_name(wb, "Categories", APPETITE, f"A{top + 1}:A{last}")
-    add_list_validation(ws, f"B{top + 1}:B{last}", "=AppetiteLevelNames", title="Appetite level")
-    set_print(ws)
+
+    put(ws.cell(top - 1, LEVELS_COLUMN), "Appetite levels").font = styles.SUBTITLE_FONT
+    levels = [
+        {"level": level.value, "score": appetite.levels[level], "meaning": meaning}
+        for level, meaning in APPETITE_MEANINGS.items()
+    ]
+    names = ("AppetiteLevelNames", "AppetiteLevelScores")
+    _table(wb, ws, inputs.APPETITE_LEVELS, levels, row=top, column=LEVELS_COLUMN, names=names)
+    set_print(ws, landscape=True)
     return ws
 
 
-def _render_outputs(wb: Workbook, outputs: Sequence[SheetOutput]) -> None:
-    """Heat map and Summary written, with their chart and conditional formats added back."""
-    for output in outputs:
+def _render_outputs(wb: Workbook, sheets: Sequence[SheetOutput]) -> None:
+    """The Register's columns, the Heat map and the Summary written, with the Summary's chart
+    and the Heat map's conditional formats added back."""
+    for output in sheets:
         index = wb.sheetnames.index(output.name) if output.name in wb.sheetnames else None
         ws = render(wb, output, index=index)
+        if output.name == REGISTER:
+            continue
         ws.sheet_view.showGridLines = False
         set_print(ws, landscape=True, header=MARKING)
-        if output.name == report.HEAT_MAP:
+        if output.name == outputs.HEAT_MAP:
             for block in output.blocks[1:]:
                 first = f"{get_column_letter(block.column + 1)}{block.row + 1}"
                 last = f"{get_column_letter(block.column + block.width - 1)}"
@@ -446,8 +422,8 @@ def _render_outputs(wb: Workbook, outputs: Sequence[SheetOutput]) -> None:
                         operator="greaterThan", formula=["0"], font=Font(bold=True, size=14)
                     ),
                 )
-        if output.name == report.SUMMARY:
-            _band_chart(ws, report.placed(output, report.BANDS_TITLE))
+        if output.name == outputs.SUMMARY:
+            _band_chart(ws, outputs.placed(output, outputs.BANDS_TITLE))
 
 
 def _band_chart(ws: Worksheet, block: Block) -> None:
@@ -478,37 +454,27 @@ def build_register_workbook(
     """The risk register workbook with ``risks`` (rows, or field -> value) in it, scored as the
     Score register button would. With no ``as_of`` the review date is =TODAY()."""
     appetite = appetite or engine.default_appetite(matrix)
-    risks = [
+    records = [
         {k: v for k, v in r.model_dump().items() if v != ""} if isinstance(r, RiskRow) else r
         for r in risks
     ]
     wb = Workbook()
     _instructions(wb, matrix)
-    register = _register_sheet(wb, risks, as_of)
+    _register_sheet(wb, records, as_of)
     _matrix_sheet(wb, matrix)
     _appetite_sheet(wb, appetite)
-    add_lists_sheet(wb, {"Statuses": [s.value for s in RiskStatus]}).sheet_state = "hidden"
-
-    values = [
-        HEADERS,
-        *([risk.get(field) if field else None for _, field in COLUMNS] for risk in risks),
-    ]
-    scored, problems = report.score_rows(
-        values, matrix, appetite, as_of=as_of, first_row=HEADER_ROW, sheet=REGISTER
-    )
-    written = report.register_columns_out(scored, problems)
-    for row, flags, moved in zip(
-        scored[engine.ROW], written["Flags"], written["Movement"], strict=True
-    ):
-        put(register[f"{LETTER['Flags']}{row}"], flags or None)
-        put(register[f"{LETTER['Movement']}{row}"], moved or None)
-    _render_outputs(
-        wb,
-        [
-            report.heat_map_output(scored, matrix, as_of=as_of),
-            report.summary_output(scored, matrix, problems, as_of=as_of),
-        ],
-    )
+    lists = {"Statuses": inputs.STATUS.labels}
+    add_lists_sheet(wb, lists).sheet_state = "hidden"
+    # Scored from the cells as written, exactly as the button reads them.
+    rows = _rows(REGISTER_SPEC, records)
+    cells = Cells([HEADERS, *rows], first_row=HEADER_ROW, exact=True)
+    errors = InputErrors()
+    register = inputs.read_register(cells, matrix, errors, categories=list(appetite.categories))
+    if register is None:  # the header is the spec's own, so only a bug gets here
+        raise errors
+    scored = engine.score_register(register.risks, matrix, appetite, as_of=as_of)
+    exposure = engine.register_exposure(scored)
+    _render_outputs(wb, outputs.register_sheets(scored, register, matrix, exposure, as_of=as_of))
     add_xlwings_conf(wb)
     return save_workbook(wb, path)
 
@@ -518,153 +484,41 @@ def build_template(path: str | os.PathLike[str]) -> Path:
     return build_register_workbook(path)
 
 
+TEMPLATE = WorkbookTemplate("risk_register", FILENAME, TITLE, build_template)
+
+
 # --- reading a filled-in workbook ---------------------------------------------------------------
 
 
-def _table_values(ws: Worksheet, name: str) -> list[list[Any]]:
-    ref = ws.tables[name].ref
-    return [[c.value for c in row] for row in ws[ref]]
-
-
-def read_register_workbook(
-    path: str | os.PathLike[str],
-) -> tuple[list[list[Any]], RiskMatrix, RiskAppetite, dt.date | None]:
-    """The Register table's cells (header first), the matrix, appetite and review date.
-
-    Reads the file as an officer saved it (a packaged register); the file is not changed.
-    """
-    wb = open_for_reading(path)
-    missing = [s for s in (REGISTER, MATRIX, APPETITE) if s not in wb.sheetnames]
+def read_register_file(path: str | os.PathLike[str]) -> tuple[dict[str, Cells], dict[str, Any]]:
+    """A saved register's tables (cells by table name) and named cells (values by name), as
+    ``inputs.read_register_book`` takes them. The file is only read."""
+    name = Path(path).name
+    sheets = read_sheets(path)
+    missing = [s for s in (REGISTER, MATRIX, APPETITE) if s not in sheets]
     if missing:
         raise InputError(
             f"not a cpcxl risk register: no {', '.join(missing)} sheet",
-            file=Path(path).name,
+            file=name,
             valid="a workbook made by `cpcxl build` (or import it with `cpcxl risk import`)",
         )
-    matrix_ws = wb[MATRIX]
-    matrix = matrix_from_tables(
-        matrix_ws["B3"].value,
-        _table_values(matrix_ws, "Likelihood"),
-        _table_values(matrix_ws, "Impact"),
-        _table_values(matrix_ws, "Bands"),
-        _table_values(wb[APPETITE], "AppetiteLevels"),
-        high_from=matrix_ws["B5"].value,
-    )
-    appetite = appetite_from_tables(matrix, _table_values(wb[APPETITE], "Appetite"))
-    as_of = wb[REGISTER]["B2"].value
-    day = as_of.date() if isinstance(as_of, dt.datetime) else as_of
-    return (
-        _table_values(wb[REGISTER], REGISTER_TABLE),
-        matrix,
-        appetite,
-        day if isinstance(day, dt.date) else None,
-    )
+    tables = read_tables(path, inputs.TABLES, sheets=sheets)
+    named = {n.name: _cell_value(sheets[n.sheet], n.cell) for n in inputs.NAMED_CELLS}
+    return tables, named
 
 
-def appetite_with(categories: Sequence[str], matrix: RiskMatrix) -> RiskAppetite:
-    """The default appetite, with an organisation's own categories added (no level yet)."""
-    base = engine.default_appetite(matrix)
-    chosen = dict(base.categories)
-    for category in categories:
-        chosen.setdefault(category, None)
-    return RiskAppetite(levels=base.levels, categories=chosen)
+def _cell_value(rows: Sequence[Sequence[Any]], ref: str) -> Any:
+    """The value of one cell ('B2') of a sheet's rows, or None beyond them."""
+    column, row, _, _ = range_boundaries(ref)
+    if row is None or column is None or row > len(rows) or column > len(rows[row - 1]):
+        return None
+    return rows[row - 1][column - 1]
 
 
-# --- importing a register laid out some other way -------------------------------------------------
-
-_WORKED_OUT = ("score", "rating", "rag", "band", "rank", "total")
-
-
-@dataclass
-class Imported:
-    """A register read from another layout, and what the import did with each column."""
-
-    file: str
-    sheet: str
-    header_rows: tuple[int, int]
-    risks: list[dict[str, Any]]
-    mapped: list[tuple[str, str]]  # (header found, our column)
-    not_used: list[tuple[str, str]]  # (header found, why)
-    not_found: list[str]  # our columns the file does not have
-    problems: list[InputError]
-    own_categories: dict[str, int]
-
-    def report(self) -> list[str]:
-        first, last = self.header_rows
-        rows = f"row {first}" if first == last else f"rows {first}-{last}"
-        lines = [
-            f"Read sheet {self.sheet!r} of {self.file}: header on {rows}, {len(self.risks)} risks."
-        ]
-        lines += ["Mapped:", *(f"  {found!r} -> {ours}" for found, ours in self.mapped)]
-        if self.not_used:
-            lines += ["Not used:", *(f"  {found!r}: {why}" for found, why in self.not_used)]
-        if self.not_found:
-            lines.append("Not in the file (left blank): " + ", ".join(self.not_found))
-        if self.own_categories:
-            own = ", ".join(f"{c} ({n} risks)" for c, n in self.own_categories.items())
-            lines.append(f"Categories kept as your own (set their appetite): {own}")
-        if self.problems:
-            lines.append(
-                f"Values it could not read ({len(self.problems)}; kept as they were and "
-                "marked Check in the Flags column):"
-            )
-            lines += [f"  {p}" for p in self.problems]
-        else:
-            lines.append("Every value was read.")
-        return lines
-
-
-def import_register(
+def import_file(
     path: str | os.PathLike[str], *, sheet: str | None = None, matrix: RiskMatrix = NHS_5X5
-) -> Imported:
-    """Read a register whose headers differ from ours (synonyms, several header rows, labels).
-
-    The sheet is the one whose headers match best, unless ``sheet`` names it. The file is only
-    read. A missing required column is an error listing the headers found.
-    """
-    name = Path(path).name
-    sheets = read_sheets(path)
-    if sheet is not None and sheet not in sheets:
-        raise InputError(f"no sheet {sheet!r}", file=name, valid=", ".join(sheets))
-    columns = engine.register_columns()
-    candidates = {sheet: sheets[sheet]} if sheet else sheets
-    best = None
-    for sheet_name, rows in candidates.items():
-        if not rows:
-            continue
-        start, span, match = find_header_row(rows, columns)
-        score = (not match.missing, len(match.columns))
-        if best is None or score > best[0]:
-            best = (score, sheet_name, rows, start, span, match)
-    if best is None:
-        raise InputError("the workbook has no data", file=name)
-    _, sheet_name, rows, start, span, match = best
-    if match.missing:  # the error that lists the headers found
-        engine.register_frame(rows, location=Location(file=name, sheet=sheet_name))
-    frame, register = report.read_rows(rows, matrix, None, sheet=sheet_name, file=name)
-    standard = {c.value for c in RiskCategory}
-    own: dict[str, int] = {}
-    for category in register.risks["category"].dropna():
-        if category not in standard:
-            own[category] = own.get(category, 0) + 1
-    mapped = [(match.headers[i], FIELDS[f].header) for f, i in match.columns.items()]
-    not_used = [
-        (
-            h,
-            "cpcxl works this out from likelihood and impact"
-            if any(w in normalise_header(h).split() for w in _WORKED_OUT)
-            else "no register column of that name",
-        )
-        for h in match.unmatched_headers
-    ]
-    return Imported(
-        file=name,
-        sheet=sheet_name,
-        header_rows=(start + 1, start + span),
-        risks=engine.register_values(frame, register, matrix),
-        mapped=mapped,
-        not_used=not_used,
-        not_found=[FIELDS[f].header for f in FIELD_NAMES if f not in match.columns],
-        problems=register.problems,
-        own_categories=own,
+) -> inputs.Imported:
+    """Read a register laid out another way from a workbook file (only read)."""
+    return inputs.import_register(
+        read_sheets(path), file=Path(path).name, sheet=sheet, matrix=matrix
     )

@@ -12,6 +12,7 @@ import xlwings as xw
 from cpcxl.common.examples import Example, ScriptExample, examples
 from cpcxl.common.fields import parse_argument
 from cpcxl.common.grid import elementwise, flatten
+from cpcxl.common.limits import check_time
 from cpcxl.common.values import is_blank
 from cpcxl.xl.book import read_book_tables
 from cpcxl.xl.render import render
@@ -68,11 +69,12 @@ def cpc_fte(hours: Any, standard_hours: Any = 37.5) -> float:
         if is_blank(standard_hours)
         else parse_argument(STANDARD_HOURS, standard_hours, "standard_hours")
     )
-    values = [
-        parse_argument(WEEKLY_HOURS, value, f"hours, item {position}")
-        for position, value in enumerate(flatten(hours), start=1)
-        if not is_blank(value)
-    ]
+    values = []
+    for position, value in enumerate(flatten(hours), start=1):
+        if position % 4096 == 0:
+            check_time()  # a range of up to MAX_ARGUMENT_CELLS cells, one by one
+        if not is_blank(value):
+            values.append(parse_argument(WEEKLY_HOURS, value, f"hours, item {position}"))
     return engine.total_fte(values, standard)
 
 
@@ -97,8 +99,8 @@ def cpc_fte(hours: Any, standard_hours: Any = 37.5) -> float:
     ),
     Example(
         (10, 22),
-        "#VALUE! headroom: 22 is 2,200%, outside 0% to 60% for headroom (NHS ward uplifts are "
-        "usually 20% to 25%; over 60% is more absence than any rota plans for); type 22% (or "
+        "#VALUE! headroom: 22 is 2,200%, outside 0% to 60% for headroom (NHS roster policies "
+        "set 16% to 26%; over 60% is more absence than any rota plans for); type 22% (or "
         "0.22); valid: a percentage from 0% to 60%",
         "a rate is a fraction: 22 is 2,200%, not 22%, and is refused rather than used",
     ),
@@ -207,13 +209,25 @@ def cpc_recruitment_need(fte: Any, turnover: Any, vacancy: Any, years: Any) -> A
                 "A3": "Care worker",
                 # demand 480 + 75 = 555 h; 555 ÷ 37.5 = 14.8 worked FTE; × 1.22 = 18.056
                 "B3": 18.056,
-                # in post: 6×37.5 + 4×22.5 + 2×15 + 2×37.5 + 3×6 = 438 h; ÷ 37.5 = 11.68
-                "C3": 11.68,
-                "D3": 18.056 - 11.68,
+                # substantive (permanent and fixed-term) only: 6×37.5 + 4×22.5 = 315 h;
+                # ÷ 37.5 = 8.4; bank 2×15, agency 2×37.5 and volunteers 3×6 = 123 h (3.28
+                # FTE) cover the vacancy without filling it (issue 13, case 11)
+                "C3": 8.4,
+                "D3": 18.056 - 8.4,
+                "E3": 18.056 - 8.4,
+                "F3": 3.28,
                 "A4": "Occupational therapist",
                 # 37.5 h ÷ 37.5 × 1.22 = 1.22 required; 1 in post; gap 0.22
                 "B4": 1.22,
                 "D4": 1.22 - 1,
+            },
+            # Agency cover is priced from each role's own permanent pay × 1.3 (issue 13,
+            # case 10): care workers £12.60 → £16.38, the therapist £24.80 → £32.24.
+            "Projection": {
+                "A11": "Care worker",
+                "E11": 16.38,
+                "A12": "Occupational therapist",
+                "E12": 32.24,
             },
             # Care worker Level 3: only the 2 agency staff, 75 of 438 hours = 17.1% < 20%;
             # then the two roles one person holds, in role order.
@@ -239,7 +253,7 @@ def plan_workforce(book: xw.Book) -> None:
 
 
 def _gap_chart(ws: xw.Sheet, roles: int) -> None:
-    """Required and current FTE by role as a bar chart, replacing the last one."""
+    """Required and substantive FTE by role as a bar chart, replacing the last one."""
     try:
         existing = [chart.name for chart in ws.charts]
     except (KeyError, AttributeError):  # the client sent no chart list for this sheet

@@ -44,6 +44,8 @@ from .models import (
     HEADROOM,
     HOURLY_COST,
     LEAVING_DATE,
+    NHS_LEAVERS,
+    NHS_VACANCIES,
     NOT_RECORDED,
     PEOPLE,
     PLAN_START,
@@ -52,6 +54,7 @@ from .models import (
     SERVICE_HOURS,
     SHARE_TARGETS,
     SKILL_LEVELS,
+    SKILLS_FOR_CARE,
     STANDARD_HOURS,
     START_DATE,
     TARGET_HOURS,
@@ -89,7 +92,21 @@ class Suggested(Text):
 
 
 CONTRACT_TYPE = Choice.of(ContractType, "a contract type", list_name="ContractTypes")
-EMPLOYER = Choice.of(Employer, "an employer", list_name="Employers")
+EMPLOYER = Choice.of(
+    Employer,
+    "an employer",
+    list_name="Employers",
+    aliases={
+        name: Employer.NHS
+        for name in (
+            "NHS trust",
+            "NHS foundation trust",
+            "NHS body",
+            "ICB",
+            "Integrated care board",
+        )
+    },
+)
 TARGET_KIND = Choice.of(TargetKind, "a target", list_name="TargetKinds")
 HEADROOM_METHOD = Choice.of(HeadroomMethod, "a headroom method", list_name="HeadroomMethods")
 SKILL = Suggested("a skill level", list_name="SkillLevels", options=SKILL_LEVELS)
@@ -259,8 +276,9 @@ ASSUMPTIONS = SettingsSpec(
             "Headroom for leave, sickness and training",
             HEADROOM,
             default=_DEFAULT.headroom,
-            note="22%: the uplift commonly used when setting NHS ward establishments (annual "
-            "leave, sickness, study leave); a local choice: replace with your own absence "
+            note="22%: a local choice, inside the 16% to 26% headroom that 35 NHS trusts' roster "
+            "policies set (Drake, British Journal of Nursing 29(7), 2020), where unavailability "
+            "measured 15.8% to 33.6%: replace with your own leave, sickness and training "
             "figures. From 0% to 60%.",
         ),
         Setting(
@@ -273,19 +291,38 @@ ASSUMPTIONS = SettingsSpec(
         ),
         Setting(
             "turnover",
-            "Turnover rate a year",
+            "Turnover rate a year (social care roles)",
             TURNOVER,
             default=_DEFAULT.turnover,
-            note="24.8%: Skills for Care, The state of the adult social care sector and "
-            "workforce in England, 2024 (2023/24 turnover rate). From 0% to 100%.",
+            note=f"23.1%: {SKILLS_FOR_CARE}, the sector's turnover rate (leavers ÷ permanent and "
+            "temporary staff). Applies to substantive staff. From 0% to 100%.",
+            synonyms=("Turnover rate a year", "turnover rate"),
+        ),
+        Setting(
+            "nhs_turnover",
+            "Turnover rate a year (NHS roles)",
+            TURNOVER,
+            default=_DEFAULT.nhs_turnover,
+            note=f"10.1%: {NHS_LEAVERS}. Leaving the NHS only: a trust's own turnover, moves "
+            "to other NHS bodies included, is higher, so use yours. For roles the NHS employs "
+            "(Employer: NHS). From 0% to 100%.",
         ),
         Setting(
             "vacancy",
-            "Vacancy rate",
+            "Vacancy rate (social care roles)",
             VACANCY,
             default=_DEFAULT.vacancy,
-            note="8.3%: Skills for Care, The state of the adult social care sector and "
-            "workforce in England, 2024 (2023/24 vacancy rate). From 0% to 100%.",
+            note=f"7.0%: {SKILLS_FOR_CARE}, vacant ÷ all posts. The Gap sheet's benchmark. "
+            "From 0% to 100%.",
+            synonyms=("Vacancy rate",),
+        ),
+        Setting(
+            "nhs_vacancy",
+            "Vacancy rate (NHS roles)",
+            VACANCY,
+            default=_DEFAULT.nhs_vacancy,
+            note=f"7.5%: {NHS_VACANCIES} (establishment less substantive staff). The benchmark "
+            "for roles the NHS employs. From 0% to 100%.",
         ),
         Setting(
             "weeks_to_recruit",
@@ -300,8 +337,11 @@ ASSUMPTIONS = SettingsSpec(
             "Agency premium over the direct hourly cost",
             AGENCY_PREMIUM,
             default=_DEFAULT.agency_premium,
-            note="30%: a local choice, cpcxl's planning assumption; use your agency framework "
-            "rates. From 0% to 200%.",
+            note="30%: a local choice, cpcxl's planning assumption (no national figure for "
+            "social care agency charges): use your agency framework rates. Agency cover in "
+            "each role costs that role's own pay plus this premium. NHS agency rules cap an "
+            "agency worker's charge at the Agenda for Change rate plus 55% (on-costs and the "
+            "agency fee). From 0% to 200%.",
         ),
         Setting(
             "recruitment_rate",
@@ -309,7 +349,7 @@ ASSUMPTIONS = SettingsSpec(
             RECRUITMENT_RATE,
             default=_DEFAULT.recruitment_rate,
             note="30%: a local choice, cpcxl's planning assumption, a little above the "
-            "sector's 24.8% turnover that providers already replace each year. From 0% to 100%.",
+            "sector's 23.1% turnover that providers already replace each year. From 0% to 100%.",
         ),
         Setting(
             "years",

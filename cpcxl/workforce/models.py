@@ -33,6 +33,15 @@ class ContractType(StrEnum):
 #: Contract types counted as the permanent workforce (employed paid full and part time).
 PERMANENT = (ContractType.FULL_TIME, ContractType.PART_TIME)
 
+#: Substantive staff fill posts: permanent and fixed-term ("Temporary") employees. A vacancy is
+#: establishment less substantive staff (NHS England, NHS Vacancy Statistics: the "substantive
+#: gap", however much of it temporary staff fill), and turnover is leavers over substantive
+#: staff (Skills for Care: leavers ÷ directly employed permanent and temporary workers).
+SUBSTANTIVE = (ContractType.FULL_TIME, ContractType.PART_TIME, ContractType.TEMPORARY)
+#: Cover works in vacant posts without filling them: bank, agency, contractors' staff and
+#: volunteers.
+COVER = (ContractType.BANK, ContractType.AGENCY, ContractType.CONTRACTOR, ContractType.VOLUNTEER)
+
 
 class Employer(StrEnum):
     """Who employs the person: CPC 505's workforce scope list, direct payments included."""
@@ -41,6 +50,8 @@ class Employer(StrEnum):
     PRIVATE = "Private provider"
     VOLUNTARY = "Voluntary provider"
     PARTNER = "Partner"
+    #: An NHS trust, integrated care board or other NHS body: its roles take the NHS rates.
+    NHS = "NHS"
     DIRECT_PAYMENTS = "Direct payments (employed by the person)"
 
 
@@ -129,7 +140,7 @@ MAX_WEEKLY_HOURS = 80
 HEADROOM = Rate(
     0,
     0.6,
-    "NHS ward uplifts are usually 20% to 25%; over 60% is more absence than any rota plans for",
+    "NHS roster policies set 16% to 26%; over 60% is more absence than any rota plans for",
     what="headroom",
 )
 TURNOVER = Rate(
@@ -211,17 +222,52 @@ LEAVING_DATE = Date(earliest=dt.date(1950, 1, 1))
 PLAN_START = Date()
 
 
+# --- where the defaults come from (the Assumptions sheet's notes and the guide say the same) --
+
+#: Skills for Care's annual report, the latest edition (October 2025, 2024/25 figures): a
+#: turnover rate of 23.1% across the sector and a vacancy rate of 7.0% (111,000 vacant posts).
+SKILLS_FOR_CARE = (
+    "Skills for Care, The state of the adult social care sector and workforce in England, "
+    "October 2025 (2024/25)"
+)
+#: NHS England's review of its People Promise retention programme (March 2025), from NHS
+#: Workforce Statistics: 10.1% of hospital and community health services staff left the NHS
+#: in the 12 months to September 2024.
+NHS_LEAVERS = (
+    "NHS England, NHS Workforce Statistics: 10.1% of hospital and community health services "
+    "staff left the NHS in the 12 months to September 2024 (People Promise review, March 2025)"
+)
+#: NHS England, NHS Vacancy Statistics, England, April 2015 - September 2024 (experimental
+#: statistics): the key facts' vacancy rate of 7.5% at 30 September 2024. Its vacancies are
+#: establishment less substantive staff, however much of the gap temporary staff fill.
+NHS_VACANCIES = (
+    "NHS England, NHS Vacancy Statistics, England, April 2015 - September 2024: 7.5% at 30 "
+    "September 2024"
+)
+#: NHS agency rules (NHS Improvement, price caps from 23 November 2015, at their final level
+#: from 1 April 2016): an agency worker's total hourly charge is capped at the national
+#: (Agenda for Change) pay rate plus 55%, for employer national insurance and pension, holiday
+#: pay and the agency's fee.
+NHS_AGENCY_CAP = 0.55
+
+
 class Assumptions(BaseModel):
     """The plan's assumptions; each default's source is on the Assumptions sheet
-    (``inputs.ASSUMPTIONS``), and each value must lie in its declared range."""
+    (``inputs.ASSUMPTIONS``), and each value must lie in its declared range.
+
+    ``turnover`` and ``vacancy`` are for social care roles (Skills for Care); ``nhs_turnover``
+    and ``nhs_vacancy`` for roles whose substantive staff the NHS employs (NHS England).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     standard_hours: float = 37.5
     headroom: float = 0.22
     headroom_method: HeadroomMethod = HeadroomMethod.UPLIFT
-    turnover: float = 0.248
-    vacancy: float = 0.083
+    turnover: float = 0.231
+    nhs_turnover: float = 0.101
+    vacancy: float = 0.070
+    nhs_vacancy: float = 0.075
     weeks_to_recruit: float = 12
     agency_premium: float = 0.30
     recruitment_rate: float = 0.30
@@ -243,7 +289,9 @@ ASSUMPTION_RANGES: dict[str, Number | Rate] = {
     "standard_hours": STANDARD_HOURS,
     "headroom": HEADROOM,
     "turnover": TURNOVER,
+    "nhs_turnover": TURNOVER,
     "vacancy": VACANCY,
+    "nhs_vacancy": VACANCY,
     "weeks_to_recruit": WEEKS_TO_RECRUIT,
     "agency_premium": AGENCY_PREMIUM,
     "recruitment_rate": RECRUITMENT_RATE,

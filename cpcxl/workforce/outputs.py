@@ -11,9 +11,12 @@ from cpcxl.common.report import Block, SheetOutput, stack
 
 from .engine import SUPPRESSED, Plan
 from .inputs import ASSUMPTIONS
+from .models import NHS_AGENCY_CAP
 
 FTE = formats.DECIMAL_2
 HOURS = "#,##0.0"
+#: Number columns of the Gap and Projection sheets: wide enough for their headers in 2 lines.
+_NUMBER_WIDTHS = dict.fromkeys("CDEFGHIJK", 15.0)
 
 PLAN_SHEET, GAP_SHEET, PROJECTION_SHEET, MIX_SHEET, RISKS_SHEET = (
     "Plan",
@@ -26,7 +29,7 @@ OUTPUT_SHEETS = (PLAN_SHEET, GAP_SHEET, PROJECTION_SHEET, MIX_SHEET, RISKS_SHEET
 
 #: Where the by-role gap table sits on the Gap sheet, for the chart to point at.
 GAP_FIRST_ROW = 2
-GAP_CHART_ANCHOR = "I2"
+GAP_CHART_ANCHOR = "M2"
 
 
 def _block(frame: pd.DataFrame, names: dict[str, str], title: str, **formats: str) -> Block:
@@ -129,23 +132,36 @@ def _coloured(block: Block, column: int) -> Block:
     )
 
 
+#: The gap tables' columns: the gap (required − substantive) stays in column D of the by-role
+#: table and E of the by-skill one, where both renderers colour it.
+_GAP_NAMES = {
+    "role": "Role",
+    "required_fte": "Required FTE",
+    "substantive_fte": "Substantive FTE",
+    "gap_fte": "Gap FTE (+ shortfall)",
+    "vacancy_fte": "Vacancy FTE",
+    "cover_fte": "Cover FTE",
+    "uncovered_fte": "Vacancy not covered FTE",
+    "vacancy_rate": "Vacancy rate",
+    "published_vacancy": "Published vacancy rate",
+    "hours_needed": "Hours a week",
+    "headcount": "Headcount",
+}
+_GAP_FORMATS = {
+    **{k: FTE for k in _GAP_NAMES if k.endswith("_fte")},
+    "hours_needed": HOURS,
+    "headcount": formats.INTEGER,
+    "vacancy_rate": formats.PERCENT_1DP,
+    "published_vacancy": formats.PERCENT_1DP,
+}
+
+
 def gap_sheet(plan: Plan) -> SheetOutput:
-    """By role first (role, required, current, gap: the chart's source), then by skill level."""
-    names = {
-        "role": "Role",
-        "required_fte": "Required FTE",
-        "current_fte": "Current FTE",
-        "gap_fte": "Gap FTE (+ shortfall)",
-        "hours_needed": "Hours needed a week",
-        "headcount": "Headcount",
-    }
-    number_formats = {
-        "hours_needed": HOURS,
-        "required_fte": FTE,
-        "current_fte": FTE,
-        "gap_fte": FTE,
-        "headcount": formats.INTEGER,
-    }
+    """By role first (role, required, substantive: the chart's source), then by skill level.
+
+    Substantive staff (permanent and fixed-term) fill posts; cover (bank, agency, contractors'
+    staff and volunteers) works in vacant posts without filling them, so a role covered
+    entirely by agency shows as vacant and covered."""
     a = plan.assumptions
     rule = (
         f"worked × (1 + {a.headroom:.0%})"
@@ -154,15 +170,22 @@ def gap_sheet(plan: Plan) -> SheetOutput:
     )
     title = (
         f"Gap by role: required FTE = {rule} ({a.headroom_method.value}), worked = hours ÷ "
-        f"{a.standard_hours:g}"
+        f"{a.standard_hours:g}; vacancy = required − substantive (permanent and fixed-term); "
+        "cover (bank, agency, contractors, volunteers) does not fill a post"
     )
-    by_role = _coloured(_block(plan.gap_by_role, names, title, **number_formats), 3)
+    by_role = _coloured(_block(plan.gap_by_role, _GAP_NAMES, title, **_GAP_FORMATS), 3)
+    rated = ("vacancy_rate", "published_vacancy")
     skill_names = {"role": "Role", "skill": "Skill level"}
-    skill_names.update({k: v for k, v in names.items() if k != "role"})
+    skill_names.update({k: v for k, v in _GAP_NAMES.items() if k != "role" and k not in rated})
     by_skill = _coloured(
-        _block(plan.gap, skill_names, "Gap by role and skill level", **number_formats), 4
+        _block(plan.gap, skill_names, "Gap by role and skill level", **_GAP_FORMATS), 4
     )
-    return SheetOutput(GAP_SHEET, stack(by_role, by_skill), widths={"A": 30, "B": 24}, freeze="A3")
+    return SheetOutput(
+        GAP_SHEET,
+        stack(by_role, by_skill),
+        widths={"A": 30, "B": 24, **_NUMBER_WIDTHS},
+        freeze="A3",
+    )
 
 
 _PROJECTION_NAMES = {
@@ -179,6 +202,17 @@ _PROJECTION_NAMES = {
 }
 
 
+#: Each role's rates; what the pay is taken from goes last, where its text has room.
+_RATE_NAMES = {
+    "role": "Role",
+    "nhs_share": "NHS share",
+    "turnover": "Turnover rate used",
+    "pay": "Pay £ an hour",
+    "cover_rate": "Cover £ an hour",
+    "pay_basis": "Pay taken from",
+}
+
+
 def projection_sheet(plan: Plan) -> SheetOutput:
     a = plan.assumptions
     number_formats = {k: FTE for k in _PROJECTION_NAMES if k.endswith("_fte")}
@@ -187,12 +221,36 @@ def projection_sheet(plan: Plan) -> SheetOutput:
     by_year = _block(
         totals,
         {k: v for k, v in _PROJECTION_NAMES.items() if k != "role"},
-        f"All roles, {a.years} years from {a.plan_start:%d/%m/%Y}: leavers at {a.turnover:.1%} "
-        "turnover; recruitment need = required − (opening − leavers + starters)",
+        f"All roles, {a.years} years from {a.plan_start:%d/%m/%Y}: substantive staff "
+        "(permanent and fixed-term); leavers at each role's turnover rate; recruitment need = "
+        "required − (opening − leavers + starters)",
         **number_formats,
     )
+    title = (
+        f"Each role's rates: turnover {a.turnover:.1%} for social care, {a.nhs_turnover:.1%} "
+        "for the NHS share (of its substantive FTE); agency cover = the role's own pay × "
+        f"(1 + {a.agency_premium:.0%} premium), for the weeks to recruit"
+    )
+    if a.agency_premium > NHS_AGENCY_CAP and (plan.rates["nhs_share"] > 0).any():
+        title += (
+            f"; the premium is above the NHS agency price cap (Agenda for Change pay + "
+            f"{NHS_AGENCY_CAP:.0%})"
+        )
+    rates = _block(
+        plan.rates,
+        _RATE_NAMES,
+        title,
+        nhs_share=formats.PERCENT_1DP,
+        turnover=formats.PERCENT_1DP,
+        pay=formats.GBP_PENCE,
+        cover_rate=formats.GBP_PENCE,
+    )
     by_role = _block(plan.projection, _PROJECTION_NAMES, "By role", **number_formats)
-    return SheetOutput(PROJECTION_SHEET, stack(by_year, by_role), widths={"A": 30})
+    return SheetOutput(
+        PROJECTION_SHEET,
+        stack(by_year, rates, by_role),
+        widths={"A": 30, "B": 18, **_NUMBER_WIDTHS},
+    )
 
 
 def mix_sheet(plan: Plan) -> SheetOutput:

@@ -68,8 +68,12 @@ INSTRUCTIONS = [
             "people). No names: roles only. Contract type and Employer come from drop-downs. "
             "Hours per week are contracted hours (0 to 80). Include agency, bank, contractors' "
             "and volunteers, provider staff and people employed through direct payments. "
-            "Age band, Sex, Ethnic group and Disability are optional and are only ever shown "
-            "in aggregate.",
+            "Full-time, Part-time and Temporary (fixed-term) staff are substantive: they fill "
+            "posts. Bank, Agency, Contractor and Volunteer staff cover vacant posts without "
+            "filling them, so a post covered by agency still counts as vacant. Choose "
+            "Employer 'NHS' for staff an NHS trust or ICB employs: their roles take the NHS "
+            "turnover and vacancy rates. Age band, Sex, Ethnic group and Disability are "
+            "optional and are only ever shown in aggregate.",
             "Demand: hours of work needed each week by service, role and skill level now; "
             "either an annual growth rate (a percentage: 4% a year, from -50% to 50%) or the "
             "hours for each year (Year 1 to Year 5).",
@@ -89,7 +93,9 @@ INSTRUCTIONS = [
         [
             "Plan workforce: reads the four tables and writes the Plan, Gap (with a chart), "
             "Projection, Optimised mix and Risks sheets. It never changes your tables. If "
-            "anything is wrong it lists every problem with its sheet, row and column.",
+            "anything is wrong it lists every problem with its sheet, row and column. The Gap "
+            "sheet shows substantive, cover and vacancy FTE apart; the Projection prices "
+            "agency cover from each role's own pay plus the agency premium.",
         ],
     ),
     (
@@ -318,7 +324,7 @@ def _gap_chart_and_colours(ws: Any, roles: int, role_skills: int) -> None:
     last = header + roles
     chart = BarChart()
     chart.type = "bar"
-    chart.title = "Required and current FTE by role"
+    chart.title = "Required and substantive FTE by role"
     chart.y_axis.title = "FTE"
     chart.add_data(
         Reference(ws, min_col=2, max_col=3, min_row=header, max_row=last), titles_from_data=True

@@ -27,7 +27,7 @@ def payload_from_xlsx(path: str | os.PathLike[str]) -> dict[str, Any]:
     path = check_workbook_file(path)
     wb = load_workbook(path, data_only=True)
     sheets = []
-    for index, ws in enumerate(wb.worksheets):
+    for ws in wb.worksheets:
         values = [
             ["" if v is None else _json_value(v) for v in row]
             for row in ws.iter_rows(values_only=True)

@@ -171,3 +171,159 @@ def test_a_header_read_under_another_spelling_is_noted(tmp_path: Path) -> None:
     result = CliRunner().invoke(budget, ["build", str(source), "--out", str(tmp_path / "b.xlsx")])
     assert result.exit_code == 0, result.output
     assert "note: Contributions: read the header 'Amount (£)' as 'Amount £'" in result.output
+
+
+# --- issue 12, cases 9-10: never over the input, never an .xlsm, an output kept unless asked ---
+
+
+def run(*args: str | Path) -> Any:
+    return CliRunner().invoke(budget, [str(a) for a in args])
+
+
+def test_issue_12_case_9_build_never_writes_over_its_input_even_through_a_link(
+    tmp_path: Path,
+) -> None:
+    # A hard link is the same file under another name: main compared resolved paths only and
+    # wrote over the input through it, --overwrite or not.
+    source = build_template(tmp_path / "budget.xlsx")
+    before = sha256(source)
+    link = tmp_path / "linked.xlsx"
+    link.hardlink_to(source)
+    for target in (source, link):
+        result = run("build", source, "--out", target, "--overwrite")
+        assert result.exit_code == 2
+        assert f"the output {target} is the input {source}; cpcxl never writes over its input" in (
+            result.output
+        )
+    assert sha256(source) == before
+
+
+def test_issue_12_case_9_build_never_writes_an_xlsm(tmp_path: Path) -> None:
+    # cpcxl writes .xlsx bytes: under an .xlsm name they would pass for a macro workbook
+    # whose macros are gone (main wrote them).
+    source = build_template(tmp_path / "budget.xlsx")
+    target = tmp_path / "budget-built.xlsm"
+    result = run("build", source, "--out", target)
+    assert result.exit_code == 2
+    assert "is a macro-enabled workbook; cpcxl writes .xlsx files and would lose its macros" in (
+        result.output
+    )
+    assert not target.exists()
+
+
+def test_issue_12_case_10_build_keeps_an_existing_output_unless_overwrite(tmp_path: Path) -> None:
+    # An officer's notes in the built copy survive a rerun: kept, said, exit 3 (main replaced
+    # it and exited 0); --overwrite replaces it.
+    source = build_template(tmp_path / "budget.xlsx")
+    target = tmp_path / "built.xlsx"
+    assert run("build", source, "--out", target).exit_code == 0
+    wb = load_workbook(target)
+    wb["Budget"]["A1"] = "my notes for the board"
+    wb.save(target)
+    edited = sha256(target)
+    result = run("build", source, "--out", target)
+    assert result.exit_code == 3
+    assert "kept 1 existing file a person may have edited (--overwrite replaces them):" in (
+        result.output
+    )
+    assert str(target) in result.output
+    assert sha256(target) == edited
+    result = run("build", source, "--out", target, "--overwrite")
+    assert result.exit_code == 0, result.output
+    assert load_workbook(target)["Budget"]["A1"].value != "my notes for the board"
+
+
+def test_issue_12_case_10_statements_keep_existing_ones_and_write_the_rest(tmp_path: Path) -> None:
+    # Four partners, four statements; one edited since: kept (and said, exit 3), the three
+    # missing written; --overwrite replaces all four.
+    source = build_template(tmp_path / "budget.xlsx")
+    out = tmp_path / "s"
+    assert run("statements", source, "--out", out).exit_code == 0
+    edited = out / "statement-shire-vale-community-action.xlsx"
+    wb = load_workbook(edited)
+    wb["Statement"]["A1"] = "agreed at the board, 3 March"
+    wb.save(edited)
+    for other in out.glob("statement-*.xlsx"):
+        if other != edited:
+            other.unlink()
+    result = run("statements", source, "--out", out)
+    assert result.exit_code == 3
+    assert "kept 1 existing file a person may have edited (--overwrite replaces them):" in (
+        result.output
+    )
+    assert f"  {edited}" in result.output
+    assert result.output.count("wrote ") == 3
+    assert load_workbook(edited)["Statement"]["A1"].value == "agreed at the board, 3 March"
+    result = run("statements", source, "--out", out, "--overwrite")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("wrote ") == 4
+    assert load_workbook(edited)["Statement"]["A1"].value != "agreed at the board, 3 March"
+
+
+def test_issue_12_case_9_statements_never_write_over_their_input(tmp_path: Path) -> None:
+    # The input saved in --out under a statement's name: refused before anything is written.
+    out = tmp_path / "s"
+    source = build_template(out / "statement-shire-vale-community-action.xlsx")
+    before = sha256(source)
+    result = run("statements", source, "--out", out, "--overwrite")
+    assert result.exit_code == 2
+    assert "cpcxl never writes over its input" in result.output
+    assert sha256(source) == before
+    assert sorted(p.name for p in out.iterdir()) == [source.name]
+
+
+def test_issue_12_case_10_a_statements_pdf_is_kept_too(tmp_path: Path, soffice: str) -> None:
+    # A PDF that exists is an output like any other: kept, and the command says so.
+    source = build_template(tmp_path / "budget.xlsx")
+    out = tmp_path / "s"
+    assert run("statements", source, "--out", out, "--pdf").exit_code == 0
+    pdf = out / "statement-shire-vale-community-action.pdf"
+    before = sha256(pdf)
+    (out / "statement-shire-vale-community-action.xlsx").unlink()
+    result = run("statements", source, "--out", out, "--pdf")
+    assert result.exit_code == 3
+    assert "kept 7 existing files" in result.output  # three statements and four PDFs
+    assert result.output.count("wrote ") == 1
+    assert sha256(pdf) == before
+
+
+# --- issue 13, case 1, through the command: an aligned budget's statements -------------------
+
+
+def test_issue_13_case_1_an_aligned_statement_shows_the_partners_own_variance(
+    tmp_path: Path,
+) -> None:
+    # CPC 509: the ICB's own +£100,000 on Reablement (18.6m of its 18.5m) is its own; the
+    # County's statement shows none of it (main: £30,042.48).
+    data = sample_data()
+    data["arrangement"]["kind"] = "Aligned"
+    data["actuals"] = [[sample.REABLEMENT, "2025/26", sample.ICB, 18_600_000]]
+    source = build_template(tmp_path / "budget.xlsx", data)
+    result = run("statements", source, "--out", tmp_path / "s")
+    assert result.exit_code == 0, result.output
+
+    def own(slug: str) -> list[Any]:
+        ws = load_workbook(tmp_path / "s" / f"statement-{slug}.xlsx")["Statement"]
+        rows = [[c.value for c in row] for row in ws.iter_rows()]
+        header = next(i for i, r in enumerate(rows) if r[0] == "Your own variance £")
+        assert rows[header][:2] == ["Your own variance £", "Settlement £"]
+        return rows[header + 1][:2]
+
+    assert own("shire-vale-integrated-care-board") == [100_000, 100_000]
+    assert own("shire-vale-county-council") == [0, 0]
+    assert own("shire-vale-community-action") == [0, 0]
+
+
+def test_issue_13_case_1_an_aligned_actual_with_no_partner_stops_the_command(
+    tmp_path: Path,
+) -> None:
+    data = sample_data()
+    data["arrangement"]["kind"] = "Aligned"
+    source = build_template(tmp_path / "budget.xlsx", data)
+    result = run("statements", source, "--out", tmp_path / "s")
+    assert result.exit_code == 2
+    assert (
+        "budget.xlsx, Actuals!C5, field 'Partner': the arrangement is aligned, so this actual "
+        f"for {sample.REABLEMENT!r} must say whose budget it is" in result.output
+    )
+    assert not (tmp_path / "s").exists()

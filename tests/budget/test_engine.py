@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cpcxl.budget import engine
+from cpcxl.budget import engine, sample
 from cpcxl.budget.engine import RiskTerms, allocate_pence, share_risk
+from cpcxl.budget.inputs import read_inputs
 from cpcxl.budget.models import (
     Arrangement,
     Change,
@@ -21,6 +24,8 @@ from cpcxl.budget.models import (
     RiskBasis,
 )
 from cpcxl.common.errors import InputError
+
+from .tables import cells, sample_data
 
 
 def contributions(rows: list[tuple]) -> pd.DataFrame:
@@ -461,3 +466,185 @@ def test_share_grid_per_line_needs_one_variance_per_line() -> None:
 def test_share_grid_host_needs_a_position_in_the_list() -> None:
     with pytest.raises(InputError, match="the host's position 4 is not in the list; valid: 1 to 3"):
         engine.share_grid(np.ones((3, 1)), np.array([10.0]), RiskBasis.HOST, np.array([[4.0]]))
+
+
+# --- issue 13, case 1: an aligned budget shares nothing (CPC 509) ----------------------------
+#
+# CPC 509: in an aligned budget each partner keeps control of, and bears the variance on, its
+# own budget; only a pooled budget shares. Each partner's variance is its own actuals against
+# its own contributions; the risk-share terms apply only to pooled lines. The sample's 2025/26
+# cash on Reablement: ICB £18,500,000, County £4,800,000; on Community and voluntary support:
+# ICB £950,000, County £400,000, Community Action £180,000.
+
+
+def sample_built(kind: str, actuals: list[list[object]], **arrangement: object) -> Any:
+    data = sample_data()
+    data["arrangement"].update(kind=kind, **arrangement)
+    data["actuals"] = actuals
+    given, _ = read_inputs(cells(data))
+    return engine.build(given)
+
+
+ICB_OVER = [[sample.REABLEMENT, "2025/26", sample.ICB, 18_600_000]]
+
+
+def test_issue_13_case_1_an_aligned_partners_overspend_is_its_own() -> None:
+    # The issue's example: the ICB spent £18,600,000 of its own £18,500,000 on Reablement:
+    # +£100,000, all the ICB's. Main shared it pro rata to the pool's cash (34.4m, 14.85m and
+    # 0.18m of 49.43m): ICB £69,593.37, Council £30,042.48, Community Action £364.15.
+    result = sample_built("Aligned", ICB_OVER)
+    settlement = result.actual_settlement
+    assert settlement["settlement"].to_dict() == {
+        sample.ICB: 100_000.0,
+        sample.COUNTY: 0.0,
+        sample.DISTRICT: 0.0,
+        sample.VCS: 0.0,
+    }
+    assert settlement["own_part"].sum() == 100_000.0
+    assert settlement["shared_part"].sum() == 0.0
+    assert settlement.attrs == {"aligned": True, "year": 2025}
+
+
+def test_issue_13_case_1_the_pooled_budget_still_shares_the_same_overspend() -> None:
+    # Pooled, the same +£100,000 is the pool's, shared pro rata to cash on shared lines:
+    # 10,000,000p × 34.4/49.43 = 6,959,336.44p, × 14.85/49.43 = 3,004,248.43p,
+    # × 0.18/49.43 = 36,415.13p; floors add to 9,999,999p, the spare penny to the .44:
+    # £69,593.37, £30,042.48, £364.15 (the figures the issue saw, right for a pooled budget).
+    result = sample_built("Pooled", ICB_OVER)
+    assert result.actual_settlement["settlement"].to_dict() == {
+        sample.ICB: 69_593.37,
+        sample.COUNTY: 30_042.48,
+        sample.DISTRICT: 0.0,
+        sample.VCS: 364.15,
+    }
+
+
+def test_issue_13_case_1_each_aligned_partner_bears_its_own_even_on_one_line() -> None:
+    # Reablement: ICB 18.6m against 18.5m (+100,000), County 4.6m against 4.8m (-200,000);
+    # Community and voluntary support: Community Action 200,000 against 180,000 (+20,000).
+    # Aligned: nothing nets off between partners: +100,000, -200,000 and +20,000, and the
+    # agreed terms (here the host bears it) do not apply.
+    actuals = [
+        [sample.REABLEMENT, "2025/26", sample.ICB, 18_600_000],
+        [sample.REABLEMENT, "2025/26", sample.COUNTY, 4_600_000],
+        [sample.COMMUNITY, "2025/26", sample.VCS, 200_000],
+    ]
+    result = sample_built("Aligned", actuals, basis="Host bears it")
+    assert result.actual_settlement["settlement"].to_dict() == {
+        sample.ICB: 100_000.0,
+        sample.COUNTY: -200_000.0,
+        sample.DISTRICT: 0.0,
+        sample.VCS: 20_000.0,
+    }
+
+
+def test_issue_13_case_1_an_aligned_tested_overspend_falls_on_each_own_budget() -> None:
+    # £1,200,000 spread over every partner's own 2025/26 cash (nothing is kept out of a risk
+    # share there is not): 34.4m, 14.85m, 2.35m (the DFG) and 0.18m of 51.78m.
+    # 120,000,000p × 34.4/51.78 = 79,721,899.96p; × 14.85/51.78 = 34,414,831.98p;
+    # × 2.35/51.78 = 5,446,118.19p; × 0.18/51.78 = 417,149.48p. Floors add to 119,999,997p;
+    # the three pence go to .98 (County), .96 (ICB), .48 (Community Action).
+    result = sample_built("Aligned", ICB_OVER)
+    assert result.exposure["settlement"].to_dict() == {
+        sample.ICB: 797_219.00,
+        sample.COUNTY: 344_148.32,
+        sample.DISTRICT: 54_461.18,
+        sample.VCS: 4_171.50,
+    }
+    # The bases side by side are what pooling would give: pro rata on shared lines, as
+    # pooled (1,200,000 × 14.85/49.43 = 360,509.81 for the County).
+    assert result.exposure_by_basis.loc[sample.COUNTY, "Pro rata to contributions"] == 360_509.81
+
+
+def test_issue_13_case_1_an_aligned_actual_with_no_partner_is_a_located_error() -> None:
+    # An aligned line's actuals must say whose budget they are. The sample's actuals name no
+    # partner; the first is on sheet row 2 (the header on row 1), Partner in column C.
+    data = sample_data()
+    data["arrangement"]["kind"] = "Aligned"
+    given, _ = read_inputs(cells(data))
+    problems = [str(e) for e in engine.check(given)]
+    assert len(problems) == 6  # one per actual
+    assert problems[0] == (
+        "Actuals!C2, field 'Partner': the arrangement is aligned, so this actual for "
+        f"{sample.REABLEMENT!r} must say whose budget it is (each partner bears its own "
+        f"variance, CPC 509); valid: {sample.ICB}, {sample.COUNTY}, {sample.DISTRICT}, "
+        f"{sample.VCS}"
+    )
+    # Pooled, a blank partner is the whole line's spend: no problem.
+    data["arrangement"]["kind"] = "Pooled"
+    assert not engine.check(read_inputs(cells(data))[0])
+
+
+# --- issue 13, case 2: a per-line variance nobody contributes to is never lost --------------
+
+
+def test_issue_13_case_2_a_line_with_no_contributions_and_no_bearer_is_unsettled() -> None:
+    # Line 1's £1,000 is 80:20 = £800 and £200; line 2's £300 has no contributions and no
+    # host or lead in terms: it is not split (main gave 1p each, losing £299.98).
+    shared = engine.share_grid(
+        np.array([[80.0, 0.0], [20.0, 0.0]]),
+        np.array([1000.0, 300.0]),
+        RiskBasis.PRO_RATA_PER_LINE,
+    )
+    assert shared.parts[:, 0].tolist() == [800.0, 200.0]
+    assert np.isnan(shared.parts[:, 1]).all()
+    (why,) = shared.unsettled.values()
+    assert list(shared.unsettled) == [1]
+    assert str(why) == (
+        "line 2 has a variance of £300.00 but no contributions, and terms name no host or lead "
+        "to bear it; valid: in terms, the host's row (1 to 2) or a row of each line's lead"
+    )
+
+
+@pytest.mark.parametrize(
+    ("terms", "expected"),
+    [
+        # The host (row 2) bears any line nobody contributes to: line 2's £300.
+        (np.array([[2.0]]), [[800.0, 0.0], [200.0, 300.0]]),
+        # Each line's lead: line 1's is not needed (it has contributors), line 2's is row 1.
+        (np.array([[np.nan, 1.0]]), [[800.0, 300.0], [200.0, 0.0]]),
+    ],
+)
+def test_issue_13_case_2_a_line_with_no_contributions_goes_to_the_named_bearer(
+    terms: np.ndarray, expected: list[list[float]]
+) -> None:
+    # The parts always add up to the variance given: 800 + 200 = 1,000 and 300.
+    shared = engine.share_grid(
+        np.array([[80.0, 0.0], [20.0, 0.0]]),
+        np.array([1000.0, 300.0]),
+        RiskBasis.PRO_RATA_PER_LINE,
+        terms,
+    )
+    assert shared.parts.tolist() == expected
+    assert not shared.unsettled
+
+
+def test_issue_13_case_2_allocating_a_total_with_no_weights_is_refused() -> None:
+    # Hamilton's method cannot split 300p over weights 0 and 0; main gave 1p each.
+    with pytest.raises(ValueError, match="a total to share has no weights"):
+        allocate_pence(np.array([30_000]), np.array([[0.0, 0.0]]))
+    # A zero total over zero weights is nothing to share: zeros.
+    assert allocate_pence(np.array([0]), np.array([[0.0, 0.0]])).tolist() == [[0, 0]]
+
+
+def test_issue_12_case_14_a_variance_beyond_a_trillion_pounds_is_refused() -> None:
+    # 100,000 variances of £1tn each add up to £10^17, 10^19 pence: past a 64-bit integer's
+    # 9.2 × 10^18, so main's pence wrapped round to a nonsense figure. No variance beyond
+    # ±£1tn is plausible (Money's range): refused with the range, not settled.
+    with pytest.raises(InputError, match=r"1e\+17 is outside -£1,000,000,000,000 to £1,000,0"):
+        engine.share_grid(np.ones((2, 1)), np.full(100_000, 1e12))
+
+
+def test_issue_13_case_1_an_aligned_budgets_scenarios_share_nothing_either() -> None:
+    # The sample's "Host bears overspends" scenario changes a risk-share term, which an
+    # aligned budget does not have: its exposure is the Base's, each partner's own part of the
+    # £1,200,000 (ICB 797,219.00, as worked above), and its basis says so.
+    data = sample_data()
+    data["arrangement"]["kind"] = "Aligned"
+    data["actuals"] = ICB_OVER
+    given, scenarios = read_inputs(cells(data))
+    table = engine.compare_scenarios(given, scenarios).set_index(["scenario", "partner"])
+    for name in ("Base", "Host bears overspends"):
+        assert table.loc[(name, sample.ICB), "exposure"] == 797_219.00
+        assert table.loc[(name, sample.COUNTY), "exposure"] == 344_148.32
+        assert table.loc[(name, sample.ICB), "basis"] == "Aligned: each partner its own"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -260,3 +261,202 @@ def test_the_button_reports_a_renamed_header_and_builds_nothing(tmp_path: Path) 
         "sheet 'Contributions', row 4": "the Contributions table has no 'Amount £' column "
         "(headers found: 'Partner', 'Line', 'Year', 'Kind', 'Amt', 'Reduction', 'Note')",
     }
+
+
+# --- issue 13, case 2: CPC_RISK_SHARE never loses a line's variance --------------------------
+
+NO_BEARER = (
+    "#VALUE! line 2 has a variance of £300.00 but no contributions, and terms name no host or "
+    "lead to bear it; valid: in terms, the host's row (1 to 2) or a row of each line's lead"
+)
+
+
+def test_issue_13_case_2_the_issues_call_says_why_in_the_lines_own_cells() -> None:
+    # The issue's call: line 2's £300 has no contributions and terms name no one, so each of
+    # line 2's cells says why (main gave 1p each: £300 became 2p); line 1's £1,000 is still
+    # shared 80:20 = £800 and £200.
+    expected = [[800.0, NO_BEARER], [200.0, NO_BEARER]]
+    assert cpc_risk_share([[80, 0], [20, 0]], [[1000, 300]], "pro_rata_per_line") == expected
+    assert udf("cpc_risk_share")([[80, 0], [20, 0]], [[1000, 300]], "pro_rata_per_line") == expected
+    assert len(NO_BEARER) <= 255
+
+
+def test_issue_13_case_2_the_host_or_lead_in_terms_bears_a_line_nobody_contributes_to() -> None:
+    # The host (row 2) takes line 2's £300: the parts add up to 1,000 and 300, as given.
+    assert cpc_risk_share([[80, 0], [20, 0]], [[1000, 300]], "pro_rata_per_line", 2) == [
+        [800.0, 0.0],
+        [200.0, 300.0],
+    ]
+    # Or each line's lead, a row of partners' rows: line 2's lead is row 1 (line 1 has
+    # contributors, so its lead is not needed and may be blank).
+    assert cpc_risk_share([[80, 0], [20, 0]], [[1000, 300]], "pro_rata_per_line", [[None, 1]]) == [
+        [800.0, 300.0],
+        [200.0, 0.0],
+    ]
+
+
+def test_issue_13_case_2_a_blank_cell_that_bears_a_part_shows_it() -> None:
+    # A blank contribution stays blank, as in a sum, unless it bears a part: the host's cell
+    # here is blank, and its £50 is shown, so the parts add up to the £50 given (main left the
+    # cell blank and the £50 nowhere).
+    assert cpc_risk_share([[100], [None]], 50, "host", 2) == [[0.0], [50.0]]
+    assert cpc_risk_share([[80, None], [20, None]], [[1000, 300]], "pro_rata_per_line", 1) == [
+        [800.0, 300.0],
+        [200.0, None],
+    ]
+
+
+def test_issue_13_case_2_a_line_with_no_lead_is_its_own_error() -> None:
+    # Lead basis: line 1's £100 to its lead, row 2; line 2's -£40 has no lead: its own cells
+    # say so and line 1 is still settled.
+    why = (
+        "#VALUE! line 2 has a variance of -£40.00 and no lead in terms to bear it; valid: the "
+        "lead partner's row for each line, 1 to 2"
+    )
+    assert cpc_risk_share([[10, 20], [30, 40]], [[100, -40]], "lead", [[2, None]]) == [
+        [0.0, why],
+        [100.0, why],
+    ]
+
+
+# --- issue 12, case 3: every argument that sizes work is bounded; long loops stop in time ---
+
+
+def test_issue_12_case_3_a_range_over_the_cell_limit_is_refused_before_any_work() -> None:
+    # Partners × lines in CPC_RISK_SHARE are bounded by the server's cell limit
+    # (MAX_ARGUMENT_CELLS, 200,000 cells an argument), checked before any work.
+    from cpcxl.common.limits import MAX_ARGUMENT_CELLS
+
+    assert MAX_ARGUMENT_CELLS == 200_000
+    result = udf("cpc_risk_share")([[1.0]] * 200_001, 10)
+    assert result == (
+        "#VALUE! contributions: the range has 200,001 cells, over the 200,000 a function may be "
+        "given; valid: a smaller range"
+    )
+
+
+def test_issue_12_case_3_reading_a_big_range_stops_at_the_time_limit() -> None:
+    # Reading 10,000 amounts cell by cell checks the clock every 4,096 cells; past the time
+    # limit (here none at all) the call stops with the reason.
+    from cpcxl.common.limits import TimeLimitExceeded, time_limit
+
+    with time_limit(0.0), pytest.raises(TimeLimitExceeded, match="stopped after 0 seconds"):
+        cpc_pool_shares([[1.0]] * 10_000)
+
+
+def test_issue_12_case_3_the_capped_rounds_stop_at_the_time_limit() -> None:
+    # The capped basis takes a round per partner capped (up to one per cell), each checking
+    # the clock: three cells here, so it is the rounds, not the reading, that stop.
+    from cpcxl.common.limits import TimeLimitExceeded, time_limit
+
+    with time_limit(0.0), pytest.raises(TimeLimitExceeded):
+        cpc_risk_share([[600000], [300000], [100000]], 10000, "capped", [[None], [1000], [None]])
+
+
+# --- issue 12, case 14: money is plausible money ----------------------------------------------
+
+
+def test_issue_12_case_14_every_amount_refuses_1e308_with_the_range() -> None:
+    # Money() refuses beyond ±£1 trillion ("no public body spends more in a year").
+    outside = "1e+308 is outside -£1,000,000,000,000 to £1,000,000,000,000"
+    assert outside in cpc_pool_shares([[1e308], [1]])[0][0]
+    assert outside in cpc_risk_share([[1e308], [1]], 10)[0][0]
+    assert outside in cpc_uplift(1e308, 0.1, 1)
+    with pytest.raises(InputError, match=re.escape(f"variance: {outside}")):
+        cpc_risk_share([[1], [1]], 1e308)
+    with pytest.raises(InputError, match="terms: 1e\\+308 is outside £0 to £1,000,000,000,000"):
+        cpc_risk_share([[1], [1]], 10, "capped", [[1e308], [None]])
+    with pytest.raises(InputError, match=re.escape(f"row 2, field 'Amount': {outside}")):
+        cpc_pool_summary([["Partner", "Line", "Year", "Amount"], ["A", "L", 2025, 1e308]])
+
+
+def test_issue_12_case_14_an_uplifted_amount_beyond_a_trillion_is_refused() -> None:
+    # £1tn × 1.5^50 = £637,621,500 trillion (6.38e20): an implausible result is refused with
+    # the range, as an implausible input is, not printed as a 21-digit figure.
+    assert cpc_uplift(1e12, 0.5, 50) == (
+        "#VALUE! the uplifted amount: 6.37622e+20 is outside -£1,000,000,000,000 to "
+        "£1,000,000,000,000 (no public body spends more in a year); valid: an amount in £ from "
+        "-£1,000,000,000,000 to £1,000,000,000,000"
+    )
+    # £1,000,000 × 1.039² = £1,079,521 is as before.
+    assert cpc_uplift(1_000_000, 0.039, 2) == pytest.approx(1_079_521)
+
+
+# --- issue 13, case 1, through the button: an aligned budget shares nothing ------------------
+
+
+def aligned_book(tmp_path: Path, actuals: list[list[Any]]) -> Path:
+    data = sample_data()
+    data["arrangement"]["kind"] = "Aligned"
+    data["actuals"] = actuals
+    return build_template(tmp_path / "aligned.xlsx", data)
+
+
+def block_rows(sheet: dict[str, Any], title_start: str) -> dict[str, list[Any]]:
+    """The rows of the block whose title starts so, by their first cell (header included)."""
+    top = next(
+        int(k[1:]) for k, v in sheet.items() if k[0] == "A" and str(v).startswith(title_start)
+    )
+    rows: dict[str, list[Any]] = {}
+    for r in range(top + 1, top + 50):
+        if sheet.get(f"A{r}") is None:
+            break
+        rows[sheet[f"A{r}"]] = [sheet.get(f"{c}{r}") for c in "BCDEF"]
+    return rows
+
+
+def test_issue_13_case_1_the_button_settles_the_icbs_overspend_wholly_to_the_icb(
+    tmp_path: Path,
+) -> None:
+    # CPC 509, aligned: the ICB's own +£100,000 on Reablement (18.6m spent of its 18.5m) is
+    # the ICB's alone; main's Risk share sheet shared it £69,593.37 / £30,042.48 / £364.15.
+    cells = run_script_on_file(
+        build_budget,
+        aligned_book(tmp_path, [[sample.REABLEMENT, "2025/26", sample.ICB, 18_600_000]]),
+    )
+    rows = block_rows(cells["Risk share"], "Each partner's own 2025/26 actual variance")
+    assert rows["Partner"][:4] == ["Own cash budget £", "Share", "Own variance £", "Settlement £"]
+    assert rows[sample.ICB][2:4] == [100_000.0, 100_000.0]
+    assert rows[sample.COUNTY][2:4] == [0.0, 0.0]
+    assert rows[sample.VCS][2:4] == [0.0, 0.0]
+    assert rows["Total"][3] == 100_000.0
+
+
+def test_issue_13_case_1_the_button_wants_a_partner_on_every_aligned_actual(
+    tmp_path: Path,
+) -> None:
+    # An aligned line's actuals must say whose budget they are: the sheet's first actual is
+    # row 5 (header on row 4), Partner in column C; nothing is built.
+    found = problems_from_the_button(
+        aligned_book(tmp_path, [[sample.REABLEMENT, "2025/26", None, 18_600_000]])
+    )
+    assert found == {
+        "Actuals!C5, field 'Partner'": f"the arrangement is aligned, so this actual for "
+        f"{sample.REABLEMENT!r} must say whose budget it is (each partner bears its own "
+        "variance, CPC 509)"
+    }
+
+
+# --- issue 12, case 13: the template has no output sheet, so a press keeps no copy -----------
+
+
+def test_issue_12_case_13_pressing_the_button_twice_keeps_no_edited_copy(tmp_path: Path) -> None:
+    # The template holds only input sheets (the button creates Budget, Risk share, Scenarios
+    # and Monitoring), so there is nothing to mark with mark_output_sheet; the first press and a
+    # second on the workbook as Excel sends it back copy nothing aside.
+    from openpyxl import load_workbook as load
+
+    from cpcxl.budget.outputs import BUDGET, MONITORING, RISK, SCENARIOS
+    from cpcxl.xl.remote import payload_after
+
+    path = build_template(tmp_path / "book.xlsx")
+    assert not {BUDGET, RISK, SCENARIOS, MONITORING} & set(load(path).sheetnames)
+    payload = payload_from_xlsx(path)
+    first = run_script(build_budget, payload)
+    again = payload_after(payload, first)
+    second = run_script(build_budget, again)
+    for actions in (first, second):
+        assert not [a for a in actions if a["func"] == "copySheet"]
+    after = apply_values(again, second)
+    assert not [name for name in after if "(edited)" in name]
+    assert after[RISK]["F16"] == 360_509.81  # the same County exposure as the first press

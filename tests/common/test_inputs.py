@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,13 @@ from cpcxl.common.inputs import (
     read_settings,
     read_table,
 )
-from cpcxl.common.workbook import add_input_table, add_settings_table, read_tables, save_workbook
+from cpcxl.common.workbook import (
+    add_input_table,
+    add_settings_table,
+    read_sheets,
+    read_tables,
+    save_workbook,
+)
 
 COSTS = TableSpec(
     "Costs",
@@ -185,6 +192,60 @@ def test_a_template_built_from_a_spec_reads_back_through_the_same_spec(tmp_path:
     assert not errors and settings is not None
     assert str(settings["start"]) == "2026-04-01"
     assert settings.where["bias"].cell == "B4"
+
+
+def test_read_tables_opens_the_file_once_and_gives_what_reading_twice_gave(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A batch reads thousands of workbooks: sheets, tables and merged cells come from one
+    # opening of each file, and the cells are the same as with the sheets read beforehand.
+    import python_calamine
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Costs"
+    add_input_table(ws, COSTS, [["P1", 0, 1000, 250]], row=3, min_rows=2)
+    ws["A9"] = "P9"
+    ws.merge_cells("C4:D4")
+    path = save_workbook(wb, tmp_path / "round.xlsx")
+    twice = read_tables(path, [COSTS], sheets=read_sheets(path))
+    opened = []
+    real = python_calamine.CalamineWorkbook.from_path
+
+    def counting(*args: object, **kwargs: object) -> object:
+        opened.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", counting)
+    once = read_tables(path, [COSTS])
+    assert len(opened) == 1
+    assert once == twice
+    assert (once["Costs"].first_row, once["Costs"].stray_rows) == (3, (9,))
+    assert once["Costs"].merged == ("C4:D4",)
+
+
+def test_records_give_a_blank_as_none_and_the_frame_is_built_when_asked_for() -> None:
+    spec = TableSpec(
+        "Notes",
+        "Notes",
+        (
+            Column("name", "Name"),
+            Column("note", "Note", required=False),
+            Column("amount", "Amount", Money(), required=False),
+        ),
+    )
+    errors = InputErrors()
+    table = read_table(
+        spec, Cells([["Name", "Note", "Amount"], ["A", None, None], ["B", "x", 3]]), errors
+    )
+    assert table is not None and not errors and len(table) == 2
+    first, second = table.records()
+    # a blank text cell is None (a DataFrame of text would give NaN); a blank number is NaN
+    assert (first["name"], first["note"], first["_row"]) == ("A", None, 2)
+    assert math.isnan(first["amount"])
+    assert second == {"name": "B", "note": "x", "amount": 3.0, "_row": 3}
+    assert table.frame.columns.tolist() == ["name", "note", "amount", "_row"]
+    assert table.frame["amount"].tolist()[1] == 3.0
 
 
 def test_a_spec_cannot_give_one_header_to_two_columns() -> None:

@@ -132,10 +132,11 @@ def test_what_the_contract_says(tmp_path: Path) -> None:
     assert got["C4"] == (125000.5, formats.GBP, False)
     assert got["D4"] == (dt.date(2026, 4, 1), formats.DATE_UK, False)  # dates shown UK-style
     assert got["E4"] == (0.25, formats.PERCENT, False)
-    # 79 characters in a column 20 wide (about 23 a line) with a neighbour: wraps on 4 lines
+    # 79 characters in a column 20 wide (19 a line, one a unit less a character's padding)
+    # with a neighbour: wraps, on ceil(79 / 19) = 5 lines of 15 points
     assert got["B4"] == (LONG, "General", True)
-    # '=HYPERLINK("x")' is 15 characters in a column 10 wide (11 a line) beside '+1': 2 lines
-    assert cells["heights"] == {4: 60.0, 10: 30.0}
+    # '=HYPERLINK("x")' is 15 characters in a column 10 wide (9 a line) beside '+1': 2 lines
+    assert cells["heights"] == {4: 75.0, 10: 30.0}
     assert got["B8"] == (LONG, "General", False)  # nothing to its right: it spills
     # text from an input that looks like a formula stays text in every renderer
     assert [got[c] for c in ("A10", "B10", "C10")] == [

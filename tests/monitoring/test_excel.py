@@ -1,16 +1,15 @@
-"""Worksheet functions, the Build summary button, and organisations' own frameworks."""
+"""Worksheet functions and the Build summary button, run as Excel runs them."""
 
 from __future__ import annotations
 
+import importlib
+import shutil
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from cpcxl.common.errors import InputError, InputErrors
-from cpcxl.monitoring import engine
-from cpcxl.monitoring.batch import BatchOptions, framework_resolver, run_batch
-from cpcxl.monitoring.cli import load_settings
 from cpcxl.monitoring.excel import (
     build_summary,
     cpc_kpi_rag,
@@ -19,26 +18,10 @@ from cpcxl.monitoring.excel import (
     cpc_overall_rating,
 )
 from cpcxl.monitoring.sample import example_return
-from cpcxl.monitoring.schemes import framework_from_rows, load_framework_toml
 from cpcxl.monitoring.workbook import write_return
-from cpcxl.plugins import registry
 from cpcxl.xl.remote import run_script_on_file
 
-
-def test_both_built_in_frameworks_are_registered_schemes() -> None:
-    reg = registry()
-    assert reg.scheme("monitoring-framework", "CQC").domain_names() == [
-        "Safe", "Effective", "Caring", "Responsive", "Well-led"
-    ]  # fmt: skip
-    council = reg.scheme("monitoring-framework", "council")
-    assert council.labels == ["Poor", "Requires improvement", "Good", "Excellent"]
-    assert council.domain_names() == [
-        "Involvement and information",
-        "Personalised care and support",
-        "Safeguarding and safety",
-        "Suitability of staffing",
-        "Quality of management",
-    ]
+from .cases import ISSUE_CASES, edited_return
 
 
 def test_score_of_a_single_cell_and_excel_error_cells() -> None:
@@ -49,7 +32,9 @@ def test_score_of_a_single_cell_and_excel_error_cells() -> None:
 
 
 def test_rating_of_an_unknown_scheme_lists_the_known_ones() -> None:
-    with pytest.raises(InputError, match=r"valid: .*cqc.*council"):
+    with pytest.raises(
+        InputError, match=r"'iso' is not a known monitoring framework; valid: council, cqc"
+    ):
         cpc_monitoring_rating(70, "iso")
 
 
@@ -63,7 +48,7 @@ def test_overall_rating_with_council_labels_and_a_text_breach() -> None:
     ratings = ["Good", "Excellent", "Excellent", "Good", "Good"]
     assert cpc_overall_rating(ratings, False, "council") == "Excellent"
     assert cpc_overall_rating(ratings, "Yes", "council") == "Requires improvement"
-    with pytest.raises(InputError, match="not TRUE or FALSE"):
+    with pytest.raises(InputError, match="breach: 'maybe' is not Yes or No"):
         cpc_overall_rating(ratings, "maybe", "council")
 
 
@@ -98,110 +83,6 @@ def test_build_summary_names_the_bad_cell(tmp_path: Path) -> None:
     wb.save(path)
     with pytest.raises(InputErrors, match=r"Scores!D6.*'excellent' is not a score"):
         run_script_on_file(build_summary, path)
-
-
-TOML = """
-name = "northshire"
-description = "Northshire's contract standards"
-
-[[bands]]
-label = "Unsatisfactory"
-min_percent = 0
-[[bands]]
-label = "Adequate"
-min_percent = 50
-[[bands]]
-label = "Good"
-min_percent = 70
-[[bands]]
-label = "Very good"
-min_percent = 90
-
-[[domains]]
-name = "Outcomes"
-statements = ["People achieve their goals", "People feel safer"]
-
-[[domains]]
-name = "Safeguarding"
-statements = [{ text = "Concerns are reported the same day", safeguarding = true }]
-
-[overall]
-breach_caps_at = "Adequate"
-limiting_rules = [{ name = "safeguarding scored 1", caps_at = "Unsatisfactory" }]
-"""
-
-
-def test_an_organisations_own_framework_from_toml(tmp_path: Path) -> None:
-    path = tmp_path / "northshire.toml"
-    path.write_text(TOML, encoding="utf-8")
-    framework = load_framework_toml(path)
-    assert framework.labels == ["Unsatisfactory", "Adequate", "Good", "Very good"]
-    assert engine.rating(69.5, framework) == "Good"  # 69.5 -> 70
-    ret = example_return()
-    ret.details.framework = "northshire"
-    ret.scores = [
-        ret.scores[0].model_copy(update={"domain": "Outcomes", "score": 4}),
-        ret.scores[1].model_copy(update={"domain": "Outcomes", "score": 4}),
-        ret.scores[2].model_copy(
-            update={"domain": "Safeguarding", "score": 1, "safeguarding": True}
-        ),
-    ]
-    ret.previous = []
-    returns = tmp_path / "returns"
-    returns.mkdir()
-    write_return(returns / "r.xlsx", ret)
-    report = run_batch(
-        returns, tmp_path / "out", BatchOptions(frameworks={"northshire": framework})
-    )
-    assert report.ok, report.errors
-    overview = load_workbook(tmp_path / "out" / "portfolio.xlsx")["Overview"]
-    header = [c.value for c in overview[5]]
-    row = dict(zip(header, [c.value for c in overview[6]], strict=True))
-    # Outcomes 8/8 = 100% Very good; Safeguarding 1/4 = 25% Unsatisfactory -> one worst band
-    # gives the second band (Adequate); the safeguarding statement scored 1 caps it lower.
-    assert row["Overall rating"] == "Unsatisfactory"
-    assert "safeguarding scored 1" in row["Why"]
-
-
-def test_a_bad_framework_file_says_what_is_wrong(tmp_path: Path) -> None:
-    path = tmp_path / "bad.toml"
-    path.write_text(
-        'name = "x"\n[[domains]]\nname = "A"\n[[domains]]\nname = "a"\n', encoding="utf-8"
-    )
-    with pytest.raises(InputError, match="domain names must be different"):
-        load_framework_toml(path)
-
-
-def test_a_framework_from_a_sheet() -> None:
-    rows = [
-        ["Our framework"],
-        [],
-        ["Area", "Statement", "Safeguarding"],
-        ["Safety", "People are safe", "Yes"],
-        ["Safety", "Premises are safe", "No"],
-        ["Voice", "People are listened to", None],
-    ]
-    framework = framework_from_rows(rows, name="sheet-framework")
-    assert framework.domain_names() == ["Safety", "Voice"]
-    assert [s.safeguarding for s in framework.domains[0].statements] == [True, False]
-    assert framework_resolver({"sheet-framework": framework})("Sheet-Framework") is framework
-
-
-def test_settings_file_sets_the_marking_challenge_text_and_plan(tmp_path: Path) -> None:
-    path = tmp_path / "settings.toml"
-    path.write_text(
-        '[report]\norganisation = "Northshire Council"\nmarking = "OFFICIAL"\n'
-        'challenge_text = "Email the contracts manager."\n[plan]\ncontingency = 0.2\n',
-        encoding="utf-8",
-    )
-    report, plan = load_settings(path)
-    assert (report.organisation, report.marking, report.challenge_text) == (
-        "Northshire Council", "OFFICIAL", "Email the contracts manager."
-    )  # fmt: skip
-    assert plan.contingency == 0.2
-    path.write_text("[plan]\ncontingency = 2\n", encoding="utf-8")
-    with pytest.raises(InputError, match="contingency"):
-        load_settings(path)
 
 
 def test_a_return_can_carry_its_own_framework_on_a_framework_sheet(tmp_path: Path) -> None:
@@ -252,3 +133,61 @@ def test_build_summary_adds_a_bar_chart_of_the_domain_scores(tmp_path: Path) -> 
         "$A$21:$B$26",
     )
     assert charts[0][9] == "$A$28"
+
+
+# --- the cases of issue 11, in the worksheet functions and through the button ------------
+
+
+def test_1_000_in_a_kpi_actual_is_refused_by_the_worksheet_function() -> None:
+    udfs = importlib.import_module("cpcxl.xl.udfs")
+    assert udfs.cpc_kpi_rag("1_000", 90) == (
+        "#VALUE! actual: '1_000' is not a number; valid: a number"
+    )
+    # the same figure typed plainly, or with a thousands comma, is read: 1,000 beats 90
+    assert udfs.cpc_kpi_rag("1,000", 90) == udfs.cpc_kpi_rag(1000, 90) == "Green"
+
+
+def test_a_tolerance_typed_as_5_is_refused_and_5_percent_is_read() -> None:
+    udfs = importlib.import_module("cpcxl.xl.udfs")
+    assert udfs.cpc_kpi_rag(86, 90, True, 5) == (
+        "#VALUE! tolerance: 5 is 500%, outside 0% to 50% for a KPI tolerance (more than half "
+        "short of the target is Red, never Amber); type 5% (or 0.05); valid: a percentage from "
+        "0% to 50%"
+    )
+    # 86 is 4 short of 90, within 5% of 90 (4.5): Amber, however 5% is typed
+    assert udfs.cpc_kpi_rag(86, 90, True, "5%") == udfs.cpc_kpi_rag(86, 90, True, 0.05) == "Amber"
+
+
+def test_a_32767_character_score_gives_a_short_message_in_the_cell() -> None:
+    udfs = importlib.import_module("cpcxl.xl.udfs")
+    result = udfs.cpc_monitoring_score([3, "x" * 32_767])
+    assert result == (
+        f"#VALUE! scores, item 2: '{'x' * 37}...' (32,767 characters) is not a score; valid: "
+        "1, 2, 3, 4 or N/A"
+    )
+    assert len(result) <= 255
+
+
+@pytest.mark.parametrize("case", ISSUE_CASES)
+def test_the_issue_cases_are_located_by_the_build_summary_button(case: str, tmp_path: Path) -> None:
+    edits, sheet, cell, message = ISSUE_CASES[case]
+    path = edited_return(tmp_path / "r.xlsx", edits)
+    with pytest.raises(InputErrors) as caught:
+        run_script_on_file(build_summary, path)
+    found = [(e.location.sheet, e.location.cell, e.message) for e in caught.value]  # type: ignore[union-attr]
+    assert any((s, c) == (sheet, cell) and m.startswith(message) for s, c, m in found), found
+    assert all(len(str(e)) < 400 for e in caught.value)  # long input is never echoed whole
+
+
+def test_build_summary_reads_a_return_of_the_older_layout_and_notes_the_old_header(
+    tmp_path: Path,
+) -> None:
+    # good_1.xlsx was made before the Details table and the rate rule ("Tolerance (%)")
+    old = Path(__file__).resolve().parents[1] / "data" / "monitoring" / "good_1.xlsx"
+    cells = run_script_on_file(build_summary, shutil.copy(old, tmp_path / "old.xlsx"))
+    summary = cells["Summary"]
+    assert summary["B3"] == "P-0001"
+    notes = [k for k, v in summary.items() if v == "Notes on reading the return"]
+    assert len(notes) == 1
+    row = int(notes[0][1:]) + 1
+    assert summary[f"A{row}"] == "KPIs: read the header 'Tolerance (%)' as 'Tolerance'"

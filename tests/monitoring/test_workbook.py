@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 
 from cpcxl.common.errors import InputErrors
 from cpcxl.monitoring import engine
-from cpcxl.monitoring.batch import framework_resolver
+from cpcxl.monitoring.inputs import DETAILS, TABLES
 from cpcxl.monitoring.sample import example_return, sample_return
-from cpcxl.monitoring.schemes import CQC
+from cpcxl.monitoring.schemes import CQC, framework_resolver
 from cpcxl.monitoring.workbook import LISTS, read_return_file, write_return
 
 RESOLVE = framework_resolver({})
@@ -23,9 +23,12 @@ def test_the_packaged_return_matches_the_committed_copy(build_and_compare) -> No
     built = build_and_compare("monitoring_return")
     wb = load_workbook(built)
     assert wb.sheetnames[:2] == ["Instructions", "Return"]
+    # every input table of the return is an Excel Table built from its spec
     assert {t for ws in wb.worksheets for t in ws.tables} == {
-        "Participants", "Scores", "KPIs", "Issues", "Actions", "PreviousRound"
+        "Details", "Participants", "Scores", "KPIs", "Issues", "Actions", "PreviousRound"
     }  # fmt: skip
+    assert wb["Return"].tables["Details"].ref == "A3:C18"  # 15 details under the header
+    assert wb["KPIs"]["E3"].value == "Tolerance" and wb["KPIs"]["E4"].number_format == "0.0%"
     # Drop-downs come from the standards' scope lists on the Lists sheet.
     assert LISTS["ProviderTypeList"] == [
         "Private sector",
@@ -40,6 +43,19 @@ def test_the_packaged_return_matches_the_committed_copy(build_and_compare) -> No
     ]
     validations = {dv.formula1 for ws in wb.worksheets for dv in ws.data_validations.dataValidation}
     assert {"=ScoreList", "=EvidenceTypeList", "=IssueTypeList", "=ResponsibleList"} <= validations
+    # every drop-down a spec names has its list, and the Lists sheet has nothing else
+    named = {
+        kind.list_name
+        for kind in [s.type for s in DETAILS.settings] + [c.type for t in TABLES for c in t.columns]
+        if getattr(kind, "list_name", None)
+    }
+    assert named == set(LISTS)
+    assert {f"={n}" for n in named} <= validations
+    # the KPI tolerance is a rate from 0% to 50%: Excel refuses anything else as it is typed
+    [tolerance] = [
+        dv for dv in wb["KPIs"].data_validations.dataValidation if str(dv.sqref).startswith("E4:")
+    ]
+    assert (tolerance.type, tolerance.formula1, tolerance.formula2) == ("decimal", "0", "0.5")
     assert wb["Scores"].max_row == 3 + 34  # CQC's 34 quality statements listed
     assert wb["Return"].oddHeader.center.text == "OFFICIAL-SENSITIVE"
 

@@ -14,8 +14,8 @@ from cpcxl.cli import _register_plugin_commands, cli
 from cpcxl.common.errors import InputError
 from cpcxl.common.files import sha256
 from cpcxl.common.workbook import save_workbook
-from cpcxl.risk import workbook
-from cpcxl.risk.cli import run_demo
+from cpcxl.risk import excel, workbook
+from cpcxl.risk.sample import run_demo
 
 _register_plugin_commands()
 
@@ -51,7 +51,7 @@ def messy_register(folder: Path) -> Path:
 
 
 def test_import_reports_what_it_mapped_what_not_and_why(tmp_path: Path) -> None:
-    imported = workbook.import_register(messy_register(tmp_path))
+    imported = workbook.import_file(messy_register(tmp_path))
     assert imported.sheet == SHEET and imported.header_rows == (3, 4)
     assert dict(imported.mapped) == {
         "Ref": "Risk ID",
@@ -72,10 +72,10 @@ def test_import_reports_what_it_mapped_what_not_and_why(tmp_path: Path) -> None:
     ]
     assert [str(p) for p in imported.problems] == [
         f"their_register.xlsx, '{SHEET}'!E6, field 'Inherent likelihood': 'likley' is not a "
-        "likelihood (did you mean 'Likely'?); valid: 1 to 5, or Rare, Unlikely, Possible, "
+        "likelihood; did you mean 'Likely'?; valid: 1 to 5, or Rare, Unlikely, Possible, "
         "Likely, Almost certain",
         f"their_register.xlsx, '{SHEET}'!L6, field 'Next review': '31/13/2026' is not a real "
-        "date (month must be in 1..12); valid: a date, an Excel date serial, dd/mm/yyyy or "
+        "date (there is no month 13); valid: a date, an Excel date serial, dd/mm/yyyy or "
         "yyyy-mm-dd",
         f"their_register.xlsx, '{SHEET}'!A7, field 'Risk ID': risk id 'CR1' is already used "
         "at row 5; valid: an id unique in the register",
@@ -104,7 +104,7 @@ def test_a_register_missing_a_required_column_is_an_error_listing_the_headers(
     wb.active.append(["R1", "Provider failure", 3, "Head of Finance"])
     path = save_workbook(wb, tmp_path / "short.xlsx")
     with pytest.raises(InputError) as caught:
-        workbook.import_register(path)
+        workbook.import_file(path)
     assert str(caught.value) == (
         "short.xlsx, sheet 'Sheet': missing required column inherent_impact; headers found: "
         "'Ref', 'Title', 'Probability', 'Owner'"
@@ -166,12 +166,65 @@ def test_matrix_command_checks_an_organisations_own_toml() -> None:
     assert "bands: Green 1-3, Amber 4-8, Red 9-16" in result.output
 
 
-def test_the_demo_writes_a_scored_sample_register(tmp_path: Path) -> None:
-    written = run_demo(tmp_path)
-    assert [p.name for p in written] == ["risk_register_sample.xlsx"]
-    wb = load_workbook(written[0])
-    owners = {wb["Register"][f"E{r}"].value for r in range(6, 66)}
-    assert len(owners) >= 8 and all(o and o[0].isupper() for o in owners)
-    summary = wb["Summary"]
-    # 60 risks, 3 of them closed.
-    assert summary["A2"].value.startswith("57 open risks of 60")
+LONG = "9" * 10 + "x" * 32_757  # a cell's most: 32,767 characters
+
+
+def test_score_command_reports_the_issues_cases_each_in_its_cell(tmp_path: Path) -> None:
+    source = excel._example_workbook(tmp_path)
+    wb = load_workbook(source)
+    ws = wb["Register"]
+    at = workbook.LETTER
+    # R1 (row 6): '1_000' as a £ minimum; R2 (row 7): 30 for 30%, and 32,767 characters.
+    for row, values in ((6, (0.3, "1_000", 2000, 3000)), (7, (30, 1000, 2000, LONG))):
+        for header, value in zip(
+            ("Chance of occurring", "Minimum impact (£)", "Most likely impact (£)",
+             "Maximum impact (£)"), values, strict=True,
+        ):  # fmt: skip
+            ws[f"{at[header]}{row}"] = value
+    wb.save(source)
+    out = tmp_path / "scored.xlsx"
+    result = CliRunner().invoke(cli, ["risk", "score", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output  # the register is scored; each slip marked
+    checks = [line for line in result.output.splitlines() if line.startswith("check: ")]
+    assert checks[0] == (
+        "check: register.xlsx, Register!Y6, field 'Minimum impact (£)': '1_000' is not an "
+        "amount in £; valid: an amount in £ from -£1,000,000,000,000 to £1,000,000,000,000"
+    )
+    assert checks[1].startswith(
+        "check: register.xlsx, Register!X7, field 'Chance of occurring': 30 is 3,000%, outside "
+        "0% to 100%"
+    )
+    assert "type 30% (or 0.3)" in checks[1]
+    assert checks[2].startswith(
+        f"check: register.xlsx, Register!AA7, field 'Maximum impact (£)': '{LONG[:37]}...' "
+        "(32,767 characters) is not an amount in £"
+    )
+    assert len(checks) == 4 and LONG not in result.output  # and R3's 'likley', as before
+    flags = load_workbook(out)["Register"]
+    assert flags["AB6"].value.startswith("Check Minimum impact (£): '1_000' is not an amount")
+
+
+def test_score_command_stops_on_a_header_that_is_no_column(tmp_path: Path) -> None:
+    source = excel._example_workbook(tmp_path)
+    wb = load_workbook(source)
+    wb["Register"][f"{workbook.LETTER['Maximum impact (£)']}5"] = "Max"
+    wb.save(source)
+    result = subprocess.run(
+        [sys.executable, "-m", "cpcxl", "risk", "score", str(source), "--out",
+         str(tmp_path / "out.xlsx")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert (
+        "register.xlsx, Register!AA5: the header 'Max' is not a column of the Register table"
+        in result.stdout
+    )
+    assert not (tmp_path / "out.xlsx").exists()
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_as_of_is_read_as_every_date_is() -> None:
+    result = CliRunner().invoke(cli, ["risk", "score", __file__, "--out", "x.xlsx",
+                                      "--as-of", "31/02/2026"])  # fmt: skip
+    assert result.exit_code == 2
+    assert "'31/02/2026' is not a real date" in result.output

@@ -7,12 +7,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from openpyxl import load_workbook
 
-from cpcxl.common.errors import InputError
+from cpcxl.common.errors import InputErrors
+from cpcxl.common.grid import CELL_ERROR_LIMIT
 from cpcxl.risk import excel, workbook
 from cpcxl.risk.excel import cpc_risk_exposure, cpc_risk_heatmap, cpc_risk_rating, cpc_risk_score
+from cpcxl.risk.sample import DEMO_AS_OF, run_demo
 from cpcxl.xl import udfs
 from cpcxl.xl.remote import run_script_on_file
+
+LONG = "9" * 10 + "x" * 32_757  # a cell's most: 32,767 characters
 
 
 def test_shapes_come_back_as_they_went_in() -> None:
@@ -39,7 +44,7 @@ def test_a_hundred_thousand_rows_score_with_each_bad_cell_explained() -> None:
     scores = cpc_risk_score(likelihood, impact)
     assert len(scores) == 100_000 and scores[0] == [1] and scores[4] == [25]
     assert scores[500] == [
-        "#VALUE! 'Possibel' is not a likelihood (did you mean 'Possible'?); valid: 1 to 5, or "
+        "#VALUE! 'Possibel' is not a likelihood; did you mean 'Possible'?; valid: 1 to 5, or "
         "Rare, Unlikely, Possible, Likely, Almost certain"
     ]
     assert scores[90_000] == ["#VALUE! the impact is blank; give both likelihood and impact"]
@@ -66,11 +71,56 @@ def test_exposure_options_may_be_left_blank() -> None:
     assert figures[-1] == ["Contingency at 80% confidence", 7000]
 
 
+def test_exposure_by_keyword_is_the_same_as_by_position() -> None:
+    # One certain risk of a fixed £7,000: every figure is £7,000, at 90% confidence too.
+    args = ([1, 0.5], [7000, 0], [7000, 10], [7000, 20])
+    by_position = udfs.cpc_risk_exposure(*args, 0.9, 5000, 3)
+    by_keyword = udfs.cpc_risk_exposure(
+        probabilities=args[0],
+        minimums=args[1],
+        most_likely=args[2],
+        maximums=args[3],
+        confidence=0.9,
+        iterations=5000,
+        seed=3,
+    )
+    assert by_position == by_keyword
+    assert by_keyword[-1][0] == "Contingency at 90% confidence"
+
+
+# --- the issue's cases in the worksheet function: '1_000', a whole cell of text, 30 for 30% ---
+
+
+def test_a_python_style_number_in_an_estimate_is_refused_and_located() -> None:
+    result = udfs.cpc_risk_exposure([0.3], ["1_000"], [2000], [3000])
+    assert result == (
+        "#VALUE! item 1 minimum: '1_000' is not an amount in £; valid: an amount in £ from "
+        "-£1,000,000,000,000 to £1,000,000,000,000"
+    )
+
+
+def test_a_whole_cell_of_text_in_an_estimate_is_shortened_in_the_cells_reason() -> None:
+    result = udfs.cpc_risk_exposure([0.3], [1000], [2000], [LONG])
+    assert isinstance(result, str) and len(result) <= CELL_ERROR_LIMIT
+    assert result.startswith(
+        f"#VALUE! item 1 maximum: '{LONG[:37]}...' (32,767 characters) is not an amount in £"
+    )
+
+
+def test_a_probability_typed_as_thirty_is_refused_with_what_was_meant() -> None:
+    result = udfs.cpc_risk_exposure([30], [1000], [2000], [3000])
+    # A rate is a fraction: 30 is read as 3,000%, never divided by 100 behind the officer's back.
+    assert isinstance(result, str) and len(result) <= CELL_ERROR_LIMIT
+    assert result.startswith("#VALUE! item 1 probability: 30 is 3,000%, outside 0% to 100%")
+    assert "; type 30% (or 0.3)" in result
+    confidence = udfs.cpc_risk_exposure([0.3], [1000], [2000], [3000], 80)
+    assert confidence.startswith("#VALUE! confidence: 80 is 8,000%, outside 50% to 99.9%")
+    assert "type 80% (or 0.8)" in confidence
+
+
 def test_score_register_on_the_demo_sample_reports_the_misspelling_and_keeps_the_rest(
     tmp_path: Path,
 ) -> None:
-    from cpcxl.risk.cli import DEMO_AS_OF, run_demo
-
     path = run_demo(tmp_path)[0]
     cells = run_script_on_file(excel.score_register, path)
     register = cells["Register"]
@@ -79,7 +129,7 @@ def test_score_register_on_the_demo_sample_reports_the_misspelling_and_keeps_the
     assert len(ids) == 60
     # CR034's residual likelihood is typed 'Likley' in the sample.
     assert register[f"{flags}{ids['CR034']}"].startswith(
-        "Check Residual likelihood: 'Likley' is not a likelihood (did you mean 'Likely'?)"
+        "Check Residual likelihood: 'Likley' is not a likelihood; did you mean 'Likely'?"
     )
     checked = [r for r in ids.values() if str(register.get(f"{flags}{r}", "")).startswith("Check")]
     assert checked == [ids["CR034"]]
@@ -91,8 +141,6 @@ def test_score_register_on_the_demo_sample_reports_the_misspelling_and_keeps_the
 
 
 def test_appetite_set_on_the_sheet_changes_the_flags(tmp_path: Path) -> None:
-    from openpyxl import load_workbook
-
     path = excel._example_workbook(tmp_path)
     wb = load_workbook(path)
     appetite = wb["Appetite"]
@@ -109,23 +157,85 @@ def test_appetite_set_on_the_sheet_changes_the_flags(tmp_path: Path) -> None:
 def test_a_register_missing_a_required_column_stops_with_the_headers_found(
     tmp_path: Path,
 ) -> None:
-    from openpyxl import load_workbook
-
     path = excel._example_workbook(tmp_path)
     wb = load_workbook(path)
     wb["Register"]["G5"] = "Harm"  # 'Inherent impact' renamed to a word we do not know
     wb.save(path)
-    with pytest.raises(InputError) as caught:
+    with pytest.raises(InputErrors) as caught:
         run_script_on_file(excel.score_register, path)
-    message = str(caught.value)
-    assert message.startswith("sheet 'Register': missing required column inherent_impact; ")
-    assert "headers found: 'Risk ID', 'Title', 'Description'" in message
-    assert "'Harm'" in message
+    found = [str(e) for e in caught.value]
+    assert found[0].startswith(
+        "Register!G5: the header 'Harm' is not a column of the Register table; valid: the "
+        "columns Risk ID, Title, Description"
+    )
+    assert found[1].startswith(
+        "sheet 'Register', row 5: the Register table has no 'Inherent impact' column (headers "
+        "found: 'Risk ID', 'Title', 'Description'"
+    )
+    assert "'Harm'" in found[1]
+
+
+def test_a_renamed_optional_header_stops_the_button_and_names_it(tmp_path: Path) -> None:
+    # Renaming "Maximum impact (£)" must not make every £ estimate incomplete without a word.
+    path = excel._example_workbook(tmp_path)
+    wb = load_workbook(path)
+    wb["Register"][f"{workbook.LETTER['Maximum impact (£)']}5"] = "Max"
+    wb.save(path)
+    with pytest.raises(InputErrors) as caught:
+        run_script_on_file(excel.score_register, path)
+    assert [str(e).split(";")[0] for e in caught.value] == [
+        "Register!AA5: the header 'Max' is not a column of the Register table"
+    ]
+
+
+def test_the_issues_cases_through_the_button_are_each_flagged_in_their_row(
+    tmp_path: Path,
+) -> None:
+    path = excel._example_workbook(tmp_path)
+    wb = load_workbook(path)
+    ws = wb["Register"]
+    at = {h: workbook.LETTER[h] for h in workbook.HEADERS}
+    # R1 (row 6): a £ estimate with '1_000' typed as its minimum.
+    for header, value in (
+        ("Chance of occurring", 0.3),
+        ("Minimum impact (£)", "1_000"),
+        ("Most likely impact (£)", 2000),
+        ("Maximum impact (£)", 3000),
+    ):
+        ws[f"{at[header]}6"] = value  # fmt: skip
+    # R2 (row 7): 32,767 characters in its maximum, and a chance typed as 30 for 30%.
+    for header, value in (
+        ("Chance of occurring", 30),
+        ("Minimum impact (£)", 1000),
+        ("Most likely impact (£)", 2000),
+        ("Maximum impact (£)", LONG),
+    ):
+        ws[f"{at[header]}7"] = value  # fmt: skip
+    wb.save(path)
+    cells = run_script_on_file(excel.score_register, path)
+    flags = cells["Register"]
+    assert flags["AB6"].startswith(
+        "Check Minimum impact (£): '1_000' is not an amount in £; valid: an amount in £ from "
+        "-£1,000,000,000,000 to £1,000,000,000,000"
+    )
+    assert flags["AB7"].startswith(
+        "Check Chance of occurring: 30 is 3,000%, outside 0% to 100% for a chance of occurring"
+    )
+    assert "type 30% (or 0.3)" in flags["AB7"]
+    shortened = f"Check Maximum impact (£): '{LONG[:37]}...' (32,767 characters) is not"
+    assert shortened in flags["AB7"]
+    assert LONG not in flags["AB7"]  # never echoed whole
+    # The rest of each row is scored as before (see the worked example on score_register).
+    assert flags["AB6"].endswith("Above appetite (Cautious: up to 9); Above target (8); "
+                                 "Review overdue (due 01/05/2026)")  # fmt: skip
+    problems = [v for k, v in cells["Summary"].items() if isinstance(v, str) and "Y6" in v]
+    assert problems == [
+        "Register!Y6, field 'Minimum impact (£)': '1_000' is not an amount in £; "
+        "valid: an amount in £ from -£1,000,000,000,000 to £1,000,000,000,000"
+    ]
 
 
 def test_a_smaller_matrix_made_on_the_sheet_is_used_by_the_button(tmp_path: Path) -> None:
-    from openpyxl import load_workbook
-
     path = excel._example_workbook(tmp_path)
     wb = load_workbook(path)
     matrix = wb["Matrix"]

@@ -8,12 +8,14 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from cpcxl.common import soffice as lo
+from cpcxl.common.errors import InputError
+from cpcxl.common.workbook import save_workbook
 from cpcxl.plugins import registry
-from cpcxl.risk import engine, excel, report, workbook
-from cpcxl.risk.cli import DEMO_AS_OF, run_demo
+from cpcxl.risk import engine, excel, inputs, sample, workbook
+from cpcxl.risk.sample import DEMO_AS_OF, run_demo
 from cpcxl.risk.schemes import NHS_5X5
 from cpcxl.xl.remote import run_script_on_file
 
@@ -80,10 +82,8 @@ def test_every_formula_of_the_empty_template_calculates_in_libreoffice(
 def test_native_scores_and_bands_agree_with_the_python_engine(soffice: str, tmp_path: Path) -> None:
     path = run_demo(tmp_path)[0]
     values = recalculated_cells(path, tmp_path)["Register"]
-    _, register = report.read_rows(
-        workbook.read_register_workbook(path)[0], NHS_5X5, None, first_row=workbook.HEADER_ROW
-    )
-    scored = engine.score_register(register, NHS_5X5, as_of=DEMO_AS_OF)
+    read = inputs.read_register_book(*workbook.read_register_file(path))
+    scored = engine.score_register(read.register.risks, NHS_5X5, as_of=DEMO_AS_OF)
     assert len(scored) == 60
     compared = 0
     for risk in scored.itertuples(index=False):
@@ -140,12 +140,55 @@ def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path: Path) -> No
 def test_a_saved_register_reads_back_with_its_matrix_and_appetite(tmp_path: Path) -> None:
     path = run_demo(tmp_path)[0]
     before = path.read_bytes()
-    cells, matrix, appetite, as_of = workbook.read_register_workbook(path)
+    tables, named = workbook.read_register_file(path)
     assert path.read_bytes() == before  # reading never changes the input
-    assert as_of == DEMO_AS_OF
-    assert matrix.likelihood == NHS_5X5.likelihood and matrix.bands == NHS_5X5.bands
-    assert appetite.categories["Information governance"].value == "Minimal"
-    assert cells[0][: len(workbook.HEADERS)] == workbook.HEADERS
+    read = inputs.read_register_book(tables, named, file=path.name)
+    assert read.as_of == DEMO_AS_OF
+    assert read.matrix.likelihood == NHS_5X5.likelihood and read.matrix.bands == NHS_5X5.bands
+    assert read.matrix.name == "nhs-5x5" and read.matrix.high_score == 8
+    assert read.appetite.categories["Information governance"].value == "Minimal"
+    cells = tables[workbook.REGISTER_TABLE]
+    assert (cells.first_row, cells.exact) == (workbook.HEADER_ROW, True)
+    assert list(cells.rows[0]) == workbook.HEADERS
+    assert len(read.register.risks) == 60 and len(read.register.problems) == 1
+
+
+def test_no_input_table_has_anything_below_it(tmp_path: Path) -> None:
+    # A row typed below a table is reported as outside it, so nothing of cpcxl's own may stand
+    # there: every table of the template reads with no stray rows and no merged cells.
+    path = run_demo(tmp_path)[0]
+    tables, _ = workbook.read_register_file(path)
+    assert sorted(tables) == sorted(spec.name for spec in inputs.TABLES)
+    assert {name: (c.stray_rows, c.merged) for name, c in tables.items()} == {
+        spec.name: ((), ()) for spec in inputs.TABLES
+    }
+
+
+def test_a_row_typed_below_the_register_table_is_reported(tmp_path: Path) -> None:
+    path = run_demo(tmp_path)[0]
+    wb = load_workbook(path)
+    last = 5 + 100  # the table's last row (60 risks and 40 spare rows)
+    wb["Register"][f"A{last + 2}"] = "CR099"
+    wb.save(path)
+    read = inputs.read_register_book(*workbook.read_register_file(path), file=path.name)
+    assert str(read.register.problems.errors[-1]) == (
+        f"risk_register_sample.xlsx, sheet 'Register', row {last + 2}: row {last + 2} holds "
+        "values below the Register table, outside it; valid: rows inside the table: resize the "
+        "table over them (Table Design > Resize Table), or delete them"
+    )
+
+
+def test_a_workbook_that_is_no_register_says_which_sheets_it_lacks(tmp_path: Path) -> None:
+
+    book = Workbook()
+    book.active.title = "Register"
+    path = save_workbook(book, tmp_path / "other.xlsx")
+    with pytest.raises(InputError) as caught:
+        workbook.read_register_file(path)
+    assert str(caught.value) == (
+        "other.xlsx: not a cpcxl risk register: no Matrix, Appetite sheet; valid: a workbook "
+        "made by `cpcxl build` (or import it with `cpcxl risk import`)"
+    )
 
 
 @pytest.mark.soffice
@@ -153,7 +196,7 @@ def test_a_matrix_changed_on_the_sheet_is_followed_by_formulas_and_the_button(
     soffice: str, tmp_path: Path
 ) -> None:
     path = workbook.build_register_workbook(
-        tmp_path / "r.xlsx", excel.EXAMPLE_RISKS, as_of=excel.EXAMPLE_AS_OF
+        tmp_path / "r.xlsx", sample.EXAMPLE_RISKS, as_of=sample.EXAMPLE_AS_OF
     )
     wb = load_workbook(path)
     matrix = wb["Matrix"]

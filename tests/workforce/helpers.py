@@ -82,7 +82,7 @@ def renamed_header(path: Path, old: str, new: str) -> Path:
 #: What each case must say, in the file, the button and the command alike.
 HEADROOM_22 = (
     "plan.xlsx, Assumptions!B6, field 'Headroom for leave, sickness and training': 22 is "
-    "2,200%, outside 0% to 60% for headroom (NHS ward uplifts are usually 20% to 25%; over 60% "
+    "2,200%, outside 0% to 60% for headroom (NHS roster policies set 16% to 26%; over 60% "
     "is more absence than any rota plans for); type 22% (or 0.22); valid: a percentage from "
     "0% to 60%"
 )

@@ -29,10 +29,46 @@ def test_plan_command_writes_a_planned_copy(tmp_path: Path) -> None:
 
 
 def test_plan_command_refuses_to_overwrite_its_input(tmp_path: Path) -> None:
+    # Issue 12, case 9: an output that is the input is refused, through a link too, and the
+    # input is left byte for byte as it was.
     source = build(tmp_path / "plan.xlsx")
-    result = CliRunner().invoke(command, ["plan", str(source), "--out", str(source)])
-    assert result.exit_code != 0
-    assert "inputs are never changed" in result.output
+    before = source.read_bytes()
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(source)
+    for out in (source, link):
+        result = CliRunner().invoke(command, ["plan", str(source), "--out", str(out)])
+        assert result.exit_code == 2, result.output
+        assert f"is the input {source}; cpcxl never writes over its input" in result.output
+        assert "nothing was written" in result.output
+    assert source.read_bytes() == before
+
+
+def test_plan_command_never_writes_an_xlsm(tmp_path: Path) -> None:
+    # Issue 12, case 9: cpcxl writes .xlsx; an .xlsm output would lose the macros.
+    source = build(tmp_path / "plan.xlsx")
+    out = tmp_path / "planned.xlsm"
+    result = CliRunner().invoke(command, ["plan", str(source), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "is a macro-enabled workbook" in result.output
+    assert not out.exists()
+
+
+def test_plan_command_keeps_an_existing_plan_unless_overwrite(tmp_path: Path) -> None:
+    # Issue 12, case 10: the one overwrite rule. A planned copy a person may have edited is
+    # kept, the command says so and exits 3; --overwrite replaces it.
+    source = build(tmp_path / "plan.xlsx")
+    planned = tmp_path / "plan-plan.xlsx"
+    planned.write_bytes(b"an officer's edited plan")
+    result = CliRunner().invoke(command, ["plan", str(source)])
+    assert result.exit_code == 3, result.output
+    assert "kept 1 existing file a person may have edited (--overwrite replaces them)" in (
+        result.output
+    )
+    assert str(planned) in result.output
+    assert planned.read_bytes() == b"an officer's edited plan"
+    result = CliRunner().invoke(command, ["plan", str(source), "--overwrite"])
+    assert result.exit_code == 0, result.output
+    assert "Optimised mix" in CalamineWorkbook.from_path(str(planned)).sheet_names
 
 
 def _refused(source: Path) -> list[str]:

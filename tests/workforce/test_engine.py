@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -55,18 +56,86 @@ def test_recruitment_need_formula_matches_the_year_by_year_projection() -> None:
 
 
 def test_gap_by_role_and_skill_on_the_example(example: engine.Plan) -> None:
+    # Issue 13, case 11: bank, agency and volunteers cover vacancies but do not fill them, so
+    # the gap is required less substantive (permanent and fixed-term) FTE.
     gap = example.gap.set_index(["role", "skill"])
     care_2 = gap.loc[("Care worker", "Level 2")]
-    # Level 2 demand 480 h: 12.8 worked FTE × 1.22 = 15.616. In post at Level 2:
-    # 6 × 37.5 + 4 × 22.5 + 2 × 15 = 345 h = 9.2 FTE. Gap 6.416.
+    # Level 2 demand 480 h: 12.8 worked FTE × 1.22 = 15.616. Substantive at Level 2:
+    # 6 × 37.5 + 4 × 22.5 = 315 h = 8.4 FTE; the 2 bank staff's 2 × 15 = 30 h = 0.8 FTE
+    # are cover. Gap and vacancy 15.616 − 8.4 = 7.216, of which 0.8 covered: 6.416 not.
     assert care_2["required_fte"] == pytest.approx(15.616, **EXACT)
-    assert care_2["current_fte"] == pytest.approx(9.2, **EXACT)
-    assert care_2["gap_fte"] == pytest.approx(6.416, **EXACT)
-    # The volunteers' skill level has no demand: all of it is surplus (3 × 6 h = 0.48 FTE).
+    assert care_2["substantive_fte"] == pytest.approx(8.4, **EXACT)
+    assert care_2["cover_fte"] == pytest.approx(0.8, **EXACT)
+    assert care_2["gap_fte"] == pytest.approx(7.216, **EXACT)
+    assert care_2["vacancy_fte"] == pytest.approx(7.216, **EXACT)
+    assert care_2["uncovered_fte"] == pytest.approx(6.416, **EXACT)
+    # The volunteers' skill level has no demand: their 3 × 6 h = 0.48 FTE is cover, no post.
     entry = gap.loc[("Care worker", "Entry (no relevant qualification)")]
-    assert (entry["required_fte"], entry["gap_fte"]) == (0, pytest.approx(-0.48))
+    assert (entry["substantive_fte"], entry["cover_fte"]) == (0, pytest.approx(0.48))
+    assert (entry["required_fte"], entry["gap_fte"]) == (0, 0)
     by_role = example.gap_by_role.set_index("role")
-    assert by_role.loc["Care worker", "gap_fte"] == pytest.approx(18.056 - 11.68, **EXACT)
+    # 555 h ÷ 37.5 × 1.22 = 18.056 required; 8.4 substantive: 9.656 vacant, 53.5%.
+    assert by_role.loc["Care worker", "gap_fte"] == pytest.approx(18.056 - 8.4, **EXACT)
+    assert by_role.loc["Care worker", "vacancy_rate"] == pytest.approx(9.656 / 18.056, **EXACT)
+    # A social care role: the published rate beside it is Skills for Care's 7.0%.
+    assert by_role.loc["Care worker", "published_vacancy"] == pytest.approx(0.070)
+
+
+def test_a_role_covered_entirely_by_agency_is_vacant_and_covered() -> None:
+    # Issue 13, case 11. Two agency nurses, 75 h a week, no headroom: 2 FTE needed. NHS and
+    # Skills for Care count a vacancy as establishment less substantive staff, so the role
+    # is 2 FTE vacant (100%) and 2 FTE covered, none of it uncovered; before, the agency
+    # staff counted as in post and the role showed no gap at all.
+    staff = staff_frame(
+        [
+            [
+                "Nurse",
+                "Registered professional",
+                "Agency",
+                "Private provider",
+                37.5,
+                40,
+                None,
+                None,
+                2,
+            ]
+        ]
+    )
+    demand = demand_frame([["Reablement", "Nurse", "Registered professional", 75, 0]])
+    plan = engine.plan(staff, demand, targets_frame([]), Assumptions(headroom=0))
+    nurse = plan.gap_by_role.set_index("role").loc["Nurse"]
+    assert (nurse["required_fte"], nurse["substantive_fte"]) == (pytest.approx(2), 0)
+    assert (nurse["vacancy_fte"], nurse["cover_fte"]) == (pytest.approx(2), pytest.approx(2))
+    assert (nurse["uncovered_fte"], nurse["vacancy_rate"]) == (0, pytest.approx(1))
+    summary = dict(plan.summary.itertuples(index=False, name=None))
+    assert summary["Substantive FTE (permanent and fixed-term: in post)"] == 0
+    assert summary["Cover FTE (bank, agency, contractors, volunteers)"] == pytest.approx(2)
+    assert summary["Vacancy FTE (required − substantive, where short)"] == pytest.approx(2)
+    # Turnover applies to substantive staff: no one opens the year, no one leaves, and the
+    # 2 FTE the agency covers are the year's recruitment need.
+    year_1 = plan.projection.iloc[0]
+    assert (year_1["opening_fte"], year_1["leavers_fte"]) == (0, 0)
+    assert year_1["recruitment_need_fte"] == pytest.approx(2)
+
+
+def test_fixed_term_staff_fill_posts_and_leave_at_the_turnover_rate() -> None:
+    # Issue 13, case 11: a fixed-term ("Temporary") employee is substantive (Skills for
+    # Care's turnover is leavers ÷ permanent and temporary staff). 1 permanent and 1
+    # fixed-term FTE, 1 bank FTE; 3 FTE needed: 1 vacant, covered by bank. Year 1 leavers at
+    # 23.1% of the 2 substantive FTE = 0.462; need 3 − 1.538 = 1.462.
+    row = ["Care worker", "L2", "Full-time", "In-house", 37.5, 12, None, None, 1]
+    staff = staff_frame(
+        [row, [*row[:2], "Temporary", *row[3:]], [*row[:2], "Bank or zero-hours", *row[3:]]]
+    )
+    demand = demand_frame([["Home care", "Care worker", "L2", 112.5, 0]])
+    plan = engine.plan(staff, demand, targets_frame([]), Assumptions(headroom=0))
+    care = plan.gap_by_role.iloc[0]
+    assert (care["substantive_fte"], care["cover_fte"]) == (pytest.approx(2), pytest.approx(1))
+    assert (care["vacancy_fte"], care["uncovered_fte"]) == (pytest.approx(1), 0)
+    year_1 = plan.projection.iloc[0]
+    assert year_1["opening_fte"] == pytest.approx(2)
+    assert year_1["leavers_fte"] == pytest.approx(0.462, **EXACT)
+    assert year_1["recruitment_need_fte"] == pytest.approx(1.462, **EXACT)
 
 
 def test_current_mix_and_its_cost(example: engine.Plan) -> None:
@@ -102,21 +171,92 @@ def test_projection_with_a_series_and_a_known_leaver(example: engine.Plan) -> No
     ot = ot.set_index("year")
     # Required: 37.5, 56.25, 56.25, 75, 75 hours ÷ 37.5 × 1.22.
     assert ot["required_fte"].tolist() == pytest.approx([1.22, 1.83, 1.83, 2.44, 2.44])
-    # Year 1: leavers 0.248 × 1 = 0.248; need 1.22 − 0.752 = 0.468.
-    assert ot.loc[1, "leavers_fte"] == pytest.approx(0.248, **EXACT)
-    assert ot.loc[1, "recruitment_need_fte"] == pytest.approx(0.468, **EXACT)
+    # Year 1: leavers 0.231 × 1 = 0.231 (Skills for Care 2025's 23.1%: issue 13, case 17);
+    # need 1.22 − 0.769 = 0.451.
+    assert ot.loc[1, "leavers_fte"] == pytest.approx(0.231, **EXACT)
+    assert ot.loc[1, "recruitment_need_fte"] == pytest.approx(0.451, **EXACT)
     # Year 2: the therapist's leaving date (30/06/2027) makes leavers 1.0, more than
-    # 0.248 × 1.22; need 1.83 − (1.22 − 1.0) = 1.61.
+    # 0.231 × 1.22; need 1.83 − (1.22 − 1.0) = 1.61.
     assert ot.loc[2, "leavers_fte"] == pytest.approx(1.0, **EXACT)
     assert ot.loc[2, "recruitment_need_fte"] == pytest.approx(1.61, **EXACT)
-    # Year 3: leavers 0.248 × 1.83 = 0.45384, all replaced.
-    assert ot.loc[3, "recruitment_need_fte"] == pytest.approx(0.45384, **EXACT)
-    # Care worker year 1: demand 555 h × 1.04 = 577.2 h → 15.392 × 1.22 = 18.77824 FTE;
-    # 11.68 − 0.248 × 11.68 = 8.78336 stay; need 9.99488 (capacity 0.3 × 11.68 = 3.504).
+    # Year 3: leavers 0.231 × 1.83 = 0.42273, all replaced.
+    assert ot.loc[3, "recruitment_need_fte"] == pytest.approx(0.42273, **EXACT)
+    # Care worker year 1: demand 555 h × 1.04 = 577.2 h → 15.392 × 1.22 = 18.77824 FTE.
+    # Only the 8.4 substantive FTE open the year (issue 13, case 11: bank, agency and
+    # volunteers do not fill posts): 8.4 − 0.231 × 8.4 = 6.4596 stay; need 12.31864
+    # (capacity 0.3 × 8.4 = 2.52).
     care = example.projection.set_index(["role", "year"]).loc[("Care worker", 1)]
     assert care["required_fte"] == pytest.approx(18.77824, **EXACT)
-    assert care["recruitment_need_fte"] == pytest.approx(9.99488, **EXACT)
-    assert care["recruitment_capacity_fte"] == pytest.approx(3.504, **EXACT)
+    assert care["opening_fte"] == pytest.approx(8.4, **EXACT)
+    assert care["recruitment_need_fte"] == pytest.approx(12.31864, **EXACT)
+    assert care["recruitment_capacity_fte"] == pytest.approx(2.52, **EXACT)
+
+
+def test_agency_cover_is_priced_from_each_roles_own_pay(example: engine.Plan) -> None:
+    # Issue 13, case 10. Before, one rate for every role: the organisation's average
+    # permanent pay (£14.40 here) × 1.3 = £18.72 (£18.13 in the demo), for occupational
+    # therapists and care workers alike. Now each role's own permanent pay × (1 + 30%).
+    rates = example.rates.set_index("role")
+    # Care worker: 6 full-time and 4 part-time at £12.60 → £12.60 × 1.3 = £16.38.
+    assert rates.loc["Care worker", "cover_rate"] == pytest.approx(16.38, **EXACT)
+    # Occupational therapist: one at £24.80 → £32.24.
+    assert rates.loc["Occupational therapist", "cover_rate"] == pytest.approx(32.24, **EXACT)
+    # Reablement support worker: (150 h × £13.40 + 37.5 h × £12.10) ÷ 187.5 h = £13.14.
+    assert rates.loc["Reablement support worker", "pay"] == pytest.approx(13.14, **EXACT)
+    assert set(rates["pay_basis"]) == {engine.cover.ROLE_PAY}
+    cost = example.projection.set_index(["role", "year"])["cover_cost_while_recruiting"]
+    # Need × 37.5 h × 12 weeks × the role's rate: OT year 1, 0.451 × 450 × £32.24 = £6,543.11;
+    # care worker year 1, 12.31864 × 450 × £16.38 = £90,800.70.
+    assert cost[("Occupational therapist", 1)] == pytest.approx(0.451 * 450 * 32.24, **EXACT)
+    assert cost[("Care worker", 1)] == pytest.approx(12.31864 * 450 * 16.38, **EXACT)
+
+
+def test_a_role_without_permanent_pay_is_priced_from_what_it_has() -> None:
+    # Fixed-term pay stands in for permanent pay; a role no one holds takes the
+    # organisation's average permanent pay, and the Projection sheet says which.
+    staff = staff_frame(
+        [
+            ["Care worker", "L2", "Full-time", "In-house", 30, 12, None, None, 1],
+            ["Care worker", "L2", "Part-time", "In-house", 10, 16, None, None, 1],
+            ["Nurse", "RN", "Temporary", "In-house", 37.5, 30, None, None, 1],
+        ]
+    )
+    rates = engine.role_rates(
+        staff, pd.Index(["Care worker", "Nurse", "Therapist"]), Assumptions()
+    ).set_index("role")
+    # Care worker: (30 × £12 + 10 × £16) ÷ 40 = £13; × 1.3 = £16.90.
+    assert rates.loc["Care worker", "cover_rate"] == pytest.approx(16.9, **EXACT)
+    assert rates.loc["Nurse", "pay_basis"] == engine.cover.ROLE_FIXED_TERM_PAY
+    assert rates.loc["Nurse", "cover_rate"] == pytest.approx(39, **EXACT)  # £30 × 1.3
+    # Therapist: the organisation's permanent average, £13 (the care workers').
+    assert rates.loc["Therapist", "pay_basis"] == engine.cover.ORGANISATION_PAY
+    assert rates.loc["Therapist", "pay"] == pytest.approx(13, **EXACT)
+
+
+def test_nhs_roles_take_the_nhs_rates() -> None:
+    # Issue 13, case 17: social care roles default to Skills for Care's 23.1% turnover and
+    # 7.0% vacancies (2024/25); NHS roles to NHS England's 10.1% leavers (year to September
+    # 2024) and 7.5% vacancies (30 September 2024). A role half NHS-employed (by
+    # substantive FTE) takes half of each: 0.5 × 10.1% + 0.5 × 23.1% = 16.6%.
+    staff = staff_frame(
+        [
+            ["Nurse", "RN", "Full-time", "NHS", 37.5, 20, None, None, 2],
+            ["Care worker", "L2", "Full-time", "In-house", 37.5, 12, None, None, 2],
+            ["Therapist", "RP", "Full-time", "NHS trust", 37.5, 25, None, None, 1],
+            ["Therapist", "RP", "Full-time", "Partner", 37.5, 25, None, None, 1],
+            # Agency staff are cover: they do not change the therapists' NHS share.
+            ["Therapist", "RP", "Agency", "Private provider", 37.5, 35, None, None, 3],
+        ]
+    )
+    roles = pd.Index(["Care worker", "Nurse", "Therapist"])
+    rates = engine.role_rates(staff, roles, Assumptions()).set_index("role")
+    assert rates["nhs_share"].tolist() == pytest.approx([0, 1, 0.5])
+    assert rates["turnover"].tolist() == pytest.approx([0.231, 0.101, 0.166])
+    assert rates["published_vacancy"].tolist() == pytest.approx([0.070, 0.075, 0.0725])
+    # The projection's leavers use them: 2 nurses × 10.1% = 0.202 FTE in year 1.
+    demand = demand_frame([["S", "Nurse", "RN", 75, 0]])
+    year_1 = engine.project(staff, demand, Assumptions(headroom=0)).iloc[0]
+    assert year_1["leavers_fte"] == pytest.approx(0.202, **EXACT)
 
 
 def test_future_starters_join_in_their_year() -> None:
@@ -387,3 +527,30 @@ def test_a_new_role_named_only_in_a_target_is_planned() -> None:
     mix = plan.optimised.hours.loc["Reablement nurse"]
     assert mix.sum() == pytest.approx(75)
     assert mix[["Full-time", "Part-time"]].sum() >= 15 - 1e-9
+
+
+# --- limits (issue 12, case 3) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "work",
+    [
+        lambda p: engine.project(p["staff"], p["demand"], Assumptions()),
+        lambda p: engine.optimise_mix(p["staff"], p["demand"], p["targets"], Assumptions()),
+        lambda p: engine.diversity_profile(p["staff"], "sex"),
+    ],
+    ids=["projection", "least-cost mix", "diversity suppression"],
+)
+def test_long_work_stops_at_the_calls_time_limit(work) -> None:  # type: ignore[no-untyped-def]
+    # Issue 12, case 3: the per-year projection, every LP solve and each round of
+    # suppression check the clock, so a call past the server's time limit is stopped.
+    from cpcxl.common.limits import TimeLimitExceeded, time_limit
+
+    parts = {
+        "staff": staff_frame(sample.EXAMPLE_STAFF),
+        "demand": demand_frame(sample.EXAMPLE_DEMAND),
+        "targets": targets_frame(sample.EXAMPLE_TARGETS),
+    }
+    work(parts)  # runs to the end with no limit
+    with time_limit(-1), pytest.raises(TimeLimitExceeded, match="stopped after -1 seconds"):
+        work(parts)

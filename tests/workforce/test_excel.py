@@ -81,6 +81,55 @@ def test_the_button_reports_every_problem_with_its_place(tmp_path: Path) -> None
 # --- the issue's cases through the button: the same located message as the file reader ------
 
 
+def test_the_button_shows_substantive_cover_and_vacancy_apart(tmp_path: Path) -> None:
+    # Issue 13, case 11, on the packaged example. Care worker: 555 h ÷ 37.5 × 1.22 = 18.056
+    # required; substantive 6 × 37.5 + 4 × 22.5 = 315 h = 8.4 FTE; cover (2 bank × 15 h, 2
+    # agency × 37.5 h, 3 volunteers × 6 h) = 123 h = 3.28 FTE; vacancy 18.056 − 8.4 = 9.656.
+    # Not covered, skill level by skill level: Level 2 7.216 vacant − 0.8 bank = 6.416;
+    # Level 3 (agency only: vacant and covered) 2.44 − 2.0 = 0.44; the volunteers' entry
+    # level has no posts. 6.416 + 0.44 = 6.856.
+    gap = run_script_on_file(excel.plan_workforce, build(tmp_path / "plan.xlsx"))["Gap"]
+    headers = [gap[f"{c}2"] for c in "ABCDEFGHI"]
+    assert headers == [
+        "Role",
+        "Required FTE",
+        "Substantive FTE",
+        "Gap FTE (+ shortfall)",
+        "Vacancy FTE",
+        "Cover FTE",
+        "Vacancy not covered FTE",
+        "Vacancy rate",
+        "Published vacancy rate",
+    ]
+    assert gap["A3"] == "Care worker"
+    row = [gap[f"{c}3"] for c in "BCDEFG"]
+    assert row == pytest.approx([18.056, 8.4, 9.656, 9.656, 3.28, 6.856])
+    assert gap["H3"] == pytest.approx(9.656 / 18.056)  # 53.5% of the establishment vacant
+    assert gap["I3"] == pytest.approx(0.070)  # Skills for Care 2025, a social care role
+
+
+def test_the_button_prices_agency_cover_by_role(tmp_path: Path) -> None:
+    # Issue 13, case 10: each role's own pay × (1 + 30%), not one rate for all (£18.72 here).
+    projection = run_script_on_file(excel.plan_workforce, build(tmp_path / "plan.xlsx"))[
+        "Projection"
+    ]
+    rates = {
+        projection[f"A{r}"]: projection[f"E{r}"]
+        for r in range(11, 16)
+        if projection.get(f"E{r}") is not None
+    }
+    # £12.60, £24.80, £13.14, £26.00, £14.20 × 1.3.
+    assert rates == pytest.approx(
+        {
+            "Care worker": 16.38,
+            "Occupational therapist": 32.24,
+            "Reablement support worker": 17.082,
+            "Registered manager": 33.8,
+            "Senior care worker": 18.46,
+        }
+    )
+
+
 def test_the_button_refuses_headroom_typed_as_22(tmp_path: Path) -> None:
     source = build(tmp_path / "plan.xlsx", assumptions={"headroom": 22})
     with pytest.raises(InputErrors) as caught:
@@ -154,6 +203,9 @@ def test_pressing_the_button_twice_replaces_the_sheets(tmp_path: Path) -> None:
 
     payload = payload_from_xlsx(build(tmp_path / "plan.xlsx"))
     actions = run_script(excel.plan_workforce, payload)
+    # Issue 12, case 13: the template makes none of the output sheets, so the first press
+    # creates them and keeps no "(edited)" copy of anything (nothing needs marking).
+    assert not [a for a in actions if a["func"] == "copySheet"]
     first = apply_values(payload, actions)
     # Press it again on the workbook as Excel would send it after the first press.
     again = payload_after(payload, actions)
@@ -189,3 +241,50 @@ def test_the_button_colours_shortfalls_red(tmp_path: Path) -> None:
     }
     # Care worker's gap (Gap!D3, 6.376 short) is red.
     assert colours[(2, 3)].lstrip("#").upper() == formats.RED
+
+
+def test_negative_fte_and_hours_are_refused() -> None:
+    # Issue 13, case 12: cpc_recruitment_need(-100, 0.25, 0.08, 3) once gave -81 and
+    # cpc_required_fte(-10, 0.22) -12.2; a workforce cannot be negative. Each is refused in
+    # its cell, naming the argument and the valid range (FTE from 0; hours 0 to 80 a week).
+    udfs = importlib.import_module("cpcxl.xl.udfs")
+    fte_range = "valid: a number of FTE from 0 to 10,000,000"
+    assert udfs.cpc_recruitment_need(-100, 0.25, 0.08, 3) == (
+        "#VALUE! fte: -100 is outside 0 to 10,000,000 (more than the whole UK public sector "
+        f"employs: a local limit); {fte_range}"
+    )
+    assert udfs.cpc_required_fte(-10, 0.22) == (
+        "#VALUE! worked_fte: -10 is outside 0 to 10,000,000 (more than the whole UK public "
+        f"sector employs: a local limit); {fte_range}"
+    )
+    assert udfs.cpc_workforce_gap(12.2, -1).startswith("#VALUE! current: -1 is outside 0 to")
+    assert udfs.cpc_fte([37.5, -5]).startswith("#VALUE! hours, item 2: -5 is outside 0 to 80")
+
+
+def test_years_are_whole_and_bounded_before_any_work() -> None:
+    # Issue 13, case 12 and issue 12, case 3: years is a whole number from 1 to 50, as plan
+    # years are whole (3 to 5): 2.5 and 51 are refused before anything is worked out.
+    udfs = importlib.import_module("cpcxl.xl.udfs")
+    assert udfs.cpc_recruitment_need(100, 0.25, 0.08, 2.5) == (
+        "#VALUE! years: 2.5 is not a whole number; valid: a whole number of years from 1 to 50"
+    )
+    assert udfs.cpc_recruitment_need(100, 0.25, 0.08, 51) == (
+        "#VALUE! years: 51 is outside 1 to 50 (a working life: beyond any workforce plan); "
+        "valid: a whole number of years from 1 to 50"
+    )
+    assert udfs.cpc_recruitment_need(100, 0.25, 0.08, 1e308).startswith(
+        "#VALUE! years: 1e+308 is outside 1 to 50"
+    )
+
+
+def test_the_button_refuses_negative_hours_with_the_cell_named(tmp_path: Path) -> None:
+    # Issue 13, case 12 in the workbook: negative contracted hours are refused, located.
+    staff = [list(r) for r in sample.EXAMPLE_STAFF]
+    staff[2][4] = -15
+    with pytest.raises(InputErrors) as caught:
+        run_script_on_file(excel.plan_workforce, build(tmp_path / "plan.xlsx", staff=staff))
+    assert [str(e) for e in caught.value] == [
+        f"plan.xlsx, Staff!E{HEADER_ROW + 3}, field 'Hours per week': -15 is outside 0 to 80 "
+        "(over 80 a week is a slip: the legal average is 48 unless opted out); valid: "
+        "contracted hours a week from 0 to 80"
+    ]

@@ -231,7 +231,7 @@ def test_headroom_of_22_in_the_assumptions_is_refused_with_what_was_meant() -> N
     inputs.read_assumptions(Cells(rows, first_row=4), errors, file="plan.xlsx")
     assert [str(e) for e in errors] == [
         "plan.xlsx, Assumptions!B5, field 'Headroom for leave, sickness and training': 22 is "
-        "2,200%, outside 0% to 60% for headroom (NHS ward uplifts are usually 20% to 25%; over "
+        "2,200%, outside 0% to 60% for headroom (NHS roster policies set 16% to 26%; over "
         "60% is more absence than any rota plans for); type 22% (or 0.22); valid: a percentage "
         "from 0% to 60%"
     ]
@@ -251,8 +251,11 @@ def test_assumptions_take_defaults_and_read_what_is_given() -> None:
     assert not errors and a is not None
     assert (a.headroom, a.headroom_method, a.years) == (0.25, HeadroomMethod.DIVIDE, 3)
     assert a.plan_start == dt.date(2027, 4, 1)
-    # Blank or not given: the defaults (Skills for Care 2024's 24.8% turnover; 37.5 hours).
-    assert (a.turnover, a.standard_hours) == (0.248, 37.5)
+    # Blank or not given: the defaults (issue 13, case 17: the latest Skills for Care report,
+    # October 2025, gives 23.1% turnover and 7.0% vacancies for 2024/25; 37.5 hours).
+    assert (a.turnover, a.vacancy, a.standard_hours) == (0.231, 0.070, 37.5)
+    # NHS roles: 10.1% left the NHS in the year to September 2024; 7.5% vacancies then.
+    assert (a.nhs_turnover, a.nhs_vacancy) == (0.101, 0.075)
     # No Assumptions table at all: every default.
     assert inputs.read_assumptions(None, errors) == inputs.Assumptions()
 
@@ -270,9 +273,10 @@ def test_assumptions_out_of_range_and_unknown_are_located() -> None:
     assert [str(e) for e in errors] == [
         "Assumptions!B2, field 'Plan years (3 to 5)': 7 is outside 3 to 5 (CPC 510's 3 to 5 "
         "year horizon); valid: a whole number of years from 3 to 5",
-        "Assumptions!B3, field 'Vacancy rate': 1.5 is 150%, outside 0% to 100% for the vacancy "
-        "rate (the share of posts empty: none to all, as in a service no one works in "
-        "yet); type 1.5% (or 0.015); valid: a percentage from 0% to 100%",
+        # The old label 'Vacancy rate' still reads as the social care vacancy rate.
+        "Assumptions!B3, field 'Vacancy rate (social care roles)': 1.5 is 150%, outside 0% "
+        "to 100% for the vacancy rate (the share of posts empty: none to all, as in a service "
+        "no one works in yet); type 1.5% (or 0.015); valid: a percentage from 0% to 100%",
         "Assumptions!A4, field 'Assumption': 'Colour' is not a setting of the Assumptions "
         "table; valid: " + ", ".join(s.label for s in inputs.ASSUMPTIONS.settings),
     ]

@@ -7,7 +7,9 @@ import dataclasses
 from cpcxl.common.report import SheetOutput
 from cpcxl.workforce import engine, outputs
 from cpcxl.workforce.inputs import ASSUMPTIONS
-from cpcxl.workforce.models import HeadroomMethod
+from cpcxl.workforce.models import Assumptions, HeadroomMethod
+
+from .helpers import demand_frame, staff_frame, targets_frame
 
 
 def titles(sheet: SheetOutput) -> list[str]:
@@ -17,7 +19,9 @@ def titles(sheet: SheetOutput) -> list[str]:
 def test_the_gap_sheet_states_the_rule_it_used(example: engine.Plan) -> None:
     # 22% by uplift on a 37.5-hour week, as the example's assumptions say.
     assert titles(outputs.gap_sheet(example))[0] == (
-        "Gap by role: required FTE = worked × (1 + 22%) (uplift), worked = hours ÷ 37.5"
+        "Gap by role: required FTE = worked × (1 + 22%) (uplift), worked = hours ÷ 37.5; "
+        "vacancy = required − substantive (permanent and fixed-term); cover (bank, agency, "
+        "contractors, volunteers) does not fill a post"
     )
     divided = dataclasses.replace(
         example,
@@ -54,3 +58,36 @@ def test_every_output_sheet_in_order(example: engine.Plan) -> None:
     names = [s.name for s in outputs.plan_outputs(example)]
     assert names == ["Plan", "Gap", "Projection", "Optimised mix", "Risks"]
     assert tuple(names) == outputs.OUTPUT_SHEETS
+
+
+def test_the_projection_names_each_roles_rates_and_the_nhs_cap() -> None:
+    # Issue 13, cases 10 and 17: each role's turnover and cover rate is shown with what its pay
+    # comes from; a premium above the NHS agency price cap (Agenda for Change + 55%) is named
+    # where the plan has NHS roles.
+    staff = staff_frame([["Nurse", "RN", "Full-time", "NHS", 37.5, 20, None, None, 2]])
+    demand = demand_frame([["S", "Nurse", "RN", 75, 0]])
+
+    def rates_title(premium: float) -> str:
+        plan = engine.plan(staff, demand, targets_frame([]), Assumptions(agency_premium=premium))
+        return titles(outputs.projection_sheet(plan))[1]
+
+    assert rates_title(0.3) == (
+        "Each role's rates: turnover 23.1% for social care, 10.1% for the NHS share (of its "
+        "substantive FTE); agency cover = the role's own pay × (1 + 30% premium), for the "
+        "weeks to recruit"
+    )
+    assert rates_title(0.6).endswith(
+        "; the premium is above the NHS agency price cap (Agenda for Change pay + 55%)"
+    )
+    plan = engine.plan(staff, demand, targets_frame([]), Assumptions())
+    block = outputs.projection_sheet(plan).blocks[1]
+    assert block.values[0] == [
+        "Role",
+        "NHS share",
+        "Turnover rate used",
+        "Pay £ an hour",
+        "Cover £ an hour",
+        "Pay taken from",
+    ]
+    # £20 × 1.3 = £26 an hour; the NHS nurses leave at NHS England's 10.1%.
+    assert block.values[1] == ["Nurse", 1.0, 0.101, 20.0, 26.0, "the role's permanent pay"]

@@ -15,6 +15,7 @@ from cpcxl.common.files import sha256
 from cpcxl.workforce import engine, sample
 from cpcxl.workforce.inputs import LISTS, SPECS
 from cpcxl.workforce.models import HeadroomMethod
+from cpcxl.workforce.outputs import OUTPUT_SHEETS
 from cpcxl.workforce.workbook import HEADER_ROW, build, read_inputs, write_plan
 
 from .helpers import HEADROOM_22, HOURS_1_000, LONG_TEXT, RENAMED_COST, renamed_header, slips_book
@@ -38,6 +39,8 @@ def test_the_committed_workbook_is_what_the_code_builds(
 
 def test_the_template_is_built_from_the_input_declarations(tmp_path: Path) -> None:
     wb = load_workbook(build(tmp_path / "plan.xlsx"))
+    # The button makes every output sheet itself: the template pre-creates none to mark.
+    assert not set(OUTPUT_SHEETS) & set(wb.sheetnames)
     for spec in SPECS:
         ws = wb[spec.sheet]
         table = ws.tables[spec.name]
@@ -54,7 +57,7 @@ def test_the_template_is_built_from_the_input_declarations(tmp_path: Path) -> No
         for dv in wb["Assumptions"].data_validations.dataValidation
     }
     assert "decimal:0:0.6:B6" in assumptions
-    assert "whole:3:5:B13" in assumptions
+    assert "whole:3:5:B15" in assumptions  # below the four turnover and vacancy rates
     assert "list:=HeadroomMethods:None:B7" in assumptions
     demand = {
         f"{dv.type}:{dv.formula1}:{dv.formula2}:{dv.sqref}"

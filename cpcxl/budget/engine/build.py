@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -25,7 +25,7 @@ class BudgetResult:
     projected: pd.DataFrame
     budget: JointBudget
     exposure: pd.DataFrame  # per partner: settlement of the test variance on the agreed basis
-    exposure_by_basis: pd.DataFrame  # partners × bases, £
+    exposure_by_basis: pd.DataFrame  # partners × bases, £ (an aligned budget: if it were pooled)
     outcomes: pd.DataFrame
     pooling: pd.DataFrame
     monitoring: pd.DataFrame
@@ -45,11 +45,11 @@ def build(inputs: BudgetInputs, *, check_first: bool = True) -> BudgetResult:
     terms = RiskTerms.from_inputs(inputs)
     exposure = tested_exposure(budget, terms, arrangement.test_variance, arrangement.risk_year)
     by_basis = {}
-    for basis in RiskBasis:
+    for basis in RiskBasis:  # an aligned budget's figures if it were pooled on each basis
         try:
             by_basis[basis.label] = tested_exposure(
                 budget,
-                RiskTerms.from_inputs(inputs, basis),
+                replace(RiskTerms.from_inputs(inputs, basis), aligned=False),
                 arrangement.test_variance,
                 arrangement.risk_year,
             )["settlement"]

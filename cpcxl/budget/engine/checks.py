@@ -7,7 +7,7 @@ import pandas as pd
 from cpcxl.common.errors import InputError, InputErrors
 from cpcxl.common.fields import year_label
 
-from ..models import RiskBasis
+from ..models import ArrangementKind, RiskBasis
 from .arrangement import BudgetInputs, rows_of
 from .risk import FIXED_SHARE_TOLERANCE
 
@@ -227,6 +227,24 @@ def check(inputs: BudgetInputs) -> InputErrors:
                     f"year {year_label(int(value))} is outside the arrangement",
                     location=inputs.where(table, row, "year"),
                     valid=year_range,
+                )
+            )
+    if arrangement.kind is ArrangementKind.ALIGNED:
+        # CPC 509: in an aligned budget each partner bears the variance on its own budget, so
+        # a line's spend with no partner cannot be settled against anyone's.
+        frame = inputs.actuals
+        blank = frame["partner"].fillna("").astype(str).str.strip() == ""
+        for row, line in zip(
+            rows_of(frame)[blank.to_numpy()],
+            frame["line"].to_numpy()[blank.to_numpy()],
+            strict=True,
+        ):
+            errors.add(
+                InputError(
+                    f"the arrangement is aligned, so this actual for {line!r} must say whose "
+                    "budget it is (each partner bears its own variance, CPC 509)",
+                    location=inputs.where("actuals", row, "partner"),
+                    valid=partners,
                 )
             )
     return errors

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from cpcxl.common.errors import InputError
+
 from ..models import Outcome
 from .aggregation import JointBudget, ratio
 from .arrangement import CASH
-from .risk import RiskTerms, share_risk, year_weights
+from .risk import RiskTerms, bear_own, share_risk, year_weights
 
 
 def monitor(
@@ -19,8 +21,10 @@ def monitor(
     """Actuals against the cash budget by line, year and partner, and the latest year's share.
 
     An actual with no partner is for the whole line (a pooled fund); with a partner, for that
-    partner's part (an aligned budget). The variance of the latest year with actuals is
-    shared on the agreed terms.
+    partner's part. The variance of the latest year with actuals is settled: in a pooled
+    budget, each line's variance shared on the agreed terms; in an aligned budget (CPC 509),
+    each partner bears its own (its actuals less its own contributions), nothing shared, so
+    there every actual must name its partner (:func:`cpcxl.budget.engine.check` says where).
     """
     columns = ["line", "year", "partner", "budget", "actual", "variance", "variance_share"]
     if actuals.empty:
@@ -44,8 +48,18 @@ def monitor(
     order = {line: i for i, line in enumerate(budget.lines)}
     a = a.sort_values(["year", "line"], key=lambda s: s.map(order) if s.name == "line" else s)
     latest = int(a["year"].max())
-    line_variance = a.loc[a["year"] == latest].groupby("line")["variance"].sum()
-    settlement = share_risk(year_weights(budget, latest), line_variance, terms)
+    year = a.loc[a["year"] == latest]
+    if terms.aligned:
+        if (year["partner"] == "All partners").any():
+            raise InputError(
+                "an aligned budget's actuals must say whose budget they are",
+                valid="a partner for every actual",
+            )
+        own = year.groupby("partner")["variance"].sum()
+        settlement = bear_own(year_weights(budget, latest), own)
+    else:
+        line_variance = year.groupby("line")["variance"].sum()
+        settlement = share_risk(year_weights(budget, latest), line_variance, terms)
     settlement.attrs["year"] = latest
     return a[columns], settlement
 

@@ -9,34 +9,51 @@ import numpy as np
 import pandas as pd
 
 from cpcxl.common.errors import InputError
+from cpcxl.common.fields import Money
+from cpcxl.common.limits import check_time
 from cpcxl.common.values import describe
 
-from ..models import RiskBasis
+from ..models import ArrangementKind, RiskBasis
 from .aggregation import JointBudget
 from .arrangement import CASH, BudgetInputs
 
-#: Shares of a fixed-percentages basis may be off 100% by this much (typing 33.33% three times).
+#: Shares of a fixed-percentages basis may be off 100% by this much (typing 33.33% three
+#: times): a local choice, lets typing slips of that size through and nothing more.
 FIXED_SHARE_TOLERANCE = 0.0005
 
 
+#: A variance to settle: as plausible as any amount (±£1 trillion), which also keeps its pence
+#: well inside a 64-bit integer (±£92 million million).
+SETTLED = Money(what="a variance in £")
+
+
 def to_pence(pounds: float | np.ndarray) -> np.ndarray:
-    """Pounds to whole pence, half a penny away from zero (as a ledger rounds)."""
-    value = np.asarray(pounds, dtype=float) * 100
+    """Pounds to whole pence, half a penny away from zero (as a ledger rounds); a variance
+    beyond ±£1 trillion (lines' or cells' variances added up) is refused with the range."""
+    value = np.asarray(pounds, dtype=float)
+    beyond = ~(np.abs(value) <= SETTLED.high)  # NaN is beyond too: nothing can settle it
+    if beyond.any():
+        SETTLED.parse(float(value[beyond].reshape(-1)[0]))  # raises, saying the range
+    value = value * 100
     return (np.sign(value) * np.floor(np.abs(value) + 0.5 + 1e-9)).astype(np.int64)
 
 
 def allocate_pence(totals: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Split each row's total pence over its weights so the parts add up to it exactly.
 
-    Largest remainder (Hamilton's method): everyone gets the whole pence of their exact part,
-    and the pence left over go one each to the largest fractions; equal fractions go to the
-    one listed first. ``totals`` is (m,) integer pence, ``weights`` (m, n) non-negative; a row
-    whose weights are all zero must have a zero total.
+    Largest remainder (Hamilton's method, a local choice so that settlements add up exactly):
+    everyone gets the whole pence of their exact part, and the pence left over go one each to
+    the largest fractions; equal fractions go to the one listed first. ``totals`` is (m,)
+    integer pence, ``weights`` (m, n) non-negative; a row whose weights are all zero must have
+    a zero total (it cannot be split, so the caller decides who bears it: a ValueError here,
+    never pence handed out at random).
     """
     totals = np.asarray(totals, dtype=np.int64).reshape(-1)
     weights = np.asarray(weights, dtype=float).reshape(len(totals), -1)
     size = np.abs(totals)
     sums = weights.sum(axis=1)
+    if ((sums <= 0) & (size != 0)).any():
+        raise ValueError("a total to share has no weights to share it by")
     with np.errstate(divide="ignore", invalid="ignore"):
         exact = np.where(sums[:, None] > 0, weights * (size / sums)[:, None], 0.0)
     whole = np.floor(exact + 1e-9)
@@ -51,8 +68,13 @@ def allocate_pence(totals: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class RiskTerms:
-    """The agreed terms for sharing a variance."""
+    """The agreed terms for sharing a variance.
 
+    ``aligned``: an aligned budget (CPC 509), where each partner keeps control of its own
+    budget and bears its own variance; nothing is shared and the other terms do not apply.
+    """
+
+    aligned: bool = False
     basis: RiskBasis = RiskBasis.PRO_RATA
     host: str | None = None
     fixed_shares: Mapping[str, float] = field(default_factory=dict)  # fractions
@@ -63,6 +85,7 @@ class RiskTerms:
     @classmethod
     def from_inputs(cls, inputs: BudgetInputs, basis: RiskBasis | None = None) -> RiskTerms:
         return cls(
+            aligned=inputs.arrangement.kind is ArrangementKind.ALIGNED,
             basis=basis or inputs.arrangement.basis,
             host=inputs.arrangement.host,
             fixed_shares={
@@ -82,7 +105,10 @@ def share_risk(weights: pd.DataFrame, line_variance: pd.Series, terms: RiskTerms
     out of the risk share stays with its own contributors, pro rata to what they put in; the
     rest is shared on ``terms.basis``. Returns, per partner: contribution, share (of the
     contributions on shared lines), shared and excluded parts and the settlement, in £.
+    For a pooled budget only: an aligned one shares nothing (:func:`bear_own`).
     """
+    if terms.aligned:
+        raise ValueError("an aligned budget's variances are each partner's own: use bear_own")
     partners = list(weights.index)
     index = {p: i for i, p in enumerate(partners)}
     lines = list(weights.columns)
@@ -145,19 +171,54 @@ def share_risk(weights: pd.DataFrame, line_variance: pd.Series, terms: RiskTerms
         shared_part = capped_parts(total_shared, contribution, partners, terms)
     settlement = excluded_part + shared_part
     assert settlement.sum() == variance.sum()
-    return pd.DataFrame(
+    return _settlement(partners, contribution, shared_part, excluded_part)
+
+
+def bear_own(weights: pd.DataFrame, own_variance: pd.Series) -> pd.DataFrame:
+    """An aligned budget's settlement (CPC 509): each partner bears the variance on its own
+    budget, in whole pence; nothing is shared, whatever the risk-share terms say.
+
+    ``weights`` is the partners' cash by line (partners as rows), ``own_variance`` each
+    partner's own variance in £ (its actuals less its own contributions). Returns the
+    columns of :func:`share_risk`, with ``own_part`` the partner's own variance and
+    ``contribution`` its cash on every line.
+    """
+    partners = list(weights.index)
+    own = to_pence(own_variance.reindex(partners).fillna(0.0).to_numpy(dtype=float))
+    contribution = weights.to_numpy(dtype=float).sum(axis=1)
+    none = np.zeros(len(partners), dtype=np.int64)
+    return _settlement(partners, contribution, none, none, own, aligned=True)
+
+
+def _settlement(
+    partners: list[str],
+    contribution: np.ndarray,
+    shared: np.ndarray,
+    excluded: np.ndarray,
+    own: np.ndarray | None = None,
+    *,
+    aligned: bool = False,
+) -> pd.DataFrame:
+    """Per partner, in £ and in pence: the parts of a settlement and the settlement."""
+    own = np.zeros(len(partners), dtype=np.int64) if own is None else own
+    settlement = shared + excluded + own
+    frame = pd.DataFrame(
         {
             "contribution": contribution,
             "share": contribution / contribution.sum() if contribution.sum() else np.nan,
-            "shared_part": shared_part / 100,
-            "excluded_part": excluded_part / 100,
+            "shared_part": shared / 100,
+            "excluded_part": excluded / 100,
+            "own_part": own / 100,
             "settlement": settlement / 100,
             "pence": settlement,
-            "shared_pence": shared_part,
-            "excluded_pence": excluded_part,
+            "shared_pence": shared,
+            "excluded_pence": excluded,
+            "own_pence": own,
         },
         index=pd.Index(partners, name="partner"),
     )
+    frame.attrs["aligned"] = aligned
+    return frame
 
 
 def check_fixed_shares(shares: np.ndarray) -> None:
@@ -174,7 +235,8 @@ def capped_parts(
 ) -> np.ndarray:
     """Pro rata, but no partner beyond its cap; what the caps leave is shared by the others.
 
-    When every partner with a contribution has reached its cap, the host bears the rest.
+    When every partner with a contribution has reached its cap, the host bears the rest (a
+    local choice: the host holds the pooled fund).
     """
     size = abs(total)
     caps = np.array(
@@ -183,7 +245,8 @@ def capped_parts(
     part = np.zeros(len(partners))
     active = contribution > 0
     remaining = float(size)
-    while remaining > 0 and active.any():
+    while remaining > 0 and active.any():  # one round per partner capped, at most
+        check_time()
         proposal = np.where(active, remaining * contribution / contribution[active].sum(), 0.0)
         over = active & (proposal > caps)
         if not over.any():
@@ -207,7 +270,8 @@ def capped_parts(
 
 
 def spread_over_lines(amount: float, line_budget: pd.Series, excluded: Iterable[str]) -> pd.Series:
-    """A single variance spread over the shared lines in proportion to their budgets."""
+    """A single variance spread over the shared lines in proportion to their budgets (a local
+    choice: a tested overspend falls where the money is)."""
     shared = line_budget.drop(labels=[x for x in excluded if x in line_budget.index])
     total = shared.sum()
     if amount and not total:
@@ -231,8 +295,23 @@ def year_weights(budget: JointBudget, year: int) -> pd.DataFrame:
 def tested_exposure(
     budget: JointBudget, terms: RiskTerms, amount: float, year: int
 ) -> pd.DataFrame:
-    """Each partner's part of ``amount`` overspent in ``year``, spread over the shared lines."""
+    """Each partner's part of ``amount`` overspent in ``year``, spread over the shared lines.
+
+    Aligned: the overspend is spread over every partner's own budget in proportion to its
+    cash that year (every line: nothing is kept out of a risk share there is not), and each
+    partner bears the part on its own budget.
+    """
     weights = year_weights(budget, year)
+    if terms.aligned:
+        cash = weights.to_numpy(dtype=float).sum(axis=1)
+        total = int(to_pence(amount)[()])
+        if total and cash.sum() <= 0:
+            raise InputError(
+                "there is no cash in the year tested to spread the overspend over",
+                valid="cash contributions in the year tested",
+            )
+        own = allocate_pence(np.array([total]), cash[None, :])[0]
+        return bear_own(weights, pd.Series(own / 100, index=weights.index))
     line_variance = spread_over_lines(amount, weights.sum(axis=0), terms.excluded)
     return share_risk(weights, line_variance, terms)
 
@@ -241,12 +320,21 @@ def tested_exposure(
 PER_LINE = (RiskBasis.PRO_RATA_PER_LINE, RiskBasis.LEAD)
 
 
+@dataclass(frozen=True)
+class GridShare:
+    """:func:`share_grid`'s answer: the parts in £ in the contributions' shape, NaN in the
+    column of a line that cannot be settled, and why, by column (0 = first)."""
+
+    parts: np.ndarray
+    unsettled: Mapping[int, InputError] = field(default_factory=dict)
+
+
 def share_grid(
     contributions: np.ndarray,
     variance: np.ndarray,
     basis: RiskBasis = RiskBasis.PRO_RATA,
     terms: np.ndarray | None = None,
-) -> np.ndarray:
+) -> GridShare:
     """Each contribution's part of a variance in £, to the penny, in the contributions' shape.
 
     For ``pro_rata_per_line`` and ``lead``, ``contributions`` is partners (rows) × lines
@@ -254,14 +342,16 @@ def share_grid(
     partner and ``variance`` is summed. ``terms``: the fixed shares (fractions, the
     contributions' shape) for ``fixed``; the host's position (1 = first) for ``host``; the
     caps in £ (NaN = none) for ``capped``; each line's commissioning partner's row (1 = first)
-    for ``lead``. Blank contributions (NaN) count as £0. The parts are whole pence adding up
-    exactly to the variance (largest remainder: see :func:`allocate_pence`), so
-    £100 over three equal contributions is £33.34, £33.33 and £33.33.
+    for ``lead``; for ``pro_rata_per_line``, who bears a line nobody contributes to: the
+    host's row (one value) or each line's lead (a row, NaN = none). Blank contributions (NaN)
+    count as £0. The parts are whole pence adding up exactly to the variance (largest
+    remainder: see :func:`allocate_pence`), so £100 over three equal contributions is £33.34,
+    £33.33 and £33.33; a line that cannot be settled so is in ``unsettled``, never split.
     """
     weights = np.nan_to_num(np.asarray(contributions, dtype=float))
     if (weights < 0).any():
         raise InputError("a contribution is negative", valid="contributions of £0 or more")
-    rows, cols = weights.shape
+    cols = weights.shape[1]
     variances = np.nan_to_num(np.asarray(variance, dtype=float).reshape(-1))
     if basis in PER_LINE:
         if variances.size != cols:
@@ -269,18 +359,7 @@ def share_grid(
                 f"there are {cols} lines (columns) but {variances.size} variances",
                 valid="one variance per line, in a row",
             )
-        share = weights
-        if basis is RiskBasis.LEAD:
-            leads = _terms(terms, (1, cols), "the lead partner's position").reshape(-1)
-            share = np.zeros_like(weights)
-            for c, lead in enumerate(leads):
-                if not (1 <= lead <= rows) or not float(lead).is_integer():
-                    raise InputError(
-                        f"lead {describe(lead)} is not a partner's position", valid=f"1 to {rows}"
-                    )
-                share[int(lead) - 1, c] = 1.0
-        pence = allocate_pence(to_pence(variances), share.T).T
-        return pence / 100
+        return _per_line(weights, to_pence(variances), basis, terms)
     total = int(to_pence(variances.sum())[()])
     flat = weights.reshape(-1)
     if basis is RiskBasis.CAPPED:
@@ -290,7 +369,7 @@ def share_grid(
             basis=RiskBasis.CAPPED,
             caps={n: float(c) for n, c in zip(names, caps, strict=True) if not np.isnan(c)},
         )
-        return capped_parts(total, flat, names, capped).reshape(weights.shape) / 100
+        return GridShare(capped_parts(total, flat, names, capped).reshape(weights.shape) / 100)
     if basis is RiskBasis.FIXED:
         vector = np.nan_to_num(_terms(terms, weights.shape, "a percentage")).reshape(-1)
         check_fixed_shares(vector)
@@ -309,7 +388,74 @@ def share_grid(
     if vector.sum() <= 0:
         raise InputError("there is nothing to share by", valid="contributions above £0")
     pence = allocate_pence(np.array([total]), vector[None, :]).reshape(weights.shape)
-    return pence / 100
+    return GridShare(pence / 100)
+
+
+def _per_line(
+    weights: np.ndarray, variances: np.ndarray, basis: RiskBasis, terms: np.ndarray | None
+) -> GridShare:
+    """Each line's variance (pence) by its contributors (``pro_rata_per_line``) or its lead.
+
+    A line nobody contributes to goes to its bearer in ``terms`` (the host, or the line's
+    lead); a line with a variance and no one to bear it, or with a lead that is not a
+    partner's row, is unsettled, with the reason, and its column is NaN.
+    """
+    rows, cols = weights.shape
+    bearers = _bearers(terms, cols, basis)
+    valid = f"1 to {rows}"
+    share = np.zeros_like(weights) if basis is RiskBasis.LEAD else weights.copy()
+    unsettled: dict[int, InputError] = {}
+    for c in range(cols):
+        if c % 4096 == 4095:
+            check_time()
+        who = bearers[c]
+        amount = f"{'-' if variances[c] < 0 else ''}£{abs(variances[c]) / 100:,.2f}"
+        if not np.isnan(who) and not (1 <= who <= rows and float(who).is_integer()):
+            unsettled[c] = InputError(
+                f"line {c + 1}: the lead {describe(who)} in terms is not a partner's row",
+                valid=valid,
+            )
+        elif basis is RiskBasis.LEAD and np.isnan(who) and variances[c]:
+            unsettled[c] = InputError(
+                f"line {c + 1} has a variance of {amount} and no lead in terms to bear it",
+                valid=f"the lead partner's row for each line, {valid}",
+            )
+        elif basis is RiskBasis.LEAD:
+            if not np.isnan(who):  # no lead and no variance: nothing to bear
+                share[int(who) - 1, c] = 1.0
+        elif share[:, c].sum() <= 0 and variances[c]:
+            if np.isnan(who):
+                unsettled[c] = InputError(
+                    f"line {c + 1} has a variance of {amount} but no contributions, and terms "
+                    "name no host or lead to bear it",
+                    valid=f"in terms, the host's row ({valid}) or a row of each line's lead",
+                )
+            else:
+                share[int(who) - 1, c] = 1.0
+    settled = np.array([c not in unsettled for c in range(cols)], dtype=bool)
+    parts = np.full(weights.shape, np.nan)
+    if settled.any():
+        pence = allocate_pence(variances[settled], share[:, settled].T).T
+        parts[:, settled] = pence / 100
+    return GridShare(parts, unsettled)
+
+
+def _bearers(terms: np.ndarray | None, cols: int, basis: RiskBasis) -> np.ndarray:
+    """Who bears each line (a row, 1 = first; NaN = none named) from ``terms``: for ``lead``
+    one per line; for ``pro_rata_per_line`` the host (one value, every line) or one per
+    line, or none."""
+    if terms is None:
+        return np.full(cols, np.nan)
+    given = np.asarray(terms, dtype=float).reshape(-1)
+    if basis is RiskBasis.PRO_RATA_PER_LINE and given.size == 1:
+        return np.full(cols, given[0])
+    if given.size != cols:
+        what = "each line's lead" if basis is RiskBasis.LEAD else "the host or each line's lead"
+        raise InputError(
+            f"the terms have {given.size} cells but there are {cols} lines (columns)",
+            valid=f"{what}: a row of partners' positions, one per line",
+        )
+    return given
 
 
 def _terms(terms: np.ndarray | None, shape: tuple[int, int], what: str) -> np.ndarray:

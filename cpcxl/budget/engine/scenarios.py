@@ -9,7 +9,7 @@ import pandas as pd
 
 from cpcxl.common.errors import InputError, InputErrors
 
-from ..models import Change, Condition, RiskBasis
+from ..models import ArrangementKind, Change, Condition, RiskBasis
 from .aggregation import joint_budget, outcomes_served
 from .arrangement import CASH, IN_KIND, BudgetInputs, empty_actuals
 from .projection import project
@@ -135,7 +135,9 @@ def compare_scenarios(inputs: BudgetInputs, changes: Sequence[ScenarioChange]) -
                     "share": totals["share"].to_numpy(),
                     "outcomes": count.reindex(totals.index).fillna(0).astype(int).to_numpy(),
                     "outcome_budget": served.reindex(totals.index).fillna(0.0).to_numpy(),
-                    "basis": scenario.arrangement.basis.label,
+                    "basis": "Aligned: each partner its own"
+                    if a.kind is ArrangementKind.ALIGNED
+                    else a.basis.label,
                     "test_variance": scenario.arrangement.test_variance,
                     "exposure": exposure.to_numpy(),
                 }

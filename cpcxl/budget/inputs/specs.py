@@ -33,7 +33,12 @@ ARRANGEMENT = SettingsSpec(
     "Arrangement",
     "Arrangement",
     (
-        Setting("name", "Arrangement name", TEXT, note="What the partners call the agreement"),
+        Setting(
+            "name",
+            "Arrangement name",
+            TEXT,
+            note="What the partners call the agreement; blank: 'Joint budget' (a local choice)",
+        ),
         Setting(
             "kind",
             "Aligned or pooled",
@@ -66,21 +71,21 @@ ARRANGEMENT = SettingsSpec(
             "basis",
             "Risk-share basis",
             BASIS,
-            note="As agreed in the Section 75 schedule; blank: pro rata to contributions "
-            "(a local choice, the usual term)",
+            note="As agreed in the partners' agreement (a pooled budget only); blank: pro "
+            "rata to contributions (a local choice)",
         ),
         Setting(
             "test_variance",
             "Overspend to test £",
             VARIANCE,
             note="Exposure to this overspend (+) or underspend (-) is shown on every basis; "
-            "blank: £0",
+            "blank: £0 (a local choice)",
         ),
         Setting(
             "test_year",
             "Year to test",
             A_YEAR,
-            note="Whose contributions weight the shares; blank: the first year",
+            note="Whose contributions weight the shares; blank: the first year (a local choice)",
         ),
     ),
 )
@@ -145,7 +150,7 @@ LINES = TableSpec(
             ("Excluded",),
             required=False,
             default=False,
-            prompt="Yes keeps the line out of the risk share",
+            prompt="Yes keeps the line out of the risk share; blank: No (a local choice)",
         ),
     ),
 )
@@ -165,7 +170,7 @@ CONTRIBUTIONS = TableSpec(
             ("Contribution kind", "Type"),
             required=False,
             default=ContributionKind.FINANCIAL,
-            prompt="CPC 501 kind of contribution",
+            prompt="CPC 501 kind of contribution; blank: Financial (a local choice)",
         ),
         Column("amount", "Amount £", AMOUNT, ("Amount", "Value £", "Value")),
         Column(
@@ -175,7 +180,7 @@ CONTRIBUTIONS = TableSpec(
             ("Is reduction",),
             required=False,
             default=False,
-            prompt="Yes if a negative amount is meant",
+            prompt="Yes if a negative amount is meant; blank: No (a local choice)",
         ),
         Column("note", "Note", TEXT, ("Notes",), required=False),
     ),
@@ -247,7 +252,7 @@ ACTUALS = TableSpec(
             "Partner",
             PARTNER,
             required=False,
-            prompt="Blank for the whole pooled line",
+            prompt="Blank: a pooled line's whole spend; aligned: always a partner",
         ),
         Column("actual", "Actual £", AMOUNT, ("Actual", "Spend")),
     ),

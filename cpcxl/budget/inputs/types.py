@@ -8,52 +8,20 @@ meant ("type 3.9% (or 0.039)"). Nothing is divided by 100 behind the officer's b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from cpcxl.common.fields import (
     MONEY_LIMIT,
     YEAR,
-    CellType,
     Choice,
     Flag,
+    Listed,
     Money,
     Number,
     Rate,
     Text,
-    Validation,
     Whole,
 )
 
 from ..models import ArrangementKind, Change, ChangeReason, ContributionKind, PartnerType, RiskBasis
-
-
-@dataclass(frozen=True)
-class Listed(CellType):
-    """A value read as ``kind`` reads it, picked from a list the workbook itself holds (a
-    named range such as PartnerNames, for its drop-down). Whether it is on that list is
-    checked once every table is read (:func:`cpcxl.budget.engine.check`)."""
-
-    kind: CellType
-    list_name: str
-    what: str = ""
-    number_format: str | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "what", self.what or self.kind.what)
-        object.__setattr__(self, "number_format", self.number_format or self.kind.number_format)
-
-    def parse(self, value: Any) -> Any:
-        return self.kind.parse(value)
-
-    @property
-    def valid(self) -> str:
-        return self.kind.valid
-
-    @property
-    def validation(self) -> Validation:
-        return Validation("list", source=self.list_name, message=self.what)
-
 
 #: A yearly uplift, as a condition or a scenario gives it (and CPC_UPLIFT takes it).
 UPLIFT = Rate(

@@ -7,6 +7,7 @@ from cpcxl.common.fields import year_label
 from cpcxl.common.report import Block, SheetOutput
 
 from ..engine import CASH, IN_KIND, BudgetResult
+from ..models import ArrangementKind
 from .cells import GBP, PCT, PENCE, block, heading, money, number, place, variance_words
 
 
@@ -128,11 +129,12 @@ def statement_sheet(result: BudgetResult, partner: str) -> SheetOutput:
         or [["no stand-alone cost entered", None, None, None]],
         {0: GBP, 1: GBP, 2: GBP, 3: PCT},
     )
-    exposure_rows = [
-        [a.basis.label + " (agreed)", money(result.exposure.loc[partner, "settlement"])]
-    ]
+    aligned = a.kind is ArrangementKind.ALIGNED
+    agreed = "Aligned: your own budget" if aligned else a.basis.label
+    exposure_rows = [[agreed + " (agreed)", money(result.exposure.loc[partner, "settlement"])]]
     for basis, value in result.exposure_by_basis.loc[partner].items():
-        exposure_rows.append([basis, money(value) if not isinstance(value, str) else value])
+        shown = f"If pooled: {basis}" if aligned else basis
+        exposure_rows.append([shown, money(value) if not isinstance(value, str) else value])
     exposure = block(
         f"Your exposure to {variance_words(a.test_variance)} in {year_label(a.risk_year)}",
         ["Risk-share basis", "Your part £"],
@@ -143,12 +145,17 @@ def statement_sheet(result: BudgetResult, partner: str) -> SheetOutput:
     if result.actual_settlement is not None and partner in result.actual_settlement.index:
         s = result.actual_settlement.loc[partner]
         year = result.actual_settlement.attrs.get("year")
+        if aligned:  # CPC 509: its own actuals against its own contributions, not shared
+            header, parts = ["Your own variance £", "Settlement £"], ["own_part", "settlement"]
+        else:
+            header = ["Part of shared lines £", "Part of excluded lines £", "Settlement £"]
+            parts = ["shared_part", "excluded_part", "settlement"]
         blocks.append(
             block(
                 f"Your part of the {year_label(year)} actual variance",
-                ["Part of shared lines £", "Part of excluded lines £", "Settlement £"],
-                [[money(s["shared_part"]), money(s["excluded_part"]), money(s["settlement"])]],
-                {0: PENCE, 1: PENCE, 2: PENCE},
+                header,
+                [[money(s[c]) for c in parts]],
+                {i: PENCE for i in range(len(parts))},
             )
         )
     return SheetOutput(

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 from scipy.linalg import null_space
 
+from cpcxl.common.limits import check_time
+
 from ..models import DIVERSITY_FIELDS
 
 #: ONS convention for a cell hidden to protect confidentiality.
@@ -54,6 +56,7 @@ def suppression_pattern(values: np.ndarray, threshold: int = 5) -> np.ndarray:
         return (i == rows - 1 or j == cols - 1, values[i, j])
 
     while True:
+        check_time()  # each round solves the table's equations again
         exposed = _exposed_cells(hidden & (values > 0), rows, cols)
         if not exposed:
             return hidden

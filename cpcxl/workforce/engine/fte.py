@@ -15,7 +15,7 @@ import pandas as pd
 
 from cpcxl.common.errors import InputError
 
-from ..models import Assumptions, HeadroomMethod
+from ..models import SUBSTANTIVE, Assumptions, HeadroomMethod
 
 
 def fte(hours: Any, standard_hours: float = 37.5) -> Any:
@@ -111,11 +111,21 @@ def required_from_hours(hours: np.ndarray, a: Assumptions) -> np.ndarray:
 def gap_by_role_and_skill(
     staff: pd.DataFrame, demand: pd.DataFrame, a: Assumptions
 ) -> pd.DataFrame:
-    """Required FTE now (demand with headroom) beside the FTE in post, by role and skill."""
-    current = (
-        with_fte(active_staff(staff, a.plan_start), a)
-        .groupby(["role", "skill"], sort=True)
-        .agg(headcount=("count", "sum"), current_fte=("fte", "sum"))
+    """Required FTE now (demand with headroom, the establishment) beside the staff in post, by
+    role and skill: substantive FTE (permanent and fixed-term, who fill posts), cover FTE
+    (bank, agency, contractors' staff and volunteers, who cover vacancies without filling
+    them), the gap (required − substantive), the vacancy (the gap where it is a shortfall)
+    and the vacancy that cover does not reach."""
+    live = with_fte(active_staff(staff, a.plan_start), a)
+    filled = live["contract_type"].isin([c.value for c in SUBSTANTIVE]).to_numpy()
+    current = live.assign(
+        substantive_fte=np.where(filled, live["fte"], 0.0),
+        cover_fte=np.where(filled, 0.0, live["fte"]),
+    )
+    current = current.groupby(["role", "skill"], sort=True).agg(
+        headcount=("count", "sum"),
+        substantive_fte=("substantive_fte", "sum"),
+        cover_fte=("cover_fte", "sum"),
     )
     needed = demand_by_year(demand, a).set_index(["role", "skill"])
     worked = needed["year_0"] / a.standard_hours
@@ -128,5 +138,7 @@ def gap_by_role_and_skill(
         index=needed.index,
     )
     table = required.join(current, how="outer").fillna(0.0).reset_index()
-    table["gap_fte"] = workforce_gap(table["required_fte"], table["current_fte"])
+    table["gap_fte"] = workforce_gap(table["required_fte"], table["substantive_fte"])
+    table["vacancy_fte"] = np.maximum(table["gap_fte"], 0.0)
+    table["uncovered_fte"] = np.maximum(table["vacancy_fte"] - table["cover_fte"], 0.0)
     return table

@@ -93,16 +93,6 @@ def target_distance(staff: pd.DataFrame, targets: pd.DataFrame, a: Assumptions) 
     return pd.DataFrame(rows, columns=columns)
 
 
-def agency_hourly_rate(staff: pd.DataFrame, a: Assumptions) -> float:
-    """Average direct hourly cost of permanent staff with the agency premium added."""
-    permanent = staff[staff["contract_type"].isin([c.value for c in PERMANENT])]
-    hours = (permanent["hours"] * permanent["count"]).to_numpy()
-    cost = permanent["hourly_cost"].to_numpy()
-    ok = ~np.isnan(cost) & (hours > 0)
-    base = float(np.average(cost[ok], weights=hours[ok])) if ok.any() else 0.0
-    return base * (1 + a.agency_premium)
-
-
 def hourly_costs(live: pd.DataFrame, roles: pd.Index, a: Assumptions) -> np.ndarray:
     """Cost of an hour by role and contract type: from the records where they exist.
 

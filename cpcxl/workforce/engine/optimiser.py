@@ -11,9 +11,22 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import linprog
 
+from cpcxl.common.limits import check_time
+
 from ..models import ALL_ROLES, PERMANENT, Assumptions, ContractType, TargetKind
 from .fte import active_staff, demand_by_year, required_from_hours, with_fte
 from .mix import TYPES, hourly_costs
+
+#: Seconds one solve may take (a local limit: the largest plan benchmarked, 200 roles × 7
+#: contract types, solves in 0.05 s). Each solve first checks the call's own time limit.
+LP_TIME_LIMIT = 10.0
+
+
+def _linprog(*args: Any, **kwargs: Any) -> Any:
+    """SciPy's HiGHS, stopped at :data:`LP_TIME_LIMIT` (status 1) and never started past the
+    server's time limit for the call."""
+    check_time()
+    return linprog(*args, method="highs", options={"time_limit": LP_TIME_LIMIT}, **kwargs)
 
 
 @dataclass
@@ -40,9 +53,7 @@ class _Problem:
             b_ub = np.concatenate([self.limits[i] for i in chosen])
         else:
             a_ub, b_ub = None, None
-        return linprog(
-            self.cost if c is None else c, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs"
-        )
+        return _linprog(self.cost if c is None else c, A_ub=a_ub, b_ub=b_ub, bounds=(0, None))
 
 
 def optimise_mix(
@@ -229,7 +240,7 @@ def _shortfall(
     b_ub = np.concatenate([*limits, np.zeros(n_r)])
     bounds = [(0, None)] * n + [(0, h) for h in required_hours]
     c = np.concatenate([np.zeros(n), -np.ones(n_r)])
-    result = linprog(c, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+    result = _linprog(c, A_ub=a_ub, b_ub=b_ub, bounds=bounds)
     if result.status != 0:
         return None
     short = required_hours - result.x[n:]

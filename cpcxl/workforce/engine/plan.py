@@ -7,12 +7,25 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..models import DIVERSITY_FIELDS, Assumptions
+from .cover import role_rates
 from .diversity import diversity_profile
 from .fte import active_staff, demand_by_year, gap_by_role_and_skill
 from .mix import current_mix, target_distance
 from .optimiser import OptimisedMix, optimise_mix
 from .projection import project
 from .risks import risks
+
+#: The by-role gap table's columns that add up from its skill levels.
+GAP_TOTALS = (
+    "hours_needed",
+    "required_fte",
+    "headcount",
+    "substantive_fte",
+    "cover_fte",
+    "gap_fte",
+    "vacancy_fte",
+    "uncovered_fte",
+)
 
 
 @dataclass
@@ -21,7 +34,8 @@ class Plan:
     summary: pd.DataFrame
     demand_by_service: pd.DataFrame  # service: hours a week now and each plan year
     gap: pd.DataFrame  # role, skill
-    gap_by_role: pd.DataFrame
+    gap_by_role: pd.DataFrame  # with each role's vacancy rate and its published rate
+    rates: pd.DataFrame  # by role: NHS share, turnover, published vacancy, pay, cover rate
     mix: pd.DataFrame  # contract type x employer
     targets: pd.DataFrame
     projection: pd.DataFrame
@@ -33,13 +47,12 @@ class Plan:
 def plan(staff: pd.DataFrame, demand: pd.DataFrame, targets: pd.DataFrame, a: Assumptions) -> Plan:
     """The whole plan from checked inputs (``inputs.read_plan``)."""
     gap = gap_by_role_and_skill(staff, demand, a)
-    gap_role = (
-        gap.groupby("role", sort=True)[
-            ["hours_needed", "required_fte", "headcount", "current_fte", "gap_fte"]
-        ]
-        .sum()
-        .reset_index()
+    gap_role = gap.groupby("role", sort=True)[list(GAP_TOTALS)].sum().reset_index()
+    gap_role["vacancy_rate"] = gap_role["vacancy_fte"] / gap_role["required_fte"].where(
+        gap_role["required_fte"] > 0
     )
+    rates = role_rates(staff, pd.Index(gap_role["role"].tolist()), a)
+    gap_role["published_vacancy"] = rates["published_vacancy"].to_numpy()
     mix = current_mix(staff, a)
     distance = target_distance(staff, targets, a)
     projection = project(staff, demand, a)
@@ -52,8 +65,11 @@ def plan(staff: pd.DataFrame, demand: pd.DataFrame, targets: pd.DataFrame, a: As
     }
     totals = {
         "Headcount": float(mix["headcount"].sum()),
-        "Current FTE": float(mix["fte"].sum()),
+        "Substantive FTE (permanent and fixed-term: in post)": float(gap["substantive_fte"].sum()),
+        "Cover FTE (bank, agency, contractors, volunteers)": float(gap["cover_fte"].sum()),
         "Required FTE (with headroom)": float(gap["required_fte"].sum()),
+        "Vacancy FTE (required − substantive, where short)": float(gap["vacancy_fte"].sum()),
+        "Vacancy FTE that cover does not reach": float(gap["uncovered_fte"].sum()),
         "Gap FTE (+ shortfall, − surplus)": float(gap["gap_fte"].sum()),
         "Weekly cost of current staff": float(mix["weekly_cost"].sum()),
         "Annual cost of current staff": float(mix["annual_cost"].sum()),
@@ -71,6 +87,7 @@ def plan(staff: pd.DataFrame, demand: pd.DataFrame, targets: pd.DataFrame, a: As
         by_service,
         gap,
         gap_role,
+        role_rates(staff, pd.Index(projection["role"].unique()), a),
         mix,
         distance,
         projection,

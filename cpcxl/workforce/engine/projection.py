@@ -1,5 +1,10 @@
 """The 3-5 year projection: for each role and year, required FTE, leavers, known starters,
-recruitment need, closing FTE, recruitment capacity and the cost of cover while recruiting."""
+recruitment need, closing FTE, recruitment capacity and the cost of cover while recruiting.
+
+The projection follows substantive staff (permanent and fixed-term), who fill posts: bank,
+agency, contractors' staff and volunteers cover vacancies but do not fill them, so they
+neither open a year nor leave in it, and turnover applies to substantive staff only.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +13,28 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from cpcxl.common.limits import check_time
+
 from ..models import Assumptions
+from .cover import is_substantive, role_rates
 from .fte import active_staff, demand_by_year, required_from_hours, with_fte
-from .mix import agency_hourly_rate
 
 
 def project(staff: pd.DataFrame, demand: pd.DataFrame, a: Assumptions) -> pd.DataFrame:
     """Year by year for each role: required FTE, leavers, recruitment need and closing FTE.
 
-    Leavers are the turnover rate × the year's opening FTE, or the FTE with leaving dates in
-    that year if more; starters with future start dates join in their year. Recruitment need
-    closes the gap: max(0, required − (opening − leavers + starters)).
+    Leavers are the role's turnover rate × the year's opening substantive FTE, or the
+    substantive FTE with leaving dates in that year if more; substantive starters with future
+    start dates join in their year. Recruitment need closes the gap: max(0, required −
+    (opening − leavers + starters)). Agency cover while recruiting is priced at each role's
+    own cover rate (``cover.role_rates``).
     """
     needed = demand_by_year(demand, a).groupby("role", sort=True).sum(numeric_only=True)
     roles = needed.index
-    priced = with_fte(staff, a)
+    rates = role_rates(staff, roles, a)
+    turnover = rates["turnover"].to_numpy()
+    filled = staff.loc[is_substantive(staff)]
+    priced = with_fte(filled, a)
     bounds = np.array([np.datetime64(_add_years(a.plan_start, y), "D") for y in range(a.years + 1)])
 
     # Which plan year (1..n) a date falls in; 0 = on or before the start, n+1 = after.
@@ -32,7 +44,7 @@ def project(staff: pd.DataFrame, demand: pd.DataFrame, a: Assumptions) -> pd.Dat
 
     leave_year = year_of(priced["leaving_date"].to_numpy())
     start_year = year_of(priced["start_date"].to_numpy())
-    role_codes = pd.Categorical(priced["role"], categories=roles).codes
+    role_codes = roles.get_indexer(priced["role"])  # -1: a role with no demand
     known = role_codes >= 0
     n_roles, n_years = len(roles), a.years
 
@@ -46,12 +58,13 @@ def project(staff: pd.DataFrame, demand: pd.DataFrame, a: Assumptions) -> pd.Dat
 
     leavers_known = per_role_year(leave_year)
     starters = per_role_year(start_year)
-    current = with_fte(active_staff(staff, a.plan_start), a)
+    current = with_fte(active_staff(filled, a.plan_start), a)
     opening = current.groupby("role")["fte"].sum().reindex(roles).fillna(0.0).to_numpy(dtype=float)
     frames = []
     for year in range(1, n_years + 1):
+        check_time()  # each year is a pass over every role
         required = required_from_hours(needed[f"year_{year}"].to_numpy(dtype=float), a)
-        leavers = np.maximum(a.turnover * opening, leavers_known[:, year])
+        leavers = np.maximum(turnover * opening, leavers_known[:, year])
         after = opening - leavers + starters[:, year]
         need = np.maximum(0.0, required - after)
         closing = after + need
@@ -74,9 +87,9 @@ def project(staff: pd.DataFrame, demand: pd.DataFrame, a: Assumptions) -> pd.Dat
         )
         opening = closing
     projection = pd.concat(frames, ignore_index=True).sort_values(["role", "year"])
-    rate = agency_hourly_rate(staff, a)
+    cover_rate = projection["role"].map(rates.set_index("role")["cover_rate"]).to_numpy()
     projection["cover_cost_while_recruiting"] = (
-        projection["recruitment_need_fte"] * a.standard_hours * a.weeks_to_recruit * rate
+        projection["recruitment_need_fte"] * a.standard_hours * a.weeks_to_recruit * cover_rate
     )
     return projection.reset_index(drop=True)
 

@@ -30,11 +30,13 @@ import pandas as pd
 from cpcxl.common.errors import CpcxlError, InputError, InputErrors, Location
 from cpcxl.common.files import write_csv_atomically
 
-from . import engine
-from .models import FRAMEWORK_KIND, MonitoringFramework
-from .report import ReportSettings, portfolio_outputs, write_portfolio, write_summary
-from .schemes import BUILT_IN
-from .workbook import DETAILS_SHEET, read_provider_id, read_return_file
+from .. import engine
+from ..inputs import DETAILS
+from ..models import MonitoringFramework
+from ..outputs import ReportSettings, portfolio_outputs
+from ..schemes import framework_resolver
+from .returns import read_provider_id, read_return_file
+from .summaries import write_portfolio, write_summary
 
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 PORTFOLIO = "portfolio.xlsx"
@@ -64,6 +66,7 @@ class Outcome:
     errors: list[tuple[str, str, str, str]] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -76,6 +79,8 @@ class BatchReport:
     kept: list[Path]
     portfolio: Path | None
     errors_csv: Path
+    #: (file, note) for what was read in a way worth saying (a header's other spelling)
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -116,29 +121,6 @@ def _init_worker(options: BatchOptions) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl+C does
 
 
-def framework_resolver(
-    extra: Mapping[str, MonitoringFramework],
-) -> Callable[[str], MonitoringFramework]:
-    known = {f.name.lower(): f for f in BUILT_IN}
-    known.update({k.lower(): v for k, v in extra.items()})
-
-    def resolve(name: str) -> MonitoringFramework:
-        found = known.get(name.strip().lower())
-        if found is not None:
-            return found
-        try:
-            from cpcxl.plugins import registry
-
-            return registry().scheme(FRAMEWORK_KIND, name)  # type: ignore[return-value]
-        except InputError:
-            raise InputError(
-                f"{name!r} is not a known monitoring framework",
-                valid=", ".join(sorted(known)) + " (or pass --framework FILE.toml)",
-            ) from None
-
-    return resolve
-
-
 def process_return(source: str) -> Outcome:
     """Read, score and summarise one return; never raises (errors come back as rows)."""
     options = _options or BatchOptions()
@@ -148,6 +130,7 @@ def process_return(source: str) -> Outcome:
         ret, framework = read_return_file(
             path, framework_resolver(options.frameworks), max_bytes=options.max_bytes
         )
+        outcome.notes = list(ret.notes)
         result = engine.evaluate(ret, framework, as_at=options.as_at)
         outcome.row = engine.portfolio_row(result)
         outcome.row["Return file"] = path.name
@@ -366,7 +349,7 @@ def run_batch(
                 errors.append(
                     (
                         Path(s).name,
-                        DETAILS_SHEET,
+                        DETAILS.sheet,
                         "",
                         f"Provider ID: this provider also has a return in {others}; each provider "
                         "needs exactly one return per round (remove the extra copy)",
@@ -378,6 +361,7 @@ def run_batch(
         del by_id  # only the duplicates were needed from pass 1
         written: list[Path] = []
         kept: list[Path] = []
+        notes: list[tuple[str, str]] = []
         rows = _CompactRows()
         done = 0
         total = len(files)
@@ -387,6 +371,7 @@ def run_batch(
         for outcome in runner.map(process_return, tasks, crashed=_crashed_outcome):
             done += 1
             kept += [Path(p) for p in outcome.kept]
+            notes += [(outcome.file, n) for n in outcome.notes]
             if outcome.errors:
                 errors.extend(outcome.errors)
                 failed.add(outcome.file)
@@ -396,10 +381,10 @@ def run_batch(
             if progress:
                 progress(done, total)
 
-    portfolio_path: Path | None = out_dir / PORTFOLIO
-    if portfolio_path.exists() and not options.overwrite:
-        kept.append(portfolio_path)
-        portfolio_path = None
+    portfolio_path: Path | None = None
+    target = out_dir / PORTFOLIO
+    if target.exists() and not options.overwrite:
+        kept.append(target)
     else:
         frame = engine.portfolio_frame(rows.frame())
         plan, capacity = engine.monitoring_plan(frame, options.plan)
@@ -411,7 +396,7 @@ def run_batch(
             as_at=options.as_at,
             settings=options.settings,
         )
-        write_portfolio(portfolio_path, outputs, settings=options.settings)
+        portfolio_path = write_portfolio(target, outputs, settings=options.settings)
         written.append(portfolio_path)
     errors.sort()
     errors_csv = write_csv_atomically(out_dir / ERRORS, ERROR_HEADER, errors)
@@ -424,6 +409,7 @@ def run_batch(
         kept=kept,
         portfolio=portfolio_path,
         errors_csv=errors_csv,
+        notes=sorted(notes),
     )
 
 

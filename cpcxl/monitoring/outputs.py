@@ -1,24 +1,24 @@
-"""The monitoring summary (one workbook per provider) and the portfolio workbook (overview,
-rating distribution and monitoring plan), described as SheetOutputs and written with
-XlsxWriter, the faster writer for reports produced by the thousand."""
+"""The monitoring summary (one per provider) and the portfolio workbook (overview, rating
+distribution and monitoring plan), described as SheetOutputs: pure data, no file access.
+
+The Build summary button renders them into the open workbook (xlwings); the batch writes
+them to files with XlsxWriter (:mod:`cpcxl.monitoring.workbook.summaries`).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
-import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from cpcxl.common import formats
-from cpcxl.common.report import Block, SheetOutput
-from cpcxl.common.xlsxwriter_render import XlsxBook, xlsx_book
-from cpcxl.common.xlsxwriter_render import set_print as xw_set_print
+from cpcxl.common.inputs import column_letter
+from cpcxl.common.report import Block, SheetOutput, stack
 
 from . import engine
 from .models import NOT_APPLICABLE
@@ -53,17 +53,21 @@ class ReportSettings:
     challenge_text: str = DEFAULT_CHALLENGE
 
 
+#: The settings when an organisation has set none.
+DEFAULT_SETTINGS = ReportSettings()
+
+
 def _fill(level: int | None) -> str | None:
     return RATING_FILLS[level] if level is not None and level >= 0 else None
 
 
 def summary_outputs(
-    result: engine.ProviderResult, settings: ReportSettings = ReportSettings()
+    result: engine.ProviderResult, settings: ReportSettings = DEFAULT_SETTINGS
 ) -> list[SheetOutput]:
     """The monitoring summary as sheets: Summary, Evidence and Action plan."""
     ret, d, fw = result.ret, result.ret.details, result.framework
     period = " to ".join(f"{x:%d/%m/%Y}" for x in (d.period_start, d.period_end) if x)
-    details = [
+    details: list[list[Any]] = [
         ["Provider", d.provider_name],
         ["Provider ID", d.provider_id],
         ["Provider type", _s(d.provider_type) or ""],
@@ -85,7 +89,7 @@ def summary_outputs(
         ],
         ["Monitored by", settings.organisation],
     ]
-    overall = [
+    overall: list[list[Any]] = [
         ["Overall rating", "Overall score (%)", "Previous rating", "Trend", "How it was decided"],
         [
             result.overall.label,
@@ -96,7 +100,7 @@ def summary_outputs(
         ],
     ]
     # Domain and score side by side: the chart's categories and values, in any runtime.
-    domains = [
+    domains: list[list[Any]] = [
         ["Domain", "Score (%)", "Rating", "Statements scored", "Previous score (%)", "Trend"]
     ]
     domain_fills = {}
@@ -106,7 +110,9 @@ def summary_outputs(
         )
         if (colour := _fill(x.level)) is not None:
             domain_fills[(i, 2)] = colour
-    kpis = [["KPI", "Unit", "Target", "Actual", "Higher is better", "Tolerance", "RAG"]]
+    kpis: list[list[Any]] = [
+        ["KPI", "Unit", "Target", "Actual", "Higher is better", "Tolerance", "RAG"]
+    ]
     kpi_fills = {}
     for i, k in enumerate(result.kpis, start=1):
         kpis.append(
@@ -123,7 +129,7 @@ def summary_outputs(
         kpi_fills[(i, 6)] = RAG_FILLS[k.rag]
     if len(kpis) == 1:
         kpis.append(["No KPIs recorded", "", None, None, "", None, ""])
-    urgent = [
+    urgent: list[list[Any]] = [
         [
             "Concern needing immediate action",
             "Issue type",
@@ -136,12 +142,14 @@ def summary_outputs(
         [i.description, _s(i.issue_type) or "", i.raised, str(i.escalated_to), i.action_taken]
         for i in result.safeguarding
     ] or [["None recorded", "", None, "", ""]]
-    escalations = [["Escalated concern", "Escalated to", "Date raised", "Safeguarding"]]
+    escalations: list[list[Any]] = [
+        ["Escalated concern", "Escalated to", "Date raised", "Safeguarding"]
+    ]
     escalations += [
         [i.description, str(i.escalated_to), i.raised, "Yes" if i.safeguarding else "No"]
         for i in result.escalations
     ] or [["None", "", None, ""]]
-    issues = [
+    issues: list[list[Any]] = [
         ["Issue or concern", "Issue type", "Non-compliance with", "Safeguarding", "Escalated to"]
     ]
     issues += [
@@ -154,18 +162,25 @@ def summary_outputs(
         ]
         for i in ret.issues
     ] or [["None recorded", "", "", "", ""]]
-    required = [["Improvement required", "Responsible", "Due date", "Timescale (days)", "Status"]]
+    required: list[list[Any]] = [
+        ["Improvement required", "Responsible", "Due date", "Timescale (days)", "Status"]
+    ]
     required += [
         [a.action, str(a.responsible), a.due, _days(d.monitoring_date, a.due), str(a.status)]
         for a in result.requirements
     ] or [["No improvements are required", "", None, None, ""]]
-    recommended = [["Recommendation", "Responsible", "Suggested by", "Status"]]
+    recommended: list[list[Any]] = [["Recommendation", "Responsible", "Suggested by", "Status"]]
     recommended += [
         [a.action, str(a.responsible), a.due, str(a.status)] for a in result.recommendations
     ] or [["No recommendations", "", None, ""]]
     challenge = [[line] for line in _wrap(settings.challenge_text, 95)]
-    chart_space = [[None]] * CHART_ROWS
-    blocks = _place(
+    chart_space: list[list[Any]] = [[None]] * CHART_ROWS
+    notes = (
+        [Block([[n] for n in ret.notes], header=False, title="Notes on reading the return")]
+        if ret.notes
+        else []
+    )
+    blocks = stack(
         Block(details, header=False, title=f"Monitoring summary: {d.provider_name}", formats={}),
         Block(overall, title="Overall rating", fills=_overall_fill(result), formats={1: "0.0"}),
         Block(
@@ -196,13 +211,16 @@ def summary_outputs(
             formats={2: formats.DATE_UK},
         ),
         Block(challenge, header=False, title="The provider's right to challenge this outcome"),
+        *notes,
     )
     summary = SheetOutput(
         "Summary",
         blocks,
         widths={"A": 40, "B": 20, "C": 16, "D": 22, "E": 20, "F": 16, "G": 12},
     )
-    evidence = [["Domain", "Statement", "Score", "Evidence", "Evidence type", "Source"]]
+    evidence: list[list[Any]] = [
+        ["Domain", "Statement", "Score", "Evidence", "Evidence type", "Source"]
+    ]
     evidence += [
         [
             s.domain,
@@ -214,19 +232,22 @@ def summary_outputs(
         ]
         for s in ret.scores
     ]
-    who = [["Who took part", "Organisation", "Level of involvement"]]
+    who: list[list[Any]] = [["Who took part", "Organisation", "Level of involvement"]]
     who += [[p.role, p.organisation, _s(p.involvement) or ""] for p in ret.participants] or [
         ["Not recorded", "", ""]
     ]
+    evidence_blocks = stack(
+        Block(evidence, title="Evidence of performance and its sources"),
+        Block(who, title="Who took part"),
+    )
+    # who took part goes under the evidence, beside its Evidence column
+    evidence_blocks[1] = dataclasses.replace(evidence_blocks[1], column=4)
     evidence_sheet = SheetOutput(
         "Evidence",
-        _place(
-            Block(evidence, title="Evidence of performance and its sources"),
-            Block(who, column=4, title="Who took part"),
-        ),
+        evidence_blocks,
         widths={"A": 16, "B": 36, "C": 8, "D": 50, "E": 24, "F": 30},
     )
-    plan = [
+    plan: list[list[Any]] = [
         [
             "Action",
             "Requirement or recommendation",
@@ -255,7 +276,7 @@ def summary_outputs(
     }
     plan_sheet = SheetOutput(
         "Action plan",
-        _place(
+        stack(
             Block(
                 plan,
                 title=f"Action plan agreed with {d.provider_name}",
@@ -295,80 +316,8 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def _place(*blocks: Block, gap: int = 1) -> list[Block]:
-    """Blocks one under another (as :func:`cpcxl.common.report.stack`) keeping their formats."""
-    placed: list[Block] = []
-    row = 1
-    for block in blocks:
-        top = row + (1 if block.title else 0)
-        placed.append(
-            Block(
-                block.values,
-                top,
-                block.column,
-                block.title,
-                block.header,
-                block.formats,
-                block.fills,
-            )
-        )
-        row = top + len(block.values) + gap
-    return placed
-
-
 def domain_block(outputs: list[SheetOutput]) -> Block:
     return outputs[0].blocks[2]
-
-
-def write_summary(
-    path: str | os.PathLike[str],
-    result: engine.ProviderResult,
-    settings: ReportSettings = ReportSettings(),
-) -> Path:
-    """One provider's monitoring summary workbook, print-ready on A4, written atomically."""
-    outputs = summary_outputs(result, settings)
-    with xlsx_book(path) as book:
-        for output in outputs:
-            ws = book.render(output)
-            xw_set_print(
-                ws,
-                header=settings.marking,
-                landscape=output.name == "Action plan",
-                repeat_rows=None,
-            )
-        _domain_chart(book, outputs)
-    return Path(path)
-
-
-def _domain_chart(book: XlsxBook, outputs: list[SheetOutput]) -> None:
-    block = domain_block(outputs)
-    first, last = block.row, block.row + len(block.values) - 1  # 1-based sheet rows, header first
-    chart = book.workbook.add_chart({"type": "bar"})
-    chart.add_series(
-        {
-            "name": "This round",
-            "categories": ["Summary", first, 0, last - 1, 0],
-            "values": ["Summary", first, 1, last - 1, 1],
-            "fill": {"color": "#1F4E78"},
-        }
-    )
-    if any(r[4] is not None for r in block.values[1:]):
-        chart.add_series(
-            {
-                "name": "Previous round",
-                "categories": ["Summary", first, 0, last - 1, 0],
-                "values": ["Summary", first, 4, last - 1, 4],
-                "fill": {"color": "#A6A6A6"},
-            }
-        )
-    chart.set_title({"name": "Domain scores (%)"})
-    chart.set_x_axis({"min": 0, "max": 100, "major_unit": 25})
-    chart.set_y_axis({"reverse": True})
-    chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 620, "height": 300})
-    book.workbook.get_worksheet_by_name("Summary").insert_chart(
-        last + 1, 0, chart, {"x_offset": 5, "y_offset": 5}
-    )
 
 
 # --- the portfolio overview and the monitoring plan ---------------------------------------
@@ -399,7 +348,7 @@ def portfolio_outputs(
     *,
     failed: int = 0,
     as_at: dt.date,
-    settings: ReportSettings = ReportSettings(),
+    settings: ReportSettings = DEFAULT_SETTINGS,
 ) -> list[SheetOutput]:
     """The overview (most concerning first), the rating distribution and the plan."""
     # Built-in frameworks' domains in their own order, then any others alphabetically, so
@@ -431,13 +380,13 @@ def portfolio_outputs(
             ),
             Block(values, row=5, formats=column_formats, fills=fills),
         ],
-        widths={get_column_letter(i + 1): _width(c) for i, c in enumerate(columns)},
+        widths={column_letter(i + 1): _width(c) for i, c in enumerate(columns)},
         freeze="C6",
     )
     used = set(frame["Framework"]) if not frame.empty else set()
     bands = [(i, b.label) for f in BUILT_IN if f.name in used for i, b in enumerate(f.bands)]
     distribution = engine.rating_distribution(frame, bands)
-    dist_values = [["Overall rating", "Providers"]] + [
+    dist_values: list[list[Any]] = [["Overall rating", "Providers"]] + [
         [r, int(n)] for r, n in distribution.itertuples(index=False, name=None)
     ]
     ratings = SheetOutput(
@@ -445,7 +394,7 @@ def portfolio_outputs(
         [Block(dist_values, row=2, title="Providers by overall rating")],
         widths={"A": 24, "B": 12},
     )
-    cap = [
+    cap: list[list[Any]] = [
         ["Officer hours needed for proactive visits", capacity.hours_needed],
         [f"Margin for contingencies ({_pct(capacity)})", capacity.contingency_hours],
         ["Hours needed with the margin", capacity.hours_with_contingency],
@@ -467,7 +416,7 @@ def portfolio_outputs(
     )
     plan_sheet = SheetOutput(
         "Monitoring plan",
-        _place(
+        stack(
             Block(
                 cap,
                 header=False,
@@ -511,39 +460,3 @@ def _cell(value: Any) -> Any:
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
-
-
-def write_portfolio(
-    path: str | os.PathLike[str],
-    outputs: list[SheetOutput],
-    *,
-    settings: ReportSettings = ReportSettings(),
-) -> Path:
-    """The portfolio workbook, with the rating-distribution chart, written atomically."""
-    with xlsx_book(path, constant_memory=True) as book:
-        for output in outputs:
-            ws = book.render(output)
-            xw_set_print(
-                ws,
-                header=settings.marking,
-                landscape=output.name != "Ratings",
-                repeat_rows=(4, 4) if output.name == "Overview" else None,
-            )
-        ratings = outputs[1].blocks[0]
-        n = len(ratings.values) - 1
-        if n:
-            chart = book.workbook.add_chart({"type": "column"})
-            first = ratings.row  # 0-based row of the first data row is ratings.row
-            chart.add_series(
-                {
-                    "name": "Providers",
-                    "categories": ["Ratings", first, 0, first + n - 1, 0],
-                    "values": ["Ratings", first, 1, first + n - 1, 1],
-                    "fill": {"color": "#1F4E78"},
-                    "data_labels": {"value": True},
-                }
-            )
-            chart.set_title({"name": "Providers by overall rating"})
-            chart.set_legend({"none": True})
-            book.workbook.get_worksheet_by_name("Ratings").insert_chart("D2", chart)
-    return Path(path)

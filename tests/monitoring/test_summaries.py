@@ -1,4 +1,4 @@
-"""The monitoring summary and the portfolio workbook."""
+"""The monitoring summary and the portfolio workbook as files (XlsxWriter)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,10 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from cpcxl.monitoring import engine
-from cpcxl.monitoring.batch import framework_resolver
-from cpcxl.monitoring.report import (
-    ReportSettings,
-    portfolio_outputs,
-    write_portfolio,
-    write_summary,
-)
+from cpcxl.monitoring.outputs import ReportSettings, portfolio_outputs
 from cpcxl.monitoring.sample import example_return, sample_return
-from cpcxl.monitoring.schemes import CQC
+from cpcxl.monitoring.schemes import CQC, framework_resolver
+from cpcxl.monitoring.workbook import write_portfolio, write_summary
 
 RESOLVE = framework_resolver({})
 AS_AT = dt.date(2026, 6, 20)

@@ -1,0 +1,52 @@
+"""Returns with the bad entries of issue 11, shared by the button, batch and command tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from cpcxl.monitoring.sample import example_return
+from cpcxl.monitoring.workbook import write_return
+
+#: case -> (cells to change {sheet: {cell: value}}, sheet, cell, how its message starts)
+ISSUE_CASES: dict[str, tuple[dict[str, dict[str, object]], str, str, str]] = {
+    "1_000 in a KPI actual": (
+        {"KPIs": {"C4": "1_000"}},
+        "KPIs",
+        "C4",
+        "'1_000' is not a number",
+    ),
+    "32,767 characters in a score": (
+        {"Scores": {"D4": "x" * 32_767}},
+        "Scores",
+        "D4",
+        f"'{'x' * 37}...' (32,767 characters) is not a score",
+    ),
+    "a tolerance typed as 5": (
+        {"KPIs": {"E4": 5}},
+        "KPIs",
+        "E4",
+        "5 is 500%, outside 0% to 50% for a KPI tolerance (more than half short of the target "
+        "is Red, never Amber); type 5% (or 0.05)",
+    ),
+    "a renamed Scores header": (
+        {"Scores": {"D3": "Mark"}},
+        "Scores",
+        "D3",
+        "the header 'Mark' is not a column of the Scores table",
+    ),
+}
+
+
+def edited_return(path: Path, edits: dict[str, dict[str, object]]) -> Path:
+    """The worked example's return with some cells changed ({sheet: {cell: value}})."""
+    write_return(path, example_return())
+    wb = load_workbook(path)
+    for sheet, cells in edits.items():
+        for cell, value in cells.items():
+            wb[sheet][cell].value = value
+            if isinstance(value, str):
+                wb[sheet][cell].data_type = "s"  # typed text, not a formula
+    wb.save(path)
+    return path

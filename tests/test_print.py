@@ -1,0 +1,124 @@
+"""What an officer sees first: every sheet of every packaged workbook prints on A4, and every
+wrapped cell's row is tall enough for its text (issue 19).
+
+The row check is independent of cpcxl's own estimate: it lays each wrapped text out with the
+metrics of Carlito (the font with Calibri's metrics, Excel's default), word by word, in the
+column's width in pixels as Excel computes it, and counts the lines. The first page of each
+workbook is rendered through LibreOffice to ``out/print/`` for people to look at.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
+from PIL import ImageFont
+
+from cpcxl.common import soffice as lo
+from cpcxl.plugins import registry
+
+ROOT = Path(__file__).resolve().parents[1]
+FONTS = Path("/usr/share/fonts/truetype/crosextra")
+#: Calibri 11 at 96 dpi: the widest digit is 7 pixels, a line 15 points (20 pixels).
+DIGIT_PIXELS = 7
+LINE_POINTS = 15.0
+WORKBOOKS = sorted(registry().workbooks)
+
+
+def font(cell: Cell) -> ImageFont.FreeTypeFont:
+    if not FONTS.exists():
+        pytest.fail("the Carlito font is missing: install fonts-crosextra-carlito (.ci/run does)")
+    style = "Bold" if cell.font.b else "Regular"
+    size_pixels = round((cell.font.sz or 11) * 96 / 72)
+    return ImageFont.truetype(str(FONTS / f"Carlito-{style}.ttf"), size_pixels)
+
+
+def column_pixels(width: float) -> int:
+    """Excel's pixel width of a column of ``width`` characters (Office Open XML, 18.3.1.13)."""
+    return math.trunc(((256 * width + math.trunc(128 / DIGIT_PIXELS)) / 256) * DIGIT_PIXELS)
+
+
+def lines_laid_out(text: str, face: ImageFont.FreeTypeFont, pixels: int) -> int:
+    """How many lines Excel's word wrap makes of ``text`` in ``pixels`` (less its padding)."""
+    room = pixels - 5
+    lines = 0
+    for paragraph in text.split("\n"):
+        line = ""
+        count = 1
+        for word in paragraph.split(" "):
+            trial = f"{line} {word}" if line else word
+            if face.getlength(trial) <= room or not line:
+                line = trial
+            else:
+                count += 1
+                line = word
+        lines += count
+    return lines
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("print")
+    return {
+        name: registry()
+        .workbooks[name]
+        .item.build(folder / registry().workbooks[name].item.filename)
+        for name in WORKBOOKS
+    }
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_every_sheet_prints_on_a4(built: dict[str, Path], name: str) -> None:
+    wb = load_workbook(built[name])
+    for ws in wb.worksheets:
+        assert ws.page_setup.paperSize == 9, f"{name}: {ws.title} has no A4 print set-up"
+
+
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_every_wrapped_cells_row_is_tall_enough_for_its_text(
+    built: dict[str, Path], name: str
+) -> None:
+    wb = load_workbook(built[name])
+    short = []
+    for ws in wb.worksheets:
+        merged = {c.coordinate for r in ws.merged_cells.ranges for row in r.rows for c in row}
+        for row in ws.iter_rows():
+            for cell in row:
+                if not (isinstance(cell.value, str) and cell.alignment.wrap_text):
+                    continue
+                if cell.coordinate in merged or cell.value.startswith("="):
+                    continue
+                width = ws.column_dimensions[cell.column_letter].width or 8.43
+                lines = lines_laid_out(cell.value, font(cell), column_pixels(width))
+                if lines == 1:
+                    continue
+                height = ws.row_dimensions[cell.row].height or LINE_POINTS
+                if height < lines * LINE_POINTS * 0.95:
+                    short.append(f"{ws.title}!{cell.coordinate}: {lines} lines, {height} pt")
+    assert not short, f"{name}: rows too short for their wrapped text:\n" + "\n".join(short)
+
+
+@pytest.mark.soffice
+@pytest.mark.parametrize("name", WORKBOOKS)
+def test_the_first_page_is_rendered_for_people_to_look_at(
+    built: dict[str, Path], name: str, soffice: str, tmp_path: Path
+) -> None:
+    assert soffice
+    pdf = lo.convert(built[name], tmp_path / built[name].with_suffix(".pdf").name)
+    assert pdf.exists() and pdf.stat().st_size > 0
+    out = ROOT / "out" / "print"
+    out.mkdir(parents=True, exist_ok=True)
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm, "pdftoppm is missing: install poppler-utils (.ci/run does)"
+    target = out / built[name].stem
+    subprocess.run(
+        [pdftoppm, "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(target)],
+        check=True,
+        timeout=60,
+    )
+    assert target.with_suffix(".png").stat().st_size > 1000
