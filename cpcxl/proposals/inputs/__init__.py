@@ -37,7 +37,6 @@ from .fields import (
     WEIGHT,
     YEAR,
     Judgement,
-    Listed,
 )
 from .reading import read_pairwise, read_round
 from .rows import DEFAULT_CRITERIA, RoundInputs
@@ -87,7 +86,6 @@ __all__ = [
     "WEIGHT",
     "YEAR",
     "Judgement",
-    "Listed",
     "RoundInputs",
     "read_pairwise",
     "read_round",

@@ -16,11 +16,11 @@ from cpcxl.common.errors import InputError
 from cpcxl.common.fields import (
     MONEY_LIMIT,
     CellType,
+    Listed,
     Money,
     Number,
     Rate,
     Text,
-    Validation,
     Whole,
 )
 from cpcxl.common.values import describe, is_excel_error
@@ -88,18 +88,8 @@ BUDGET = Money(0, MONEY_LIMIT, what="a budget in £")
 NAME = Text(what="a criterion's name")
 
 
-@dataclass(frozen=True)
-class Listed(Text):
-    """Text from a list the workbook keeps itself (a drop-down over a named range)."""
-
-    list_name: str = ""
-
-    @property
-    def validation(self) -> Validation:
-        return Validation("list", source=self.list_name, message=self.what)
-
-
-CRITERION = Listed(what="a criterion from the Criteria sheet", list_name="CriterionNames")
+#: A criterion's name from the Criteria sheet (a drop-down over the CriterionNames range).
+CRITERION = Listed(Text(what="a criterion from the Criteria sheet"), "CriterionNames")
 
 #: Saaty's scale of pairwise judgements runs from 1/9 to 9; typed thirds (0.33 for 1/3) are
 #: allowed for, as the engine allows for them in reciprocals.
