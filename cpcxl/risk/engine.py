@@ -16,8 +16,12 @@ import numpy as np
 import pandas as pd
 
 from cpcxl.common.errors import InputError
+from cpcxl.common.fields import MONEY_LIMIT, Money
+from cpcxl.common.limits import check_time
 
 from .models import (
+    MAX_DRAWS,
+    MAX_ITERATIONS,
     PAIRS,
     QUANTITIES,
     Flag,
@@ -253,6 +257,8 @@ CHUNK_CELLS = 2_000_000
 EXACT_ITERATIONS = 2_000_000
 HISTOGRAM_BINS = 1 << 20
 PERT_LAMBDA = 4.0
+#: Every £ figure in and out of a simulation: within the plausible range of public money.
+POUNDS = Money(what="an amount in £")
 
 
 @dataclass(frozen=True)
@@ -293,15 +299,59 @@ def check_estimates(
     problems = []
     for i in np.flatnonzero(~((p >= 0) & (p <= 1))):
         problems.append(f"item {i + 1}: probability {p[i]:g} is not between 0 and 1")
-    for i in np.flatnonzero(low > high):
-        problems.append(f"item {i + 1}: minimum {low[i]:,.0f} is above maximum {high[i]:,.0f}")
-    for i in np.flatnonzero((low <= high) & ~((low <= mode) & (mode <= high))):
+    plausible = np.ones(p.shape, dtype=bool)
+    for name, amounts in (("minimum", low), ("most likely", mode), ("maximum", high)):
+        # a figure beyond the plausible range is named by that range, never printed whole
+        wrong = ~(np.abs(amounts) <= MONEY_LIMIT)
+        plausible &= ~wrong
+        for i in np.flatnonzero(wrong):
+            shown = _pounds(amounts[i])
+            problems.append(f"item {i + 1}: {name} {shown} is outside {POUNDS.range_text}")
+    for i in np.flatnonzero(plausible & (low > high)):
         problems.append(
-            f"item {i + 1}: most likely {mode[i]:,.0f} is outside {low[i]:,.0f} to {high[i]:,.0f}"
+            f"item {i + 1}: minimum {POUNDS.show(low[i])} is above maximum {POUNDS.show(high[i])}"
+        )
+    for i in np.flatnonzero(plausible & (low <= high) & ~((low <= mode) & (mode <= high))):
+        problems.append(
+            f"item {i + 1}: most likely {POUNDS.show(mode[i])} is outside "
+            f"{POUNDS.show(low[i])} to {POUNDS.show(high[i])}"
         )
     if problems:
-        raise InputError("; ".join(problems), valid="0 ≤ probability ≤ 1 and min ≤ likely ≤ max")
+        shown = "; ".join(problems[:3]) + (
+            f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        )
+        raise InputError(shown, valid="0 ≤ probability ≤ 1 and min ≤ likely ≤ max")
     return p, low, mode, high
+
+
+def _pounds(amount: float) -> str:
+    """An amount for a message, short whatever its size ('£1e+308', 'not a number')."""
+    if not math.isfinite(amount):
+        return "not a finite number"
+    return POUNDS.show(amount)
+
+
+def check_size(risks: int, iterations: Any) -> int:
+    """The number of iterations, checked with the work it asks for before any is done."""
+    if isinstance(iterations, bool) or not isinstance(iterations, int | float | np.integer):
+        raise InputError(f"{iterations!r} is not a number of iterations", valid=ITERATIONS_VALID)
+    if not (1 <= iterations <= MAX_ITERATIONS) or int(iterations) != iterations:
+        raise InputError(
+            f"{iterations:,.6g} is not a number of iterations from 1 to {MAX_ITERATIONS:,} "
+            "(more adds nothing but waiting)",
+            valid=ITERATIONS_VALID,
+        )
+    iterations = int(iterations)
+    if risks * iterations > MAX_DRAWS:
+        raise InputError(
+            f"{risks:,} risks × {iterations:,} iterations is {risks * iterations:,} draws, over "
+            f"the {MAX_DRAWS:,} one simulation may make (about ten seconds' work)",
+            valid=f"at most {max(MAX_DRAWS // max(risks, 1), 1):,} iterations for {risks:,} risks",
+        )
+    return iterations
+
+
+ITERATIONS_VALID = f"a whole number from 1 to {MAX_ITERATIONS:,}"
 
 
 def simulate_totals(
@@ -332,6 +382,7 @@ def simulate_totals(
     per_chunk = max(1, chunk_cells // max(n, 1))
     done = 0
     while done < iterations:
+        check_time()  # the add-in server's time limit stops a long simulation here
         k = min(per_chunk, iterations - done)
         if n == 0:
             yield np.zeros(k)
@@ -375,14 +426,10 @@ def simulate_exposure(
     """
     if not 0 < confidence < 1:
         raise InputError(f"confidence {confidence:g} is not between 0 and 1", valid="e.g. 0.8")
-    if iterations < 1 or int(iterations) != iterations:
-        raise InputError(
-            f"{iterations:g} is not a number of iterations", valid="a whole number, 1 or more"
-        )
     if distribution not in ("pert", "triangular"):
         raise InputError(f"{distribution!r} is not a distribution", valid="pert, triangular")
     p, low, mode, high = check_estimates(probability, minimum, most_likely, maximum)
-    iterations = int(iterations)
+    iterations = check_size(int(p.size), iterations)
     chunks = simulate_totals(
         p,
         low,
@@ -401,6 +448,13 @@ def simulate_exposure(
         lower = float(np.minimum(low, 0).sum())
         upper = float(np.maximum(high, 0).sum())
         mean, quantiles = _streamed_quantiles(chunks, qs, lower, upper, iterations)
+    figures = [mean, *map(float, quantiles)]
+    if not all(abs(f) <= MONEY_LIMIT for f in figures):
+        worst = max(figures, key=abs)
+        raise InputError(
+            f"the simulated total reaches {_pounds(worst)}, outside {POUNDS.range_text}",
+            valid="estimates whose total is within the plausible range",
+        )
     return Exposure(
         expected=mean,
         p50=float(quantiles[0]),

@@ -17,6 +17,16 @@ from cpcxl.plugins import Scheme
 
 MATRIX_KIND: Final = "risk-matrix"
 
+# --- how much work one simulation may ask for (stated in docs/risk.md, "Limits") -------------
+
+#: The most iterations one simulation may run: ten million pin a percentile to a small
+#: fraction of a percent; more only keeps Excel waiting (a local limit).
+MAX_ITERATIONS: Final = 10_000_000
+#: The most risk × iteration draws one simulation may make: about ten seconds' work on one
+#: core (the benchmark draws ten million in under a second), inside the add-in server's
+#: 30-second limit for a call (a local limit).
+MAX_DRAWS: Final = 100_000_000
+
 
 class RiskCategory(StrEnum):
     """The standards' list of risks (CPC 306 scope "Risks"); organisations may add their own."""

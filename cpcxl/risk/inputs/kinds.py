@@ -11,7 +11,7 @@ One rule for rates: a rate is a fraction, as Excel stores a cell formatted as a 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -34,7 +34,14 @@ from cpcxl.common.fields import (
 )
 from cpcxl.common.values import describe, is_blank, is_excel_error
 
-from ..models import CATEGORY_ALIASES, AppetiteLevel, RiskCategory, RiskMatrix, RiskStatus
+from ..models import (
+    CATEGORY_ALIASES,
+    MAX_ITERATIONS,
+    AppetiteLevel,
+    RiskCategory,
+    RiskMatrix,
+    RiskStatus,
+)
 
 Axis = Literal["likelihood", "impact"]
 
@@ -63,7 +70,7 @@ CONFIDENCE = Rate(
 #: How many Monte Carlo draws: ten million pin a percentile to a small fraction of a percent;
 #: more only keeps Excel waiting (a local limit).
 ITERATIONS = Whole(
-    1, 10_000_000, what="a number of iterations", reason="more adds nothing but waiting"
+    1, MAX_ITERATIONS, what="a number of iterations", reason="more adds nothing but waiting"
 )
 #: The random seed: any whole number a 32-bit integer holds (the same seed, the same figures).
 SEED = Whole(0, 2**31 - 1, what="a seed", reason="the largest a 32-bit whole number holds")
@@ -242,11 +249,6 @@ class Colour(CellType):
 
 
 COLOUR = Colour()
-
-
-def cleaned(record: Mapping[str, Any]) -> dict[str, Any]:
-    """A record of a table read, with every blank as None (pandas gives NaN in text columns)."""
-    return {k: None if is_blank(v) else v for k, v in record.items()}
 
 
 # --- many cells at once ---------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from cpcxl.common.values import is_blank
 
 from ..models import AppetiteLevel, RiskAppetite, RiskMatrix
 from ..schemes import NHS_5X5
-from .kinds import APPETITE_LEVEL, BAND_SCORE, COLOUR, LEVEL_SCORE, TOLERATED, cleaned
+from .kinds import APPETITE_LEVEL, BAND_SCORE, COLOUR, LEVEL_SCORE, TOLERATED
 
 REGISTER = "Register"
 MATRIX = "Matrix"
@@ -160,7 +160,7 @@ def read_matrix(
         fields["high_from"] = int(high_from)
     for axis, spec in (("likelihood", LIKELIHOOD), ("impact", IMPACT)):
         table = read_table(spec, tables.get(spec.name), errors, file=file)
-        records = map(cleaned, table.records()) if table is not None else ()
+        records = table.records() if table is not None else ()
         fields[axis] = [
             {
                 "score": int(r["score"]),
@@ -178,7 +178,7 @@ def read_matrix(
             "high": int(r["high"]),
             **({"colour": r["colour"]} if r["colour"] else {}),
         }
-        for r in (map(cleaned, table.records()) if table is not None else ())
+        for r in (table.records() if table is not None else ())
     ]
     appetite = dict(NHS_5X5.appetite)
     table = read_table(
@@ -211,7 +211,7 @@ def read_appetite(
     if table is None:
         return None
     chosen: dict[str, AppetiteLevel | None] = {}
-    for record in map(cleaned, table.records(good_only=False)):
+    for record in table.records(good_only=False):
         name = record["category"]
         if not name:
             continue
