@@ -228,3 +228,50 @@ def test_as_of_is_read_as_every_date_is() -> None:
                                       "--as-of", "31/02/2026"])  # fmt: skip
     assert result.exit_code == 2
     assert "'31/02/2026' is not a real date" in result.output
+
+
+# --- issue 12 cases 9 and 10: one overwrite rule --------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["import", "score"])
+def test_case_12_10_an_existing_output_is_kept_unless_overwrite(
+    tmp_path: Path, command: str
+) -> None:
+    # Issue 12 case 10: an output the officer may have edited is never replaced silently: it
+    # is kept, the command says so and exits 3; --overwrite replaces it.
+    source = messy_register(tmp_path) if command == "import" else excel._example_workbook(tmp_path)
+    out = tmp_path / "ours.xlsx"
+    args = ["risk", command, str(source), "--out", str(out)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    edited = load_workbook(out)
+    edited["Register"]["C6"] = "The officer's own description, typed after the import"
+    edited.save(out)
+    before = sha256(out)
+    kept = CliRunner().invoke(cli, args)
+    assert kept.exit_code == 3, kept.output
+    assert "kept 1 existing file a person may have edited (--overwrite replaces them)" in (
+        kept.output
+    )
+    assert sha256(out) == before
+    replaced = CliRunner().invoke(cli, [*args, "--overwrite"])
+    assert replaced.exit_code == 0, replaced.output
+    assert sha256(out) != before
+
+
+@pytest.mark.parametrize("command", ["import", "score"])
+def test_case_12_9_never_over_the_input_nor_an_xlsm(tmp_path: Path, command: str) -> None:
+    # Issue 12 case 9: the input (here through a link to it) and an .xlsm are refused, exit 2,
+    # and the input is untouched.
+    source = messy_register(tmp_path) if command == "import" else excel._example_workbook(tmp_path)
+    before = sha256(source)
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(source)
+    for target, said in ((link, "cpcxl never writes over its input"),
+                         (tmp_path / "ours.xlsm", "is a macro-enabled workbook")):  # fmt: skip
+        result = CliRunner().invoke(
+            cli, ["risk", command, str(source), "--out", str(target), "--overwrite"]
+        )
+        assert result.exit_code == 2, result.output
+        assert said in result.output and "nothing was written" in result.output
+    assert sha256(source) == before
+    assert not (tmp_path / "ours.xlsm").exists()
