@@ -160,7 +160,7 @@ def cpc_risk_heatmap(likelihoods: Any, impacts: Any) -> Any:
     ),
     Example(
         ([0.5], [50000], [30000], [20000]),
-        "#VALUE! item 1: minimum 50,000 is above maximum 20,000; "
+        "#VALUE! item 1: minimum £50,000 is above maximum £20,000; "
         "valid: 0 ≤ probability ≤ 1 and min ≤ likely ≤ max",
         "a minimum above the maximum cannot be simulated",
     ),

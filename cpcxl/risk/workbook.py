@@ -37,6 +37,7 @@ from cpcxl.common.workbook import (
     add_lists_sheet,
     add_xlwings_conf,
     define_name,
+    mark_output_sheet,
     put,
     read_sheets,
     read_tables,
@@ -474,7 +475,11 @@ def build_register_workbook(
         raise errors
     scored = engine.score_register(register.risks, matrix, appetite, as_of=as_of)
     exposure = engine.register_exposure(scored)
-    _render_outputs(wb, outputs.register_sheets(scored, register, matrix, exposure, as_of=as_of))
+    sheets = outputs.register_sheets(scored, register, matrix, exposure, as_of=as_of)
+    _render_outputs(wb, sheets)
+    for output in sheets:
+        if output.replace:  # the sheets the Score register button fills afresh each time
+            mark_output_sheet(wb, output.name)
     add_xlwings_conf(wb)
     return save_workbook(wb, path)
 

@@ -253,3 +253,84 @@ def test_a_smaller_matrix_made_on_the_sheet_is_used_by_the_button(tmp_path: Path
         "Check Inherent impact: 5 is not an impact (scores run from 1 to 4); valid: 1 to 4, or "
         "Negligible, Minor, Moderate, Major"
     )
+
+
+# --- issue 12 case 3 through the add-in server's own wrapper ------------------------------------
+
+
+def test_case_12_3_exposure_past_the_servers_time_limit_is_stopped_and_answered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Issue 12 case 3: the call runs under the server's limit (here 0.5 s) and the simulation
+    # checks the clock each chunk, so the cell is answered with the reason at about the limit
+    # and nothing keeps computing (before, the thread ran on after the 5.5 s answer).
+    import asyncio
+    import time
+
+    from cpcxl.xl.worksheet import excel_function
+
+    monkeypatch.setenv("CPCXL_SERVER_TIME_LIMIT", "0.5")
+    served = excel_function(cpc_risk_exposure, server=True)
+    rng = np.random.default_rng(5)
+    low = rng.uniform(1_000, 10_000, 1_000).tolist()
+    column = [[v] for v in low]
+    started = time.perf_counter()
+    answer = asyncio.run(
+        served([[0.3]] * 1_000, column, [[2 * v] for v in low], [[3 * v] for v in low],
+               0.8, 90_000, 1)
+    )  # fmt: skip
+    assert isinstance(answer, str) and answer.startswith("#VALUE! stopped after 0.5 seconds")
+    assert time.perf_counter() - started < 3
+
+
+def test_case_12_3_iterations_and_draws_are_bounded_in_the_cell() -> None:
+    # 1E308 iterations: refused by the iterations' own range before any work.
+    assert udfs.cpc_risk_exposure([0.5], [1], [2], [3], 0.8, 1e308).startswith(
+        "#VALUE! iterations: 1e+308 is outside 1 to 10,000,000"
+    )
+    # 20,000 risks × 10,000 iterations = 200,000,000 draws, over the 100,000,000 bound.
+    n = 20_000
+    result = udfs.cpc_risk_exposure([[0.5]] * n, [[1]] * n, [[2]] * n, [[3]] * n)
+    assert result == (
+        "#VALUE! 20,000 risks × 10,000 iterations is 200,000,000 draws, over the 100,000,000 "
+        "one simulation may make (about ten seconds' work); valid: at most 5,000 iterations "
+        "for 20,000 risks"
+    )
+
+
+# --- issue 12 case 13: a rerun keeps what a person typed, and only that -------------------------
+
+
+def test_case_12_13_presses_keep_no_needless_copy_and_keep_an_officers_note(
+    tmp_path: Path,
+) -> None:
+    # Issue 12 case 13. The template marks the Heat map and Summary as the button's to fill,
+    # so the first press replaces them with no "(edited)" copy; a second press over sheets
+    # cpcxl wrote itself keeps none either; a note the officer typed on the Summary is copied
+    # aside before the third press replaces the sheet, and the new Summary says where it is.
+    from cpcxl.xl.remote import apply_values, payload_after, payload_from_xlsx, run_script
+
+    path = excel._example_workbook(tmp_path)
+    payload = payload_from_xlsx(path)
+    first = run_script(excel.score_register, payload)
+    assert not [a for a in first if a["func"] == "copySheet"]
+    after_first = payload_after(payload, first)
+    second = run_script(excel.score_register, after_first)
+    assert not [a for a in second if a["func"] == "copySheet"]
+    after_second = payload_after(after_first, second)
+    summary = next(s for s in after_second["sheets"] if s["name"] == "Summary")
+    summary["values"][0].extend([""] * 12)
+    summary["values"][0][12] = "Audit committee asked for R2 to come back in September"
+    third = run_script(excel.score_register, after_second)
+    assert [a["func"] for a in third].count("copySheet") == 1
+    cells = apply_values(after_second, third)
+    assert cells["Summary (edited)"]["M1"] == (
+        "Audit committee asked for R2 to come back in September"
+    )
+    assert "M1" not in cells["Summary"]
+    assert "Heat map (edited)" not in cells
+    notes = [v for v in cells["Summary"].values() if isinstance(v, str) and "(edited)" in v]
+    assert notes == [
+        "Your changes to the earlier Summary sheet are kept on the sheet 'Summary (edited)'; "
+        "this sheet was written afresh."
+    ]
