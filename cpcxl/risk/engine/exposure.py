@@ -3,6 +3,7 @@ from Beta-PERT (or triangular) on its three-point estimate. Pure: no Excel, no f
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,16 @@ from cpcxl.common.fields import MONEY_LIMIT, Money
 from cpcxl.common.limits import check_time
 
 from ..models import MAX_DRAWS, MAX_ITERATIONS, QUANTITIES
+from .correlation import (
+    ARRANGE_CELLS,
+    MAX_CORRELATED_RISKS,
+    Draws,
+    arrange,
+    check_coefficient,
+    check_matrix,
+    equicorrelation,
+    is_independent,
+)
 from .summaries import open_risks
 
 Distribution = Literal["pert", "triangular"]
@@ -123,7 +134,7 @@ def check_size(risks: int, iterations: Any) -> int:
 ITERATIONS_VALID = f"a whole number from 1 to {MAX_ITERATIONS:,}"
 
 
-def simulate_totals(
+def draws(
     probability: np.ndarray,
     minimum: np.ndarray,
     most_likely: np.ndarray,
@@ -133,13 +144,46 @@ def simulate_totals(
     seed: int = 1,
     distribution: Distribution = "pert",
     chunk_cells: int = CHUNK_CELLS,
-) -> Iterator[np.ndarray]:
-    """Simulated total exposure, a chunk of iterations at a time (the same seed and chunk size
-    give the same totals).
+    correlation: np.ndarray | None = None,
+) -> Iterator[Draws]:
+    """The simulation's draws, a block of iterations at a time (the same seed and chunk size
+    give the same draws).
 
     In each iteration each risk occurs with its probability; if it does, its £ impact is drawn
-    from Beta-PERT (λ = 4) or triangular on minimum, most likely, maximum.
+    from Beta-PERT (λ = 4) or triangular on minimum, most likely, maximum. With a
+    ``correlation`` matrix the same draws are then reordered across iterations by
+    Iman-Conover (:func:`correlation.arrange`), in blocks of about ARRANGE_CELLS cells.
     """
+    independent = _independent(
+        probability,
+        minimum,
+        most_likely,
+        maximum,
+        iterations=iterations,
+        seed=seed,
+        distribution=distribution,
+        chunk_cells=chunk_cells,
+    )
+    n = probability.size
+    if correlation is None or n < 2:
+        yield from independent
+        return
+    # A block has more iterations than risks, so the scores' own correlation can be corrected.
+    per_block = max(ARRANGE_CELLS // n, 2 * n + 1)
+    yield from arrange(_blocks(independent, per_block), n, correlation, seed)
+
+
+def _independent(
+    probability: np.ndarray,
+    minimum: np.ndarray,
+    most_likely: np.ndarray,
+    maximum: np.ndarray,
+    *,
+    iterations: int,
+    seed: int,
+    distribution: Distribution,
+    chunk_cells: int,
+) -> Iterator[Draws]:
     rng = np.random.default_rng(seed)
     n = probability.size
     width = maximum - minimum
@@ -154,7 +198,8 @@ def simulate_totals(
         check_time()  # the add-in server's time limit stops a long simulation here
         k = min(per_chunk, iterations - done)
         if n == 0:
-            yield np.zeros(k)
+            empty = np.zeros(0, dtype=np.int64)
+            yield Draws(empty, empty, np.zeros(0), k)
         else:
             occurs = rng.random((k, n)) < probability
             it, risk = np.nonzero(occurs)
@@ -164,8 +209,60 @@ def simulate_totals(
             else:
                 fraction = _triangular(rng, shape[risk])
             impact = minimum[risk] + width[risk] * fraction
-            yield np.bincount(it, weights=impact, minlength=k)
+            yield Draws(it, risk, impact, k)
         done += k
+
+
+def _blocks(chunks: Iterator[Draws], per_block: int) -> Iterator[Draws]:
+    """Consecutive chunks of draws joined into blocks of at least ``per_block`` iterations
+    (the last may be smaller)."""
+    gathered: list[Draws] = []
+    size = 0
+
+    def joined() -> Draws:
+        offsets = np.cumsum([0, *(c.size for c in gathered[:-1])])
+        return Draws(
+            np.concatenate([c.iteration + o for c, o in zip(gathered, offsets, strict=True)]),
+            np.concatenate([c.risk for c in gathered]),
+            np.concatenate([c.cost for c in gathered]),
+            size,
+        )
+
+    for chunk in chunks:
+        gathered.append(chunk)
+        size += chunk.size
+        if size >= per_block:
+            yield joined()
+            gathered, size = [], 0
+    if gathered:
+        yield joined()
+
+
+def simulate_totals(
+    probability: np.ndarray,
+    minimum: np.ndarray,
+    most_likely: np.ndarray,
+    maximum: np.ndarray,
+    *,
+    iterations: int,
+    seed: int = 1,
+    distribution: Distribution = "pert",
+    chunk_cells: int = CHUNK_CELLS,
+    correlation: np.ndarray | None = None,
+) -> Iterator[np.ndarray]:
+    """Simulated total exposure, a block of iterations at a time (see :func:`draws`)."""
+    for block in draws(
+        probability,
+        minimum,
+        most_likely,
+        maximum,
+        iterations=iterations,
+        seed=seed,
+        distribution=distribution,
+        chunk_cells=chunk_cells,
+        correlation=correlation,
+    ):
+        yield block.totals()
 
 
 def _triangular(rng: np.random.Generator, mode: np.ndarray) -> np.ndarray:
@@ -187,18 +284,19 @@ def simulate_exposure(
     distribution: Distribution = "pert",
     chunk_cells: int = CHUNK_CELLS,
     exact_iterations: int = EXACT_ITERATIONS,
+    correlation: float | np.ndarray = 0.0,
 ) -> Exposure:
     """Expected exposure, P50, P80, P95 and the contingency at ``confidence`` by Monte Carlo.
 
-    Percentiles interpolate linearly between order statistics (numpy's default). Memory is
-    bounded by ``chunk_cells`` while drawing and, past ``exact_iterations``, by a histogram.
+    ``correlation``: one coefficient for every pair of risks, or a matrix (Iman-Conover rank
+    correlation, on both occurrence and impact). Percentiles interpolate linearly between
+    order statistics (numpy's default). Memory is bounded by ``chunk_cells`` while drawing and,
+    past ``exact_iterations``, by a histogram.
     """
-    if not 0 < confidence < 1:
-        raise InputError(f"confidence {confidence:g} is not between 0 and 1", valid="e.g. 0.8")
-    if distribution not in ("pert", "triangular"):
-        raise InputError(f"{distribution!r} is not a distribution", valid="pert, triangular")
-    p, low, mode, high = check_estimates(probability, minimum, most_likely, maximum)
-    iterations = check_size(int(p.size), iterations)
+    p, low, mode, high, iterations, target = _checked(
+        probability, minimum, most_likely, maximum, confidence, iterations, distribution,
+        correlation,
+    )  # fmt: skip
     chunks = simulate_totals(
         p,
         low,
@@ -208,6 +306,7 @@ def simulate_exposure(
         seed=seed,
         distribution=distribution,
         chunk_cells=chunk_cells,
+        correlation=target,
     )
     qs = np.array([0.5, 0.8, 0.95, confidence])
     if iterations <= exact_iterations:
@@ -217,13 +316,7 @@ def simulate_exposure(
         lower = float(np.minimum(low, 0).sum())
         upper = float(np.maximum(high, 0).sum())
         mean, quantiles = _streamed_quantiles(chunks, qs, lower, upper, iterations)
-    figures = [mean, *map(float, quantiles)]
-    if not all(abs(f) <= MONEY_LIMIT for f in figures):
-        worst = max(figures, key=abs)
-        raise InputError(
-            f"the simulated total reaches {_pounds(worst)}, outside {POUNDS.range_text}",
-            valid="estimates whose total is within the plausible range",
-        )
+    _check_figures([mean, *map(float, quantiles)])
     return Exposure(
         expected=mean,
         p50=float(quantiles[0]),
@@ -234,6 +327,55 @@ def simulate_exposure(
         iterations=iterations,
         risks=int(p.size),
     )
+
+
+def _checked(
+    probability: Sequence[float] | np.ndarray,
+    minimum: Sequence[float] | np.ndarray,
+    most_likely: Sequence[float] | np.ndarray,
+    maximum: Sequence[float] | np.ndarray,
+    confidence: float,
+    iterations: Any,
+    distribution: str,
+    correlation: float | np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, np.ndarray | None]:
+    """Every argument checked before any work: the estimates, the size of the work, and the
+    correlation (None for independent risks)."""
+    if not 0 < confidence < 1:
+        raise InputError(f"confidence {confidence:g} is not between 0 and 1", valid="e.g. 0.8")
+    if distribution not in ("pert", "triangular"):
+        raise InputError(f"{distribution!r} is not a distribution", valid="pert, triangular")
+    p, low, mode, high = check_estimates(probability, minimum, most_likely, maximum)
+    iterations = check_size(int(p.size), iterations)
+    return p, low, mode, high, iterations, correlation_matrix(correlation, int(p.size))
+
+
+def correlation_matrix(correlation: float | np.ndarray, risks: int) -> np.ndarray | None:
+    """The correlation between ``risks`` risks as a checked matrix, or None if they are
+    independent (every coefficient 0)."""
+    if np.ndim(correlation) == 0:
+        coefficient = check_coefficient(float(correlation), risks)
+        if coefficient == 0 or risks < 2:
+            return None
+        if risks > MAX_CORRELATED_RISKS:
+            raise InputError(
+                f"{risks:,} correlated risks are over the {MAX_CORRELATED_RISKS:,} one "
+                "simulation may correlate",
+                valid=f"at most {MAX_CORRELATED_RISKS:,} risks, or correlation 0",
+            )
+        return equicorrelation(coefficient, risks)
+    matrix = check_matrix(np.asarray(correlation, dtype=float), risks)
+    return None if is_independent(matrix) else matrix
+
+
+def _check_figures(figures: Sequence[float]) -> None:
+    """Every £ figure of a simulation within the plausible range of public money."""
+    if not all(abs(f) <= MONEY_LIMIT for f in figures):
+        worst = max(figures, key=abs)
+        raise InputError(
+            f"the simulated total reaches {_pounds(worst)}, outside {POUNDS.range_text}",
+            valid="estimates whose total is within the plausible range",
+        )
 
 
 def _streamed_quantiles(
@@ -276,6 +418,153 @@ def _streamed_quantiles(
 #: Iterations of the register's own exposure on its Summary (seed 1): a local choice, enough
 #: for P80 to be within about 1% of its long-run value on a register of tens of risks.
 EXPOSURE_ITERATIONS = 10_000
+
+
+@dataclass(frozen=True)
+class Driver:
+    """One risk's part in the contingency: how much the contingency falls when the risk is
+    taken out of the same iterations (its own draws removed, every other draw kept, so the
+    change is the risk's and not the sampling's); its expected cost; and its share of the
+    spread of the total, its contribution to the variance, cov(risk, total) / var(total)
+    (the shares add up to 1; a risk that moves with others carries part of theirs)."""
+
+    index: int
+    expected: float
+    share: float
+    removed: float
+
+
+@dataclass(frozen=True)
+class Phase:
+    """The expected exposure and P80 of the risks that would bite in one financial year
+    (``year`` its first calendar year; None for risks with no proximity)."""
+
+    year: int | None
+    risks: int
+    expected: float
+    p80: float
+
+
+@dataclass(frozen=True)
+class ExposureAnalysis:
+    """A simulation's figures with what drives them (largest share first) and their phasing
+    by financial year."""
+
+    exposure: Exposure
+    drivers: tuple[Driver, ...]
+    phases: tuple[Phase, ...]
+    correlated: bool
+
+
+def analyse_exposure(
+    probability: Sequence[float] | np.ndarray,
+    minimum: Sequence[float] | np.ndarray,
+    most_likely: Sequence[float] | np.ndarray,
+    maximum: Sequence[float] | np.ndarray,
+    *,
+    years: Sequence[int | None] | None = None,
+    confidence: float = 0.8,
+    iterations: int = EXPOSURE_ITERATIONS,
+    seed: int = 1,
+    correlation: float | np.ndarray = 0.0,
+) -> ExposureAnalysis:
+    """The exposure (the same figures as :func:`simulate_exposure` for the same arguments),
+    each risk's contribution to its spread, and expected exposure and P80 by financial year
+    of each risk's proximity (``years``). Up to EXACT_ITERATIONS iterations."""
+    p, low, mode, high, iterations, target = _checked(
+        probability, minimum, most_likely, maximum, confidence, iterations, "pert", correlation
+    )
+    if iterations > EXACT_ITERATIONS:
+        raise InputError(
+            f"{iterations:,} iterations is more than an analysis keeps",
+            valid=f"at most {EXACT_ITERATIONS:,} iterations",
+        )
+    n = int(p.size)
+    year_list = list(years) if years is not None else [None] * n
+    if len(year_list) != n:
+        raise InputError("one year is needed for each risk", valid=f"{n} years")
+    labels = sorted({y for y in year_list if y is not None}) + ([None] if None in year_list else [])
+    group = np.array([labels.index(y) for y in year_list], dtype=np.int64)
+    g = len(labels)
+    totals: list[np.ndarray] = []
+    by_group: list[np.ndarray] = []
+    kept: list[Draws] = []
+    own = np.zeros(n)
+    cross = np.zeros(n)
+    done = 0
+    for block in draws(p, low, mode, high, iterations=iterations, seed=seed, correlation=target):
+        t = block.totals()
+        totals.append(t)
+        own += np.bincount(block.risk, weights=block.cost, minlength=n)
+        cross += np.bincount(block.risk, weights=block.cost * t[block.iteration], minlength=n)
+        kept.append(dataclasses.replace(block, iteration=block.iteration + done))
+        done += block.size
+        if g:
+            cells = block.iteration * g + group[block.risk]
+            by_group.append(
+                np.bincount(cells, weights=block.cost, minlength=block.size * g).reshape(-1, g)
+            )
+    total = np.concatenate(totals)
+    qs = np.array([0.5, 0.8, 0.95, confidence])
+    mean, quantiles = float(total.mean()), np.quantile(total, qs)
+    _check_figures([mean, *map(float, quantiles)])
+    exposure = Exposure(
+        expected=mean,
+        p50=float(quantiles[0]),
+        p80=float(quantiles[1]),
+        p95=float(quantiles[2]),
+        contingency=float(quantiles[3]),
+        confidence=confidence,
+        iterations=iterations,
+        risks=n,
+    )
+    spread = float(total.var())
+    expected = own / iterations
+    shares = (cross / iterations - expected * mean) / spread if spread > 0 else np.zeros(n)
+    removed = _without_each(total, kept, n, confidence) if n else np.zeros(0)
+    drivers = tuple(
+        sorted(
+            (Driver(i, float(expected[i]), float(shares[i]),
+                    float(exposure.contingency - removed[i])) for i in range(n)),
+            key=lambda d: (-d.removed, -d.share, d.index),
+        )
+    )  # fmt: skip
+    phases = []
+    if g:
+        grouped = np.concatenate(by_group)
+        for j, year in enumerate(labels):
+            phases.append(
+                Phase(
+                    year,
+                    int((group == j).sum()),
+                    float(grouped[:, j].mean()),
+                    float(np.quantile(grouped[:, j], 0.8)),
+                )
+            )
+    return ExposureAnalysis(exposure, drivers, tuple(phases), target is not None)
+
+
+def _without_each(
+    total: np.ndarray, blocks: Sequence[Draws], risks: int, confidence: float
+) -> np.ndarray:
+    """The contingency (the percentile at ``confidence``) of the total with each risk's own
+    draws taken out, every other draw kept."""
+    iteration = np.concatenate([b.iteration for b in blocks])
+    risk = np.concatenate([b.risk for b in blocks])
+    cost = np.concatenate([b.cost for b in blocks])
+    order = np.argsort(risk, kind="stable")
+    ends = np.cumsum(np.bincount(risk, minlength=risks))
+    out = np.empty(risks)
+    start = 0
+    for i in range(risks):
+        if i % 64 == 0:
+            check_time()
+        rows = order[start : ends[i]]
+        without = total.copy()
+        without[iteration[rows]] -= cost[rows]
+        out[i] = np.quantile(without, confidence)
+        start = int(ends[i])
+    return out
 
 
 def register_exposure(scored: pd.DataFrame, *, confidence: float = 0.8) -> Exposure:
