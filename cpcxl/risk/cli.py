@@ -155,12 +155,18 @@ def score_command(file: Path, out: Path, as_of: str | None, overwrite: bool) -> 
     tables, named = workbook.read_register_file(file)
     read = inputs.read_register_book(tables, named, file=file.name)
     _report(read.register.problems)
+    for problem in read.all_problems()[len(read.register.problems) :]:
+        console.print(f"check: {problem}", markup=False)
     workbook.build_register_workbook(
         out,
         read.register.values(read.matrix),
         matrix=read.matrix,
         appetite=read.appetite,
         as_of=day or read.as_of,
+        actions=read.actions.values() if read.actions is not None else (),
+        incidents=read.incidents.values() if read.incidents is not None else (),
+        objectives=read.objectives.values() if read.objectives is not None else (),
+        correlation=read.correlation,
     )
     console.print(f"wrote {written.wrote(out)}", markup=False)
 

@@ -166,6 +166,9 @@ def test_matrix_command_checks_an_organisations_own_toml() -> None:
     assert "bands: Green 1-3, Amber 4-8, Red 9-16" in result.output
 
 
+#: The Register's Flags column (after the £ estimate and the issue 15 columns).
+FLAGS = workbook.LETTER["Flags"]
+
 LONG = "9" * 10 + "x" * 32_757  # a cell's most: 32,767 characters
 
 
@@ -201,7 +204,7 @@ def test_score_command_reports_the_issues_cases_each_in_its_cell(tmp_path: Path)
     )
     assert len(checks) == 4 and LONG not in result.output  # and R3's 'likley', as before
     flags = load_workbook(out)["Register"]
-    assert flags["AB6"].value.startswith("Check Minimum impact (£): '1_000' is not an amount")
+    assert flags[f"{FLAGS}6"].value.startswith("Check Minimum impact (£): '1_000' is not an amount")
 
 
 def test_score_command_stops_on_a_header_that_is_no_column(tmp_path: Path) -> None:

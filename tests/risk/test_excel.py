@@ -17,6 +17,9 @@ from cpcxl.risk.sample import DEMO_AS_OF, run_demo
 from cpcxl.xl import udfs
 from cpcxl.xl.remote import run_script_on_file
 
+#: The Register's Flags column (after the £ estimate and the issue 15 columns).
+FLAGS = workbook.LETTER["Flags"]
+
 LONG = "9" * 10 + "x" * 32_757  # a cell's most: 32,767 characters
 
 
@@ -151,7 +154,7 @@ def test_appetite_set_on_the_sheet_changes_the_flags(tmp_path: Path) -> None:
     wb.save(path)
     cells = run_script_on_file(excel.score_register, path)
     # R1's residual 12 is now within appetite; its other flags stand.
-    assert cells["Register"]["AB6"] == "Above target (8); Review overdue (due 01/05/2026)"
+    assert cells["Register"][f"{FLAGS}6"] == "Above target (8); Review overdue (due 01/05/2026)"
 
 
 def test_a_register_missing_a_required_column_stops_with_the_headers_found(
@@ -214,19 +217,19 @@ def test_the_issues_cases_through_the_button_are_each_flagged_in_their_row(
     wb.save(path)
     cells = run_script_on_file(excel.score_register, path)
     flags = cells["Register"]
-    assert flags["AB6"].startswith(
+    assert flags[f"{FLAGS}6"].startswith(
         "Check Minimum impact (£): '1_000' is not an amount in £; valid: an amount in £ from "
         "-£1,000,000,000,000 to £1,000,000,000,000"
     )
-    assert flags["AB7"].startswith(
+    assert flags[f"{FLAGS}7"].startswith(
         "Check Chance of occurring: 30 is 3,000%, outside 0% to 100% for a chance of occurring"
     )
-    assert "type 30% (or 0.3)" in flags["AB7"]
+    assert "type 30% (or 0.3)" in flags[f"{FLAGS}7"]
     shortened = f"Check Maximum impact (£): '{LONG[:37]}...' (32,767 characters) is not"
-    assert shortened in flags["AB7"]
-    assert LONG not in flags["AB7"]  # never echoed whole
+    assert shortened in flags[f"{FLAGS}7"]
+    assert LONG not in flags[f"{FLAGS}7"]  # never echoed whole
     # The rest of each row is scored as before (see the worked example on score_register).
-    assert flags["AB6"].endswith("Above appetite (Cautious: up to 9); Above target (8); "
+    assert flags[f"{FLAGS}6"].endswith("Above appetite (Cautious: up to 9); Above target (8); "
                                  "Review overdue (due 01/05/2026)")  # fmt: skip
     problems = [v for k, v in cells["Summary"].items() if isinstance(v, str) and "Y6" in v]
     assert problems == [
@@ -239,7 +242,7 @@ def test_a_smaller_matrix_made_on_the_sheet_is_used_by_the_button(tmp_path: Path
     path = excel._example_workbook(tmp_path)
     wb = load_workbook(path)
     matrix = wb["Matrix"]
-    for column in "ABCDFGHI":  # the organisation drops level 5 of both scales: a 4 × 4
+    for column in "ABCDEGHIJ":  # the organisation drops level 5 of both scales: a 4 × 4
         matrix[f"{column}12"] = None
     wb.save(path)
     cells = run_script_on_file(excel.score_register, path)
@@ -249,7 +252,7 @@ def test_a_smaller_matrix_made_on_the_sheet_is_used_by_the_button(tmp_path: Path
     assert "F5" not in heat_map
     assert heat_map["E6"] == 1  # R1: Likely × Major
     # R2's impact 5 is off the scale now, and says so in its own row.
-    assert cells["Register"]["AB7"].startswith(
+    assert cells["Register"][f"{FLAGS}7"].startswith(
         "Check Inherent impact: 5 is not an impact (scores run from 1 to 4); valid: 1 to 4, or "
         "Negligible, Minor, Moderate, Major"
     )

@@ -85,16 +85,11 @@ def test_the_registers_flags_say_what_to_check_first_and_clear_the_blank_rows() 
 
 def test_the_summary_lists_every_problem_and_how_the_tables_were_read() -> None:
     register = read(row("R1", **{"Residual likelihood": "likley"}))
-    scored = engine.score_register(register.risks, NHS_5X5, as_of=AS_OF)
-    exposure = engine.register_exposure(scored)
-    summary = outputs.summary_output(
-        scored,
-        NHS_5X5,
-        list(register.problems),
-        exposure,
-        as_of=AS_OF,
-        notes=["Register: read the header 'Ref' as 'Risk ID'"],
-    )
+    register.problems.note("Register: read the header 'Ref' as 'Risk ID'")
+    appetite = engine.default_appetite(NHS_5X5)
+    book = inputs.RegisterBook(NHS_5X5, appetite, AS_OF, register)
+    result = engine.assess(register.risks, NHS_5X5, appetite, as_of=AS_OF)
+    summary = outputs.summary_output(result, book)
     titles = [b.title for b in summary.blocks]
     assert titles[-2:] == ["Problems to fix", "How the tables were read"]
     problems, notes = summary.blocks[-2:]

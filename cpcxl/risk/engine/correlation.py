@@ -62,7 +62,7 @@ class CorrelationError(InputError):
         nearest: np.ndarray | None = None,
         location: Location | None = None,
     ) -> None:
-        super().__init__(message, valid=VALID, location=location)
+        super().__init__(message, valid=None if nearest is not None else VALID, location=location)
         self.nearest = nearest
 
 
@@ -138,8 +138,7 @@ def check_matrix(matrix: np.ndarray, risks: int | None = None) -> np.ndarray:
     if smallest < -PSD_TOLERANCE:
         raise CorrelationError(
             f"the correlation matrix is not positive semi-definite (its smallest eigenvalue is "
-            f"{smallest:.3g}): no set of risks can be correlated so; the nearest valid matrix "
-            "(Higham's method) is offered",
+            f"{smallest:.3g}): no set of risks can be correlated so",
             nearest=nearest_correlation(a),
         )
     return a
@@ -256,8 +255,9 @@ def arrange(blocks: Iterator[Draws], risks: int, target: np.ndarray, seed: int) 
         m = block.size
         scores = rank_scores(target_factor, m, rng)
         elsewhere = rng.permutation(m)
-        order = np.argsort(block.risk.astype(np.uint16 if risks < 65_536 else np.int64),
-                           kind="stable")  # fmt: skip
+        order = np.argsort(
+            block.risk.astype(np.uint16 if risks < 65_536 else np.int64), kind="stable"
+        )
         by_risk = block.cost[order]
         counts = np.bincount(block.risk, minlength=risks)
         ends = np.cumsum(counts)

@@ -294,9 +294,15 @@ def simulate_exposure(
     past ``exact_iterations``, by a histogram.
     """
     p, low, mode, high, iterations, target = _checked(
-        probability, minimum, most_likely, maximum, confidence, iterations, distribution,
+        probability,
+        minimum,
+        most_likely,
+        maximum,
+        confidence,
+        iterations,
+        distribution,
         correlation,
-    )  # fmt: skip
+    )
     chunks = simulate_totals(
         p,
         low,
@@ -524,11 +530,18 @@ def analyse_exposure(
     removed = _without_each(total, kept, n, confidence) if n else np.zeros(0)
     drivers = tuple(
         sorted(
-            (Driver(i, float(expected[i]), float(shares[i]),
-                    float(exposure.contingency - removed[i])) for i in range(n)),
+            (
+                Driver(
+                    i,
+                    float(expected[i]),
+                    float(shares[i]),
+                    float(exposure.contingency - removed[i]),
+                )
+                for i in range(n)
+            ),
             key=lambda d: (-d.removed, -d.share, d.index),
         )
-    )  # fmt: skip
+    )
     phases = []
     if g:
         grouped = np.concatenate(by_group)

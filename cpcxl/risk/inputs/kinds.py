@@ -10,6 +10,7 @@ One rule for rates: a rate is a fraction, as Excel stores a cell formatted as a 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -21,8 +22,10 @@ import pandas as pd
 from cpcxl.common import formats
 from cpcxl.common.errors import InputError
 from cpcxl.common.fields import (
+    DATE,
     MONEY_LIMIT,
     TEXT,
+    YEAR,
     CellType,
     Choice,
     Money,
@@ -31,15 +34,23 @@ from cpcxl.common.fields import (
     Validation,
     Whole,
     choice_key,
+    year_label,
 )
 from cpcxl.common.values import describe, is_blank, is_excel_error
 
 from ..models import (
+    ACTION_STATUS_ALIASES,
     CATEGORY_ALIASES,
+    HARM_ALIASES,
     MAX_ITERATIONS,
+    RESPONSE_ALIASES,
+    ActionStatus,
     AppetiteLevel,
+    Harm,
+    IncidentKind,
     RiskCategory,
     RiskMatrix,
+    RiskResponse,
     RiskStatus,
 )
 
@@ -85,6 +96,29 @@ TOLERATED = Whole(0, 100, what="a score", reason="a matrix of up to 10 × 10 lev
 
 STATUS = Choice.of(RiskStatus, "a status", list_name="Statuses")
 APPETITE_LEVEL = Choice.of(AppetiteLevel, "an appetite level", list_name="AppetiteLevelNames")
+RESPONSE = Choice.of(
+    RiskResponse, "a risk response", aliases=RESPONSE_ALIASES, list_name="Responses"
+)
+ACTION_STATUS = Choice.of(
+    ActionStatus, "an action status", aliases=ACTION_STATUS_ALIASES, list_name="ActionStatuses"
+)
+INCIDENT_KIND = Choice.of(
+    IncidentKind,
+    "an incident or a near miss",
+    aliases={"near miss incident": IncidentKind.NEAR_MISS, "adverse event": IncidentKind.INCIDENT},
+    list_name="IncidentTypes",
+)
+HARM = Choice.of(Harm, "a degree of harm", aliases=HARM_ALIASES, list_name="Harms")
+#: The score an action aims to bring its risk to (a matrix of up to 10 × 10 levels).
+TARGET_SCORE = Whole(1, 100, what="a score", reason="a matrix of up to 10 × 10 levels")
+#: The yearly frequency at which a likelihood's next level begins: 100,000 a year is more
+#: than ten an hour, beyond any scale's top level.
+FEWER_THAN = Number(
+    what="a number of times a year",
+    low=0,
+    high=100_000,
+    reason="more than ten an hour is beyond any likelihood scale",
+)
 
 
 # --- a likelihood or an impact on a matrix -----------------------------------------------------
@@ -224,6 +258,46 @@ class Category(CellType):
             if self.open:
                 return text
             raise InputError(exc.message, valid=self.valid) from None
+
+
+# --- when a risk would bite -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Proximity(CellType):
+    """When a risk would bite: a date, or a financial year (2026/27, or 2026, its first
+    calendar year). A date is kept as a date, a year as its first calendar year."""
+
+    what: str = "a date or a financial year"
+
+    def parse(self, value: Any) -> dt.date | int:
+        if isinstance(value, str) and ("/" in value or "-" in value) and len(value.strip()) <= 9:
+            try:  # '2026/27', '2026-27', '2026-2027': a year, not a date
+                return int(YEAR.parse(value))
+            except InputError:
+                pass
+        if isinstance(value, int | float | str) and not isinstance(value, bool):
+            try:
+                return int(YEAR.parse(value))
+            except InputError:
+                pass
+        try:
+            day: dt.date = DATE.parse(value)
+        except InputError:
+            raise self.refuse(value) from None
+        return day
+
+    @property
+    def valid(self) -> str:
+        return "a date (dd/mm/yyyy) or a financial year such as 2026/27"
+
+
+PROXIMITY = Proximity()
+
+
+def proximity_text(proximity: dt.date | int) -> str | dt.date:
+    """A proximity as a register shows it: a date as itself, a year as '2026/27'."""
+    return proximity if isinstance(proximity, dt.date) else year_label(int(proximity))
 
 
 # --- a fill colour -------------------------------------------------------------------------------
