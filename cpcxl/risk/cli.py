@@ -99,7 +99,8 @@ def command() -> None:
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the cpcxl register (default: FILE's name + _cpcxl.xlsx).",
+    help="Where to write the cpcxl register (default: FILE's name + _cpcxl.xlsx). FILE may be "
+    "an .xlsx workbook or a .csv file.",
 )
 @click.option("--sheet", help="The sheet holding the register (default: the best match).")
 @click.option("--as-of", help="Date reviews are due by, dd/mm/yyyy (default: today).")
@@ -126,10 +127,17 @@ def import_command(
     written = _may_write(target, file, overwrite)
     imported = workbook.import_file(file, sheet=sheet, matrix=matrix)
     for line in outputs.import_report(imported):
-        console.print(line, markup=False)
+        console.print(line, markup=False, soft_wrap=True)  # a table row is one line
     appetite = appetite_with(list(imported.own_categories), matrix)
     workbook.build_register_workbook(
-        target, imported.risks, matrix=matrix, appetite=appetite, as_of=day
+        target,
+        imported.risks,
+        matrix=matrix,
+        appetite=appetite,
+        as_of=day,
+        actions=imported.actions,
+        extra=imported.extra,
+        more_sheets=[outputs.import_report_output(imported)],
     )
     console.print(f"wrote {written.wrote(target)}", markup=False)
 

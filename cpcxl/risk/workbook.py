@@ -16,7 +16,9 @@ anything below it, so a row typed below a table is always reported.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -650,10 +652,12 @@ def build_register_workbook(
     objectives: Sequence[Mapping[str, Any]] = (),
     correlation: CorrelationSettings | None = None,
     extra: tuple[Sequence[str], Sequence[Sequence[Any]]] | None = None,
+    more_sheets: Sequence[SheetOutput] = (),
 ) -> Path:
     """The risk register workbook with ``risks`` (rows, or field -> value) and what they link
     to in it, scored as the Score register button would. With no ``as_of`` the review date is
-    =TODAY(). ``extra``: columns an import carried (headers, and rows with the risk id first)."""
+    =TODAY(). ``extra``: columns an import carried (headers, and rows with the risk id first);
+    ``more_sheets``: sheets of its own to add at the end (an import's report)."""
     appetite = appetite or engine.default_appetite(matrix)
     correlation = correlation or CorrelationSettings()
     records = [
@@ -716,6 +720,9 @@ def build_register_workbook(
     for output in sheets:
         if output.replace:  # the sheets the Score register button fills afresh each time
             mark_output_sheet(wb, output.name)
+    for output in more_sheets:
+        ws = render(wb, output)
+        set_print(ws, landscape=True, header=MARKING)
     add_xlwings_conf(wb)
     return save_workbook(wb, path)
 
@@ -817,7 +824,24 @@ def _cell_value(rows: Sequence[Sequence[Any]], ref: str) -> Any:
 def import_file(
     path: str | os.PathLike[str], *, sheet: str | None = None, matrix: RiskMatrix = NHS_5X5
 ) -> inputs.Imported:
-    """Read a register laid out another way from a workbook file (only read)."""
-    return inputs.import_register(
-        read_sheets(path), file=Path(path).name, sheet=sheet, matrix=matrix
-    )
+    """Read a register laid out another way from a workbook or a CSV file (only read)."""
+    path = Path(path)
+    is_csv = path.suffix.lower() in (".csv", ".txt")
+    sheets = {"": read_csv(path)} if is_csv else read_sheets(path)
+    return inputs.import_register(sheets, file=path.name, sheet=sheet, matrix=matrix)
+
+
+def read_csv(path: Path) -> list[list[Any]]:
+    """A CSV file's rows as cells: UTF-8 (with or without its byte-order mark) or, failing
+    that, Windows-1252 as Excel saves it; commas, semicolons or tabs, whichever it uses."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows: list[list[Any]] = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    return rows

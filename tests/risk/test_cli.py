@@ -65,11 +65,17 @@ def test_import_reports_what_it_mapped_what_not_and_why(tmp_path: Path) -> None:
         "Current risk Consequence": "Residual impact",
         "Review date": "Next review",
     }
-    assert imported.not_used == [
-        ("Inherent risk Score", "cpcxl works this out from likelihood and impact"),
-        ("Current risk Rating", "cpcxl works this out from likelihood and impact"),
-        ("Notes", "no register column of that name"),
+    # Issue 15: what is not read into a column is checked (a score) or carried whole.
+    not_read = [(r.header, r.read_as) for r in imported.report
+                if r.read_as.startswith(("Checked", "Carried"))]  # fmt: skip
+    assert not_read == [
+        ("Inherent risk Score", "Checked: the inherent score"),
+        ("Current risk Rating", "Checked: the residual score"),  # its values are numbers
+        ("Notes", "Carried as an extra column"),
     ]
+    # 4 × 4 = 16, 3 × 4 = 12 ... every score in the file agrees with its ratings.
+    assert imported.checks == []
+    assert imported.extra[0] == ["Inherent risk Score", "Current risk Rating", "Notes"]
     assert [str(p) for p in imported.problems] == [
         f"their_register.xlsx, '{SHEET}'!E6, field 'Inherent likelihood': 'likley' is not a "
         "likelihood; did you mean 'Likely'?; valid: 1 to 5, or Rare, Unlikely, Possible, "
@@ -131,7 +137,8 @@ def test_import_command_writes_a_scored_register_and_leaves_the_file_alone(
     )
     assert result.exit_code == 0, result.output
     assert sha256(source) == before
-    assert "'Inherent risk Probability' -> Inherent likelihood" in result.output
+    row = next(line for line in result.output.splitlines() if "Inherent risk Probability" in line)
+    assert "Inherent likelihood" in row and "'probability' is a word for likelihood" in row
     assert "Categories kept as your own (set their appetite): Cyber (1 risks)" in result.output
     ws = load_workbook(out)["Register"]
     assert [ws[f"A{r}"].value for r in range(6, 10)] == ["CR1", "CR2", "CR1", "CR4"]

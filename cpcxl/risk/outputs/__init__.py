@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .board import BOARD_REPORT, board_report_output
 from .exposure import EXPOSURE, TORNADO_CHART_RISKS, TORNADO_ROW, TORNADO_TITLE, exposure_output
-from .report import import_report
+from .report import IMPORT_REPORT, import_report, import_report_output, report_rows
 from .sheets import (
     BANDS_TITLE,
     HEAT_MAP,
@@ -30,6 +30,7 @@ __all__ = [
     "BOARD_REPORT",
     "EXPOSURE",
     "HEAT_MAP",
+    "IMPORT_REPORT",
     "REGISTER",
     "SUMMARY",
     "TORNADO_CHART_RISKS",
@@ -42,10 +43,12 @@ __all__ = [
     "heat_map_block",
     "heat_map_output",
     "import_report",
+    "import_report_output",
     "linked_output",
     "placed",
     "register_output",
     "register_sheets",
+    "report_rows",
     "score_grid",
     "summary_output",
 ]
