@@ -37,13 +37,53 @@ def nhs_trust() -> None:
     ws.title = "Corporate risk register"
     ws["A1"] = "Northfield Community Health NHS Trust: Corporate Risk Register"
     ws["A2"] = "Reported to the Audit and Risk Committee, June 2026"
-    _header(ws, 4, ["Risk ID", "Risk description (cause, event, effect)", "Executive lead",
-                    "Risk assessment", None, None, None, None, None, None, None, None,
-                    "Controls / mitigations", "Gaps in control", "Risk response", "Action plan",
-                    "Action owner", "Target date", "Status", "BAF ref", "Strategic objective",
-                    "Date opened", "Last reviewed"])
-    _header(ws, 5, [None, None, None, "Initial risk", None, None, "Current risk", None, None,
-                    "Target risk", None, None])
+    _header(
+        ws,
+        4,
+        [
+            "Risk ID",
+            "Risk description (cause, event, effect)",
+            "Executive lead",
+            "Risk assessment",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "Controls / mitigations",
+            "Gaps in control",
+            "Risk response",
+            "Action plan",
+            "Action owner",
+            "Target date",
+            "Status",
+            "BAF ref",
+            "Strategic objective",
+            "Date opened",
+            "Last reviewed",
+        ],
+    )
+    _header(
+        ws,
+        5,
+        [
+            None,
+            None,
+            None,
+            "Initial risk",
+            None,
+            None,
+            "Current risk",
+            None,
+            None,
+            "Target risk",
+            None,
+            None,
+        ],
+    )
     _header(ws, 6, [None, None, None, "C", "L", "Score", "C", "L", "Rating", "C", "L", "Score"])
     for first, last in (("D4", "L4"), ("D5", "F5"), ("G5", "I5"), ("J5", "L5")):
         ws.merge_cells(f"{first}:{last}")
