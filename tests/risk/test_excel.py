@@ -13,6 +13,7 @@ from cpcxl.common.errors import InputErrors
 from cpcxl.common.grid import CELL_ERROR_LIMIT
 from cpcxl.risk import excel, workbook
 from cpcxl.risk.excel import cpc_risk_exposure, cpc_risk_heatmap, cpc_risk_rating, cpc_risk_score
+from cpcxl.risk.models import CorrelationSettings
 from cpcxl.risk.sample import DEMO_AS_OF, run_demo
 from cpcxl.xl import udfs
 from cpcxl.xl.remote import run_script_on_file
@@ -337,3 +338,103 @@ def test_case_12_13_presses_keep_no_needless_copy_and_keep_an_officers_note(
         "Your changes to the earlier Summary sheet are kept on the sheet 'Summary (edited)'; "
         "this sheet was written afresh."
     ]
+
+
+# --- issue 15: bad input through the button, each in its cell ------------------------------------
+
+
+def test_issue_15_bad_links_are_each_flagged_where_they_are(tmp_path: Path) -> None:
+    from cpcxl.risk.sample import EXAMPLE_RISKS
+
+    path = workbook.build_register_workbook(
+        tmp_path / "register.xlsx",
+        EXAMPLE_RISKS,
+        as_of=dt.date(2026, 6, 1),
+        actions=[{"risk_id": "R7", "action": "Re-tender the contract", "status": "Not started"}],
+        incidents=[{"ref": "INC1", "date": dt.date(2026, 6, 2), "risk_id": "R1",
+                    "kind": "Incident", "what": "Provider missed a payroll run"}],
+    )  # fmt: skip
+    wb = load_workbook(path)
+    at = workbook.LETTER
+    wb["Register"][f"{at['Date raised']}6"] = dt.datetime(2026, 4, 1)
+    wb["Register"][f"{at['Proximity']}6"] = "2025/26"  # ended 31/03/2026, before it was raised
+    correlation = wb["Correlation"]  # the matrix by risk id from E7: R1-R2 given both ways
+    correlation["F7"], correlation["G7"], correlation["E8"], correlation["E9"] = (
+        "R1", "R2", "R1", "R2"
+    )  # fmt: skip
+    correlation["G8"], correlation["F9"] = 0.5, 0.3
+    wb.save(path)
+    cells = run_script_on_file(excel.score_register, path)
+    assert cells["Actions"]["G5"].startswith(
+        "Check Risk ID: 'R7' is not a risk on the Register; valid: a Risk ID on the Register"
+    )
+    assert cells["Incidents"]["H5"].startswith(
+        "Check Date: the incident is dated 02/06/2026, after the review date 01/06/2026: it "
+        "cannot have happened yet"
+    )
+    assert cells["Register"][f"{FLAGS}6"].startswith(
+        "Check Proximity: the proximity 2025/26 ended on 31/03/2026, before the date raised "
+        "01/04/2026"
+    )
+    problems = [v for v in cells["Summary"].values() if isinstance(v, str) and "Correlation!" in v]
+    assert problems == [
+        "Correlation!F9, field 'correlation': 0.3 here but 0.5 at G8 for the same two risks (R1 "
+        "and R2): the matrix is not symmetric; valid: the same correlation both ways, or one "
+        "half of the matrix only"
+    ]
+
+
+def test_issue_15_a_correlation_no_risks_could_have_is_offered_the_nearest(
+    tmp_path: Path,
+) -> None:
+    # Three quantified risks: R1 with R2 0.9, R2 with R3 0.9, but R1 with R3 -0.9: if R1 moves
+    # with R2 and R2 with R3, R1 cannot move against R3. Not positive semi-definite (its
+    # smallest eigenvalue is 1 - 0.9 - 0.9 ... = -0.8): the exposure treats the risks as
+    # independent and the Exposure sheet offers the nearest valid matrix (Higham).
+    from cpcxl.risk.sample import EXAMPLE_RISKS
+
+    quantified = [
+        r.model_copy(update={"probability": 0.5, "minimum": 1000, "most_likely": 2000,
+                             "maximum": 4000}) for r in EXAMPLE_RISKS
+    ]  # fmt: skip
+    settings = CorrelationSettings(pairs={("R1", "R2"): 0.9, ("R2", "R3"): 0.9,
+                                          ("R1", "R3"): -0.9})  # fmt: skip
+    path = workbook.build_register_workbook(
+        tmp_path / "register.xlsx", quantified, as_of=dt.date(2026, 6, 1), correlation=settings
+    )
+    cells = run_script_on_file(excel.score_register, path)
+    exposure = cells["Exposure"]
+    said = [v for v in exposure.values() if isinstance(v, str) and "cannot be used" in v]
+    assert said == [
+        "The correlation given cannot be used: the correlation matrix is not positive "
+        "semi-definite (its smallest eigenvalue is -0.8): no set of risks can be correlated so"
+    ]  # eigenvalues of [[1, .9, -.9], [.9, 1, .9], [-.9, .9, 1]]: -0.8, 1.9, 1.9
+    title = next(k for k, v in exposure.items() if str(v).startswith("The nearest valid"))
+    row = int(title[1:]) + 1
+    assert [exposure[f"{c}{row}"] for c in "ABCD"] == ["Risk ID", "R1", "R2", "R3"]
+    nearest = np.array([[exposure[f"{c}{row + r}"] for c in "BCD"] for r in (1, 2, 3)])
+    assert np.allclose(np.diag(nearest), 1) and np.linalg.eigvalsh(nearest)[0] >= -1e-4
+    assert "none: the correlation given is not valid" in exposure["A2"]
+
+
+def test_the_worksheet_function_offers_the_nearest_matrix_by_its_own_function() -> None:
+    higham = [[1, 1, 0], [1, 1, 1], [0, 1, 1]]
+    said = udfs.cpc_risk_exposure([0.5] * 3, [1] * 3, [2] * 3, [3] * 3, 0.8, 1000, 1, higham)
+    assert said == (
+        "#VALUE! correlation: the correlation matrix is not positive semi-definite (its "
+        "smallest eigenvalue is -0.414): no set of risks can be correlated so; "
+        "=CPC_RISK_NEAREST_CORRELATION(range) gives the nearest valid one (Higham's method)"
+    )
+    nearest = udfs.cpc_risk_nearest_correlation(higham)
+    # Higham (2002), section 4: off-diagonals 0.7607, 0.1573, 0.7607.
+    assert np.round(np.array(nearest), 4).tolist() == [
+        [1, 0.7607, 0.1573], [0.7607, 1, 0.7607], [0.1573, 0.7607, 1]
+    ]  # fmt: skip
+    assert udfs.cpc_risk_exposure([0.5] * 3, [1] * 3, [2] * 3, [3] * 3, 0.8, 1000, 1,
+                                  nearest)[0][0] == "Expected exposure"  # fmt: skip
+    wrong_size = udfs.cpc_risk_exposure([0.5] * 3, [1] * 3, [2] * 3, [3] * 3, 0.8, 1000, 1,
+                                        [[1, 0.2], [0.2, 1]])  # fmt: skip
+    assert wrong_size.startswith(
+        "#VALUE! correlation: the correlation matrix is 2×2 for 3 risks; it needs one row and "
+        "one column per risk (3×3)"
+    )
