@@ -322,7 +322,9 @@ def _named_values(book: xw.Book) -> dict[str, Any]:
     )
 )
 def score_register(book: xw.Book) -> None:
-    """Score register: flags and movement on the Register, flags on the Actions; Heat map, Summary, Exposure and Board report refreshed."""  # noqa: E501
+    """Score register: flags and movement on the Register; Heat map and Summary refreshed."""
+    # (and the Actions' and Incidents' flags, the Exposure sheet and the Board report: the
+    # first line stays as macros/cpcxl.bas quotes it)
     cells = read_book_tables(book, inputs.TABLES)
     correlation = _sheet_cells(book, inputs.CORRELATION_SHEET)
     if correlation is not None:

@@ -32,8 +32,8 @@ from cpcxl.common.limits import check_time
 MAX_CORRELATED_RISKS = 2_000
 #: Eigenvalues down to this far below zero are rounding, not a matrix no risks could have.
 PSD_TOLERANCE = 1e-8
-#: Risk × iteration cells arranged at once: bounds working memory (about 40 MB a matrix).
-ARRANGE_CELLS = 10_000_000
+#: Risk × iteration cells arranged at once: bounds working memory (a 20 MB matrix of scores).
+ARRANGE_CELLS = 5_000_000
 VALID = "a square range, symmetric, 1 on the diagonal, each value from -1 to 1"
 
 
@@ -229,7 +229,7 @@ def rank_scores(target_factor: np.ndarray, size: int, rng: np.random.Generator) 
     risks = target_factor.shape[0]
     scores = rng.standard_normal((risks, size), dtype=np.float32)
     scores -= scores.mean(axis=1, keepdims=True)
-    spread = np.sqrt((scores * scores).sum(axis=1, keepdims=True))
+    spread = np.sqrt(np.einsum("ij,ij->i", scores, scores))[:, None]
     scores /= np.where(spread > 0, spread, 1)
     mixing = target_factor.astype(np.float32)
     try:  # the scores' own correlation, corrected for (needs more iterations than risks)
@@ -261,7 +261,7 @@ def arrange(blocks: Iterator[Draws], risks: int, target: np.ndarray, seed: int) 
         by_risk = block.cost[order]
         counts = np.bincount(block.risk, minlength=risks)
         ends = np.cumsum(counts)
-        iterations = np.empty(block.iteration.size, dtype=np.int64)
+        iterations = np.empty(block.iteration.size, dtype=np.int32)
         costs = np.empty(block.cost.size, dtype=float)
         for i in np.flatnonzero(counts):
             if i % 64 == 0:
@@ -273,4 +273,5 @@ def arrange(blocks: Iterator[Draws], risks: int, target: np.ndarray, seed: int) 
             impact_order = np.argsort(row[elsewhere[occur]])
             iterations[start : start + c] = occur[impact_order]
             costs[start : start + c] = np.sort(by_risk[start : start + c])
-        yield Draws(iterations, np.repeat(np.arange(risks), counts), costs, m)
+        del order, by_risk, scores
+        yield Draws(iterations, np.repeat(np.arange(risks, dtype=np.int32), counts), costs, m)

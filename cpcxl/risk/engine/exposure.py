@@ -221,19 +221,21 @@ def _blocks(chunks: Iterator[Draws], per_block: int) -> Iterator[Draws]:
 
     def joined() -> Draws:
         offsets = np.cumsum([0, *(c.size for c in gathered[:-1])])
-        return Draws(
-            np.concatenate([c.iteration + o for c, o in zip(gathered, offsets, strict=True)]),
-            np.concatenate([c.risk for c in gathered]),
-            np.concatenate([c.cost for c in gathered]),
-            size,
+        iteration = np.concatenate(
+            [(c.iteration + o).astype(np.int32) for c, o in zip(gathered, offsets, strict=True)]
         )
+        risk = np.concatenate([c.risk.astype(np.int32) for c in gathered])
+        cost = np.concatenate([c.cost for c in gathered])
+        gathered.clear()  # each chunk's own arrays go as soon as they are joined
+        return Draws(iteration, risk, cost, size)
 
     for chunk in chunks:
         gathered.append(chunk)
         size += chunk.size
         if size >= per_block:
-            yield joined()
-            gathered, size = [], 0
+            block = joined()
+            size = 0
+            yield block
     if gathered:
         yield joined()
 
