@@ -542,7 +542,7 @@ def _correlation_sheet(
             cell.fill = styles.INPUT_FILL
     for k in range(size + 1):
         ws.column_dimensions[get_column_letter(inputs.MATRIX_COLUMN + k)].width = 9
-    ws.column_dimensions["A"].width = 36
+    ws.column_dimensions["A"].width = 42  # the named cell's label, in bold
     ws.column_dimensions["B"].width = 14
     set_print(ws, landscape=True)
     return ws

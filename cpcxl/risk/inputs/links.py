@@ -176,7 +176,7 @@ def partner_appetite_spec(categories: Iterable[str] | None = None) -> TableSpec:
         "PartnerAppetite",
         APPETITE,
         (
-            Column("partner", "Partner", TEXT, ("organisation", "partner organisation"), width=28),
+            Column("partner", "Partner", TEXT, ("organisation", "partner organisation"), width=36),
             Column("category", "Category", Category(categories), ("risk category",), width=34),
             Column("level", "Appetite level", APPETITE_LEVEL, ("appetite",), width=14),
         ),
