@@ -479,6 +479,13 @@ def _appetite_sheet(wb: Workbook, appetite: RiskAppetite) -> Worksheet:
     return ws
 
 
+def _titled(ws: Worksheet, title: str, note: str) -> Worksheet:
+    """A sheet's title in A1 and a note under it."""
+    put(ws["A1"], title).font = styles.TITLE_FONT
+    put(ws["A2"], note).font = styles.NOTE_FONT
+    return ws
+
+
 def _linked_sheet(
     wb: Workbook,
     spec: TableSpec,
@@ -487,9 +494,7 @@ def _linked_sheet(
     note: str,
 ) -> Worksheet:
     """An Actions, Incidents or Objectives sheet: a title, a note and the table from row 4."""
-    ws = wb.create_sheet(spec.sheet)
-    put(ws["A1"], title).font = styles.TITLE_FONT
-    put(ws["A2"], note).font = styles.NOTE_FONT
+    ws = _titled(wb.create_sheet(spec.sheet), title, note)
     rows = max(LINKED_ROWS, len(records) + SPARE_ROWS)
     _table(wb, ws, spec, records, row=LINKED_ROW, min_rows=rows)
     for column in spec.columns:
@@ -507,13 +512,12 @@ def _correlation_sheet(
 ) -> Worksheet:
     """The correlation between risks: one coefficient for every pair (CorrelationAll), one
     within a category (the CategoryCorrelation table) and a matrix by risk id beside it."""
-    ws = wb.create_sheet(inputs.CORRELATION_SHEET)
-    put(ws["A1"], "Correlation between risks").font = styles.TITLE_FONT
-    put(
-        ws["A2"],
+    ws = _titled(
+        wb.create_sheet(inputs.CORRELATION_SHEET),
+        "Correlation between risks",
         "Risks that tend to happen together widen the spread of the £ exposure (P95 grows; the "
         "expected exposure does not change). Leave all blank or 0 for independent risks.",
-    ).font = styles.NOTE_FONT
+    )
     _named_cell(wb, ws, inputs.EVERY_PAIR, settings.every_pair, number_format="0.00")
     top = CATEGORY_CORRELATION_ROW
     put(ws.cell(top - 1, 1), "Correlation within a category").font = styles.SUBTITLE_FONT
@@ -550,13 +554,12 @@ def _correlation_sheet(
 
 def _extra_sheet(wb: Workbook, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """The columns an import found no place for, carried as they were, by risk id."""
-    ws = wb.create_sheet(IMPORTED_COLUMNS)
-    put(ws["A1"], "Columns carried from the imported register").font = styles.TITLE_FONT
-    put(
-        ws["A2"],
+    ws = _titled(
+        wb.create_sheet(IMPORTED_COLUMNS),
+        "Columns carried from the imported register",
         "cpcxl has no column of these names; they are kept here as they were, one row per "
         "risk, so nothing in the file is lost.",
-    ).font = styles.NOTE_FONT
+    )
     names: list[str] = []
     for header in ["Risk ID", *headers]:
         name, n = str(header), 2
