@@ -284,8 +284,11 @@ def define_name(wb: Workbook, name: str, sheet: str, ref: str) -> None:
 
 def mark_output_sheet(wb: Workbook, sheet: str) -> None:
     """Mark a sheet a template makes for a button to fill, so the button's first run
-    replaces it without keeping a copy as if a person had edited it."""
+    replaces it without keeping a copy as if a person had edited it. A sheet cpcxl drew
+    (which has its fingerprint already) keeps the fingerprint instead."""
     name = fingerprint_name(sheet)
+    if name in wb.defined_names:
+        return  # cpcxl drew the sheet: its own fingerprint shows a person's edits later
     wb.defined_names[name] = DefinedName(name, attr_text=f'"{TEMPLATE_MARK}"', hidden=True)
 
 
