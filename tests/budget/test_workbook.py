@@ -168,7 +168,7 @@ def test_text_from_inputs_never_becomes_a_formula(tmp_path: Path) -> None:
 def test_an_aligned_budget_with_actuals_by_partner(tmp_path: Path) -> None:
     # Aligned: each partner's actual is against its own part of the line. The ICB spent
     # 18,900,000 on Reablement in 2025/26 against its 18,500,000: +400,000.
-    data = sample_data()
+    data = sample_data(in_year=False)
     data["arrangement"]["kind"] = "Aligned"
     data["actuals"] = [[sample.REABLEMENT, "2025/26", sample.ICB, 18_900_000]]
     inputs, _ = read_inputs(cells(data))

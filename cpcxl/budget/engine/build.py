@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -11,7 +11,9 @@ from cpcxl.common.errors import InputError
 from ..models import RiskBasis
 from .aggregation import JointBudget, joint_budget, outcomes_served, pooling_benefit
 from .arrangement import BudgetInputs
+from .bcf import BcfResult, check_bcf
 from .checks import check
+from .inyear import InYearResult, in_year
 from .monitoring import by_partner, indicator_progress, monitor
 from .projection import project
 from .risk import RiskTerms, tested_exposure
@@ -32,10 +34,18 @@ class BudgetResult:
     monitoring_by_partner: pd.DataFrame
     actual_settlement: pd.DataFrame | None
     indicators: pd.DataFrame
+    #: the in-year position (when there are actuals by period or payments)
+    in_year: InYearResult | None = None
+    #: a Better Care Fund plan's checks (when the arrangement is one)
+    bcf: BcfResult | None = None
 
 
-def build(inputs: BudgetInputs, *, check_first: bool = True) -> BudgetResult:
-    """The joint budget, projections, risk share, outcomes, pooling benefit and monitoring."""
+def build(
+    inputs: BudgetInputs, *, check_first: bool = True, period: int | None = None
+) -> BudgetResult:
+    """The joint budget, projections, risk share, outcomes, pooling benefit and monitoring;
+    the in-year position as at ``period`` (by default the In-year setting or the last period
+    with an actual) and a BCF plan's checks."""
     if check_first:
         check(inputs).raise_if_any()
     arrangement = inputs.arrangement
@@ -49,7 +59,7 @@ def build(inputs: BudgetInputs, *, check_first: bool = True) -> BudgetResult:
         try:
             by_basis[basis.label] = tested_exposure(
                 budget,
-                replace(RiskTerms.from_inputs(inputs, basis), aligned=False),
+                RiskTerms.from_inputs(inputs, basis).if_pooled(),
                 arrangement.test_variance,
                 arrangement.risk_year,
             )["settlement"]
@@ -68,4 +78,6 @@ def build(inputs: BudgetInputs, *, check_first: bool = True) -> BudgetResult:
         monitoring_by_partner=by_partner(budget, monitoring),
         actual_settlement=settlement,
         indicators=indicator_progress(inputs.outcomes),
+        in_year=in_year(inputs, budget, terms, period) if inputs.in_year.given else None,
+        bcf=check_bcf(inputs, projected) if arrangement.bcf else None,
     )
