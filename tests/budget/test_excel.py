@@ -25,17 +25,25 @@ from cpcxl.xl.remote import apply_values, payload_from_xlsx, run_script, run_scr
 from .tables import sample_data
 
 
-def test_the_button_writes_every_sheet_and_two_charts(tmp_path: Path) -> None:
+def test_the_button_writes_every_sheet_and_its_charts_from_zero(tmp_path: Path) -> None:
     payload = payload_from_xlsx(build_template(tmp_path / "book.xlsx"))
     actions = run_script(build_budget, payload)
     cells = apply_values(payload, actions)
-    for sheet in ("Budget", "Risk share", "Scenarios", "Monitoring"):
+    for sheet in ("Budget", "Risk share", "Scenarios", "Monitoring", "Month-end report"):
         assert sheet in cells
+    # The two charts of the contributions, and (the sample has actuals by month) the
+    # month-end report's forecast against budget.
     charts = [a for a in actions if a["func"] == "addChart"]
     assert [c["args"][0] for c in charts] == [
         "Cash and in kind by partner",
         "Contributions by partner and year",
+        "Forecast outturn against budget by month",
     ]
+    # Every chart's value axis starts at £0 (issue 14: an axis from £14.4m made in kind look
+    # as big as cash) and is in £.
+    axes = [a["args"][2] for a in actions if a["func"] == "setChartAxis"]
+    assert axes.count({"minimum_scale": 0.0}) == 3
+    assert axes.count({"number_format": "£#,##0"}) == 3
     scenarios = cells["Scenarios"]
     assert scenarios["A5"] == sample.ICB
     assert scenarios["B4"] == "Base: contribution £"

@@ -37,9 +37,16 @@ from .arrangement import (
 from .bcf import BcfCheck, BcfResult, Finding, check_bcf, income_by_source
 from .build import BudgetResult, build
 from .checks import check, check_in_year, check_terms
-from .inyear import InYearResult, as_at, in_year, last_period, monitored_year
+from .inyear import InYearResult, as_at, in_year, last_period, monitored_year, terms_words
 from .monitoring import by_partner, indicator_progress, monitor
-from .outturn import check_profile, forecast_grid, outturn, periods_closed, remaining_share
+from .outturn import (
+    PERIOD_COUNTS,
+    check_profile,
+    forecast_grid,
+    outturn,
+    periods_closed,
+    remaining_share,
+)
 from .payments import PaymentPosition, payment_position
 from .projection import change_factors, project, uplift
 from .risk import (
@@ -66,6 +73,7 @@ __all__ = [
     "CONTRIBUTION_COLUMNS",
     "FIXED_SHARE_TOLERANCE",
     "IN_KIND",
+    "PERIOD_COUNTS",
     "PERIOD_FIELDS",
     "BcfCheck",
     "BcfInputs",
@@ -122,6 +130,7 @@ __all__ = [
     "share_grid",
     "share_risk",
     "spread_over_lines",
+    "terms_words",
     "tested_exposure",
     "to_pence",
     "uplift",

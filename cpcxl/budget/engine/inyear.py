@@ -301,11 +301,19 @@ def _locate(inputs: BudgetInputs, work: Callable[[], pd.DataFrame]) -> pd.DataFr
 
 def _bearer(line: str, aligned: bool, terms: RiskTerms) -> str:
     if aligned:
-        return "Each partner its own (aligned)"
+        return "Its partner (aligned)"
     if line in terms.excluded:
-        return "Its contributors (kept out of the risk share)"
+        return "Its contributors (kept out)"
+    return "The pool, on its terms"
+
+
+def terms_words(terms: RiskTerms, carried: bool) -> str:
+    """The terms a pooled fund's forecast variance is shared on, in words."""
     over, under = terms.basis.label, terms.under_basis.label
-    return f"Shared: {over}" if over == under else f"Shared: over {over}; under {under}"
+    use = "carried forward" if carried else "returned"
+    if over == under:
+        return f"overspends and underspends {over.lower()} (underspends {use})"
+    return f"overspends {over.lower()}; underspends {under.lower()}, {use}"
 
 
 def _lines(inputs: BudgetInputs, cash: pd.DataFrame, terms: RiskTerms) -> pd.DataFrame:

@@ -11,8 +11,9 @@ from cpcxl.common import formats
 from cpcxl.common.fields import year_label
 from cpcxl.common.report import Block, SheetOutput
 
-from ..engine import BudgetResult, InYearResult
-from .cells import GBP, PCT, PENCE, block, heading, money, number, place
+from ..engine import BudgetResult, InYearResult, RiskTerms, terms_words
+from ..models import UnderspendUse
+from .cells import GBP, PCT, PENCE, block, money, number, place, title_heading
 
 REPORT = "Month-end report"
 #: The title of the chart's data block, and the rows left under the summary for the chart.
@@ -34,14 +35,9 @@ def _red_green(
 def summary_block(r: InYearResult) -> Block:
     lines = r.lines
     rows = []
-    for label, mask in (
-        ("Pooled lines", lines["kind"] == "Pooled"),
-        ("Aligned lines", lines["kind"] == "Aligned"),
-    ):
-        part = lines[mask]
-        if part.empty:
-            continue
-        rows.append(_totals(label, part))
+    if lines["kind"].nunique() > 1:  # pooled and aligned lines both: each, then the whole
+        for label, kind in (("Pooled lines", "Pooled"), ("Aligned lines", "Aligned")):
+            rows.append(_totals(label, lines[lines["kind"] == kind]))
     rows.append(_totals("All lines (cash)", lines))
     header = [
         "",
@@ -78,9 +74,9 @@ def _totals(label: str, part: Any) -> list[Any]:
 def lines_block(r: InYearResult) -> Block:
     rows = []
     for x in r.lines.itertuples(index=False):
-        note = []
+        note = None
         if x.committed_beyond > 0.005:
-            note.append(f"actual and committed exceed the forecast by £{x.committed_beyond:,.0f}")
+            note = f"actual and committed exceed the forecast by £{x.committed_beyond:,.0f}"
         rows.append(
             [
                 x.line,
@@ -92,9 +88,9 @@ def lines_block(r: InYearResult) -> Block:
                 money(x.variance),
                 number(x.variance_share),
                 money(x.movement),
-                x.how,
                 x.bearer,
-                "; ".join(note),
+                x.how,
+                note,
             ]
         )
     header = [
@@ -107,8 +103,8 @@ def lines_block(r: InYearResult) -> Block:
         "Forecast variance £",
         "Variance %",
         "Movement since last period £",
-        "How forecast",
         "Who bears the variance",
+        "How forecast",
         "Note",
     ]
     fmt = {2: GBP, 3: GBP, 4: GBP, 5: GBP, 6: GBP, 7: PCT, 8: GBP}
@@ -123,21 +119,25 @@ def lines_block(r: InYearResult) -> Block:
 
 def partners_block(r: InYearResult) -> Block:
     p = r.partners
-    rows = [
-        [
-            x.partner,
-            money(x.budget),
-            money(x.actual),
-            money(x.forecast),
-            money(x.variance),
-            money(x.share),
-            money(x.pooled_share),
-            money(x.own_share),
-            money(x.previous_share),
-            money(x.share_movement),
-        ]
-        for x in p.itertuples(index=False)
-    ]
+    split = bool((r.lines["kind"] == "Aligned").any())  # pooled and aligned parts apart
+    s, previous = r.settlement, r.previous_settlement
+    rows = []
+    for x in p.itertuples(index=False):
+        parts = [money(x.pooled_share), money(x.own_share)] if split else []
+        rows.append(
+            [
+                x.partner,
+                money(x.budget),
+                money(x.actual),
+                money(x.forecast),
+                money(x.variance),
+                money(x.share),
+                *parts,
+                money(x.previous_share),
+                money(x.share_movement),
+            ]
+        )
+    pooled = int((s["shared_pence"] + s["excluded_pence"]).sum()) / 100
     rows.append(
         [
             "Total",
@@ -145,11 +145,10 @@ def partners_block(r: InYearResult) -> Block:
             money(float(p["actual"].sum())),
             money(float(p["forecast"].sum())),
             money(float(p["variance"].sum())),
-            int(r.settlement["pence"].sum()) / 100,
-            int((r.settlement["shared_pence"] + r.settlement["excluded_pence"]).sum()) / 100,
-            int(r.settlement["own_pence"].sum()) / 100,
-            int(r.previous_settlement["pence"].sum()) / 100,
-            (int(r.settlement["pence"].sum()) - int(r.previous_settlement["pence"].sum())) / 100,
+            int(s["pence"].sum()) / 100,
+            *([pooled, int(s["own_pence"].sum()) / 100] if split else []),
+            int(previous["pence"].sum()) / 100,
+            (int(s["pence"].sum()) - int(previous["pence"].sum())) / 100,
         ]
     )
     header = [
@@ -159,12 +158,11 @@ def partners_block(r: InYearResult) -> Block:
         "Forecast outturn £",
         "Forecast variance on its part £",
         "Its share of the forecast variance £",
-        "Of which pooled lines £",
-        "Of which its aligned lines £",
+        *(["Of which pooled lines £", "Of which its aligned lines £"] if split else []),
         "Share last period £",
         "Movement of its share £",
     ]
-    fmt = {1: GBP, 2: GBP, 3: GBP, 4: GBP, 5: PENCE, 6: PENCE, 7: PENCE, 8: PENCE, 9: PENCE}
+    fmt = {1: GBP, 2: GBP, 3: GBP, 4: GBP, **{c: PENCE for c in range(5, len(header))}}
     return block(
         "Each partner's share of the forecast variance, under the agreement's terms (cash; "
         "+ it pays in, - it gets back)",
@@ -240,7 +238,7 @@ def carry_blocks(r: InYearResult) -> list[Block]:
     )
     budget = block(
         f"{nxt}: each partner's cash with what it carries forward",
-        ["Partner", "Planned £", "Carried forward £", "With the carry-forward £"],
+        ["Partner", "Planned £", "Carried forward £", "Total £"],
         [
             [x.partner, money(x.planned), money(x.carried_forward), money(x.total)]
             for x in r.next_year.itertuples(index=False)
@@ -320,9 +318,12 @@ def report_sheet(result: BudgetResult) -> SheetOutput:
         if r.period
         else "before any period has closed"
     )
+    terms = terms_words(
+        RiskTerms.from_inputs(result.inputs), a.underspend_use is UnderspendUse.CARRIED_FORWARD
+    )
     note = (
         f"{year_label(r.year)}, {at}. Forecast variance is forecast outturn less budget: "
-        "positive is an overspend. Cash unless it says in kind."
+        f"positive is an overspend. Cash unless it says in kind. The pool's terms: {terms}."
     )
     summary = place([summary_block(r)])[0]
     start = summary.row + len(summary.values) + 2 + CHART_ROWS
@@ -342,15 +343,8 @@ def report_sheet(result: BudgetResult) -> SheetOutput:
     )
     return SheetOutput(
         REPORT,
-        [heading(f"Month-end report: {a.name}", note), summary, *rest],
-        widths={
-            "A": 34,
-            "B": 22,
-            **{c: 16 for c in "CDEFGHI"},
-            "J": 30,
-            "K": 34,
-            "L": 30,
-        },
+        [title_heading(f"Month-end report: {a.name}", note), summary, *rest],
+        widths={"A": 34, "B": 34, **{c: 16 for c in "CDEFGHI"}, "J": 28, "K": 44, "L": 36},
         freeze="B3",
     )
 

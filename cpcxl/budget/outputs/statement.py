@@ -15,11 +15,13 @@ from cpcxl.common.report import Block, SheetOutput
 
 from ..engine import CARRIED, CASH, IN_KIND, BudgetResult
 from ..models import ArrangementKind, Change, ChangeReason, UnderspendUse
-from .cells import GBP, PCT, PENCE, block, heading, money, number, place, variance_words
+from .cells import GBP, PCT, PENCE, block, money, number, place, title_heading, variance_words
 
 STATEMENT = "Statement"
 #: The title of the block the statement's chart is drawn from.
 BY_YEAR = "Your contribution by year"
+#: The title of the block the chart is drawn beside.
+CONTRIBUTION = "Your contribution and the pool, all years"
 
 
 def _terms(result: BudgetResult) -> str:
@@ -68,7 +70,7 @@ def contribution_blocks(result: BudgetResult, partner: str) -> list[Block]:
         ["Joint budget, cash £", money(b.total_cash)],
         ["Joint budget, in kind £", money(b.total_in_kind)],
     ]
-    money_block = block("Your contribution and the pool, all years", ["Item", "£"], rows, {1: GBP})
+    money_block = block(CONTRIBUTION, ["Item", "£"], rows, {1: GBP})
     shares = block(
         "Your share of the pool, all years",
         ["Item", "Share"],
@@ -203,11 +205,11 @@ def forecast_block(result: BudgetResult, partner: str) -> Block | None:
         else year_label(r.year)
     )
     rows: list[list[Any]] = [
-        ["Your share of the forecast variance (cash) £", money(me["share"])],
+        ["Your share of the forecast variance £", money(me["share"])],
         ["of which the pooled lines £", money(me["pooled_share"])],
         ["of which your aligned lines £", money(me["own_share"])],
         ["Movement since last period £", money(me["share_movement"])],
-        ["In kind: forecast variance (kept apart, never shared) £", money(me["in_kind_variance"])],
+        ["In kind, apart (never shared) £", money(me["in_kind_variance"])],
     ]
     forward = r.carried_forward
     mine = (
@@ -219,7 +221,7 @@ def forecast_block(result: BudgetResult, partner: str) -> Block | None:
         behind = float(r.payments.partners.set_index("partner").loc[partner, "behind"])
         rows.append(["Payments behind schedule £", money(max(behind, 0.0))])
     return block(
-        f"Your exposure under the current forecast ({at}; + you pay in, - you get back)",
+        f"Your exposure under the current forecast, cash ({at}; + you pay in, - you get back)",
         ["Item", "£"],
         rows,
         {1: PENCE},
@@ -356,7 +358,7 @@ def statement_sheet(
     return SheetOutput(
         STATEMENT,
         [
-            heading(
+            title_heading(
                 f"Partner statement: {partner}",
                 f"{a.name}. Figures include projections where no amount was entered for a year.",
             ),

@@ -15,6 +15,7 @@ from cpcxl.common import formats
 from cpcxl.common.report import SheetOutput
 
 from .. import outputs
+from ..outputs.statement import CONTRIBUTION
 
 
 def from_zero(chart: ChartBase) -> ChartBase:
@@ -73,7 +74,8 @@ def forecast_chart(ws: Worksheet, sheet: SheetOutput) -> None:
 
 
 def statement_chart(ws: Worksheet, years: int, partner: str) -> None:
-    """A chart of the partner's cash and in kind by year, from its 'by year' block."""
+    """A chart of the partner's cash and in kind by year, from its 'by year' block, beside
+    its contribution and share (columns D on are free there), so the page keeps its width."""
     for row in ws.iter_rows(min_col=1, max_col=1):
         cell = row[0]
         if cell.value == outputs.BY_YEAR:
@@ -89,6 +91,12 @@ def statement_chart(ws: Worksheet, years: int, partner: str) -> None:
                 titles_from_data=True,
             )
             chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=last))
-            chart.width, chart.height = 16, 8
-            ws.add_chart(from_zero(chart), "I3")
+            chart.width, chart.height = 15, 6.5
+            ws.add_chart(from_zero(chart), f"D{_row_of(ws, CONTRIBUTION) or 3}")
             return
+
+
+def _row_of(ws: Worksheet, title: str) -> int | None:
+    return next(
+        (row[0].row for row in ws.iter_rows(min_col=1, max_col=1) if row[0].value == title), None
+    )
