@@ -11,7 +11,6 @@ from cpcxl.budget import sample
 from cpcxl.budget.inputs import SETTINGS, TABLES
 from cpcxl.common.inputs import Cells
 
-
 #: The sample's in-year tables: a pooled fund's whole-line actuals by month, so a test of
 #: the sample made aligned (where every actual names its partner) leaves them out.
 IN_YEAR_KEYS = ("in_year", "period_actuals", "forecasts", "profiles", "payments")

@@ -13,7 +13,7 @@ from .aggregation import JointBudget, joint_budget, outcomes_served, pooling_ben
 from .arrangement import BudgetInputs
 from .bcf import BcfResult, check_bcf
 from .checks import check
-from .inyear import InYearResult, in_year
+from .inyear import InYearResult, in_year, settled_at_terms
 from .monitoring import by_partner, indicator_progress, monitor
 from .projection import project
 from .risk import RiskTerms, tested_exposure
@@ -53,7 +53,11 @@ def build(
     projected = project(inputs.contributions, inputs.conditions, partners, years)
     budget = joint_budget(projected, partners, lines, years)
     terms = RiskTerms.from_inputs(inputs)
-    exposure = tested_exposure(budget, terms, arrangement.test_variance, arrangement.risk_year)
+    exposure = settled_at_terms(
+        inputs,
+        "the overspend to test",
+        lambda: tested_exposure(budget, terms, arrangement.test_variance, arrangement.risk_year),
+    )
     by_basis = {}
     for basis in RiskBasis:  # an aligned budget's figures if it were pooled on each basis
         try:
@@ -65,7 +69,7 @@ def build(
             )["settlement"]
         except InputError as exc:  # a basis the inputs don't support is shown as such
             by_basis[basis.label] = pd.Series(f"n/a: {exc.message}", index=partners)
-    monitoring, settlement = monitor(budget, inputs.actuals, terms)
+    monitoring, settlement = _monitored(inputs, budget, terms)
     return BudgetResult(
         inputs=inputs,
         projected=projected,
@@ -81,3 +85,18 @@ def build(
         in_year=in_year(inputs, budget, terms, period) if inputs.in_year.given else None,
         bcf=check_bcf(inputs, projected) if arrangement.bcf else None,
     )
+
+
+def _monitored(
+    inputs: BudgetInputs, budget: JointBudget, terms: RiskTerms
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The closed year's monitoring and settlement; terms that cannot settle it are a
+    problem at the Arrangement's basis."""
+    found: list[tuple[pd.DataFrame, pd.DataFrame | None]] = []
+
+    def work() -> pd.DataFrame:
+        found.append(monitor(budget, inputs.actuals, terms))
+        return found[0][0]
+
+    settled_at_terms(inputs, "the actual variance", work)
+    return found[0]

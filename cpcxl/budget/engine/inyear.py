@@ -182,7 +182,9 @@ def _forecasts(
             words += " (flat)"
         run_rate[i] = method is ForecastMethod.RUN_RATE
         if rule is not None and rule.override is not None:
-            start = rule.from_period if rule.from_period is not None else period
+            # Blank: it stands from the period closed when it was made, the In-year setting's
+            # (else the latest with actuals), so an earlier period is reported as it stood.
+            start = rule.from_period if rule.from_period is not None else as_at(inputs)
             overrides.append((i, rule.override, start))
             words = f"Override from P{start}: {rule.reason}"
         elif not has[i]:
@@ -284,14 +286,20 @@ def in_year(
 
 
 def _locate(inputs: BudgetInputs, work: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """A settlement, or the reason the terms cannot settle it at the Arrangement's terms."""
+    return settled_at_terms(inputs, "the forecast variance", work)
+
+
+def settled_at_terms(
+    inputs: BudgetInputs, what: str, work: Callable[[], pd.DataFrame]
+) -> pd.DataFrame:
+    """A settlement, or why the terms cannot make it, at the Arrangement's basis."""
     try:
         return work()
     except InputError as exc:
         raise InputErrors(
             [
                 InputError(
-                    f"the forecast variance cannot be settled to the penny: {exc.message}",
+                    f"{what} cannot be settled to the penny: {exc.message}",
                     location=inputs.where("arrangement", None, "basis"),
                     valid=exc.valid or "terms that settle every variance (a host, leads, caps)",
                 )

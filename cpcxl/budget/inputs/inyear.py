@@ -207,8 +207,8 @@ FORECASTS = TableSpec(
             ("From period",),
             required=False,
             width=12,
-            prompt="The period the override was first made; blank: the last period closed (a "
-            "local choice)",
+            prompt="The period the override was first made; blank: the In-year setting's last "
+            "period closed (a local choice)",
         ),
     ),
 )
