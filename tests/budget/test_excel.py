@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from cpcxl.budget import sample
 from cpcxl.budget.excel import (
     build_budget,
+    cpc_outturn,
     cpc_pool_shares,
     cpc_pool_summary,
     cpc_risk_share,
@@ -85,6 +86,27 @@ def test_a_stale_problems_sheet_is_removed_once_the_budget_builds(tmp_path: Path
     actions = run_script(build_budget, payload)
     # cpcxl.xl.remote.apply_values does not replay sheetDelete, so check the action itself.
     assert [a["func"] for a in actions].count("sheetDelete") == 1
+
+
+def test_cpc_outturn_gives_the_issues_example() -> None:
+    # Budget 1,200; six months of actuals adding up to 690, the rest not closed. Flat profile:
+    # 690 + 1,200 × 6/12 = 1,290; run rate: 690 × 12/6 = 1,380. By keyword, as the guide says.
+    actuals = [[100, 110, 120, 115, 125, 120, None, None, None, None, None, None]]
+    assert cpc_outturn(1200, actuals) == 1290
+    assert cpc_outturn(budget=1200, actuals=actuals, method="run_rate") == 1380
+    # As a column too, and with the method as the drop-down labels it.
+    column = [[v] for v in actuals[0]]
+    assert cpc_outturn(1200, column, "Run rate") == 1380
+
+
+def test_cpc_outturn_refuses_a_profile_with_the_run_rate_and_an_unknown_method() -> None:
+    actuals = [[100] * 6 + [None] * 6]
+    with pytest.raises(InputError, match="profile: a profile is for the profile method"):
+        cpc_outturn(1200, actuals, "run_rate", [[1] * 12])
+    with pytest.raises(InputError, match="method: 'guess' is not a forecast method"):
+        cpc_outturn(1200, actuals, "guess")
+    with pytest.raises(InputError, match="actuals: 'n/a' is not an amount in £"):
+        cpc_outturn(1200, [["n/a"] + [None] * 11])
 
 
 def test_pool_shares_of_nothing_says_why() -> None:
