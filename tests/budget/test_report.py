@@ -163,14 +163,17 @@ def test_monitor_writes_the_report_with_its_chart_from_zero(tmp_path: Path) -> N
 
 
 def test_monitor_as_at_an_earlier_period(tmp_path: Path) -> None:
-    # At August: reablement 10m + 24,117,500 × 7/12 = 24,068,541.67; the rest likewise.
+    # At August, each line's forecast in whole pence: reablement 10m + 24,117,500 × 7/12 =
+    # 24,068,541.67, community 625,000 + 1,575,050 × 7/12 = 1,543,779.17, carers 2,864,663,
+    # DFG 2,322,000, equipment 6,600,000, discharge 16,400,000 (overridden from August):
+    # 53,798,983.84.
     source = build_template(tmp_path / "budget.xlsx")
     out = tmp_path / "august.xlsx"
     run = CliRunner().invoke(budget, ["monitor", str(source), "--period", "5", "--out", str(out)])
     assert run.exit_code == 0, run.output
     assert "As at Aug 2026/27" in run.output
     ws = load_workbook(out)["Month-end report"]
-    assert ws["E5"].value == pytest.approx(53_798_983.83, abs=0.01)
+    assert ws["E5"].value == pytest.approx(53_798_983.84, abs=0.001)
 
 
 def test_monitor_follows_the_one_output_rule(tmp_path: Path) -> None:

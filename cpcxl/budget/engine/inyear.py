@@ -25,7 +25,7 @@ from .aggregation import JointBudget, ratio
 from .arrangement import CASH, IN_KIND, PERIOD_FIELDS, BudgetInputs
 from .outturn import forecast_grid
 from .payments import PaymentPosition, payment_position
-from .risk import RiskTerms, allocate_pence, settle, year_weights
+from .risk import RiskTerms, allocate_pence, settle, to_pence, year_weights
 
 WHOLE = ""  # the partner of a unit that is a pooled line's whole spend
 FINANCIAL = ContributionKind.FINANCIAL.value
@@ -130,7 +130,9 @@ def _units(inputs: BudgetInputs, budget: JointBudget, year: int, terms: RiskTerm
         [*PERIOD_FIELDS, "commitments"]
     ].sum(min_count=1)
     units = budgeted.merge(summed, on=["line", "partner", "cash_unit"], how="outer")
-    units["budget"] = units["budget"].fillna(0.0)
+    # In whole pence, as a ledger keeps them, so every sum of them is exact and a line's
+    # variance is the same however it is added up.
+    units["budget"] = to_pence(units["budget"].fillna(0.0).to_numpy(dtype=float)) / 100
     units["commitments"] = units["commitments"].fillna(0.0)
     units["has_actuals"] = units.set_index(["line", "partner", "cash_unit"]).index.isin(
         summed.set_index(["line", "partner", "cash_unit"]).index
@@ -194,7 +196,7 @@ def _forecasts(
     grid[~has] = units["budget"].to_numpy(dtype=float)[~has, None]
     for i, amount, start in overrides:
         grid[i, start:] = amount
-    return grid, how
+    return to_pence(grid) / 100, how
 
 
 def _share(
