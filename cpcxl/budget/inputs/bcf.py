@@ -71,7 +71,7 @@ SCHEMES = TableSpec(
             "Scheme type",
             SCHEME_TYPE,
             required=False,
-            width=30,
+            width=52,
             prompt="From the national list on the BCF scheme types sheet",
         ),
         Column(
@@ -80,10 +80,10 @@ SCHEMES = TableSpec(
             COMMISSIONER,
             ("Commissioner",),
             required=False,
-            width=16,
+            width=20,
             prompt="Local authority, NHS or Joint",
         ),
-        Column("source", "Funding source", FUNDING_SOURCE, ("Source of funding",), width=30),
+        Column("source", "Funding source", FUNDING_SOURCE, ("Source of funding",), width=40),
         Column(
             "area",
             "Spend area",
@@ -91,7 +91,7 @@ SCHEMES = TableSpec(
             ("Area of spend",),
             required=False,
             default=SpendArea.OTHER,
-            width=24,
+            width=40,
             prompt="What NHS minimum contribution spend counts towards; blank: Other (a local "
             "choice)",
         ),
@@ -100,7 +100,7 @@ SCHEMES = TableSpec(
             "Planned expenditure £",
             COST,
             ("Planned expenditure", "Expenditure £", "Amount £"),
-            width=16,
+            width=22,
         ),
         Column(
             "authority",
@@ -108,7 +108,7 @@ SCHEMES = TableSpec(
             TEXT,
             ("Housing authority", "Passed to"),
             required=False,
-            width=30,
+            width=34,
             prompt="For Disabled Facilities Grant spend: the housing authority it is passed to",
         ),
         Column(
@@ -117,7 +117,7 @@ SCHEMES = TableSpec(
             METRIC_LIST,
             ("Metrics served",),
             required=False,
-            width=40,
+            width=50,
             prompt="The plan's metrics this scheme serves, separated by semicolons",
         ),
     ),

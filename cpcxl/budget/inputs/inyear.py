@@ -197,7 +197,7 @@ FORECASTS = TableSpec(
             TEXT,
             ("Reason",),
             required=False,
-            width=40,
+            width=56,
             prompt="Why the override (needed with one)",
         ),
         Column(
@@ -206,7 +206,7 @@ FORECASTS = TableSpec(
             PERIOD,
             ("From period",),
             required=False,
-            width=12,
+            width=22,
             prompt="The period the override was first made; blank: the In-year setting's last "
             "period closed (a local choice)",
         ),
