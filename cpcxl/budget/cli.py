@@ -9,7 +9,7 @@ the command says which and exits with status 3.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import click
@@ -116,21 +116,35 @@ def build_command(workbook: Path, out_file: Path, overwrite: bool) -> None:
     An --out that exists already is kept unless --overwrite (the command says so and exits
     with status 3); --out is never the input, and never an .xlsm (cpcxl writes .xlsx).
     """
+    written = _write_one(workbook, out_file, overwrite, lambda: write_outputs(workbook, out_file))
+    if written is not None:
+        _bcf(written[1])
+        console.print(f"wrote {written[0]}", highlight=False)
+
+
+def _write_one(
+    workbook: Path,
+    out_file: Path,
+    overwrite: bool,
+    write: Callable[[], tuple[Path, engine.BudgetResult]],
+) -> tuple[Path, engine.BudgetResult] | None:
+    """One output file under the one rule: refused if it is the input or an .xlsm (exit 2),
+    kept if it exists and --overwrite was not given (exit 3); written from good input, or
+    every problem listed (exit 2). Returns what was written, its notes printed."""
     outputs = Outputs(overwrite=overwrite, inputs=(workbook,))
     try:
         if not outputs.may_write(out_file):
             _finish(outputs)
     except OutputRefused as exc:
         _refused(exc)
-        return
+        return None
     try:
-        path, result = write_outputs(workbook, out_file)
+        path, result = write()
     except (InputError, InputErrors) as exc:
         _fail(exc)
-        return
+        return None
     _notes(result.inputs.notes)
-    _bcf(result)
-    console.print(f"wrote {outputs.wrote(path)}", highlight=False)
+    return outputs.wrote(path), result
 
 
 def _bcf(result: engine.BudgetResult) -> None:
@@ -170,19 +184,12 @@ def monitor_command(workbook: Path, period: int | None, out_file: Path, overwrit
     apart, the carry-forward and who has paid. An --out that exists already is kept unless
     --overwrite (exit 3); --out is never the input, and never an .xlsm.
     """
-    outputs = Outputs(overwrite=overwrite, inputs=(workbook,))
-    try:
-        if not outputs.may_write(out_file):
-            _finish(outputs)
-    except OutputRefused as exc:
-        _refused(exc)
+    written = _write_one(
+        workbook, out_file, overwrite, lambda: write_report(workbook, out_file, period)
+    )
+    if written is None:
         return
-    try:
-        path, result = write_report(workbook, out_file, period)
-    except (InputError, InputErrors) as exc:
-        _fail(exc)
-        return
-    _notes(result.inputs.notes)
+    path, result = written
     r = result.in_year
     assert r is not None
     console.print(
@@ -191,4 +198,4 @@ def monitor_command(workbook: Path, period: int | None, out_file: Path, overwrit
         f"a budget of £{r.total_budget:,.0f} (variance £{r.total_forecast - r.total_budget:,.0f})",
         highlight=False,
     )
-    console.print(f"wrote {outputs.wrote(path)}", highlight=False)
+    console.print(f"wrote {path}", highlight=False)

@@ -110,14 +110,15 @@ def _period_columns(kind: Any, what: str) -> tuple[Column, ...]:
 
 
 PERIOD_FIELDS = tuple(f"p{p}" for p in range(1, MAX_PERIODS + 1))
+LINE_COLUMN = Column(
+    "line", "Line", LINE, ("Budget line", "Scheme"), width=WIDE, prompt="A line from Lines"
+)
 
 PERIOD_ACTUALS = TableSpec(
     "PeriodActuals",
     "Actuals by period",
     (
-        Column(
-            "line", "Line", LINE, ("Budget line", "Scheme"), width=WIDE, prompt="A line from Lines"
-        ),
+        LINE_COLUMN,
         Column(
             "partner",
             "Partner",
@@ -153,9 +154,7 @@ FORECASTS = TableSpec(
     "Forecasts",
     "Forecast methods",
     (
-        Column(
-            "line", "Line", LINE, ("Budget line", "Scheme"), width=WIDE, prompt="A line from Lines"
-        ),
+        LINE_COLUMN,
         Column(
             "partner",
             "Partner",
