@@ -15,8 +15,10 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from cpcxl.common.commands import require_soffice
 from cpcxl.common.errors import InputError, InputErrors
 from cpcxl.common.files import KEPT_EXIT, OutputRefused, Outputs
+from cpcxl.common.soffice import SofficeMissing
 
 from . import engine
 from .inputs import MAX_PERIODS
@@ -82,6 +84,12 @@ def statements(workbook: Path, out_dir: Path, pdf: bool, overwrite: bool) -> Non
     --overwrite (the command lists what it kept and exits with status 3); the input is
     never written over.
     """
+    if pdf:
+        try:
+            require_soffice()  # before any work, with how to install it here
+        except SofficeMissing as exc:
+            console.print(f"[red]error:[/] {exc}; nothing was written", highlight=False)
+            sys.exit(2)
     try:
         inputs, result, scenarios = build_result(workbook)
         comparison = engine.compare_scenarios(inputs, scenarios)

@@ -255,3 +255,17 @@ def test_the_buttons_new_sheets_keep_no_edited_copy_on_a_rerun(tmp_path: Path) -
     after = apply_values(again, second)
     assert not [name for name in after if "(edited)" in name]
     assert after[outputs.REPORT]["E5"] == 53_974_697
+
+
+def test_statements_pdf_without_libreoffice_stops_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cpcxl.common.commands as commands
+
+    monkeypatch.setattr(commands, "find_soffice", lambda: None)
+    source = build_template(tmp_path / "budget.xlsx")
+    out = tmp_path / "s"
+    run = CliRunner().invoke(budget, ["statements", str(source), "--out", str(out), "--pdf"])
+    assert run.exit_code == 2
+    assert "--pdf needs LibreOffice, which is not installed" in run.output
+    assert not out.exists()
