@@ -20,12 +20,16 @@ STAFF_FIELDS = [
     "contract_type",
     "employer",
     "hours",
-    "hourly_cost",
+    "hourly_pay",
     "start_date",
     "leaving_date",
     "count",
     "age_band",
     "sex",
+    "ethnic_group",
+    "disability",
+    "area",
+    "held",
 ]
 DEMAND_FIELDS = ["service", "role", "skill", "hours", "growth", *(f"year_{y}" for y in range(1, 6))]
 TARGET_FIELDS = ["kind", "role", "detail", "value"]
@@ -88,8 +92,8 @@ HEADROOM_22 = (
 )
 RENAMED_COST = (
     "plan.xlsx, Staff!F4: the header 'Pay' is not a column of the Staff table; valid: the "
-    "columns Role, Skill level, Contract type, Employer, Hours per week, Hourly cost, Start "
-    "date, Leaving date, Number of people, Age band, Sex, Ethnic group, Disability, FTE (rename "
+    "columns Role, Skill level, Contract type, Employer, Hours per week, Hourly pay, Start "
+    "date, Leaving date, Number of people, Age band, Sex, Ethnic group, Disability, Area, Training and qualifications held, FTE (rename "
     "the header to one of them, or remove the column)"
 )
 HOURS_1_000 = (
@@ -97,8 +101,8 @@ HOURS_1_000 = (
     "valid: contracted hours a week from 0 to 80"
 )
 LONG_TEXT = (
-    "plan.xlsx, Staff!F6, field 'Hourly cost': '" + "9" * 37 + "...' (32,767 characters) is "
-    "not an hourly cost in £; valid: an hourly cost in £ from £0 to £1,000"
+    "plan.xlsx, Staff!F6, field 'Hourly pay': '" + "9" * 37 + "...' (32,767 characters) is "
+    "not an hourly rate in £; valid: an hourly rate in £ from £0 to £1,000"
 )
 
 

@@ -89,7 +89,7 @@ def test_1_000_and_a_32767_character_text_stop_the_command(tmp_path: Path) -> No
 
 
 def test_a_renamed_staff_header_stops_the_command(tmp_path: Path) -> None:
-    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly cost", "Pay")
+    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly pay", "Pay")
     assert _refused(source) == [RENAMED_COST]
 
 
@@ -109,10 +109,10 @@ def test_the_installed_command_exits_non_zero_with_the_message(tmp_path: Path) -
 
 
 def test_a_header_read_under_another_spelling_is_noted(tmp_path: Path) -> None:
-    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly cost", "Hourly cost (£)")
+    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly pay", "Hourly pay (£)")
     result = CliRunner().invoke(command, ["plan", str(source)])
     assert result.exit_code == 0, result.output
-    assert "note: Staff: read the header 'Hourly cost (£)' as 'Hourly cost'" in result.output
+    assert "note: Staff: read the header 'Hourly pay (£)' as 'Hourly pay'" in result.output
 
 
 def test_the_demo_plans_about_300_staff(tmp_path: Path) -> None:

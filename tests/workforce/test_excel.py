@@ -144,17 +144,17 @@ def test_the_button_refuses_1_000_and_shortens_a_32767_character_text(tmp_path: 
 
 
 def test_the_button_reports_a_renamed_staff_header(tmp_path: Path) -> None:
-    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly cost", "Pay")
+    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly pay", "Pay")
     with pytest.raises(InputErrors) as caught:
         run_script_on_file(excel.plan_workforce, source)
     assert [str(e) for e in caught.value] == [RENAMED_COST]
 
 
 def test_the_button_notes_a_header_read_under_another_spelling(tmp_path: Path) -> None:
-    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly cost", "Hourly cost (£)")
+    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly pay", "Hourly pay (£)")
     cells = run_script_on_file(excel.plan_workforce, source)
     notes = [v for v in cells["Plan"].values() if isinstance(v, str) and "read the header" in v]
-    assert notes == ["Staff: read the header 'Hourly cost (£)' as 'Hourly cost'"]
+    assert notes == ["Staff: read the header 'Hourly pay (£)' as 'Hourly pay'"]
     # and the costs are read: the Full-time In-house weekly cost of the example, £8,347.50
     # (6×37.5×12.60 + 3×37.5×14.20 + 4×37.5×13.40 + 37.5×24.80 + 37.5×26.00).
     assert 8347.5 in cells["Plan"].values()

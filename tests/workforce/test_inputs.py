@@ -53,21 +53,22 @@ def test_a_32767_character_text_in_a_number_cell_is_shortened_in_the_message() -
         staff_frame([["Care worker", "L2", "Full-time", "In-house", 30, text]])
     [message] = problems(caught)
     assert message == (
-        f"Staff!F2, field 'Hourly cost': '{'9' * 37}...' (32,767 characters) is not an hourly "
-        "cost in £; valid: an hourly cost in £ from £0 to £1,000"
+        f"Staff!F2, field 'Hourly pay': '{'9' * 37}...' (32,767 characters) is not an hourly "
+        "rate in £; valid: an hourly rate in £ from £0 to £1,000"
     )
 
 
 def test_a_renamed_staff_header_stops_the_table_and_names_the_columns() -> None:
-    # Renaming the optional "Hourly cost" to "Pay" must not make every cost £0: nothing is
+    # Renaming the optional "Hourly pay" to "Pay" must not make every cost £0: nothing is
     # read from the table until the header is fixed.
     rows = [["Role", "Contract type", "Hours per week", "Pay"], ["Care worker", "Agency", 30, 18]]
     errors = InputErrors()
     assert inputs.read_staff(Cells(rows), errors, file="plan.xlsx") is None
     assert [str(e) for e in errors] == [
         "plan.xlsx, Staff!D1: the header 'Pay' is not a column of the Staff table; valid: the "
-        "columns Role, Skill level, Contract type, Employer, Hours per week, Hourly cost, Start "
-        "date, Leaving date, Number of people, Age band, Sex, Ethnic group, Disability, FTE "
+        "columns Role, Skill level, Contract type, Employer, Hours per week, Hourly pay, Start "
+        "date, Leaving date, Number of people, Age band, Sex, Ethnic group, Disability, Area, "
+        "Training and qualifications held, FTE "
         "(rename the header to one of them, or remove the column)"
     ]
 
@@ -80,10 +81,10 @@ def test_a_close_variant_of_a_header_is_read_and_noted() -> None:
     errors = InputErrors()
     staff = inputs.read_staff(Cells(rows), errors)
     assert staff is not None and not errors
-    assert staff[["hours", "hourly_cost"]].values.tolist() == [[30.0, 18.0]]
+    assert staff[["hours", "hourly_pay"]].values.tolist() == [[30.0, 18.0]]
     assert errors.notes == [
         "Staff: read the header 'Hours-per-week' as 'Hours per week'",
-        "Staff: read the header 'Hourly cost (£)' as 'Hourly cost'",
+        "Staff: read the header 'Hourly cost (£)' as 'Hourly pay'",
     ]
 
 
@@ -93,7 +94,7 @@ def test_blank_optional_cells_take_their_defaults() -> None:
     # A blank skill is 'Not recorded', a blank employer In-house, a blank count 1 person,
     # a blank cost unknown (NaN, costed at £0 by the engine), blank dates no date.
     assert (row["skill"], row["employer"], row["count"]) == (NOT_RECORDED, "In-house", 1.0)
-    assert row["hourly_cost"] != row["hourly_cost"]  # NaN
+    assert row["hourly_pay"] != row["hourly_pay"]  # NaN
     assert str(row["start_date"]) == "NaT"
     assert row["age_band"] == NOT_RECORDED
 
@@ -313,5 +314,5 @@ def test_inputs_are_not_modified() -> None:
     table = cells(inputs.STAFF, STAFF_FIELDS, rows)
     before = [list(r) for r in table.rows]
     staff = inputs.read_staff(table, InputErrors())
-    assert staff is not None and staff["hourly_cost"].iat[0] == 12.5
+    assert staff is not None and staff["hourly_pay"].iat[0] == 12.5
     assert [list(r) for r in table.rows] == before

@@ -48,7 +48,7 @@ def test_the_plan_sheet_lists_each_assumption_with_its_source(example: engine.Pl
 
 def test_notes_on_reading_are_shown_only_when_there_are_some(example: engine.Plan) -> None:
     assert "How the input tables were read" not in titles(outputs.plan_sheet(example))
-    note = "Staff: read the header 'Hourly cost (£)' as 'Hourly cost'"
+    note = "Staff: read the header 'Hourly pay (£)' as 'Hourly pay'"
     sheet = outputs.plan_sheet(example, [note])
     last = sheet.blocks[-1]
     assert (last.title, last.values) == ("How the input tables were read", [["Note"], [note]])

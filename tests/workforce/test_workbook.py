@@ -177,7 +177,7 @@ def test_headroom_typed_as_22_is_refused_where_it_is(tmp_path: Path) -> None:
 
 
 def test_a_renamed_optional_header_is_reported_not_ignored(tmp_path: Path) -> None:
-    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly cost", "Pay")
+    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly pay", "Pay")
     with pytest.raises(InputErrors) as caught:
         read_inputs(source)
     assert [str(e) for e in caught.value] == [RENAMED_COST]

@@ -192,10 +192,10 @@ WEEKLY_HOURS = Number(
     "over 80 a week is a slip: the legal average is 48 unless opted out",
     number_format="0.0#",
 )
-HOURLY_COST = Money(
+HOURLY_RATE = Money(
     0,
     1000,
-    what="an hourly cost in £",
+    what="an hourly rate in £",
     reason="above any care or NHS hourly rate: a local limit",
     pence=True,
 )

@@ -3,8 +3,11 @@ recruit, keep and re-deploy people). Each shipped figure names its publication a
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import StrEnum
 
+import numpy as np
+import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from cpcxl.common.fields import FinancialYear, Money, Rate, year_label
@@ -222,3 +225,105 @@ class OnCosts(BaseModel):
         rate = self.floor
         shown = f" (£{rate:,.2f} an hour)" if rate is not None else ""
         return f"{self.wage_floor.value} {year_label(self.wage_floor_year)}{shown}"
+
+
+#: The columns of the frames a :class:`PaySetup` holds (the inputs build them; tests too).
+SCHEME_COLUMNS = ("scheme", "rate", "low", "high", "source")
+ROLE_PAY_COLUMNS = ("role", "band", "annual_pay", "hours", "scheme", "pay_basis")
+
+
+@dataclass(frozen=True)
+class PaySetup:
+    """Everything the plan prices staff with: the on-costs, the pension schemes (frame of
+    ``SCHEME_COLUMNS``: a blank limit is NaN) and each role's pay from the Pay sheet (frame
+    of ``ROLE_PAY_COLUMNS``: annual pay for ``hours`` a week, the band it came from)."""
+
+    on_costs: OnCosts = field(default_factory=OnCosts)
+    schemes: pd.DataFrame = field(default_factory=lambda: default_schemes())
+    roles: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(ROLE_PAY_COLUMNS))
+    )
+
+
+def default_schemes() -> pd.DataFrame:
+    """The pension schemes a template ships with, as the engine takes them."""
+    return pd.DataFrame(
+        [
+            (name, rate, np.nan if low is None else low, np.nan if high is None else high, src)
+            for name, rate, low, high, src in PENSION_SCHEMES
+        ],
+        columns=list(SCHEME_COLUMNS),
+    )
+
+
+#: Agenda for Change pay points in England for 2025/26 (3.6% from 1 April 2025), from NHS
+#: Employers' pay scales for 2025/26: (band or point, annual pay). Full time is 37.5 hours.
+AFC_SOURCE = (
+    "NHS Employers, Agenda for Change pay scales 2025/26, England (3.6% award from 1 April 2025)"
+)
+AFC_2025: tuple[tuple[str, float], ...] = (
+    ("AfC Band 2", 24465),
+    ("AfC Band 3 (0-2 years)", 24937),
+    ("AfC Band 3 (2+ years)", 26598),
+    ("AfC Band 4 (0-3 years)", 27485),
+    ("AfC Band 4 (3+ years)", 30162),
+    ("AfC Band 5 (0-2 years)", 31049),
+    ("AfC Band 5 (2-4 years)", 33487),
+    ("AfC Band 5 (4+ years)", 37796),
+    ("AfC Band 6 (0-2 years)", 38682),
+    ("AfC Band 6 (2-5 years)", 40823),
+    ("AfC Band 6 (5+ years)", 46580),
+    ("AfC Band 7 (0-2 years)", 47810),
+    ("AfC Band 7 (2-5 years)", 50273),
+    ("AfC Band 7 (5+ years)", 54710),
+    ("AfC Band 8a (0-2 years)", 55690),
+    ("AfC Band 8a (2-5 years)", 58487),
+    ("AfC Band 8a (5+ years)", 62682),
+    ("AfC Band 8b (0-2 years)", 64455),
+    ("AfC Band 8b (2-5 years)", 68631),
+    ("AfC Band 8b (5+ years)", 74896),
+    ("AfC Band 8c (0-2 years)", 76965),
+    ("AfC Band 8c (2-5 years)", 81652),
+    ("AfC Band 8c (5+ years)", 88682),
+    ("AfC Band 8d (0-2 years)", 91342),
+    ("AfC Band 8d (2-5 years)", 96941),
+    ("AfC Band 8d (5+ years)", 105337),
+    ("AfC Band 9 (0-2 years)", 109179),
+    ("AfC Band 9 (2-5 years)", 115763),
+    ("AfC Band 9 (5+ years)", 125637),
+)
+#: NJC (Green Book) spinal column points 2 to 25 for 2025/26, the 2024/25 points raised by
+#: the 3.2% award from 1 April 2025 (agreed 23 July 2025). The award is verified; the point
+#: values are not (no copy of the NJC's table could be checked), so they ship as examples to
+#: check against the NJC pay spine. Full time is 37 hours. SCP 2 is deleted from April 2026.
+NJC_SOURCE = (
+    "An example to check against the NJC pay spine from 1 April 2025 (3.2% award agreed 23 "
+    "July 2025): the points are cpcxl's reading, not checked against the NJC's own table"
+)
+NJC_2025: tuple[tuple[str, float], ...] = (
+    ("NJC SCP 2", 24413),
+    ("NJC SCP 3", 24796),
+    ("NJC SCP 4", 25185),
+    ("NJC SCP 5", 25583),
+    ("NJC SCP 6", 25989),
+    ("NJC SCP 7", 26403),
+    ("NJC SCP 8", 26824),
+    ("NJC SCP 9", 27254),
+    ("NJC SCP 10", 27694),
+    ("NJC SCP 11", 28142),
+    ("NJC SCP 12", 28598),
+    ("NJC SCP 13", 29064),
+    ("NJC SCP 14", 29540),
+    ("NJC SCP 15", 30024),
+    ("NJC SCP 16", 30518),
+    ("NJC SCP 17", 31022),
+    ("NJC SCP 18", 31537),
+    ("NJC SCP 19", 32061),
+    ("NJC SCP 20", 32597),
+    ("NJC SCP 21", 33143),
+    ("NJC SCP 22", 33699),
+    ("NJC SCP 23", 34434),
+    ("NJC SCP 24", 35412),
+    ("NJC SCP 25", 36363),
+)
+AFC_HOURS, NJC_HOURS = 37.5, 37.0
