@@ -297,13 +297,16 @@ def cpc_employment_cost(
                 "B4": 1.22,
                 "D4": 1.22 - 1,
             },
-            # Agency cover is priced from each role's own permanent pay × 1.3 (issue 13,
-            # case 10): care workers £12.60 → £16.38, the therapist £24.80 → £32.24.
+            # Agency cover is priced from each role's own cost with on-costs × 1.3 (issue
+            # 13, case 10; issue 18): care workers from the Pay sheet, NJC SCP 3 £24,796 for
+            # 37 h in the LGPS (19.8%) with NI 15% above £5,000: (24,796 × 1.348 − 750) ÷
+            # (37 × 52.143) = £16.936 → £22.017; the therapist's own £24.80 an hour →
+            # 24.80 × 1.348 − 750 ÷ (37.5 × 52.143) = £33.047 → £42.961.
             "Projection": {
                 "A11": "Care worker",
-                "E11": 16.38,
+                "G11": (24796 * 1.348 - 750) / (37 * 365 / 7) * 1.3,
                 "A12": "Occupational therapist",
-                "E12": 32.24,
+                "G12": (24.80 * 1.348 - 750 / (37.5 * 365 / 7)) * 1.3,
             },
             # Care worker Level 3: only the 2 agency staff, 75 of 438 hours = 17.1% < 20%;
             # then the two roles one person holds, in role order.

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from cpcxl.common.errors import InputErrors
 from cpcxl.common.inputs import Cells, TableSpec
 from cpcxl.workforce import inputs, sample
+from cpcxl.workforce.models import NO_PENSION, LevyRule, OnCosts, PaySetup
 from cpcxl.workforce.workbook import HEADER_ROW, build
 
 STAFF_FIELDS = [
@@ -93,8 +94,9 @@ HEADROOM_22 = (
 RENAMED_COST = (
     "plan.xlsx, Staff!F4: the header 'Pay' is not a column of the Staff table; valid: the "
     "columns Role, Skill level, Contract type, Employer, Hours per week, Hourly pay, Start "
-    "date, Leaving date, Number of people, Age band, Sex, Ethnic group, Disability, Area, Training and qualifications held, FTE (rename "
-    "the header to one of them, or remove the column)"
+    "date, Leaving date, Number of people, Age band, Sex, Ethnic group, Disability, Area, "
+    "Training and qualifications held, FTE (rename the header to one of them, or remove the "
+    "column)"
 )
 HOURS_1_000 = (
     "plan.xlsx, Staff!E5, field 'Hours per week': '1_000' is not contracted hours a week; "
@@ -113,3 +115,16 @@ def slips_book(folder: Path) -> Path:
     staff[0][4] = "1_000"
     staff[1][5] = "9" * 32_767
     return build(folder / "plan.xlsx", staff=staff)
+
+
+#: No on-costs at all: pay is the whole cost (for tests of what pay a role is priced from and
+#: of the optimiser's logic, worked by hand in whole pounds).
+NO_ON_COSTS = PaySetup(
+    OnCosts(
+        ni_rate=0.0,
+        levy=LevyRule.NO,
+        in_house_scheme=NO_PENSION,
+        nhs_scheme=NO_PENSION,
+        provider_scheme=NO_PENSION,
+    )
+)

@@ -17,7 +17,7 @@ from cpcxl.workforce import engine, inputs, sample
 from cpcxl.workforce.engine import diversity
 from cpcxl.workforce.models import Assumptions, HeadroomMethod, RiskFlag
 
-from .helpers import demand_frame, staff_frame, targets_frame
+from .helpers import NO_ON_COSTS, demand_frame, staff_frame, targets_frame
 
 EXACT = {"rel": 1e-9, "abs": 1e-12}
 
@@ -141,12 +141,19 @@ def test_fixed_term_staff_fill_posts_and_leave_at_the_turnover_rate() -> None:
 def test_current_mix_and_its_cost(example: engine.Plan) -> None:
     mix = example.mix.set_index(["contract_type", "employer"])
     row = mix.loc[("Full-time", "In-house")]
-    # 6×37.5×12.60 + 3×37.5×14.20 + 4×37.5×13.40 + 37.5×24.80 + 37.5×26.00
+    # Pay: 6×37.5×12.60 + 3×37.5×14.20 + 4×37.5×13.40 + 37.5×24.80 + 37.5×26.00
     # = 2835 + 1597.5 + 2010 + 930 + 975 = 8347.5 a week; 562.5 h = 15 FTE of 813 h in all.
-    assert row["weekly_cost"] == pytest.approx(8347.5, **EXACT)
+    assert row["weekly_pay"] == pytest.approx(8347.5, **EXACT)
+    # Cost with on-costs (issue 18): each of the 15 in-house people is in the LGPS (19.8%
+    # example rate) and earns over the £5,000 threshold, so a week costs pay × (1 + 0.198 +
+    # 0.15) less 15% of £5,000 a year each: 8347.5 × 1.348 − 15 × 750 ÷ 52.143 = 11,036.68.
+    # No levy: the in-house pay bill is well under £3 million.
+    weeks = 365 / 7
+    assert row["weekly_cost"] == pytest.approx(8347.5 * 1.348 - 15 * 750 / weeks, **EXACT)
     # A year is 365 ÷ 7 = 52.143 weeks, as NHS Employers' hourly rates are worked out (issue
     # 18; the plan used 52 before, an annual cost 0.27% short of the pay it came from).
-    assert row["annual_cost"] == pytest.approx(8347.5 * 365 / 7, **EXACT)
+    assert row["annual_pay"] == pytest.approx(8347.5 * weeks, **EXACT)
+    assert row["annual_cost"] == pytest.approx(row["weekly_cost"] * weeks, **EXACT)
     assert row["fte"] == pytest.approx(15, **EXACT)
     assert row["headcount"] == 15
     assert row["share_of_fte"] == pytest.approx(562.5 / 813, **EXACT)
@@ -197,25 +204,45 @@ def test_projection_with_a_series_and_a_known_leaver(example: engine.Plan) -> No
 def test_agency_cover_is_priced_from_each_roles_own_pay(example: engine.Plan) -> None:
     # Issue 13, case 10. Before, one rate for every role: the organisation's average
     # permanent pay (£14.40 here) × 1.3 = £18.72 (£18.13 in the demo), for occupational
-    # therapists and care workers alike. Now each role's own permanent pay × (1 + 30%).
+    # therapists and care workers alike. Now each role's own permanent cost an hour with
+    # on-costs (issue 18) × (1 + 30%). In-house staff are in the LGPS (19.8%) and pay NI at
+    # 15% above £5,000 a year each, so an hour costs pay × 1.348 − 750 ÷ (hours × 52.143).
+    weeks = 365 / 7
     rates = example.rates.set_index("role")
-    # Care worker: 6 full-time and 4 part-time at £12.60 → £12.60 × 1.3 = £16.38.
-    assert rates.loc["Care worker", "cover_rate"] == pytest.approx(16.38, **EXACT)
-    # Occupational therapist: one at £24.80 → £32.24.
-    assert rates.loc["Occupational therapist", "cover_rate"] == pytest.approx(32.24, **EXACT)
-    # Reablement support worker: (150 h × £13.40 + 37.5 h × £12.10) ÷ 187.5 h = £13.14.
+    # Care worker: 6 full-time (225 h) and 4 part-time (90 h) at £12.60:
+    # 12.60 × 1.348 − 750 ÷ 52.143 × (6 + 4) ÷ 315 = 16.9848 − 0.45662 = £16.5282; × 1.3.
+    care = 12.60 * 1.348 - 750 / weeks * 10 / 315
+    assert rates.loc["Care worker", "cost_rate"] == pytest.approx(care, **EXACT)
+    assert rates.loc["Care worker", "cover_rate"] == pytest.approx(care * 1.3, **EXACT)
+    # Occupational therapist: one at £24.80: 33.4304 − 750 ÷ (37.5 × 52.143) = £33.0468.
+    ot = 24.80 * 1.348 - 750 / (37.5 * weeks)
+    assert rates.loc["Occupational therapist", "cover_rate"] == pytest.approx(ot * 1.3, **EXACT)
+    # Reablement support worker: pay (150 h × £13.40 + 37.5 h × £12.10) ÷ 187.5 h = £13.14.
+    # Its 2 voluntary-provider staff are in auto-enrolment: 3% of pay above £6,240 a year.
     assert rates.loc["Reablement support worker", "pay"] == pytest.approx(13.14, **EXACT)
+    part_time = 12.10 * 18.75 * weeks
+    provider = 12.10 + (0.15 * (part_time - 5000) + 0.03 * (part_time - 6240)) / (18.75 * weeks)
+    in_house = 13.40 * 1.348 - 750 / (37.5 * weeks)
+    assert rates.loc["Reablement support worker", "cost_rate"] == pytest.approx(
+        (150 * in_house + 37.5 * provider) / 187.5, **EXACT
+    )
     assert set(rates["pay_basis"]) == {engine.cover.ROLE_PAY}
     cost = example.projection.set_index(["role", "year"])["cover_cost_while_recruiting"]
-    # Need × 37.5 h × 12 weeks × the role's rate: OT year 1, 0.451 × 450 × £32.24 = £6,543.11;
-    # care worker year 1, 12.31864 × 450 × £16.38 = £90,800.70.
-    assert cost[("Occupational therapist", 1)] == pytest.approx(0.451 * 450 * 32.24, **EXACT)
-    assert cost[("Care worker", 1)] == pytest.approx(12.31864 * 450 * 16.38, **EXACT)
+    # Need × 37.5 h × 12 weeks × the role's cover rate: OT year 1, 0.451 × 450 × £42.96;
+    # care worker year 1, 12.31864 × 450 × £21.49.
+    assert cost[("Occupational therapist", 1)] == pytest.approx(0.451 * 450 * ot * 1.3, **EXACT)
+    assert cost[("Care worker", 1)] == pytest.approx(12.31864 * 450 * care * 1.3, **EXACT)
+    # Recruits cost the role's own cost per FTE for the 40.143 weeks after the 12 to recruit.
+    recruits = example.projection.set_index(["role", "year"])["recruits_cost"]
+    assert recruits[("Occupational therapist", 1)] == pytest.approx(
+        0.451 * ot * 37.5 * (weeks - 12), **EXACT
+    )
 
 
 def test_a_role_without_permanent_pay_is_priced_from_what_it_has() -> None:
     # Fixed-term pay stands in for permanent pay; a role no one holds takes the
-    # organisation's average permanent pay, and the Projection sheet says which.
+    # organisation's average permanent pay, and the Projection sheet says which. (No on-costs
+    # here: what the pay is taken from is the point.)
     staff = staff_frame(
         [
             ["Care worker", "L2", "Full-time", "In-house", 30, 12, None, None, 1],
@@ -224,7 +251,7 @@ def test_a_role_without_permanent_pay_is_priced_from_what_it_has() -> None:
         ]
     )
     rates = engine.role_rates(
-        staff, pd.Index(["Care worker", "Nurse", "Therapist"]), Assumptions()
+        staff, pd.Index(["Care worker", "Nurse", "Therapist"]), Assumptions(), NO_ON_COSTS
     ).set_index("role")
     # Care worker: (30 × £12 + 10 × £16) ÷ 40 = £13; × 1.3 = £16.90.
     assert rates.loc["Care worker", "cover_rate"] == pytest.approx(16.9, **EXACT)
@@ -314,6 +341,12 @@ def test_every_named_risk_flag_is_raised(example: engine.Plan) -> None:
 # --- the optimiser --------------------------------------------------------------------------
 
 
+#: The optimiser's tests are worked by hand in whole pounds: no on-costs, no turnover, no
+#: time to recruit, 3 years of flat demand, so each year's constraints are the same as the
+#: first's except that recruits build up (the multi-year rules have tests of their own).
+FLAT = {"headroom": 0, "turnover": 0, "weeks_to_recruit": 0, "years": 3}
+
+
 def _lp_case(targets: list[list[object]], staff_rows: list[list[object]] | None = None):  # type: ignore[no-untyped-def]
     staff = staff_frame(
         staff_rows
@@ -325,13 +358,16 @@ def _lp_case(targets: list[list[object]], staff_rows: list[list[object]] | None 
         ]
     )
     demand = demand_frame([["Home care", "Care worker", "Level 2", 100, 0]])
-    return engine.optimise_mix(staff, demand, targets_frame(targets), Assumptions(headroom=0))
+    return engine.optimise_mix(
+        staff, demand, targets_frame(targets), Assumptions(**FLAT), NO_ON_COSTS
+    )
 
 
 def test_the_least_cost_mix_by_hand() -> None:
     # 100 h needed. Costs: permanent £12, bank £10, agency £20; temporary and contractor
     # ruled out; bank at most 30 h; permanent at least 60%. Cheapest: 30 h bank (£300) and
-    # 70 h permanent (£840): £1,140. Recruitment allows 60 + 0.3 × 70 = 81 permanent h.
+    # 70 h permanent (£840): £1,140 a week in year 1. Substantive hours in year 1 may reach
+    # the 60 in post + 0.3 × 70 recruited = 81.
     result = _lp_case(
         [
             ["Minimum permanent share", None, None, 0.6],
@@ -342,14 +378,16 @@ def test_the_least_cost_mix_by_hand() -> None:
     )
     assert result.feasible
     assert result.weekly_cost == pytest.approx(1140)
-    row = result.hours.loc["Care worker"]
+    row = result.year(1).loc["Care worker"]
     assert row["Bank or zero-hours"] == pytest.approx(30)
     assert row["Full-time"] + row["Part-time"] == pytest.approx(70)
     assert row["Agency"] == pytest.approx(0)
+    # The same mix every year of flat demand: £1,140 × 52.143 a year, three times.
+    assert result.annual_cost.tolist() == pytest.approx([1140 * 365 / 7] * 3)
 
 
 def test_an_infeasible_mix_names_the_conflicting_constraints() -> None:
-    # 100 h needed; permanent at least 80%; recruitment lets permanent hours reach only
+    # 100 h needed; permanent at least 80%; in year 1 substantive hours reach only
     # 40 + 0.3 × 40 = 52; so at most 52 ÷ 0.8 = 65 h can be covered: 35 h short.
     # The agency limit plays no part: relaxing it alone changes nothing.
     staff = [["Care worker", "Level 2", "Full-time", "In-house", 40, 12, None, None, 1]]
@@ -361,12 +399,16 @@ def test_an_infeasible_mix_names_the_conflicting_constraints() -> None:
     assert result.conflicts == [
         "required hours (every role)",
         "minimum permanent share 80% (whole organisation)",
-        "recruitment capacity (permanent hours up by at most 30% of current hours a year)",
+        "substantive staff available (permanent and fixed-term: those in post less each "
+        "year's turnover, and recruits only after the 0 weeks to recruit)",
+        "recruitment capacity (at most 30% of current hours recruited each year)",
     ]
     assert "agency" not in result.message
     assert result.shortfall is not None
-    assert result.shortfall.set_index("role")["hours_short"]["Care worker"] == pytest.approx(35)
-    assert "Care worker (35.0 hours a week short)" in result.message
+    short = result.shortfall.set_index(["role", "year"])["hours_short"]
+    # Year 2: 52 + 12 = 64 → 80 h covered, 20 short; year 3: 76 → 95, 5 short.
+    assert short.tolist() == pytest.approx([35, 20, 5])
+    assert "Care worker (35.0 hours a week short in year 1)" in result.message
 
 
 def test_the_optimiser_is_the_cheapest_against_brute_force() -> None:
@@ -387,19 +429,19 @@ def test_the_optimiser_is_the_cheapest_against_brute_force() -> None:
     ]
     demand = demand_frame([["S", "A", "L2", 50, 0], ["S", "B", "L3", 40, 0]])
     result = engine.optimise_mix(
-        staff_frame(staff), demand, targets_frame(targets), Assumptions(headroom=0)
+        staff_frame(staff), demand, targets_frame(targets), Assumptions(**FLAT), NO_ON_COSTS
     )
     # Hour costs. Recorded: A full-time £12, A agency £18, B full-time £15, B bank £13.
-    # Where both are recorded in a role, bank costs 13 ÷ 15 of permanent (B) and agency
-    # 18 ÷ 12 (A). So A bank (no record) = 12 × 13 ÷ 15 = £10.40 and B agency (no record)
-    # = 15 × 18 ÷ 12 = £22.50. Permanent hours may reach A 30 + 0.3 × 40 = 42 and
-    # B 20 + 0.3 × 30 = 29. After those, A needs 8 more and B 11, but only 15 bank hours
-    # exist: B takes 11 (saving £9.50 an hour on agency), A 4 (saving £7.60), and A's last
-    # 4 are agency. A: 42 × 12 + 4 × 10.40 + 4 × 18 = 617.60; B: 29 × 15 + 11 × 13 = 578.
-    a_bank_cost, b_agency = 12 * 13 / 15, 15 * 18 / 12
+    # Where a role has no one on a type, its own rate with the premium (issue 18): A bank
+    # £12 × (1 + 0% bank premium) = £12; B agency £15 × 1.3 = £19.50. Substantive hours in
+    # year 1 may reach A 30 + 0.3 × 40 = 42 and B 20 + 0.3 × 30 = 29. After those, A needs
+    # 8 more and B 11, but only 15 bank hours exist: B takes 11 (saving £6.50 an hour on
+    # agency), A 4 (saving £6), and A's last 4 are agency. A: 42 × 12 + 4 × 12 + 4 × 18 =
+    # 624; B: 29 × 15 + 11 × 13 = 578.
+    a_bank_cost, b_agency = 12.0, 15 * 1.3
     assert result.feasible
-    assert result.weekly_cost == pytest.approx(617.6 + 578)
-    # Second method: every whole-hour mix meeting the constraints, searched at once.
+    assert result.weekly_cost == pytest.approx(624 + 578)
+    # Second method: every whole-hour mix meeting year 1's constraints, searched at once.
     a_ft, a_bank, b_ft, b_bank = np.meshgrid(
         np.arange(43.0), np.arange(16.0), np.arange(30.0), np.arange(16.0), indexing="ij"
     )
@@ -523,10 +565,11 @@ def test_a_new_role_named_only_in_a_target_is_planned() -> None:
     # Recruit all 2 FTE; capacity is 30% of the 2 FTE needed = 0.6 FTE, so it is flagged.
     assert nurse["recruitment_need_fte"] == pytest.approx(2)
     assert nurse["recruitment_capacity_fte"] == pytest.approx(0.6)
-    # The mix: permanent hours may reach 0.3 × 75 = 22.5 h ≥ 20% of 75 = 15 h; the rest at
-    # the cheapest other type. Care workers' £12 an hour stands in for the new role.
+    # The mix: permanent hours may reach 0.3 × 75 = 22.5 h recruited, working the 40.14 of
+    # 52.14 weeks after the 12 to recruit: 17.3 h ≥ 20% of 75 = 15 h; the rest at the
+    # cheapest other type. Care workers' cost stands in for the new role.
     assert plan.optimised.feasible
-    mix = plan.optimised.hours.loc["Reablement nurse"]
+    mix = plan.optimised.year(1).loc["Reablement nurse"]
     assert mix.sum() == pytest.approx(75)
     assert mix[["Full-time", "Part-time"]].sum() >= 15 - 1e-9
 

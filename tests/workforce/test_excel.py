@@ -99,7 +99,7 @@ def test_the_button_shows_substantive_cover_and_vacancy_apart(tmp_path: Path) ->
         "Cover FTE",
         "Vacancy not covered FTE",
         "Vacancy rate",
-        "Published vacancy rate",
+        "Vacancy benchmark",
     ]
     assert gap["A3"] == "Care worker"
     row = [gap[f"{c}3"] for c in "BCDEFG"]
@@ -109,25 +109,43 @@ def test_the_button_shows_substantive_cover_and_vacancy_apart(tmp_path: Path) ->
 
 
 def test_the_button_prices_agency_cover_by_role(tmp_path: Path) -> None:
-    # Issue 13, case 10: each role's own pay × (1 + 30%), not one rate for all (£18.72 here).
+    # Issue 13, case 10: each role's own cost × (1 + 30%), not one rate for all (£18.72
+    # here); issue 18: with on-costs, and from the Pay sheet where a role has a row there.
     projection = run_script_on_file(excel.plan_workforce, build(tmp_path / "plan.xlsx"))[
         "Projection"
     ]
     rates = {
-        projection[f"A{r}"]: projection[f"E{r}"]
+        projection[f"A{r}"]: projection[f"G{r}"]
         for r in range(11, 16)
-        if projection.get(f"E{r}") is not None
+        if projection.get(f"G{r}") is not None
     }
-    # £12.60, £24.80, £13.14, £26.00, £14.20 × 1.3.
+    # In-house staff: LGPS 19.8% and National Insurance 15% above £5,000 a year: an hour of
+    # a full-time post on annual pay P for h hours costs (P × 1.348 − 750) ÷ (h × 52.143).
+    weeks = 365 / 7
+
+    def post(annual: float, hours: float) -> float:
+        return (annual * 1.348 - 750) / (hours * weeks)
+
+    # The Pay sheet: care workers on NJC SCP 3 (£24,796 for 37 hours), senior care workers
+    # on SCP 8 (£26,824); the others from their records: £24.80 and £26.00 full-time, and
+    # the reablement workers' in-house £13.40 and voluntary-provider £12.10 (auto-enrolment:
+    # 3% above £6,240) by hours.
+    part_time = 12.10 * 18.75 * weeks
+    provider = 12.10 + (0.15 * (part_time - 5000) + 0.03 * (part_time - 6240)) / (18.75 * weeks)
+    reablement = (150 * post(13.40 * 37.5 * weeks, 37.5) + 37.5 * provider) / 187.5
     assert rates == pytest.approx(
         {
-            "Care worker": 16.38,
-            "Occupational therapist": 32.24,
-            "Reablement support worker": 17.082,
-            "Registered manager": 33.8,
-            "Senior care worker": 18.46,
+            "Care worker": post(24796, 37) * 1.3,
+            "Occupational therapist": post(24.80 * 37.5 * weeks, 37.5) * 1.3,
+            "Reablement support worker": reablement * 1.3,
+            "Registered manager": post(26.00 * 37.5 * weeks, 37.5) * 1.3,
+            "Senior care worker": post(26824, 37) * 1.3,
         }
     )
+    # The care workers' turnover: Skills for Care's 28.5% for care and support workers for
+    # the 6 FTE in Central, the local 32% for the 2.4 FTE in the North: (1.71 + 0.768) ÷ 8.4.
+    assert projection["A11"] == "Care worker"
+    assert projection["C11"] == pytest.approx((6 * 0.285 + 2.4 * 0.32) / 8.4)
 
 
 def test_the_button_refuses_headroom_typed_as_22(tmp_path: Path) -> None:

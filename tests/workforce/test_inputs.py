@@ -9,7 +9,7 @@ import pytest
 from cpcxl.common.errors import InputErrors
 from cpcxl.common.inputs import Cells
 from cpcxl.workforce import inputs
-from cpcxl.workforce.models import ALL_ROLES, NOT_RECORDED, HeadroomMethod
+from cpcxl.workforce.models import ALL_ROLES, NOT_RECORDED, Assumptions, HeadroomMethod
 
 from .helpers import STAFF_FIELDS, cells, demand_frame, staff_frame, targets_frame
 
@@ -258,7 +258,7 @@ def test_assumptions_take_defaults_and_read_what_is_given() -> None:
     # NHS roles: 10.1% left the NHS in the year to September 2024; 7.5% vacancies then.
     assert (a.nhs_turnover, a.nhs_vacancy) == (0.101, 0.075)
     # No Assumptions table at all: every default.
-    assert inputs.read_assumptions(None, errors) == inputs.Assumptions()
+    assert inputs.read_assumptions(None, errors) == Assumptions()
 
 
 def test_assumptions_out_of_range_and_unknown_are_located() -> None:

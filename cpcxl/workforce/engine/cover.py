@@ -188,7 +188,7 @@ def role_rates(
     out["vacancy_source"] = out.pop("vacancy_source")
     out["headroom"] = _headroom(np.asarray(out["sickness"], dtype=float), a)
     frame = pd.DataFrame(out)
-    return frame.join(_pay(live, roles, a, setup, code, filled).set_index(frame.index))
+    return frame.join(_pay(live, roles, a, setup, code, filled, share).set_index(frame.index))
 
 
 def _k(text: object) -> str:
@@ -237,8 +237,10 @@ def _pay(
     setup: PaySetup,
     code: np.ndarray,
     filled: np.ndarray,
+    share: np.ndarray,
 ) -> pd.DataFrame:
-    """Each role's own hourly pay and cost with on-costs, and its cover rates."""
+    """Each role's own hourly pay and cost with on-costs, and its cover rates (``share``:
+    the NHS share of each role, whose agency cover the NHS price cap limits)."""
     n = len(roles)
     contract = live["contract_type"].to_numpy()
     hours = live["total_hours"].to_numpy(dtype=float)
@@ -290,13 +292,18 @@ def _pay(
             role_cost_[on] = role_cost(annual, full, schemes, own, levy, setup)
             scheme[on] = schemes
             basis[on] = [f"{PAY_SHEET}: {b}" for b in chosen["pay_basis"]]
-    cover = role_cost_ * (1 + a.agency_premium)
+    # Agency cover: the role's own cost with the premium; for the NHS share of a role, no
+    # more than the NHS agency price cap (Agenda for Change pay + 55%, on-costs and fee in).
+    uncapped = role_cost_ * (1 + a.agency_premium)
+    cap = role_pay * (1 + NHS_AGENCY_CAP)
+    cover = share * np.minimum(uncapped, cap) + (1 - share) * uncapped
     return pd.DataFrame(
         {
             "pay": role_pay,
             "cost_rate": role_cost_,
             "pay_basis": basis,
             "scheme": scheme,
+            "cover_uncapped": uncapped,
             "cover_rate": cover,
             "bank_rate": role_cost_ * (1 + a.bank_premium),
             "nhs_cap": role_pay * (1 + NHS_AGENCY_CAP),

@@ -81,9 +81,11 @@ def read_plan(tables: Mapping[str, Cells], *, file: str | None = None) -> PlanIn
     benchmarks = read_benchmarks(tables.get(BENCHMARKS.name), roles, errors, file=file)
     if read is not None:
         _check_headroom_parts(a, read[1], benchmarks, errors)
-    no_staff = pd.DataFrame({"role": pd.Series([], dtype=object)})
-    skills = read_skills(
-        tables.get(SKILLS.name), roles, staff if staff is not None else no_staff, errors, file=file
+    # The Skills table is checked against the staff records: without them, it waits.
+    skills = (
+        read_skills(tables.get(SKILLS.name), roles, staff, errors, file=file)
+        if staff is not None
+        else None
     )
     actuals = read_actuals(tables.get(ACTUALS.name), roles, a, errors, file=file)
     errors.raise_if_any()

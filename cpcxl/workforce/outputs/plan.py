@@ -264,15 +264,15 @@ def projection_sheet(plan: Plan) -> SheetOutput:
         "Each role's rates: turnover its own benchmark, else Skills for Care's "
         f"{a.turnover:.1%} for social care and NHS England's {a.nhs_turnover:.1%} for the NHS "
         "share (of its substantive FTE); agency cover = the role's own cost with on-costs × "
-        f"(1 + {a.agency_premium:.0%} premium), for the weeks to recruit; the NHS agency price "
-        f"cap (Agenda for Change pay + {NHS_AGENCY_CAP:.0%}) is the upper reference for NHS "
-        "roles"
+        f"(1 + {a.agency_premium:.0%} premium), for the weeks to recruit, and for the NHS "
+        f"share no more than the NHS agency price cap (Agenda for Change pay + "
+        f"{NHS_AGENCY_CAP:.0%})"
     )
     rates = plan.rates.copy()
     rates["nhs_cap"] = rates["nhs_cap"].where(rates["nhs_share"] > 0)
-    over = (rates["cover_rate"] > rates["nhs_cap"] + 1e-9) & (rates["nhs_share"] > 0)
+    over = (rates["cover_uncapped"] > rates["nhs_cap"] + 1e-9) & (rates["nhs_share"] > 0)
     if over.any():
-        title += f"; the agency cover of {', '.join(rates.loc[over, 'role'])} is above the NHS cap"
+        title += f"; the cap limits {', '.join(rates.loc[over, 'role'])}"
     shown = block(
         rates,
         _RATE_NAMES,
