@@ -15,6 +15,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from cpcxl.common import formats, styles
@@ -169,6 +170,16 @@ def _yellow(ws: Any, spec: TableSpec, rows: int, header: int = HEADER_ROW) -> No
             ws.cell(row, offset).fill = styles.INPUT_FILL
 
 
+def _top(ws: Any, first: int, rows: int) -> None:
+    """A settings table's labels and values at the top of their rows, beside their notes."""
+    for row in range(first, first + rows):
+        for column in (1, 2):
+            cell = ws.cell(row, column)
+            cell.alignment = Alignment(
+                horizontal=cell.alignment.horizontal, vertical="top", wrap_text=column == 1
+            )
+
+
 def _letter(spec: TableSpec, field: str) -> str:
     """The column letter of a field in a table that starts in column A."""
     return get_column_letter([c.field for c in spec.columns].index(field) + 1)
@@ -253,6 +264,7 @@ def build(
     add_settings_table(
         ws, ASSUMPTIONS, {k: getattr(v, "value", v) for k, v in values.items()}, row=HEADER_ROW
     )
+    _top(ws, first, len(ASSUMPTIONS.settings))
     for letter, width in (("A", 58), ("B", 16), ("C", NOTE_WIDTH)):
         ws.column_dimensions[letter].width = width
     for offset, setting in enumerate(ASSUMPTIONS.settings):
@@ -319,8 +331,15 @@ def build(
         if row and row[0] in shares:
             ws.cell(r, value_column).number_format = TARGET_SHARE.number_format
 
-    _pay_sheet(wb, pay, on_costs)
-    _scales_sheet(wb, scales, schemes)
+    _pay_sheet(wb, pay, on_costs, schemes)
+    _table_sheet(
+        wb,
+        SCALES,
+        "Agenda for Change and NJC pay points: the option list of the Pay sheet's bands. Add "
+        "a year's rows when a pay award is agreed (each band once a pay year).",
+        SCALE_ROWS if scales is None else scales,
+        name=("PayBands", "band", SPARE_SCALES),
+    )
     _table_sheet(
         wb,
         BENCHMARKS,
@@ -349,70 +368,49 @@ def build(
 
 #: Rows kept for new pension schemes and pay points below the shipped ones (the drop-downs'
 #: named ranges reach over them).
-SPARE_SCHEMES = 20
+SPARE_SCHEMES = 6
 SPARE_SCALES = 200
-#: Where the On-costs table starts on the Pay sheet (column G), and its notes' width.
-ON_COSTS_COLUMN = 7
-PAY_NOTE_WIDTH = 70
 
 
 def _pay_sheet(
     wb: Workbook,
     pay: Sequence[Sequence[Any]] | None,
     on_costs: dict[str, Any] | None,
+    schemes: Sequence[Sequence[Any]] | None,
 ) -> None:
-    """The Pay sheet: pay by role (columns A to E) and, beside it, the on-costs and the wage
-    floor (G to I). Side by side, so either table may grow down without meeting the other."""
-    pay_rows = sample.EXAMPLE_PAY if pay is None else pay
-    ws = _input_sheet(
-        wb,
-        PAY,
-        len(wb.sheetnames),
-        "Each role's pay: a band or point from the Pay scales sheet, or an annual pay; and, "
-        "to the right, the on-costs and the wage floor. Update the shipped 2025/26 figures "
-        "each year.",
-        pay_rows,
-        freeze=f"A{HEADER_ROW + 1}",
+    """The Pay sheet: the on-costs and the wage floor, the pension schemes, and pay by role,
+    stacked in columns A to E (names, values, sources, amounts)."""
+    ws = wb.create_sheet(PAY.sheet)
+    _title(
+        ws,
+        "Pay and on-costs",
+        "Employer on-costs and the wage floor for the pay year, the pension schemes, and each "
+        "role's pay. Update the shipped 2025/26 figures each year.",
     )
     values = {s.field: s.default for s in ON_COSTS.settings}
     values.update(on_costs or {})
-    put(ws.cell(HEADER_ROW - 1, ON_COSTS_COLUMN), ON_COSTS.title).font = styles.TITLE_FONT
-    add_settings_table(ws, ON_COSTS, values, row=HEADER_ROW, column=ON_COSTS_COLUMN)
-    first = get_column_letter(ON_COSTS_COLUMN)
-    widths = {first: 40, get_column_letter(ON_COSTS_COLUMN + 1): 30}
-    widths[get_column_letter(ON_COSTS_COLUMN + 2)] = PAY_NOTE_WIDTH
-    widths[get_column_letter(ON_COSTS_COLUMN - 1)] = 3
-    for letter, width in widths.items():
-        ws.column_dimensions[letter].width = width
-
-
-def _scales_sheet(
-    wb: Workbook,
-    scales: Sequence[Sequence[Any]] | None,
-    schemes: Sequence[Sequence[Any]] | None,
-) -> None:
-    """The Pay scales sheet: the bands and points (A to F) and, beside them, the pension
-    schemes (H to L): the option lists the Pay sheet's drop-downs offer."""
-    rows = SCALE_ROWS if scales is None else scales
-    ws = _table_sheet(
-        wb,
-        SCALES,
-        "Agenda for Change and NJC pay points, and the pension schemes: the Pay sheet's "
-        "option lists. Add a year's rows when a pay award is agreed (each band once a year).",
-        rows,
-        name=("PayBands", "band", SPARE_SCALES),
-    )
+    put(ws.cell(HEADER_ROW - 1, 1), ON_COSTS.title).font = styles.TITLE_FONT
+    add_settings_table(ws, ON_COSTS, values, row=HEADER_ROW)
+    _top(ws, HEADER_ROW + 1, len(ON_COSTS.settings))
+    row = HEADER_ROW + len(ON_COSTS.settings) + 3
     scheme_rows = SCHEME_ROWS if schemes is None else schemes
-    column = len(SCALES.columns) + 2
-    put(ws.cell(HEADER_ROW - 1, column), PENSIONS.title).font = styles.TITLE_FONT
-    add_input_table(ws, PENSIONS, _padded(scheme_rows, PENSIONS), row=HEADER_ROW, column=column)
-    for offset in range(len(PENSIONS.columns)):
-        for r in range(HEADER_ROW + 1, HEADER_ROW + 1 + max(len(scheme_rows), 1)):
-            ws.cell(r, column + offset).fill = styles.INPUT_FILL
-    letter = get_column_letter(column)
-    last = HEADER_ROW + max(len(scheme_rows), 1) + SPARE_SCHEMES
-    define_name(wb, "PensionSchemeNames", ws.title, f"{letter}{HEADER_ROW + 1}:{letter}{last}")
-    ws.column_dimensions[get_column_letter(column - 1)].width = 3
+    scheme_row = row
+    put(ws.cell(row - 1, 1), PENSIONS.title).font = styles.TITLE_FONT
+    add_input_table(ws, PENSIONS, _padded(scheme_rows, PENSIONS), row=row)
+    _yellow(ws, PENSIONS, len(scheme_rows), header=row)
+    last = row + max(len(scheme_rows), 1) + SPARE_SCHEMES
+    define_name(wb, "PensionSchemeNames", ws.title, f"A{row + 1}:A{last}")
+    row = last + 3
+    pay_rows = sample.EXAMPLE_PAY if pay is None else pay
+    put(ws.cell(row - 1, 1), PAY.title).font = styles.TITLE_FONT
+    add_input_table(ws, PAY, _padded(pay_rows, PAY), row=row)
+    _yellow(ws, PAY, len(pay_rows), header=row)
+    for letter, width in {"A": 44, "B": 32, "C": 60, "D": 13, "E": 13}.items():
+        ws.column_dimensions[letter].width = width
+    for r in range(scheme_row + 1, scheme_row + 1 + len(scheme_rows)):
+        ws.cell(r, 3).alignment = styles.WRAP
+    _top(ws, scheme_row + 1, len(scheme_rows))
+    set_print(ws, landscape=True, header=MARKING)
 
 
 def _table_sheet(

@@ -40,11 +40,17 @@ def test_the_gap_sheet_states_the_rule_it_used(example: engine.Plan) -> None:
 
 def test_the_plan_sheet_lists_each_assumption_with_its_source(example: engine.Plan) -> None:
     block = next(b for b in outputs.plan_sheet(example).blocks if b.title == "Assumptions used")
-    assert block.values[0] == ["Assumption", "Value used", "Where the default comes from"]
+    assert block.values[0] == [
+        "Assumption",
+        "Value used",
+        "Where the default comes from",
+        "Allowed",
+    ]
     rows = {row[0]: row[1:] for row in block.values[1:]}
     assert list(rows) == [s.label for s in ASSUMPTIONS.settings]
     headroom = rows["Headroom for leave, sickness and training"]
     assert headroom[0] == 0.22 and headroom[1].startswith("22%:")
+    assert headroom[2] == "a percentage from 0% to 60%"
     assert rows["Headroom method (uplift or divide)"][0] == "uplift"  # the text, not the enum
 
 

@@ -41,23 +41,20 @@ def test_the_template_is_built_from_the_input_declarations(tmp_path: Path) -> No
     wb = load_workbook(build(tmp_path / "plan.xlsx"))
     # The button makes every output sheet itself: the template pre-creates none to mark.
     assert not set(OUTPUT_SHEETS) & set(wb.sheetnames)
-    # Every table's header is on row 4; two sheets hold two tables side by side (so either
-    # may grow down without meeting the other): the On-costs beside Pay by role from G, the
-    # Pension schemes beside the Pay scales from H.
-    beside = {"OnCosts": "G", "PensionSchemes": "H"}
+    # Every table's header is on row 4, but for the Pay sheet's, stacked under the On-costs:
+    # the Pension schemes (header on row 19) and Pay by role (row 33).
+    stacked = {"PensionSchemes": 19, "Pay": 33}
     for spec in SPECS:
         ws = wb[spec.sheet]
         table = ws.tables[spec.name]
         top_left = table.ref.split(":")[0]
-        column = beside.get(spec.name, "A")
-        assert top_left == f"{column}{HEADER_ROW}"
+        row = stacked.get(spec.name, HEADER_ROW)
+        assert top_left == f"A{row}"
         headers = spec.table.headers if hasattr(spec, "table") else spec.headers
-        start = ws[top_left].column - 1
-        header = [c.value for c in ws[HEADER_ROW]][start : start + len(headers)]
-        assert header == headers
+        assert [c.value for c in ws[row]][: len(headers)] == headers
     # The drop-downs of bands and schemes list the Pay scales sheet's own tables.
     assert wb.defined_names["PayBands"].attr_text == "'Pay scales'!$B$5:$B$257"
-    assert wb.defined_names["PensionSchemeNames"].attr_text == "'Pay scales'!$H$5:$H$28"
+    assert wb.defined_names["PensionSchemeNames"].attr_text == "Pay!$A$20:$A$29"
     pay = {str(dv.formula1) for dv in wb["Pay"].data_validations.dataValidation}
     assert {"=PayBands", "=PensionSchemeNames", "=WageFloors", "=LevyRules"} <= pay
     # Each rate's cell checks its declared range: headroom 0 to 60% (B6), growth -50% to

@@ -140,7 +140,23 @@ def plan(
         totals["Roles off plan by more than the review tolerance"] = float(
             (checked.off_plan["flagged"] == "Yes").sum()
         )
-    summary = pd.DataFrame({"measure": list(totals), "value": list(totals.values())})
+    money = {
+        "Weekly pay of current staff",
+        "Weekly cost of current staff (with on-costs)",
+        "Annual cost of current staff (with on-costs)",
+        f"Cost of recruits and cover while recruiting over {a.years} years",
+        "Weekly cost of the least-cost mix, year 1",
+        f"Cost of the least-cost mix over {a.years} years",
+        "Cost a year of bringing staff up to the wage floor",
+        f"Training cost over {a.years} years",
+    }
+    summary = pd.DataFrame(
+        {
+            "measure": list(totals),
+            "value": list(totals.values()),
+            "money": [m in money for m in totals],
+        }
+    )
     by_service = demand_by_year(demand, a, by=("service",))
     return Plan(
         a,

@@ -81,7 +81,7 @@ SCALES = TableSpec(
             width=26,
         ),
         Column("annual_pay", "Annual pay", ANNUAL_PAY, ("annual pay £", "salary"), width=13),
-        Column("hours", "Full-time hours", STANDARD_HOURS, ("hours",), required=False, width=11),
+        Column("hours", "Full-time hours", STANDARD_HOURS, ("hours",), required=False, width=15),
         Column("pay_year", "Pay year", PAY_YEAR, ("year",), width=10),
         Column("source", "Source", required=False, width=60),
     ),
@@ -90,23 +90,24 @@ SCALES = TableSpec(
 
 PENSIONS = TableSpec(
     "PensionSchemes",
-    SCALES_SHEET,
+    PAY_SHEET,
     (
-        Column("scheme", "Pension scheme", TEXT, ("scheme", "pension"), width=32),
+        Column("scheme", "Pension scheme", TEXT, ("scheme", "pension"), width=44),
         Column(
             "rate",
             "Employer rate",
             PENSION_RATE,
             ("rate", "employer contribution", "employer contribution rate"),
-            width=11,
+            width=26,
         ),
+        Column("source", "Source", required=False, width=60),
         Column(
             "low",
             "On pay from",
             PENSIONABLE_LIMIT,
             ("pensionable pay from", "from"),
             required=False,
-            width=11,
+            width=13,
             prompt="Blank: all pay is pensionable",
         ),
         Column(
@@ -115,9 +116,8 @@ PENSIONS = TableSpec(
             PENSIONABLE_LIMIT,
             ("pensionable pay up to", "up to"),
             required=False,
-            width=11,
+            width=13,
         ),
-        Column("source", "Source", required=False, width=60),
     ),
     title="Pension schemes",
 )
@@ -126,14 +126,14 @@ PAY = TableSpec(
     "Pay",
     PAY_SHEET,
     (
-        Column("role", "Role", TEXT, ("job role",), width=28),
+        Column("role", "Role", TEXT, ("job role",), width=44),
         Column(
             "band",
             "Band or point",
             BAND,
             ("band", "pay point", "grade"),
             required=False,
-            width=24,
+            width=26,
             prompt="From the Pay scales sheet; or leave blank and give the annual pay",
         ),
         Column(
@@ -142,7 +142,7 @@ PAY = TableSpec(
             SCHEME,
             ("pension",),
             required=False,
-            width=30,
+            width=60,
             prompt="Blank: the scheme for the staff in the role (in-house, NHS or provider)",
         ),
         Column(
@@ -151,7 +151,7 @@ PAY = TableSpec(
             ANNUAL_PAY,
             ("annual pay £", "salary"),
             required=False,
-            width=12,
+            width=13,
             prompt="Blank: the band's pay",
         ),
         Column(
@@ -160,7 +160,7 @@ PAY = TableSpec(
             STANDARD_HOURS,
             ("hours",),
             required=False,
-            width=10,
+            width=13,
             prompt="Blank: the band's full-time hours, else the standard week",
         ),
     ),
@@ -279,7 +279,7 @@ SCALE_ROWS: list[list[object]] = [
 ]
 #: The Pension schemes table as shipped.
 SCHEME_ROWS: list[list[object]] = [
-    [name, rate, low, high, source] for name, rate, low, high, source in PENSION_SCHEMES
+    [name, rate, source, low, high] for name, rate, low, high, source in PENSION_SCHEMES
 ]
 #: A note for the Pay sheet: the NHS agency price cap, the reference beside agency rates.
 CAP_NOTE = NHS_AGENCY_CAP_SOURCE

@@ -319,14 +319,15 @@ ASSUMPTIONS = SettingsSpec(
         ),
         Setting(
             "agency_premium",
-            "Agency premium over the direct hourly cost",
+            "Agency premium over the role's own hourly cost",
             AGENCY_PREMIUM,
             default=_DEFAULT.agency_premium,
             note="30%: a local choice, cpcxl's planning assumption (no national figure for "
             "social care agency charges): use your agency framework rates. Agency cover in "
-            "each role costs that role's own pay plus this premium. NHS agency rules cap an "
-            "agency worker's charge at the Agenda for Change rate plus 55% (on-costs and the "
-            "agency fee). From 0% to 200%.",
+            "each role costs that role's own cost with on-costs plus this premium. NHS agency "
+            "rules cap an agency worker's charge at the Agenda for Change rate plus 55% "
+            "(on-costs and the agency fee): NHS roles' cover is held to that cap. From 0% to "
+            "200%.",
         ),
         Setting(
             "recruitment_rate",

@@ -16,7 +16,6 @@ from cpcxl.common.inputs import Cells, Column, TableRead, TableSpec, read_table
 from cpcxl.common.tables import ROW
 
 from ..models import (
-    FTE_FIGURE,
     PAY_YEAR,
     RENEW_YEARS,
     SICKNESS,
@@ -32,6 +31,7 @@ from .types import (
     BENCHMARKS_SHEET,
     QUALIFICATION,
     QUARTER,
+    QUARTER_FTE,
     SKILLS_SHEET,
     SPEND,
     key,
@@ -84,7 +84,7 @@ SKILLS = TableSpec(
             ("cost", "cost per person £"),
             required=False,
             default=0.0,
-            width=13,
+            width=16,
         ),
         Column(
             "renew_years",
@@ -92,7 +92,7 @@ SKILLS = TableSpec(
             RENEW_YEARS,
             ("renew every", "renewal"),
             required=False,
-            width=12,
+            width=20,
             prompt="Blank: once",
         ),
         Column(
@@ -102,7 +102,7 @@ SKILLS = TableSpec(
             ("new starters who hold it",),
             required=False,
             default=0.0,
-            width=14,
+            width=24,
             prompt="The share of recruits who arrive with it (a nurse's registration: 100%)",
         ),
     ),
@@ -118,21 +118,21 @@ ACTUALS = TableSpec(
         Column(
             "fte",
             "FTE in post",
-            FTE_FIGURE,
+            QUARTER_FTE,
             ("substantive fte", "fte at quarter end"),
             required=False,
-            width=12,
+            width=14,
             prompt="Substantive FTE at the end of the quarter",
         ),
-        Column("leavers", "Leavers FTE", FTE_FIGURE, ("leavers",), required=False, width=12),
-        Column("starters", "Starters FTE", FTE_FIGURE, ("starters",), required=False, width=12),
+        Column("leavers", "Leavers FTE", QUARTER_FTE, ("leavers",), required=False, width=14),
+        Column("starters", "Starters FTE", QUARTER_FTE, ("starters",), required=False, width=14),
         Column(
             "agency_hours",
             "Agency hours",
             AGENCY_HOURS,
             ("agency hours in the quarter",),
             required=False,
-            width=12,
+            width=14,
         ),
         Column(
             "agency_spend",
@@ -140,7 +140,7 @@ ACTUALS = TableSpec(
             SPEND,
             ("agency spend £", "agency cost"),
             required=False,
-            width=13,
+            width=14,
         ),
     ),
     title="Actuals by quarter",

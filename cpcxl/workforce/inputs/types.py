@@ -180,6 +180,13 @@ SCHEME = Listed(Text(what="a pension scheme"), "PensionSchemeNames")
 HELD = Held()
 QUARTER = Quarter()
 SPEND = Money(0, what="an amount in £")
+QUARTER_FTE = Number(
+    "a number of FTE",
+    0,
+    10_000_000,
+    "more than the whole UK public sector employs: a local limit",
+    number_format=formats.DECIMAL_2,
+)
 AGENCY_HOURS = Number(
     "hours in the quarter",
     0,

@@ -164,6 +164,7 @@ PENSION_RATE = Rate(
     "no UK employer scheme charges 40% of pay (the NHS 23.78%, LGPS funds about 20%): a "
     "local limit",
     what="an employer pension rate",
+    number_format="0.00%",
 )
 LEVY_RATE = Rate(
     0, 0.05, "the levy is 0.5% of the pay bill: over 5% is a slip", what="the levy rate"

@@ -54,3 +54,9 @@ def flagged(block: Block, column: int, when: str = "Yes") -> Block:
 def note(text: str, title: str | None = None) -> Block:
     """One line of text (a note under a table, or what a sheet says when it has nothing)."""
     return Block([[text]], header=False, title=title)
+
+
+def rules(*lines: str) -> Block:
+    """How a table's figures are worked out, a short line each (a long title would run off
+    the printed page)."""
+    return Block([[line] for line in lines if line], header=False)

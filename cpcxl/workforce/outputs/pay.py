@@ -14,7 +14,7 @@ from ..models import (
     WAGE_FLOORS,
     LevyRule,
 )
-from .common import FTE, GBP, HOURS, NUMBER_WIDTHS, PENCE, PEOPLE, SHARE, block, note
+from .common import FTE, GBP, HOURS, NUMBER_WIDTHS, PENCE, PEOPLE, SHARE, block, note, rules
 
 COSTS_SHEET, FLOOR_SHEET = "Costs", "Wage floor"
 
@@ -23,11 +23,7 @@ def costs_sheet(plan: Plan) -> SheetOutput:
     """By role: where its pay comes from, its pay and cost an hour, its cost per FTE, and the
     staff in post's pay and on-costs a year; then the on-costs and schemes used."""
     c = plan.pay.on_costs
-    title = (
-        f"Pay and employer on-costs by role, pay year {year_label(c.pay_year)}: National "
-        f"Insurance {c.ni_rate:.1%} above £{c.ni_threshold:,.0f} a year a person, pension by "
-        "scheme, apprenticeship levy; a year is 52.143 weeks"
-    )
+    title = f"Pay and employer on-costs by role, pay year {year_label(c.pay_year)}"
     by_role = block(
         plan.costs,
         {
@@ -85,19 +81,35 @@ def costs_sheet(plan: Plan) -> SheetOutput:
         {
             "scheme": "Pension scheme",
             "rate": "Employer rate",
-            "source": "Source",
             "low": "On pay from",
             "high": "On pay up to",
+            "source": "Source",
         },
-        "Pension schemes used (each role's on the Pay sheet, else by who employs its staff: "
-        f"in-house {c.in_house_scheme}, NHS {c.nhs_scheme}, providers {c.provider_scheme})",
-        rate=SHARE,
+        "Pension schemes used",
+        rate="0.00%",
         low=GBP,
         high=GBP,
     )
+    mapping = rules(
+        "Each role's scheme is its own on the Pay sheet, else by who employs its staff: "
+        f"in-house {c.in_house_scheme}; NHS {c.nhs_scheme}; providers {c.provider_scheme}."
+    )
     return SheetOutput(
         COSTS_SHEET,
-        stack(by_role, rates, amounts, schemes, note(f"Agency: {NHS_AGENCY_CAP_SOURCE}.")),
+        stack(
+            by_role,
+            rules(
+                f"Employer National Insurance {c.ni_rate:.1%} on each person's pay above "
+                f"£{c.ni_threshold:,.0f} a year; pension by scheme; the apprenticeship levy.",
+                "A year is 365 ÷ 7 = 52.143 weeks; a role's cost an hour is for a full-time "
+                "post on its pay (the Pay sheet's, else its staff's).",
+            ),
+            rates,
+            amounts,
+            schemes,
+            mapping,
+            note(f"Agency: {NHS_AGENCY_CAP_SOURCE}."),
+        ),
         widths={"A": 34, "B": 14, **NUMBER_WIDTHS, "L": 44},
         freeze="B3",
     )
@@ -108,14 +120,17 @@ def wage_floor_sheet(plan: Plan) -> SheetOutput:
     bring it up (fair cost of care)."""
     c = plan.pay.on_costs
     source = WAGE_FLOORS.get((c.wage_floor, c.wage_floor_year), (None, "entered on the Pay sheet"))
-    title = (
-        f"Pay below the {c.floor_label}: {source[1]}. A role's row is one full-time post; a "
-        "staff row is everyone paid that rate (agency and contractors' charges are not pay, "
-        "volunteers are unpaid: not checked)"
+    title = f"Pay below the {c.floor_label}"
+    how = rules(
+        f"The floor: {source[1]}.",
+        "A role's row is one full-time post on the Pay sheet's pay; a staff row is everyone in "
+        "post paid that rate.",
+        "Agency and contractors' charges are not pay, and volunteers are unpaid: they are not "
+        "checked.",
     )
     floor = plan.wage_floor
     if not len(floor):
-        parts = [note(f"No role or staff rate is below the {c.floor_label}.", title)]
+        parts = [note(f"No role or staff rate is below the {c.floor_label}.", title), how]
     else:
         parts = [
             block(
@@ -140,7 +155,8 @@ def wage_floor_sheet(plan: Plan) -> SheetOutput:
                 hours=HOURS,
                 shortfall_yearly=GBP,
                 cost_yearly=GBP,
-            )
+            ),
+            how,
         ]
         staff = floor[floor["what"] == "Staff records"]
         if len(staff):

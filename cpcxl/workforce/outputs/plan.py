@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cpcxl.common import formats
+from cpcxl.common.fields import year_label
 from cpcxl.common.report import Block, SheetOutput, stack
 
 from ..engine import SUPPRESSED, Plan
 from ..inputs import ASSUMPTIONS
 from ..models import NHS_AGENCY_CAP, HeadroomMethod
-from .common import FTE, GBP, HOURS, NUMBER_WIDTHS, PENCE, SHARE, block, coloured, note
+from .common import FTE, GBP, HOURS, NUMBER_WIDTHS, PENCE, SHARE, block, coloured, note, rules
 
 PLAN_SHEET, GAP_SHEET, PROJECTION_SHEET, MIX_SHEET, RISKS_SHEET = (
     "Plan",
@@ -22,10 +23,10 @@ PLAN_SHEET, GAP_SHEET, PROJECTION_SHEET, MIX_SHEET, RISKS_SHEET = (
 
 #: Where the by-role gap table sits on the Gap sheet, for the chart to point at.
 GAP_FIRST_ROW = 2
-GAP_CHART_ANCHOR = "M2"
+GAP_CHART_ANCHOR = "N2"
 
-#: The summary's measures that are money (shown in £); the rest are FTE and counts.
-_MONEY_WORDS = ("cost", "pay", "£")
+#: The Plan sheet's number columns after the notes: wide enough for their headers.
+_PLAN_WIDTHS = dict.fromkeys("EFGHIJ", 14.0)
 
 
 def plan_sheet(plan: Plan, notes: Sequence[str] = ()) -> SheetOutput:
@@ -33,9 +34,8 @@ def plan_sheet(plan: Plan, notes: Sequence[str] = ()) -> SheetOutput:
     diversity; and ``notes`` on how the tables were read (a header read under another
     spelling)."""
     a = plan.assumptions
-    rows = list(plan.summary.itertuples(index=False, name=None))
-    money = [r for r in rows if any(w in r[0].lower() for w in _MONEY_WORDS)]
-    counts = [r for r in rows if r not in money]
+    money = [[m, v] for m, v, is_money in plan.summary.itertuples(index=False) if is_money]
+    counts = [[m, v] for m, v, is_money in plan.summary.itertuples(index=False) if not is_money]
     summary = Block(
         [["Measure", "Value"], *counts],
         title="Workforce plan summary (CPC 505)",
@@ -43,13 +43,16 @@ def plan_sheet(plan: Plan, notes: Sequence[str] = ()) -> SheetOutput:
     )
     costs = Block(
         [["Cost", "£"], *money],
-        title=f"Costs with employer on-costs ({plan.pay.on_costs.floor_label})",
+        title=f"Costs with employer on-costs (pay year {year_label(plan.pay.on_costs.pay_year)})",
         formats={1: GBP},
     )
     assumptions = Block(
         [
-            ["Assumption", "Value used", "Where the default comes from"],
-            *([s.label, _shown(getattr(a, s.field)), s.note] for s in ASSUMPTIONS.settings),
+            ["Assumption", "Value used", "Where the default comes from", "Allowed"],
+            *(
+                [s.label, _shown(getattr(a, s.field)), s.note, s.type.valid]
+                for s in ASSUMPTIONS.settings
+            ),
         ],
         title="Assumptions used",
     )
@@ -115,7 +118,9 @@ def plan_sheet(plan: Plan, notes: Sequence[str] = ()) -> SheetOutput:
         parts.append(
             Block([["Note"], *([n] for n in notes)], title="How the input tables were read")
         )
-    return SheetOutput(PLAN_SHEET, stack(*parts), widths={"A": 38, "B": 22, "C": 22})
+    return SheetOutput(
+        PLAN_SHEET, stack(*parts), widths={"A": 44, "B": 22, "C": 60, "D": 24, **_PLAN_WIDTHS}
+    )
 
 
 def headroom_block(plan: Plan) -> Block:
@@ -210,7 +215,7 @@ def gap_sheet(plan: Plan) -> SheetOutput:
     return SheetOutput(
         GAP_SHEET,
         stack(by_role, by_skill),
-        widths={"A": 30, "B": 24, **NUMBER_WIDTHS, "M": 40},
+        widths={"A": 30, "B": 24, **NUMBER_WIDTHS, "L": 42},
         freeze="A3",
     )
 
@@ -260,23 +265,13 @@ def projection_sheet(plan: Plan) -> SheetOutput:
         "required − (opening − leavers + starters)",
         **number_formats,
     )
-    title = (
-        "Each role's rates: turnover its own benchmark, else Skills for Care's "
-        f"{a.turnover:.1%} for social care and NHS England's {a.nhs_turnover:.1%} for the NHS "
-        "share (of its substantive FTE); agency cover = the role's own cost with on-costs × "
-        f"(1 + {a.agency_premium:.0%} premium), for the weeks to recruit, and for the NHS "
-        f"share no more than the NHS agency price cap (Agenda for Change pay + "
-        f"{NHS_AGENCY_CAP:.0%})"
-    )
     rates = plan.rates.copy()
     rates["nhs_cap"] = rates["nhs_cap"].where(rates["nhs_share"] > 0)
     over = (rates["cover_uncapped"] > rates["nhs_cap"] + 1e-9) & (rates["nhs_share"] > 0)
-    if over.any():
-        title += f"; the cap limits {', '.join(rates.loc[over, 'role'])}"
     shown = block(
         rates,
         _RATE_NAMES,
-        title,
+        "Each role's rates",
         nhs_share=SHARE,
         turnover=SHARE,
         headroom=SHARE,
@@ -286,10 +281,19 @@ def projection_sheet(plan: Plan) -> SheetOutput:
         bank_rate=PENCE,
         nhs_cap=PENCE,
     )
+    how = rules(
+        "Turnover: the role's own benchmark, else Skills for Care's "
+        f"{a.turnover:.1%} for social care and NHS England's {a.nhs_turnover:.1%} for the NHS "
+        "share of its substantive FTE.",
+        f"Agency cover: the role's own cost with on-costs × (1 + {a.agency_premium:.0%} "
+        "premium), for the weeks to recruit; for the NHS share, no more than the NHS agency "
+        f"price cap (Agenda for Change pay + {NHS_AGENCY_CAP:.0%}).",
+        f"The cap limits {', '.join(rates.loc[over, 'role'])}." if over.any() else "",
+    )
     by_role = block(plan.projection, _PROJECTION_NAMES, "By role", **number_formats)
     return SheetOutput(
         PROJECTION_SHEET,
-        stack(by_year, shown, by_role),
+        stack(by_year, shown, how, by_role),
         widths={"A": 30, "B": 18, **NUMBER_WIDTHS, "J": 40, "K": 40},
     )
 

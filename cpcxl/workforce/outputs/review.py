@@ -9,7 +9,7 @@ from cpcxl.common.report import Block, SheetOutput, stack
 from ..engine import Plan
 from ..inputs import quarter_label
 from ..models import WEEKS_PER_YEAR
-from .common import FTE, GBP, HOURS, NUMBER_WIDTHS, SHARE, block, coloured, flagged, note
+from .common import FTE, GBP, HOURS, NUMBER_WIDTHS, SHARE, block, coloured, flagged, note, rules
 
 DEVELOPMENT_SHEET, REVIEW_SHEET = "Development", "Review"
 
@@ -40,8 +40,7 @@ def development_sheet(plan: Plan) -> SheetOutput:
             "not_holding": "Not holding it",
             "share_holding": "Share holding it",
         },
-        "Development needs (CPC 505 A5): who in post holds what their role needs "
-        "(substantive and bank staff; agency and contractors are trained by their employers)",
+        "Development needs (CPC 505 A5): who in post holds what their role needs",
         people=FTE,
         holding=FTE,
         not_holding=FTE,
@@ -52,17 +51,16 @@ def development_sheet(plan: Plan) -> SheetOutput:
     totals = block(
         by_year,
         {"year": "Year", "people": "People to train", "cost": "Cost"},
-        f"Training need each year over {a.years} years: everyone in post without it in year "
-        "1, renewals, and new starters from the recruitment need",
+        f"Training need each year over {a.years} years",
         people=FTE,
         cost=GBP,
     )
     detail = block(
         need.sort_values(["year", "role", "item"]),
         {
-            "year": "Year",
             "role": "Role",
             "item": "Training or qualification",
+            "year": "Year",
             "in_post": "In post without it",
             "renewals": "Renewals",
             "new_starters": "New starters",
@@ -76,9 +74,15 @@ def development_sheet(plan: Plan) -> SheetOutput:
         people=FTE,
         cost=GBP,
     )
+    how = rules(
+        "Counted: substantive and bank staff; agency and contractors are trained by their "
+        "employers, volunteers are left out.",
+        "Year 1 trains everyone in post without it; renewals are spread evenly; new starters "
+        "come from the recruitment need.",
+    )
     return SheetOutput(
         DEVELOPMENT_SHEET,
-        stack(status, totals, detail),
+        stack(status, how, totals, detail),
         widths={"A": 28, "B": 40, **NUMBER_WIDTHS},
     )
 
@@ -114,8 +118,7 @@ def review_sheet(plan: Plan) -> SheetOutput:
                 "off": "Off plan",
                 "flagged": "Flagged",
             },
-            f"Roles furthest off plan first (CPC 505 C2, C4): flagged when FTE in post is more "
-            f"than {a.review_tolerance:.0%} from the plan",
+            "Roles furthest off plan first (CPC 505 C2, C4)",
             plan=FTE,
             actual=FTE,
             difference=FTE,
@@ -126,7 +129,7 @@ def review_sheet(plan: Plan) -> SheetOutput:
     compared = checked.comparison.assign(
         quarter=[quarter_label(*q) for q in checked.comparison["quarter"]]
     )
-    names = {"quarter": "Quarter", "role": "Role"}
+    names = {"role": "Role", "quarter": "Quarter"}
     number: dict[str, str] = {}
     for measure, label in (
         ("fte", "FTE in post"),
@@ -143,12 +146,20 @@ def review_sheet(plan: Plan) -> SheetOutput:
     comparison = block(
         compared,
         names,
-        "Each quarter against the plan (CPC 505 C1): FTE in post moves evenly through each "
-        "plan year; leavers and starters are a quarter of the year's; agency is today's "
-        f"agency for {WEEKS_PER_YEAR / 4:.1f} weeks plus a quarter of the cover while recruiting",
+        "Each quarter against the plan (CPC 505 C1)",
         **number,
     )
-    parts: list[Block] = [flags, comparison]
+    how = rules(
+        f"Flagged: FTE in post more than {a.review_tolerance:.0%} (the review tolerance) from "
+        "the plan at the role's latest quarter.",
+        "The plan's FTE in post moves evenly through each plan year; a quarter's leavers and "
+        "starters are a quarter of the year's.",
+        f"Planned agency: today's agency staff for {WEEKS_PER_YEAR / 4:.1f} weeks plus a "
+        "quarter of the year's cover while recruiting.",
+        "Re-projection: from each role's latest FTE in post, leavers at its actual turnover, "
+        "the first year from that quarter to the year's end.",
+    )
+    parts: list[Block] = [flags, how, comparison]
     turnover = checked.turnover
     if len(turnover):
         parts.append(
@@ -157,7 +168,7 @@ def review_sheet(plan: Plan) -> SheetOutput:
                 {
                     "role": "Role",
                     "quarters": "Quarters with leavers",
-                    "actual_turnover": "Actual turnover a year",
+                    "actual_turnover": "Actual turnover",
                     "plan_turnover": "Plan's turnover",
                     "used": "Re-projected with",
                 },
@@ -185,8 +196,7 @@ def review_sheet(plan: Plan) -> SheetOutput:
                         "cover_cost_while_recruiting": "Agency cover while recruiting",
                         "recruits_cost": "Recruits' cost",
                     },
-                    "The rest of the plan re-projected from the latest actuals (CPC 505 C4-C5): "
-                    "the first year from the latest quarter to the year's end",
+                    "The rest of the plan re-projected from the latest actuals (CPC 505 C4-C5)",
                     required_fte=FTE,
                     opening_fte=FTE,
                     leavers_fte=FTE,
@@ -200,4 +210,5 @@ def review_sheet(plan: Plan) -> SheetOutput:
                 7,
             )
         )
-    return SheetOutput(REVIEW_SHEET, stack(*parts), widths={"A": 28, "B": 16, **NUMBER_WIDTHS})
+    widths = {"A": 28, "B": 16, **dict.fromkeys("CDEFGHIJKLM", 20.0)}
+    return SheetOutput(REVIEW_SHEET, stack(*parts), widths=widths)
