@@ -107,7 +107,7 @@ def test_a_role_covered_entirely_by_agency_is_vacant_and_covered() -> None:
     assert (nurse["required_fte"], nurse["substantive_fte"]) == (pytest.approx(2), 0)
     assert (nurse["vacancy_fte"], nurse["cover_fte"]) == (pytest.approx(2), pytest.approx(2))
     assert (nurse["uncovered_fte"], nurse["vacancy_rate"]) == (0, pytest.approx(1))
-    summary = dict(plan.summary.itertuples(index=False, name=None))
+    summary = dict(zip(plan.summary["measure"], plan.summary["value"], strict=True))
     assert summary["Substantive FTE (permanent and fixed-term: in post)"] == 0
     assert summary["Cover FTE (bank, agency, contractors, volunteers)"] == pytest.approx(2)
     assert summary["Vacancy FTE (required − substantive, where short)"] == pytest.approx(2)

@@ -82,26 +82,30 @@ def test_the_projection_names_each_roles_rates_and_the_nhs_cap() -> None:
     # Issue 13, cases 10 and 17, and issue 18: each role's turnover and cover rate is shown
     # with where it comes from; agency cover is the role's own cost with on-costs plus the
     # premium, and for NHS roles no more than the NHS agency price cap (Agenda for Change
-    # pay + 55%), which the title names where it limits a role.
+    # pay + 55%), which the rules name where it limits a role.
     staff = staff_frame([["Nurse", "RN", "Full-time", "NHS", 37.5, 20, None, None, 2]])
     demand = demand_frame([["S", "Nurse", "RN", 75, 0]])
 
-    def rates_title(premium: float) -> str:
+    def rules(premium: float) -> list[str]:
         plan = engine.plan(staff, demand, targets_frame([]), Assumptions(agency_premium=premium))
-        return titles(outputs.projection_sheet(plan))[1]
+        sheet = outputs.projection_sheet(plan)
+        assert sheet.blocks[1].title == "Each role's rates"
+        return [row[0] for row in sheet.blocks[2].values]
 
-    base = (
-        "Each role's rates: turnover its own benchmark, else Skills for Care's 23.1% for "
-        "social care and NHS England's 10.1% for the NHS share (of its substantive FTE); "
-        "agency cover = the role's own cost with on-costs × (1 + {premium} premium), for the "
-        "weeks to recruit, and for the NHS share no more than the NHS agency price cap "
-        "(Agenda for Change pay + 55%)"
+    turnover = (
+        "Turnover: the role's own benchmark, else Skills for Care's 23.1% for social care and "
+        "NHS England's 10.1% for the NHS share of its substantive FTE."
+    )
+    cover = (
+        "Agency cover: the role's own cost with on-costs × (1 + {premium} premium), for the "
+        "weeks to recruit; for the NHS share, no more than the NHS agency price cap (Agenda "
+        "for Change pay + 55%)."
     )
     # A nurse on £20 in the NHS Pension Scheme (23.78%) costs 20 × 1.3878 − 750 ÷ 1,955.36
     # = £27.37 an hour; with no premium that is under the cap of 20 × 1.55 = £31 ...
-    assert rates_title(0.0) == base.format(premium="0%")
+    assert rules(0.0) == [turnover, cover.format(premium="0%")]
     # ... but 30% more is £35.58, over it: the cap of £31 is used and named.
-    assert rates_title(0.3) == base.format(premium="30%") + "; the cap limits Nurse"
+    assert rules(0.3) == [turnover, cover.format(premium="30%"), "The cap limits Nurse."]
     plan = engine.plan(staff, demand, targets_frame([]), Assumptions())
     block = outputs.projection_sheet(plan).blocks[1]
     assert block.values[0] == [
