@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
@@ -15,7 +16,16 @@ from cpcxl.workforce.cli import command
 from cpcxl.workforce.sample import run_demo
 from cpcxl.workforce.workbook import build
 
-from .helpers import HEADROOM_22, HOURS_1_000, LONG_TEXT, RENAMED_COST, renamed_header, slips_book
+from .helpers import (
+    BAD_INPUT,
+    HEADROOM_22,
+    HOURS_1_000,
+    LONG_TEXT,
+    RENAMED_COST,
+    bad_book,
+    renamed_header,
+    slips_book,
+)
 
 
 def test_plan_command_writes_a_planned_copy(tmp_path: Path) -> None:
@@ -135,3 +145,13 @@ def test_workforce_is_a_cpcxl_subcommand() -> None:
     plugin_manager().hook.register_commands(cli=cli)
     result = CliRunner().invoke(cli, ["workforce", "--help"])
     assert result.exit_code == 0 and "plan" in result.output
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUT))
+def test_each_of_issue_18s_bad_inputs_stops_the_command_with_the_cell_named(
+    tmp_path: Path, case: str
+) -> None:
+    # Issue 18, bad input: a band not on the pay sheet, a pension rate above 40% or below 0,
+    # a wage floor from another year than the pay, actuals for a quarter outside the plan, a
+    # qualification no staff record mentions: each a located error, nothing written.
+    assert _refused(bad_book(tmp_path, case)) == [BAD_INPUT[case][1]]

@@ -13,10 +13,12 @@ from cpcxl.workforce.workbook import HEADER_ROW, build
 from cpcxl.xl.remote import run_script_on_file
 
 from .helpers import (
+    BAD_INPUT,
     HEADROOM_22,
     HOURS_1_000,
     LONG_TEXT,
     RENAMED_COST,
+    bad_book,
     renamed_header,
     slips_book,
 )
@@ -306,3 +308,45 @@ def test_the_button_refuses_negative_hours_with_the_cell_named(tmp_path: Path) -
         "(over 80 a week is a slip: the legal average is 48 unless opted out); valid: "
         "contracted hours a week from 0 to 80"
     ]
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUT))
+def test_each_of_issue_18s_bad_inputs_is_refused_by_the_button_with_the_cell_named(
+    tmp_path: Path, case: str
+) -> None:
+    # Issue 18, bad input, through xlwings' remote engine as the add-in runs it: the same
+    # located message as the file and the command give.
+    with pytest.raises(InputErrors) as caught:
+        run_script_on_file(excel.plan_workforce, bad_book(tmp_path, case))
+    assert [str(e) for e in caught.value] == [BAD_INPUT[case][1]]
+
+
+def test_a_pension_rate_outside_0_to_40_percent_is_refused_in_the_cell() -> None:
+    # Issue 18, bad input, in the worksheet function: =CPC_EMPLOYMENT_COST(30000, 45%).
+    assert excel.cpc_employment_cost(30000, 0.45).startswith(
+        "#VALUE! pension_rate: 0.45 is 45%, outside 0% to 40%"
+    )
+    assert excel.cpc_employment_cost(30000, -0.01).startswith(
+        "#VALUE! pension_rate: -0.01 is -1%, outside 0% to 40%"
+    )
+    # A threshold or pay that cannot be: refused, not used.
+    assert excel.cpc_employment_cost(-5, 0.2).startswith("#VALUE! annual_pay: -5 is outside")
+    assert excel.cpc_employment_cost(30000, 0.2, 0.15, "five").startswith(
+        "#VALUE! ni_threshold: 'five' is not a yearly threshold in £"
+    )
+
+
+def test_the_button_writes_the_issue_18_sheets(tmp_path: Path) -> None:
+    # The packaged example: the Costs sheet prices care workers from the Pay sheet's NJC SCP
+    # 3 (£24,796 for 37 h: £12.852 an hour); the voluntary provider's reablement workers on
+    # £12.10 are £0.11 below the National Living Wage 2025/26 (£12.21); the Review flags care
+    # workers: 8.6 FTE in post in 2026/27 Q1 against 8.4 + (18.78 − 8.4) ÷ 4 planned.
+    cells = run_script_on_file(excel.plan_workforce, build(tmp_path / "plan.xlsx"))
+    costs = cells["Costs"]
+    assert (costs["A3"], costs["B3"]) == ("Care worker", pytest.approx(24796 / (37 * 365 / 7)))
+    floor = cells["Wage floor"]
+    assert floor["B3"] == "Reablement support worker"
+    assert floor["F3"] == pytest.approx(0.11)
+    review = cells["Review"]
+    assert (review["A3"], review["G3"]) == ("Care worker", "Yes")
+    assert cells["Development"]["A3"] == "Care worker"

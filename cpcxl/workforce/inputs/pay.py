@@ -419,10 +419,15 @@ def _on_costs(
             "or pay for the wage floor's year",
         )
         ok = False
-    elif values["wage_floor_rate"] is None and (floor, pay_year) not in WAGE_FLOORS:
-        shipped = (
-            ", ".join(f"{f.value} {year_label(y)}" for f, y in WAGE_FLOORS if f == floor) or "none"
+    elif values["wage_floor_rate"] is None and floor == WageFloor.LOCAL:
+        errors.add(
+            "a local wage floor has no shipped rate",
+            location=_where(settings, "wage_floor_rate"),
+            valid="the local floor's rate £ an hour (or the National or Real Living Wage)",
         )
+        ok = False
+    elif values["wage_floor_rate"] is None and (floor, pay_year) not in WAGE_FLOORS:
+        shipped = ", ".join(f"{f.value} {year_label(y)}" for f, y in WAGE_FLOORS if f == floor)
         errors.add(
             f"cpcxl ships no rate for the {floor.value} {year_label(pay_year)} (it ships "
             f"{shipped})",
@@ -430,8 +435,6 @@ def _on_costs(
             valid=f"the {floor.value}'s rate £ an hour for {year_label(pay_year)}",
         )
         ok = False
-    if floor == WageFloor.LOCAL and values["wage_floor_rate"] is None:
-        ok = False  # reported just above: no shipped rate for a local floor
     return OnCosts(**values) if ok else None
 
 

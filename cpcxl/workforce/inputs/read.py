@@ -12,7 +12,7 @@ from cpcxl.common.errors import InputErrors, Location
 from cpcxl.common.fields import percent_text
 from cpcxl.common.inputs import Cells, SettingsRead
 
-from ..models import ALL_ROLES, HEADROOM, HEADROOM_PARTS, Assumptions, PaySetup
+from ..models import ALL_ROLES, HEADROOM, HEADROOM_PARTS, Assumptions, Employer, PaySetup
 from .pay import ON_COSTS, PAY, PENSIONS, SCALES, read_pay
 from .plan import (
     ASSUMPTIONS,
@@ -80,7 +80,8 @@ def read_plan(tables: Mapping[str, Cells], *, file: str | None = None) -> PlanIn
     pay = read_pay(tables, errors, standard_hours=a.standard_hours, roles=roles, file=file)
     benchmarks = read_benchmarks(tables.get(BENCHMARKS.name), roles, errors, file=file)
     if read is not None:
-        _check_headroom_parts(a, read[1], benchmarks, errors)
+        nhs = staff is not None and bool((staff["employer"] == Employer.NHS.value).any())
+        _check_headroom_parts(a, read[1], benchmarks, nhs, errors)
     # The Skills table is checked against the staff records: without them, it waits.
     skills = (
         read_skills(tables.get(SKILLS.name), roles, staff, errors, file=file)
@@ -112,13 +113,18 @@ def _check_headroom_parts(
     a: Assumptions,
     settings: SettingsRead,
     benchmarks: pd.DataFrame | None,
+    nhs: bool,
     errors: InputErrors,
 ) -> None:
-    """Headroom built from its parts must stay in headroom's range for every role."""
+    """Headroom built from its parts must stay in headroom's range for every role (``nhs``:
+    some staff are the NHS's, so the NHS sickness rate is one a role may take)."""
     if not a.built_headroom:
         return
     fixed = sum(v for f, v in a.parts.items() if f != "sickness" and v is not None)
-    sickness = [a.sickness_part] if a.sickness_part is not None else [a.sickness, a.nhs_sickness]
+    if a.sickness_part is not None:
+        sickness = [a.sickness_part]
+    else:
+        sickness = [a.sickness, a.nhs_sickness] if nhs else [a.sickness]
     worst_role = None
     if benchmarks is not None and "sickness" in benchmarks:
         own = benchmarks["sickness"].to_numpy(dtype=float)

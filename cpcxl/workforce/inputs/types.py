@@ -223,8 +223,15 @@ def not_listed(value: Any, options: list[str], what: str, listed: str) -> InputE
     """The error for a name that is not one of ``options`` (kept on ``listed``), with the one
     probably meant: "'Band 55' is not a band on the Pay scales sheet; did you mean 'Band 5'?"."""
     keys = {key(o): o for o in options}
-    close = difflib.get_close_matches(key(value), list(keys), n=1, cutoff=0.75)
-    guess = f"; did you mean {keys[close[0]]!r}?" if close else ""
+    typed = key(value)
+    # A name cut short ('NHS pension' for 'NHS Pension Scheme') is the likeliest slip.
+    longer = [o for k, o in keys.items() if typed and k.startswith(typed)]
+    close = (
+        longer[:1]
+        if len(longer) == 1
+        else [keys[k] for k in difflib.get_close_matches(typed, list(keys), n=1, cutoff=0.75)]
+    )
+    guess = f"; did you mean {close[0]!r}?" if close else ""
     shown = ", ".join(options[:LISTED_OPTIONS])
     more = f" and {len(options) - LISTED_OPTIONS} more" if len(options) > LISTED_OPTIONS else ""
     valid = f"{what} on {listed}: {shown}{more}" if options else f"{what} on {listed}"
