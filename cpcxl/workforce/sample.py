@@ -315,7 +315,8 @@ _ETHNIC = {
 
 
 def home_care_service(seed: int = 505) -> dict[str, list[list[Any]]]:
-    """Staff, demand and targets of a sample home-care and reablement service (~300 staff)."""
+    """Staff, demand, targets, pay, benchmarks, skills and actuals of a sample home-care and
+    reablement service (~300 staff)."""
     rng = np.random.default_rng(seed)
 
     def pick(weights: dict[str, float]) -> str:
@@ -399,7 +400,50 @@ def home_care_service(seed: int = 505) -> dict[str, list[list[Any]]]:
         ["Minimum share at skill level", "Senior care worker", "Level 4", 0.20],
         ["Maximum hours of a contract type", None, "Bank or zero-hours", 700],
     ]
-    return {"staff": staff, "demand": demand, "targets": targets}
+    # Each record's area and what it holds follow from where it is in the list and its
+    # skill level (no more random draws, so the records above stay as they were).
+    for i, row in enumerate(staff):
+        row.extend([_AREAS[i % len(_AREAS)], _DEMO_HELD.get(row[1], "Mandatory training")])
+    return {
+        "staff": staff,
+        "demand": demand,
+        "targets": targets,
+        "pay": DEMO_PAY,
+        "benchmarks": EXAMPLE_BENCHMARKS,
+        "skills": DEMO_SKILLS,
+        "actuals": DEMO_ACTUALS,
+    }
+
+
+_AREAS = ("Central", "North", "South")
+_DEMO_HELD = {
+    "Level 2": "Care Certificate; Level 2 Diploma in Care; Mandatory training",
+    "Level 3": "Care Certificate; Level 3 Diploma in Adult Care; Mandatory training",
+    "Level 4": "Care Certificate; Level 3 Diploma in Adult Care; Mandatory training",
+    "Level 5 or above": "Level 5 Diploma in Leadership and Management; Mandatory training",
+    "Registered professional": "Registration with the HCPC; Mandatory training",
+}
+#: The demo's Pay sheet: care and support roles on NJC points, therapists on Agenda for
+#: Change (an integrated service), the rest from their records.
+DEMO_PAY: list[list[Any]] = [
+    ["Care worker", "NJC SCP 3", "Local Government Pension Scheme"],
+    ["Senior care worker", "NJC SCP 8", "Local Government Pension Scheme"],
+    ["Reablement support worker", "NJC SCP 6", "Local Government Pension Scheme"],
+    ["Occupational therapist", "AfC Band 6 (2-5 years)", "NHS Pension Scheme"],
+    ["Physiotherapist", "AfC Band 6 (2-5 years)", "NHS Pension Scheme"],
+]
+DEMO_SKILLS: list[list[Any]] = [
+    ["Care worker", "Care Certificate", 150, None, 0.5],
+    ["Care worker", "Mandatory training", 60, 1, 0],
+    ["Senior care worker", "Level 3 Diploma in Adult Care", 900, None, 0.6],
+    ["Reablement support worker", "Care Certificate", 150, None, 0.5],
+    ["Registered manager", "Level 5 Diploma in Leadership and Management", 2500, None, 1],
+]
+DEMO_ACTUALS: list[list[Any]] = [
+    ["2026/27 Q1", "Care worker", 92.5, 6.8, 4.2, 3900, 71500],
+    ["2026/27 Q1", "Reablement support worker", 30.1, 1.5, 2.0, 420, 7900],
+    ["2026/27 Q1", "Senior care worker", 25.0, 0.8, 0.5, 0, 0],
+]
 
 
 def example_workbook(folder: Path) -> Path:
@@ -419,6 +463,12 @@ def run_demo(out_dir: Path) -> list[Path]:
         staff=data["staff"],
         demand=data["demand"],
         targets=data["targets"],
+        pay=data["pay"],
+        benchmarks=data["benchmarks"],
+        skills=data["skills"],
+        actuals=data["actuals"],
+        # The sample council has committed to the Real Living Wage (£12.60 in 2025/26).
+        on_costs={"wage_floor": "Real Living Wage"},
     )
     planned = write_plan(source, out_dir / "home_care_reablement_plan.xlsx")
     return [source, planned]
