@@ -53,7 +53,7 @@ def table_cells(book: xw.Book, spec: TableSpec | SettingsSpec) -> Cells | None:
         below = sheet.range((last_table + 1, left), (last_used, right))
         # Rows of the sheet's other tables below this one, and the title row just above
         # each, are not stray: a sheet may stack titled tables (as the file reader reads it).
-        taken = set()
+        taken: set[int] = set()
         for other in sheet.tables:
             if other.name == table.name:
                 continue
