@@ -20,7 +20,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed
 	$(BIN)/cpcxl build --out out/workbooks
-	$(BIN)/cpcxl demo --out out
+	$(BIN)/cpcxl demo --out out --overwrite
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check cpcxl tests bench

@@ -1,11 +1,18 @@
-"""Load on a real ``cpcxl serve`` process on 127.0.0.1: 50 clients × 40 calls each.
+"""Load on a real ``cpcxl serve`` process and on a bare xlwings Server, on 127.0.0.1.
 
-The calls are every registered worksheet function's worked examples, shaped as Excel's
-add-in sends them, taken in turn so every capability is in the mix; five of the clients
-also make one 10,000-row array call each. Prints throughput, latency percentiles and errors
-(a call is an error unless it gets a 200 with the result the worked example expects).
+Both servers get the same load in the same run: 50 clients × 40 calls each, the calls being
+every registered worksheet function's worked examples shaped as Excel's add-in sends them
+(taken in turn, so every capability is in the mix), and five of the clients also make one
+10,000-row array call each. The bare server is xlwings Server itself with one trivial
+function (it gives back its first argument), sent the very same arguments, so the figures
+beside cpcxl's show what xlwings Server costs on this machine before cpcxl does anything.
+The two are loaded in turn (bare, cpcxl, cpcxl, bare) so drift in the shared machine's load
+falls on both alike. Prints latency percentiles for each, and cpcxl's errors (a cpcxl call is
+an error unless it gets a 200 with the result its worked example expects; a bare call,
+unless it gets a 200 with a result the shape of its first argument).
 
-Bounded: 2,000 calls at most and 180 s at most, then it stops by itself. Loopback only.
+Bounded: 2,000 calls per round at most, four rounds, and 180 s per round at most, then it
+stops by itself. Loopback only.
 Run: ``XLWINGS_LICENSE_KEY=noncommercial python bench/server_load.py [--workers N]``
 """
 
@@ -18,7 +25,10 @@ import os
 import resource
 import statistics
 import sys
+import tempfile
+import textwrap
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,16 +50,19 @@ CLIENTS = 50
 CALLS_PER_CLIENT = 40
 BIG_ROWS = 10_000
 BIG_CALL_CLIENTS = range(0, CLIENTS, 10)  # five clients make one 10,000-row call each
+ROUNDS = ("bare", "cpcxl", "cpcxl", "bare")
 TIME_LIMIT_S = 180.0
 REQUEST_TIMEOUT_S = 30.0
 CALL = "/xlwings/custom-functions-call"
+#: The bare server's one function: as many parameters as any cpcxl function has, or more.
+BARE_PARAMETERS = 8
 
 
 @dataclass(frozen=True)
 class Call:
     label: str
     body: dict[str, Any]
-    expected: Any
+    check: Callable[[Any], bool]
     big: bool = False
 
 
@@ -58,6 +71,16 @@ class Outcome:
     latencies: dict[bool, list[float]] = field(default_factory=lambda: {False: [], True: []})
     errors: list[str] = field(default_factory=list)
     not_run: int = 0
+
+    def add(self, other: Outcome) -> None:
+        for big in (False, True):
+            self.latencies[big] += other.latencies[big]
+        self.errors += other.errors
+        self.not_run += other.not_run
+
+
+def expecting(expected: Any) -> Callable[[Any], bool]:
+    return lambda result: same(result, expected)
 
 
 def example_calls(functions: dict[str, Any]) -> list[Call]:
@@ -68,12 +91,10 @@ def example_calls(functions: dict[str, Any]) -> list[Call]:
         for case in examples_of(fn):
             if isinstance(case, Example):
                 args = arguments_sent(fn, case.args, "")
-                calls.append(
-                    Call(name, call_body(name, args), result_received(case.expected, args))
-                )
+                wanted = result_received(case.expected, args)
+                calls.append(Call(name, call_body(name, args), expecting(wanted)))
         by_function.append(calls)
-    mixed = [c for group in itertools.zip_longest(*by_function) for c in group if c]
-    return mixed
+    return [c for group in itertools.zip_longest(*by_function) for c in group if c]
 
 
 def big_call(functions: dict[str, Any]) -> Call:
@@ -95,14 +116,90 @@ def big_call(functions: dict[str, Any]) -> Call:
             )
             expected = (case.expected * math.ceil(BIG_ROWS / n))[:BIG_ROWS]
             sent = arguments_sent(fn, args, "")
-            return Call(
-                f"{name} ×{BIG_ROWS}", call_body(name, sent), result_received(expected, sent), True
-            )
+            wanted = result_received(expected, sent)
+            return Call(f"{name} ×{BIG_ROWS}", call_body(name, sent), expecting(wanted), True)
     raise SystemExit("no registered function has a column-to-column worked example")
 
 
 def _is_2d(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and isinstance(value[0], list | tuple)
+
+
+# --- the bare xlwings Server -----------------------------------------------------------------
+
+BARE_FUNCTION = "bare_echo"
+
+
+def bare_project(folder: Path) -> Path:
+    """An xlwings Server project folder with one trivial function and no scripts."""
+    (folder / "custom_functions").mkdir(parents=True)
+    (folder / "custom_scripts").mkdir()
+    (folder / "pyproject.toml").write_text(
+        textwrap.dedent(
+            """\
+            [tool.xlwings_server]
+            project_name = "bare"
+            environment = "prod"
+            enable_socketio = false
+            enable_hotreload = false
+            enable_examples = false
+            enable_tests = false
+            enable_wasm = false
+            """
+        )
+    )
+    others = ", ".join(f"arg{i}=None" for i in range(2, BARE_PARAMETERS + 1))
+    (folder / "custom_functions" / "__init__.py").write_text(
+        textwrap.dedent(
+            f"""\
+            from xlwings.server import arg, func
+
+
+            @func
+            @arg("arg1", ndim=2)
+            def {BARE_FUNCTION}(arg1, {others}):
+                \"\"\"Gives back its first argument.\"\"\"
+                return arg1
+            """
+        )
+    )
+    (folder / "custom_scripts" / "__init__.py").write_text("")
+    return folder
+
+
+def serve_bare(folder: Path, host: str, port: int, log_level: str) -> None:
+    """Run the bare server as xlwings Server runs: its FastAPI app under uvicorn, one process.
+
+    cpcxl's fix for xlwings' per-cell attempt to import Pyodide (``_not_pyodide``, 2 s of a
+    10,000-row call without it) is applied here too, so the comparison is of serving, not of
+    that one known slowness.
+    """
+    assert host == LOOPBACK, "the bare server only ever listens on 127.0.0.1"
+    os.environ["XLWINGS_PROJECT_DIR"] = str(folder)
+    import uvicorn
+    import xlwings_server.config  # noqa: F401  (first: it switches xlwings to its server runtime)
+    from xlwings_server import main
+
+    from cpcxl.server.app import _not_pyodide
+
+    _not_pyodide()
+    uvicorn.run(main.main_app, host=host, port=port, log_level=log_level)
+
+
+def bare_call(call: Call) -> Call:
+    """The same arguments, sent to the bare function; it gives back the first one."""
+    args = list(call.body["args"])[:BARE_PARAMETERS]
+    first = args[0] if args else None
+    rows = len(first) if isinstance(first, list) else 1
+    body = {**call.body, "func_name": BARE_FUNCTION, "args": args}
+
+    def right_shape(result: Any) -> bool:
+        return isinstance(result, list) and len(result) == rows
+
+    return Call(call.label, body, right_shape, call.big)
+
+
+# --- the load ------------------------------------------------------------------------------
 
 
 async def client(
@@ -129,7 +226,7 @@ async def client(
         elapsed = time.perf_counter() - started
         if response.status_code != 200:
             outcome.errors.append(f"{call.label}: HTTP {response.status_code}")
-        elif not same(response.json()["result"], call.expected):
+        elif not call.check(response.json()["result"]):
             outcome.errors.append(f"{call.label}: unexpected result")
         else:
             outcome.latencies[call.big].append(elapsed)
@@ -141,13 +238,12 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[rank]
 
 
-def describe(label: str, values: list[float]) -> str:
+def figures(values: list[float]) -> str:
     if not values:
-        return f"{label}: none completed"
+        return "none completed"
     ms = [v * 1000 for v in values]
-    figures = [f"p{p} {percentile(ms, p):.0f} ms" for p in (50, 95, 99)]
-    figures += [f"max {max(ms):.0f} ms", f"mean {statistics.mean(ms):.0f} ms"]
-    return f"{label}: n={len(ms)}  " + "  ".join(figures)
+    shown = [f"p{p} {percentile(ms, p):5.0f}" for p in (50, 95, 99)]
+    return "  ".join(shown) + f"  max {max(ms):5.0f}  mean {statistics.mean(ms):4.0f} ms"
 
 
 async def load(base: str, calls: list[Call], big: Call) -> tuple[Outcome, float]:
@@ -183,14 +279,29 @@ async def alone(base: str, calls: list[Call], big: Call) -> Outcome:
             started = time.perf_counter()
             response = await http.post(CALL, json=call.body)
             elapsed = time.perf_counter() - started
-            if response.status_code == 200 and same(response.json()["result"], call.expected):
+            if response.status_code == 200 and call.check(response.json()["result"]):
                 outcome.latencies[call.big].append(elapsed)
             else:
                 outcome.errors.append(f"{call.label}: HTTP {response.status_code}")
     return outcome
 
 
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
+    if "serve" in sys.argv:  # this file, started by running_server as the bare server
+        args = sys.argv[sys.argv.index("serve") + 1 :]
+        option = {args[i]: args[i + 1] for i in range(0, len(args) - 1, 2)}
+        serve_bare(
+            Path(sys.argv[sys.argv.index("--bare") + 1]),
+            option["--host"],
+            int(option["--port"]),
+            option.get("--log-level", "warning"),
+        )
+        return
     workers = int(sys.argv[sys.argv.index("--workers") + 1]) if "--workers" in sys.argv else 1
     functions = {name: r.item for name, r in registry().functions.items()}
     command = None
@@ -204,35 +315,59 @@ def main() -> None:
         functions = {fn.__name__: fn for fn in RuntimeSample.register_functions()}
         command = [sys.executable, "-m", "tests.server.launch"]
         source = "the runtime tests' sample plugin (no capability is installed)"
-    calls = example_calls(functions)
-    big = big_call(functions)
-    print(f"cpcxl server load: {CLIENTS} clients × {CALLS_PER_CLIENT} calls, 127.0.0.1")
-    print(f"functions from {source}: {len(functions)} functions, {len(calls)} worked examples")
-    print(f"10,000-row call: {big.label}, {len(BIG_CALL_CLIENTS)} of them in the mix")
-    print(f"server workers: {workers}; cores: {os.cpu_count()} (shared; figures are noisy)")
-    with running_server(command, cwd=ROOT, options=["--workers", str(workers)]) as base:
-        quiet = asyncio.run(alone(base, calls, big))
-        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
-        outcome, wall = asyncio.run(load(base, calls, big))
-        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
-    client_cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (
-        cpu_before.ru_utime + cpu_before.ru_stime
-    )
-    print("one call at a time (no load):")
-    print("  " + describe("example calls", quiet.latencies[False]))
-    print("  " + describe(f"{BIG_ROWS:,}-row calls", quiet.latencies[True]))
-    print(f"under load ({CLIENTS} clients at once):")
-    done = len(outcome.latencies[False]) + len(outcome.latencies[True])
+    calls = {"cpcxl": example_calls(functions)}
+    bigs = {"cpcxl": big_call(functions)}
+    calls["bare"] = [bare_call(c) for c in calls["cpcxl"]]
+    bigs["bare"] = bare_call(bigs["cpcxl"])
+    print(f"server load: {CLIENTS} clients × {CALLS_PER_CLIENT} calls per round, 127.0.0.1")
+    print(f"functions from {source}: {len(functions)} functions, {len(calls['cpcxl'])} examples")
+    print(f"10,000-row call: {bigs['cpcxl'].label}, {len(BIG_CALL_CLIENTS)} of them in the mix")
+    print(f"cpcxl server workers: {workers}; bare xlwings Server: 1 process")
+    print(f"cores: {os.cpu_count()} (shared; figures are noisy); rounds: {', '.join(ROUNDS)}")
+    quiet = {name: Outcome() for name in ("bare", "cpcxl")}
+    loaded = {name: Outcome() for name in ("bare", "cpcxl")}
+    rates: dict[str, list[float]] = {"bare": [], "cpcxl": []}
+    client_cpu = 0.0
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        running_server(command, cwd=ROOT, options=["--workers", str(workers)]) as cpcxl_base,
+        running_server(
+            [sys.executable, __file__, "--bare", str(bare_project(Path(tmp) / "bare"))], cwd=ROOT
+        ) as bare_base,
+    ):
+        base = {"bare": bare_base, "cpcxl": cpcxl_base}
+        for name in ("bare", "cpcxl"):
+            quiet[name] = asyncio.run(alone(base[name], calls[name], bigs[name]))
+        for name in ROUNDS:
+            before = cpu_seconds()
+            outcome, wall = asyncio.run(load(base[name], calls[name], bigs[name]))
+            client_cpu += cpu_seconds() - before
+            loaded[name].add(outcome)
+            done = len(outcome.latencies[False]) + len(outcome.latencies[True])
+            rates[name].append(done / wall)
+    print("one call at a time (no load), milliseconds:")
+    for name in ("bare", "cpcxl"):
+        print(f"  {name:5} example calls   {figures(quiet[name].latencies[False])}")
+        print(f"  {name:5} {BIG_ROWS:,}-row calls {figures(quiet[name].latencies[True])}")
+    print(f"under load ({CLIENTS} clients at once), milliseconds, both rounds of each pooled:")
+    for big, what in ((False, "example calls  "), (True, f"{BIG_ROWS:,}-row calls")):
+        for name in ("bare", "cpcxl"):
+            print(f"  {name:5} {what} {figures(loaded[name].latencies[big])}")
+        bare, ours = loaded["bare"].latencies[big], loaded["cpcxl"].latencies[big]
+        if bare and ours:
+            ratio = percentile(ours, 99) / percentile(bare, 99)
+            print(f"        p99 cpcxl / bare: {ratio:.2f} (aim: 1.25 at most)")
+    for name in ("bare", "cpcxl"):
+        shown = ", ".join(f"{r:.0f}" for r in rates[name])
+        print(f"  {name:5} calls/s by round: {shown}")
     print(f"  the load generator itself used {client_cpu:.1f} s of CPU (same machine)")
-    print(f"  completed {done} calls in {wall:.1f} s: {done / wall:.0f} calls/s")
-    print("  " + describe("example calls", outcome.latencies[False]))
-    print("  " + describe(f"{BIG_ROWS:,}-row calls", outcome.latencies[True]))
-    print(
-        f"  errors: {len(outcome.errors)}"
-        + (f" (first: {outcome.errors[0]})" if outcome.errors else "")
-    )
-    if outcome.not_run:
-        print(f"  not run (time limit of {TIME_LIMIT_S:.0f} s reached): {outcome.not_run}")
+    for name in ("bare", "cpcxl"):
+        outcome = loaded[name]
+        errors = outcome.errors + quiet[name].errors
+        first = f" (first: {errors[0]})" if errors else ""
+        print(f"  {name:5} errors: {len(errors)}{first}")
+        if outcome.not_run:
+            print(f"  {name:5} not run (time limit of {TIME_LIMIT_S:.0f} s): {outcome.not_run}")
 
 
 if __name__ == "__main__":

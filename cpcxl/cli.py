@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 
 from . import __version__
+from .common.commands import INPUT_EXIT, show_problems
 from .common.errors import CpcxlError
 from .common.files import KEPT_EXIT, Outputs, write_bytes_atomically
 from .common.workbook import contents_differences, workbook_contents
@@ -19,10 +20,16 @@ from .plugins import plugin_manager, registry
 console = Console(soft_wrap=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    invoke_without_command=True,
+)
 @click.version_option(__version__, prog_name="cpcxl")
-def cli() -> None:
+@click.pass_context
+def cli(context: click.Context) -> None:
     """Excel tooling for commissioning and finance teams."""
+    if context.invoked_subcommand is None:
+        click.echo(context.get_help())
 
 
 @cli.command()
@@ -117,19 +124,42 @@ def build(out_dir: Path, check: bool, overwrite: bool, names: tuple[str, ...]) -
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("out"),
     show_default=True,
-    help="Folder for what the demonstrations write.",
+    help="Folder for what the demonstrations write (one folder per demonstration).",
+)
+@click.option(
+    "--overwrite", is_flag=True, help="Replace a demonstration's folder from an earlier run."
 )
 @click.argument("names", nargs=-1)
-def demo(out_dir: Path, names: tuple[str, ...]) -> None:
-    """Run every capability's demonstration on bundled sample data (or those NAMES)."""
+def demo(out_dir: Path, overwrite: bool, names: tuple[str, ...]) -> None:
+    """Run every capability's demonstration on bundled sample data (or those NAMES).
+
+    Each writes into its own folder under --out and lists every file it writes. A folder
+    from an earlier run (a person may have opened and changed its files) is kept unless
+    --overwrite is given; the command then exits with status 3.
+
+    Example: cpcxl demo --out out budget risk
+    """
     reg = registry()
+    unknown = [n for n in names if n not in reg.demos]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown demonstration {', '.join(unknown)}; known: {', '.join(reg.demos)}",
+            param_hint="NAMES",
+        )
+    outputs = Outputs(overwrite=overwrite)
     for name, registered in reg.demos.items():
         if names and name not in names:
             continue
+        folder = out_dir / name
+        if folder.exists() and any(folder.iterdir()) and not outputs.may_write(folder):
+            continue
         console.rule(registered.item.title)
-        written = registered.item.run(out_dir / name)
+        written = registered.item.run(folder)
         for path in written:
-            console.print(f"wrote {path}")
+            console.print(f"wrote {outputs.wrote(path)}", highlight=False)
+    if outputs.kept:
+        console.print(outputs.kept_message(), markup=False, highlight=False)
+        sys.exit(KEPT_EXIT)
 
 
 def _register_plugin_commands() -> None:
@@ -156,7 +186,7 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except CpcxlError as exc:
-        console.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
-        sys.exit(2)
+        show_problems(exc)
+        sys.exit(INPUT_EXIT)
     except SystemExit:
         raise

@@ -111,3 +111,34 @@ def test_no_output_may_be_the_input_or_a_macro_workbook(tmp_path: Path) -> None:
     with pytest.raises(OutputRefused, match="macro-enabled"):
         rule.check(tmp_path / "book.xlsm")
     rule.check(tmp_path / "other.xlsx")  # anything else may be written
+
+
+def test_bare_cpcxl_shows_its_help_and_exits_0() -> None:
+    result = _main()
+    assert result.returncode == 0
+    assert "Usage:" in result.stdout and "build" in result.stdout and "demo" in result.stdout
+
+
+def test_an_unknown_demonstration_is_an_error_naming_the_known_ones() -> None:
+    result = _main("demo", "nope")
+    assert result.returncode == 2
+    known = ", ".join(registry().demos)
+    assert f"unknown demonstration nope; known: {known}" in result.stderr
+
+
+def test_a_demonstration_keeps_an_earlier_runs_folder_unless_overwrite(tmp_path: Path) -> None:
+    first = _main("demo", "--out", str(tmp_path), "risk")
+    assert first.returncode == 0, first.stdout + first.stderr
+    written = [
+        line.removeprefix("wrote ")
+        for line in first.stdout.splitlines()
+        if line.startswith("wrote ")
+    ]
+    assert written and all(Path(p).exists() for p in written)  # it lists what it wrote
+    marker = tmp_path / "risk" / "my notes.txt"
+    marker.write_text("an officer's own file")
+    again = _main("demo", "--out", str(tmp_path), "risk")
+    assert again.returncode == 3
+    assert "kept 1 existing file" in again.stdout and str(tmp_path / "risk") in again.stdout
+    replaced = _main("demo", "--out", str(tmp_path), "--overwrite", "risk")
+    assert replaced.returncode == 0

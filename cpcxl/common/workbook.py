@@ -35,9 +35,11 @@ from .report import (
     LINE_HEIGHT,
     TEMPLATE_MARK,
     SheetOutput,
+    fingerprint,
     fingerprint_name,
     lines_needed,
     wrapping,
+    written_cells,
 )
 from .values import is_blank
 
@@ -501,6 +503,11 @@ def render(wb: Workbook, output: SheetOutput, *, index: int | None = None) -> Wo
         ws.column_dimensions[letter].width = width
     if output.freeze:
         ws.freeze_panes = output.freeze
+    # The fingerprint a button compares before it replaces this sheet (cpcxl.xl.render): a
+    # sheet a command wrote is cpcxl's own until a person changes it.
+    name = fingerprint_name(output.name)
+    digest = fingerprint(written_cells(output))
+    wb.defined_names[name] = DefinedName(name, attr_text=f'"{digest}"', hidden=True)
     return ws
 
 

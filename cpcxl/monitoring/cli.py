@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from cpcxl.common.errors import CpcxlError, InputError, Location
 from cpcxl.common.fields import Date
+from cpcxl.common.files import KEPT_EXIT, Outputs
 
 from .inputs import read_plan_settings
 from .outputs import ReportSettings
@@ -61,12 +62,20 @@ def monitoring() -> None:
 @click.option("--overwrite", is_flag=True, help="Replace returns already in --out.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
 def sample(providers: int, out_dir: Path, seed: int, overwrite: bool, jobs: int) -> None:
-    """Write N realistic filled-in monitoring returns (the same for the same seed)."""
+    """Write N realistic filled-in monitoring returns (the same for the same seed).
+
+    A return already in --out (it may have been filled in) is kept unless --overwrite; the
+    command lists what it kept and exits with status 3.
+    """
+    outputs = Outputs(overwrite=overwrite)
     try:
-        written = write_samples(out_dir, providers, seed, overwrite=overwrite, jobs=jobs)
+        written = write_samples(out_dir, providers, seed, jobs=jobs, outputs=outputs)
     except CpcxlError as exc:
         raise click.ClickException(str(exc)) from None
     console.print(f"wrote {len(written)} sample returns to {out_dir}")
+    if outputs.kept:
+        console.print(outputs.kept_message(), markup=False, highlight=False)
+        sys.exit(KEPT_EXIT)
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
@@ -95,7 +104,11 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
     help="Returns processed at once (processes).",
 )
 @click.option("--pdf", is_flag=True, help="Also write a PDF of each summary (LibreOffice).")
-@click.option("--overwrite", is_flag=True, help="Replace outputs already in --out.")
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Replace summaries and a changed portfolio.xlsx already in --out.",
+)
 @click.option("--as-at", "as_at", callback=_date, help="Date for overdue actions (default today).")
 @click.option(
     "--framework",
@@ -128,7 +141,12 @@ def batch(
     settings_file: Path | None,
     max_mb: float,
 ) -> None:
-    """Summaries OUT_DIR/<provider id>.xlsx for returns in IN_DIR; portfolio.xlsx; errors.csv."""
+    """Summaries OUT_DIR/<provider id>.xlsx for returns in IN_DIR; portfolio.xlsx; errors.csv.
+
+    An existing summary is kept unless --overwrite, and reported if its return has changed
+    since it was written; the overview lists every summary in OUT_DIR. Exit status: 1 if a
+    return could not be used, 3 if an output was kept or a summary is out of date, else 0.
+    """
     report_settings, plan = load_settings(settings_file)
     frameworks = {f.name: f for f in (load_framework_toml(p) for p in framework_files)}
     options = BatchOptions(
@@ -164,22 +182,36 @@ def batch(
             code = stop.code if isinstance(stop, SystemExit) else 130
             sys.exit(code if isinstance(code, int) else 1)
     _print_report(report)
-    if not report.ok:
-        sys.exit(1)
+    if report.exit_code:
+        sys.exit(report.exit_code)
 
 
 def _print_report(report: BatchReport) -> None:
     console.print(
         f"{report.summarised} of {report.returns} returns summarised; "
         f"{len(report.written)} files written"
-        + (
-            f"; {len(report.kept)} existing kept (use --overwrite to replace)"
-            if report.kept
-            else ""
-        )
+        + (f"; {len(report.up_to_date)} summaries up to date" if report.up_to_date else "")
     )
     if report.portfolio:
         console.print(f"portfolio overview: {report.portfolio}")
+    if report.portfolio_kept:
+        console.print(
+            "[yellow]portfolio.xlsx was changed since cpcxl wrote it, so it is kept and does "
+            "not show this run[/]; --overwrite replaces it"
+        )
+    if report.stale:
+        console.print(
+            f"[yellow]{len(report.stale)} summaries are out of date[/] (the overview's "
+            "Summary status says which):"
+        )
+        for path, why in report.stale[:10]:
+            console.print(f"  {path}: {why}", markup=False, highlight=False)
+        if len(report.stale) > 10:
+            console.print(f"  ... and {len(report.stale) - 10} more")
+    listed = {path for path, _ in report.stale}
+    kept = Outputs(kept=[p for p in report.kept if p not in listed]).kept_message()
+    if kept:
+        console.print(kept, markup=False, highlight=False)
     if report.failed_files:
         console.print(
             f"[red]{len(report.failed_files)} returns could not be used[/]; see {report.errors_csv}"

@@ -1,16 +1,21 @@
 """Monitoring scores, ratings, KPI RAG, trends, the portfolio order and the monitoring plan.
 
-Pure: no workbook library, no xlwings, no files. Defaults follow CQC's published scoring and
-aggregation principles unless a framework (scheme) says otherwise.
+Pure: no workbook library, no xlwings, no files. Defaults follow CQC's published scoring
+("How we reach a rating", 2023) and rating principles ("How we aggregate ratings using the
+rating principles", 12 May 2022) unless a framework (scheme) says otherwise; the
+safeguarding limiting rule, the portfolio's order and the plan's numbers are local choices,
+said so beside each.
 
-Rounding rule: a domain's percentage is kept exact (e.g. 2/3 of the maximum is 66.67%); to
-find its band it is rounded to the nearest whole percent with halves rounded up (38.5% ->
-39% -> Requires improvement; 38.49% -> 38% -> Inadequate), as Excel's ROUND does for
-positive numbers, then compared with the bands' whole-number thresholds.
+Rounding rule (a local choice: CQC publishes whole-number thresholds): a domain's
+percentage is kept exact (e.g. 2/3 of the maximum is 66.67%); to find its band it is
+rounded to the nearest whole percent with halves rounded up (38.5% -> 39% -> Requires
+improvement; 38.49% -> 38% -> Inadequate), as Excel's ROUND does for positive numbers,
+then compared with the bands' whole-number thresholds.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Sequence
@@ -32,6 +37,7 @@ from .models import (
     Kpi,
     MonitoringFramework,
     MonitoringReturn,
+    PreviousScore,
     StatementScore,
 )
 
@@ -98,35 +104,106 @@ def rating(percentage: float, framework: MonitoringFramework) -> str:
     return framework.bands[rating_level(percentage, framework)].label
 
 
+#: What a domain or the overall rating is when it cannot be rated.
+NOT_RATED = "Not rated"
+#: The level of "Not rated" (the bands are 0, worst, to 3, best).
+NOT_RATED_LEVEL = -1
+#: The trend of a domain carried forward from the previous round, or of an overall rating
+#: that could not be given.
+NOT_REASSESSED = "Not reassessed"
+
+
 @dataclass(frozen=True)
 class OverallRating:
-    level: int
+    level: int  # NOT_RATED_LEVEL when not rated
     label: str
     reasons: tuple[str, ...]
+    #: the domains that had no rating, given or carried forward (why it is not rated)
+    missing: tuple[str, ...] = ()
+
+    @property
+    def rated(self) -> bool:
+        return self.level >= 0
+
+    @property
+    def text(self) -> str:
+        """The rating as a cell shows it: 'Not rated' says which domains had no rating."""
+        if self.missing:
+            return f"{NOT_RATED}: no rating for {', '.join(self.missing)}"
+        return self.label
+
+
+def breach_caps(
+    levels: Sequence[int | None], framework: MonitoringFramework, breach_in: Sequence[str]
+) -> tuple[list[int | None], list[str]]:
+    """The domain levels with each domain a regulatory breach sits in capped at the breach
+    cap (Requires improvement for CQC), and a reason for each cap that lowered a rating.
+
+    A breach of regulations means the standard the key question measures is not met, so the
+    key question is not Good (CQC's ratings: Good means the regulations are met), as well as
+    the overall rating being capped (CQC rating principle 1). A domain without a rating stays
+    without one: a cap never makes a rating.
+    """
+    names = framework.domain_names()
+    cap = framework.level_of(framework.overall.breach_caps_at)
+    wanted = {d.strip().lower() for d in breach_in}
+    capped = list(levels)
+    reasons = []
+    for i, name in enumerate(names):
+        level = capped[i]
+        if name.lower() in wanted and level is not None and level > cap:
+            capped[i] = cap
+            reasons.append(f"{name} capped at {framework.labels[cap]}: the breach sits in it")
+    return capped, reasons
 
 
 def overall_rating(
-    levels: Sequence[int],
+    levels: Sequence[int | None],
     framework: MonitoringFramework,
     *,
     breach: bool = False,
+    breach_in: Sequence[str] = (),
     limits_hit: Sequence[str] = (),
 ) -> OverallRating:
-    """The overall rating from domain rating levels, by the framework's rule set.
+    """The overall rating from the domains' rating levels, by the framework's rule set.
+
+    ``levels`` has one entry per domain of the framework, in its order, None where a domain
+    has no rating (neither this round's nor one carried forward from the previous round):
+    then the result is Not rated and names the missing domains, for an overall rating
+    aggregates every key question (CQC rating principle 2).
 
     CQC's principles by default: two or more at the worst band give the worst; one worst,
     or two or more at the second band, give the second; Good allows no worst and at most one
-    second; the best needs at least two best and the rest Good. A regulatory breach, or a
-    limiting rule that was hit (``limits_hit`` names them), caps the result.
+    second; the best needs at least two best and the rest Good. A regulatory breach caps
+    the domains it sits in (``breach_in``) and the result; a limiting rule that was hit
+    (``limits_hit`` names them) caps the result.
     """
     rules = framework.overall
     labels = framework.labels
-    if not levels:
-        raise InputError("no domain has a rating", valid="at least one domain rating")
-    worst = sum(1 for v in levels if v == 0)
-    second = sum(1 for v in levels if v == 1)
-    best = sum(1 for v in levels if v == 3)
-    reasons: list[str] = []
+    names = framework.domain_names()
+    if len(levels) != len(names):
+        raise InputError(
+            f"{len(levels)} domain ratings for the {len(names)} domains of the "
+            f"{framework.name} framework",
+            valid=f"one rating for each of {', '.join(names)}",
+        )
+    breach = breach or bool(breach_in)
+    capped, reasons = breach_caps(levels, framework, breach_in)
+    missing = tuple(n for n, v in zip(names, capped, strict=True) if v is None)
+    if missing:
+        return OverallRating(
+            NOT_RATED_LEVEL,
+            NOT_RATED,
+            (
+                f"no rating for {', '.join(missing)} (every domain needs one, scored or "
+                "carried forward)",
+            ),
+            missing,
+        )
+    rated = [v for v in capped if v is not None]
+    worst = sum(1 for v in rated if v == 0)
+    second = sum(1 for v in rated if v == 1)
+    best = sum(1 for v in rated if v == 3)
     if worst >= rules.worst_if_worst_at_least:
         level = 0
         reasons.append(f"{worst} domains rated {labels[0]}")
@@ -146,12 +223,41 @@ def overall_rating(
         )
     caps = [(framework.level_of(rules.breach_caps_at), "a regulatory breach")] if breach else []
     by_name = {r.name: r for r in rules.limiting_rules}
-    caps += [(framework.level_of(by_name[name].caps_at), name) for name in limits_hit]
+    caps += [
+        (
+            framework.level_of(by_name[name].caps_at),
+            f"{name} ({by_name[name].source})" if by_name[name].source else name,
+        )
+        for name in limits_hit
+    ]
     for cap, why in caps:
         if level > cap:
             level = cap
             reasons.append(f"capped at {labels[cap]}: {why}")
     return OverallRating(level, labels[level], tuple(reasons))
+
+
+def not_scored_rating(previous_overall: str = "") -> OverallRating:
+    """The overall rating of a return that scored no statement at all (every one N/A or
+    blank): Not rated, with no error, for nothing was assessed this round."""
+    reason = "no statement scored this round (all N/A)"
+    if previous_overall:
+        reason += f"; the previous {previous_overall} is not re-awarded"
+    return OverallRating(NOT_RATED_LEVEL, NOT_RATED, (reason,))
+
+
+def previous_domain_level(
+    previous: PreviousScore | None, framework: MonitoringFramework
+) -> int | None:
+    """The previous round's rating of a domain, as a level: its rating, or the band of its
+    score when only the score was recorded; None when neither was."""
+    if previous is None:
+        return None
+    if previous.rating:
+        return framework.level_of(previous.rating)
+    if previous.percentage is not None:
+        return rating_level(previous.percentage, framework)
+    return None
 
 
 def limiting_rules_hit(
@@ -214,6 +320,12 @@ class DomainResult:
     rating: str
     previous_percentage: float | None
     trend: str
+    #: how the rating came about when not from this round's scores alone
+    note: str = ""
+
+
+CARRIED_FORWARD = "carried forward"
+CAPPED_BY_BREACH = "capped: breach"
 
 
 @dataclass
@@ -247,7 +359,14 @@ class ProviderResult:
 def evaluate(
     ret: MonitoringReturn, framework: MonitoringFramework, *, as_at: dt.date
 ) -> ProviderResult:
-    """Score and rate one provider's return; ``as_at`` decides which actions are overdue."""
+    """Score and rate one provider's return; ``as_at`` decides which actions are overdue.
+
+    A domain with no statement scored this round carries forward its previous round's
+    rating (or the band of its previous score), as CQC aggregates a focused inspection's
+    new ratings with the existing ratings of the key questions not inspected; a domain with
+    neither has no rating, and the overall rating is then Not rated. A return that scores
+    no statement at all is Not rated (nothing was assessed), not an error.
+    """
     by_domain: dict[str, list[int]] = {d: [] for d in framework.domain_names()}
     folded = {d.lower(): d for d in by_domain}
     for s in ret.scores:
@@ -261,36 +380,68 @@ def evaluate(
             )
         if s.score is not None:
             by_domain[name].append(s.score)
+    anything_scored = any(by_domain.values())
     previous = {p.domain.strip().lower(): p for p in ret.previous}
-    domains = []
+    d = ret.details
+    breach_in = [d.breach_domain] if d.regulatory_breach and d.breach_domain else []
+    found = []  # (name, scores, percentage, level before any cap, previous, note, trend)
     for name, scores in by_domain.items():
         pct = score_percentage(scores)
         level = rating_level(pct, framework) if pct is not None else None
         before = previous.get(name.lower())
         before_pct = before.percentage if before else None
-        domains.append(
-            DomainResult(
-                domain=name,
-                statements_scored=len(scores),
-                total=sum(scores),
-                percentage=pct,
-                level=level,
-                rating=framework.labels[level] if level is not None else "Not rated",
-                previous_percentage=before_pct,
-                trend=trend(pct, before_pct),
-            )
+        note, trend_now = "", trend(pct, before_pct)
+        if level is None and anything_scored:
+            level = previous_domain_level(before, framework)
+            if level is not None:
+                note, trend_now = CARRIED_FORWARD, NOT_REASSESSED
+        found.append((name, scores, pct, level, before_pct, note, trend_now))
+    levels = [f[3] for f in found]
+    capped, _ = breach_caps(levels, framework, breach_in)
+    domains = [
+        DomainResult(
+            domain=name,
+            statements_scored=len(scores),
+            total=sum(scores),
+            percentage=pct,
+            level=level,
+            rating=framework.labels[level] if level is not None else NOT_RATED,
+            previous_percentage=before_pct,
+            trend=trend_now,
+            note=CAPPED_BY_BREACH if level != uncapped else note,
         )
-    levels = [d.level for d in domains if d.level is not None]
+        for (name, scores, pct, uncapped, before_pct, note, trend_now), level in zip(
+            found, capped, strict=True
+        )
+    ]
     limits = limiting_rules_hit(ret.scores, framework)
-    overall = overall_rating(
-        levels, framework, breach=ret.details.regulatory_breach, limits_hit=limits
-    )
+    if anything_scored:
+        overall = overall_rating(
+            levels,
+            framework,
+            breach=d.regulatory_breach,
+            breach_in=breach_in,
+            limits_hit=limits,
+        )
+        carried = [dr.domain for dr in domains if dr.note == CARRIED_FORWARD]
+        if carried and overall.rated:
+            overall = dataclasses.replace(
+                overall,
+                reasons=(
+                    *overall.reasons,
+                    f"carried forward: {', '.join(carried)}",
+                ),
+            )
+    else:
+        overall = not_scored_rating(d.previous_overall)
     all_scores = [s for ss in by_domain.values() for s in ss]
     previous_level = (
         framework.level_of(ret.details.previous_overall) if ret.details.previous_overall else None
     )
     overall_trend = (
-        NO_PREVIOUS
+        NOT_RATED
+        if not overall.rated
+        else NO_PREVIOUS
         if previous_level is None
         else UP
         if overall.level > previous_level
@@ -360,9 +511,14 @@ def portfolio_row(result: ProviderResult) -> dict[str, Any]:
     return row
 
 
+#: Where a provider that could not be rated stands among the rating levels when the
+#: overview orders providers: after Inadequate, before Requires improvement (a local
+#: choice: nothing shows it is Inadequate, but nothing shows it is at least adequate).
+NOT_RATED_RANK = 0.5
+
 #: How the overview orders providers: most concerning first.
 CONCERN_ORDER = (
-    ("_level", True),
+    ("_rank", True),
     ("Safeguarding concerns", False),
     ("Escalations", False),
     ("KPI reds", False),
@@ -378,20 +534,27 @@ def portfolio_frame(rows: Sequence[dict[str, Any]] | pd.DataFrame) -> pd.DataFra
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
     if frame.empty:
         return frame
+    level = frame["_level"].astype(float)
+    frame = frame.assign(_rank=level.where(level >= 0, NOT_RATED_RANK))
     keys = [k for k, _ in CONCERN_ORDER]
-    return frame.sort_values(
-        keys, ascending=[a for _, a in CONCERN_ORDER], na_position="last", kind="stable"
-    ).reset_index(drop=True)
+    return (
+        frame.sort_values(
+            keys, ascending=[a for _, a in CONCERN_ORDER], na_position="last", kind="stable"
+        )
+        .drop(columns="_rank")
+        .reset_index(drop=True)
+    )
 
 
 def rating_distribution(frame: pd.DataFrame, bands: Sequence[tuple[int, str]] = ()) -> pd.DataFrame:
-    """How many providers have each overall rating, worst first; ``bands`` (level, label)
-    are listed even when no provider has them, so a chart shows the empty bands too."""
+    """How many providers have each overall rating, worst first, then Not rated (if any
+    provider is); ``bands`` (level, label) are listed even when no provider has them, so a
+    chart shows the empty bands too."""
     counts: dict[tuple[int, str], int] = {band: 0 for band in bands}
     if not frame.empty:
         for key, n in frame.groupby(["_level", "Overall rating"]).size().items():
             counts[(int(key[0]), str(key[1]))] = int(n)
-    ordered = sorted(counts.items(), key=lambda item: item[0])
+    ordered = sorted(counts.items(), key=lambda item: (item[0][0] < 0, item[0]))
     return pd.DataFrame(
         {"Overall rating": [k[1] for k, _ in ordered], "Providers": [n for _, n in ordered]}
     )
@@ -411,6 +574,9 @@ class PlanSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     visits_by_level: tuple[int, int, int, int] = (6, 4, 2, 1)
+    #: a provider that could not be rated is visited as one that requires improvement (a
+    #: local choice, like the rest: nothing shows it is Good)
+    visits_if_not_rated: int = 4
     extra_visit_if_declining: int = 1
     large_contract_value: float = 1_000_000
     extra_visit_if_large: int = 1
@@ -448,7 +614,11 @@ def monitoring_plan(
         empty = PlanCapacity(0, 0, 0, settings.officers * settings.hours_per_officer)
         return pd.DataFrame(), empty
     level = portfolio["_level"].to_numpy(dtype=int)
-    visits = np.asarray(settings.visits_by_level)[level]
+    visits = np.where(
+        level >= 0,
+        np.asarray(settings.visits_by_level)[np.clip(level, 0, 3)],
+        settings.visits_if_not_rated,
+    )
     declining = (portfolio["Trend"] == DOWN).to_numpy()
     value = pd.to_numeric(portfolio["Contract value (£)"], errors="coerce").fillna(0).to_numpy()
     visits = visits + declining * settings.extra_visit_if_declining
@@ -465,7 +635,7 @@ def monitoring_plan(
         ", ".join(
             p
             for p in (
-                f"rated {r}",
+                f"rated {r}" if r != NOT_RATED else NOT_RATED.lower(),
                 "declining" if dn else "",
                 "large contract" if v >= settings.large_contract_value else "",
             )
@@ -474,10 +644,11 @@ def monitoring_plan(
         for r, dn, v in zip(portfolio["Overall rating"], declining, value, strict=True)
     ]
     # The next proactive visit falls one interval (a year ÷ visits) after this round's.
-    last = pd.to_datetime(portfolio.get("Monitoring date"), errors="coerce")
+    dates = portfolio["Monitoring date"] if "Monitoring date" in portfolio else [None] * len(visits)
+    last = pd.to_datetime(pd.Series(dates), errors="coerce")
     next_due = [
         (d + pd.Timedelta(days=int(365 // v))).date() if pd.notna(d) and v else None
-        for d, v in zip(last if last is not None else [pd.NaT] * len(visits), visits, strict=True)
+        for d, v in zip(last, visits, strict=True)
     ]
     plan = pd.DataFrame(
         {

@@ -11,8 +11,9 @@ import numpy as np
 
 from cpcxl.common.errors import InputError
 from cpcxl.common.examples import Example, ScriptExample, examples
-from cpcxl.common.fields import FLAG, TEXT, CellType, parse_argument
+from cpcxl.common.fields import FLAG, TEXT, CellType, choice_key, parse_argument
 from cpcxl.common.grid import cell_error, elementwise, flatten, from_grid, to_grid
+from cpcxl.common.limits import check_time
 from cpcxl.common.values import is_blank
 
 from . import engine
@@ -43,6 +44,8 @@ def _each(kind: CellType, values: Any, argument: str) -> list[Any]:
     """Every non-blank cell of a range read by ``kind``; a bad one is named by its position."""
     read = []
     for position, value in enumerate(flatten(values), start=1):
+        if position % 4096 == 0:
+            check_time()  # a huge range on the server stops at its time limit
         if is_blank(value):
             continue
         try:
@@ -114,12 +117,51 @@ def cpc_monitoring_rating(percentage: Any, scheme: Any = "cqc") -> Any:
     return elementwise(one, percentage)
 
 
-def _levels(ratings: Any, chosen: MonitoringFramework) -> list[int]:
-    return [chosen.level_of(r) for r in _each(rating_choice(chosen), ratings, "ratings")]
+_NOT_RATED = choice_key(engine.NOT_RATED)
+
+
+def _levels(values: list[Any], chosen: MonitoringFramework, argument: str) -> list[int | None]:
+    """One rating level per domain of the framework, in its order, from a range's cells: a
+    blank (or "Not rated") is a domain without a rating; missing cells at the end too."""
+    names = chosen.domain_names()
+    if len(values) > len(names):
+        raise InputError(
+            f"{argument} has {len(values)} cells, but the {chosen.name} framework has "
+            f"{len(names)} domains",
+            valid=f"one cell for each of {', '.join(names)}, in that order",
+        )
+    choice = rating_choice(chosen)
+    levels: list[int | None] = []
+    for position, value in enumerate(values, start=1):
+        if position % 4096 == 0:
+            check_time()
+        if is_blank(value) or (isinstance(value, str) and choice_key(value) == _NOT_RATED):
+            levels.append(None)
+            continue
+        try:
+            levels.append(chosen.level_of(choice.parse(value)))
+        except InputError as exc:
+            raise InputError(
+                f"{argument}, item {position}: {exc.message}", valid=exc.valid
+            ) from None
+    return levels + [None] * (len(names) - len(levels))
 
 
 def _flag(value: Any) -> bool:
     return False if is_blank(value) else bool(parse_argument(FLAG, value, "breach"))
+
+
+def _one_overall(
+    ratings: list[Any], previous: list[Any], breach: Any, chosen: MonitoringFramework
+) -> str | None:
+    """One provider's overall rating: this round's ratings, blanks filled from ``previous``
+    (the same domains in the same order); Not rated, naming them, if any is still missing."""
+    if all(is_blank(v) for v in [*ratings, *previous]):
+        return None
+    now = _levels(ratings, chosen, "ratings")
+    before = _levels(previous, chosen, "previous")
+    levels = [b if n is None else n for n, b in zip(now, before, strict=True)]
+    return engine.overall_rating(levels, chosen, breach=_flag(breach)).text
 
 
 @examples(
@@ -149,6 +191,29 @@ def _flag(value: Any) -> bool:
         "a regulatory breach caps the overall rating at Requires improvement",
     ),
     Example(
+        ([["Good"]],),
+        "Not rated: no rating for Effective, Caring, Responsive, Well-led",
+        "issue 13 case 13: CQC aggregates all five key questions (rating principle 2), so one "
+        "rating alone gives no overall rating; the four without one are named",
+    ),
+    Example(
+        (
+            ["Outstanding", "Outstanding", None, None, None],
+            False,
+            "cqc",
+            ["Good", "Good", "Good", "Good", "Good"],
+        ),
+        "Outstanding",
+        "issue 13 case 13: Caring, Responsive and Well-led were not reassessed and carry "
+        "their previous Good forward: two Outstanding and three Good give Outstanding",
+    ),
+    Example(
+        (["Outstanding", "Outstanding", None, None, None], False, "cqc", ["Good", "Good"]),
+        "Not rated: no rating for Caring, Responsive, Well-led",
+        "the previous round rated only Safe and Effective, so three key questions have no "
+        "rating given or carried forward",
+    ),
+    Example(
         (
             [
                 ["Good", "Good", "Good", "Outstanding", "Outstanding"],
@@ -168,33 +233,47 @@ def _flag(value: Any) -> bool:
         "one provider per row: one Inadequate gives Requires improvement; a bad row says why",
     ),
 )
-def cpc_overall_rating(ratings: Any, breach: Any = False, scheme: Any = "cqc") -> Any:
-    """Overall rating from domain ratings by CQC's principles: 2+ Inadequate gives Inadequate; 1 Inadequate or 2+ Requires improvement gives Requires improvement; a breach caps it. A range of several rows rates each row."""  # noqa: E501 (the one sentence Excel shows)
+def cpc_overall_rating(
+    ratings: Any, breach: Any = False, scheme: Any = "cqc", previous: Any = None
+) -> Any:
+    """Overall rating from all five domain ratings by CQC's principles (2+ Inadequate: Inadequate; 1 Inadequate or 2+ Requires improvement: Requires improvement); a breach caps it; previous fills blanks; otherwise Not rated. One row per provider."""  # noqa: E501 (the one sentence Excel shows)
     chosen = framework(scheme)
     grid = to_grid(ratings)
+    before = to_grid(None if _blank_argument(previous) else previous)
     if grid.kind != "table" or grid.shape[0] == 1:
-        levels = _levels(ratings, chosen)
-        return engine.overall_rating(levels, chosen, breach=_flag(breach)).label
+        return _one_overall(flatten(ratings), _cells(before), breach, chosen)
     breaches = to_grid(breach)
     if breaches.shape not in ((1, 1), (grid.shape[0], 1)):
         raise InputError(
             "breach must be one cell or one column with a cell per row of ratings",
             valid=f"a cell, or a column of {grid.shape[0]} cells",
         )
+    if _cells(before) and before.shape[0] != grid.shape[0]:
+        raise InputError(
+            "previous must have a row for each row of ratings",
+            valid=f"{grid.shape[0]} rows of previous ratings, or none",
+        )
     out = np.empty((grid.shape[0], 1), dtype=object)
     for r in range(grid.shape[0]):
-        row = list(grid.cells[r])
-        if all(is_blank(v) for v in row):
-            out[r, 0] = None
-            continue
+        check_time()
         flag = breaches.cells[min(r, breaches.shape[0] - 1), 0]
+        earlier = list(before.cells[r]) if _cells(before) else []
         try:
-            out[r, 0] = engine.overall_rating(
-                _levels(row, chosen), chosen, breach=_flag(flag)
-            ).label
+            out[r, 0] = _one_overall(list(grid.cells[r]), earlier, flag, chosen)
         except InputError as exc:
             out[r, 0] = cell_error(str(exc))
     return from_grid(out, "table")
+
+
+def _blank_argument(value: Any) -> bool:
+    """True for an argument left out, a blank cell or a range of blank cells."""
+    return value is None or all(is_blank(v) for v in flatten(value))
+
+
+def _cells(grid: Any) -> list[Any]:
+    """A grid's cells in reading order; none for a blank argument."""
+    cells = grid.cells.reshape(-1).tolist()
+    return [] if all(is_blank(v) for v in cells) else cells
 
 
 @examples(

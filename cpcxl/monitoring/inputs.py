@@ -222,6 +222,13 @@ DETAILS = SettingsSpec(
             default=False,
             note="Yes caps the overall rating at Requires improvement",
         ),
+        Setting(
+            "breach_domain",
+            "Key question of the breach",
+            DOMAIN_TEXT,
+            synonyms=("breach key question", "domain of the breach"),
+            note="Where the breach sits: its rating is capped at Requires improvement too",
+        ),
         Setting("previous_date", "Previous round date", Date()),
         Setting(
             "previous_overall",
@@ -555,6 +562,21 @@ def _read_details(
     except InputError as exc:
         errors.add(InputError(exc.message, valid=exc.valid), location=where("framework"))
         framework = CQC
+    breach_domain = values.get("breach_domain")
+    if breach_domain:
+        try:
+            values["breach_domain"] = domain_choice(framework).parse(breach_domain)
+        except InputError as exc:
+            errors.add(exc, location=where("breach_domain"))
+            values["breach_domain"] = ""
+        else:
+            if not values.get("regulatory_breach"):
+                errors.add(
+                    f"a key question of the breach ({values['breach_domain']}) is given, but "
+                    "Regulatory breach found is not Yes",
+                    location=where("breach_domain"),
+                    valid="Yes in Regulatory breach found, or leave this blank",
+                )
     previous = values.get("previous_overall")
     if previous:
         try:

@@ -13,6 +13,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from cpcxl.common.fields import MONEY_LIMIT
 from cpcxl.plugins import Scheme
 
 FRAMEWORK_KIND: Final = "monitoring-framework"
@@ -159,7 +160,10 @@ class Band(BaseModel):
 
 
 class LimitingRule(BaseModel):
-    """A statement flagged ``flag`` scored ``score_at_most`` or lower caps the overall rating."""
+    """A statement flagged ``flag`` scored ``score_at_most`` or lower caps the overall rating.
+
+    ``source`` says whose rule it is, shown beside the cap in "How it was decided".
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -167,10 +171,30 @@ class LimitingRule(BaseModel):
     flag: Literal["safeguarding", "any"] = "safeguarding"
     score_at_most: int = Field(1, ge=1, le=4)
     caps_at: str = "Requires improvement"
+    source: str = ""
+
+
+#: The one limiting rule cpcxl ships, on by default. It is cpcxl's own local rule, NOT one
+#: of CQC's rating principles: CQC's inspectors judge safeguarding evidence themselves, and
+#: its only published automatic cap is the regulatory breach (rating principle 1).
+SAFEGUARDING_RULE = LimitingRule(
+    name="a safeguarding statement scored 1 (significant shortfalls)",
+    source="cpcxl's local rule, on by default; not CQC's",
+)
 
 
 class OverallRules(BaseModel):
-    """How domain ratings combine into the overall rating; defaults are CQC's principles.
+    """How domain ratings combine into the overall rating.
+
+    The counts and the breach cap default to CQC's published rating principles ("How we
+    aggregate ratings using the rating principles: adult social care services", CQC, page
+    last updated 12 May 2022): every key question counts equally and an overall rating needs
+    them all (principle 2); two or more Inadequate give Inadequate (6); two or more Requires
+    improvement give Requires improvement (5); Good allows no Inadequate and at most one
+    Requires improvement (4); Outstanding needs at least two Outstanding and the rest Good
+    (3); a breach of regulations caps the overall rating at Requires improvement (1). The
+    breach also caps the key question it sits in. The default limiting rule is cpcxl's own
+    (:data:`SAFEGUARDING_RULE`), not CQC's.
 
     Counts refer to the four bands worst first: level 0 (e.g. Inadequate), 1 (Requires
     improvement), 2 (Good), 3 (Outstanding). Caps name a band label of the framework.
@@ -184,9 +208,7 @@ class OverallRules(BaseModel):
     good_allows_second: int = 1
     best_needs_best_at_least: int = 2
     breach_caps_at: str = "Requires improvement"
-    limiting_rules: tuple[LimitingRule, ...] = (
-        LimitingRule(name="a safeguarding statement scored 1 (significant shortfalls)"),
-    )
+    limiting_rules: tuple[LimitingRule, ...] = (SAFEGUARDING_RULE,)
 
 
 class MonitoringFramework(Scheme):
@@ -291,7 +313,8 @@ class ProviderDetails(BaseModel):
     provider_type: ProviderType | None = None
     service: str = ""
     contract_reference: str = ""
-    contract_value: float | None = None
+    #: £ a year, within Money's plausible range (never a 309-digit figure in a summary)
+    contract_value: float | None = Field(None, ge=0, le=MONEY_LIMIT)
     framework: str = "cqc"
     period_start: dt.date | None = None
     period_end: dt.date | None = None
@@ -299,6 +322,8 @@ class ProviderDetails(BaseModel):
     activity: MonitoringActivity | None = None
     lead_officer: str = ""
     regulatory_breach: bool = False
+    #: the key question (domain) the breach sits in; its rating is capped too
+    breach_domain: str = ""
     previous_date: dt.date | None = None
     previous_overall: str = ""
 

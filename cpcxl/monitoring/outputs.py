@@ -46,7 +46,12 @@ DEFAULT_CHALLENGE = (
 
 @dataclass(frozen=True)
 class ReportSettings:
-    """What an organisation sets once: its name, the protective marking, its challenge text."""
+    """What an organisation sets once: its name, the protective marking, its challenge text.
+
+    Every default is a local choice to set: the name is a placeholder; the marking follows
+    the Government Security Classifications Policy (Cabinet Office); the challenge text's
+    28 days are cpcxl's, for CPC 305 C8 / P31 ask for a procedure, not its timescale.
+    """
 
     organisation: str = "The commissioning organisation"
     marking: str = "OFFICIAL-SENSITIVE"
@@ -101,12 +106,28 @@ def summary_outputs(
     ]
     # Domain and score side by side: the chart's categories and values, in any runtime.
     domains: list[list[Any]] = [
-        ["Domain", "Score (%)", "Rating", "Statements scored", "Previous score (%)", "Trend"]
+        [
+            "Domain",
+            "Score (%)",
+            "Rating",
+            "Statements scored",
+            "Previous score (%)",
+            "Trend",
+            "Note",
+        ]
     ]
     domain_fills = {}
     for i, x in enumerate(result.domains, start=1):
         domains.append(
-            [x.domain, x.percentage, x.rating, x.statements_scored, x.previous_percentage, x.trend]
+            [
+                x.domain,
+                x.percentage,
+                x.rating,
+                x.statements_scored,
+                x.previous_percentage,
+                x.trend,
+                x.note,
+            ]
         )
         if (colour := _fill(x.level)) is not None:
             domain_fills[(i, 2)] = colour
@@ -216,7 +237,7 @@ def summary_outputs(
     summary = SheetOutput(
         "Summary",
         blocks,
-        widths={"A": 40, "B": 20, "C": 16, "D": 22, "E": 20, "F": 16, "G": 12},
+        widths={"A": 40, "B": 20, "C": 16, "D": 22, "E": 20, "F": 16, "G": 16},
     )
     evidence: list[list[Any]] = [
         ["Domain", "Statement", "Score", "Evidence", "Evidence type", "Source"]
@@ -338,7 +359,21 @@ PORTFOLIO_FIRST = (
     "Lowest domain",
     "Lowest score (%)",
 )
-PORTFOLIO_LAST = ("Contract value (£)", "Monitoring date", "Framework", "Why", "Return file")
+PORTFOLIO_LAST = (
+    "Contract value (£)",
+    "Monitoring date",
+    "Framework",
+    "Why",
+    "Return file",
+    "Summary status",
+)
+#: What the overview's Summary status column says of each summary in the output folder:
+#: up to date (written from its return as it is now, this run or an earlier one), or out of
+#: date and why.
+UP_TO_DATE = "Up to date"
+RETURN_CHANGED = "Out of date: its return has changed (--overwrite rebuilds it)"
+NO_RECORD = "Out of date: no record of its return (--overwrite rebuilds it)"
+NO_RETURN = "Out of date: no return read for it in this run"
 
 
 def portfolio_outputs(
@@ -347,6 +382,7 @@ def portfolio_outputs(
     capacity: engine.PlanCapacity,
     *,
     failed: int = 0,
+    stale: int = 0,
     as_at: dt.date,
     settings: ReportSettings = DEFAULT_SETTINGS,
 ) -> list[SheetOutput]:
@@ -364,13 +400,17 @@ def portfolio_outputs(
     fills = {
         (i, rating_col): RATING_FILLS[level]
         for i, level in enumerate(frame["_level"].tolist() if not frame.empty else [], start=1)
+        if level >= 0  # Not rated has no colour
     }
     column_formats = {columns.index(c): "0.0" for c in columns if c.endswith("(%)")}
     column_formats[columns.index("Contract value (£)")] = formats.GBP
     column_formats[columns.index("Monitoring date")] = formats.DATE_UK
     heading = [
         [f"{len(frame)} providers, most concerning first. As at {as_at:%d/%m/%Y}."],
-        [f"Returns that could not be read: {failed} (listed in errors.csv)."],
+        [
+            f"Returns that could not be read: {failed} (listed in errors.csv)."
+            + (f" Summaries out of date: {stale} (see Summary status)." if stale else "")
+        ],
     ]
     overview = SheetOutput(
         "Overview",
@@ -440,6 +480,7 @@ def _width(header: str) -> float:
         "Why": 60,
         "Lowest domain": 24,
         "Return file": 24,
+        "Summary status": 40,
     }
     return wide.get(header, max(10.0, min(len(header) * 0.8 + 2, 22)))
 

@@ -2,10 +2,15 @@
 
 ``cqc`` (the default) follows CQC's single assessment framework: five key questions, its 34
 quality statements, scores 1-4 and its published rating thresholds (25-38% Inadequate,
-39-62% Requires improvement, 63-87% Good, 88-100% Outstanding). ``council`` is the
-provider-assessment style many councils use for contracted care: five areas rated Poor,
-Requires improvement, Good or Excellent, on the same thresholds unless the organisation sets
-its own.
+39-62% Requires improvement, 63-87% Good, 88-100% Outstanding: CQC, "How we reach a
+rating", 2023-2024); the overall rating follows CQC's rating principles ("How we aggregate
+ratings using the rating principles", page last updated 12 May 2022).
+
+``council`` has the domains and ratings of PAMMS (the Provider Assessment and Market
+Management Solution that ADASS regions and their councils use for contracted care): five
+domains rated Poor, Requires improvement, Good or Excellent. Its statements are cpcxl's own
+summary of each domain, not PAMMS's question set, and its thresholds and aggregation are
+CQC's (PAMMS weights its own questions inside its system, which is not published).
 """
 
 from __future__ import annotations
@@ -81,7 +86,11 @@ _CQC_STATEMENTS = {
 CQC = MonitoringFramework(
     name="cqc",
     description="CQC's five key questions and 34 quality statements (the default)",
-    source="CQC single assessment framework: quality statements, scoring and rating thresholds",
+    source=(
+        "CQC single assessment framework: quality statements, scores 1-4 and rating "
+        "thresholds (CQC, 'How we reach a rating', 2023-2024); overall rating by CQC's rating "
+        "principles ('How we aggregate ratings using the rating principles', 12 May 2022)"
+    ),
     domains=tuple(
         Domain(
             name=domain,
@@ -124,7 +133,11 @@ _COUNCIL_STATEMENTS: dict[str, list[tuple[str, bool]]] = {
 COUNCIL = MonitoringFramework(
     name="council",
     description="Council provider assessment: five areas rated Poor to Excellent",
-    source="Council contract-monitoring practice for contracted care (provider assessment)",
+    source=(
+        "PAMMS-style domains and ratings (the Provider Assessment and Market Management "
+        "Solution of ADASS regions and their councils, e.g. ADASS East of England); the "
+        "statements are cpcxl's own, and the thresholds and aggregation are CQC's"
+    ),
     domains=tuple(
         Domain(
             name=area,

@@ -1,17 +1,31 @@
-"""`cpcxl proposals ...`: evaluate a filled workbook and write feedback for each submitter."""
+"""`cpcxl proposals ...`: evaluate a filled workbook and write feedback for each submitter.
+
+Both commands follow the one overwrite rule (:class:`cpcxl.common.files.Outputs`): an output
+is never the input workbook (through links too) and never an ``.xlsm`` (cpcxl writes
+``.xlsx`` and would lose the macros); an output that exists already is kept unless
+``--overwrite`` is given, and the command then says what it kept and exits with status 3
+(issue 12 cases 9 and 10).
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from cpcxl.common.errors import InputErrors
+from cpcxl.common.files import KEPT_EXIT, Outputs
 
 from . import engine
 from .models import Round
 
 _WORKBOOK = click.Path(exists=True, dir_okay=False, path_type=Path)
+_OVERWRITE = click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Replace outputs that exist already (a person may have edited them).",
+)
 
 
 def _read(workbook: Path) -> Round:
@@ -32,6 +46,13 @@ def _notes(notes: list[str]) -> None:
         click.echo(f"note: {text}")
 
 
+def _kept(outputs: Outputs) -> None:
+    """Say what was kept and exit with KEPT_EXIT, if anything asked for was kept."""
+    if outputs.kept:
+        click.echo(outputs.kept_message())
+        sys.exit(KEPT_EXIT)
+
+
 @click.group("proposals")
 def command() -> None:
     """Expenditure proposal evaluation (CPC 506 B)."""
@@ -46,13 +67,19 @@ def command() -> None:
     required=True,
     help="Folder for the feedback documents.",
 )
-def feedback_command(workbook: Path, out_dir: Path) -> None:
-    """Write one feedback document per proposal in WORKBOOK."""
+@_OVERWRITE
+def feedback_command(workbook: Path, out_dir: Path, overwrite: bool) -> None:
+    """Write one feedback document per proposal in WORKBOOK.
+
+    A document already in --out is kept unless --overwrite is given.
+    """
     from .workbook import write_feedback
 
+    outputs = Outputs(overwrite=overwrite, inputs=(workbook,))
     result = engine.evaluate(_read(workbook))
-    for path in write_feedback(result, out_dir):
+    for path in write_feedback(result, out_dir, outputs):
         click.echo(f"wrote {path}")
+    _kept(outputs)
 
 
 @command.command("evaluate")
@@ -62,12 +89,20 @@ def feedback_command(workbook: Path, out_dir: Path) -> None:
     "target",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="Where to write the evaluated copy (the input is unchanged).",
+    help="Where to write the evaluated copy (an .xlsx; never the input, which is unchanged).",
 )
-def evaluate_command(workbook: Path, target: Path) -> None:
-    """Write a copy of WORKBOOK with the Appraisal, Scores, Ranking, Portfolio and Feedback."""
+@_OVERWRITE
+def evaluate_command(workbook: Path, target: Path, overwrite: bool) -> None:
+    """Write a copy of WORKBOOK with the Appraisal, Scores, Ranking, Portfolio and Feedback.
+
+    The copy is never WORKBOOK itself nor an .xlsm; one that exists already is kept unless
+    --overwrite is given.
+    """
     from .workbook import write_results
 
+    outputs = Outputs(overwrite=overwrite, inputs=(workbook,))
+    if not outputs.may_write(target):  # refuses the input and an .xlsm before any work
+        _kept(outputs)
     round_ = _read(workbook)
     write_results(workbook, target, engine.evaluate(round_), round_.notes)
-    click.echo(f"wrote {target}")
+    click.echo(f"wrote {outputs.wrote(target)}")

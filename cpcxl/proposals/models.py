@@ -78,6 +78,7 @@ PROJECT_TYPES = Choice.of(
 EVIDENCE = Choice.of(Evidence, "a kind of evidence", list_name="EvidenceLevels")
 
 
+#: How far the weights given may be from 100% (±0.1%, for rounding): a local choice.
 WEIGHT_TOLERANCE = 0.001
 
 
@@ -155,11 +156,14 @@ class Proposal(BaseModel):
     revenue: tuple[float, ...] = ()
     cash_releasing: tuple[float, ...] = ()
     social_value: tuple[float, ...] = ()
+    #: Health and life values (QALYs valued in money and the like): discounted at the Green
+    #: Book's health rate whatever the round's schedule (issue 13 case 4).
+    health_benefits: tuple[float, ...] = ()
     stated_total_cost: float | None = None
     stated_total_benefit: float | None = None
     missing_years: tuple[int, ...] = ()
 
-    @field_validator("capital", "revenue", "cash_releasing", "social_value")
+    @field_validator("capital", "revenue", "cash_releasing", "social_value", "health_benefits")
     @classmethod
     def _finite(cls, values: tuple[float, ...]) -> tuple[float, ...]:
         for year, v in enumerate(values):
@@ -174,6 +178,7 @@ class Proposal(BaseModel):
             "revenue": len(self.revenue),
             "cash-releasing benefits": len(self.cash_releasing),
             "wider social value": len(self.social_value),
+            "health benefits": len(self.health_benefits),
         }
         given = {k: n for k, n in lengths.items() if n}
         if not given:
@@ -193,7 +198,11 @@ class Proposal(BaseModel):
     @property
     def years(self) -> int:
         return max(
-            len(self.capital), len(self.revenue), len(self.cash_releasing), len(self.social_value)
+            len(self.capital),
+            len(self.revenue),
+            len(self.cash_releasing),
+            len(self.social_value),
+            len(self.health_benefits),
         )
 
     def line(self, name: str) -> list[float]:
@@ -205,30 +214,47 @@ class Proposal(BaseModel):
         return [a + b for a, b in zip(self.line("capital"), self.line("revenue"), strict=True)]
 
     @property
-    def benefits(self) -> list[float]:
+    def other_benefits(self) -> list[float]:
+        """Cash-releasing benefits and wider social value: discounted at the round's schedule."""
         return [
             a + b
             for a, b in zip(self.line("cash_releasing"), self.line("social_value"), strict=True)
+        ]
+
+    @property
+    def benefits(self) -> list[float]:
+        """Every benefit, health and life values included, year by year."""
+        return [
+            a + b for a, b in zip(self.other_benefits, self.line("health_benefits"), strict=True)
         ]
 
 
 class DecisionRules(BaseModel):
     """Thresholds for absolute evaluation and places for comparative evaluation.
 
-    Scores are fractions of the scale's range. The value-for-money bands follow the
-    Department for Transport's categories (BCR below 1 poor, 1-1.5 low, 1.5-2 medium): a
-    local policy choice each authority should confirm, not a Treasury rule.
+    Every default here is a local choice for the organisation to set, not a rule of CPC 506,
+    the Green Book or any regulator (issue 13 case 17). Scores are fractions of the scale's
+    range. The benefit-cost ratio thresholds borrow the Department for Transport's
+    value-for-money categories (DfT, *Value for Money Framework*, 2015: below 1 poor, 1 to 1.5
+    low, 1.5 to 2 medium): cpcxl's choice of a reference, not a Treasury rule.
     """
 
+    #: Absolute (thresholds) by default: a local choice; CPC 506 B8 allows either.
     evaluation: Evaluation = Evaluation.ABSOLUTE
+    #: 60% of the scale to accept, 40% to be considered at all: local choices.
     accept_score: float = Field(0.6, ge=0, le=1)
     reject_score: float = Field(0.4, ge=0, le=1)
+    #: 1.5 ('medium' value for money or better, DfT 2015) to accept; below 1.0 ('poor', the
+    #: costs exceed the benefits) to reject: local choices of those reference points.
     accept_bcr: float = Field(1.5, ge=0)
     reject_bcr: float = Field(1.0, ge=0)
+    #: None by default: comparative evaluation with no budget must say how many to accept.
     places: int | None = Field(None, ge=0)
     #: The organisation's objectives; when given, a proposal must name objectives from it.
     objectives: tuple[str, ...] = ()
-    #: Highest benefit-cost ratio believable for each strength of evidence (local policy).
+    #: Highest benefit-cost ratio believable for each strength of evidence: 6 if evaluated
+    #: here, 4 for a published evaluation elsewhere, 2 for expert judgement (1 with none,
+    #: which is a weakness of its own). cpcxl's own local choices, from no published source.
     plausible_bcr: dict[Evidence, float] = Field(
         default_factory=lambda: {
             Evidence.LOCAL_EVALUATION: 6.0,

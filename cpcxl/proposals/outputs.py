@@ -14,6 +14,7 @@ from typing import Any
 
 from cpcxl.common import formats
 from cpcxl.common.errors import InputError, InputErrors
+from cpcxl.common.fields import percent_text
 from cpcxl.common.report import Block, SheetOutput, stack
 
 from . import engine
@@ -31,24 +32,32 @@ def _blank_nan(value: float) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
+def _irr_cell(rates: Sequence[float]) -> float | str | None:
+    """The IRR, blank where there is none, and the rates in words where there are several
+    (issue 13 case 6: never one of them as if it were the answer)."""
+    if len(rates) == 1:
+        return rates[0]
+    if not rates:
+        return None
+    return f"More than one: {engine.rates_text(rates)}; judge by the NPSV"
+
+
 def result_sheets(result: engine.RoundResult, notes: Sequence[str] = ()) -> list[SheetOutput]:
     """The five result sheets the button and the CLI both write, and an Input notes sheet
     when the reading had something to say (a header read under another spelling)."""
     by_id = {f.id: f for f in result.feedback}
-    schedule = (
-        "standard (3.5% declining)"
-        if result.schedule == Schedule.STANDARD
-        else ("health (1.5% declining)")
-    )
+    schedule = schedule_text(result.schedule)
     a = result.appraisal
     appraisal_rows: list[list[Any]] = [
         [
             "Proposal ID",
             "Title",
-            "Optimism bias",
+            "Optimism bias on capital",
+            "Optimism bias on revenue",
             "PV costs before optimism bias £",
             "PV costs £",
             "PV benefits £",
+            "of which health benefits £",
             "NPSV £",
             "Benefit-cost ratio",
             "IRR",
@@ -65,30 +74,45 @@ def result_sheets(result: engine.RoundResult, notes: Sequence[str] = ()) -> list
                 pid,
                 f.title,
                 row["optimism_bias"],
+                row["operating_optimism_bias"],
                 round(row["pv_costs_before_ob"]),
                 round(row["pv_costs"]),
                 round(row["pv_benefits"]),
+                round(row["pv_health_benefits"]),
                 round(row["npsv"]),
                 _blank_nan(round(row["bcr"], 2)),
-                _blank_nan(row["irr"]),
+                _irr_cell(row["irr_rates"]),
                 _blank_nan(row["payback_year"]),
                 _blank_nan(row["benefit_switching"]),
                 _blank_nan(row["cost_switching"]),
                 "; ".join(w.name for w in f.weaknesses),
             ]
         )
-    money = {i: formats.GBP for i in (3, 4, 5, 6)}
-    pct = {2: formats.PERCENT, 8: formats.PERCENT_1DP, 10: formats.PERCENT, 11: formats.PERCENT}
+    money = {i: formats.GBP for i in (4, 5, 6, 7, 8)}
+    pct = {
+        2: formats.PERCENT_1DP,
+        3: formats.PERCENT_1DP,
+        10: formats.PERCENT_1DP,
+        12: formats.PERCENT,
+        13: formats.PERCENT,
+    }
     appraisal = SheetOutput(
         "Appraisal",
         stack(
             Block(
                 appraisal_rows,
-                title=f"Green Book appraisal in real terms; discount schedule {schedule}",
-                formats={**money, **pct, 7: formats.DECIMAL_2},
+                title=f"Green Book appraisal in real terms: {schedule}",
+                formats={**money, **pct, 9: formats.DECIMAL_2},
             )
         ),
-        widths={"A": 14, "B": 40, "M": 60},
+        widths={
+            "A": 14,
+            "B": 40,
+            **{letter: 12 for letter in "CD"},
+            **{letter: 15 for letter in "EFGHI"},
+            **{letter: 12 for letter in "JKLMN"},
+            "O": 60,
+        },
         freeze="C3",
     )
 
@@ -287,9 +311,6 @@ def feedback_document(f: engine.Feedback, result: engine.RoundResult) -> str:
     def ratio(x: float) -> str:
         return "none" if x != x else f"{x:.2f}"
 
-    def share(x: float) -> str:
-        return "none" if x != x else f"{x:.0%}"
-
     lines = [
         f"# Feedback on proposal {f.id}: {f.title}",
         "",
@@ -311,16 +332,22 @@ def feedback_document(f: engine.Feedback, result: engine.RoundResult) -> str:
         f"Weighted score: {f.weighted_score:.2f} of {top} ({f.score_share:.0%}).",
         "",
         "## Appraisal (HM Treasury Green Book, real terms, "
-        f"{result.schedule.value} discount schedule)",
+        f"{result.schedule.value} discount schedule: {schedule_text(result.schedule)})",
         "",
         "| Measure | Value |",
         "|---|---|",
-        f"| Optimism bias added to costs | {a['optimism_bias']:.0%} |",
+        f"| Optimism bias added to capital costs | {_percent(a['optimism_bias'])} |",
+        f"| Optimism bias added to revenue costs | {_percent(a['operating_optimism_bias'])} |",
         f"| Present value of costs (with optimism bias) | {engine.money(a['pv_costs'])} |",
         f"| Present value of benefits | {engine.money(a['pv_benefits'])} |",
+        *(
+            [f"| of which health benefits | {engine.money(a['pv_health_benefits'])} |"]
+            if a["pv_health_benefits"]
+            else []
+        ),
         f"| Net present social value | {engine.money(a['npsv'])} |",
         f"| Benefit-cost ratio | {ratio(a['bcr'])} |",
-        f"| Internal rate of return | {share(a['irr'])} |",
+        f"| Internal rate of return | {_irr_text(f.irr_rates)} |",
         "| Discounted payback | "
         + (
             "not within the period"
@@ -340,6 +367,33 @@ def feedback_document(f: engine.Feedback, result: engine.RoundResult) -> str:
             else f"Not in the recommended portfolio: {result.portfolio.left_out.get(f.id, '')}"
         )
     return "\n".join(lines) + "\n"
+
+
+def schedule_text(schedule: Schedule) -> str:
+    """What a discount schedule discounts at which rate (Green Book 2022, annex A6)."""
+    if schedule == Schedule.STANDARD:
+        return (
+            "costs and benefits at the standard rate (3.5% declining), health benefits at the "
+            "health rate (1.5% declining)"
+        )
+    return (
+        "benefits at the health rate (1.5% declining), costs at the standard rate (3.5% declining)"
+    )
+
+
+def _percent(x: float) -> str:
+    return percent_text(round(x, 4))
+
+
+def _irr_text(rates: Sequence[float]) -> str:
+    if len(rates) == 1:
+        return f"{rates[0]:.0%}"
+    if not rates:
+        return "none"
+    return (
+        f"none: the net flows have {len(rates)} rates ({engine.rates_text(rates)}), so no one "
+        "rate describes them; judge by the net present social value"
+    )
 
 
 def _switching(value: float) -> str:

@@ -17,7 +17,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 
 from cpcxl.common import formats, styles
-from cpcxl.common.files import write_bytes_atomically
+from cpcxl.common.files import Outputs, write_bytes_atomically
 from cpcxl.common.formats import Formula
 from cpcxl.common.inputs import Cells, TableSpec, column_letter
 from cpcxl.common.workbook import (
@@ -120,11 +120,15 @@ def _guidance(wb: Workbook) -> None:
                     "Every year's costs and benefits from year 0 (this financial year) to the "
                     "last year of effect, in today's prices (real terms): do not add inflation.",
                     "Costs split into capital and revenue; benefits split into cash-releasing "
-                    "savings and wider social value (for example fewer hospital admissions).",
+                    "savings, wider social value (for example fewer hospital admissions) and "
+                    "health benefits (health and life values in £, discounted at the lower "
+                    "health rate).",
                     "The evidence behind the benefits: evaluated here, a published evaluation "
                     "elsewhere, or expert judgement. Benefits with no evidence are a weakness.",
-                    "The project type, which sets the optimism bias added to your costs, and how "
-                    "much of it your plans mitigate (0% = none, 100% = all), with the reasons.",
+                    "The project type, which sets the optimism bias added to your capital costs "
+                    "(revenue costs take 41%, the guidance's figure for operating costs), and "
+                    "how far your plans mitigate it (0% = none, at the upper bound; 100% = "
+                    "fully, at the lower bound), with the reasons.",
                     "The main risks and how you will manage them.",
                 ],
             ),
@@ -195,7 +199,8 @@ def _instructions(wb: Workbook) -> None:
             (
                 "Worksheet functions",
                 "CPC_DISCOUNT_FACTOR(year, schedule), CPC_NPSV(costs, benefits, schedule, "
-                "optimism_bias), CPC_BCR(...), CPC_WEIGHTED_SCORE(scores, weights), "
+                "optimism_bias), CPC_BCR(...), CPC_IRR(costs, benefits), "
+                "CPC_WEIGHTED_SCORE(scores, weights, scale_max), "
                 "CPC_AHP_WEIGHTS(matrix) and CPC_AHP_CONSISTENCY(matrix). The Discount "
                 "factors sheet uses plain Excel formulas and works without the add-in.",
             ),
@@ -204,12 +209,19 @@ def _instructions(wb: Workbook) -> None:
                 [
                     "Discount rates: HM Treasury Green Book (2022), annex A6: 3.5% for years "
                     "0-30, 3.0% 31-75, 2.5% 76-125, 2.0% 126-200, 1.5% 201-300, 1.0% after; "
-                    "health rate 1.5%, 1.29%, 1.07%, 0.86%, 0.64%, 0.43%. Year 0 is undiscounted.",
-                    "Optimism bias: Green Book supplementary guidance (Mott MacDonald, 2002), "
-                    "upper bounds for capital expenditure, reduced by the mitigation you give.",
-                    "Consistency: Saaty's random index; 0.10 is his limit.",
-                    "Value-for-money thresholds (accept at a ratio of 1.5, reject below 1.0) "
-                    "follow the Department for Transport's categories: a local policy choice.",
+                    "health rate (for health and life values only; costs stay at the standard "
+                    "rate) 1.5%, 1.29%, 1.07%, 0.86%, 0.64%, 0.43%, the Green Book's printed, "
+                    "rounded figures. Year 0 is undiscounted.",
+                    "Optimism bias: HM Treasury supplementary Green Book guidance (2003; Mott "
+                    "MacDonald 2002, table 2): the capital-expenditure bounds on capital costs "
+                    "and the operating bound (41% to 0%) on revenue costs, moved from the upper "
+                    "bound towards the lower by the mitigation you give.",
+                    "Consistency: Saaty's random index and his limit of 0.10 (Saaty 1980).",
+                    "Accept and reject scores (60%, 40%): local choices to set. Benefit-cost "
+                    "ratio thresholds (accept at 1.5, reject below 1.0) borrow the Department "
+                    "for Transport's value-for-money categories (2015): local choices too.",
+                    "The highest ratio believable for each kind of evidence (6 evaluated here, "
+                    "4 published elsewhere, 2 expert judgement): cpcxl's own local choices.",
                     "Figures are shown to the nearest pound; ratios to two decimal places.",
                 ],
             ),
@@ -308,6 +320,7 @@ def _budget(wb: Workbook, inputs: RoundInputs) -> None:
     set_print(ws, header=MARKING)
 
 
+#: Years the Discount factors sheet lists: 0 to 100, a local choice (the engine works any year).
 DISCOUNT_YEARS = 100
 
 
@@ -367,12 +380,19 @@ def _optimism_bias_sheet(wb: Workbook) -> None:
         formats={h: formats.PERCENT for h in header[1:]},
         widths={"Project type": 32},
     )
-    put(
-        ws["A9"],
-        "Source: HM Treasury Green Book supplementary guidance on optimism bias (Mott "
-        "MacDonald, 2002). The upper bound is added to costs, reduced by the mitigation given "
-        "on the Proposals sheet (adjusted = upper bound × (1 − mitigation)).",
-    ).font = styles.NOTE_FONT
+    notes = [
+        "Source: HM Treasury, Supplementary Green Book guidance: optimism bias (2003); Mott "
+        "MacDonald, Review of large public procurement in the UK (2002), table 2.",
+        "Capital costs take their project type's capital bounds. Revenue (operating) costs of "
+        "every type take 41% upper, 0% lower: the guidance's operating-expenditure figure, "
+        "measured on outsourcing projects.",
+        "The guidance gives no capital figure for outsourcing; cpcxl applies 41% (0%) to an "
+        "outsourcing project's capital costs too (a local choice).",
+        "Applied = upper bound - mitigation × (upper bound - lower bound), with the mitigation "
+        "from the Proposals sheet: 0% stays at the upper bound, 100% reaches the lower bound.",
+    ]
+    for r, text in enumerate(notes, start=9):
+        put(ws.cell(r, 1), text).font = styles.NOTE_FONT
     set_print(ws, landscape=True)
 
 
@@ -400,7 +420,8 @@ def add_charts(wb: Workbook, result: engine.RoundResult) -> None:
     chart = BarChart()
     chart.title = "Net present social value by proposal"
     chart.y_axis.title = "£"
-    chart.add_data(Reference(ws, min_col=7, min_row=2, max_row=2 + n), titles_from_data=True)
+    npsv = next(c.column for c in ws[2] if c.value == "NPSV £")  # the header row
+    chart.add_data(Reference(ws, min_col=npsv, min_row=2, max_row=2 + n), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=3, max_row=2 + n))
     chart.width, chart.height = 24, 10
     ws.add_chart(chart, f"B{n + 6}")
@@ -448,9 +469,16 @@ def write_results(
     return save_workbook(wb, target)
 
 
-def write_feedback(result: engine.RoundResult, out_dir: Path) -> list[Path]:
-    """One Markdown document per proposal, each written atomically."""
-    return [
-        write_bytes_atomically(out_dir / name, text.encode("utf-8"))
-        for name, text in feedback_documents(result).items()
-    ]
+def write_feedback(
+    result: engine.RoundResult, out_dir: Path, outputs: Outputs | None = None
+) -> list[Path]:
+    """One Markdown document per proposal, each written atomically; with ``outputs``, one
+    that exists already is kept unless it allows overwriting (and is reported by it)."""
+    written = []
+    for name, text in feedback_documents(result).items():
+        target = out_dir / name
+        if outputs is not None and not outputs.may_write(target):
+            continue
+        path = write_bytes_atomically(target, text.encode("utf-8"))
+        written.append(outputs.wrote(path) if outputs is not None else path)
+    return written

@@ -14,7 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from .guard import ASGIApp, Guard, content_security_policy
+from .offload import SecondLoop
 from .settings import ServerRefused, ServerSettings, check_sign_in
+
+#: Served in front of xlwings' custom-functions code: error cells as Excel error values.
+ERROR_VALUES_SCRIPT = Path(__file__).with_name("custom_functions_errors.js")
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,9 @@ def create_app(settings: ServerSettings | None = None) -> Served:
         content_security=content_security_policy(
             cdn_officejs=s.cdn_officejs, excel_online=s.enable_excel_online
         ),
+        before_functions_code=ERROR_VALUES_SCRIPT.read_bytes() + b"\n",
+        second_loop=SecondLoop() if settings.large_body_bytes else None,
+        large_body_bytes=settings.large_body_bytes,
     )
     return Served(app, main.app, config.settings, functions, scripts)
 

@@ -5,7 +5,8 @@ In order, for every request:
 
 1. A file path (``/static/...``) must resolve inside the folder it is served from; anything
    else, ``..`` sent as is or encoded, is 404.
-2. A body over the size limit is refused before it is read (413).
+2. A body over the size limit is refused before it is read (413). A large body, and every
+   button's, is handled from here on on a second event loop, so it holds up no small call.
 3. Where sign-in is configured, the token is checked before the body is parsed (401), and
    xlwings Server's placeholder token ``test-token`` never authorises anything.
 4. The body must be JSON of the shape the add-in sends, with every number finite and
@@ -14,6 +15,10 @@ In order, for every request:
 5. Every answer carries the security headers (xlwings Server's, and a Content-Security-Policy
    that allows the task pane what it needs and nothing else); a 500 never shows exception
    text, even with ``XLWINGS_ENVIRONMENT=dev``.
+
+The custom-functions code xlwings Server serves goes out with cpcxl's short script in front
+of it (``custom_functions_errors.js``: error cells become Excel error values with their
+reasons); xlwings' own code follows unchanged.
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from cpcxl.common.limits import MAX_ARGUMENT_CELLS
+
+from .offload import SecondLoop
+from .settings import DEFAULT_LARGE_BODY_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +52,10 @@ PLACEHOLDER_TOKEN = "test-token"
 MAX_JSON_DEPTH = 32
 #: Office.js sends error cells as {"type": "Error", ...}; no other object is a cell.
 ERROR_CELL_TYPES = {"Error"}
+#: A request body this large (about 2,000 cells) is checked and handled on the second event
+#: loop (``cpcxl.server.offload``), as is every button: its JSON, cell conversions and answer
+#: take longer than Python's 5 ms between thread switches, so small calls would wait on it.
+LARGE_BODY_BYTES = DEFAULT_LARGE_BODY_BYTES
 
 
 class Arity:
@@ -107,8 +119,18 @@ class Guard:
         authenticate: Authenticate | None = None,
         security_headers: Mapping[str, str] | None = None,
         content_security: str | None = None,
+        before_functions_code: bytes = b"",
+        second_loop: SecondLoop | None = None,
+        large_body_bytes: int = LARGE_BODY_BYTES,
     ) -> None:
         self.app = app
+        self.second_loop = second_loop
+        self.large_body_bytes = large_body_bytes
+        self.functions_code_paths = {
+            f"{app_path}/xlwings/custom-functions-code",
+            f"{app_path}/xlwings/custom-functions-code.js",
+        }
+        self.before_functions_code = before_functions_code
         self.max_body_bytes = max_body_bytes
         self.arities = {name.lower(): (name, Arity(fn)) for name, fn in functions.items()}
         self.scripts = {name.lower(): name for name in scripts}
@@ -137,6 +159,8 @@ class Guard:
             if not self._serves(path):
                 await self.reply(send, 404, "Not Found")
                 return
+            if scope["method"] == "GET" and path in self.functions_code_paths:
+                send = _prepending(send, self.before_functions_code)
             await self._run(scope, receive, send)
             return
         declared = _header(scope, b"content-length")
@@ -164,7 +188,21 @@ class Guard:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        refusal = self.check(path, body, _header(scope, b"content-type") or "")
+
+        async def handle(receive: Receive, send: Send) -> None:
+            await self._checked(scope, body, receive, send)
+
+        if self.second_loop is not None and (
+            len(body) >= self.large_body_bytes or path.startswith(self.scripts_path)
+        ):
+            await self.second_loop.run(handle, receive, send)
+        else:
+            await handle(receive, send)
+
+    async def _checked(self, scope: Scope, body: bytes, receive: Receive, send: Send) -> None:
+        """Check a request's body, then pass it to the app as if it were being read now."""
+        content_type = _header(scope, b"content-type") or ""
+        refusal = self.check(scope["path"], body, content_type)
         if refusal is not None:
             await self.reply(send, *refusal)
             return
@@ -183,11 +221,18 @@ class Guard:
     async def _run(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The app, with an exception it raises after answering (Starlette re-raises for the
         log) logged here, so the connection closes cleanly with the answer sent."""
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, tracked)
         except Exception:
             log.exception("request to %s failed", scope.get("path"))
-            if not getattr(send, "answered", False):
+            if not started:  # a second answer on the connection would break the next one
                 await self.reply(
                     send, 500, "the server could not answer this request; its log says why"
                 )
@@ -282,7 +327,6 @@ class Guard:
         async def answer(message: Message) -> None:
             nonlocal hiding
             if message["type"] == "http.response.start":
-                answer.answered = True  # type: ignore[attr-defined]
                 headers = [
                     (k, v)
                     for k, v in message.get("headers", [])
@@ -301,7 +345,6 @@ class Guard:
                 return  # the body of a 500 the app wrote: never shown
             await send(message)
 
-        answer.answered = False  # type: ignore[attr-defined]
         return answer
 
     async def reply(self, send: Send, status: int, detail: str) -> None:
@@ -334,6 +377,34 @@ class Guard:
             f"the request is larger than this server accepts ({limit}); use a smaller range "
             "or workbook, or ask IT to raise CPCXL_SERVER_MAX_BODY_BYTES",
         )
+
+
+def _prepending(send: Send, prefix: bytes) -> Send:
+    """``send`` with ``prefix`` in front of a successful answer's body (its length adjusted)."""
+    start: Message | None = None
+    chunks: list[bytes] = []
+
+    async def answer(message: Message) -> None:
+        nonlocal start
+        if message["type"] == "http.response.start":
+            if message["status"] != 200:
+                await send(message)
+                return
+            start = message
+            return
+        if start is None or message["type"] != "http.response.body":
+            await send(message)
+            return
+        chunks.append(message.get("body", b""))
+        if message.get("more_body", False):
+            return
+        body = prefix + b"".join(chunks)
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
+    return answer
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

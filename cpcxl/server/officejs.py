@@ -4,6 +4,12 @@ Worked examples hold arguments as xlwings passes them to Python; Excel's add-in 
 argument as a 2-D array of cells (blanks as "" or null, dates as serial numbers, error
 cells as error objects) and receives every result as a 2-D array. The tests and the load
 benchmark use these to speak to the server exactly as Excel does.
+
+What a result cell looks like depends on the custom-functions runtime the request names
+(xlwings' client sends the highest it finds, "1.1" to "1.4"): from 1.4 dates are formatted
+numbers and Excel's own error values are error objects (xlwings' conversion); from 1.2 a
+cpcxl error cell is an error object carrying its reason (``cpcxl.xl.worksheet``); before
+that, both are text.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from typing import Any
 import xlwings as xw
 
 from cpcxl.common.values import EXCEL_EPOCH, EXCEL_ERRORS
-from cpcxl.xl.worksheet import as_excel_range
+from cpcxl.xl.worksheet import as_excel_range, error_value, shows_error_messages
 
 #: Office.js's names for Excel's error values (Excel.ErrorCellValueType).
 ERROR_TYPES = {
@@ -32,6 +38,9 @@ ERROR_TYPES = {
     "#CALC!": "Calc",
 }
 DATE_FORMAT = "dd/mm/yyyy"  # a UK user's short date pattern, as Excel reports it
+#: The runtime requests say they come from unless a test says otherwise: the highest
+#: xlwings' custom-functions code reports.
+RUNTIME = "1.4"
 
 
 def serial(value: dt.date | dt.datetime) -> float:
@@ -69,33 +78,38 @@ def arguments_sent(fn: Callable[..., Any], args: tuple[Any, ...], blank: Any) ->
     return sent + [None] * (len(params) - len(sent))
 
 
-def cell_received(value: Any) -> Any:
+def cell_received(value: Any, runtime: str = RUNTIME) -> Any:
     """One result cell as Excel receives it from xlwings Server."""
+    rich = float(runtime) >= 1.4  # as xlwings' own conversion decides
     if value is None:
         return ""
     if isinstance(value, float) and math.isnan(value):
-        return {"type": "Error", "errorType": "Num"}
+        return {"type": "Error", "errorType": "Num"} if rich else "#NUM!"
     if isinstance(value, dt.date):
+        if not rich:
+            return serial(value)
         return {"type": "FormattedNumber", "basicValue": serial(value), "numberFormat": DATE_FORMAT}
     if isinstance(value, str) and value in ERROR_TYPES:
-        return {"type": "Error", "errorType": ERROR_TYPES[value]}
+        return {"type": "Error", "errorType": ERROR_TYPES[value]} if rich else value
+    if shows_error_messages(runtime):
+        return error_value(value)
     return value
 
 
-def result_received(expected: Any, sent: list[Any]) -> list[list[Any]]:
+def result_received(expected: Any, sent: list[Any], runtime: str = RUNTIME) -> list[list[Any]]:
     """The 2-D array Excel should receive: a flat list goes back the way its input came."""
     if isinstance(expected, list | tuple):
         if expected and isinstance(expected[0], list | tuple):
-            return [[cell_received(v) for v in row] for row in expected]
+            return [[cell_received(v, runtime) for v in row] for row in expected]
         shapes = [as_excel_range(a).orientation for a in sent if a is not None]
         vectors = [s for s in shapes if s in ("column", "row")]
         if vectors and vectors[0] == "column":
-            return [[cell_received(v)] for v in expected]
-        return [[cell_received(v) for v in expected]]
-    return [[cell_received(expected)]]
+            return [[cell_received(v, runtime)] for v in expected]
+        return [[cell_received(v, runtime) for v in expected]]
+    return [[cell_received(expected, runtime)]]
 
 
-def call_body(name: str, args: list[Any]) -> dict[str, Any]:
+def call_body(name: str, args: list[Any], runtime: str = RUNTIME) -> dict[str, Any]:
     """The JSON body the add-in's custom-functions code posts for one cell's formula."""
     return {
         "client": "Office.js",
@@ -106,5 +120,5 @@ def call_body(name: str, args: list[Any]) -> dict[str, Any]:
         "culture_info_name": "en-GB",
         "date_format": DATE_FORMAT,
         "version": xw.__version__,
-        "runtime": "1.5",
+        "runtime": runtime,
     }

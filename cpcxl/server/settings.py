@@ -18,6 +18,9 @@ from cpcxl.common.errors import CpcxlError
 PLACEHOLDER = "test-token"
 #: Request bodies above this are refused (a workbook payload is the largest request).
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+#: Function calls with bodies this large (about 2,000 cells), and every button, are handled
+#: on a second event loop (``cpcxl.server.offload``); 0 handles every request on the first.
+DEFAULT_LARGE_BODY_BYTES = 16 * 1024
 
 
 class ServerRefused(CpcxlError):
@@ -32,6 +35,7 @@ class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     max_body_bytes: int = Field(DEFAULT_MAX_BODY_BYTES, ge=1024)
+    large_body_bytes: int = Field(DEFAULT_LARGE_BODY_BYTES, ge=0)
     project_dir: Path | None = None
 
     @classmethod
@@ -40,6 +44,8 @@ class ServerSettings(BaseModel):
         values: dict[str, object] = {}
         if limit := os.environ.get("CPCXL_SERVER_MAX_BODY_BYTES"):
             values["max_body_bytes"] = int(limit)
+        if large := os.environ.get("CPCXL_SERVER_LARGE_BODY_BYTES"):
+            values["large_body_bytes"] = int(large)
         if folder := os.environ.get("CPCXL_ADDIN_DIR"):
             values["project_dir"] = Path(folder)
         values.update({k: v for k, v in overrides.items() if v is not None})

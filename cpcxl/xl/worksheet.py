@@ -6,6 +6,12 @@ This lives apart from ``cpcxl.xl.udfs`` so that reloading that module (to pick u
 installed plugins) re-collects the functions without redefining these types.
 
 The names each runtime shows are in ``cpcxl.common.excel_names``.
+
+A bad cell is text such as ``#VALUE! 'high' is not a likelihood`` (``cpcxl.common.grid``'s
+``cell_error``). The desktop add-in shows that text: an xlwings desktop function can return
+an error value but not a message with it. On xlwings Server the same cell goes to Excel as an
+error object carrying the reason (:class:`ExcelResult`), which the add-in's JavaScript turns
+into a real error value with its message (``cpcxl/server/custom-functions-errors.js``).
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from xlwings.conversion import Converter
 
 from cpcxl.common.errors import CpcxlError, InputError
 from cpcxl.common.excel_names import excel_name
-from cpcxl.common.grid import cell_error, finite_cells
+from cpcxl.common.grid import CELL_ERROR_CODES, cell_error, finite_cells
 from cpcxl.common.limits import DEFAULT_TIME_LIMIT, MAX_ARGUMENT_CELLS, time_limit
 from cpcxl.common.values import describe
 from cpcxl.plugins import Registry
@@ -86,6 +92,52 @@ def _oriented(result: Any, ranges: list[ExcelRange]) -> Any:
     return result
 
 
+#: Office.js's names (Excel.ErrorCellValueType) for the error values a cpcxl cell shows.
+ERROR_TYPES = {"#VALUE!": "Value", "#NUM!": "Num", "#N/A": "NotAvailable"}
+assert set(ERROR_TYPES) == set(CELL_ERROR_CODES)
+#: The first custom-functions runtime with CustomFunctions.Error, an error value that can
+#: carry a message; before it the add-in shows errors as text.
+RUNTIME_WITH_ERROR_MESSAGES = (1, 2)
+
+
+def error_value(cell: Any) -> Any:
+    """A cpcxl error cell ('#VALUE! reason') as the error object the add-in turns into an Excel
+    error value with that reason; any other cell as it is."""
+    if not isinstance(cell, str) or not cell.startswith(CELL_ERROR_CODES):
+        return cell
+    for code, error_type in ERROR_TYPES.items():
+        if cell == code or cell.startswith(code + " "):
+            return {"type": "Error", "errorType": error_type, "message": cell[len(code) :].strip()}
+    return cell  # '#VALUE!x': text that only looks like an error
+
+
+def shows_error_messages(runtime: Any) -> bool:
+    """True for a custom-functions runtime ('1.4') that has CustomFunctions.Error."""
+    try:
+        version = tuple(int(part) for part in str(runtime).split("."))
+    except ValueError:
+        return False
+    return version >= RUNTIME_WITH_ERROR_MESSAGES
+
+
+class ExcelResult(Converter):
+    """A server function's result as xlwings Server sends it to Excel, with every error cell
+    an error object carrying its reason where the caller's runtime (the request's
+    ``runtime``) can show one, and as text where it cannot. xlwings' own conversion of the
+    other cells (dates, blanks, NaN) follows unchanged."""
+
+    @staticmethod
+    def write_value(value: Any, options: dict[str, Any]) -> Any:
+        if not shows_error_messages(options.get("runtime")):
+            return value
+        if isinstance(value, list):
+            return [
+                [error_value(c) for c in row] if isinstance(row, list) else error_value(row)
+                for row in value
+            ]
+        return error_value(value)
+
+
 def parameter_description(name: str) -> str:
     """The hint Excel shows for a parameter: 'start_date' -> 'start date'."""
     return name.replace("_", " ")
@@ -95,7 +147,7 @@ def excel_function(fn: Callable[..., Any], *, server: bool | None = None) -> Cal
     """``fn`` as a worksheet function: errors become readable cell text, never a traceback."""
     server = on_server() if server is None else server
     if server:
-        from xlwings.server import arg, func
+        from xlwings.server import arg, func, ret
     else:
         from xlwings import arg, func
 
@@ -132,6 +184,8 @@ def excel_function(fn: Callable[..., Any], *, server: bool | None = None) -> Cal
         wrapped.__xlfunc__ = copy.deepcopy(fn.__xlfunc__)  # type: ignore[attr-defined]
     options: dict[str, Any] = {"name": excel_name(fn.__name__)} if server else {}
     wrapped = func(**options)(wrapped)
+    if server:
+        wrapped = ret(ExcelResult)(wrapped)
     for name in signature.parameters:
         # Error cells arrive as '#N/A' and so on, so they can be reported, not read as blank.
         wrapped = arg(

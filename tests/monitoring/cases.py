@@ -6,6 +6,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from cpcxl.monitoring.models import MonitoringReturn, PreviousScore
 from cpcxl.monitoring.sample import example_return
 from cpcxl.monitoring.workbook import write_return
 
@@ -50,3 +51,28 @@ def edited_return(path: Path, edits: dict[str, dict[str, object]]) -> Path:
                 wb[sheet][cell].data_type = "s"  # typed text, not a formula
     wb.save(path)
     return path
+
+
+def only_scored(
+    chosen: dict[str, list[int]],
+    *,
+    breach: bool = False,
+    breach_domain: str = "",
+    previous: tuple[PreviousScore, ...] = (),
+) -> MonitoringReturn:
+    """The worked example's return with only the ``chosen`` domains scored (their first
+    statements, in order; every other statement N/A), for the rating cases of issue 13."""
+    ret = example_return()
+    ret.details.regulatory_breach = breach
+    ret.details.breach_domain = breach_domain
+    ret.details.previous_overall = ""
+    seen: dict[str, int] = {}
+    scores = []
+    for s in ret.scores:
+        i = seen.get(s.domain, 0)
+        seen[s.domain] = i + 1
+        given = chosen.get(s.domain, [])
+        scores.append(s.model_copy(update={"score": given[i] if i < len(given) else None}))
+    ret.scores = scores
+    ret.previous = list(previous)
+    return ret

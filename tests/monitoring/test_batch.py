@@ -13,12 +13,16 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from cpcxl.common.files import sha256
-from cpcxl.monitoring.workbook import BatchOptions, batch, run_batch, write_samples
+from cpcxl.monitoring.cli import monitoring
+from cpcxl.monitoring.models import PreviousScore
+from cpcxl.monitoring.outputs import NO_RETURN, RETURN_CHANGED, UP_TO_DATE
+from cpcxl.monitoring.workbook import BatchOptions, batch, run_batch, write_return, write_samples
 
-from .cases import ISSUE_CASES, edited_return
+from .cases import ISSUE_CASES, edited_return, only_scored
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "monitoring"
 AS_AT = dt.date(2026, 11, 1)
@@ -117,7 +121,11 @@ def test_existing_outputs_are_kept_unless_overwrite(tmp_path: Path) -> None:
     time.sleep(0.01)
     again = run_batch(returns, out, BatchOptions(as_at=AS_AT))
     assert hashes(out) == first
-    assert len(again.kept) == 4 and again.ok  # three summaries and the portfolio
+    # Issue 12 case 11: nothing changed, so the three summaries are up to date (their
+    # returns' fingerprints match) and the portfolio already says exactly this: nothing is
+    # rewritten and nothing is "kept" against the officer's wishes, so the run exits 0.
+    # (Before, all four were counted as kept, and the overview could silently go stale.)
+    assert len(again.up_to_date) == 3 and again.kept == [] and again.exit_code == 0
     replaced = run_batch(returns, out, BatchOptions(as_at=AS_AT, overwrite=True))
     assert len(replaced.written) == 4
 
@@ -244,3 +252,277 @@ def test_the_issue_cases_are_listed_in_errors_csv_and_the_other_returns_carry_on
         assert any((s, c) == (sheet, cell) and m.startswith(message) for s, c, m in rows), rows
     assert all(len(e["message"]) < 400 for e in errors)  # the long score is not echoed
     assert (tmp_path / "out" / "P-0042.xlsx").exists()  # the good return's summary
+
+
+# --- issue 13: rating cases in the summary files and the overview ------------------------
+
+
+def _overview(path: Path) -> dict[str, dict[str, object]]:
+    """{provider ID: {column: value}} from the portfolio's Overview (header on row 5)."""
+    ws = load_workbook(path)["Overview"]
+    header = [c.value for c in ws[5]]
+    return {
+        str(row[0]): dict(zip(header, row, strict=True))
+        for row in ws.iter_rows(min_row=6, values_only=True)
+        if row[0] is not None
+    }
+
+
+def test_issue13_cases_13_and_15_in_the_summaries_and_the_overview(tmp_path: Path) -> None:
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    two = {"Safe": [4, 4], "Effective": [4, 4]}
+    cases = {
+        # only two key questions scored, nothing to carry forward: Not rated (was Outstanding)
+        "P-1301": only_scored(two),
+        # the same, with the three others' previous ratings carried forward: Outstanding
+        "P-1302": only_scored(
+            two,
+            previous=tuple(
+                PreviousScore(domain=d, rating="Good") for d in ("Caring", "Responsive", "Well-led")
+            ),
+        ),
+        # every statement N/A: Not rated, and no error (was "no domain has a rating")
+        "P-1501": only_scored({}),
+    }
+    for pid, ret in cases.items():
+        ret.details.provider_id = pid
+        write_return(returns / f"{pid}.xlsx", ret)
+    report = run_batch(returns, tmp_path / "out", BatchOptions(as_at=AS_AT))
+    assert report.ok and report.summarised == 3, report.errors
+    rows = _overview(report.portfolio)
+    assert {pid: r["Overall rating"] for pid, r in rows.items()} == {
+        "P-1301": "Not rated",
+        "P-1302": "Outstanding",
+        "P-1501": "Not rated",
+    }
+    assert str(rows["P-1301"]["Why"]).startswith("no rating for Caring, Responsive, Well-led")
+    assert str(rows["P-1501"]["Why"]).startswith("no statement scored this round")
+    summary = load_workbook(tmp_path / "out" / "P-1501.xlsx")["Summary"]
+    assert summary["A18"].value == "Not rated"
+
+
+# --- issue 12 case 11: a rerun never leaves a stale overview ----------------------------
+
+
+def _change_a_score(path: Path) -> None:
+    wb = load_workbook(path)
+    ws = wb["Scores"]
+    ws["D4"] = 1 if ws["D4"].value != 1 else 2
+    wb.save(path)
+
+
+def test_issue12_case11_the_overview_describes_exactly_the_summaries_in_the_folder(
+    tmp_path: Path,
+) -> None:
+    returns, out = tmp_path / "returns", tmp_path / "out"
+    write_samples(returns, 2, seed=5)
+    first = run_batch(returns, out, BatchOptions(as_at=AS_AT))
+    assert first.exit_code == 0 and sorted(_overview(first.portfolio)) == ["P-0001", "P-0002"]
+    old_row = _overview(first.portfolio)["P-0001"]
+    kept_summary = sha256(out / "P-0001.xlsx")
+    # change one return and add a new one, then rerun without --overwrite
+    _change_a_score(returns / "return_P-0001.xlsx")
+    write_samples(returns, 3, seed=5, first=2)
+    again = run_batch(returns, out, BatchOptions(as_at=AS_AT))
+    assert sha256(out / "P-0001.xlsx") == kept_summary  # kept: never replaced unasked
+    assert again.stale == [(out / "P-0001.xlsx", RETURN_CHANGED)]
+    assert again.exit_code == 3  # non-zero until it is rebuilt (was 0)
+    rows = _overview(out / "portfolio.xlsx")
+    assert sorted(rows) == ["P-0001", "P-0002", "P-0003"]  # the new provider is in it
+    # the overview describes the summary in the folder (the old one), and says it is stale
+    assert rows["P-0001"]["Summary status"] == RETURN_CHANGED
+    assert rows["P-0001"]["Overall score (%)"] == old_row["Overall score (%)"]
+    assert rows["P-0002"]["Summary status"] == rows["P-0003"]["Summary status"] == UP_TO_DATE
+    ws = load_workbook(out / "portfolio.xlsx")["Overview"]
+    assert "Summaries out of date: 1 (see Summary status)." in ws["A3"].value
+    # the command says so and exits 3 (KEPT_EXIT) too
+    result = CliRunner().invoke(
+        monitoring, ["batch", str(returns), "--out", str(out), "--as-at", "01/11/2026"]
+    )
+    assert result.exit_code == 3, result.output
+    assert "1 summaries are out of date" in result.output
+    assert f"{out / 'P-0001.xlsx'}: {RETURN_CHANGED}" in result.output
+    # rebuilt with --overwrite: everything up to date, exit 0
+    rebuilt = run_batch(returns, out, BatchOptions(as_at=AS_AT, overwrite=True))
+    assert rebuilt.exit_code == 0 and rebuilt.stale == []
+    assert {r["Summary status"] for r in _overview(out / "portfolio.xlsx").values()} == {UP_TO_DATE}
+    # a return taken away leaves its summary in the folder: listed, and out of date
+    (returns / "return_P-0002.xlsx").unlink()
+    gone = run_batch(returns, out, BatchOptions(as_at=AS_AT))
+    assert gone.stale == [(out / "P-0002.xlsx", NO_RETURN)] and gone.exit_code == 3
+    assert _overview(out / "portfolio.xlsx")["P-0002"]["Summary status"] == NO_RETURN
+
+
+def test_issue12_case11_a_portfolio_a_person_changed_is_kept_unless_overwrite(
+    tmp_path: Path,
+) -> None:
+    returns, out = tmp_path / "returns", tmp_path / "out"
+    write_samples(returns, 2, seed=5)
+    run_batch(returns, out, BatchOptions(as_at=AS_AT))
+    wb = load_workbook(out / "portfolio.xlsx")
+    wb["Overview"]["A1"] = "Notes for the contracts meeting"  # an officer's own note
+    wb.save(out / "portfolio.xlsx")
+    edited = sha256(out / "portfolio.xlsx")
+    write_samples(returns, 3, seed=5, first=2)  # a new provider: the overview would change
+    again = run_batch(returns, out, BatchOptions(as_at=AS_AT))
+    assert sha256(out / "portfolio.xlsx") == edited  # the officer's note is not lost
+    assert again.portfolio_kept and out / "portfolio.xlsx" in again.kept
+    assert again.exit_code == 3
+    replaced = run_batch(returns, out, BatchOptions(as_at=AS_AT, overwrite=True))
+    assert replaced.exit_code == 0 and sorted(_overview(replaced.portfolio)) == [
+        "P-0001", "P-0002", "P-0003"
+    ]  # fmt: skip
+
+
+def test_issue12_case11_opening_and_saving_the_portfolio_is_not_a_change(tmp_path: Path) -> None:
+    returns, out = tmp_path / "returns", tmp_path / "out"
+    write_samples(returns, 3, seed=5)
+    run_batch(returns, out, BatchOptions(as_at=AS_AT))
+    wb = load_workbook(out / "portfolio.xlsx")  # saved again with nothing changed
+    wb.save(out / "portfolio.xlsx")
+    (returns / "return_P-0003.xlsx").unlink()
+    again = run_batch(returns, out, BatchOptions(as_at=AS_AT))
+    assert not again.portfolio_kept and out / "portfolio.xlsx" in again.written
+
+
+# --- issue 12 case 10: the one overwrite rule --------------------------------------------
+
+
+def test_issue12_case10_a_summary_that_is_an_input_is_never_written(tmp_path: Path) -> None:
+    returns, out = tmp_path / "returns", tmp_path / "out"
+    [source] = write_samples(returns, 1, seed=5)
+    out.mkdir()
+    (out / "P-0001.xlsx").symlink_to(source)  # the summary's name links to the return
+    before = sha256(source)
+    report = run_batch(returns, out, BatchOptions(as_at=AS_AT, overwrite=True))
+    assert sha256(source) == before and (out / "P-0001.xlsx").is_symlink()
+    [row] = read_errors(report.errors_csv)
+    assert row["file"] == "return_P-0001.xlsx"
+    assert "cpcxl never writes over its input" in row["message"]
+    assert report.exit_code == 1
+
+
+# --- issue 12 case 14: smaller input holes ----------------------------------------------
+
+
+def test_issue12_case14_dangling_links_and_link_loops_are_reported(tmp_path: Path) -> None:
+    returns = tmp_path / "returns"
+    write_samples(returns, 1, seed=5)
+    (returns / "moved.xlsx").symlink_to(tmp_path / "nowhere.xlsx")
+    (returns / "loop_a.xlsx").symlink_to(returns / "loop_b.xlsx")
+    (returns / "loop_b.xlsx").symlink_to(returns / "loop_a.xlsx")
+    report = run_batch(returns, tmp_path / "out", BatchOptions(as_at=AS_AT))
+    rows = {r["file"]: r["message"] for r in read_errors(report.errors_csv)}
+    assert rows["moved.xlsx"].startswith("a link to a file that does not exist")
+    assert rows["loop_a.xlsx"].startswith("a link that leads round in a loop")
+    assert rows["loop_b.xlsx"].startswith("a link that leads round in a loop")
+    assert report.returns == 4 and report.summarised == 1 and report.exit_code == 1
+
+
+def test_issue12_case14_merged_scores_stray_rows_and_huge_money_are_located(
+    tmp_path: Path,
+) -> None:
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    merged = edited_return(returns / "merged.xlsx", {"Return": {"B4": "P-1401"}})
+    wb = load_workbook(merged)
+    wb["Scores"].merge_cells("D4:D7")  # four scores under one merged cell
+    wb.save(merged)
+    stray = edited_return(returns / "stray.xlsx", {"Return": {"B4": "P-1402"}})
+    wb = load_workbook(stray)
+    for r in range(100_000):  # typed below the Scores table, outside it
+        wb["Scores"].cell(38 + r, 1, "Safe")
+    wb.save(stray)
+    edited_return(returns / "money.xlsx", {"Return": {"B4": "P-1403", "B9": 1e308}})
+    report = run_batch(returns, tmp_path / "out", BatchOptions(as_at=AS_AT))
+    assert report.summarised == 0 and report.exit_code == 1
+    found = {
+        (e["file"], e["sheet"], e["cell"]): e["message"] for e in read_errors(report.errors_csv)
+    }
+    assert found[("merged.xlsx", "Scores", "D4")].startswith(
+        "the cells D4:D7 are merged, so only the first of them can be read"
+    )
+    assert found[("stray.xlsx", "Scores", "")].startswith(
+        "row 38: 100,000 rows from row 38 to row 100,037 hold values below the Scores table"
+    )
+    # Money's plausible range (£0 to £1 trillion), never a 309-digit figure in a summary
+    assert found[("money.xlsx", "Return", "B9")].startswith(
+        "1e+308 is outside £0 to £1,000,000,000,000"
+    )
+
+
+# --- issue 12 case 12: workers stop when their batch is killed ----------------------------
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux's /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """True while ``pid`` is alive (a zombie waiting to be reaped has stopped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_issue12_case12_workers_stop_soon_after_their_batch_is_killed(tmp_path: Path) -> None:
+    returns, out = tmp_path / "returns", tmp_path / "out"
+    write_samples(returns, 120, seed=4, jobs=2)
+    process = _batch_process(returns, out, "--as-at", "01/11/2026", "--jobs", "2")
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while time.monotonic() < deadline and len(list(out.glob("P-*.xlsx"))) < 4:
+        workers = _children(process.pid) or workers
+        time.sleep(0.02)
+    workers = _children(process.pid) or workers
+    assert len(workers) == 2, "the batch should have two workers"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(10)
+    # Before: the workers ran on forever, writing more summaries. Now each notices its
+    # parent has gone (it checks every 0.25 s) and stops within a few seconds.
+    deadline = time.monotonic() + 10
+    try:
+        while time.monotonic() < deadline and any(_running(w) for w in workers):
+            time.sleep(0.05)
+        assert not any(_running(w) for w in workers), "the workers outlived their batch"
+    finally:
+        for worker in workers:  # never leave a stray process behind, even when failing
+            if _running(worker):
+                os.kill(worker, signal.SIGKILL)
+    done = sorted(out.glob("P-*.xlsx"))
+    time.sleep(1)
+    assert sorted(out.glob("P-*.xlsx")) == done and len(done) < 120  # no more summaries
+    assert not (out / "portfolio.xlsx").exists()
+    _finished_outputs_are_whole(out)
+    # a worker stopped this way removes the file it was writing: no temp file is left
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    rerun = _batch_process(returns, out, "--as-at", "01/11/2026", "--jobs", "2")
+    assert rerun.wait(180) == 0  # the summaries already made are up to date: exit 0
+    assert len(list(out.glob("P-*.xlsx"))) == 120 and (out / "portfolio.xlsx").exists()
+
+
+def test_issue12_case12_a_leftover_temp_file_is_no_summary_and_a_rerun_removes_it(
+    tmp_path: Path,
+) -> None:
+    returns, out = tmp_path / "returns", tmp_path / "out"
+    write_samples(returns, 1, seed=5)
+    run_batch(returns, out, BatchOptions(as_at=AS_AT))
+    # what atomic writing leaves when a process is killed outright mid-write
+    leftover = out / ".P-0009.k3j2h1g0.xlsx"
+    leftover.write_bytes((out / "P-0001.xlsx").read_bytes())
+    report = run_batch(returns, out, BatchOptions(as_at=AS_AT))
+    assert not leftover.exists()
+    assert sorted(_overview(out / "portfolio.xlsx")) == ["P-0001"] and report.stale == []

@@ -58,8 +58,12 @@ def test_sample_writes_n_varied_returns_the_same_for_the_same_seed(tmp_path: Pat
     ]
     assert len({r.details.provider_name for r in a}) == 6
     assert len({len(r.actions) for r in a} | {len(r.kpis) for r in a}) > 1
+    # Issue 12 case 10: the one overwrite rule: the six returns already there are kept (an
+    # officer may have filled them in), listed, and the command exits 3 (KEPT_EXIT)
     again = runner.invoke(monitoring, [*args, str(tmp_path / "a")])
-    assert again.exit_code != 0 and "use --overwrite" in again.output
+    assert again.exit_code == 3, again.output
+    assert "kept 6 existing files" in again.output and "--overwrite replaces them" in again.output
+    assert "return_P-0006.xlsx" in again.output
 
 
 def test_settings_file_sets_the_marking_challenge_text_and_plan(tmp_path: Path) -> None:

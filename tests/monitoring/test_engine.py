@@ -10,9 +10,11 @@ import pytest
 
 from cpcxl.common.errors import InputError
 from cpcxl.monitoring import engine
-from cpcxl.monitoring.models import LimitingRule, MonitoringFramework, OverallRules
+from cpcxl.monitoring.models import LimitingRule, MonitoringFramework, OverallRules, PreviousScore
 from cpcxl.monitoring.sample import example_return
 from cpcxl.monitoring.schemes import COUNCIL, CQC
+
+from .cases import only_scored
 
 
 @pytest.mark.parametrize(
@@ -254,3 +256,113 @@ def test_monitoring_plan_hours_against_capacity() -> None:
     assert capacity.hours_with_contingency == pytest.approx(142.6)
     assert capacity.hours_available == pytest.approx(100)
     assert not capacity.realistic and capacity.spare == pytest.approx(-42.6)
+
+
+# --- issue 13: ratings an auditor would reject -------------------------------------------
+
+NAMES = CQC.domain_names()  # Safe, Effective, Caring, Responsive, Well-led
+PREVIOUS = (
+    PreviousScore(domain="Caring", rating="Good"),
+    PreviousScore(domain="Responsive", rating="Requires improvement"),
+    PreviousScore(domain="Well-led", percentage=70),  # no rating kept: 70% is Good
+)
+
+
+def test_issue13_case13_an_overall_rating_needs_all_five_key_questions() -> None:
+    # CQC rating principle 2: "the five key questions are all equally important"; an overall
+    # rating aggregates all five. Two Outstanding and nothing else is not Outstanding.
+    result = engine.overall_rating([OUT, OUT, None, None, None], CQC)
+    assert (result.label, result.level) == ("Not rated", engine.NOT_RATED_LEVEL)
+    assert result.missing == ("Caring", "Responsive", "Well-led")
+    assert result.text == "Not rated: no rating for Caring, Responsive, Well-led"
+    # the return of the issue: only Safe and Effective scored (all 4s: 100%, Outstanding)
+    ret = only_scored({"Safe": [4, 4, 4, 4], "Effective": [4, 4, 4]})
+    evaluated = engine.evaluate(ret, CQC, as_at=dt.date(2026, 6, 20))
+    assert [d.rating for d in evaluated.domains] == ["Outstanding"] * 2 + ["Not rated"] * 3
+    assert evaluated.overall.label == "Not rated"  # was Outstanding
+    assert "no rating for Caring, Responsive, Well-led" in evaluated.overall.reasons[0]
+
+
+def test_issue13_case13_a_key_question_not_reassessed_carries_its_previous_rating() -> None:
+    # CQC: "for focused inspections, the new ratings for the key questions inspected will be
+    # aggregated with the existing ratings for the key questions not inspected".
+    ret = only_scored({"Safe": [4, 4, 4, 4], "Effective": [4, 4, 4]}, previous=PREVIOUS)
+    result = engine.evaluate(ret, CQC, as_at=dt.date(2026, 6, 20))
+    by_name = {d.domain: d for d in result.domains}
+    assert [by_name[n].rating for n in NAMES] == [
+        "Outstanding", "Outstanding", "Good", "Requires improvement", "Good"
+    ]  # fmt: skip
+    assert by_name["Caring"].note == engine.CARRIED_FORWARD
+    assert by_name["Caring"].trend == engine.NOT_REASSESSED
+    assert by_name["Caring"].percentage is None  # no score this round
+    # 2 Outstanding, 1 Requires improvement, 2 Good: not Outstanding (that needs the rest
+    # Good), but Good (no Inadequate, at most one Requires improvement)
+    assert result.overall.label == "Good"
+    assert result.overall.reasons[-1] == "carried forward: Caring, Responsive, Well-led"
+
+
+def test_issue13_case14_a_breach_caps_the_key_question_it_sits_in() -> None:
+    # Every domain scores 3s (75%, Good); the breach sits in Safe. Safe is capped at
+    # Requires improvement, and the overall at Requires improvement (CQC principle 1).
+    ret = only_scored({n: [3, 3] for n in NAMES}, breach=True, breach_domain="Safe")
+    result = engine.evaluate(ret, CQC, as_at=dt.date(2026, 6, 20))
+    by_name = {d.domain: d for d in result.domains}
+    assert (by_name["Safe"].percentage, by_name["Safe"].rating) == (75.0, "Requires improvement")
+    assert by_name["Safe"].note == engine.CAPPED_BY_BREACH
+    assert [by_name[n].rating for n in NAMES[1:]] == ["Good"] * 4
+    assert result.overall.label == "Requires improvement"
+    assert "Safe capped at Requires improvement: the breach sits in it" in (result.overall.reasons)
+    # a breach whose key question is not named caps only the overall rating, as before
+    ret.details.breach_domain = ""
+    result = engine.evaluate(ret, CQC, as_at=dt.date(2026, 6, 20))
+    assert [d.rating for d in result.domains] == ["Good"] * 5
+    assert result.overall.label == "Requires improvement"
+
+
+def test_issue13_case15_a_return_with_every_statement_na_is_not_rated() -> None:
+    ret = only_scored({})
+    result = engine.evaluate(ret, CQC, as_at=dt.date(2026, 6, 20))
+    assert result.overall.label == "Not rated" and not result.overall.rated  # not an error
+    assert [d.rating for d in result.domains] == ["Not rated"] * 5
+    assert result.overall_percentage is None
+    assert result.overall.reasons[0] == "no statement scored this round (all N/A)"
+    row = engine.portfolio_row(result)
+    assert (row["Overall rating"], row["_level"]) == ("Not rated", engine.NOT_RATED_LEVEL)
+
+
+def test_issue13_case15_not_rated_providers_in_the_overview_and_the_plan() -> None:
+    def row(pid: str, level: int, label: str) -> dict:
+        return {
+            "Provider ID": pid, "_level": level, "Overall rating": label,
+            "Safeguarding concerns": 0, "Escalations": 0, "KPI reds": 0,
+            "Overdue actions": 0, "Lowest score (%)": None, "Trend": engine.NOT_RATED,
+            "Provider name": pid, "Contract value (£)": 100_000.0,
+        }  # fmt: skip
+
+    frame = engine.portfolio_frame(
+        [row("G", 2, "Good"), row("N", -1, "Not rated"), row("R", 1, "Requires improvement"),
+         row("I", 0, "Inadequate")]
+    )  # fmt: skip
+    # after Inadequate, before Requires improvement (NOT_RATED_RANK, a local choice)
+    assert frame["Provider ID"].tolist() == ["I", "N", "R", "G"]
+    distribution = engine.rating_distribution(
+        frame, [(i, b.label) for i, b in enumerate(CQC.bands)]
+    )
+    assert distribution.values.tolist()[-1] == ["Not rated", 1]  # listed after the bands
+    plan, _ = engine.monitoring_plan(frame)
+    # visits_by_level (6, 4, 2, 1) and visits_if_not_rated 4: I 6, N 4, R 4, G 2
+    assert plan["Proactive visits a year"].tolist() == [6, 4, 4, 2]
+    assert plan["Why"].tolist()[1] == "not rated"
+
+
+def test_issue13_case16_the_safeguarding_rule_is_presented_as_cpcxls_own() -> None:
+    rule = CQC.overall.limiting_rules[0]
+    assert rule.source == "cpcxl's local rule, on by default; not CQC's"
+    result = engine.overall_rating([OUT, OUT, G, G, G], CQC, limits_hit=[rule.name])
+    assert result.reasons[-1] == (
+        "capped at Requires improvement: a safeguarding statement scored 1 (significant "
+        "shortfalls) (cpcxl's local rule, on by default; not CQC's)"
+    )
+    # the council framework names where its domains and ratings come from
+    assert "PAMMS" in COUNCIL.source and "ADASS" in COUNCIL.source
+    assert "thresholds and aggregation are CQC's" in COUNCIL.source

@@ -17,11 +17,13 @@ from cpcxl.monitoring.excel import (
     cpc_monitoring_score,
     cpc_overall_rating,
 )
+from cpcxl.monitoring.models import PreviousScore
 from cpcxl.monitoring.sample import example_return
+from cpcxl.monitoring.schemes import CQC
 from cpcxl.monitoring.workbook import write_return
 from cpcxl.xl.remote import run_script_on_file
 
-from .cases import ISSUE_CASES, edited_return
+from .cases import ISSUE_CASES, edited_return, only_scored
 
 
 def test_score_of_a_single_cell_and_excel_error_cells() -> None:
@@ -191,3 +193,126 @@ def test_build_summary_reads_a_return_of_the_older_layout_and_notes_the_old_head
     assert len(notes) == 1
     row = int(notes[0][1:]) + 1
     assert summary[f"A{row}"] == "KPIs: read the header 'Tolerance (%)' as 'Tolerance'"
+
+
+# --- issue 13: the rating cases, in the worksheet function and through the button --------
+
+
+def test_issue13_case13_the_function_needs_all_five_or_previous_ones() -> None:
+    udfs = importlib.import_module("cpcxl.xl.udfs")
+    # CQC rating principle 2: the overall rating aggregates all five key questions
+    assert udfs.cpc_overall_rating([["Good"]]) == (
+        "Not rated: no rating for Effective, Caring, Responsive, Well-led"
+    )  # was "Good"
+    two = ["Outstanding", "Outstanding", None, None, None]
+    assert udfs.cpc_overall_rating(two) == "Not rated: no rating for Caring, Responsive, Well-led"
+    # previous (the fourth argument) fills the blanks: 2 Outstanding + 3 Good carried forward
+    # is Outstanding; by keyword too, as the guide writes it
+    assert udfs.cpc_overall_rating(two, False, "cqc", ["Good"] * 5) == "Outstanding"
+    assert udfs.cpc_overall_rating(two, previous=["Good", "Good", "Good", "RI", "Good"]) == (
+        "#VALUE! previous, item 4: 'RI' is not a rating of the cqc framework; valid: "
+        "Inadequate, Requires improvement, Good, Outstanding"
+    )
+    assert udfs.cpc_overall_rating(["Good"] * 6).startswith(
+        "#VALUE! ratings has 6 cells, but the cqc framework has 5 domains"
+    )
+
+
+def _summary_of(ret, tmp_path: Path) -> dict[str, object]:
+    return run_script_on_file(build_summary, write_return(tmp_path / "r.xlsx", ret))["Summary"]
+
+
+def test_issue13_case13_the_button_rates_only_with_all_five(tmp_path: Path) -> None:
+    # only Safe and Effective scored, all 4s (Outstanding): not Outstanding overall
+    summary = _summary_of(only_scored({"Safe": [4, 4], "Effective": [4, 4]}), tmp_path)
+    assert summary["A18"] == "Not rated"
+    assert str(summary["E18"]).startswith("no rating for Caring, Responsive, Well-led")
+    assert [summary[f"C{r}"] for r in range(22, 27)] == ["Outstanding"] * 2 + ["Not rated"] * 3
+
+
+def test_issue13_case13_the_button_carries_the_previous_round_forward(tmp_path: Path) -> None:
+    previous = tuple(
+        PreviousScore(domain=d, rating="Good") for d in ("Caring", "Responsive", "Well-led")
+    )
+    ret = only_scored({"Safe": [4, 4], "Effective": [4, 4]}, previous=previous)
+    summary = _summary_of(ret, tmp_path)
+    # two Outstanding this round and three Good carried forward: Outstanding
+    assert summary["A18"] == "Outstanding"
+    assert (summary["A24"], summary["C24"], summary["G24"]) == ("Caring", "Good", "carried forward")
+    assert summary["F24"] == "Not reassessed"
+
+
+def test_issue13_case14_the_button_caps_the_key_question_of_the_breach(tmp_path: Path) -> None:
+    ret = only_scored(
+        {d: [3, 3] for d in CQC.domain_names()}, breach=True, breach_domain="Effective"
+    )
+    summary = _summary_of(ret, tmp_path)
+    # Effective scores 3, 3: 6/8 = 75% (Good), capped at Requires improvement by the breach
+    assert (summary["A23"], summary["B23"], summary["C23"]) == (
+        "Effective", 75.0, "Requires improvement"
+    )  # fmt: skip
+    assert summary["G23"] == "capped: breach"
+    assert summary["A18"] == "Requires improvement"
+    assert "Effective capped at Requires improvement" in str(summary["E18"])
+
+
+def test_issue13_case14_a_breach_key_question_without_a_breach_is_refused(
+    tmp_path: Path,
+) -> None:
+    ret = only_scored({"Safe": [3]}, breach=False, breach_domain="Safe")
+    with pytest.raises(InputErrors, match=r"Return!B17.*Regulatory breach found is not Yes"):
+        run_script_on_file(build_summary, write_return(tmp_path / "r.xlsx", ret))
+
+
+def test_issue13_case15_every_statement_na_is_not_rated_not_an_error(tmp_path: Path) -> None:
+    summary = _summary_of(only_scored({}), tmp_path)
+    assert summary["A18"] == "Not rated"
+    assert str(summary["E18"]).startswith("no statement scored this round")
+    assert [summary[f"C{r}"] for r in range(22, 27)] == ["Not rated"] * 5
+
+
+def test_issue13_case16_the_summary_says_the_safeguarding_rule_is_cpcxls(tmp_path: Path) -> None:
+    ret = only_scored({d: [4, 4] for d in CQC.domain_names()})
+    ret.scores = [s.model_copy(update={"score": 1}) if s.safeguarding else s for s in ret.scores]
+    summary = _summary_of(ret, tmp_path)
+    # Safe 4,4,1 = 9/12 = 75% Good; the rest 100% Outstanding: Outstanding, then capped
+    assert summary["A18"] == "Requires improvement"
+    assert "(cpcxl's local rule, on by default; not CQC's)" in str(summary["E18"])
+
+
+# --- issue 12: limits, and reruns of the button -------------------------------------------
+
+
+def test_issue12_case3_long_loops_stop_at_the_servers_time_limit() -> None:
+    from cpcxl.common.limits import TimeLimitExceeded, time_limit
+
+    # 40,000 providers of five ratings (200,000 cells, MAX_ARGUMENT_CELLS): each row and
+    # every 4,096 cells checks the clock, so a call past its time is stopped, not finished
+    rows = [["Good"] * 5] * 40_000
+    with time_limit(0.0), pytest.raises(TimeLimitExceeded, match="stopped after 0 seconds"):
+        cpc_overall_rating(rows)
+    with time_limit(0.0), pytest.raises(TimeLimitExceeded):
+        cpc_monitoring_score([3] * 200_000)
+
+
+def test_issue12_case3_a_range_over_the_cell_limit_is_refused_before_any_work() -> None:
+    udfs = importlib.import_module("cpcxl.xl.udfs")
+    # MAX_ARGUMENT_CELLS is 200,000 (cpcxl.common.limits): 200,001 scores are refused
+    assert udfs.cpc_monitoring_score([[3]] * 200_001).startswith(
+        "#VALUE! scores: the range has 200,001 cells, over the 200,000"
+    )
+
+
+def test_issue12_case13_pressing_build_summary_twice_keeps_no_edited_copy(tmp_path: Path) -> None:
+    from cpcxl.xl.remote import apply_values, payload_after, payload_from_xlsx, run_script
+
+    # The return's template makes no output sheet (Summary, Evidence and Action plan are
+    # made by the first press), so there is none to mark with mark_output_sheet.
+    payload = payload_from_xlsx(write_return(tmp_path / "r.xlsx", example_return()))
+    first = run_script(build_summary, payload)
+    assert not [a for a in first if a["func"] == "copySheet"]
+    second = run_script(build_summary, payload_after(payload, first))
+    assert not [a for a in second if a["func"] == "copySheet"]
+    cells = apply_values(payload_after(payload, first), second)
+    assert not [name for name in cells if "(edited)" in name]
+    assert cells["Summary"]["A18"] == "Requires improvement"

@@ -70,7 +70,10 @@ def test_the_portfolio_has_the_overview_chart_and_plan(tmp_path: Path) -> None:
         tmp_path / "p.xlsx", portfolio_outputs(frame, plan, capacity, as_at=AS_AT)
     )
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Overview", "Ratings", "Monitoring plan"]
+    # the three sheets an officer sees, and the hidden one where cpcxl records the
+    # fingerprint of what it wrote (issue 12 case 11: a rerun tells a changed portfolio)
+    assert wb.sheetnames == ["Overview", "Ratings", "Monitoring plan", "cpcxl"]
+    assert [ws.sheet_state for ws in wb.worksheets] == ["visible"] * 3 + ["hidden"]
     overview = wb["Overview"]
     header = [c.value for c in overview[5]]
     assert header[:4] == ["Provider ID", "Provider name", "Provider type", "Overall rating"]

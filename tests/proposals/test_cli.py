@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from openpyxl import load_workbook
+
 from cpcxl.common.files import sha256
 from cpcxl.proposals.sample import sample_round
 from cpcxl.proposals.workbook import build
@@ -33,10 +35,12 @@ def test_feedback_writes_one_document_per_proposal(tmp_path: Path) -> None:
     assert "| Net present social value |" in text
     # No temporary files are left behind by the atomic writes.
     assert not [p for p in (tmp_path / "fb").iterdir() if p.name.startswith(".")]
-    # ASC-05: PV benefits £665,328 against PV costs £1,008,000: NPSV -£342,672, so
-    # benefits must rise by 342,672 / 665,328 = 51.5%.
+    # ASC-05: capital £900,000, standard buildings half mitigated: 24% - 0.5 × (24% - 2%) =
+    # 13% (issue 13 case 5; it was 12%), so PV costs £1,017,000 against PV benefits
+    # £665,328: NPSV -£351,672, and benefits must rise by 351,672 / 665,328 = 52.9%.
     text = (tmp_path / "fb" / "feedback_ASC-05.md").read_text()
-    assert "| Switching value: benefits would need to rise by | 52% |" in text
+    assert "| Switching value: benefits would need to rise by | 53% |" in text
+    assert "| Optimism bias added to capital costs | 13% |" in text
 
 
 def test_feedback_on_a_bad_workbook_says_where_and_exits(tmp_path: Path) -> None:
@@ -60,8 +64,6 @@ def test_feedback_on_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
 
 
 def test_evaluate_writes_a_copy_with_the_result_sheets(tmp_path: Path) -> None:
-    from openpyxl import load_workbook
-
     path = build(tmp_path / "round.xlsx", sample_round())
     before = sha256(path)
     target = tmp_path / "evaluated.xlsx"
@@ -122,3 +124,87 @@ def test_evaluate_names_1_000_and_a_very_long_text_in_the_costs(tmp_path: Path) 
     assert "bad.xlsx, Costs!D4, field 'Revenue £': 'xxxx" in out
     assert "(32,767 characters) is not an amount in £" in out
     assert len(out) < 1_000  # the text is never echoed whole
+
+
+# --- issue 12 cases 9 and 10: the one overwrite rule -----------------------------------------
+
+
+def test_evaluate_refuses_to_write_over_its_input(tmp_path: Path) -> None:
+    # Issue 12 case 9: `evaluate X --out X` replaced the officer's workbook with the copy.
+    path = build(tmp_path / "round.xlsx", sample_round())
+    before = sha256(path)
+    result = cpcxl("proposals", "evaluate", str(path), "--out", str(path))
+    assert result.returncode == 2
+    assert f"the output {path} is the input {path}; cpcxl never writes over its input" in (
+        result.stdout
+    )
+    assert sha256(path) == before
+    # Nor through a link to it.
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(path)
+    result = cpcxl("proposals", "evaluate", str(path), "--out", str(link))
+    assert result.returncode == 2 and "is the input" in result.stdout
+    assert sha256(path) == before
+
+
+def test_evaluate_never_writes_an_xlsm(tmp_path: Path) -> None:
+    # Issue 12 case 9: with an .xlsm the command wrote .xlsx bytes under the .xlsm name and
+    # lost the macros. The input .xlsm is read and left alone; no .xlsm is written.
+    path = build(tmp_path / "round.xlsx", sample_round()).rename(tmp_path / "round.xlsm")
+    before = sha256(path)
+    result = cpcxl("proposals", "evaluate", str(path), "--out", str(path))
+    assert result.returncode == 2 and "is the input" in result.stdout
+    other = tmp_path / "evaluated.xlsm"
+    result = cpcxl("proposals", "evaluate", str(path), "--out", str(other))
+    assert result.returncode == 2
+    assert "is a macro-enabled workbook; cpcxl writes .xlsx files and would lose its macros" in (
+        result.stdout
+    )
+    assert not other.exists() and sha256(path) == before
+    # An .xlsx copy of the .xlsm round is fine.
+    result = cpcxl("proposals", "evaluate", str(path), "--out", str(tmp_path / "evaluated.xlsx"))
+    assert result.returncode == 0, result.stdout
+
+
+def test_evaluate_keeps_an_existing_copy_unless_told_to_overwrite(tmp_path: Path) -> None:
+    # Issue 12 case 10: an existing output (an officer may have edited it) is kept, the
+    # command says so and exits 3; --overwrite replaces it.
+    path = build(tmp_path / "round.xlsx", sample_round())
+    target = tmp_path / "evaluated.xlsx"
+    assert cpcxl("proposals", "evaluate", str(path), "--out", str(target)).returncode == 0
+    wb = load_workbook(target)
+    wb["Feedback"]["G3"] = "Discussed with the sponsor on 12 May"  # the officer's note
+    wb.save(target)
+    edited = sha256(target)
+    result = cpcxl("proposals", "evaluate", str(path), "--out", str(target))
+    assert result.returncode == 3
+    assert result.stdout == (
+        f"kept 1 existing file a person may have edited (--overwrite replaces them):\n  {target}\n"
+    )
+    assert sha256(target) == edited
+    result = cpcxl("proposals", "evaluate", str(path), "--out", str(target), "--overwrite")
+    assert result.returncode == 0 and result.stdout == f"wrote {target}\n"
+    assert load_workbook(target)["Feedback"]["G3"].value is None
+
+
+def test_feedback_keeps_existing_documents_unless_told_to_overwrite(tmp_path: Path) -> None:
+    # Issue 12 case 10 for feedback: a document already there is kept (and listed), the rest
+    # written, exit 3; --overwrite replaces them all.
+    path = build(tmp_path / "round.xlsx", sample_round())
+    out = tmp_path / "fb"
+    assert cpcxl("proposals", "feedback", str(path), "--out", str(out)).returncode == 0
+    note = out / "feedback_ASC-01.md"
+    note.write_text("My notes for the sponsor meeting", encoding="utf-8")
+    (out / "feedback_ASC-02.md").unlink()
+    result = cpcxl("proposals", "feedback", str(path), "--out", str(out))
+    assert result.returncode == 3
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"wrote {out / 'feedback_ASC-02.md'}"
+    assert lines[1] == (
+        "kept 11 existing files a person may have edited (--overwrite replaces them):"
+    )
+    assert f"  {note}" in lines
+    assert note.read_text(encoding="utf-8") == "My notes for the sponsor meeting"
+    result = cpcxl("proposals", "feedback", str(path), "--out", str(out), "--overwrite")
+    assert result.returncode == 0
+    assert note.read_text(encoding="utf-8").startswith("# Feedback on proposal ASC-01")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import math
+import time
 
 import numpy as np
 import pytest
@@ -57,6 +59,29 @@ def test_health_schedule_is_the_green_book_reduced_rate():
     ]  # fmt: skip
 
 
+def test_the_health_schedule_discounts_benefits_at_the_health_rate_and_costs_at_the_standard():
+    # Issue 13 case 4. Green Book (2022) annex A6: the 1.5% (declining) rate is for health and
+    # life values; costs and other benefits stay at the standard rate. £1,000 spent and
+    # £1,100 gained in year 1 under the health schedule: 1,100/1.015 - 1,000/1.035 =
+    # 1,083.74 - 966.18 = £117.56 (it was (1,100 - 1,000)/1.015 = £98.52, costs at 1.5%).
+    assert engine.npsv([0, 1000], [0, 1100], "health") == pytest.approx(1100 / 1.015 - 1000 / 1.035)
+    # Both kinds of benefit in one proposal: £500 of other benefits at 3.5% and £600 of
+    # health benefits at 1.5%, against £1,000 at 3.5%, all in year 1.
+    both = engine.appraise([[0, 1000]], [[0, 500]], health_benefits=[[0, 600]]).iloc[0]
+    assert both["pv_benefits"] == pytest.approx(500 / 1.035 + 600 / 1.015)
+    assert both["pv_health_benefits"] == pytest.approx(600 / 1.015)
+    assert both["pv_costs"] == pytest.approx(1000 / 1.035)
+    assert engine.bcr([0, 1000], [0, 500], health_benefits=[0, 600]) == pytest.approx(
+        (500 / 1.035 + 600 / 1.015) / (1000 / 1.035)
+    )
+    # The health schedule is the same as giving every benefit as a health benefit.
+    assert engine.npsv([0, 1000], [0, 0], "standard", 0, [0, 1100]) == pytest.approx(
+        engine.npsv([0, 1000], [0, 1100], "health")
+    )
+    with pytest.raises(InputError, match="costs cover 2 years but health benefits cover 3"):
+        engine.appraise([[0, 1]], [[0, 1]], health_benefits=[[0, 1, 2]])
+
+
 def test_schedules_and_project_types_are_matched_ignoring_case_spaces_and_punctuation():
     assert engine.schedule_of(" Health ") == Schedule.HEALTH
     assert engine.project_type_of("equipment / development") == ProjectType.EQUIPMENT_DEVELOPMENT
@@ -87,8 +112,49 @@ def test_optimism_bias_upper_bounds_and_mitigation():
         "Outsourcing": 0.41,
     }
     assert {p: engine.optimism_bias(p) for p in expected} == expected
-    # Half mitigated: 24% × (1 − 0.5) = 12%.
-    assert engine.optimism_bias("standard buildings", 0.5) == pytest.approx(0.12)
+    # Half mitigated: halfway from the upper bound to the lower, 24% - 0.5 × (24% - 2%) = 13%
+    # (issue 13 case 5: it was 24% × (1 - 0.5) = 12%).
+    assert engine.optimism_bias("standard buildings", 0.5) == pytest.approx(0.13)
+
+
+def test_mitigation_moves_between_the_guidances_upper_and_lower_bounds():
+    # Issue 13 case 5. Supplementary Green Book guidance (HM Treasury 2003; Mott MacDonald
+    # 2002, table 2): an appraisal starts at the upper bound and mitigation brings it down to
+    # the lower bound, never below. Full mitigation of equipment/development gives its lower
+    # bound, 10% (it gave 0%); standard buildings 2%.
+    lower = {
+        "Standard buildings": 0.02,
+        "Non-standard buildings": 0.04,
+        "Standard civil engineering": 0.03,
+        "Non-standard civil engineering": 0.06,
+        "Equipment/development": 0.10,
+        "Outsourcing": 0.00,
+    }
+    assert {p: engine.optimism_bias(p, 1.0) for p in lower} == pytest.approx(lower)
+    # 80% of the way from 200% to 10%: 200% - 0.8 × 190% = 48%.
+    assert engine.optimism_bias("Equipment/development", 0.8) == pytest.approx(0.48)
+    # Operating (revenue) costs take the guidance's operating-expenditure bound, 41% to 0%,
+    # whatever the project type, not the capital bound (equipment's 200% was added to them).
+    assert engine.optimism_bias("Equipment/development", 0, operating=True) == 0.41
+    assert engine.optimism_bias("Standard buildings", 0.5, operating=True) == pytest.approx(0.205)
+    assert engine.optimism_bias("Outsourcing", 1, operating=True) == 0.0
+
+
+def test_capital_and_revenue_costs_take_their_own_optimism_bias_in_a_round():
+    # Issue 13 case 5. Equipment/development, no mitigation: capital £1,000 in year 0 at its
+    # capital upper bound, 200%, gives £3,000; revenue £103.50 in year 1 at the operating
+    # upper bound, 41%, gives 145.935/1.035 = £141 (at 200% it was £300).
+    p = proposal(
+        "Q",
+        project_type=ProjectType.EQUIPMENT_DEVELOPMENT,
+        mitigation=0.0,
+        revenue=(0.0, 103.5, 0.0),
+    )
+    result = engine.evaluate_round([p], criteria(), scores("Q", 4, 4, 4))
+    row = result.appraisal.loc["Q"]
+    assert (row["optimism_bias"], row["operating_optimism_bias"]) == (2.0, 0.41)
+    assert row["pv_costs_before_ob"] == pytest.approx(1000 + 100)
+    assert row["pv_costs"] == pytest.approx(3000 + 141)
 
 
 def test_a_project_type_with_no_optimism_bias_entry_is_named():
@@ -128,6 +194,70 @@ def test_optimism_bias_is_added_to_costs_and_shown():
     assert result["pv_costs"] == pytest.approx(1240)
     assert result["npsv"] == pytest.approx(600 / 1.035 + 600 / 1.035**2 - 1240)
     assert math.isnan(result["payback_year"])  # 1,139.82 never reaches 1,240
+
+
+def test_optimism_bias_raises_costs_but_never_a_saving_typed_as_a_negative_cost():
+    # Issue 13 case 3. Optimism bias is an uplift on cost estimates (Green Book supplementary
+    # guidance: estimates of costs tend to be too low), so it raises a cost, never a saving.
+    # A saving of £500 in year 1 typed as a cost of -£500: PV costs -500/1.035 = -£483.09 and
+    # NPSV +£483.09 whatever the bias (it was £1,449.28 with 200%: the saving tripled).
+    saving = engine.appraise([[0, -500, 0]], [[0, 0, 0]], optimism_bias=2.0).iloc[0]
+    assert saving["pv_costs"] == pytest.approx(-500 / 1.035)
+    assert saving["npsv"] == pytest.approx(500 / 1.035)  # 483.09
+    assert engine.npsv([0, -500, 0], [0, 0, 0], "standard", 2.0) == pytest.approx(
+        483.0918, abs=1e-4
+    )
+    # A cost and a saving together: £1,000 in year 0 raised 50% to £1,500; the saving stays.
+    mixed = engine.appraise([[1000, -500]], [[0, 0]], optimism_bias=0.5).iloc[0]
+    assert mixed["pv_costs"] == pytest.approx(1500 - 500 / 1.035)
+    assert mixed["pv_costs_before_ob"] == pytest.approx(1000 - 500 / 1.035)
+
+
+def test_discounted_payback_is_worked_on_the_net_flows():
+    # Issue 13 case 7. Costs £1,000 in year 0 and a receipt of £3,000 (a cost of -£3,000) in
+    # year 1; benefits £2,100 in year 2. Cumulative discounted net flow: year 0 -1,000; year 1
+    # -1,000 + 3,000/1.035 = +1,898.55, and year 2 adds 2,100/1.035^2: paid back in year 1
+    # for good (it was blank, the cumulative costs having turned negative).
+    result = engine.appraise([[1000, -3000, 0]], [[0, 0, 2100]]).iloc[0]
+    assert result["payback_year"] == 1
+    # Unchanged where costs are never negative: 1,000 in year 0 against 600 a year from
+    # year 1 is paid back in year 2 (cumulative 579.71 after year 1, 1,139.82 after year 2).
+    assert engine.appraise([[1000, 0, 0]], [[0, 600, 600]]).iloc[0]["payback_year"] == 2
+    # Nothing spent, nothing to pay back.
+    assert math.isnan(engine.appraise([[0, 0]], [[0, 100]]).iloc[0]["payback_year"])
+
+
+def test_flows_with_two_internal_rates_of_return_are_refused_listing_both():
+    # Issue 13 case 6. Net flows -100, +230, -132: -100 + 230/(1+r) - 132/(1+r)^2 = 0 is
+    # 100x^2 - 230x + 132 = 0 with x = 1+r, so x = (230 ± √(52,900 - 52,800))/200 = 1.1 or 1.2:
+    # both 10% and 20% make the NPV zero, and reporting 10% alone (as before) misleads.
+    assert engine.irr_rates([-100, 230, -132]) == pytest.approx((0.10, 0.20))
+    with pytest.raises(InputError) as caught:
+        engine.irr([100, 0, 132], [0, 230, 0])
+    assert str(caught.value).startswith(
+        "the net flows have 2 internal rates of return (10% and 20%): more than one rate makes "
+        "the net present value zero"
+    )
+    result = engine.appraise([[100, 0, 132]], [[0, 230, 0]]).iloc[0]
+    assert math.isnan(result["irr"]) and result["irr_rates"] == pytest.approx((0.1, 0.2))
+    # One sign change, one rate (Descartes): 121/(1+r) = 100 gives 21%.
+    assert engine.irr([100, 0], [0, 121]) == pytest.approx(0.21)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.floats(1, 1e6),
+    st.lists(st.floats(0.01, 1e6), min_size=1, max_size=30),
+)
+def test_with_one_sign_change_the_one_rate_is_numpy_financials(outlay, returns):
+    import numpy_financial as npf
+
+    # An outlay then returns: one sign change, so exactly one IRR (Descartes' rule of signs),
+    # the one numpy-financial's irr gives.
+    flows = [-outlay, *returns]
+    rates = engine.irr_rates(flows)
+    assert len(rates) == 1
+    assert rates[0] == pytest.approx(float(npf.irr(flows)), rel=1e-9, abs=1e-12)
 
 
 def test_no_irr_without_a_sign_change_and_no_ratio_without_costs():
@@ -246,6 +376,62 @@ def test_typed_thirds_count_as_reciprocal_but_real_mismatches_do_not():
         engine.ahp([[1, 3], [0.5, 1]])
 
 
+def test_a_typed_reciprocal_is_the_fraction_it_stands_for_in_both_triangles():
+    # Issue 13 case 8. 0.33 typed above the diagonal (row 2, column 3) and below it is 1/3:
+    # the judgements are then exactly consistent with weights 3 : 1 : 3, so 3/7, 1/7, 3/7
+    # and a consistency ratio of 0 (with 0.33 read as it is, neither holds exactly).
+    result = engine.ahp([[1, 3, 1], [0.33, 1, 0.33], [1, 3, 1]])
+    assert result.weights == pytest.approx([3 / 7, 1 / 7, 3 / 7], abs=1e-12)
+    assert result.consistency_ratio == pytest.approx(0, abs=1e-12)
+    # Each is 1/k written to two to four decimal places, rounded half up or cut short: 0.5,
+    # 0.33, 0.25, 0.2, 0.17 (or 0.16), 0.14, 0.13 (or 0.12), 0.11, 0.333, 0.1429. Other
+    # decimals (0.6, 0.4, 0.67: not reciprocals of whole numbers; 0.2025, a worked ratio)
+    # stay as typed.
+    typed = [0.5, 0.33, 0.25, 0.2, 0.17, 0.16, 0.14, 0.13, 0.12, 0.11, 0.333, 0.1429]
+    meant = [1 / k for k in (2, 3, 4, 5, 6, 6, 7, 8, 8, 9, 3, 7)]
+    assert [engine.reciprocal_meant(x) for x in typed] == meant
+    assert [engine.reciprocal_meant(x) for x in (0.6, 0.4, 0.67, 0.2025)] == [
+        0.6,
+        0.4,
+        0.67,
+        0.2025,
+    ]
+    # In a matrix, only facing its whole number: 0.16 against 6.25 is 1/6.25 as typed (a
+    # consistent pair, found by hypothesis), not 1/6, which 6.25 would contradict.
+    assert engine.ahp([[1, 0.16], [6.25, 1]]).weights == pytest.approx([0.16 / 1.16, 1 / 1.16])
+    # No decimal stands for two reciprocals.
+    module = importlib.import_module("cpcxl.proposals.engine.ahp")
+    written = [module._written(k) for k in range(2, 10)]
+    assert len(module.TYPED_RECIPROCALS) == sum(len(w) for w in written)
+
+
+def test_saatys_random_index_runs_to_fifteen_items():
+    # Saaty (1980): 1.49 for 10, then 1.51, 1.48, 1.56, 1.57 and 1.59 for 11 to 15.
+    assert [engine.RANDOM_INDEX[n] for n in range(10, 16)] == [1.49, 1.51, 1.48, 1.56, 1.57, 1.59]
+    # A consistent 15 × 15 (a_ij = w_i / w_j for w = 1..15) gives its weights back, CR 0.
+    w = np.arange(1, 16) / 120
+    result = engine.ahp(w[:, None] / w[None, :])
+    assert result.weights == pytest.approx(w) and result.random_index == 1.59
+    assert result.consistency_ratio == pytest.approx(0, abs=1e-9)
+
+
+def test_a_conflict_never_says_about_1_1():
+    # Issue 13 case 8. a12 = 1/9, a13 = 3, a23 = 1: the row geometric means are
+    # (1/3)^(1/3), 9^(1/3), (1/3)^(1/3), so items 1 and 3 come out equal: "about 1", which
+    # the message wrote as "about 1/1".
+    with pytest.raises(InputError) as caught:
+        engine.ahp_weights([[1, 1 / 9, 3], [9, 1, 1], [1 / 3, 1, 1]])
+    message = str(caught.value)
+    assert "item 1 against item 3 is 3 but the other judgements imply about 1;" in message
+    assert "1/1" not in message
+    assert [engine.saaty_value(x) for x in (0.9999999999999998, 0.972, 1 / 3, 3)] == [
+        "1",
+        "0.97",
+        "1/3",
+        "3",
+    ]
+
+
 @pytest.mark.parametrize(
     ("matrix", "message"),
     [
@@ -253,7 +439,8 @@ def test_typed_thirds_count_as_reciprocal_but_real_mismatches_do_not():
         ([[1, 2, 3], [0.5, 1]], "not square"),
         ([[2, 2], [0.5, 1]], "compared with itself is 1"),
         ([[1, 0], [0, 1]], "row 1, column 2 is 0"),
-        ([[1.0] * 11 for _ in range(11)], "11 items are too many"),
+        # Saaty's random index runs to 15 (issue 13 case 8: it stopped at 10).
+        ([[1.0] * 16 for _ in range(16)], "16 items are too many"),
     ],
 )
 def test_bad_pairwise_matrices_are_refused(matrix, message):
@@ -326,6 +513,30 @@ def test_the_portfolio_is_as_good_as_brute_force(seed):
     assert values[chosen].sum() == pytest.approx(best)
 
 
+def test_the_solver_stops_at_its_time_limit_with_the_best_set_found():
+    # Issue 12 case 3: the portfolio solver is given a time limit (scipy's milp
+    # options={"time_limit": ...}); a hard round (400 proposals, 8 budget years, each budget
+    # half the total) stops there with a set that fits every budget, marked not proven
+    # optimal, instead of searching for minutes.
+    rng = np.random.default_rng(1)
+    costs = rng.integers(1000, 100_000, (400, 8)).astype(float)
+    values = costs.sum(axis=1) + rng.integers(-5000, 5000, 400)
+    budgets = costs.sum(axis=0) / 2
+    started = time.perf_counter()
+    chosen, optimal = engine.choose_portfolio(values, costs, budgets, time_limit=0.05)
+    assert time.perf_counter() - started < 3
+    assert not optimal
+    assert (costs[chosen].sum(axis=0) <= budgets + 1e-6).all()
+
+
+def test_a_round_is_stopped_when_its_call_is_out_of_time():
+    # Issue 12 case 3: the appraisal and the per-proposal loops check the clock.
+    from cpcxl.common.limits import TimeLimitExceeded, time_limit
+
+    with time_limit(0.0), pytest.raises(TimeLimitExceeded):
+        engine.evaluate_round([proposal("A")], criteria(), scores("A", 3, 3, 3))
+
+
 # --- a round --------------------------------------------------------------------------------
 
 
@@ -395,6 +606,14 @@ def test_realism_checks_name_each_weakness():
         "R": ["Ratio implausibly high for the evidence"],
         "G": ["Missing years"],
     }
+
+
+def test_the_believable_ratio_is_called_a_local_limit():
+    # Issue 13 case 17: the highest believable ratio for expert judgement (2) is a local
+    # choice, and the submitter is told so.
+    rich = proposal("R", evidence=Evidence.EXPERT, cash_releasing=(0.0, 3000.0, 3000.0))
+    (weakness,) = engine.realism_checks(rich, {"bcr": 5.7}, DecisionRules())
+    assert "(at most 2, this organisation's local limit)" in weakness.detail
 
 
 def test_comparative_evaluation_with_places_rejects_the_lower_ranked():

@@ -4,6 +4,8 @@ would be valid. No files: the cells are laid out as the template lays them out."
 from __future__ import annotations
 
 import copy
+import re
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +17,7 @@ from cpcxl.proposals.inputs import (
     DEFAULT_CRITERIA,
     JUDGEMENT,
     PROPOSALS,
+    SETTINGS,
     TABLES,
     RoundInputs,
     read_round,
@@ -358,3 +361,51 @@ def test_judgements_as_numbers_and_typed_fractions(typed: object, expected: floa
 def test_judgements_off_the_scale_or_not_numbers_are_refused(typed: object) -> None:
     with pytest.raises(InputError):
         JUDGEMENT.parse(typed)
+
+
+# --- issue 13 case 17: every default says where it comes from ----------------------------
+
+YEAR_CITED = re.compile(r"\b(19|20)\d\d\b")
+
+
+def test_every_setting_names_its_source_and_year_or_says_it_is_a_local_choice():
+    # Issue 13 case 17: each Settings default names its source and year (the Green Book 2022,
+    # DfT 2015) or says plainly it is a local choice; the accept and reject thresholds,
+    # which no standard sets, say they are local choices.
+    for setting in SETTINGS.settings:
+        assert YEAR_CITED.search(setting.note) or "a local choice" in setting.note, setting.label
+    thresholds = {"accept_score", "reject_score", "accept_bcr", "reject_bcr"}
+    for setting in SETTINGS.settings:
+        if setting.field in thresholds:
+            assert "a local choice" in setting.note, setting.label
+
+
+def test_the_guide_gives_every_default_a_source_and_year_or_calls_it_local():
+    # Issue 13 case 17 in the guide: each row of its tables of defaults names a year or says
+    # "a local choice"; the thresholds and the believable ratios say "a local choice".
+    guide = (Path(__file__).parents[2] / "docs" / "proposals.md").read_text(encoding="utf-8")
+    section = guide[guide.index("## Settings and their defaults") :]
+    section = section[: section.index("\n## ", 5)]
+    rows = [r for r in section.splitlines() if r.startswith("| ") and not r.startswith("| Setting")]
+    rows = [r for r in rows if not r.startswith("| Default |")]
+    assert len(rows) >= 19
+    for row in rows:
+        source = row.rstrip(" |").rsplit("|", 1)[1]
+        assert YEAR_CITED.search(source) or "a local choice" in source, row
+    for name in ("Accept score", "Reject score", "Accept benefit-cost", "Reject benefit-cost",
+                 "Believable benefit-cost"):  # fmt: skip
+        row = next(r for r in rows if r.startswith(f"| {name}"))
+        assert "a local choice" in row, row
+
+
+def test_a_round_of_more_than_1000_proposals_is_refused_before_it_is_read():
+    # Issue 12 case 3: the proposals size the work (the portfolio, the reasons); 1,000 is
+    # the local limit, checked before any proposal is read.
+    inputs = sample_round()
+    row = inputs.proposals[0]
+    inputs.proposals = [[f"P{i}", *row[1:]] for i in range(1001)]
+    found = [str(e) for e in problems(inputs)]
+    assert found == [
+        "round.xlsx, sheet 'Proposals': the Proposals table has 1,001 rows, more than the 1,000 "
+        "proposals a round may have; valid: at most 1,000 proposals: split the round"
+    ]

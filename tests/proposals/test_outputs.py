@@ -43,29 +43,45 @@ def test_the_appraisal_sheet_holds_the_hand_figures_to_the_pound(result) -> None
     block = appraisal.blocks[0]
     assert block.row == 2 and block.title.startswith("Green Book appraisal in real terms")
     header, x, y = block.values
-    assert header[:8] == [
+    assert header[:10] == [
         "Proposal ID",
         "Title",
-        "Optimism bias",
+        "Optimism bias on capital",
+        "Optimism bias on revenue",
         "PV costs before optimism bias £",
         "PV costs £",
         "PV benefits £",
+        "of which health benefits £",
         "NPSV £",
         "Benefit-cost ratio",
     ]
-    # Fully mitigated (mitigation 100%): no optimism bias, so PV costs are the £1,000 spent.
-    assert x[:8] == [
+    # Outsourcing fully mitigated (100%): its lower bound, 0%, on capital and on revenue, so
+    # PV costs are the £1,000 spent.
+    assert x[:10] == [
         "X",
         "Home care pilot",
+        0.0,
         0.0,
         1000,
         1000,
         round(PVB_X),
+        0,  # no health benefits
         round(PVB_X - 1000),
         1.14,
     ]
-    assert y[:8] == ["Y", "Reablement", 0.0, 1000, 1000, round(PVB_Y), round(PVB_Y - 1000), 2.09]
-    assert block.formats[6] == formats.GBP and block.formats[2] == formats.PERCENT
+    assert y[:10] == [
+        "Y",
+        "Reablement",
+        0.0,
+        0.0,
+        1000,
+        1000,
+        round(PVB_Y),
+        0,
+        round(PVB_Y - 1000),
+        2.09,
+    ]
+    assert block.formats[8] == formats.GBP and block.formats[2] == formats.PERCENT_1DP
 
 
 def test_the_ranking_colours_each_decision(result) -> None:
@@ -132,3 +148,20 @@ def test_feedback_documents_say_the_decision_the_reasons_and_the_figures(result)
     assert f"| Net present social value | £{PVB_X - 1000:,.0f} |" in text  # £140
     # NPSV / PV benefits = 139.82 / 1,139.82 = 12.3%: benefits could fall by 12%.
     assert "| Switching value: benefits could fall by | 12% |" in text
+
+
+def test_a_feedback_document_lists_every_irr_where_there_are_several() -> None:
+    # Issue 13 case 6 in the feedback: X's costs 100, 0, 132 against benefits 0, 230, 0 have
+    # rates of 10% and 20% (100(1+r)^2 - 230(1+r) + 132 = 0); the document says so instead of
+    # giving 10%. Y keeps its one rate, 73% (-1,000 + 1,100x + 1,100x^2 = 0, x = 1/(1+r)).
+    inputs = two_proposals_round()
+    inputs.costs = [["X", 0, 100, 0], ["X", 2, 132, 0], ["Y", 0, 1000, 0]]
+    inputs.benefits = [["X", 1, 230, 0], *(r for r in inputs.benefits if r[0] == "Y")]
+    tables, pairwise = inputs.cells()
+    result = engine.evaluate(read_round(tables, pairwise=pairwise))
+    x, y = (feedback_document(f, result) for f in result.feedback)
+    assert (
+        "| Internal rate of return | none: the net flows have 2 rates (10% and 20%), so no one "
+        "rate describes them; judge by the net present social value |" in x
+    )
+    assert "| Internal rate of return | 73% |" in y

@@ -15,6 +15,7 @@ import xlwings as xw
 
 from cpcxl.common.examples import Example, ScriptExample, examples_of
 from cpcxl.common.excel_names import excel_name
+from cpcxl.server.app import ERROR_VALUES_SCRIPT
 from cpcxl.xl.remote import apply_values, payload_from_xlsx
 from tests.xl.test_examples import same
 
@@ -75,12 +76,29 @@ def check_metadata(http: Any) -> None:
             assert p.get("optional", False) is optional
 
 
+def xlwings_functions_code() -> str:
+    """xlwings Server's custom-functions code as its route fills it in, before the stubs."""
+    import xlwings_server
+
+    path = Path(xlwings_server.__file__).parent / "static/js/custom-functions"
+    code = (path / "custom-functions-code.js").read_text()
+    return code.replace("placeholder_xlwings_version", xw.__version__).replace(
+        "placeholder_custom_functions_call_path", CALL
+    )
+
+
 def check_functions_code(http: Any) -> None:
-    response = http.get("/xlwings/custom-functions-code.js")
-    assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/javascript")
-    for name in functions():
-        assert f'CustomFunctions.associate("{name.upper()}", {name});' in response.text
+    """cpcxl's error-values script, then xlwings' own code unchanged, then a stub per function."""
+    for path in ("/xlwings/custom-functions-code.js", "/xlwings/custom-functions-code"):
+        response = http.get(path)
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/javascript")
+        assert int(response.headers["content-length"]) == len(response.content)
+        ours = ERROR_VALUES_SCRIPT.read_text() + "\n"
+        assert response.text.startswith(ours)
+        assert response.text[len(ours) :].startswith(xlwings_functions_code())
+        for name in functions():
+            assert f'CustomFunctions.associate("{name.upper()}", {name});' in response.text
 
 
 def check_function_examples(http: Any, name: str, blank: Any) -> None:

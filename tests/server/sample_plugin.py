@@ -16,10 +16,10 @@ from openpyxl import Workbook
 import cpcxl
 from cpcxl.common.errors import InputError
 from cpcxl.common.examples import Example, ScriptExample, examples
-from cpcxl.common.grid import elementwise, numbers
+from cpcxl.common.grid import cell_error, elementwise, numbers
 from cpcxl.common.limits import check_time
 from cpcxl.common.report import Block, SheetOutput
-from cpcxl.common.values import to_date, to_number
+from cpcxl.common.values import is_blank, to_date, to_number
 from cpcxl.common.workbook import add_table, save_workbook
 from cpcxl.xl.render import render
 
@@ -116,6 +116,31 @@ def cpc_sample_product(values: Any, factor: Any) -> Any:
     return elementwise(lambda v, f: to_number(v) * to_number(f), values, factor)
 
 
+SERVICES = [["ASC", "Adult social care"], ["CS", "Children's services"]]
+
+
+@examples(
+    Example(("CS", SERVICES), "Children's services", "CS is the second row's code"),
+    Example(
+        (["ASC", "XX", None], SERVICES),
+        ["Adult social care", "#N/A 'XX' is not a code in the table", None],
+        "a code the table lacks is #N/A with the reason; a blank stays blank",
+    ),
+)
+def cpc_sample_lookup(code: Any, table: Any) -> Any:
+    """The name beside a code in a two-column table; #N/A where it is not there (a test)."""
+    names = {str(row[0]): row[1] for row in table}
+
+    def one(value: Any) -> Any:
+        if is_blank(value):
+            return None
+        if str(value) not in names:
+            return cell_error(f"{value!r} is not a code in the table", "#N/A")
+        return names[str(value)]
+
+    return [one(v) for v in code] if isinstance(code, list) else one(code)
+
+
 def _notes(folder: Path) -> Path:
     wb = Workbook()
     wb.active.title = "Notes"
@@ -174,6 +199,7 @@ class RuntimeSample:
             cpc_sample_total,
             cpc_sample_spin,
             cpc_sample_product,
+            cpc_sample_lookup,
         ]
 
     @staticmethod

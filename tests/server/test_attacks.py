@@ -172,7 +172,9 @@ def test_a_call_past_the_time_limit_is_stopped_and_answered(web: httpx.Client) -
     took = time.monotonic() - started
     assert response.status_code == 200
     (cell,) = response.json()["result"][0]
-    assert cell.startswith("#VALUE! stopped after 1 seconds, this server's time limit")
+    # An error value (#VALUE!) whose message says why, which the add-in shows in Excel.
+    assert cell["type"] == "Error" and cell["errorType"] == "Value"
+    assert cell["message"].startswith("stopped after 1 seconds, this server's time limit")
     assert took < 5  # stopped at the limit (1 s here), not after 600 s
     still_serving(web)
 
@@ -190,7 +192,8 @@ def test_a_result_that_is_not_finite_is_an_error_in_its_own_cell(web: httpx.Clie
     response = web.post(CALL, json=call_body("cpc_sample_product", [[[1e300], [2]], [[1e10]]]))
     assert response.status_code == 200
     first, second = response.json()["result"]
-    assert first[0].startswith("#NUM! the result is not a finite number")
+    assert first[0]["type"] == "Error" and first[0]["errorType"] == "Num"
+    assert first[0]["message"].startswith("the result is not a finite number")
     assert second == [2e10]
     still_serving(web)
 
@@ -272,6 +275,11 @@ def test_a_500_never_shows_exception_text_even_in_dev(web: httpx.Client) -> None
         "detail": "the server could not answer this request; its log says why"
     }
     still_serving(web)
+    # The same connection answers a page whole afterwards: the 500 was answered once only
+    # (a second answer, from the button's own event loop, broke the next response).
+    for _ in range(3):
+        page = web.get("/taskpane.html")
+        assert page.status_code == 200 and page.text.rstrip().endswith("</html>")
 
 
 def test_every_answer_carries_the_security_headers(web: httpx.Client) -> None:

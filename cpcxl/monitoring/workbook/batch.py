@@ -5,6 +5,17 @@ few facts the overview needs, so memory does not grow with the number of provide
 return is reported (file, sheet, cell, message) and the batch goes on. Inputs are only
 read. Every output appears at its final name only when complete; a batch stopped part way
 can be run again and completes what is missing.
+
+Outputs follow the one rule every command follows (:class:`cpcxl.common.files.Outputs`):
+never over an input, never an .xlsm, and an existing summary is kept unless --overwrite.
+Each summary records the fingerprint of the return it was made from and its row of the
+overview, so a rerun can tell a summary that is up to date from one whose return has
+changed since (out of date: reported, and the run exits non-zero until it is rebuilt), and
+the overview always describes exactly the summaries in the folder after the run. The
+portfolio is rewritten unless a person has changed it since cpcxl wrote it.
+
+A worker whose batch has gone (the parent killed outright) stops within a second or so,
+removing the file it was writing.
 """
 
 from __future__ import annotations
@@ -17,6 +28,8 @@ import os
 import re
 import signal
 import sys
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -28,15 +41,35 @@ from typing import Any
 import pandas as pd
 
 from cpcxl.common.errors import CpcxlError, InputError, InputErrors, Location
-from cpcxl.common.files import write_csv_atomically
+from cpcxl.common.files import (
+    KEPT_EXIT,
+    Outputs,
+    same_file,
+    sha256,
+    write_csv_atomically,
+)
 
 from .. import engine
 from ..inputs import DETAILS
 from ..models import MonitoringFramework
-from ..outputs import ReportSettings, portfolio_outputs
+from ..outputs import (
+    NO_RECORD,
+    NO_RETURN,
+    RETURN_CHANGED,
+    UP_TO_DATE,
+    ReportSettings,
+    portfolio_outputs,
+)
 from ..schemes import framework_resolver
 from .returns import read_provider_id, read_return_file
-from .summaries import write_portfolio, write_summary
+from .summaries import (
+    SummaryRecord,
+    cells_sha256,
+    portfolio_cells_sha256,
+    read_summary_record,
+    write_portfolio,
+    write_summary,
+)
 
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 PORTFOLIO = "portfolio.xlsx"
@@ -44,6 +77,12 @@ ERRORS = "errors.csv"
 ERROR_HEADER = ("file", "sheet", "cell", "message")
 # What cpcxl.common.files.atomic_path leaves behind if the process is killed outright.
 _LEFTOVER = re.compile(r"^\..+\.[a-z0-9_]{8}\.(xlsx|pdf|csv)$")
+#: How often a worker checks that the batch that started it is still running (seconds; a
+#: local choice: often enough to stop within a second, too rarely to cost anything).
+PARENT_CHECK_SECONDS = 0.25
+#: How long a worker whose batch has gone gives the work in hand to stop cleanly (seconds;
+#: a local choice: removing a temp file takes milliseconds).
+STOP_GRACE_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -57,6 +96,8 @@ class BatchOptions:
     frameworks: Mapping[str, MonitoringFramework] = field(default_factory=dict)
     max_bytes: int | None = None
     out_dir: Path = Path("out")
+    #: returns that a file in the output folder links to (never written over)
+    linked_inputs: tuple[Path, ...] = ()
 
 
 @dataclass
@@ -67,6 +108,9 @@ class Outcome:
     written: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: the summary this return has in the output folder, and what it is (Summary status)
+    summary: str = ""
+    status: str = ""
 
 
 @dataclass
@@ -81,10 +125,24 @@ class BatchReport:
     errors_csv: Path
     #: (file, note) for what was read in a way worth saying (a header's other spelling)
     notes: list[tuple[str, str]] = field(default_factory=list)
+    #: summaries that do not describe their return as it is now: (summary, why)
+    stale: list[tuple[Path, str]] = field(default_factory=list)
+    #: summaries kept because their return has not changed since they were written
+    up_to_date: list[Path] = field(default_factory=list)
+    #: the overview kept because a person changed it (it does not describe this run)
+    portfolio_kept: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.failed_files
+
+    @property
+    def exit_code(self) -> int:
+        """1 if a return could not be used; 3 (KEPT_EXIT) if an output asked for was kept
+        or a summary is out of date; 0 when the folder describes every return as it is."""
+        if self.failed_files:
+            return 1
+        return KEPT_EXIT if self.kept or self.stale else 0
 
 
 def error_rows(file: str, exc: BaseException) -> list[tuple[str, str, str, str]]:
@@ -107,6 +165,7 @@ def error_rows(file: str, exc: BaseException) -> list[tuple[str, str, str, str]]
 # --- in each worker -----------------------------------------------------------------------
 
 _options: BatchOptions | None = None
+_orphaned = threading.Event()
 
 
 def _stop_cleanly(signum: int, frame: Any) -> None:
@@ -119,10 +178,37 @@ def _init_worker(options: BatchOptions) -> None:
     _options = options
     signal.signal(signal.SIGTERM, _stop_cleanly)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl+C does
+    watcher = threading.Thread(
+        target=_watch_parent, args=(os.getppid(),), name="cpcxl-parent-watch", daemon=True
+    )
+    watcher.start()
+
+
+def _watch_parent(parent: int) -> None:
+    """Stop this worker when the batch that started it has gone (killed outright, so it
+    could not stop its workers): the work in hand is interrupted as SIGTERM interrupts it,
+    removing the file it was writing, and the process ends."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    _orphaned.set()
+    signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGTERM)
+    time.sleep(STOP_GRACE_SECONDS)
+    os._exit(1)  # the pool's loop caught the SystemExit: end here
+
+
+def _stop_if_orphaned() -> None:
+    """Between files, a worker whose batch has gone ends at once (it has no file open)."""
+    if _orphaned.is_set():
+        os._exit(1)
 
 
 def process_return(source: str) -> Outcome:
-    """Read, score and summarise one return; never raises (errors come back as rows)."""
+    """Read, score and summarise one return; never raises (errors come back as rows).
+
+    An existing summary is kept unless --overwrite: as it is if its return has not changed
+    since it was written (up to date), and reported as out of date if it has.
+    """
+    _stop_if_orphaned()
     options = _options or BatchOptions()
     path = Path(source)
     outcome = Outcome(file=path.name)
@@ -132,22 +218,43 @@ def process_return(source: str) -> Outcome:
         )
         outcome.notes = list(ret.notes)
         result = engine.evaluate(ret, framework, as_at=options.as_at)
-        outcome.row = engine.portfolio_row(result)
-        outcome.row["Return file"] = path.name
+        row = engine.portfolio_row(result)
+        row["Return file"] = path.name
         target = options.out_dir / f"{ret.details.provider_id}.xlsx"
+        outcome.summary = str(target)
+        outputs = Outputs(overwrite=options.overwrite, inputs=(path, *options.linked_inputs))
+        outputs.check(target)
+        fingerprint = sha256(path)
         if target.exists() and not options.overwrite:
-            outcome.kept.append(str(target))
+            record = read_summary_record(target)
+            if record is not None and record.return_sha256 == fingerprint:
+                outcome.row = {**record.row, "Summary status": UP_TO_DATE}
+                outcome.status = UP_TO_DATE
+                return outcome
+            outputs.may_write(target)  # kept, and noted as kept
+            outcome.kept += [str(p) for p in outputs.kept]
+            outcome.status = RETURN_CHANGED if record is not None else NO_RECORD
+            # the overview describes the summary in the folder, not the return as it is now
+            outcome.row = {**(record.row if record else row), "Summary status": outcome.status}
             return outcome
-        summary = write_summary(target, result, options.settings)
+        outcome.row = {**row, "Summary status": UP_TO_DATE}
+        _stop_if_orphaned()
+        summary = write_summary(
+            target, result, options.settings, record=SummaryRecord(fingerprint, outcome.row)
+        )
         outcome.written.append(str(summary))
         if options.pdf:
             from cpcxl.common.soffice import convert
 
-            outcome.written.append(str(convert(summary, summary.with_suffix(".pdf"))))
+            pdf = summary.with_suffix(".pdf")
+            if outputs.may_write(pdf):
+                outcome.written.append(str(convert(summary, pdf)))
+            outcome.kept += [str(p) for p in outputs.kept]
     except (SystemExit, KeyboardInterrupt):
         raise
     except BaseException as exc:  # a batch never stops for one bad file
         outcome.errors = error_rows(path.name, exc)
+        outcome.row = None
     return outcome
 
 
@@ -178,13 +285,66 @@ def _crashed_outcome(source: str) -> Outcome:
 # --- in the parent ----------------------------------------------------------------------------
 
 
+def _is_return_name(name: str) -> bool:
+    return Path(name).suffix.lower() in RETURN_SUFFIXES and not name.startswith(("~$", "."))
+
+
 def find_returns(in_dir: Path) -> list[Path]:
+    """The returns in a folder (files, or links to files, with a workbook's name)."""
+    return sorted(p for p in in_dir.iterdir() if _is_return_name(p.name) and p.is_file())
+
+
+def broken_links(in_dir: Path) -> list[tuple[str, str, str, str]]:
+    """errors.csv rows for links in the folder, named as returns, that lead to no file: a
+    link to a file that is not there, or links that lead round in a loop."""
+    rows = []
+    for p in sorted(in_dir.iterdir()):
+        if not (_is_return_name(p.name) and p.is_symlink()):
+            continue
+        try:
+            p.stat()
+        except FileNotFoundError:
+            why = "a link to a file that does not exist (moved or deleted)"
+        except OSError:  # ELOOP: the link leads back round to itself
+            why = "a link that leads round in a loop, so there is no file to read"
+        else:
+            continue
+        rows.append((p.name, "", "", f"{why}; put the return itself in the folder"))
+    return rows
+
+
+def _linked_inputs(out_dir: Path, inputs: list[Path]) -> tuple[Path, ...]:
+    """The inputs that a file in the output folder is (through a link, or a hard link):
+    each is refused as an output, as every input is."""
+    keys: dict[tuple[int, int], Path] = {}
+    for source in inputs:
+        try:
+            info = source.stat()
+        except OSError:
+            continue
+        keys[(info.st_dev, info.st_ino)] = source
+    found = []
+    for entry in out_dir.iterdir():
+        try:
+            info = entry.stat()
+        except OSError:
+            continue
+        linked = keys.get((info.st_dev, info.st_ino))
+        if linked is not None and same_file(entry, linked):
+            found.append(linked)
+    return tuple(found)
+
+
+def summaries_in(out_dir: Path) -> list[Path]:
+    """The workbooks in the output folder that may be summaries (not the portfolio, nor a
+    temp file a killed run left, nor Excel's lock file); a summary keeps a record of itself."""
     return sorted(
         p
-        for p in in_dir.iterdir()
-        if p.is_file()
-        and p.suffix.lower() in RETURN_SUFFIXES
+        for p in out_dir.iterdir()
+        if p.suffix.lower() == ".xlsx"
+        and p.name != PORTFOLIO
         and not p.name.startswith(("~$", "."))
+        and p.is_file()
     )
 
 
@@ -325,11 +485,14 @@ def run_batch(
             "the output folder must not be the folder of returns", valid="another folder"
         )
     out_dir.mkdir(parents=True, exist_ok=True)
-    options = dataclasses.replace(options, out_dir=out_dir)
     remove_leftovers(out_dir)
     files = find_returns(in_dir)
-    errors: list[tuple[str, str, str, str]] = []
-    failed: set[str] = set()
+    options = dataclasses.replace(
+        options, out_dir=out_dir, linked_inputs=_linked_inputs(out_dir, files)
+    )
+    links = broken_links(in_dir)
+    errors: list[tuple[str, str, str, str]] = list(links)
+    failed: set[str] = {e[0] for e in links}
 
     with _Runner(options) as runner:
         # Pass 1: provider IDs only, so two returns for one provider are caught before writing.
@@ -361,8 +524,12 @@ def run_batch(
         del by_id  # only the duplicates were needed from pass 1
         written: list[Path] = []
         kept: list[Path] = []
+        stale: list[tuple[Path, str]] = []
+        up_to_date: list[Path] = []
+        described: set[str] = set()
         notes: list[tuple[str, str]] = []
         rows = _CompactRows()
+        summarised = 0
         done = 0
         total = len(files)
         if progress:
@@ -377,40 +544,86 @@ def run_batch(
                 failed.add(outcome.file)
             if outcome.row is not None:
                 rows.add(outcome.row)
+                described.add(Path(outcome.summary).name)
+                summarised += 1
+            if outcome.status in (RETURN_CHANGED, NO_RECORD):
+                stale.append((Path(outcome.summary), outcome.status))
+            elif outcome.status == UP_TO_DATE:
+                up_to_date.append(Path(outcome.summary))
             written += [Path(p) for p in outcome.written]
             if progress:
                 progress(done, total)
 
-    portfolio_path: Path | None = None
-    target = out_dir / PORTFOLIO
-    if target.exists() and not options.overwrite:
-        kept.append(target)
-    else:
-        frame = engine.portfolio_frame(rows.frame())
-        plan, capacity = engine.monitoring_plan(frame, options.plan)
-        outputs = portfolio_outputs(
-            frame,
-            plan,
-            capacity,
-            failed=len(failed),
-            as_at=options.as_at,
-            settings=options.settings,
-        )
-        portfolio_path = write_portfolio(target, outputs, settings=options.settings)
-        written.append(portfolio_path)
+    # Summaries from an earlier run that no return of this run accounts for (its return is
+    # gone, or could not be read this time) are in the folder, so the overview lists them.
+    for path in summaries_in(out_dir):
+        if path.name in described:
+            continue
+        record = read_summary_record(path)
+        if record is not None:
+            rows.add({**record.row, "Summary status": NO_RETURN})
+            stale.append((path, NO_RETURN))
+
+    portfolio = out_dir / PORTFOLIO
+    state = _write_portfolio(portfolio, rows, options, files, failed=len(failed), stale=len(stale))
+    if state == "written":
+        written.append(portfolio)
+    elif state == "kept":
+        kept.append(portfolio)
     errors.sort()
+    # errors.csv is the log of this run (what it could not use): replaced every run
+    Outputs(inputs=tuple(files)).check(out_dir / ERRORS)
     errors_csv = write_csv_atomically(out_dir / ERRORS, ERROR_HEADER, errors)
     return BatchReport(
-        returns=len(files),
-        summarised=len(rows),
+        returns=len(files) + len(links),
+        summarised=summarised,
         failed_files=sorted(failed),
         errors=errors,
         written=written,
         kept=kept,
-        portfolio=portfolio_path,
+        portfolio=portfolio if state != "kept" else None,
         errors_csv=errors_csv,
         notes=sorted(notes),
+        stale=stale,
+        up_to_date=up_to_date,
+        portfolio_kept=state == "kept",
     )
+
+
+def _write_portfolio(
+    target: Path,
+    rows: _CompactRows,
+    options: BatchOptions,
+    inputs: list[Path],
+    *,
+    failed: int,
+    stale: int,
+) -> str:
+    """Write the overview of every summary in the folder: "written"; "unchanged" if the
+    file already says exactly this; "kept" if a person has changed it since cpcxl wrote it
+    (or cpcxl did not write it) and --overwrite was not given."""
+    outputs = Outputs(overwrite=options.overwrite, inputs=tuple(inputs))
+    outputs.check(target)
+    frame = engine.portfolio_frame(rows.frame())
+    plan, capacity = engine.monitoring_plan(frame, options.plan)
+    sheets = portfolio_outputs(
+        frame,
+        plan,
+        capacity,
+        failed=failed,
+        stale=stale,
+        as_at=options.as_at,
+        settings=options.settings,
+    )
+    if target.exists() and not options.overwrite:
+        recorded = portfolio_cells_sha256(target)
+        if recorded is None or recorded[0] != recorded[1]:
+            outputs.may_write(target)
+            return "kept"  # a person's changes are never lost without --overwrite
+        if recorded[0] == cells_sha256(sheets):
+            return "unchanged"
+    write_portfolio(target, sheets, settings=options.settings)
+    return "written"
 
 
 class _CompactRows:

@@ -4,8 +4,14 @@ faster writer for reports produced by the thousand. What they say is in
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
+import math
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cpcxl.common.report import SheetOutput
 from cpcxl.common.xlsxwriter_render import XlsxBook, xlsx_book
@@ -14,13 +20,34 @@ from cpcxl.common.xlsxwriter_render import set_print as xw_set_print
 from .. import engine
 from ..outputs import DEFAULT_SETTINGS, ReportSettings, domain_block, summary_outputs
 
+#: The hidden sheet where cpcxl keeps what it needs to know of a file it wrote: for a
+#: summary, the fingerprint of the return it was made from and its row of the overview; for
+#: the portfolio, the fingerprint of its own cells as written.
+RECORD_SHEET = "cpcxl"
+_RETURN = "return sha256"
+_ROW = "overview row"
+_CELLS = "cells sha256"
+#: The overview's columns that hold dates (kept as ISO text in the record).
+_DATE_COLUMNS = ("Monitoring date",)
+
+
+@dataclass(frozen=True)
+class SummaryRecord:
+    """What a summary file says of itself: the return it was made from and its overview row."""
+
+    return_sha256: str
+    row: dict[str, Any]
+
 
 def write_summary(
     path: str | os.PathLike[str],
     result: engine.ProviderResult,
     settings: ReportSettings = DEFAULT_SETTINGS,
+    *,
+    record: SummaryRecord | None = None,
 ) -> Path:
-    """One provider's monitoring summary workbook, print-ready on A4, written atomically."""
+    """One provider's monitoring summary workbook, print-ready on A4, written atomically;
+    with ``record``, a hidden sheet keeps it (see :func:`read_summary_record`)."""
     outputs = summary_outputs(result, settings)
     with xlsx_book(path) as book:
         for output in outputs:
@@ -32,7 +59,56 @@ def write_summary(
                 repeat_rows=None,
             )
         _domain_chart(book, outputs)
+        if record is not None:
+            row = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in record.row.items()}
+            _record_sheet(book, [(_RETURN, record.return_sha256), (_ROW, json.dumps(row))])
     return Path(path)
+
+
+def _record_sheet(book: XlsxBook, items: list[tuple[str, str]]) -> None:
+    ws = book.workbook.add_worksheet(RECORD_SHEET)
+    for r, (key, value) in enumerate(items):
+        ws.write_string(r, 0, key)
+        ws.write_string(r, 1, value)
+    ws.hide()
+
+
+def _read_record(path: str | os.PathLike[str]) -> tuple[dict[str, str], Any] | None:
+    """The record sheet's items and the open workbook (calamine), or None if there is none
+    or the file cannot be read as a workbook."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        if RECORD_SHEET not in book.sheet_names:
+            return None
+        rows = book.get_sheet_by_name(RECORD_SHEET).to_python(skip_empty_area=False)
+    except Exception:  # a damaged or foreign file: cpcxl's record is not in it
+        return None
+    return {str(r[0]): str(r[1]) for r in rows if len(r) >= 2}, book
+
+
+def read_summary_record(path: str | os.PathLike[str]) -> SummaryRecord | None:
+    """The record a summary keeps of its return and its overview row; None for a file that
+    has none (written by an earlier cpcxl, or not by cpcxl)."""
+    found = _read_record(path)
+    if found is None:
+        return None
+    items, _ = found
+    try:
+        row = json.loads(items[_ROW])
+        sha = items[_RETURN]
+    except (KeyError, ValueError):
+        return None
+    if not isinstance(row, dict):
+        return None
+    for column in _DATE_COLUMNS:
+        if isinstance(row.get(column), str):
+            try:
+                row[column] = dt.date.fromisoformat(row[column])
+            except ValueError:
+                row[column] = None
+    return SummaryRecord(sha, row)
 
 
 def _domain_chart(book: XlsxBook, outputs: list[SheetOutput]) -> None:
@@ -66,13 +142,68 @@ def _domain_chart(book: XlsxBook, outputs: list[SheetOutput]) -> None:
     )
 
 
+def cells_sha256(outputs: list[SheetOutput]) -> str:
+    """A fingerprint of the cells the portfolio's sheets hold, as cpcxl writes them; the
+    same as :func:`portfolio_cells_sha256` gives for the file if nobody has changed it."""
+    items = []
+    for output in outputs:
+        for block in output.blocks:
+            if block.title:
+                items.append((output.name, block.row - 1, block.column, block.title))
+            for r, values in enumerate(block.values):
+                for c, value in enumerate(values):
+                    items.append((output.name, block.row + r, block.column + c, value))
+    return _digest(items)
+
+
+def portfolio_cells_sha256(path: str | os.PathLike[str]) -> tuple[str, str] | None:
+    """(the fingerprint cpcxl recorded when it wrote the portfolio, the fingerprint of its
+    cells now); None when the file has no record (not written by this cpcxl)."""
+    found = _read_record(path)
+    if found is None or _CELLS not in found[0]:
+        return None
+    items, book = found
+    cells = []
+    for name in book.sheet_names:
+        if name == RECORD_SHEET:
+            continue
+        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for r, values in enumerate(rows, start=1):
+            for c, value in enumerate(values, start=1):
+                cells.append((name, r, c, value))
+    return items[_CELLS], _digest(cells)
+
+
+def _digest(items: list[tuple[str, int, int, Any]]) -> str:
+    plain = sorted((s, r, c, v) for s, r, c, value in items if (v := _plain(value)) is not None)
+    return hashlib.sha256(repr(plain).encode()).hexdigest()
+
+
+def _plain(value: Any) -> tuple[str, Any] | None:
+    """A cell's value as written and as read back alike (numbers to 12 digits, dates as
+    days); None for an empty cell."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return ("b", value)
+    if isinstance(value, dt.datetime):
+        return ("d", value.isoformat()) if value.time() != dt.time() else ("d", value.date())
+    if isinstance(value, dt.date):
+        return ("d", value)
+    if isinstance(value, int | float):
+        return ("n", f"{float(value):.12g}") if math.isfinite(value) else None
+    return ("s", str(value))
+
+
 def write_portfolio(
     path: str | os.PathLike[str],
     outputs: list[SheetOutput],
     *,
     settings: ReportSettings = DEFAULT_SETTINGS,
 ) -> Path:
-    """The portfolio workbook, with the rating-distribution chart, written atomically."""
+    """The portfolio workbook, with the rating-distribution chart, written atomically; a
+    hidden sheet records the fingerprint of its cells, so a rerun can tell whether a person
+    has changed it since."""
     with xlsx_book(path, constant_memory=True) as book:
         for output in outputs:
             ws = book.render(output)
@@ -99,4 +230,5 @@ def write_portfolio(
             chart.set_title({"name": "Providers by overall rating"})
             chart.set_legend({"none": True})
             book.workbook.get_worksheet_by_name("Ratings").insert_chart("D2", chart)
+        _record_sheet(book, [(_CELLS, cells_sha256(outputs))])
     return Path(path)

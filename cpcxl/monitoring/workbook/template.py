@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cpcxl.common import formats, styles
 from cpcxl.common.fields import Choice
+from cpcxl.common.files import Outputs
 from cpcxl.common.formats import Formula
 from cpcxl.common.inputs import TableSpec
 from cpcxl.common.workbook import (
@@ -104,7 +105,8 @@ INSTRUCTIONS: list[tuple[str, str | list[str]]] = [
         [
             "Return: the provider, the contract, the monitoring period and date, the kind of "
             "monitoring (proactive, reactive or self-assessment), the lead officer's role, "
-            "whether a regulatory breach was found, and the previous round's overall rating.",
+            "whether a regulatory breach was found and the key question it sits in, and the "
+            "previous round's overall rating.",
             "Participants: who took part and their level of involvement.",
             "Scores: one row per statement (CQC quality statements are filled in); score each "
             "1-4 or N/A, and record the evidence, its type and its source.",
@@ -116,8 +118,8 @@ INSTRUCTIONS: list[tuple[str, str | list[str]]] = [
             "Actions: each action, whether it is a requirement or a recommendation, who is "
             "responsible (provider, commissioner or people using the service) and when it is "
             "due (a requirement needs a due date).",
-            "Previous round: last round's domain scores (0 to 100), so the summary can show "
-            "the trend.",
+            "Previous round: last round's domain scores (0 to 100) and ratings, so the summary "
+            "can show the trend and carry forward a key question not reassessed.",
             "Your organisation's own framework: add a sheet named Framework with the columns "
             "Domain, Statement and Safeguarding (Yes/No), and type its name in Monitoring "
             "framework on the Return sheet.",
@@ -133,11 +135,17 @@ INSTRUCTIONS: list[tuple[str, str | list[str]]] = [
             "Ratings (CQC thresholds): 38% or lower Inadequate, 39-62% Requires improvement, "
             "63-87% Good, 88% or more Outstanding. The percentage is rounded to a whole "
             "number first, halves up (38.5% counts as 39%).",
-            "The overall rating follows CQC's aggregation principles: two or more Inadequate "
-            "give Inadequate; one Inadequate or two or more Requires improvement give "
-            "Requires improvement; Outstanding needs two or more Outstanding and the rest "
-            "Good. A regulatory breach, or any safeguarding statement scored 1, caps it at "
-            "Requires improvement.",
+            "The overall rating follows CQC's rating principles: it needs a rating for all "
+            "five key questions (a key question not scored this round carries forward its "
+            "rating from the Previous round sheet; without one the overall is Not rated); two "
+            "or more Inadequate give Inadequate; one Inadequate or two or more Requires "
+            "improvement give Requires improvement; Outstanding needs two or more Outstanding "
+            "and the rest Good.",
+            "A regulatory breach caps the overall rating at Requires improvement (CQC), and "
+            "the key question it sits in (name it on the Return sheet) too.",
+            "cpcxl's own local rule, on by default and not one of CQC's: a safeguarding "
+            "statement scored 1 caps the overall rating at Requires improvement.",
+            "A return with every statement N/A is Not rated: nothing was assessed.",
             "The score preview on the Return sheet is worked out by Excel itself, so it shows "
             "even without the add-in.",
         ],
@@ -156,7 +164,8 @@ INSTRUCTIONS: list[tuple[str, str | list[str]]] = [
             "(1-4; blanks and N/A left out).",
             '=CPC_MONITORING_RATING(percentage, "cqc"): the rating for a percentage (0 to '
             "100) under a framework's bands.",
-            "=CPC_OVERALL_RATING(ratings, breach): the overall rating from the domain ratings.",
+            "=CPC_OVERALL_RATING(ratings, breach, scheme, previous): the overall rating from "
+            "the five domain ratings; previous (the last round's, same order) fills blanks.",
             "=CPC_KPI_RAG(actual, target, higher_is_better, tolerance): Red, Amber or Green; "
             "the tolerance is a percentage such as 5%.",
         ],
@@ -332,17 +341,17 @@ def _kpi_preview(ws: Worksheet, last_row: int) -> None:
 # --- sample returns ------------------------------------------------------------------------
 
 
-def _write_sample(task: tuple[Path, int, int, bool]) -> Path:
-    from cpcxl.common.errors import CpcxlError
-
+def _write_sample(task: tuple[Path, int, int, bool]) -> tuple[Path, bool]:
+    """(the sample's path, whether it was written); an existing file is kept unless
+    ``overwrite`` (the one rule of :class:`cpcxl.common.files.Outputs`)."""
     from ..sample import sample_return
 
     out_dir, index, seed, overwrite = task
     ret = sample_return(index, seed)
     target = out_dir / f"return_{ret.details.provider_id}.xlsx"
-    if target.exists() and not overwrite:
-        raise CpcxlError(f"{target} exists; use --overwrite to replace it")
-    return write_return(target, ret)
+    if not Outputs(overwrite=overwrite).may_write(target):
+        return target, False
+    return write_return(target, ret), True
 
 
 def write_samples(
@@ -353,12 +362,23 @@ def write_samples(
     overwrite: bool = False,
     jobs: int = 1,
     first: int = 0,
+    outputs: Outputs | None = None,
 ) -> list[Path]:
     """Seeded sample returns ``first`` .. ``providers - 1`` in ``out_dir``, named
-    return_<provider id>.xlsx (the same return for the same seed and index)."""
+    return_<provider id>.xlsx (the same return for the same seed and index); the paths
+    written. A return already there is kept unless ``overwrite``, and noted in ``outputs``.
+    """
+    outputs = outputs if outputs is not None else Outputs(overwrite=overwrite)
     out_dir.mkdir(parents=True, exist_ok=True)
-    tasks = [(out_dir, index, seed, overwrite) for index in range(first, providers)]
+    tasks = [(out_dir, index, seed, outputs.overwrite) for index in range(first, providers)]
     if jobs <= 1:
-        return [_write_sample(t) for t in tasks]
-    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-        return pool.map(_write_sample, tasks, chunksize=16)
+        done = [_write_sample(t) for t in tasks]
+    else:
+        with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+            done = pool.map(_write_sample, tasks, chunksize=16)
+    for path, wrote in done:
+        if wrote:
+            outputs.wrote(path)
+        else:
+            outputs.kept.append(path)
+    return [path for path, wrote in done if wrote]

@@ -27,6 +27,7 @@ from .ahp import (
     ahp_weights,
     criteria_from_ahp,
     pairwise_matrix,
+    reciprocal_meant,
     saaty_value,
 )
 from .appraisal import (
@@ -34,9 +35,13 @@ from .appraisal import (
     OptimismBias,
     appraise,
     bcr,
+    irr,
+    irr_problem,
+    irr_rates,
     npsv,
     optimism_bias,
     project_type_of,
+    rates_text,
 )
 from .decisions import Feedback
 from .discounting import RATE_BANDS, discount_factor, discount_factors, rates, schedule_of
@@ -70,13 +75,18 @@ __all__ = [
     "discount_factors",
     "evaluate",
     "evaluate_round",
+    "irr",
+    "irr_problem",
+    "irr_rates",
     "money",
     "npsv",
     "optimism_bias",
     "pairwise_matrix",
     "project_type_of",
     "rates",
+    "rates_text",
     "realism_checks",
+    "reciprocal_meant",
     "saaty_value",
     "schedule_of",
     "score_matrix",

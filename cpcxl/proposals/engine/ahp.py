@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 import numpy as np
 
@@ -13,7 +14,10 @@ from cpcxl.common.models import build_model
 
 from ..models import CriteriaSet, Criterion
 
-#: Saaty's random consistency index by matrix size (Saaty 1980, The Analytic Hierarchy Process).
+#: Saaty's random consistency index by matrix size, 1 to 15 (Saaty 1980, *The Analytic
+#: Hierarchy Process*, McGraw-Hill: the mean consistency index of random reciprocal matrices).
+#: The figures for 11 to 15 are as printed, the dip at 12 (1.48) included; checked against
+#: independent AHP implementations, which reproduce the same table (issue 13 case 8).
 RANDOM_INDEX = {
     1: 0.0,
     2: 0.0,
@@ -25,11 +29,43 @@ RANDOM_INDEX = {
     8: 1.41,
     9: 1.45,
     10: 1.49,
+    11: 1.51,
+    12: 1.48,
+    13: 1.56,
+    14: 1.57,
+    15: 1.59,
 }
-#: Saaty's limit: judgements with a consistency ratio above this should be revisited.
+#: Saaty's limit (Saaty 1980): judgements with a consistency ratio above this should be
+#: revisited.
 CONSISTENCY_LIMIT = 0.10
-#: How far a[i, j] × a[j, i] may stray from 1 when people type 0.33 for 1/3.
+#: How far a[i, j] × a[j, i] may stray from 1 when people type 0.67 for 2/3 and 1.5 for 3/2
+#: (a local choice; typed reciprocals of whole numbers are read exactly: reciprocal_meant).
 RECIPROCAL_TOLERANCE = 0.02
+
+
+def _written(k: int) -> frozenset[float]:
+    """1/k as people write it to two, three or four decimal places, rounded (half up, as
+    Excel's ROUND) or cut short: 1/3 is 0.33, 0.333 or 0.3333; 1/8 is 0.13, 0.12 or 0.125."""
+    exact = Decimal(1) / Decimal(k)
+    return frozenset(
+        float(exact.quantize(Decimal(1).scaleb(-d), rounding=rounding))
+        for d in (2, 3, 4)
+        for rounding in (ROUND_HALF_UP, ROUND_DOWN)
+    )
+
+
+#: Each reciprocal on Saaty's scale (1/2 to 1/9) by the decimals that stand for it: no
+#: decimal stands for two of them.
+TYPED_RECIPROCALS: dict[float, int] = {x: k for k in range(2, 10) for x in _written(k)}
+
+
+def reciprocal_meant(x: float) -> float:
+    """A judgement typed as a decimal of 1/k (0.33, 0.2, 0.25, 0.14, 0.111 ...) as 1/k
+    exactly; any other value as it is (issue 13 case 8). Only 1/k written to two to four
+    decimal places is read so: 0.4, 0.6 and a ratio worked out in full stay as they are. In a
+    matrix it applies where the judgement facing it is k (0.33 against 3)."""
+    k = TYPED_RECIPROCALS.get(x)
+    return 1 / k if k is not None else x
 
 
 @dataclass(frozen=True)
@@ -72,6 +108,11 @@ def pairwise_matrix(
             valid="n rows by n columns, one row and one column per criterion",
         )
     a = np.array(rows, dtype=float)
+    if n > max(RANDOM_INDEX):
+        raise InputError(
+            f"{n} items are too many to compare pairwise reliably",
+            valid=f"at most {max(RANDOM_INDEX)} (Saaty's random index table stops there)",
+        )
 
     def pair(i: int, j: int) -> str:
         if names is not None and len(names) == n:
@@ -83,6 +124,13 @@ def pairwise_matrix(
         raise InputError(
             f"{pair(i, j)} is {a[i, j]:g}", valid="a positive judgement such as 1/9 to 9"
         )
+    # A typed 0.33 facing a 3 is 1/3, in either triangle, before reciprocity is checked; a
+    # 0.16 facing 6.25 is 1/6.25 as typed, not 1/6.
+    typed = a.copy()
+    for i, j in zip(*np.nonzero(~np.eye(n, dtype=bool)), strict=True):
+        meant = reciprocal_meant(float(typed[i, j]))
+        if meant != typed[i, j] and abs(meant * typed[j, i] - 1.0) <= RECIPROCAL_TOLERANCE:
+            a[i, j] = meant
     for i in range(n):
         if not math.isclose(a[i, i], 1.0, abs_tol=1e-9):
             raise InputError(
@@ -106,11 +154,6 @@ def ahp(values: Sequence[Sequence[float]], names: Sequence[str] | None = None) -
     """Weights as the normalised principal eigenvector, with Saaty's consistency measures."""
     a = pairwise_matrix(values, names)
     n = len(a)
-    if n > max(RANDOM_INDEX):
-        raise InputError(
-            f"{n} items are too many to compare pairwise reliably",
-            valid=f"at most {max(RANDOM_INDEX)} (Saaty's random index table stops there)",
-        )
     eigenvalues, vectors = np.linalg.eig(a)
     k = int(np.argmax(eigenvalues.real))
     lambda_max = float(eigenvalues[k].real)
@@ -130,10 +173,13 @@ def ahp(values: Sequence[Sequence[float]], names: Sequence[str] | None = None) -
 
 
 def saaty_value(x: float) -> str:
-    """A judgement as people write it on Saaty's scale: 5, 1/3, or 2.4."""
+    """A judgement as people write it on Saaty's scale: 5, 1/3, 2.4, or 0.97 (never '1/1':
+    a value just below 1 is about equal, issue 13 case 8)."""
     if x >= 1:
         return f"{x:.3g}"
     inverse = 1 / x
+    if inverse < 1.5:
+        return f"{x:.2g}"
     return f"1/{inverse:.0f}" if abs(inverse - round(inverse)) < 0.05 else f"1/{inverse:.2g}"
 
 

@@ -31,6 +31,8 @@ class Feedback:
     appraisal: dict[str, float]
     rank: int | None
     in_portfolio: bool
+    #: Every internal rate of return of the net flows (one, none, or several).
+    irr_rates: tuple[float, ...] = ()
 
 
 def ratio_ok(ratio: float, minimum: float) -> bool:

@@ -68,6 +68,11 @@ def discount_factors(last_year: int, schedule: str | Schedule = Schedule.STANDAR
     return _factors(int(last_year), schedule_of(schedule))
 
 
+#: Factors for years 0 to this are worked once per schedule and looked up: one year's
+#: factor is the same whatever the length of the vector it comes from (a running product).
+_LOOKUP_YEARS = 1000
+
+
 def discount_factor(year: float, schedule: str | Schedule = Schedule.STANDARD) -> float:
     """The Green Book discount factor for one whole year from year 0."""
     if not float(year).is_integer() or year < 0:
@@ -75,4 +80,4 @@ def discount_factor(year: float, schedule: str | Schedule = Schedule.STANDARD) -
             f"year {year:g} is not a whole number of years from year 0",
             valid="0, 1, 2, ... (year 0 is the present)",
         )
-    return float(discount_factors(int(year), schedule)[int(year)])
+    return float(discount_factors(max(int(year), _LOOKUP_YEARS), schedule)[int(year)])

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from cpcxl.common.errors import InputError
+from cpcxl.common.limits import check_time
 
 from ..models import CriteriaSet, DecisionRules, Evaluation, Proposal, Round, Schedule
 from .appraisal import appraise, optimism_bias
@@ -40,15 +41,31 @@ class RoundResult:
     schedule: Schedule = Schedule.STANDARD
 
 
-def cash_flows(proposals: Sequence[Proposal]) -> tuple[np.ndarray, np.ndarray]:
-    """Costs and benefits as (proposals × years) matrices, zero after a proposal's last year."""
+@dataclass(frozen=True)
+class Flows:
+    """A round's yearly amounts as (proposals × years) matrices, zero after a proposal's
+    last year."""
+
+    capital: np.ndarray
+    revenue: np.ndarray
+    benefits: np.ndarray  # cash-releasing and wider social value: at the round's schedule
+    health: np.ndarray  # health and life values: at the health rate
+
+    @property
+    def costs(self) -> np.ndarray:
+        return self.capital + self.revenue
+
+
+def cash_flows(proposals: Sequence[Proposal]) -> Flows:
+    """Capital and revenue costs, benefits and health benefits of every proposal."""
     years = max(p.years for p in proposals)
-    costs = np.zeros((len(proposals), years))
-    benefits = np.zeros((len(proposals), years))
+    lines = {name: np.zeros((len(proposals), years)) for name in ("c", "r", "b", "h")}
     for i, p in enumerate(proposals):
-        costs[i, : p.years] = p.costs
-        benefits[i, : p.years] = p.benefits
-    return costs, benefits
+        lines["c"][i, : p.years] = p.line("capital")
+        lines["r"][i, : p.years] = p.line("revenue")
+        lines["b"][i, : p.years] = p.other_benefits
+        lines["h"][i, : p.years] = p.line("health_benefits")
+    return Flows(lines["c"], lines["r"], lines["b"], lines["h"])
 
 
 def evaluate_round(
@@ -74,9 +91,20 @@ def evaluate_round(
             "comparative evaluation needs a budget or a number of places to fill",
             valid="yearly budgets, or the number of proposals to accept",
         )
-    costs, benefits = cash_flows(proposals)
-    uplift = np.array([optimism_bias(p.project_type, p.mitigation) for p in proposals])
-    appraisal = appraise(costs, benefits, schedule=schedule, optimism_bias=uplift, index=ids)
+    flows = cash_flows(proposals)
+    costs = flows.costs  # as submitted, for the budget
+    appraisal = appraise(
+        flows.capital,
+        flows.benefits,
+        schedule=schedule,
+        optimism_bias=[optimism_bias(p.project_type, p.mitigation) for p in proposals],
+        index=ids,
+        health_benefits=flows.health,
+        operating_costs=flows.revenue,
+        operating_optimism_bias=[
+            optimism_bias(p.project_type, p.mitigation, operating=True) for p in proposals
+        ],
+    )
     s = score_matrix(ids, criteria, scores)
     ws = weighted_scores(s, criteria.weights)
     share = (ws - criteria.scale_min) / (criteria.scale_max - criteria.scale_min)
@@ -128,6 +156,7 @@ def evaluate_round(
     context = RoundContext(rules, criteria, share, ranked, portfolio)
     feedback: list[Feedback] = []
     for i, p in enumerate(proposals):
+        check_time()  # one proposal's decision and reasons a round: stop if out of time
         decision, reasons = decide(
             p,
             s[i],
@@ -153,9 +182,10 @@ def evaluate_round(
                 ],
                 weighted_score=float(ws[i]),
                 score_share=float(share[i]),
-                appraisal={k: float(v) for k, v in records[p.id].items()},
+                appraisal={k: float(v) for k, v in records[p.id].items() if k != "irr_rates"},
                 rank=rank.get(p.id),
                 in_portfolio=bool(chosen[i]),
+                irr_rates=tuple(records[p.id]["irr_rates"]),
             )
         )
     ranking = pd.DataFrame(

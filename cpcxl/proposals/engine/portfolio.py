@@ -8,6 +8,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from cpcxl.common.limits import check_time
+
+#: Seconds the solver may search for the best set before it answers with the best found so
+#: far, marked not proven optimal: a local choice, within the add-in server's 30-second limit
+#: for one call (issue 12 case 3). Rounds of a few dozen proposals solve in milliseconds.
+SOLVER_TIME_LIMIT = 20.0
+
 
 @dataclass
 class Portfolio:
@@ -24,11 +31,15 @@ def choose_portfolio(
     costs: npt.ArrayLike,
     budgets: npt.ArrayLike,
     eligible: npt.ArrayLike | None = None,
+    *,
+    time_limit: float = SOLVER_TIME_LIMIT,
 ) -> tuple[np.ndarray, bool]:
     """The exact best set: maximise Σ value subject to Σ cost ≤ budget in each year (MILP).
 
-    ``costs`` is (proposals × budget years). Returns a 0/1 choice and whether it is optimal.
+    ``costs`` is (proposals × budget years). Returns a 0/1 choice and whether it is optimal
+    (False when the solver stopped at ``time_limit`` seconds with the best set found so far).
     """
+    check_time()
     values = np.asarray(values, dtype=float)
     n = len(values)
     b = np.asarray(budgets, dtype=float)
@@ -44,7 +55,9 @@ def choose_portfolio(
         integrality=np.ones(n),
         bounds=Bounds(np.zeros(n), allowed.astype(float)),
         constraints=LinearConstraint(spend.T, -np.inf, b),
+        options={"time_limit": time_limit},
     )
+    check_time()
     if result.x is None:
         return np.zeros(n, bool), False
     return result.x > 0.5, bool(result.success)

@@ -61,8 +61,9 @@ def realism_checks(
             Weakness(
                 "Ratio implausibly high for the evidence",
                 f"A benefit-cost ratio of {ratio:.1f} is higher than evidence of this kind "
-                f"({proposal.evidence.value.lower()}) can support (at most {ceiling:g}). Give "
-                "stronger evidence or more cautious benefit estimates.",
+                f"({proposal.evidence.value.lower()}) can support (at most {ceiling:g}, this "
+                "organisation's local limit). Give stronger evidence or more cautious benefit "
+                "estimates.",
             )
         )
     if proposal.missing_years:

@@ -23,6 +23,7 @@ from .fields import (
     BUDGET,
     CRITERION,
     JUDGEMENT,
+    MAX_PROPOSALS,
     MITIGATION,
     NAME,
     OPTIMISM_BIAS,
@@ -36,7 +37,6 @@ from .fields import (
     WEIGHT,
     YEAR,
     Judgement,
-    Listed,
 )
 from .reading import read_pairwise, read_round
 from .rows import DEFAULT_CRITERIA, RoundInputs
@@ -66,6 +66,7 @@ __all__ = [
     "DEFAULT_CRITERIA",
     "JUDGEMENT",
     "LINES",
+    "MAX_PROPOSALS",
     "MITIGATION",
     "NAME",
     "OBJECTIVES",
@@ -85,7 +86,6 @@ __all__ = [
     "WEIGHT",
     "YEAR",
     "Judgement",
-    "Listed",
     "RoundInputs",
     "read_pairwise",
     "read_round",

@@ -16,11 +16,11 @@ from cpcxl.common.errors import InputError
 from cpcxl.common.fields import (
     MONEY_LIMIT,
     CellType,
+    Listed,
     Money,
     Number,
     Rate,
     Text,
-    Validation,
     Whole,
 )
 from cpcxl.common.values import describe, is_excel_error
@@ -40,11 +40,12 @@ OPTIMISM_BIAS = Rate(
     "the Green Book supplementary guidance's upper bounds reach 200%",
     what="optimism bias",
 )
-#: How much of the optimism bias a proposal's plans remove: none (0%) to all of it (100%).
+#: How far a proposal's plans bring the optimism bias down: 0% leaves it at the guidance's
+#: upper bound, 100% brings it to the lower bound (issue 13 case 5).
 MITIGATION = Rate(
     0,
     1,
-    "plans can remove none of the optimism bias, or all of it",
+    "from none (the guidance's upper bound) to full (its lower bound)",
     what="optimism bias mitigation",
     number_format=formats.PERCENT,
 )
@@ -77,23 +78,18 @@ RATIO = Number(
 #: Years from year 0 (this year); 300 is a local limit beyond the life of any proposal (the
 #: Green Book's declining rates run in bands to year 300 and on).
 YEAR = Whole(0, 300, what="a year from year 0", reason="a local limit: year 0 is this year")
-PLACES = Whole(0, 1000, what="a number of places")
+#: Proposals in one round: at most 1,000, a local limit beyond any round (a council's or an
+#: ICB's rounds have tens), so the portfolio and the feedback stay a few seconds' work.
+MAX_PROPOSALS = 1000
+PLACES = Whole(
+    0, 1000, what="a number of places", reason="a local limit, beyond any round's proposals"
+)
 BUDGET = Money(0, MONEY_LIMIT, what="a budget in £")
 NAME = Text(what="a criterion's name")
 
 
-@dataclass(frozen=True)
-class Listed(Text):
-    """Text from a list the workbook keeps itself (a drop-down over a named range)."""
-
-    list_name: str = ""
-
-    @property
-    def validation(self) -> Validation:
-        return Validation("list", source=self.list_name, message=self.what)
-
-
-CRITERION = Listed(what="a criterion from the Criteria sheet", list_name="CriterionNames")
+#: A criterion's name from the Criteria sheet (a drop-down over the CriterionNames range).
+CRITERION = Listed(Text(what="a criterion from the Criteria sheet"), "CriterionNames")
 
 #: Saaty's scale of pairwise judgements runs from 1/9 to 9; typed thirds (0.33 for 1/3) are
 #: allowed for, as the engine allows for them in reciprocals.

@@ -32,7 +32,7 @@ from ..models import (
     Round,
     Schedule,
 )
-from .fields import JUDGEMENT, SCALE
+from .fields import JUDGEMENT, MAX_PROPOSALS, SCALE
 from .tables import (
     ASSESSMENT,
     BUDGET_TABLE,
@@ -245,6 +245,14 @@ def _read_proposals(
     ]
     if table is None:
         return [], None
+    if len(table.frame) > MAX_PROPOSALS:  # before any proposal is read (issue 12 case 3)
+        errors.add(
+            f"the Proposals table has {len(table.frame):,} rows, more than the "
+            f"{MAX_PROPOSALS:,} proposals a round may have",
+            location=table.base,
+            valid=f"at most {MAX_PROPOSALS:,} proposals: split the round",
+        )
+        return [], None
     known = {str(i) for i in table.frame["proposal_id"] if i}
     lines: dict[str, dict[str, dict[int, float]]] = {}
     for read, names in yearly:
@@ -288,6 +296,7 @@ def _read_proposals(
             revenue=_series(pline, "revenue", last),
             cash_releasing=_series(pline, "cash_releasing", last),
             social_value=_series(pline, "wider_social_value", last),
+            health_benefits=_series(pline, "health_benefits", last),
             stated_total_cost=_value(record["stated_total_cost"]),
             stated_total_benefit=_value(record["stated_total_benefit"]),
             missing_years=tuple(sorted(missing)),

@@ -62,7 +62,8 @@ SETTINGS = SettingsSpec(
             "Discount schedule",
             SCHEDULES,
             default=Schedule.STANDARD,
-            note="standard (3.5% declining) or health (1.5% declining): HM Treasury Green "
+            note="standard: costs and benefits at 3.5% declining; health: benefits at 1.5% "
+            "declining, costs at 3.5%. Health benefits are always at 1.5%. HM Treasury Green "
             "Book (2022), annex A6.",
         ),
         Setting(
@@ -84,20 +85,23 @@ SETTINGS = SettingsSpec(
             "Accept benefit-cost ratio",
             RATIO,
             default=1.5,
-            note="DfT 'medium' value for money or better (DfT, 2015): a local policy choice.",
+            note="DfT 'medium' value for money or better (DfT Value for Money Framework, "
+            "2015): a local choice.",
         ),
         Setting(
             "reject_bcr",
             "Reject benefit-cost ratio",
             RATIO,
             default=1.0,
-            note="Below 1 the costs exceed the benefits (DfT 'poor' value for money).",
+            note="Below 1 the costs exceed the benefits (DfT 'poor' value for money, 2015): a "
+            "local choice.",
         ),
         Setting(
             "places",
             "Places",
             PLACES,
-            note="Comparative with no budget: how many proposals to accept.",
+            note="Comparative with no budget: how many proposals to accept. None by default: "
+            "a local choice.",
         ),
     ),
 )
@@ -195,6 +199,16 @@ BENEFITS = TableSpec(
             default=0.0,
             width=20,
         ),
+        Column(
+            "health_benefits",
+            "Health benefits £",
+            MONEY,
+            synonyms=("health and life values", "health benefit"),
+            required=False,
+            default=0.0,
+            width=20,
+            prompt="Health and life values in £, discounted at the Green Book's health rate",
+        ),
     ),
 )
 ASSESSMENT = TableSpec(
@@ -223,9 +237,9 @@ BUDGET_TABLE = TableSpec(
     ),
 )
 #: The yearly tables and the lines of amounts each holds.
-LINES: tuple[tuple[TableSpec, tuple[str, str]], ...] = (
+LINES: tuple[tuple[TableSpec, tuple[str, ...]], ...] = (
     (COSTS, ("capital", "revenue")),
-    (BENEFITS, ("cash_releasing", "wider_social_value")),
+    (BENEFITS, ("cash_releasing", "wider_social_value", "health_benefits")),
 )
 #: Every table a round is read from, in the order the template shows them.
 TABLES: tuple[TableSpec | SettingsSpec, ...] = (
