@@ -810,6 +810,14 @@ def test_headroom_built_from_its_parts_by_role_and_compared_with_the_single_figu
     assert rows["Sickness: each role's rate"] == "4.0% to 5.6%"
     assert rows["Built from its parts (used)"] == "19.4% to 21.0% by role"
     assert rows["The single figure (not used)"] == 0.22
+    # The Projection sheet shows each role's sickness and where it came from.
+    table = outputs.projection_sheet(plan).blocks[1].values
+    header = table[0]
+    sickness = header.index("Sickness rate used")
+    assert header[sickness + 1 :] == ["Turnover from", "Sickness from", "Pay taken from"]
+    care = next(r for r in table[1:] if r[0] == "Care worker")
+    assert care[sickness] == pytest.approx(0.04)
+    assert care[header.index("Sickness from")] == "its benchmark"
 
 
 # --- issue 18: the optimiser over the whole horizon ----------------------------------------

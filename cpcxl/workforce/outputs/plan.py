@@ -268,10 +268,21 @@ def projection_sheet(plan: Plan) -> SheetOutput:
     rates = plan.rates.copy()
     rates["nhs_cap"] = rates["nhs_cap"].where(rates["nhs_share"] > 0)
     over = (rates["cover_uncapped"] > rates["nhs_cap"] + 1e-9) & (rates["nhs_share"] > 0)
+    names = dict(_RATE_NAMES)
+    if a.built_headroom:
+        # Headroom built from its parts takes each role's sickness: show it, and its source.
+        names = {
+            **{k: v for k, v in names.items() if k not in ("turnover_source", "pay_basis")},
+            "sickness": "Sickness rate used",
+            "turnover_source": "Turnover from",
+            "sickness_source": "Sickness from",
+            "pay_basis": "Pay taken from",
+        }
     shown = block(
         rates,
-        _RATE_NAMES,
+        names,
         "Each role's rates",
+        sickness=SHARE,
         nhs_share=SHARE,
         turnover=SHARE,
         headroom=SHARE,
