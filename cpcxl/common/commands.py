@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .errors import CpcxlError, InputError, InputErrors
@@ -125,7 +126,7 @@ def show_problems(exc: CpcxlError) -> None:
         for problem in exc:
             console.print(f"  - {problem}", markup=False)
     else:
-        console.print(f"[red]error:[/] {exc}", markup=True)
+        console.print(f"[red]error:[/] {escape(str(exc))}")
 
 
 def require_soffice() -> None:

@@ -8,7 +8,19 @@ from typing import Any
 
 import click
 
-from .settings import ServerSettings, check_bind, check_licence
+from .settings import ServerRefused, ServerSettings, check_bind, check_licence
+
+
+def require_server_extra() -> None:
+    """Say in one line how to install what ``cpcxl serve`` needs, if it is missing."""
+    import importlib.util
+
+    missing = [m for m in ("xlwings_server", "uvicorn") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ServerRefused(
+            "cpcxl serve needs the server extra, which is not installed",
+            valid='python -m pip install "cpcxl[server]" (or a built wheel with "[server]")',
+        )
 
 
 @click.command()
@@ -46,7 +58,10 @@ def serve(
 
     Listens on this machine only unless sign-in (XLWINGS_AUTH_PROVIDERS) is configured; in
     production put it behind a reverse proxy that terminates TLS (see addin/README.md).
+
+    Example: XLWINGS_LICENSE_KEY=noncommercial cpcxl serve --port 8000
     """
+    require_server_extra()
     import uvicorn
 
     from .app import create_app
