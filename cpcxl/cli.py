@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 
 from . import __version__
-from .common.commands import INPUT_EXIT, show_problems
+from .common.commands import INPUT_EXIT, progress, show_problems
 from .common.errors import CpcxlError
 from .common.files import KEPT_EXIT, Outputs, write_bytes_atomically
 from .common.workbook import contents_differences, workbook_contents
@@ -80,9 +80,8 @@ def build(out_dir: Path, check: bool, overwrite: bool, names: tuple[str, ...]) -
         )
     stale = []
     outputs = Outputs(overwrite=overwrite)
-    for name, registered in reg.workbooks.items():
-        if names and name not in names:
-            continue
+    chosen = [(n, r) for n, r in reg.workbooks.items() if not names or n in names]
+    for _name, registered in progress(chosen, "Building workbooks", total=len(chosen)):
         template = registered.item
         target = out_dir / template.filename
         outputs.check(target)
@@ -164,6 +163,18 @@ def demo(out_dir: Path, overwrite: bool, names: tuple[str, ...]) -> None:
 
 def _register_plugin_commands() -> None:
     plugin_manager().hook.register_commands(cli=cli)
+    _whole_summaries(cli)
+
+
+def _whole_summaries(command: click.Command) -> None:
+    """A group's listing shows each command's first sentence whole: click would cut it at
+    45 characters, and an officer reading `cpcxl --help` should not have to guess the rest."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            if sub.short_help is None and sub.help:
+                first = sub.help.strip().split("\n\n")[0].replace("\n", " ")
+                sub.short_help = first.split(". ")[0].rstrip(".")
+            _whole_summaries(sub)
 
 
 def _commands_by_plugin() -> dict[str, list[str]]:
