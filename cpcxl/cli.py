@@ -153,12 +153,22 @@ def demo(out_dir: Path, overwrite: bool, names: tuple[str, ...]) -> None:
         if folder.exists() and any(folder.iterdir()) and not outputs.may_write(folder):
             continue
         console.rule(registered.item.title)
-        written = registered.item.run(folder)
-        for path in written:
+        before = _files(folder)
+        reported = [Path(p) for p in registered.item.run(folder)]
+        # every file the demonstration wrote, whether or not its run listed it
+        changed = [p for p, stamp in _files(folder).items() if before.get(p) != stamp]
+        for path in dict.fromkeys([*reported, *sorted(set(changed) - set(reported))]):
             console.print(f"wrote {outputs.wrote(path)}", highlight=False)
     if outputs.kept:
         console.print(outputs.kept_message(), markup=False, highlight=False)
         sys.exit(KEPT_EXIT)
+
+
+def _files(folder: Path) -> dict[Path, tuple[int, int]]:
+    """Every file under ``folder`` with its modification time and size."""
+    if not folder.exists():
+        return {}
+    return {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*") if p.is_file()}
 
 
 def _register_plugin_commands() -> None:
