@@ -23,9 +23,13 @@ from .ahp import (
     RECIPROCAL_TOLERANCE,
     AhpResult,
     Conflict,
+    GroupAhp,
     ahp,
     ahp_weights,
+    combine_judgements,
     criteria_from_ahp,
+    criteria_from_group_ahp,
+    group_ahp,
     pairwise_matrix,
     reciprocal_meant,
     saaty_value,
@@ -50,6 +54,7 @@ from .figures import money
 from .portfolio import Portfolio, choose_portfolio
 from .realism import Weakness, realism_checks
 from .scoring import score_matrix, weighted_scores
+from .sensitivity import Swing, WeightChange, npsv_swings, weight_sensitivity
 
 __all__ = [
     "CONSISTENCY_LIMIT",
@@ -59,6 +64,9 @@ __all__ = [
     "RECIPROCAL_TOLERANCE",
     "AhpResult",
     "Conflict",
+    "GroupAhp",
+    "Swing",
+    "WeightChange",
     "Feedback",
     "OptimismBias",
     "Portfolio",
@@ -70,7 +78,12 @@ __all__ = [
     "bcr",
     "cash_flows",
     "choose_portfolio",
+    "combine_judgements",
     "criteria_from_ahp",
+    "criteria_from_group_ahp",
+    "group_ahp",
+    "npsv_swings",
+    "weight_sensitivity",
     "discount_factor",
     "discount_factors",
     "evaluate",
