@@ -398,8 +398,7 @@ class DeflatorSeries:
             return self.index[year]
         if year < self.first:
             raise InputError(
-                f"the deflator series starts in {year_text(self.first)}, after "
-                f"{year_text(year)}",
+                f"the deflator series starts in {year_text(self.first)}, after {year_text(year)}",
                 valid=f"years from {year_text(self.first)}: extend the Deflators sheet back",
             )
         if self.last - 1 not in self.index:

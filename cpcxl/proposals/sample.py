@@ -310,7 +310,7 @@ def two_proposals(path: Path) -> Path:
 def run_demo(out_dir: Path) -> list[Path]:
     """A sample round for an adult social care directorate, evaluated, with feedback."""
     from . import engine
-    from .workbook import build, read_round_file, write_feedback, write_results
+    from .workbook import build, read_round_file, write_letters, write_results
 
     source = build(out_dir / "adult_social_care_round.xlsx", sample_round())
     round_ = read_round_file(source)
@@ -318,7 +318,7 @@ def run_demo(out_dir: Path) -> list[Path]:
     evaluated = write_results(
         source, out_dir / "adult_social_care_round_evaluated.xlsx", result, round_.notes
     )
-    return [source, evaluated, *write_feedback(result, out_dir / "feedback")]
+    return [source, evaluated, *write_letters(result, out_dir / "feedback")]
 
 
 DEMO = Demo("proposals", "Expenditure proposals: an adult social care round", run_demo)

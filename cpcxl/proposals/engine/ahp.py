@@ -270,15 +270,16 @@ def group_ahp(
     if len(matrices) != len(members) or not matrices:
         raise InputError("there are no members' pairwise judgements to combine")
     checked = [pairwise_matrix(m, names) for m in matrices]
+    as_lists = [m.tolist() for m in checked]
     sizes = {len(m) for m in checked}
     if len(sizes) != 1:
         raise InputError(
             "the members' pairwise matrices are of different sizes",
             valid="one row and one column per criterion for every member",
         )
-    each = tuple(ahp(m, names) for m in checked)
+    each = tuple(ahp(m, names) for m in as_lists)
     combined_matrix = combine_judgements(checked)
-    combined = ahp(combined_matrix, names)
+    combined = ahp(combined_matrix.tolist(), names)
     return GroupAhp(tuple(members), each, combined_matrix, combined)
 
 
@@ -294,7 +295,7 @@ def criteria_from_group_ahp(
     combined by the geometric mean; each member's consistency ratio is kept with it."""
     names = [c.name for c in criteria]
     group = group_ahp(matrices, members, names)
-    weights = ahp_weights(group.combined_matrix, names)  # refused above CR 0.10
+    weights = ahp_weights(group.combined_matrix.tolist(), names)  # refused above CR 0.10
     updated = tuple(
         c.model_copy(update={"weight": float(w)}) for c, w in zip(criteria, weights, strict=True)
     )

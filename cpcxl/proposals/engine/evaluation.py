@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,10 +15,12 @@ from cpcxl.common.limits import check_time
 
 from ..models import (
     HOW_TO_RESUBMIT,
-    Amendment,
+    ChairScore,
+    ConflictOfInterest,
     CriteriaSet,
     DecisionRules,
     Evaluation,
+    Evidence,
     Prices,
     Proposal,
     Round,
@@ -83,8 +86,13 @@ class Review:
     #: Proposals in nominal prices, or real prices of another year, converted for the
     #: appraisal: {proposal ID: how its figures were priced}.
     converted: dict[str, str] = field(default_factory=dict)
-    resubmit_by: object = None
+    resubmit_by: dt.date | None = None
     how_to_resubmit: str = HOW_TO_RESUBMIT
+    #: The chair's moderated scores and the members' declared conflicts, for the record.
+    chair: dict[tuple[str, str], ChairScore] = field(default_factory=dict)
+    conflicts: list[ConflictOfInterest] = field(default_factory=list)
+    #: Each proposal's evidence for its benefits, for the letters' strengths.
+    evidence: dict[str, Evidence] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -302,6 +310,9 @@ def evaluate(round_: Round) -> RoundResult:
         tornado_change=round_.tornado_change,
         resubmit_by=round_.resubmit_by,
         how_to_resubmit=round_.how_to_resubmit,
+        chair=dict(round_.panel.chair) if round_.panel is not None else {},
+        conflicts=list(round_.panel.conflicts) if round_.panel is not None else [],
+        evidence={p.id: p.evidence for p in round_.proposals},
     )
     by_id = {f.id: f for f in result.feedback}
     first_by_id = {f.id: f for f in first.feedback}

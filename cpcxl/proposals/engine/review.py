@@ -38,7 +38,9 @@ def line_values(p: Proposal, schedule: Schedule) -> list[tuple[str, float, bool]
     for name, label, cost in TORNADO_LINES:
         values = np.asarray(p.line(name), dtype=float)
         if name == "capital":
-            values = np.where(values > 0, values * (1 + optimism_bias(p.project_type, p.mitigation)), values)
+            values = np.where(
+                values > 0, values * (1 + optimism_bias(p.project_type, p.mitigation)), values
+            )
         elif name == "revenue":
             uplift = optimism_bias(p.project_type, p.mitigation, operating=True)
             values = np.where(values > 0, values * (1 + uplift), values)
@@ -88,7 +90,9 @@ def tornadoes(
     return found
 
 
-def preferred_options(feedback: Sequence[Feedback], portfolio_chosen: Sequence[str] | None) -> tuple[list[str], str]:
+def preferred_options(
+    feedback: Sequence[Feedback], portfolio_chosen: Sequence[str] | None
+) -> tuple[list[str], str]:
     """The preferred options (Green Book 2022, paragraph 5.61: sensitivity analysis at least
     for the preferred option): the chosen portfolio, else the accepted proposals, else the
     highest ranked; and how they were chosen."""

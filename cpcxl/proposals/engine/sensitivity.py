@@ -126,7 +126,9 @@ def npsv_swings(lines: Sequence[tuple[str, float, bool]], change: float) -> list
     if not 0 < change <= 1:
         raise InputError(f"a change of {change:.0%} is outside 1% to 100%", valid="1% to 100%")
     swings = [
-        Swing(name, pv, change * pv if cost else -change * pv, -change * pv if cost else change * pv)
+        Swing(
+            name, pv, change * pv if cost else -change * pv, -change * pv if cost else change * pv
+        )
         for name, pv, cost in lines
         if abs(pv) > 0.005
     ]

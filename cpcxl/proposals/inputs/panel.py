@@ -6,12 +6,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cpcxl.common.errors import InputErrors, Location
+from cpcxl.common.errors import InputErrors
 from cpcxl.common.fields import Choice
-from cpcxl.common.inputs import Cells, TableRead, read_table
+from cpcxl.common.inputs import Cells, SettingsRead, TableRead, read_table
 from cpcxl.common.tables import ROW
 
-from ..models import ChairScore, ConflictOfInterest, CriteriaSet, Panel, PanelScore
+from ..models import (
+    MODERATION_SPREAD,
+    ChairScore,
+    ConflictOfInterest,
+    CriteriaSet,
+    ModerationMethod,
+    Panel,
+    PanelScore,
+)
 from .tables import CONFLICTS, MODERATION, PANEL
 
 #: Members on one panel: at most 50, a local limit beyond any panel (they have 3 to 9), so
@@ -53,7 +61,7 @@ def read_panel(
     tables: Mapping[str, Cells],
     criteria: CriteriaSet | None,
     known: set[str] | None,
-    settings: Mapping[str, Any] | None,
+    settings: SettingsRead | None,
     file: str | None,
     errors: InputErrors,
 ) -> tuple[Panel | None, dict[tuple[str, str], str]]:
@@ -110,15 +118,15 @@ def read_panel(
                     "left out of a proposal they are conflicted on), or remove the declaration",
                 )
                 continue
-            key = (member, pid, name)
-            if key in rows:
+            scored = (member, pid, name)
+            if scored in rows:
                 errors.add(
-                    f"{member} scores {pid} on {name!r} twice (also on row {rows[key]})",
+                    f"{member} scores {pid} on {name!r} twice (also on row {rows[scored]})",
                     location=table.where(row, "score"),
                     valid="one score from each member for each proposal on each criterion",
                 )
                 continue
-            rows[key] = row
+            rows[scored] = row
             scores.append(
                 PanelScore(member, pid, name, float(record["score"]), str(record["comment"]))
             )
@@ -176,10 +184,6 @@ def read_panel(
 
     if not scores and not chair:
         return None, comments
-    method = settings["moderation"] if settings else Panel.__dataclass_fields__["method"].default
-    spread = settings["spread"] if settings else Panel.__dataclass_fields__["spread"].default
+    method = settings["moderation"] if settings else ModerationMethod.MEDIAN
+    spread = settings["spread"] if settings else MODERATION_SPREAD
     return Panel(scores, conflicts, chair, method, float(spread)), comments
-
-
-def panel_location(file: str | None) -> Location:
-    return Location(file=file, sheet=PANEL.sheet)

@@ -8,6 +8,7 @@ with the GDP deflator, extrapolated beyond the forecast at the growth rate of it
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -45,7 +46,7 @@ def read_deflators(
     if len(errors) > before or table.bad.any() or not index:
         return None, where
     ordered = sorted(index)
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in itertools.pairwise(ordered):
         if later != earlier + 1:
             missing = (
                 year_text(earlier + 1)
@@ -112,8 +113,7 @@ def check_prices(
     span = f"{year_text(deflators.first)} to {year_text(deflators.last)}"
     if not deflators.covers(base_year):
         errors.add(
-            f"the price base year {year_text(base_year)} is outside the deflator series "
-            f"({span})",
+            f"the price base year {year_text(base_year)} is outside the deflator series ({span})",
             location=where.price_year,
             valid=f"a price base year from {span}, or a newer deflator series",
         )

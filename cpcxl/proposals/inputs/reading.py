@@ -499,9 +499,7 @@ def _read_scores(
     table = read_table(
         ASSESSMENT, tables.get(ASSESSMENT.name), errors, file=file, optional=panel is not None
     )
-    by_panel = (
-        {(s.proposal_id, s.criterion) for s in panel.scores} if panel is not None else set()
-    )
+    by_panel = {(s.proposal_id, s.criterion) for s in panel.scores} if panel is not None else set()
     scores: dict[tuple[str, str], float] = {}
     comments: dict[tuple[str, str], str] = {}
     before = len(errors)
@@ -558,12 +556,9 @@ def _read_scores(
             ]
             if absent:
                 excluded = sorted(m for m, pid in conflicted if pid == p.id)
-                why = (
-                    f" (declared conflicts leave out {', '.join(excluded)})" if excluded else ""
-                )
+                why = f" (declared conflicts leave out {', '.join(excluded)})" if excluded else ""
                 errors.add(
-                    f"proposal {p.id} has no score for {', '.join(repr(a) for a in absent)}"
-                    + why,
+                    f"proposal {p.id} has no score for {', '.join(repr(a) for a in absent)}" + why,
                     location=where,
                     valid="a row for each proposal on each criterion, on the Assessment "
                     "sheet or the Panel sheet",
