@@ -41,7 +41,13 @@ def test_feedback_writes_one_word_letter_per_submitter(tmp_path: Path) -> None:
     assert sha256(path) == before
     text, rows = docx_text(tmp_path / "fb" / "feedback_Hospital_Discharge_Lead.docx")
     assert "Decision: Reject" in text
-    assert ["Safeguarding and statutory duties", "0%", "2", "Duties identified, gaps remain", "-"] in rows
+    assert [
+        "Safeguarding and statutory duties",
+        "0%",
+        "2",
+        "Duties identified, gaps remain",
+        "-",
+    ] in rows
     assert any(r[0] == "Net present social value" for r in rows)
     # No temporary files are left behind by the atomic writes.
     assert not [p for p in (tmp_path / "fb").iterdir() if p.name.startswith(".")]

@@ -191,4 +191,10 @@ def test_feedback_letters_are_word_documents_one_per_submitter(tmp_path):
     assert "Proposal ASC-10: Step-down beds for hospital discharge" in text
     assert "Decision: Reject" in text
     cells = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
-    assert ["Safeguarding and statutory duties", "0%", "2", "Duties identified, gaps remain", "-"] in cells
+    assert [
+        "Safeguarding and statutory duties",
+        "0%",
+        "2",
+        "Duties identified, gaps remain",
+        "-",
+    ] in cells
