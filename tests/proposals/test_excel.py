@@ -510,7 +510,7 @@ def test_the_button_draws_the_score_budget_npsv_tornado_and_affordability_charts
     # budget against cash cost for five financial years; a tornado for each of the 8 chosen.
     assert charts["NPSV chart"] == ("ColumnStacked", "$A$2:$D$14")
     assert charts["BCR chart"] == ("ColumnStacked", "$A$17:$D$29")
-    assert charts["Affordability chart"] == ("ColumnClustered", "$A$2:$C$7")
+    assert charts["Affordability chart"] == ("ColumnClustered", "$A$5:$C$10")
     assert len([n for n in charts if n.startswith("Tornado ")]) == 8
     # Each decision's series in its colour: Accept green, Amend amber, Reject red.
     colours = [

@@ -209,7 +209,7 @@ def test_the_affordability_sheet_names_the_gap():
     assert (year.cost, year.contingency, year.total, year.gap) == (1000, 500, 1500, -100)
     assert year.named() == ("2026/27: short by £100 (cash cost £1,500 against a budget of £1,400)")
     sheet = next(s for s in result_sheets(result) if s.name == "Affordability")
-    assert "short of budget in 1 year" in sheet.blocks[0].title
+    assert "short of budget in 1 year" in sheet.blocks[0].values[0][0]
 
 
 # --- the negotiation -------------------------------------------------------------------------

@@ -181,7 +181,7 @@ def _scores_table(f: engine.Feedback, result: engine.RoundResult) -> Table:
                 comments.get((f.id, name), "") or "-",
             )
         )
-    return Table(tuple(rows), (4.2, 1.6, 1.8, 5.4, 4.0))
+    return Table(tuple(rows), (4.0, 1.8, 1.9, 5.3, 4.0))
 
 
 def _appraisal_table(f: engine.Feedback, result: engine.RoundResult) -> Table:

@@ -143,7 +143,7 @@ def panel_sheet(result: engine.RoundResult) -> SheetOutput | None:
                 title="Conflicts of interest (CPC 506 K3): the member's scores are left out",
             )
         )
-    widths = {"A": 14, "B": 30, **{_letter(3 + k): 24 for k in range(len(names))}}
+    widths = {"A": 14, "B": 34, **{_letter(3 + k): 24 for k in range(len(names))}}
     widths[_letter(3 + len(names) + 3)] = 12
     widths[_letter(3 + len(names) + 4)] = 26
     widths[_letter(3 + len(names) + 5)] = 40
@@ -269,7 +269,7 @@ def sensitivity_sheet(result: engine.RoundResult) -> tuple[SheetOutput, list[Cha
         SheetOutput(
             SENSITIVITY_SHEET,
             blocks,
-            widths={"A": 30, "B": 14, "C": 14, "D": 16, "E": 26, "F": 16},
+            widths={"A": 34, "B": 14, "C": 14, "D": 16, "E": 26, "F": 16},
         ),
         charts,
     )
@@ -368,42 +368,33 @@ def affordability_sheet(result: engine.RoundResult) -> tuple[SheetOutput, list[C
         if y.gap is not None:
             fills[(i, 7)] = formats.RED if y.gap < -0.5 else formats.GREEN
     money = {k: formats.GBP for k in range(1, 7)}
+    summary = Block([[a.summary()]], header=False, row=2)
     main = Block(
         rows,
-        row=2,
+        row=5,
         title=f"Cash (nominal) cost of {a.chosen_from} by financial year, with optimism bias "
-        f"and contingency, against the budget. {a.summary()}",
+        "and contingency, against the budget",
         formats=money,
         fills=fills,
     )
     years = [year_text(y.financial_year) for y in a.years]
-    detail: list[list[Any]] = [["Proposal ID", "Title", *years]]
-    titles = {f.id: f.title for f in result.feedback}
+    detail: list[list[Any]] = [["Proposal ID", *years]]
     for pid, cash in a.by_proposal.items():
-        by_year = {y.year: y for y in a.years}
-        detail.append(
-            [
-                pid,
-                titles.get(pid, ""),
-                *(round(cash[y.year]) if y.year < len(cash) else 0 for y in by_year.values()),
-            ]
-        )
+        detail.append([pid, *(round(cash[y.year]) if y.year < len(cash) else 0 for y in a.years)])
     second = Block(
         detail,
         row=main.row + len(rows) + 2,
         title="Cash cost by proposal (£, with optimism bias and contingency)",
-        formats={k: formats.GBP for k in range(2, 2 + len(years))},
+        formats={k: formats.GBP for k in range(1, 1 + len(years))},
     )
+    base = year_text(review.base_year) if review.base_year else "year 0"
     note = Block(
         [
-            [
-                "Real figures are inflated to each year's cash prices with the GDP deflator on "
-                "the Deflators sheet (extrapolated beyond its last year at that year's growth); "
-                "nominal figures are cash already. Optimism bias is the appraisal's (capital "
-                "and operating bounds, on positive costs); contingency is each proposal's, on "
-                "positive costs. The appraisal itself is in real prices of "
-                f"{year_text(review.base_year) if review.base_year else 'year 0'}."
-            ]
+            ["Real figures are inflated to each year's cash prices with the GDP deflator on the"],
+            ["Deflators sheet (extrapolated beyond its last year at that year's growth); nominal"],
+            ["figures are cash already. Optimism bias is the appraisal's (capital and operating"],
+            ["bounds, on positive costs); contingency is each proposal's, on positive costs."],
+            [f"The appraisal itself is in real prices of {base}."],
         ],
         header=False,
         row=second.row + len(detail) + 2,
@@ -422,8 +413,8 @@ def affordability_sheet(result: engine.RoundResult) -> tuple[SheetOutput, list[C
             from_zero=True,
         )
     ]
-    widths = {"A": 14, "B": 16, "C": 16, "D": 16, "E": 16, "F": 14, "G": 14, "H": 60}
-    return SheetOutput(AFFORDABILITY_SHEET, [main, second, note], widths=widths), charts
+    widths = {"A": 14, "B": 16, "C": 16, "D": 16, "E": 16, "F": 16, "G": 14, "H": 70}
+    return SheetOutput(AFFORDABILITY_SHEET, [summary, main, second, note], widths=widths), charts
 
 
 def negotiation_sheet(result: engine.RoundResult) -> SheetOutput | None:
@@ -512,7 +503,7 @@ def negotiation_sheet(result: engine.RoundResult) -> SheetOutput | None:
     return SheetOutput(
         AMENDMENTS_SHEET,
         stack(*blocks),
-        widths={"A": 36, "B": 50, "C": 16, "D": 18, "E": 14, "F": 40, "G": 16, "H": 14},
+        widths={"A": 42, "B": 50, "C": 16, "D": 18, "E": 16, "F": 40, "G": 16, "H": 14},
     )
 
 

@@ -64,6 +64,7 @@ def draw_chart(wb: Workbook, spec: ChartSpec) -> None:
     chart.y_axis.number_format = spec.number_format
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    chart.x_axis.tickLblPos = "low"  # category labels clear of bars below zero
     if spec.from_zero:
         chart.y_axis.scaling.min = 0
     data = Reference(

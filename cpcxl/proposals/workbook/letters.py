@@ -73,8 +73,11 @@ def letter_bytes(letter: Letter) -> bytes:
 def _table(doc: object, part: Table) -> None:
     columns = len(part.rows[0])
     table = doc.add_table(rows=0, cols=columns)  # type: ignore[attr-defined]
+    table.alignment = 0
     table.style = "Table Grid"
     table.autofit = False
+    for c, width in enumerate(part.widths):
+        table.columns[c].width = Cm(width)  # the grid LibreOffice lays the table out by
     for r, row in enumerate(part.rows):
         cells = table.add_row().cells
         for c, text in enumerate(row):
