@@ -110,7 +110,7 @@ def test_the_tornado_moves_npsv_by_a_fifth_of_each_lines_present_value():
 def test_the_moderated_score_is_the_median_or_the_mean_and_wide_spreads_are_flagged():
     members = np.array([[[1.0, 4.0, 4.0, 5.0]]])  # one proposal, one criterion, four members
     chair = np.full((1, 1), np.nan)
-    derived, final, low, high, count, flagged = engine.moderate_scores(members, chair)
+    derived, _, _, _, _, flagged = engine.moderate_scores(members, chair)
     assert derived[0, 0] == 4.0  # median of 1, 4, 4, 5: (4 + 4) / 2
     assert flagged[0, 0]  # 5 - 1 = 4 points apart, more than 2
     mean = engine.moderate_scores(members, chair, ModerationMethod.MEAN)[1]
@@ -235,7 +235,6 @@ def test_a_resubmission_is_evaluated_and_shown_beside_the_original():
     sheet = next(s for s in result_sheets(result) if s.name == "Negotiation")
     money = sheet.blocks[1].values
     assert money[0] == ["Measure", "Original (X)", "Amended (X2)", "Change"]
-    pvb = 800 / 1.035 + 800 / 1.035**2
     # NPSV £139.82 to £519.76: a change of £379.94.
     assert money[3] == ["NPSV £", 140, 520, 380]
 

@@ -148,7 +148,8 @@ def _guidance(wb: Workbook) -> None:
                     "Which of the organisation's objectives it supports, and how: a proposal "
                     "that names none cannot be accepted as it stands.",
                     "Every year's costs and benefits from year 0 (this financial year) to the "
-                    "last year of effect, in today's prices (real terms): do not add inflation.",
+                    "last year of effect, in one price basis: real (one year's prices, named) "
+                    "or nominal (cash), never both in one proposal.",
                     "Costs split into capital and revenue; benefits split into cash-releasing "
                     "savings, wider social value (for example fewer hospital admissions) and "
                     "health benefits (health and life values in £, discounted at the lower "
@@ -213,7 +214,14 @@ def _instructions(wb: Workbook) -> None:
                     "process. Judgements with a consistency ratio above 0.10 are refused.",
                     "Proposals: one row per proposal. Costs and Benefits: one row per proposal "
                     "per year, year 0 first, in today's prices.",
-                    "Assessment: the panel's score (0-5) for each proposal on each criterion.",
+                    "Assessment: one scorer's score (0-5) for each proposal on each criterion. "
+                    "Or Panel: each member's score and comment; Conflicts: members' declared "
+                    "interests (they do not score those proposals); Moderation: the chair's "
+                    "moderated scores (blank: the median of the members').",
+                    "Amendments: what was asked of a submitter, and the ID the resubmitted "
+                    "figures are under (a proposal of its own).",
+                    "Deflators: the Treasury's GDP deflators (shipped: March 2026 release), "
+                    "used for nominal figures and the cash view; update from each release.",
                     "Budget (optional): the money available in each year, from year 0.",
                     "Weights, mitigation and the accept and reject scores are percentages: type "
                     "24% (Excel keeps it as 0.24). A plain 24 would be 2,400%, so it is refused.",
@@ -222,7 +230,9 @@ def _instructions(wb: Workbook) -> None:
             (
                 "The button (in the cpcxl add-in; this file carries no macros)",
                 "Evaluate proposals: checks every table, then writes the sheets Appraisal, "
-                "Scores, Ranking, Portfolio and Feedback. Problems in the input are listed on an "
+                "Scores, Ranking, Portfolio, Feedback, Panel scores (with a panel), "
+                "Sensitivity, Value for money, Affordability and Negotiation (with "
+                "amendments). Problems in the input are listed on an "
                 "'Input problems' sheet with the sheet, row and column to fix; nothing is "
                 "evaluated until they are fixed.",
             ),
@@ -231,7 +241,8 @@ def _instructions(wb: Workbook) -> None:
                 "CPC_DISCOUNT_FACTOR(year, schedule), CPC_NPSV(costs, benefits, schedule, "
                 "optimism_bias), CPC_BCR(...), CPC_IRR(costs, benefits), "
                 "CPC_WEIGHTED_SCORE(scores, weights, scale_max), "
-                "CPC_AHP_WEIGHTS(matrix) and CPC_AHP_CONSISTENCY(matrix). The Discount "
+                "CPC_AHP_WEIGHTS(matrix), CPC_AHP_CONSISTENCY(matrix) and "
+                "CPC_WEIGHT_SENSITIVITY(scores, weights). The Discount "
                 "factors sheet uses plain Excel formulas and works without the add-in.",
             ),
             (
