@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 
 from . import __version__
+from .common.commands import INPUT_EXIT, show_problems
 from .common.errors import CpcxlError
 from .common.files import KEPT_EXIT, Outputs, write_bytes_atomically
 from .common.workbook import contents_differences, workbook_contents
@@ -185,7 +186,7 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except CpcxlError as exc:
-        console.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
-        sys.exit(2)
+        show_problems(exc)
+        sys.exit(INPUT_EXIT)
     except SystemExit:
         raise
