@@ -122,8 +122,12 @@ def strengths(f: engine.Feedback, result: engine.RoundResult) -> list[str]:
             f"{rules.accept_bcr:g} needed for acceptance"
         )
     proposal = _proposal(f.id, result)
-    if proposal is not None and proposal in (Evidence.LOCAL_EVALUATION, Evidence.PUBLISHED):
-        found.append(f"Evidence: the benefits rest on {proposal.value.lower()}")
+    strong = {
+        Evidence.LOCAL_EVALUATION: "an evaluation here",
+        Evidence.PUBLISHED: "a published evaluation elsewhere",
+    }
+    if proposal in strong:
+        found.append(f"Evidence: the benefits rest on {strong[proposal]}")
     if f.in_portfolio:
         found.append("It is in the recommended portfolio: the set giving most value in budget")
     return found
