@@ -282,6 +282,6 @@ def test_case_12_9_never_over_the_input_nor_an_xlsm(tmp_path: Path, command: str
             cli, ["risk", command, str(source), "--out", str(target), "--overwrite"]
         )
         assert result.exit_code == 2, result.output
-        assert said in result.output and "nothing was written" in result.output
+        assert said in result.stderr and "nothing was written" in result.stderr  # an error
     assert sha256(source) == before
     assert not (tmp_path / "ours.xlsm").exists()
