@@ -17,6 +17,8 @@ from .models import (
     ActionKind,
     ActionStatus,
     ActionType,
+    Channel,
+    ComplianceEntry,
     Escalation,
     EvidenceType,
     Involvement,
@@ -32,7 +34,10 @@ from .models import (
     ProviderDetails,
     ProviderType,
     Responsible,
+    Stakeholder,
+    StakeholderKind,
     StatementScore,
+    Strength,
 )
 from .schemes import COUNCIL, CQC
 
@@ -104,6 +109,27 @@ PARTICIPANTS = (
     ("Family carers (2)", "", Involvement.LIMITED),
     ("Care workers (3)", "Provider", Involvement.LIMITED),
     ("Safeguarding Adults Lead", "Council", Involvement.INFORMATION_ONLY),
+)
+#: Why a sample statement was not scored (CPC 305 B6).
+NOT_SCORED_REASONS = (
+    "Not applicable: the service does not handle medicines",
+    "Not assessed this round: the visit focused on other statements",
+    "Not applicable to a service of this kind",
+    "Evidence requested and not yet received",
+)
+STRENGTH_POOL = (
+    ("Staff know people well and speak of them with warmth", "Caring"),
+    ("Care plans are personal and reviewed with families", "Responsive"),
+    ("A stable team with low use of agency staff", "Safe"),
+    ("Clear leadership and a manager who acts on feedback", "Well-led"),
+    ("People are supported to keep links with their community", "Effective"),
+)
+STAKEHOLDER_POOL = (
+    ("Family carers of people using the service", "", StakeholderKind.USERS, Channel.LETTER),
+    ("Residents' and relatives' forum", "", StakeholderKind.USERS, Channel.MEETING),
+    ("Integrated Care Board quality lead", "NHS", StakeholderKind.FUNDERS, Channel.LETTER),
+    ("Adult social care practitioners", "Council", StakeholderKind.REFERRERS, Channel.NEWSLETTER),
+    ("Healthwatch", "Healthwatch", StakeholderKind.PARTNERS, Channel.LETTER),
 )
 #: Sample monitoring visits fall from 01/04/2026 to 28/09/2026; the round ends on this day.
 SAMPLE_ROUND_END = dt.date(2026, 10, 1)
@@ -233,7 +259,7 @@ def sample_return(index: int, seed: int) -> MonitoringReturn:
         previous_date=monitoring_date - dt.timedelta(days=365) if previous else None,
         previous_overall=previous_overall,
     )
-    return MonitoringReturn(
+    ret = MonitoringReturn(
         details=details,
         participants=participants,
         scores=scores,
@@ -242,6 +268,53 @@ def sample_return(index: int, seed: int) -> MonitoringReturn:
         actions=actions,
         previous=previous,
     )
+    _add_issue16_parts(ret, random.Random(f"{seed}-{index}-16"), quality, framework)
+    return ret
+
+
+def _add_issue16_parts(
+    ret: MonitoringReturn, rng: random.Random, quality: str, framework: MonitoringFramework
+) -> None:
+    """Reasons for statements not scored, strengths, who is kept informed and any compliance
+    action (issue 16), from their own random stream, so the rest of a sample stays as it was."""
+    for s in ret.scores:
+        if s.score is None:
+            s.reason = rng.choice(NOT_SCORED_REASONS)
+    names = framework.domain_names()
+    ret.strengths = [
+        Strength(
+            strength=text, domain=domain if domain in names else "", evidence="Seen at the visit"
+        )
+        for text, domain in rng.sample(
+            STRENGTH_POOL, rng.randint(0, 2 if quality != "struggling" else 1)
+        )
+    ]
+    ret.stakeholders = [
+        Stakeholder(
+            who=who,
+            organisation=organisation,
+            kind=kind,
+            involvement=Involvement.INFORMATION_ONLY,
+            channel=channel,
+        )
+        for who, organisation, kind, channel in rng.sample(STAKEHOLDER_POOL, rng.randint(1, 3))
+    ]
+    requirements = [a for a in ret.actions if a.kind == ActionKind.REQUIREMENT]
+    day = ret.details.monitoring_date
+    if quality == "struggling" and requirements and day is not None:
+        entered = day - dt.timedelta(days=rng.choice((42, 70, 120)))
+        ret.compliance = [
+            ComplianceEntry(
+                stage="Improvement notice",
+                entered=entered,
+                issue=ret.issues[0].description if ret.issues else "Shortfalls found at the visit",
+                requirement=requirements[0].action,
+                deadline=entered + dt.timedelta(days=rng.choice((28, 56, 180))),
+                evidence="An audit showing the requirement is met, checked at a visit",
+                decided_by="Head of Commissioning",
+                why="Shortfalls found at two visits running",
+            )
+        ]
 
 
 def example_return() -> MonitoringReturn:

@@ -238,7 +238,12 @@ def test_issue13_case13_the_button_carries_the_previous_round_forward(tmp_path: 
     summary = _summary_of(ret, tmp_path)
     # two Outstanding this round and three Good carried forward: Outstanding
     assert summary["A18"] == "Outstanding"
-    assert (summary["A24"], summary["C24"], summary["G24"]) == ("Caring", "Good", "carried forward")
+    # issue 16: the note names the round the rating came from (the Previous round date)
+    assert (summary["A24"], summary["C24"], summary["G24"]) == (
+        "Caring",
+        "Good",
+        "carried forward from the previous round, 14/05/2025",
+    )
     assert summary["F24"] == "Not reassessed"
 
 

@@ -15,8 +15,14 @@ AS_AT = dt.date(2026, 6, 20)
 
 def test_the_summary_sheets_place_the_overall_rating_and_the_domains() -> None:
     result = engine.evaluate(example_return(), CQC, as_at=AS_AT)
-    summary, evidence, plan = summary_outputs(result, DEFAULT_SETTINGS)
-    assert [s.name for s in (summary, evidence, plan)] == ["Summary", "Evidence", "Action plan"]
+    summary, evidence, plan, compliance = summary_outputs(result, DEFAULT_SETTINGS)
+    # issue 16 added the Compliance action sheet (no history: no Progress sheet)
+    assert [s.name for s in (summary, evidence, plan, compliance)] == [
+        "Summary",
+        "Evidence",
+        "Action plan",
+        "Compliance action",
+    ]
     overall = summary.blocks[1]
     # 13 detail rows from row 2, a gap, the title on row 16: the overall rating's header on
     # row 17 and its value on row 18 (Summary!A18), Requires improvement after the breach cap
