@@ -12,19 +12,23 @@ from pathlib import Path
 
 from cpcxl.plugins import Demo
 
+from .engine import kpi_rag, overall_rating, rating
 from .models import (
     Action,
     ActionKind,
+    ActionRound,
     ActionStatus,
     ActionType,
     Channel,
     ComplianceEntry,
+    DomainRound,
     Escalation,
     EvidenceType,
     Involvement,
     Issue,
     IssueType,
     Kpi,
+    KpiRound,
     MonitoringActivity,
     MonitoringFramework,
     MonitoringReturn,
@@ -32,8 +36,10 @@ from .models import (
     Participant,
     PreviousScore,
     ProviderDetails,
+    ProviderHistory,
     ProviderType,
     Responsible,
+    RoundRecord,
     Stakeholder,
     StakeholderKind,
     StatementScore,
@@ -451,3 +457,133 @@ def example_return_file(folder: Path) -> Path:
     from .workbook import write_return
 
     return write_return(folder / "example_return.xlsx", example_return())
+
+
+# --- a history of earlier rounds for the sample providers ---------------------------------
+
+#: Months between the sample's monitoring rounds (six-monthly, a local choice for the demo).
+SAMPLE_ROUND_MONTHS = 6
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 - months
+    return dt.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def sample_round_label(rounds_back: int, *, end: dt.date = SAMPLE_ROUND_END) -> str:
+    """The label of the sample round ``rounds_back`` before the one ending ``end`` (0: that
+    round), as the batch's default --round labels it: its as-at month, 2026-10."""
+    return f"{_months_before(end, SAMPLE_ROUND_MONTHS * rounds_back):%Y-%m}"
+
+
+def sample_history(providers: int, rounds: int, seed: int) -> list[ProviderHistory]:
+    """``rounds`` earlier six-monthly rounds of the first ``providers`` sample providers (the
+    same providers, frameworks and KPIs as :func:`sample_return`), ending the round before
+    the sample's; seeded, so the same every time."""
+    histories = []
+    for index in range(providers):
+        ret = sample_return(index, seed)
+        rng = random.Random(f"{seed}-{index}-history")
+        framework = COUNCIL if ret.details.framework == COUNCIL.name else CQC
+        d = ret.details
+        assert d.monitoring_date is not None
+        level = rng.gauss(68, 10)
+        history = ProviderHistory(provider_id=d.provider_id, framework=framework.name)
+        for back in range(rounds, 0, -1):
+            label = sample_round_label(back)
+            day = d.monitoring_date - dt.timedelta(days=182 * back + rng.randrange(-20, 20))
+            domains = []
+            for domain in framework.domain_names():
+                pct = round(min(100.0, max(25.0, rng.gauss(level, 9))), 1)
+                domains.append(
+                    DomainRound(domain=domain, percentage=pct, rating=rating(pct, framework))
+                )
+            levels = [framework.level_of(x.rating) for x in domains]
+            overall = overall_rating(levels, framework)
+            kpis = []
+            for k in ret.kpis:
+                drift = rng.gauss(0, 0.08) * (k.target or 1)
+                actual = round(max(0.0, k.target + drift), 1)
+                if k.unit == "%":
+                    actual = min(actual, 100.0)
+                kpis.append(
+                    KpiRound(
+                        provider_id=d.provider_id,
+                        round=label,
+                        name=k.name,
+                        unit=k.unit,
+                        higher_is_better=k.higher_is_better,
+                        target=k.target,
+                        actual=actual,
+                        rag=str(kpi_rag(actual, k.target, k.higher_is_better, k.tolerance)),
+                    )
+                )
+            rags = [k.rag for k in kpis]
+            history.rounds.append(
+                RoundRecord(
+                    provider_id=d.provider_id,
+                    provider_name=d.provider_name,
+                    framework=framework.name,
+                    round=label,
+                    number=rounds - back + 1,
+                    monitoring_date=day,
+                    overall=overall.label,
+                    overall_percentage=round(
+                        sum(x.percentage or 0 for x in domains) / len(domains), 1
+                    ),
+                    domains=domains,
+                    kpi_red=rags.count("Red"),
+                    kpi_amber=rags.count("Amber"),
+                    kpi_green=rags.count("Green"),
+                    stage="None",
+                    return_file=f"return_{d.provider_id}.xlsx",
+                    recorded=day + dt.timedelta(days=30),
+                )
+            )
+            history.kpis += kpis
+        # the actions this round's return lists as already due were raised in earlier rounds
+        earlier = [a for a in ret.actions if a.due and a.due < d.monitoring_date]
+        for back in range(min(rounds, 2), 0, -1):
+            label = sample_round_label(back)
+            first = sample_round_label(min(rounds, 2))
+            history.actions += [
+                ActionRound(
+                    provider_id=d.provider_id,
+                    round=label,
+                    action=a.action,
+                    kind=a.kind,
+                    responsible=a.responsible,
+                    due=a.due,
+                    status=ActionStatus.IN_PROGRESS,
+                    first_round=first,
+                    first_date=history.rounds[-min(rounds, 2)].monitoring_date,
+                    rounds_overdue=0 if back == 2 else 1,
+                )
+                for a in earlier
+            ]
+        history.rounds[-1].open_requirements = sum(
+            1 for a in earlier if a.kind == ActionKind.REQUIREMENT
+        )
+        histories.append(history)
+    return histories
+
+
+def write_sample_history(
+    path: Path, providers: int, rounds: int, seed: int, *, marking: str = "OFFICIAL-SENSITIVE"
+) -> Path:
+    """The sample history as a history workbook (what the batch reads with --history)."""
+    from .inputs import history_of
+    from .schemes import CPC306
+    from .workbook.history import write_history
+
+    frameworks = {f.name: f for f in (CQC, COUNCIL)}
+    history = history_of(sample_history(providers, rounds, seed), frameworks, CPC306)
+    return write_history(
+        path,
+        history,
+        {},
+        frameworks,
+        round_label=sample_round_label(1),
+        as_at=_months_before(SAMPLE_ROUND_END, SAMPLE_ROUND_MONTHS),
+        marking=marking,
+    )

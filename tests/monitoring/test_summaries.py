@@ -101,7 +101,7 @@ def test_the_portfolio_has_the_overview_chart_and_plan(tmp_path: Path) -> None:
     counts: dict[str, dict[str, int]] = {}
     for index, name in enumerate(used):
         column = 1 + 4 * index
-        assert ratings.cell(2, column).value.startswith(name)
+        assert ratings.cell(2, column).value.startswith(f"The {name} framework")
         counts[name] = {
             ratings.cell(r, column).value: ratings.cell(r, column + 1).value
             for r in range(4, ratings.max_row + 1)

@@ -17,11 +17,13 @@ Pure: no files, no workbook library.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cpcxl.common.errors import InputError, Location
-from cpcxl.common.fields import choice_key
+from cpcxl.common.fields import choice_key as _choice_key
 
 from ..models import (
     Action,
@@ -34,6 +36,10 @@ from ..models import (
     ProviderHistory,
     RoundRecord,
 )
+
+#: What two spellings of a round, KPI or action share (case and punctuation ignored); the
+#: same few thousand texts come round again and again, so each is worked out once.
+choice_key = functools.lru_cache(maxsize=65_536)(_choice_key)
 
 #: A KPI's direction since the previous round, for a measure where higher is better or not.
 BETTER, WORSE, SAME, NEW = "Better", "Worse", "Unchanged", "New this round"
@@ -283,18 +289,28 @@ class KpiHistory:
         return None if self.baseline is None else self.values[-1] - self.baseline  # type: ignore[operator]
 
 
+def kpis_by_name(prior: ProviderHistory | None) -> dict[str, list[KpiRound]]:
+    """The history's KPI rows by KPI (its name, case and punctuation ignored), in round order."""
+    found: dict[str, list[KpiRound]] = {}
+    for k in prior.kpis if prior else ():
+        found.setdefault(choice_key(k.name), []).append(k)
+    return found
+
+
 def kpi_history(
     kpi: Kpi,
     rag: str,
     prior: ProviderHistory | None,
     rounds: Sequence[str],
     baseline_round: str,
+    *,
+    by_name: dict[str, list[KpiRound]] | None = None,
 ) -> KpiHistory:
     """The KPI's values at ``rounds`` (the trajectory's, this round last), its baseline (the
     return's Baseline when given, else its value at the baseline round, else at the first
     round it was measured) and its direction since the previous round."""
-    key = choice_key(kpi.name)
-    measured = [k for k in (prior.kpis if prior else []) if choice_key(k.name) == key]
+    grouped = by_name if by_name is not None else kpis_by_name(prior)
+    measured = grouped.get(choice_key(kpi.name), [])
     by_round = {k.round: k for k in measured}
     values = (*(by_round[r].actual if r in by_round else None for r in rounds[:-1]), kpi.actual)
     rags = (*(by_round[r].rag if r in by_round else "" for r in rounds[:-1]), rag)
@@ -503,3 +519,61 @@ def lost_rounds(before: ProviderHistory, after: ProviderHistory, round_label: st
         for r in before.rounds
         if choice_key(r.round) not in have and choice_key(r.round) != label
     ]
+
+
+def history_fingerprint(prior: ProviderHistory) -> str:
+    """SHA-256 of what a provider's earlier rounds say (not where they sit in the sheets): a
+    summary records it, so a rerun can tell whether the history changed since."""
+    parts = (
+        [
+            (
+                r.round,
+                r.number,
+                r.monitoring_date,
+                r.overall,
+                r.overall_percentage,
+                r.stage,
+                tuple(
+                    (d.domain, d.percentage, d.rating, d.from_round, d.from_date) for d in r.domains
+                ),
+                (r.kpi_red, r.kpi_amber, r.kpi_green, r.open_requirements, r.open_recommendations),
+            )
+            for r in prior.rounds
+        ],
+        [
+            (k.round, k.name, k.unit, k.higher_is_better, k.target, k.actual, k.rag, k.baseline)
+            for k in prior.kpis
+        ],
+        [
+            (
+                a.round,
+                a.action,
+                str(a.kind),
+                str(a.responsible),
+                a.due,
+                str(a.status),
+                a.first_round,
+                a.first_date,
+                a.rounds_overdue,
+            )
+            for a in prior.actions
+        ],
+        [
+            (
+                c.stage,
+                c.entered,
+                c.issue,
+                c.requirement,
+                c.deadline,
+                c.evidence,
+                c.decided_by,
+                c.why,
+                c.round,
+            )
+            for c in prior.compliance
+        ],
+        (prior.baseline.round, prior.baseline.set_by, prior.baseline.why)
+        if prior.baseline
+        else None,
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -41,6 +41,7 @@ from .history import (
     earlier_domains,
     follow_up,
     kpi_history,
+    kpis_by_name,
     round_record_actions,
     round_record_kpis,
     trajectory,
@@ -237,7 +238,7 @@ def evaluate(
     round_label: str = "",
     stages: ComplianceScheme = CPC306,
     carry_forward_months: int | None = None,
-    rounds_shown: int = 6,
+    rounds_shown: int = 4,
 ) -> ProviderResult:
     """Score and rate one provider's return; ``as_at`` decides which actions are overdue.
 
@@ -464,8 +465,9 @@ def _add_trajectory(result: ProviderResult, history: ProviderHistory | None, sho
     path = trajectory(history, now, shown=shown)
     result.trajectory = path
     rounds = [p.round for p in path.points]
+    grouped = kpis_by_name(history)
     for k in result.kpis:
-        k.history = kpi_history(k.kpi, k.rag, history, rounds, path.baseline.round)
+        k.history = kpi_history(k.kpi, k.rag, history, rounds, path.baseline.round, by_name=grouped)
 
 
 # --- this round as the history's rows ----------------------------------------------------
@@ -534,7 +536,13 @@ def round_rows(result: ProviderResult, *, return_sha256: str = "", as_at: dt.dat
         [(k.kpi, k.rag, k.history.baseline if k.history else k.kpi.baseline) for k in result.kpis],
     )
     new = [
-        e.model_copy(update={"round": result.round_label, "recorded": as_at})
+        e.model_copy(
+            update={
+                "round": result.round_label,
+                "recorded": as_at,
+                "recorded_from": result.ret.source_file if e.source == "return" else "cpcxl batch",
+            }
+        )
         for e in (result.compliance.new if result.compliance else ())
     ]
     return RoundRows(record, kpis, actions, new)

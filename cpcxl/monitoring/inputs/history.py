@@ -1,11 +1,16 @@
-"""The history workbook's tables, and reading its cells into each provider's rounds.
+"""Reading the history workbook: its sheets' rows, and each provider's rounds from them.
 
-The history (``cpcxl monitoring batch --history HISTORY.xlsx``) has one row per provider per
-round on a *Rounds <framework>* sheet (one sheet per framework, whose columns are that
-framework's domains), the detail of each round on *KPIs*, *Actions* and *Compliance log*, and
-*Baselines*, the one sheet an officer fills in: the round each provider's progress is
-measured from (CPC 424 C1). Every sheet is one :class:`~cpcxl.common.inputs.TableSpec`, used
-to write it and to read it back.
+The history keeps every sheet's rows as the cells hold them ("cell form": text, numbers,
+dates; a flag as Yes or No, a choice by its label), each provider's rows found by its ID.
+A provider's models (its rounds, KPIs, actions, compliance trail and baseline) are built
+from its rows when asked for, so a batch builds only those of the providers it has returns
+for (in its workers, side by side), and writes every other provider's rows back as they
+were read.
+
+Two ways in. From a file's cells (:func:`read_history`): every cell is read by its column's
+type through :func:`~cpcxl.common.inputs.read_table`, and every provider checked. From the
+rows cpcxl recorded when it wrote the file, for a file whose sheets are byte for byte as it
+wrote them (:func:`read_history_rows`): nothing there can be other than cpcxl wrote.
 
 A problem in one provider's rows (rounds out of order, a bad cell) is kept against that
 provider, whose return then fails with it; a problem in the workbook as a whole (not a
@@ -15,20 +20,21 @@ batch writes nothing. No file access here, and no workbook library.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from cpcxl.common.errors import InputError, InputErrors, Location
-from cpcxl.common.fields import Choice, Date, Text, Whole, choice_key
-from cpcxl.common.inputs import Cells, Column, TableRead, TableSpec, column_letter, read_table
+from cpcxl.common.fields import Choice, Date, choice_key
+from cpcxl.common.inputs import Cells, TableSpec, column_letter, read_table
 from cpcxl.common.tables import ROW, normalise_header
 from cpcxl.common.values import is_blank
 
 from ..models import (
-    ActionKind,
     ActionRound,
-    ActionStatus,
     Baseline,
     ComplianceEntry,
     ComplianceScheme,
@@ -36,226 +42,350 @@ from ..models import (
     KpiRound,
     MonitoringFramework,
     ProviderHistory,
-    Responsible,
     RoundRecord,
 )
+from .history_specs import (
+    ABOUT_SHEET,
+    ACTION_HISTORY,
+    BASELINES,
+    COMPLIANCE_LOG,
+    HISTORY_TABLES,
+    KPI_HISTORY,
+    ROUNDS_PREFIX,
+    CarriedFrom,
+    carried_text,
+    rounds_spec,
+)
 from .returns import stage_choice
-from .tables import DOMAIN_SCORE, NUMBER, YES_NO, ProviderId
+from .tables import YES_NO
 
-ABOUT_SHEET = "About"
-ROUNDS_PREFIX = "Rounds "
-#: Excel allows 31 characters in a sheet name; "Rounds " takes 7 of them.
-LONGEST_FRAMEWORK_NAME = 31 - len(ROUNDS_PREFIX)
-_COUNT = Whole(0, 100_000, reason="more than any provider's round could hold")
-_ROUND_NUMBER = Whole(1, 1_000, reason="a thousand rounds is centuries of monitoring")
-PROVIDER_ID = Column("provider_id", "Provider ID", ProviderId(), width=12)
-ROUND = Column("round", "Round", Text(what="a round label"), width=14)
-
-
+#: The hidden sheet where cpcxl keeps its record of the history it wrote.
+RECORD_SHEET = "cpcxl"
+#: The first row of each history table's body (a title, a note and the header above it).
+FIRST_ROW = 4
 _ROUND_FIELDS = frozenset(RoundRecord.model_fields) - {"domains", "framework", "sheet", "row"}
-
-
-def rounds_sheet(framework: str) -> str:
-    return f"{ROUNDS_PREFIX}{framework}"
-
-
-def rounds_spec(framework: MonitoringFramework) -> TableSpec:
-    """The Rounds sheet of one framework: a provider's round per row, its domains' scores
-    and ratings (and the round a rating carried forward was given in), overall, KPI counts,
-    open requirements and the compliance stage."""
-    domains: list[Column] = []
-    for i, name in enumerate(framework.domain_names()):
-        domains += [
-            Column(f"d{i}_pct", f"{name} (%)", DOMAIN_SCORE, blank=True, width=10),
-            Column(f"d{i}_rating", f"{name} rating", required=False, default="", width=20),
-            Column(f"d{i}_from", f"{name} carried from", required=False, default="", width=14),
-            Column(
-                f"d{i}_from_date", f"{name} carried from date", Date(), required=False, width=14
-            ),
-        ]
-    return TableSpec(
-        f"Rounds_{framework.name}",
-        rounds_sheet(framework.name),
-        (
-            PROVIDER_ID,
-            Column("provider_name", "Provider name", blank=True, default="", width=36),
-            ROUND,
-            Column("number", "Round no.", _ROUND_NUMBER, width=9),
-            Column("monitoring_date", "Monitoring date", Date(), width=14),
-            Column("overall", "Overall rating", blank=True, default="", width=22),
-            Column("overall_percentage", "Overall score (%)", DOMAIN_SCORE, blank=True, width=10),
-            Column("trend", "Trend", required=False, default="", width=16),
-            *domains,
-            Column("kpi_red", "KPIs red", _COUNT, required=False, default=0, width=9),
-            Column("kpi_amber", "KPIs amber", _COUNT, required=False, default=0, width=9),
-            Column("kpi_green", "KPIs green", _COUNT, required=False, default=0, width=9),
-            Column(
-                "open_requirements",
-                "Open requirements",
-                _COUNT,
-                required=False,
-                default=0,
-                width=12,
-            ),
-            Column(
-                "open_recommendations",
-                "Open recommendations",
-                _COUNT,
-                required=False,
-                default=0,
-                width=14,
-            ),
-            Column("stage", "Compliance stage", required=False, default="", width=24),
-            Column("return_file", "Return file", required=False, default="", width=24),
-            Column("return_sha256", "Return SHA-256", required=False, default="", width=20),
-            Column("recorded", "Recorded on", Date(), required=False, width=14),
-        ),
-        f"Monitoring rounds, {framework.name} framework: one row per provider per round",
-    )
-
-
-KPI_HISTORY = TableSpec(
-    "KPI_history",
-    "KPIs",
-    (
-        PROVIDER_ID,
-        ROUND,
-        Column("name", "KPI", width=44),
-        Column("unit", "Unit", required=False, default="", width=14),
-        Column("higher_is_better", "Higher is better", YES_NO, required=False, default=True),
-        Column("target", "Target", NUMBER, width=10),
-        Column("actual", "Actual", NUMBER, width=10),
-        Column("rag", "RAG", required=False, default="", width=8),
-        Column("baseline", "Baseline", NUMBER, required=False, width=10),
-    ),
-    "Each provider's KPIs at each round, with the baseline progress is measured from",
-)
-ACTION_HISTORY = TableSpec(
-    "Action_history",
-    "Actions",
-    (
-        PROVIDER_ID,
-        ROUND,
-        Column("action", "Action", width=50),
-        Column(
-            "kind",
-            "Requirement or recommendation",
-            Choice.of(ActionKind, "a requirement or a recommendation"),
-            width=16,
-        ),
-        Column(
-            "responsible",
-            "Responsible",
-            Choice.of(Responsible, "who is responsible"),
-            required=False,
-            width=16,
-        ),
-        Column("due", "Due date", Date(), required=False, width=12),
-        Column(
-            "status",
-            "Status",
-            Choice.of(ActionStatus, "a status"),
-            required=False,
-            default=ActionStatus.OPEN,
-            width=12,
-        ),
-        Column("first_round", "First raised in", required=False, default="", width=14),
-        Column("first_date", "First raised on", Date(), required=False, width=14),
-        Column("rounds_overdue", "Rounds overdue", _COUNT, required=False, default=0, width=10),
-    ),
-    "Requirements and recommendations open at each round (and those completed in it)",
-)
-COMPLIANCE_LOG = TableSpec(
-    "Compliance_log",
-    "Compliance log",
-    (
-        PROVIDER_ID,
-        Column("stage", "Stage", Text(what="a compliance stage"), width=26),
-        Column("entered", "Date entered", Date(), width=12),
-        Column("issue", "Breach or issue", required=False, default="", width=36),
-        Column("requirement", "Requirement", required=False, default="", width=30),
-        Column("deadline", "Deadline", Date(), required=False, width=12),
-        Column("evidence", "Evidence that would close it", required=False, default="", width=30),
-        Column("decided_by", "Decided by (role)", required=False, default="", width=24),
-        Column("why", "Why", required=False, default="", width=36),
-        Column("round", "Recorded in round", required=False, default="", width=14),
-        Column("recorded", "Recorded on", Date(), required=False, width=12),
-        Column("recorded_from", "Recorded from", required=False, default="", width=24),
-    ),
-    "Every change of compliance stage (CPC 306 C): who decided, when and why; never rewritten",
-)
-BASELINES = TableSpec(
-    "Baselines",
-    "Baselines",
-    (
-        PROVIDER_ID,
-        Column("round", "Baseline round", Text(what="a round label"), width=16),
-        Column("set_by", "Set by (role)", required=False, default="", width=28),
-        Column("why", "Why", required=False, default="", width=50),
-    ),
-    "The round each provider's progress is measured from (CPC 424 C1); blank: its first round",
-)
-#: The history's sheets other than the Rounds sheets, in their order.
-HISTORY_TABLES = (KPI_HISTORY, ACTION_HISTORY, COMPLIANCE_LOG, BASELINES)
-
-
-def history_specs(frameworks: Sequence[MonitoringFramework]) -> list[TableSpec]:
-    """Every table of a history holding rounds of these frameworks, in sheet order."""
-    return [*(rounds_spec(f) for f in frameworks), *HISTORY_TABLES]
-
-
-# --- reading ---------------------------------------------------------------------------------
 
 
 @dataclass
 class History:
-    """The history as read: each provider's rounds and detail, and the problems found in one
-    provider's rows (its return then fails with them: its rows are kept as they are)."""
+    """The history as read (see the module docstring).
+
+    ``rows``: every sheet's rows in cell form, in the sheet's column order; ``numbers``:
+    each row's sheet row; ``spans``: {provider key: {sheet: its row indexes}} (a key is a
+    provider ID case folded); ``problems``: what is wrong with a provider's rows.
+    """
 
     file: str = ""
-    providers: dict[str, ProviderHistory] = field(default_factory=dict)
-    problems: dict[str, list[InputError]] = field(default_factory=dict)
     frameworks: dict[str, MonitoringFramework] = field(default_factory=dict)
+    #: the rounds sheet of each framework, by sheet name
+    sheets: dict[str, MonitoringFramework] = field(default_factory=dict)
+    rows: dict[str, list[list[Any]]] = field(default_factory=dict)
+    numbers: dict[str, list[int]] = field(default_factory=dict)
+    spans: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    problems: dict[str, list[InputError]] = field(default_factory=dict)
+    stages: ComplianceScheme | None = None
     notes: list[str] = field(default_factory=list)
+    _built: dict[str, ProviderHistory] = field(default_factory=dict, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def provider_keys(self) -> list[str]:
+        return list(self.spans)
+
+    def rows_of(self, key: str) -> dict[str, list[list[Any]]]:
+        """One provider's rows, by sheet."""
+        spans = self.spans.get(key, {})
+        return {sheet: [self.rows[sheet][i] for i in found] for sheet, found in spans.items()}
 
     def of(self, provider_id: str) -> ProviderHistory:
-        """A provider's history (empty for a provider new to it)."""
-        found = self.providers.get(provider_id.casefold())
-        return (
-            found if found is not None else ProviderHistory(provider_id=provider_id, file=self.file)
-        )
+        """A provider's history (empty for one new to it), built from its rows the first
+        time it is asked for. Raises InputErrors if its rows have problems."""
+        key = provider_id.casefold()
+        if self.problems.get(key):
+            raise InputErrors(self.problems[key])
+        found = self._built.get(key)
+        if found is None:
+            if key not in self.spans:
+                return ProviderHistory(provider_id=provider_id, file=self.file)
+            found, problems = _build(self, key)
+            if problems:
+                self.problems[key] = problems
+                raise InputErrors(problems)
+            self._built[key] = found
+        return found
 
     def problems_of(self, provider_id: str) -> list[InputError]:
         return self.problems.get(provider_id.casefold(), [])
 
     @property
-    def ok(self) -> bool:
-        return not self.problems
+    def providers(self) -> dict[str, ProviderHistory]:
+        """Every provider's history (building them all: for a report, not for a batch)."""
+        return {key: self._built.get(key) or _build(self, key)[0] for key in self.spans}
 
 
 def _sheet_framework(sheet: str) -> str:
     return sheet[len(ROUNDS_PREFIX) :].strip()
 
 
-def read_history(
-    sheets: Mapping[str, Cells],
-    framework_for: Callable[[str], MonitoringFramework],
-    stages: ComplianceScheme,
-    *,
-    file: str = "",
-) -> History:
-    """The history from its sheets' cells ({sheet name: cells}, every sheet of the file).
+# --- a row of cells and a model ----------------------------------------------------------------
 
-    Raises InputErrors for a workbook that is no history, has a sheet cpcxl would not keep,
-    or has rounds of a framework this run does not know; keeps every problem in a provider's
-    rows (a bad cell, rounds out of order, detail for a round it does not have) against
-    that provider.
-    """
+
+def _plain(value: Any) -> Any:
+    return value
+
+
+def _parser(spec: TableSpec) -> list[Callable[[Any], Any]]:
+    """How each column's cell (in cell form) becomes its model's value."""
+    found: list[Callable[[Any], Any]] = []
+    for column in spec.columns:
+        kind = column.type
+        default = column.default
+        if isinstance(kind, CarriedFrom | Choice) or kind is YES_NO:
+            found.append(_parsed(functools.lru_cache(maxsize=1024)(kind.parse), default))
+        elif default is not None:
+            found.append(_defaulted(default))
+        else:
+            found.append(_plain)
+    return found
+
+
+def _parsed(parse: Callable[[Any], Any], default: Any) -> Callable[[Any], Any]:
+    def read(value: Any) -> Any:
+        return default if value is None else parse(value)
+
+    return read
+
+
+def _defaulted(default: Any) -> Callable[[Any], Any]:
+    def read(value: Any) -> Any:
+        return default if value is None else value
+
+    return read
+
+
+_PARSERS: dict[int, tuple[TableSpec, list[str], list[Callable[[Any], Any]]]] = {}
+
+
+def _parsers(spec: TableSpec) -> tuple[list[str], list[Callable[[Any], Any]]]:
+    found = _PARSERS.get(id(spec))
+    if found is None or found[0] is not spec:
+        found = _PARSERS[id(spec)] = (spec, [c.field for c in spec.columns], _parser(spec))
+    return found[1], found[2]
+
+
+def record_of(spec: TableSpec, row: Sequence[Any]) -> dict[str, Any]:
+    """A row of cells as {field: value}, as read_table reads a table's good row."""
+    fields, parsers = _parsers(spec)
+    return {f: p(v) for f, p, v in zip(fields, parsers, row, strict=True)}
+
+
+def cell_of(value: Any) -> Any:
+    """A model's value as its cell holds it: a flag Yes or No, a choice by its label."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, Enum):
+        return str(value)
+    return value
+
+
+def round_row(record: RoundRecord, framework: MonitoringFramework) -> list[Any]:
+    """A round as its Rounds sheet's row."""
+    values: dict[str, Any] = {n: getattr(record, n) for n in _ROUND_FIELDS}
+    by_name = {d.domain: d for d in record.domains}
+    for i, name in enumerate(framework.domain_names()):
+        d = by_name.get(name)
+        if d is not None:
+            values[f"d{i}_pct"] = d.percentage
+            values[f"d{i}_rating"] = d.rating
+            values[f"d{i}_from"] = carried_text(d.from_round, d.from_date)
+    return [cell_of(values.get(c.field)) for c in rounds_spec(framework).columns]
+
+
+def model_row(spec: TableSpec, item: Any, **fixed: Any) -> list[Any]:
+    """A model's row on a detail sheet (``fixed`` for the columns it has no attribute for)."""
+    return [
+        cell_of(fixed[c.field] if c.field in fixed else getattr(item, c.field))
+        for c in spec.columns
+    ]
+
+
+def _build(history: History, key: str) -> tuple[ProviderHistory, list[InputError]]:
+    """One provider's models from its rows, and what is wrong with them."""
+    spans = history.spans[key]
+    built = ProviderHistory(provider_id=key, file=history.file)
+    problems: list[InputError] = []
+    for sheet, framework in history.sheets.items():
+        spec = rounds_spec(framework)
+        keys = [
+            (name, f"d{i}_pct", f"d{i}_rating", f"d{i}_from")
+            for i, name in enumerate(framework.domain_names())
+        ]
+        for index in spans.get(sheet, ()):
+            r = record_of(spec, history.rows[sheet][index])
+            domains = []
+            for name, pct, rating, carried in keys:
+                from_round, from_date = r[carried] or ("", None)
+                domains.append(
+                    DomainRound(
+                        domain=name,
+                        percentage=r[pct],
+                        rating=r[rating] or "",
+                        from_round=from_round,
+                        from_date=from_date,
+                    )
+                )
+            built.rounds.append(
+                RoundRecord(
+                    **{k: v for k, v in r.items() if k in _ROUND_FIELDS},
+                    framework=framework.name,
+                    domains=domains,
+                    sheet=sheet,
+                    row=history.numbers[sheet][index],
+                )
+            )
+    choice = stage_choice(history.stages) if history.stages else None
+    for spec in HISTORY_TABLES:
+        placed = _Placed(spec, history.file)
+        for index in spans.get(spec.sheet, ()):
+            row = history.numbers[spec.sheet][index]
+            values = record_of(spec, history.rows[spec.sheet][index])
+            if spec is KPI_HISTORY:
+                built.kpis.append(KpiRound(**values, row=row))
+            elif spec is ACTION_HISTORY:
+                built.actions.append(ActionRound(**values, row=row))
+            elif spec is BASELINES:
+                if built.baseline is not None:
+                    problems.append(
+                        InputError(
+                            f"{values['provider_id']} has a baseline already (row "
+                            f"{built.baseline.row})",
+                            location=placed.where(row, "provider_id"),
+                            valid="one baseline row per provider",
+                        )
+                    )
+                    continue
+                built.baseline = Baseline(**values, row=row)
+            else:
+                try:
+                    values["stage"] = choice.parse(values["stage"]) if choice else values["stage"]
+                except InputError as exc:
+                    problems.append(exc.at(**vars(placed.where(row, "stage"))))
+                    continue
+                built.compliance.append(
+                    ComplianceEntry(
+                        **{k: v for k, v in values.items() if k != "provider_id"},
+                        source="history",
+                        row=row,
+                        cell=placed.where(row, "stage").cell or "",
+                    )
+                )
+    # the provider ID as its rows spell it (each table's first column)
+    built.provider_id = next(
+        (str(history.rows[sheet][found[0]][0]) for sheet, found in spans.items() if found), key
+    )
+    problems += _check(built, history.file)
+    return built, problems
+
+
+def _check(history: ProviderHistory, file: str) -> list[InputError]:
+    """A provider's rounds in order (numbered without repeats, each dated after the one
+    before), each round once, and its detail belonging to its rounds."""
+    problems = []
+    history.rounds.sort(key=lambda r: r.number)
+    if history.rounds:
+        history.framework = history.rounds[-1].framework
+    labels: dict[str, RoundRecord] = {}
+    previous: RoundRecord | None = None
+    pid = history.provider_id
+    for record in history.rounds:
+        where = Location(file=file or None, sheet=record.sheet, row=record.row)
+        if previous is not None and record.number == previous.number:
+            problems.append(
+                InputError(
+                    f"{pid} has two rounds numbered {record.number} (rows {previous.row} and "
+                    f"{record.row})",
+                    location=where.with_(field="Round no."),
+                    valid="each round of a provider numbered once, 1, 2, 3 ...",
+                )
+            )
+        elif previous is not None and record.monitoring_date <= previous.monitoring_date:
+            problems.append(
+                InputError(
+                    f"{pid}'s rounds are out of order: round {record.number} ({record.round}) "
+                    f"is dated {record.monitoring_date:%d/%m/%Y}, not after round "
+                    f"{previous.number} ({previous.round}, {previous.monitoring_date:%d/%m/%Y}, "
+                    f"row {previous.row})",
+                    location=where.with_(field="Monitoring date"),
+                    valid=f"a date after {previous.monitoring_date:%d/%m/%Y}, or the rounds "
+                    "numbered in date order",
+                )
+            )
+        label = choice_key(record.round)
+        if label in labels:
+            problems.append(
+                InputError(
+                    f"{pid} has the round {record.round!r} twice (rows {labels[label].row} and "
+                    f"{record.row})",
+                    location=where.with_(field="Round"),
+                    valid="each round label once per provider",
+                )
+            )
+        labels[label] = record
+        previous = record
+    rounds = {r.round for r in history.rounds}
+    for detail, sheet in ((history.kpis, "KPIs"), (history.actions, "Actions")):
+        for item in detail:
+            if item.round not in rounds:
+                problems.append(
+                    InputError(
+                        f"{pid} has no round {item.round!r} on a Rounds sheet, so this "
+                        f"{sheet[:-1]} row belongs to no round",
+                        location=Location(
+                            file=file or None, sheet=sheet, row=item.row, field="Round"
+                        ),
+                        valid=", ".join(sorted(rounds)) or "a round of the provider",
+                    )
+                )
+    history.compliance.sort(key=lambda e: (e.entered, e.row or 0))
+    return problems
+
+
+class _Placed:
+    """Where a row's cells are: the table's columns from A (as cpcxl writes them)."""
+
+    def __init__(self, spec: TableSpec, file: str) -> None:
+        self.letters = {c.field: column_letter(i + 1) for i, c in enumerate(spec.columns)}
+        self.spec = spec
+        self.base = Location(file=file or None, sheet=spec.sheet)
+
+    def where(self, row: int | None, field_name: str) -> Location:
+        letter = self.letters[field_name]
+        return self.base.with_(
+            cell=f"{letter}{row}" if row is not None else None,
+            row=row,
+            field=self.spec.header_of(field_name),
+        )
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def _sheets_of(
+    names: Sequence[str],
+    framework_for: Callable[[str], MonitoringFramework],
+    file: str,
+) -> dict[str, MonitoringFramework]:
+    """The Rounds sheets' frameworks; a workbook that is no history, or has a sheet cpcxl
+    would not keep, or a framework this run does not know, raises."""
     errors = InputErrors()
     base = Location(file=file or None)
-    known = {ABOUT_SHEET, *(s.sheet for s in HISTORY_TABLES)}
+    known = {ABOUT_SHEET, RECORD_SHEET, *(s.sheet for s in HISTORY_TABLES)}
     frameworks: dict[str, MonitoringFramework] = {}
-    for sheet in sheets:
+    for sheet in names:
         if sheet.startswith(ROUNDS_PREFIX):
             name = _sheet_framework(sheet)
             try:
@@ -267,7 +397,7 @@ def read_history(
                     location=base.with_(sheet=sheet),
                     valid=f"{exc.valid or 'a known framework'}; pass --framework for it",
                 )
-        elif sheet not in known and sheet != "cpcxl":
+        elif sheet not in known:
             errors.add(
                 f"the history has a sheet {sheet!r} that cpcxl does not keep: rewriting the "
                 "history would lose it",
@@ -275,192 +405,132 @@ def read_history(
                 valid="the sheets About, Rounds <framework>, KPIs, Actions, Compliance log and "
                 "Baselines only: move the sheet to a workbook of your own",
             )
-    if not frameworks and not any(s.sheet in sheets for s in HISTORY_TABLES):
+    if not frameworks and not any(s.sheet in names for s in HISTORY_TABLES):
         errors.add(
             "this is not a monitoring history: it has no Rounds sheet",
             location=base,
             valid="a history written by cpcxl monitoring batch --history, or a new file name",
         )
     errors.raise_if_any()
-    history = History(file=file, frameworks={f.name: f for f in frameworks.values()})
-    reader = _Reader(history, errors, file)
-    for sheet, framework in frameworks.items():
-        reader.rounds(rounds_spec(framework), sheets[sheet], framework)
-    for spec in HISTORY_TABLES:
-        reader.detail(spec, sheets.get(spec.sheet), stages)
-    errors.raise_if_any()
-    reader.check()
+    return frameworks
+
+
+def _index(history: History) -> None:
+    """Each provider's rows, by sheet (the provider ID is every table's first column)."""
+    for sheet, rows in history.rows.items():
+        for index, row in enumerate(rows):
+            key = str(row[0]).casefold()
+            history.spans.setdefault(key, {}).setdefault(sheet, []).append(index)
+
+
+def read_history_rows(
+    sheets: Mapping[str, Sequence[Sequence[Any]]],
+    framework_for: Callable[[str], MonitoringFramework],
+    stages: ComplianceScheme,
+    *,
+    file: str = "",
+) -> History:
+    """The history from the rows cpcxl recorded when it wrote the file ({sheet name: rows in
+    cell form, dates as ISO text}), for a file whose sheets are byte for byte as cpcxl wrote
+    them. A provider's rows are checked when its models are built (:meth:`History.of`)."""
+    frameworks = _sheets_of(list(sheets), framework_for, file)
+    history = History(file=file, stages=stages, sheets=frameworks)
+    history.frameworks = {f.name: f for f in frameworks.values()}
+    specs = {
+        **{s: rounds_spec(f) for s, f in frameworks.items()},
+        **{t.sheet: t for t in HISTORY_TABLES},
+    }
+    for sheet, spec in specs.items():
+        rows = [list(r) for r in sheets.get(sheet, ())]
+        dates = [i for i, c in enumerate(spec.columns) if isinstance(c.type, Date)]
+        for row in rows:
+            for i in dates:
+                if isinstance(row[i], str):
+                    row[i] = dt.date.fromisoformat(row[i])
+        history.rows[sheet] = rows
+        history.numbers[sheet] = list(range(FIRST_ROW, FIRST_ROW + len(rows)))
+    _index(history)
     return history
 
 
-class _Reader:
-    """Reads each sheet, keeping a bad cell against the provider of its row."""
+def read_history(
+    sheets: Mapping[str, Cells],
+    framework_for: Callable[[str], MonitoringFramework],
+    stages: ComplianceScheme,
+    *,
+    file: str = "",
+) -> History:
+    """The history from its sheets' cells ({sheet name: cells}, every sheet of the file),
+    every cell read by its column's type and every provider checked.
 
-    def __init__(self, history: History, errors: InputErrors, file: str) -> None:
-        self.history = history
-        self.errors = errors  # problems of the workbook as a whole: raised
-        self.file = file
-        self.by_provider: dict[str, ProviderHistory] = history.providers
+    Raises InputErrors for a workbook that is no history, has a sheet cpcxl would not keep,
+    or has rounds of a framework this run does not know; keeps every problem in a provider's
+    rows (a bad cell, rounds out of order, detail for a round it does not have) against that
+    provider.
+    """
+    frameworks = _sheets_of(list(sheets), framework_for, file)
+    history = History(file=file, stages=stages, sheets=frameworks)
+    history.frameworks = {f.name: f for f in frameworks.values()}
+    errors = InputErrors()
+    specs = {
+        **{s: rounds_spec(f) for s, f in frameworks.items()},
+        **{t.sheet: t for t in HISTORY_TABLES},
+    }
+    for sheet, spec in specs.items():
+        rows, numbers = [], []
+        for row, record in _read_table(history, spec, sheets.get(sheet), errors):
+            rows.append(_cells(spec, record))
+            numbers.append(row)
+        history.rows[sheet] = rows
+        history.numbers[sheet] = numbers
+    errors.raise_if_any()
+    _index(history)
+    for key in history.provider_keys():
+        built, problems = _build(history, key)
+        if problems:
+            history.problems.setdefault(key, []).extend(problems)
+        else:
+            history._built[key] = built
+    return history
 
-    def provider(self, provider_id: str) -> ProviderHistory:
-        key = provider_id.casefold()
-        found = self.by_provider.get(key)
-        if found is None:
-            found = self.by_provider[key] = ProviderHistory(provider_id=provider_id, file=self.file)
-        return found
 
-    def problem(self, provider_id: str, error: InputError) -> None:
-        self.history.problems.setdefault(provider_id.casefold(), []).append(error)
+def _cells(spec: TableSpec, record: Mapping[str, Any]) -> list[Any]:
+    """A table's good row, as read_table reads it, in cell form."""
+    out = []
+    for c in spec.columns:
+        value = record[c.field]
+        if isinstance(value, float) and value != value:
+            value = None  # a blank number
+        elif isinstance(value, tuple):
+            value = carried_text(*value)
+        out.append(cell_of(value))
+    return out
 
-    def read(
-        self, spec: TableSpec, cells: Cells | None
-    ) -> Iterator[tuple[int, dict[str, Any], TableRead]]:
-        """Good rows of a table; a bad cell goes to its row's provider (or, with no provider
-        ID to go by, to the workbook's problems)."""
-        found = InputErrors()
-        if cells is not None:
-            _unheaded_values(spec, cells, found, self.file)
-        table = read_table(spec, cells, found, file=self.file or None, optional=True)
-        if table is None:
-            self.errors.extend(found)
-            return
-        ids = {int(r): v for r, v in zip(table.rows, table.columns["provider_id"], strict=True)}
-        for error in found:
-            row = error.location.row if error.location else None
-            provider_id = ids.get(row) if row is not None else None
-            if provider_id:
-                self.problem(provider_id, error)
-            else:
-                self.errors.add(error)
-        for record in table.records():
-            row = int(record.pop(ROW))
-            yield row, record, table
 
-    def rounds(self, spec: TableSpec, cells: Cells, framework: MonitoringFramework) -> None:
-        names = framework.domain_names()
-        for row, r, _ in self.read(spec, cells):
-            domains = [
-                DomainRound(
-                    domain=name,
-                    percentage=_number(r[f"d{i}_pct"]),
-                    rating=r[f"d{i}_rating"] or "",
-                    from_round=r[f"d{i}_from"] or "",
-                    from_date=r[f"d{i}_from_date"],
-                )
-                for i, name in enumerate(names)
-            ]
-            record = RoundRecord(
-                **{k: _plain(v) for k, v in r.items() if k in _ROUND_FIELDS},
-                framework=framework.name,
-                domains=domains,
-                sheet=spec.sheet,
-                row=row,
-            )
-            self.provider(record.provider_id).rounds.append(record)
-
-    def detail(self, spec: TableSpec, cells: Cells | None, stages: ComplianceScheme) -> None:
-        if cells is None:
-            return
-        choice = stage_choice(stages)
-        for row, r, table in self.read(spec, cells):
-            values = {k: _plain(v) for k, v in r.items()}
-            provider_id = values["provider_id"]
-            history = self.provider(provider_id)
-            if spec is KPI_HISTORY:
-                history.kpis.append(KpiRound(**values, row=row))
-            elif spec is ACTION_HISTORY:
-                history.actions.append(ActionRound(**values, row=row))
-            elif spec is BASELINES:
-                if history.baseline is not None:
-                    self.problem(
-                        provider_id,
-                        InputError(
-                            f"{provider_id} has a baseline already (row {history.baseline.row})",
-                            location=table.where(row, "provider_id"),
-                            valid="one baseline row per provider",
-                        ),
-                    )
-                    continue
-                history.baseline = Baseline(**values, row=row)
-            else:
-                try:
-                    values["stage"] = choice.parse(values["stage"])
-                except InputError as exc:
-                    self.problem(provider_id, exc.at(**vars(table.where(row, "stage"))))
-                    continue
-                history.compliance.append(
-                    ComplianceEntry(
-                        **{k: v for k, v in values.items() if k != "provider_id"},
-                        source="history",
-                        row=row,
-                        cell=table.where(row, "stage").cell or "",
-                    )
-                )
-
-    def check(self) -> None:
-        """Each provider's rounds in order (numbered without repeats, each dated after the
-        one before) and its detail belonging to its rounds."""
-        for history in self.by_provider.values():
-            history.rounds.sort(key=lambda r: r.number)
-            if history.rounds:
-                history.framework = history.rounds[-1].framework
-            labels: dict[str, RoundRecord] = {}
-            previous: RoundRecord | None = None
-            for record in history.rounds:
-                where = Location(file=self.file or None, sheet=record.sheet, row=record.row)
-                if previous is not None and record.number == previous.number:
-                    self.problem(
-                        history.provider_id,
-                        InputError(
-                            f"{history.provider_id} has two rounds numbered {record.number} "
-                            f"(rows {previous.row} and {record.row})",
-                            location=where.with_(field="Round no."),
-                            valid="each round of a provider numbered once, 1, 2, 3 ...",
-                        ),
-                    )
-                elif previous is not None and record.monitoring_date <= previous.monitoring_date:
-                    self.problem(
-                        history.provider_id,
-                        InputError(
-                            f"{history.provider_id}'s rounds are out of order: round "
-                            f"{record.number} ({record.round}) is dated "
-                            f"{record.monitoring_date:%d/%m/%Y}, not after round "
-                            f"{previous.number} ({previous.round}, "
-                            f"{previous.monitoring_date:%d/%m/%Y}, row {previous.row})",
-                            location=where.with_(field="Monitoring date"),
-                            valid=f"a date after {previous.monitoring_date:%d/%m/%Y}, or the "
-                            "rounds numbered in date order",
-                        ),
-                    )
-                key = choice_key(record.round)
-                if key in labels:
-                    self.problem(
-                        history.provider_id,
-                        InputError(
-                            f"{history.provider_id} has the round {record.round!r} twice (rows "
-                            f"{labels[key].row} and {record.row})",
-                            location=where.with_(field="Round"),
-                            valid="each round label once per provider",
-                        ),
-                    )
-                labels[key] = record
-                previous = record
-            rounds = {r.round for r in history.rounds}
-            for detail, sheet in ((history.kpis, "KPIs"), (history.actions, "Actions")):
-                for item in detail:
-                    if item.round not in rounds:
-                        self.problem(
-                            history.provider_id,
-                            InputError(
-                                f"{history.provider_id} has no round {item.round!r} on a Rounds "
-                                f"sheet, so this {sheet[:-1]} row belongs to no round",
-                                location=Location(
-                                    file=self.file or None, sheet=sheet, row=item.row, field="Round"
-                                ),
-                                valid=", ".join(sorted(rounds)) or "a round of the provider",
-                            ),
-                        )
-            history.compliance.sort(key=lambda e: (e.entered, e.row or 0))
+def _read_table(
+    history: History, spec: TableSpec, cells: Cells | None, errors: InputErrors
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Good rows of a table; a bad cell goes to its row's provider (or, with no provider ID
+    to go by, to the workbook's problems, which are raised)."""
+    if cells is None:
+        return
+    found = InputErrors()
+    _unheaded_values(spec, cells, found, history.file)
+    table = read_table(spec, cells, found, file=history.file or None, optional=True)
+    if table is None:
+        errors.extend(found)
+        return
+    ids = {int(r): v for r, v in zip(table.rows, table.columns["provider_id"], strict=True)}
+    for error in found:
+        row = error.location.row if error.location else None
+        provider_id = ids.get(row) if row is not None else None
+        if provider_id:
+            history.problems.setdefault(provider_id.casefold(), []).append(error)
+        else:
+            errors.add(error)
+    for record in table.records():
+        row = int(record.pop(ROW))
+        yield row, record
 
 
 def _unheaded_values(spec: TableSpec, cells: Cells, errors: InputErrors, file: str) -> None:
@@ -490,14 +560,36 @@ def _unheaded_values(spec: TableSpec, cells: Cells, errors: InputErrors, file: s
             return
 
 
-def _number(value: Any) -> float | None:
-    return None if value is None or (isinstance(value, float) and value != value) else float(value)
-
-
-def _plain(value: Any) -> Any:
-    """A cell as the models take it: NaN is None; a whole float an int where counted."""
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+def history_of(
+    providers: Sequence[ProviderHistory],
+    frameworks: Mapping[str, MonitoringFramework],
+    stages: ComplianceScheme,
+    *,
+    file: str = "",
+) -> History:
+    """A history holding these providers' models, as if read from a file that has them
+    (for the sample history, and for tests)."""
+    by_sheet = {f"{ROUNDS_PREFIX}{f.name}": f for f in frameworks.values()}
+    history = History(file=file, stages=stages, frameworks=dict(frameworks))
+    history.sheets = {
+        s: f
+        for s, f in by_sheet.items()
+        if any(r.framework == f.name for p in providers for r in p.rounds)
+    }
+    rows: dict[str, list[list[Any]]] = {s: [] for s in history.sheets}
+    rows.update({t.sheet: [] for t in HISTORY_TABLES})
+    for p in sorted(providers, key=lambda h: h.provider_id.casefold()):
+        for r in sorted(p.rounds, key=lambda r: r.number):
+            framework = frameworks[r.framework]
+            rows[f"{ROUNDS_PREFIX}{framework.name}"].append(round_row(r, framework))
+        rows[KPI_HISTORY.sheet] += [model_row(KPI_HISTORY, k) for k in p.kpis]
+        rows[ACTION_HISTORY.sheet] += [model_row(ACTION_HISTORY, a) for a in p.actions]
+        rows[COMPLIANCE_LOG.sheet] += [
+            model_row(COMPLIANCE_LOG, e, provider_id=p.provider_id) for e in p.compliance
+        ]
+        if p.baseline is not None:
+            rows[BASELINES.sheet].append(model_row(BASELINES, p.baseline))
+    history.rows = rows
+    history.numbers = {s: list(range(FIRST_ROW, FIRST_ROW + len(r))) for s, r in rows.items()}
+    _index(history)
+    return history

@@ -46,10 +46,11 @@ def read_plan_settings(data: Mapping[str, Any], *, file: str | None = None) -> P
 
 # --- the settings file's [history] table --------------------------------------------------
 
-#: How many rounds a summary's trajectory shows: the last 6, a local choice (three years of
-#: six-monthly rounds fit one A4 chart); from 2 (a trend needs two) to 24.
-ROUNDS_SHOWN = Whole(2, 24, reason="a trend needs two rounds; 24 no longer fits a chart")
-DEFAULT_ROUNDS_SHOWN = 6
+#: How many rounds a summary's trajectory shows: the last 4, a local choice (two years of
+#: six-monthly rounds, as the summary's table and chart fit on A4); from 2 (a trend needs
+#: two) to 12 (more no longer reads on one chart).
+ROUNDS_SHOWN = Whole(2, 12, reason="a trend needs two rounds; more than 12 no longer reads")
+DEFAULT_ROUNDS_SHOWN = 4
 #: The oldest a carried-forward rating may be, in months, when the settings override the
 #: framework's own (1 to 120: ten years is no longer a rating of the service as it is).
 CARRY_FORWARD = Whole(1, 120, reason="a rating ten years old is no rating of the service now")

@@ -1,26 +1,39 @@
-"""The history workbook's sheets as rows, in the columns of the same table specifications
-that read it back (:mod:`cpcxl.monitoring.inputs.history`). Pure data, no file access."""
+"""The history workbook's sheets after this round, as rows in the columns of the table
+specifications that read it back (:mod:`cpcxl.monitoring.inputs.history_specs`).
+
+Every provider's rows are written back as they were read; a provider with a return this
+round has its round added (or, run again, its latest round replaced), and the compliance
+changes it brought added to the log. Nothing else changes, and no earlier round is lost:
+:func:`history_tables` refuses to give sheets that would lose one. Pure data.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from cpcxl.common import formats
-from cpcxl.common.fields import Date, Number
+from cpcxl.common.errors import CpcxlError
+from cpcxl.common.fields import Date, Number, choice_key
 from cpcxl.common.inputs import TableSpec
 
-from ..inputs.history import (
+from .. import engine
+from ..inputs import (
     ABOUT_SHEET,
     ACTION_HISTORY,
     BASELINES,
     COMPLIANCE_LOG,
+    HISTORY_TABLES,
     KPI_HISTORY,
+    History,
+    model_row,
+    round_row,
+    rounds_sheet,
     rounds_spec,
 )
-from ..models import MonitoringFramework, ProviderHistory
+from ..models import MonitoringFramework
 
 
 @dataclass(frozen=True)
@@ -43,6 +56,10 @@ class HistoryTable:
         return [c.width or max(10.0, min(len(c.header) + 2.0, 30.0)) for c in self.spec.columns]
 
 
+class HistoryLost(CpcxlError):
+    """The history about to be written would not hold a round the old one had."""
+
+
 ABOUT = (
     "This workbook is the history of monitoring rounds that `cpcxl monitoring batch --history` "
     "reads and updates: one row per provider per round on a Rounds sheet (one for each "
@@ -56,6 +73,7 @@ ABOUT = (
     "The Compliance log is never rewritten: each change of stage is kept as first recorded, "
     "with who decided, when and why (CPC 306 C).",
 )
+ABOUT_NAME = ABOUT_SHEET
 
 
 def about_rows(round_label: str, as_at: dt.date) -> list[list[str]]:
@@ -75,99 +93,122 @@ def _formats(spec: TableSpec) -> dict[int, str]:
     return found
 
 
-def _row(spec: TableSpec, values: Mapping[str, Any]) -> list[Any]:
-    out = []
-    for c in spec.columns:
-        value = values.get(c.field)
-        if isinstance(value, bool):
-            value = "Yes" if value else "No"
-        elif value is not None and not isinstance(value, str | int | float | dt.date):
-            value = str(value)
-        out.append(None if value == "" else value)
-    return out
+def _column(spec: TableSpec, name: str) -> int:
+    return [c.field for c in spec.columns].index(name)
+
+
+def _new_rows(
+    rows: engine.RoundRows, frameworks: Mapping[str, MonitoringFramework]
+) -> dict[str, list[list[Any]]]:
+    """A provider's round as rows, by sheet."""
+    framework = frameworks[rows.round.framework]
+    pid = rows.round.provider_id
+    return {
+        rounds_sheet(framework.name): [round_row(rows.round, framework)],
+        KPI_HISTORY.sheet: [model_row(KPI_HISTORY, k) for k in rows.kpis],
+        ACTION_HISTORY.sheet: [model_row(ACTION_HISTORY, a) for a in rows.actions],
+        COMPLIANCE_LOG.sheet: [
+            model_row(
+                COMPLIANCE_LOG,
+                e,
+                provider_id=pid,
+                recorded_from=e.recorded_from or ("cpcxl batch" if e.source == "batch" else ""),
+            )
+            for e in rows.compliance
+        ],
+    }
+
+
+def _merged(
+    spec: TableSpec, old: list[list[Any]], new: list[list[Any]], round_label: str
+) -> list[list[Any]]:
+    """One provider's rows of one sheet after this round (see the module docstring)."""
+    if spec is BASELINES:
+        return old
+    if spec is COMPLIANCE_LOG:
+        stage, entered = _column(spec, "stage"), _column(spec, "entered")
+        known = {(choice_key(r[stage]), r[entered]) for r in old}
+        added = []
+        for row in new:
+            key = (choice_key(row[stage]), row[entered])
+            if key not in known:
+                known.add(key)
+                added.append(row)
+        return old + added
+    label = choice_key(round_label)
+    at = _column(spec, "round")
+    return [r for r in old if choice_key(r[at]) != label] + new
 
 
 def history_tables(
-    providers: Iterable[ProviderHistory], frameworks: Mapping[str, MonitoringFramework]
+    history: History,
+    new: Mapping[str, engine.RoundRows],
+    frameworks: Mapping[str, MonitoringFramework],
+    *,
+    round_label: str,
 ) -> list[HistoryTable]:
-    """Every sheet of the history (after About): a Rounds sheet for each framework that has
-    rounds, then KPIs, Actions, Compliance log and Baselines; providers in ID order, each
-    provider's rounds in order."""
-    ordered = sorted(providers, key=lambda h: h.provider_id.casefold())
-    rounds: dict[str, list[list[Any]]] = {}
-    kpis, actions, log, baselines = [], [], [], []
-    for history in ordered:
-        order = {r.round: r.number for r in history.rounds}
-        for record in sorted(history.rounds, key=lambda r: r.number):
-            framework = frameworks[record.framework]
-            spec = rounds_spec(framework)
-            values = record.model_dump()
-            by_name = {d.domain: d for d in record.domains}
-            for i, name in enumerate(framework.domain_names()):
-                d = by_name.get(name)
-                if d is not None:
-                    values.update(
-                        {
-                            f"d{i}_pct": d.percentage,
-                            f"d{i}_rating": d.rating,
-                            f"d{i}_from": d.from_round,
-                            f"d{i}_from_date": d.from_date,
-                        }
-                    )
-            rounds.setdefault(framework.name, []).append(_row(spec, values))
-        for k in sorted(history.kpis, key=lambda k: order.get(k.round, 0)):
-            kpis.append(_row(KPI_HISTORY, k.model_dump()))
-        for a in sorted(history.actions, key=lambda a: order.get(a.round, 0)):
-            actions.append(_row(ACTION_HISTORY, a.model_dump()))
-        for e in history.compliance:
-            values = {**e.model_dump(), "provider_id": history.provider_id}
-            if not values["recorded_from"]:
-                values["recorded_from"] = "cpcxl batch" if e.source == "batch" else e.source
-            log.append(_row(COMPLIANCE_LOG, values))
-        if history.baseline is not None:
-            baselines.append(_row(BASELINES, history.baseline.model_dump()))
+    """Every sheet of the history after this round (after About): a Rounds sheet for each
+    framework with rounds, then KPIs, Actions, Compliance log and Baselines; providers in ID
+    order. ``new``: this round's rows, by provider key (the ID case folded)."""
+    added = {key: _new_rows(rows, frameworks) for key, rows in new.items()}
+    keys = sorted(set(history.provider_keys()) | set(added))
+    used = set(history.sheets) | {s for rows in added.values() for s in rows if rows[s]}
+    names = sorted(f for f in frameworks if rounds_sheet(f) in used)
+    specs = [rounds_spec(frameworks[f]) for f in names] + list(HISTORY_TABLES)
+    lost: list[str] = []
     tables = []
-    for name in sorted(rounds):
-        spec = rounds_spec(frameworks[name])
-        tables.append(
-            HistoryTable(
-                spec,
-                f"Monitoring rounds: the {name} framework",
-                "One row per provider per round. A rating carried forward names the round it "
-                "was given in.",
-                rounds[name],
-                _formats(spec),
-            )
+    for spec in specs:
+        rows: list[list[Any]] = []
+        old_rows = history.rows.get(spec.sheet, [])
+        for key in keys:
+            old = [old_rows[i] for i in history.spans.get(key, {}).get(spec.sheet, ())]
+            if key not in added:
+                rows += old
+                continue
+            merged = _merged(spec, old, added[key].get(spec.sheet, []), round_label)
+            if spec.sheet.startswith("Rounds "):
+                lost += _lost(spec, old, merged, round_label)
+            rows += merged
+        tables.append(HistoryTable(spec, _title(spec), _note(spec), rows, _formats(spec)))
+    if lost:
+        raise HistoryLost(
+            f"the history was not written: it would lose {len(lost)} earlier rounds "
+            f"({', '.join(lost[:5])}); this is a fault in cpcxl, please report it"
         )
-    tables += [
-        HistoryTable(
-            KPI_HISTORY, "KPIs at each round", KPI_HISTORY.title, kpis, _formats(KPI_HISTORY)
-        ),
-        HistoryTable(
-            ACTION_HISTORY,
-            "Requirements and recommendations at each round",
-            ACTION_HISTORY.title,
-            actions,
-            _formats(ACTION_HISTORY),
-        ),
-        HistoryTable(
-            COMPLIANCE_LOG,
-            "Compliance log: the audit trail of compliance stages (CPC 306 C)",
-            COMPLIANCE_LOG.title,
-            log,
-            _formats(COMPLIANCE_LOG),
-        ),
-        HistoryTable(
-            BASELINES,
-            "Baselines: the round each provider's progress is measured from (CPC 424 C1)",
-            "Fill in a row for a provider to measure it from a round other than its first "
-            "(type the round's label as the Rounds sheet has it).",
-            baselines,
-            _formats(BASELINES),
-        ),
-    ]
     return tables
 
 
-#: The About sheet's name, for the writer.
-ABOUT_NAME = ABOUT_SHEET
+def _lost(spec: TableSpec, old: list[list[Any]], merged: list[list[Any]], label: str) -> list[str]:
+    at = _column(spec, "round")
+    have = {choice_key(r[at]) for r in merged}
+    return [
+        f"{r[0]} {r[at]}"
+        for r in old
+        if choice_key(r[at]) not in have and choice_key(r[at]) != choice_key(label)
+    ]
+
+
+def _title(spec: TableSpec) -> str:
+    if spec.sheet.startswith("Rounds "):
+        return f"Monitoring rounds: the {spec.sheet[len('Rounds ') :]} framework"
+    return {
+        KPI_HISTORY.sheet: "KPIs at each round",
+        ACTION_HISTORY.sheet: "Requirements and recommendations at each round",
+        COMPLIANCE_LOG.sheet: "Compliance log: the audit trail of compliance stages (CPC 306 C)",
+        BASELINES.sheet: "Baselines: the round each provider's progress is measured from "
+        "(CPC 424 C1)",
+    }[spec.sheet]
+
+
+def _note(spec: TableSpec) -> str:
+    if spec.sheet.startswith("Rounds "):
+        return (
+            "One row per provider per round. A rating carried forward names the round it was "
+            "given in, and that round's date."
+        )
+    if spec is BASELINES:
+        return (
+            "Fill in a row for a provider to measure it from a round other than its first "
+            "(type the round's label as the Rounds sheet has it)."
+        )
+    return spec.title

@@ -105,7 +105,7 @@ def portfolio_outputs(
     ]
     title = f"Portfolio overview: {settings.organisation}"
     return [
-        _printed(frame, heading, title),
+        _printed(frame, heading, title, as_at),
         _full(frame, heading, title),
         _ratings(frame, frameworks or {}),
         _plan(plan, capacity),
@@ -127,8 +127,11 @@ def _fills(frame: pd.DataFrame, column: int) -> dict[tuple[int, int], str]:
     }
 
 
-def _printed(frame: pd.DataFrame, heading: list[list[Any]], title: str) -> SheetOutput:
-    """The Overview as it prints: one landscape A4 page wide, the header on every page."""
+def _printed(
+    frame: pd.DataFrame, heading: list[list[Any]], title: str, as_at: dt.date
+) -> SheetOutput:
+    """The Overview as it prints: one landscape A4 page wide, the header on every page; a
+    next visit already due by the as-at date is shown amber."""
     header = [name for name, _ in PRINTED]
     rows: list[list[Any]] = [header]
     fills = _fills(frame, 2)
@@ -138,6 +141,9 @@ def _printed(frame: pd.DataFrame, heading: list[list[Any]], title: str) -> Sheet
         if stage and stage != "None" and check.startswith("Escalate"):
             stage = f"{stage}: escalate"
             fills[(i, 4)] = formats.RED
+        visit = cell(r.get("Next visit due"))
+        if isinstance(visit, dt.date) and visit <= as_at:
+            fills[(i, 6)] = formats.AMBER
         rows.append(
             [
                 f"{r['Provider name']} ({r['Provider ID']})",
@@ -146,7 +152,7 @@ def _printed(frame: pd.DataFrame, heading: list[list[Any]], title: str) -> Sheet
                 r["Trend"],
                 "" if stage == "None" else stage,
                 cell(r.get("Top concern")) or "",
-                cell(r.get("Next visit due")),
+                visit,
             ]
         )
     return SheetOutput(
@@ -210,10 +216,11 @@ def _ratings(frame: pd.DataFrame, frameworks: Mapping[str, MonitoringFramework])
         values: list[list[Any]] = [["Overall rating", "Providers"]] + [
             [r, int(n)] for r, n in distribution.itertuples(index=False, name=None)
         ]
-        description = f": {framework.description}" if framework and framework.description else ""
         blocks.append(
             dataclasses.replace(
-                Block(values, title=f"{name}{_short(description)}"),
+                Block(
+                    values, title=f"The {name} framework ({int(distribution['Providers'].sum())})"
+                ),
                 row=3,
                 column=1 + index * RATINGS_STEP,
             )
@@ -235,10 +242,6 @@ def _ratings(frame: pd.DataFrame, frameworks: Mapping[str, MonitoringFramework])
 def _framework_order(name: str) -> tuple[int, str]:
     order = [f.name for f in BUILT_IN]
     return (order.index(name) if name in order else len(order), name)
-
-
-def _short(text: str, width: int = 40) -> str:
-    return text if len(text) <= width else text[: width - 3].rstrip() + "..."
 
 
 def ratings_tables(output: SheetOutput) -> list[Block]:

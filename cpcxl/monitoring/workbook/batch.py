@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import itertools
-import json
 import multiprocessing
 import os
 import re
@@ -358,35 +358,18 @@ def _prior(
     history = _history
     if history is None or options.history is None:
         return None, ""
-    problems = history.problems_of(provider_id)
-    if problems:
-        raise _HistoryProblems(history.file, problems)
+    try:
+        provider = history.of(provider_id)
+    except InputErrors as many:
+        raise _HistoryProblems(history.file, many.errors) from None
     prior = engine.prior_rounds(
-        history.of(provider_id),
+        provider,
         options.round_label,
         framework=framework.name,
         monitoring_date=ret.details.monitoring_date,
         file=ret.source_file,
     )
-    return prior, history_fingerprint(prior)
-
-
-def history_fingerprint(prior: ProviderHistory) -> str:
-    """SHA-256 of what a provider's earlier rounds say (not where they sit in the sheet)."""
-    import hashlib
-
-    data = prior.model_dump(
-        mode="json",
-        exclude={
-            "file": True,
-            "rounds": {"__all__": {"row", "sheet"}},
-            "kpis": {"__all__": {"row"}},
-            "actions": {"__all__": {"row"}},
-            "compliance": {"__all__": {"row", "cell", "source"}},
-            "baseline": {"row"},
-        },
-    )
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    return prior, engine.history_fingerprint(prior)
 
 
 def _write_update(
@@ -651,6 +634,26 @@ def run_batch(
         )
     files = find_returns(in_dir)
     history = _read_history(options, in_dir, out_dir, files)
+    if history is not None:
+        # The history is a great many small objects that nothing frees until the batch ends:
+        # out of the garbage collector's way, its passes do not walk them again and again,
+        # and workers forked from here share them instead of copying every page they are on.
+        gc.freeze()
+    try:
+        return _run(in_dir, out_dir, options, files, history, progress)
+    finally:
+        if history is not None:
+            gc.unfreeze()
+
+
+def _run(
+    in_dir: Path,
+    out_dir: Path,
+    options: BatchOptions,
+    files: list[Path],
+    history: History | None,
+    progress: Callable[[int, int], None] | None,
+) -> BatchReport:
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out_dir)
     options = dataclasses.replace(
@@ -820,21 +823,14 @@ def _update_history(
     assert options.history is not None
     resolve = framework_resolver(options.frameworks)
     frameworks = dict(history.frameworks)
-    providers = dict(history.providers)
-    for key, rows in new_rounds.items():
-        before = providers.get(key) or ProviderHistory(
-            provider_id=rows.round.provider_id, file=history.file
-        )
-        providers[key] = engine.merge_round(
-            before, options.round_label, rows.round, rows.kpis, rows.actions, rows.compliance
-        )
+    for rows in new_rounds.values():
         if rows.round.framework not in frameworks:
             frameworks[rows.round.framework] = resolve(rows.round.framework)
     write_history(
         options.history,
-        providers.values(),
+        history,
+        new_rounds,
         frameworks,
-        before=history,
         round_label=options.round_label,
         as_at=options.as_at,
         marking=options.settings.marking,

@@ -12,6 +12,7 @@ the file appears at its name only when complete (:func:`cpcxl.common.files.atomi
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import os
 import re
@@ -28,6 +29,8 @@ from cpcxl.common.files import atomic_path
 from cpcxl.common.inputs import column_letter
 
 _EPOCH = dt.date(1899, 12, 30)
+#: The longest text one cell holds is 32,767 characters; a long record is cut into pieces.
+_PIECE = 32_000
 # Characters XML 1.0 cannot hold, written as Excel's _xHHHH_ escapes (as XlsxWriter does),
 # and text that already looks like one, escaped so it reads back as typed.
 _BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -78,7 +81,21 @@ _NS = (
 )
 
 
+_ESCAPED: dict[str, str] = {}
+
+
 def _text(value: str) -> str:
+    """Text as XML (each distinct text escaped once: a history repeats the same few)."""
+    found = _ESCAPED.get(value)
+    if found is not None:
+        return found
+    if len(_ESCAPED) > 100_000:
+        _ESCAPED.clear()
+    found = _ESCAPED[value] = _escape(value)
+    return found
+
+
+def _escape(value: str) -> str:
     if "_x" in value:
         value = _LOOKS_ESCAPED.sub(r"_x005F\1", value)
     if _BAD.search(value):
@@ -107,6 +124,9 @@ class StreamBook:
         self.archive = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
         self.marking = marking
         self.sheets: list[tuple[str, int]] = []  # (name, header row for print titles; 0: none)
+        self.hidden: set[str] = set()
+        #: SHA-256 of each sheet's XML as written, by sheet name
+        self.digests: dict[str, str] = {}
 
     def _header_footer(self) -> str:
         if not self.marking:
@@ -122,11 +142,17 @@ class StreamBook:
         """A sheet of a title, a note, a header and rows (frozen under the header, filtered)."""
         index = len(self.sheets) + 1
         self.sheets.append((table.name, 3))
+        digest = hashlib.sha256()
         width = len(table.header)
         last_row = 3 + len(table.rows)
         letters = [column_letter(i + 1) for i in range(max(width, 1))]
         styles = [_STYLES.get(table.formats.get(c, ""), 0) for c in range(width)]
         with self.archive.open(f"xl/worksheets/sheet{index}.xml", "w", force_zip64=True) as out:
+
+            def emit(data: bytes) -> None:
+                digest.update(data)
+                out.write(data)
+
             head = [
                 f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS}>',
                 '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
@@ -155,12 +181,12 @@ class StreamBook:
                 )
                 + "</row>"
             )
-            out.write("".join(head).encode())
+            emit("".join(head).encode())
             chunk: list[str] = []
             for r, values in enumerate(table.rows, start=4):
                 chunk.append(_row(r, values, letters, styles))
                 if len(chunk) >= 2000:
-                    out.write("".join(chunk).encode())
+                    emit("".join(chunk).encode())
                     chunk = []
             tail = [*chunk, "</sheetData>"]
             if table.rows:
@@ -173,7 +199,8 @@ class StreamBook:
                 self._header_footer(),
                 "</worksheet>",
             ]
-            out.write("".join(tail).encode())
+            emit("".join(tail).encode())
+        self.digests[table.name] = digest.hexdigest()
 
     def text(self, name: str, title: str, lines: Sequence[str]) -> None:
         """A sheet of a title and paragraphs (one a row, wrapped in a wide column)."""
@@ -198,13 +225,36 @@ class StreamBook:
             'header="0.3" footer="0.3"/><pageSetup paperSize="9" orientation="landscape" '
             'fitToWidth="1" fitToHeight="0"/>' + self._header_footer() + "</worksheet>"
         )
-        self.archive.writestr(f"xl/worksheets/sheet{index}.xml", xml)
+        data = xml.encode()
+        self.digests[name] = hashlib.sha256(data).hexdigest()
+        self.archive.writestr(f"xl/worksheets/sheet{index}.xml", data)
+
+    def record(self, name: str, items: Sequence[tuple[str, str]]) -> None:
+        """A hidden sheet of key and value rows, a long value over as many cells of its row
+        as it needs (a cell holds 32,767 characters): what cpcxl keeps of what it wrote."""
+        index = len(self.sheets) + 1
+        self.sheets.append((name, 0))
+        self.hidden.add(name)
+        rows = []
+        for r, (key, value) in enumerate(items, start=1):
+            pieces = [value[i : i + _PIECE] for i in range(0, len(value), _PIECE)] or [""]
+            cells = [_string(f"A{r}", key)] + [
+                _string(f"{column_letter(c)}{r}", piece) for c, piece in enumerate(pieces, start=2)
+            ]
+            rows.append(f'<row r="{r}">{"".join(cells)}</row>')
+        self.archive.writestr(
+            f"xl/worksheets/sheet{index}.xml",
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS}>'
+            f"<sheetData>{''.join(rows)}</sheetData></worksheet>",
+        )
 
     def close(self) -> None:
         """The workbook's own parts; then the archive is complete."""
         n = len(self.sheets)
         sheets = "".join(
-            f'<sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
+            f'<sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{i}"'
+            + (' state="hidden"' if name in self.hidden else "")
+            + f' r:id="rId{i}"/>'
             for i, (name, _) in enumerate(self.sheets, start=1)
         )
         titles = "".join(
@@ -276,32 +326,35 @@ def _quoted(name: str) -> str:
 
 
 def _row(r: int, values: Sequence[Any], letters: Sequence[str], styles: Sequence[int]) -> str:
-    cells = []
+    cells: list[str] = []
+    add = cells.append
     for c, value in enumerate(values):
         if value is None:
             continue
         kind = type(value)
         if kind is str:
             if value:
-                cells.append(
-                    f'<c r="{letters[c]}{r}" t="inlineStr"><is><t>{_text(value)}</t></is></c>'
-                )
+                add(f'<c r="{letters[c]}{r}" t="inlineStr"><is><t>{_text(value)}</t></is></c>')
         elif kind is float or kind is int:
-            if kind is float and not math.isfinite(value):
+            if kind is float and (value != value or value in _INFINITE):
                 continue
             style = styles[c]
-            s = f' s="{style}"' if style else ""
-            cells.append(f'<c r="{letters[c]}{r}"{s}><v>{value!r}</v></c>')
-        elif kind is dt.date or kind is dt.datetime:
-            day = value.date() if kind is dt.datetime else value
-            cells.append(f'<c r="{letters[c]}{r}" s="1"><v>{(day - _EPOCH).days}</v></c>')
+            if style:
+                add(f'<c r="{letters[c]}{r}" s="{style}"><v>{value!r}</v></c>')
+            else:
+                add(f'<c r="{letters[c]}{r}"><v>{value!r}</v></c>')
+        elif kind is dt.date:
+            add(f'<c r="{letters[c]}{r}" s="1"><v>{(value - _EPOCH).days}</v></c>')
+        elif kind is dt.datetime:
+            add(f'<c r="{letters[c]}{r}" s="1"><v>{(value.date() - _EPOCH).days}</v></c>')
         elif kind is bool:
-            cells.append(f'<c r="{letters[c]}{r}" t="b"><v>{int(value)}</v></c>')
+            add(f'<c r="{letters[c]}{r}" t="b"><v>{int(value)}</v></c>')
         else:
-            cells.append(
-                f'<c r="{letters[c]}{r}" t="inlineStr"><is><t>{_text(str(value))}</t></is></c>'
-            )
+            add(f'<c r="{letters[c]}{r}" t="inlineStr"><is><t>{_text(str(value))}</t></is></c>')
     return f'<row r="{r}">{"".join(cells)}</row>'
+
+
+_INFINITE = (math.inf, -math.inf)
 
 
 @contextmanager

@@ -189,9 +189,9 @@ def _domain_chart(book: XlsxBook, outputs: list[SheetOutput]) -> None:
 
 
 def _progress_charts(book: XlsxBook, outputs: list[SheetOutput]) -> None:
-    """With a history: domain scores over the last rounds (lines, from zero to 100) and the
-    KPIs by RAG at each round (stacked columns, from zero), side by side under the Summary's
-    progress table."""
+    """With a history: the overall and domain scores over the last rounds (lines, from zero
+    to 100), under the Summary's progress table; the KPIs round by round are the Progress
+    sheet's tables (each KPI has its own unit, so no one axis fits them)."""
     tables = progress_tables(outputs)
     summary = outputs[0]
     anchor = next(
@@ -199,7 +199,7 @@ def _progress_charts(book: XlsxBook, outputs: list[SheetOutput]) -> None:
     )
     if tables is None or anchor is None:
         return
-    scores, _, rags = tables
+    scores = tables[0]
     n = len(scores.values[0]) - 3  # the rounds: the header less its label, baseline, change
     first = scores.row  # 0-based row of the first data row (the header is scores.row - 1)
     lines = book.workbook.add_chart({"type": "line"})
@@ -219,28 +219,10 @@ def _progress_charts(book: XlsxBook, outputs: list[SheetOutput]) -> None:
     lines.set_title({"name": "Scores over the last rounds (%)", "name_font": {"size": 11}})
     lines.set_y_axis({"min": 0, "max": 100, "major_unit": 25})
     lines.set_legend({"position": "bottom", "font": {"size": 8}})
-    lines.set_size({"width": 520, "height": 285})
-    bars = book.workbook.add_chart({"type": "column", "subtype": "stacked"})
-    colours = ("#C00000", "#FFC000", "#70AD47")
-    top = rags.row
-    for i, colour in enumerate(colours):
-        bars.add_series(
-            {
-                "name": ["Progress", top + i, 0],
-                "categories": ["Progress", top - 1, 1, top - 1, n],
-                "values": ["Progress", top + i, 1, top + i, n],
-                "fill": {"color": colour},
-                "gap": 80,
-            }
-        )
-    bars.set_title({"name": "KPIs by RAG at each round", "name_font": {"size": 11}})
-    bars.set_y_axis({"min": 0, "major_unit": 1})
-    bars.set_legend({"position": "bottom", "font": {"size": 8}})
-    bars.set_size({"width": 480, "height": 285})
+    lines.set_size({"width": 620, "height": 285})
     ws = book.workbook.get_worksheet_by_name("Summary")
     row = anchor.row + len(anchor.values)  # 0-based: the first row of the space under it
     ws.insert_chart(row, 0, lines, {"x_offset": 5, "y_offset": 5})
-    ws.insert_chart(row, 3, bars, {"x_offset": 25, "y_offset": 5})
     progress = book.workbook.get_worksheet_by_name("Progress")
     if progress is not None:
         progress.set_column(0, 0, 44)
@@ -380,11 +362,10 @@ def _ratings_charts(book: XlsxBook, ratings: SheetOutput) -> None:
                 "data_labels": {"value": True},
             }
         )
-        chart.set_title(
-            {"name": f"Providers by overall rating: {block.title}", "name_font": {"size": 10}}
-        )
+        chart.set_title({"name": f"{block.title}: providers by rating", "name_font": {"size": 10}})
         chart.set_legend({"none": True})
-        chart.set_y_axis({"min": 0})
+        most = max((int(r[1]) for r in block.values[1:]), default=0)
+        chart.set_y_axis({"min": 0, "major_unit": max(1, -(-most // 6))})
         chart.set_size({"width": 330, "height": 300})
         ws.insert_chart(first + n + 1, column, chart, {"x_offset": 2, "y_offset": 10})
 
