@@ -63,10 +63,8 @@ def history(count: int) -> Path:
     if not path.exists():
         started = time.perf_counter()
         write_sample_history(path, count, ROUNDS, SEED)
-        size = path.stat().st_size / 1e6
-        print(
-            f"  (made the {ROUNDS}-round history, {size:.1f} MB, in {time.perf_counter() - started:.0f} s)"
-        )
+        size, took = path.stat().st_size / 1e6, time.perf_counter() - started
+        print(f"  (made the {ROUNDS}-round history, {size:.1f} MB, in {took:.0f} s)")
     return path
 
 
