@@ -604,6 +604,9 @@ class ProviderHistory(BaseModel):
     kpis: list[KpiRound] = Field(default_factory=list)
     actions: list[ActionRound] = Field(default_factory=list)
     compliance: list[ComplianceEntry] = Field(default_factory=list)
+    #: compliance changes recorded by an earlier run of this same round (a rerun keeps them
+    #: as first recorded)
+    recorded_this_round: list[ComplianceEntry] = Field(default_factory=list)
     baseline: Baseline | None = None
     #: the history file's name, for messages
     file: str = ""

@@ -67,18 +67,26 @@ def entry_key(entry: ComplianceEntry) -> tuple[str, dt.date]:
 
 
 def merge_trail(
-    recorded: Sequence[ComplianceEntry], given: Sequence[ComplianceEntry]
+    recorded: Sequence[ComplianceEntry],
+    given: Sequence[ComplianceEntry],
+    already: Sequence[ComplianceEntry] = (),
 ) -> tuple[list[ComplianceEntry], list[ComplianceEntry], list[str]]:
     """The trail as recorded with the return's entries added: (trail oldest first, the
     entries that are new, notes). An entry already recorded (the same stage entered the same
-    day) is kept as it was first recorded; a return that says otherwise is noted, not used."""
+    day), by an earlier round or by an earlier run of this one (``already``), is kept as it
+    was first recorded; a return that says otherwise is noted, not used."""
     known = {entry_key(e): e for e in recorded}
+    first_run = {entry_key(e): e for e in already}
     new: list[ComplianceEntry] = []
     notes: list[str] = []
     for entry in given:
         key = entry_key(entry)
         earlier = known.get(key)
-        if earlier is None:
+        if earlier is None and key in first_run:
+            earlier = first_run[key]
+            known[key] = earlier  # this round's, as the first run recorded it
+            new.append(earlier)
+        elif earlier is None:
             known[key] = entry
             new.append(entry)
             continue
@@ -91,7 +99,8 @@ def merge_trail(
             notes.append(
                 f"Compliance row {entry.row}: the {entry.stage.lower()} of "
                 f"{entry.entered:%d/%m/%Y} is in the audit trail already; its "
-                f"{', '.join(c.replace('_', ' ') for c in changed)} differ from this return, "
+                f"{', '.join(c.replace('_', ' ') for c in changed)} "
+                f"{'differs' if len(changed) == 1 else 'differ'} from this return, "
                 "and the trail keeps what was first recorded (add a new row for a new decision)"
             )
     trail = sorted(known.values(), key=_order(recorded, given))
@@ -172,6 +181,7 @@ def compliance_now(
     round_label: str = "",
     file: str = "",
     history: str = "",
+    already: Sequence[ComplianceEntry] = (),
 ) -> ComplianceResult:
     """The provider's stage after this round, checked against it (see the module docstring).
 
@@ -180,7 +190,7 @@ def compliance_now(
     over from earlier rounds too), whose status decides whether the stage can close.
     A change that skips a step the scheme requires raises InputErrors (every one found).
     """
-    trail, new, notes = merge_trail(recorded, given)
+    trail, new, notes = merge_trail(recorded, given, already)
     problems = check_trail(trail, scheme, file=file, history=history)
     if problems:
         raise InputErrors(problems)

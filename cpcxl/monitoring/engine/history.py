@@ -120,6 +120,7 @@ def prior_rounds(
         kpis=[k for k in history.kpis if k.round in rounds],
         actions=[a for a in history.actions if a.round in rounds],
         compliance=[c for c in history.compliance if choice_key(c.round) != label],
+        recorded_this_round=[c for c in history.compliance if choice_key(c.round) == label],
         baseline=history.baseline,
         file=history.file,
     )

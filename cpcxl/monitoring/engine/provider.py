@@ -385,6 +385,7 @@ def evaluate(
         round_label=round_label,
         file=ret.source_file,
         history=history.file if history else "",
+        already=history.recorded_this_round if history else (),
     )
     problems.raise_if_any()
     result = ProviderResult(
@@ -540,7 +541,8 @@ def round_rows(result: ProviderResult, *, return_sha256: str = "", as_at: dt.dat
             update={
                 "round": result.round_label,
                 "recorded": as_at,
-                "recorded_from": result.ret.source_file if e.source == "return" else "cpcxl batch",
+                "recorded_from": e.recorded_from
+                or (result.ret.source_file if e.source == "return" else "cpcxl batch"),
             }
         )
         for e in (result.compliance.new if result.compliance else ())

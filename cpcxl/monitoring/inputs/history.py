@@ -109,11 +109,7 @@ class History:
         if found is None:
             if key not in self.spans:
                 return ProviderHistory(provider_id=provider_id, file=self.file)
-            found, problems = _build(self, key)
-            if problems:
-                self.problems[key] = problems
-                raise InputErrors(problems)
-            self._built[key] = found
+            found = self._built[key] = _build(self, key)
         return found
 
     def problems_of(self, provider_id: str) -> list[InputError]:
@@ -122,7 +118,7 @@ class History:
     @property
     def providers(self) -> dict[str, ProviderHistory]:
         """Every provider's history (building them all: for a report, not for a batch)."""
-        return {key: self._built.get(key) or _build(self, key)[0] for key in self.spans}
+        return {key: self._built.get(key) or _build(self, key) for key in self.spans}
 
 
 def _sheet_framework(sheet: str) -> str:
@@ -213,11 +209,10 @@ def model_row(spec: TableSpec, item: Any, **fixed: Any) -> list[Any]:
     ]
 
 
-def _build(history: History, key: str) -> tuple[ProviderHistory, list[InputError]]:
-    """One provider's models from its rows, and what is wrong with them."""
+def _build(history: History, key: str) -> ProviderHistory:
+    """One provider's models from its rows (checked already: :func:`_check_rows`)."""
     spans = history.spans[key]
     built = ProviderHistory(provider_id=key, file=history.file)
-    problems: list[InputError] = []
     for sheet, framework in history.sheets.items():
         spec = rounds_spec(framework)
         keys = [
@@ -258,23 +253,10 @@ def _build(history: History, key: str) -> tuple[ProviderHistory, list[InputError
             elif spec is ACTION_HISTORY:
                 built.actions.append(ActionRound(**values, row=row))
             elif spec is BASELINES:
-                if built.baseline is not None:
-                    problems.append(
-                        InputError(
-                            f"{values['provider_id']} has a baseline already (row "
-                            f"{built.baseline.row})",
-                            location=placed.where(row, "provider_id"),
-                            valid="one baseline row per provider",
-                        )
-                    )
-                    continue
-                built.baseline = Baseline(**values, row=row)
+                built.baseline = built.baseline or Baseline(**values, row=row)
             else:
-                try:
-                    values["stage"] = choice.parse(values["stage"]) if choice else values["stage"]
-                except InputError as exc:
-                    problems.append(exc.at(**vars(placed.where(row, "stage"))))
-                    continue
+                if choice is not None:
+                    values["stage"] = choice.parse(values["stage"])
                 built.compliance.append(
                     ComplianceEntry(
                         **{k: v for k, v in values.items() if k != "provider_id"},
@@ -287,71 +269,119 @@ def _build(history: History, key: str) -> tuple[ProviderHistory, list[InputError
     built.provider_id = next(
         (str(history.rows[sheet][found[0]][0]) for sheet, found in spans.items() if found), key
     )
-    problems += _check(built, history.file)
-    return built, problems
+    built.rounds.sort(key=lambda r: r.number)
+    if built.rounds:
+        built.framework = built.rounds[-1].framework
+    built.compliance.sort(key=lambda e: (e.entered, e.row or 0))
+    return built
 
 
-def _check(history: ProviderHistory, file: str) -> list[InputError]:
-    """A provider's rounds in order (numbered without repeats, each dated after the one
-    before), each round once, and its detail belonging to its rounds."""
-    problems = []
-    history.rounds.sort(key=lambda r: r.number)
-    if history.rounds:
-        history.framework = history.rounds[-1].framework
-    labels: dict[str, RoundRecord] = {}
-    previous: RoundRecord | None = None
-    pid = history.provider_id
-    for record in history.rounds:
-        where = Location(file=file or None, sheet=record.sheet, row=record.row)
-        if previous is not None and record.number == previous.number:
-            problems.append(
-                InputError(
-                    f"{pid} has two rounds numbered {record.number} (rows {previous.row} and "
-                    f"{record.row})",
-                    location=where.with_(field="Round no."),
-                    valid="each round of a provider numbered once, 1, 2, 3 ...",
+def _check_rows(history: History) -> None:
+    """Every provider's rows in order: its rounds numbered without repeats, each dated after
+    the one before, each label once; its KPIs and actions belonging to its rounds; one
+    baseline; each compliance stage one of the scheme's. Cheap: the rows, not the models."""
+    specs = {sheet: rounds_spec(f) for sheet, f in history.sheets.items()}
+    at = {
+        sheet: (_at(spec, "round"), _at(spec, "number"), _at(spec, "monitoring_date"))
+        for sheet, spec in specs.items()
+    }
+    detail_round = {t.sheet: _at(t, "round") for t in (KPI_HISTORY, ACTION_HISTORY)}
+    stage_at = _at(COMPLIANCE_LOG, "stage")
+    choice = stage_choice(history.stages) if history.stages else None
+    file = history.file or None
+    for key, spans in history.spans.items():
+        found: list[InputError] = []
+        rounds = []
+        for sheet, (label_at, number_at, date_at) in at.items():
+            for i in spans.get(sheet, ()):
+                row = history.rows[sheet][i]
+                rounds.append(
+                    (row[number_at], row[date_at], row[label_at], sheet, history.numbers[sheet][i])
                 )
-            )
-        elif previous is not None and record.monitoring_date <= previous.monitoring_date:
-            problems.append(
-                InputError(
-                    f"{pid}'s rounds are out of order: round {record.number} ({record.round}) "
-                    f"is dated {record.monitoring_date:%d/%m/%Y}, not after round "
-                    f"{previous.number} ({previous.round}, {previous.monitoring_date:%d/%m/%Y}, "
-                    f"row {previous.row})",
-                    location=where.with_(field="Monitoring date"),
-                    valid=f"a date after {previous.monitoring_date:%d/%m/%Y}, or the rounds "
-                    "numbered in date order",
-                )
-            )
-        label = choice_key(record.round)
-        if label in labels:
-            problems.append(
-                InputError(
-                    f"{pid} has the round {record.round!r} twice (rows {labels[label].row} and "
-                    f"{record.row})",
-                    location=where.with_(field="Round"),
-                    valid="each round label once per provider",
-                )
-            )
-        labels[label] = record
-        previous = record
-    rounds = {r.round for r in history.rounds}
-    for detail, sheet in ((history.kpis, "KPIs"), (history.actions, "Actions")):
-        for item in detail:
-            if item.round not in rounds:
-                problems.append(
+        rounds.sort(key=lambda r: (r[0] is None, r[0] or 0))
+        pid = _provider_name(history, key)
+        labels: dict[str, int] = {}
+        previous = None
+        for number, day, label, sheet, row in rounds:
+            where = Location(file=file, sheet=sheet, row=row)
+            if previous is not None and number == previous[0]:
+                found.append(
                     InputError(
-                        f"{pid} has no round {item.round!r} on a Rounds sheet, so this "
-                        f"{sheet[:-1]} row belongs to no round",
-                        location=Location(
-                            file=file or None, sheet=sheet, row=item.row, field="Round"
-                        ),
-                        valid=", ".join(sorted(rounds)) or "a round of the provider",
+                        f"{pid} has two rounds numbered {number:g} (rows {previous[4]} and {row})",
+                        location=where.with_(field="Round no."),
+                        valid="each round of a provider numbered once, 1, 2, 3 ...",
                     )
                 )
-    history.compliance.sort(key=lambda e: (e.entered, e.row or 0))
-    return problems
+            elif previous is not None and day <= previous[1]:
+                found.append(
+                    InputError(
+                        f"{pid}'s rounds are out of order: round {number:g} ({label}) is dated "
+                        f"{day:%d/%m/%Y}, not after round {previous[0]:g} ({previous[2]}, "
+                        f"{previous[1]:%d/%m/%Y}, row {previous[4]})",
+                        location=where.with_(field="Monitoring date"),
+                        valid=f"a date after {previous[1]:%d/%m/%Y}, or the rounds numbered in "
+                        "date order",
+                    )
+                )
+            folded = choice_key(label)
+            if folded in labels:
+                found.append(
+                    InputError(
+                        f"{pid} has the round {label!r} twice (rows {labels[folded]} and {row})",
+                        location=where.with_(field="Round"),
+                        valid="each round label once per provider",
+                    )
+                )
+            labels[folded] = row
+            previous = (number, day, label, sheet, row)
+        known = {r[2] for r in rounds}
+        for sheet, label_at in detail_round.items():
+            for i in spans.get(sheet, ()):
+                label = history.rows[sheet][i][label_at]
+                if label not in known:
+                    found.append(
+                        InputError(
+                            f"{pid} has no round {label!r} on a Rounds sheet, so this "
+                            f"{sheet[:-1]} row belongs to no round",
+                            location=Location(
+                                file=file, sheet=sheet, row=history.numbers[sheet][i], field="Round"
+                            ),
+                            valid=", ".join(sorted(known)) or "a round of the provider",
+                        )
+                    )
+        baselines = spans.get(BASELINES.sheet, [])
+        for i in baselines[1:]:
+            row = history.numbers[BASELINES.sheet][i]
+            found.append(
+                InputError(
+                    f"{pid} has a baseline already (row "
+                    f"{history.numbers[BASELINES.sheet][baselines[0]]})",
+                    location=_Placed(BASELINES, history.file).where(row, "provider_id"),
+                    valid="one baseline row per provider",
+                )
+            )
+        if choice is not None:
+            placed = _Placed(COMPLIANCE_LOG, history.file)
+            for i in spans.get(COMPLIANCE_LOG.sheet, ()):
+                try:
+                    choice.parse(history.rows[COMPLIANCE_LOG.sheet][i][stage_at])
+                except InputError as exc:
+                    row = history.numbers[COMPLIANCE_LOG.sheet][i]
+                    found.append(exc.at(**vars(placed.where(row, "stage"))))
+        if found:
+            history.problems.setdefault(key, []).extend(found)
+
+
+def _at(spec: TableSpec, field_name: str) -> int:
+    return [c.field for c in spec.columns].index(field_name)
+
+
+def _provider_name(history: History, key: str) -> str:
+    """A provider's ID as its rows spell it."""
+    for sheet, found in history.spans[key].items():
+        if found:
+            return str(history.rows[sheet][found[0]][0])
+    return key
 
 
 class _Placed:
@@ -432,7 +462,8 @@ def read_history_rows(
 ) -> History:
     """The history from the rows cpcxl recorded when it wrote the file ({sheet name: rows in
     cell form, dates as ISO text}), for a file whose sheets are byte for byte as cpcxl wrote
-    them. A provider's rows are checked when its models are built (:meth:`History.of`)."""
+    them. Each provider's rows are checked together (:func:`_check_rows`); its models are
+    built when asked for (:meth:`History.of`)."""
     frameworks = _sheets_of(list(sheets), framework_for, file)
     history = History(file=file, stages=stages, sheets=frameworks)
     history.frameworks = {f.name: f for f in frameworks.values()}
@@ -450,6 +481,7 @@ def read_history_rows(
         history.rows[sheet] = rows
         history.numbers[sheet] = list(range(FIRST_ROW, FIRST_ROW + len(rows)))
     _index(history)
+    _check_rows(history)
     return history
 
 
@@ -485,12 +517,7 @@ def read_history(
         history.numbers[sheet] = numbers
     errors.raise_if_any()
     _index(history)
-    for key in history.provider_keys():
-        built, problems = _build(history, key)
-        if problems:
-            history.problems.setdefault(key, []).extend(problems)
-        else:
-            history._built[key] = built
+    _check_rows(history)
     return history
 
 
@@ -592,4 +619,5 @@ def history_of(
     history.rows = rows
     history.numbers = {s: list(range(FIRST_ROW, FIRST_ROW + len(r))) for s, r in rows.items()}
     _index(history)
+    _check_rows(history)
     return history

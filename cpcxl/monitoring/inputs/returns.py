@@ -274,13 +274,13 @@ def _compliance(
         if stage is not None and stage != stages.none:
             if stages.stage(stage).deadline and deadline is None:
                 errors.add(
-                    f"a {stage.lower()} needs a deadline: the date by which it must be put right",
+                    f"the stage {stage} needs a deadline: the date by which it must be put right",
                     location=table.where(row, "deadline"),
                     valid="a date (dd/mm/yyyy) on or after the date entered",
                 )
             if not r["issue"]:
                 errors.add(
-                    f"say which breach or issue the {stage.lower()} is for",
+                    f"say which breach or issue the stage {stage} is for",
                     location=table.where(row, "issue"),
                     valid="the breach or issue, e.g. 'Medicines records incomplete'",
                 )

@@ -189,7 +189,10 @@ def error_rows(file: str, exc: BaseException) -> list[tuple[str, str, str, str]]
 
 def _error_rows(file: str, exc: BaseException) -> list[tuple[str, str, str, str]]:
     if isinstance(exc, _HistoryProblems):
-        return [r for e in exc.problems for r in _error_rows(exc.file, e)]
+        # the problems themselves are listed once, under the history's name, by the batch
+        return [
+            (file, "", "", f"not summarised: its rows in {exc.file} have problems (listed there)")
+        ]
     if isinstance(exc, InputErrors):
         return [r for e in exc.errors for r in _error_rows(file, e)]
     if isinstance(exc, InputError):
@@ -718,7 +721,7 @@ def _run(
                 summarised += 1
             if outcome.rows is not None:
                 new_rounds[outcome.rows.round.provider_id.casefold()] = outcome.rows
-            if outcome.status in (RETURN_CHANGED, NO_RECORD):
+            if outcome.status in (RETURN_CHANGED, HISTORY_CHANGED, NO_RECORD):
                 stale.append((Path(outcome.summary), outcome.status))
             elif outcome.status == UP_TO_DATE:
                 up_to_date.append(Path(outcome.summary))
