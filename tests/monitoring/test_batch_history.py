@@ -214,8 +214,8 @@ def test_issue16_bad_input_rounds_out_of_order_leave_the_history_untouched(tmp_p
     sheet = f"Rounds {framework_1}"
     assert (located["sheet"], located["cell"]) == (sheet, "")
     assert located["message"].startswith(
-        "row 5: Monitoring date: P-0001's rounds are out of order: round 2 (r2) is dated 01/04/2025, "
-        "not after round 1 (r1, 01/10/2025, row 4)"
+        "row 5: Monitoring date: P-0001's rounds are out of order: round 2 (r2) is dated "
+        "01/04/2025, not after round 1 (r1, 01/10/2025, row 4)"
     )
     # P-0002 is summarised all the same; P-0001 is not
     assert (tmp_path / "o" / "P-0002.xlsx").exists() and not (
@@ -257,8 +257,9 @@ def test_issue16_bad_input_a_carried_rating_too_old_through_the_command(tmp_path
     assert result.exit_code == 1, result.output
     caring = min(i for i, s in enumerate(ret.scores) if s.domain == "Caring") + 4
     assert (
-        f"r.xlsx Scores!A{caring}: Caring was not assessed this round, and its last rating (Good, r1, "
-        "12/11/2023) is 30 months old, older than the 24 months the cqc framework allows"
+        f"r.xlsx Scores!A{caring}: Caring was not assessed this round, and its last rating "
+        "(Good, r1, 12/11/2023) is 30 months old, older than the 24 months the cqc framework "
+        "allows"
     ) in result.output
 
 

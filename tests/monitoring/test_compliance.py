@@ -254,7 +254,8 @@ def test_a_stage_of_no_scheme_a_missing_deadline_and_an_unknown_requirement_are_
     found = {(e.location.cell, e.message) for e in caught.value}
     assert (
         "A4",
-        "'improvment notice' is not a stage of the cpc306 scheme; did you mean 'Improvement notice'?",
+        "'improvment notice' is not a stage of the cpc306 scheme; did you mean "
+        "'Improvement notice'?",
     ) in found
     _edited(path, {"A4": "Improvement notice"})
     with pytest.raises(InputErrors) as again:

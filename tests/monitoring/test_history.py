@@ -151,9 +151,7 @@ def test_only_the_latest_round_may_be_run_again() -> None:
 # --- ratings carried forward --------------------------------------------------------------------
 
 
-def test_issue16_a_rating_carried_from_the_history_names_its_round_and_rates_as_cpc_overall_rating() -> (
-    None
-):
+def test_issue16_a_carried_rating_names_its_round_and_rates_as_cpc_overall_rating() -> None:
     # Safe and Effective scored 4s this round (Outstanding); Caring, Responsive and Well-led
     # not assessed: carried from the history's latest round (2025-11): Caring Requires
     # improvement, the others Good.
@@ -279,9 +277,7 @@ def _with_kpis(history: ProviderHistory) -> ProviderHistory:
     return history
 
 
-def test_issue16_the_trajectory_runs_from_the_first_round_and_kpis_have_a_baseline_and_a_trend() -> (
-    None
-):
+def test_issue16_a_trajectory_from_the_first_round_and_kpi_baselines_and_trends() -> None:
     ret = example_return()  # visits 91% against 95%, scored on 12/05/2026
     prior = engine.prior_rounds(
         _with_kpis(two_rounds()),
@@ -375,9 +371,7 @@ def test_kpi_direction_for_lower_is_better() -> None:
 # --- requirements and recommendations carried over --------------------------------------------
 
 
-def test_issue16_open_actions_carry_over_with_their_age_and_one_overdue_two_rounds_is_escalated() -> (
-    None
-):
+def test_issue16_open_actions_carry_over_aged_and_overdue_two_rounds_is_escalated() -> None:
     history = two_rounds()
     history.actions = [
         ActionRound(

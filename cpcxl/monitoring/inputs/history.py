@@ -294,9 +294,15 @@ def _check_rows(history: History) -> None:
         rounds = []
         for sheet, (label_at, number_at, date_at) in at.items():
             for i in spans.get(sheet, ()):
-                row = history.rows[sheet][i]
+                cells = history.rows[sheet][i]
                 rounds.append(
-                    (row[number_at], row[date_at], row[label_at], sheet, history.numbers[sheet][i])
+                    (
+                        cells[number_at],
+                        cells[date_at],
+                        cells[label_at],
+                        sheet,
+                        history.numbers[sheet][i],
+                    )
                 )
         rounds.sort(key=lambda r: (r[0] is None, r[0] or 0))
         pid = _provider_name(history, key)
@@ -351,12 +357,13 @@ def _check_rows(history: History) -> None:
                     )
         baselines = spans.get(BASELINES.sheet, [])
         for i in baselines[1:]:
-            row = history.numbers[BASELINES.sheet][i]
             found.append(
                 InputError(
                     f"{pid} has a baseline already (row "
                     f"{history.numbers[BASELINES.sheet][baselines[0]]})",
-                    location=_Placed(BASELINES, history.file).where(row, "provider_id"),
+                    location=_Placed(BASELINES, history.file).where(
+                        history.numbers[BASELINES.sheet][i], "provider_id"
+                    ),
                     valid="one baseline row per provider",
                 )
             )
@@ -366,8 +373,8 @@ def _check_rows(history: History) -> None:
                 try:
                     choice.parse(history.rows[COMPLIANCE_LOG.sheet][i][stage_at])
                 except InputError as exc:
-                    row = history.numbers[COMPLIANCE_LOG.sheet][i]
-                    found.append(exc.at(**vars(placed.where(row, "stage"))))
+                    line = history.numbers[COMPLIANCE_LOG.sheet][i]
+                    found.append(exc.at(**vars(placed.where(line, "stage"))))
         if found:
             history.problems.setdefault(key, []).extend(found)
 
