@@ -93,15 +93,42 @@ def monitoring() -> None:
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--overwrite", is_flag=True, help="Replace returns already in --out.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
-def sample(providers: int, out_dir: Path, seed: int, overwrite: bool, jobs: int) -> None:
+@click.option(
+    "--history",
+    "history_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a history of earlier rounds for these providers (for batch --history).",
+)
+@click.option(
+    "--rounds",
+    type=click.IntRange(1, 24),
+    default=3,
+    show_default=True,
+    help="Earlier six-monthly rounds in the --history.",
+)
+def sample(
+    providers: int,
+    out_dir: Path,
+    seed: int,
+    overwrite: bool,
+    jobs: int,
+    history_file: Path | None,
+    rounds: int,
+) -> None:
     """Write N realistic filled-in monitoring returns (the same for the same seed).
 
     A return already in --out (it may have been filled in) is kept unless --overwrite; the
-    command lists what it kept and exits with status 3.
+    command lists what it kept and exits with status 3. With --history, also a history of
+    --rounds earlier rounds of the same providers, ending the round before the returns'.
     """
+    from .sample import write_sample_history
+
     outputs = Outputs(overwrite=overwrite)
     try:
         written = write_samples(out_dir, providers, seed, jobs=jobs, outputs=outputs)
+        if history_file is not None and outputs.may_write(history_file):
+            outputs.wrote(write_sample_history(history_file, providers, rounds, seed))
+            console.print(f"wrote a history of {rounds} earlier rounds to {history_file}")
     except CpcxlError as exc:
         raise click.ClickException(str(exc)) from None
     console.print(f"wrote {len(written)} sample returns to {out_dir}")

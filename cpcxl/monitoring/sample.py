@@ -430,16 +430,30 @@ def example_return() -> MonitoringReturn:
     )
 
 
+#: Earlier rounds in the demonstration's history (a local choice: two years, six-monthly).
+DEMO_ROUNDS = 4
+
+
 def run_demo(out_dir: Path) -> list[Path]:
-    """40 sample returns, then the batch on them: summaries, portfolio and plan."""
+    """40 sample returns and a history of their four earlier rounds, then the batch on them:
+    summaries with their progress, updates, the portfolio and plan, and the history with
+    this round added."""
     from .cli import console
     from .workbook import BatchOptions, run_batch, write_samples
 
     returns = out_dir / "returns"
     write_samples(returns, 40, seed=2026, overwrite=True)
+    history = write_sample_history(out_dir / "history.xlsx", 40, DEMO_ROUNDS, 2026)
     summaries = out_dir / "summaries"
     # The samples' round runs from April to September 2026: report as at its end.
-    options = BatchOptions(jobs=2, overwrite=True, as_at=SAMPLE_ROUND_END)
+    options = BatchOptions(
+        jobs=2,
+        overwrite=True,
+        as_at=SAMPLE_ROUND_END,
+        history=history,
+        round_label=sample_round_label(0),
+        updates=True,
+    )
     report = run_batch(returns, summaries, options)
     console.print(f"monitoring summaries are in {summaries} (overview: {report.portfolio})")
     return [*report.written, report.errors_csv]
@@ -543,6 +557,7 @@ def sample_history(providers: int, rounds: int, seed: int) -> list[ProviderHisto
             history.kpis += kpis
         # the actions this round's return lists as already due were raised in earlier rounds
         earlier = [a for a in ret.actions if a.due and a.due < d.monitoring_date]
+        late = [rng.random() < 0.25 for _ in earlier]
         for back in range(min(rounds, 2), 0, -1):
             label = sample_round_label(back)
             first = sample_round_label(min(rounds, 2))
@@ -557,9 +572,10 @@ def sample_history(providers: int, rounds: int, seed: int) -> list[ProviderHisto
                     status=ActionStatus.IN_PROGRESS,
                     first_round=first,
                     first_date=history.rounds[-min(rounds, 2)].monitoring_date,
-                    rounds_overdue=0 if back == 2 else 1,
+                    # a quarter were past due at the last round already
+                    rounds_overdue=1 if back == 1 and overdue else 0,
                 )
-                for a in earlier
+                for a, overdue in zip(earlier, late, strict=True)
             ]
         history.rounds[-1].open_requirements = sum(
             1 for a in earlier if a.kind == ActionKind.REQUIREMENT

@@ -38,6 +38,7 @@ def portfolio_row(result: ProviderResult) -> dict[str, Any]:
         "_level": result.overall.level,
         "Compliance stage": compliance.stage if compliance else "",
         "_stage": compliance.level if compliance else 0,
+        "_escalate": 1 if compliance is not None and compliance.escalate else 0,
         "Stage check": compliance.message if compliance else "",
         "Top concern": top_concern(result),
         "Previous rating": result.previous_overall,
@@ -105,10 +106,11 @@ def _short(text: str, width: int = 48) -> str:
     return text if len(text) <= width else text[: width - 3].rstrip() + "..."
 
 
-#: How the overview orders providers: by compliance stage (most serious first), then most
-#: concerning first (a local choice, as the issue asks).
+#: How the overview orders providers: by compliance stage (most serious first; at one stage,
+#: those to escalate first), then most concerning first (a local choice, as the issue asks).
 CONCERN_ORDER = (
     ("_stage", False),
+    ("_escalate", False),
     ("_rank", True),
     ("Overdue two rounds", False),
     ("Safeguarding concerns", False),
@@ -127,7 +129,7 @@ def portfolio_frame(rows: Sequence[dict[str, Any]] | pd.DataFrame) -> pd.DataFra
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
     if frame.empty:
         return frame
-    for column, empty in (("_stage", 0), ("Overdue two rounds", 0)):
+    for column, empty in (("_stage", 0), ("_escalate", 0), ("Overdue two rounds", 0)):
         if column not in frame:  # a row recorded by an earlier cpcxl
             frame[column] = empty
         frame[column] = pd.to_numeric(frame[column], errors="coerce").fillna(empty)

@@ -103,7 +103,7 @@ def _summary(
             result.previous_overall or "None recorded",
             result.overall_trend,
             "; ".join(result.overall.reasons),
-            compliance.message if compliance else "",
+            _stage_now(compliance),
             next_visit,
         ],
     ]
@@ -174,6 +174,17 @@ def _summary(
             Block([[n] for n in notes], header=False, title="Notes on reading the return")
         )
     return SheetOutput("Summary", stack(*blocks), widths=SUMMARY_WIDTHS)
+
+
+def _stage_now(compliance: engine.ComplianceResult | None) -> str:
+    """The compliance stage in a few words (the Compliance action sheet says the rest)."""
+    if compliance is None or compliance.check == engine.NO_ACTION:
+        return "None"
+    if compliance.check == engine.CLOSED:
+        return f"Closed {compliance.entry.entered:%d/%m/%Y}" if compliance.entry else "Closed"
+    if compliance.check == engine.ESCALATE:
+        return f"{compliance.stage}: escalate"
+    return compliance.stage
 
 
 def _title(result: engine.ProviderResult) -> str:
