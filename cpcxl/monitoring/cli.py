@@ -26,7 +26,14 @@ from .inputs import (
 from .models import ComplianceScheme
 from .outputs import ReportSettings
 from .schemes import load_framework_toml
-from .workbook import BatchOptions, BatchReport, install_signal_handlers, run_batch, write_samples
+from .workbook import (
+    BatchOptions,
+    BatchReport,
+    HistoryNotWritten,
+    install_signal_handlers,
+    run_batch,
+    write_samples,
+)
 
 if TYPE_CHECKING:
     from .engine import PlanSettings
@@ -278,6 +285,10 @@ def batch(
         except InputErrors as many:
             bar.stop()
             _print_problems(many, "the batch wrote nothing")
+            sys.exit(1)
+        except HistoryNotWritten as exc:
+            bar.stop()
+            console.print(f"[red]{exc}[/]", highlight=False)
             sys.exit(1)
         except CpcxlError as exc:
             bar.stop()

@@ -19,7 +19,7 @@ from cpcxl.monitoring.inputs import history_of
 from cpcxl.monitoring.models import ActionStatus, DomainRound, ProviderHistory, RoundRecord
 from cpcxl.monitoring.sample import example_return, sample_return
 from cpcxl.monitoring.schemes import COUNCIL, CPC306, CQC, framework_resolver
-from cpcxl.monitoring.workbook import BatchOptions, run_batch, write_return
+from cpcxl.monitoring.workbook import BatchOptions, HistoryNotWritten, run_batch, write_return
 from cpcxl.monitoring.workbook import stream as stream_module
 from cpcxl.monitoring.workbook.history import read_history_file, write_history
 
@@ -87,7 +87,13 @@ def test_issue16_each_round_is_added_to_the_history_and_none_is_ever_lost(tmp_pa
         first_day,
     )
     summary = load_workbook(tmp_path / "o2" / "P-0002.xlsx")
-    assert "Progress" in summary.sheetnames
+    # the progress table: the two rounds, the baseline (the first round) and the change
+    sheet = summary["Summary"]
+    (title,) = [c for c in sheet["A"] if str(c.value).startswith("Progress against the baseline")]
+    header = [c.value for c in sheet[title.row + 1]][:6]
+    assert header[0] == "Measure" and header[3:6] == ["Baseline", "Change since baseline", "Trend"]
+    assert str(header[1]).startswith("2026-10") and str(header[2]).startswith("2027-04")
+    assert len(sheet._charts) == 2  # the domain scores, and the scores over the rounds
     notes = [c.value for c in summary["Summary"]["G"] if isinstance(c.value, str)]
     assert f"carried forward from 2026-10, {first_day:%d/%m/%Y}" in notes
     # run again: the same round is replaced, not added; the summaries are up to date
@@ -104,7 +110,7 @@ def history_of_round(tmp_path: Path, label: str) -> list[list[object]]:
     return [r for r in rows if r[2] == label]
 
 
-def test_without_a_history_the_batch_writes_none_and_summaries_have_no_progress_sheet(
+def test_without_a_history_the_batch_writes_none_and_summaries_have_no_progress(
     tmp_path: Path,
 ) -> None:
     report = run_batch(returns_for(tmp_path / "r", 2), tmp_path / "o", BatchOptions(as_at=ROUND_1))
@@ -115,7 +121,9 @@ def test_without_a_history_the_batch_writes_none_and_summaries_have_no_progress_
         "portfolio.xlsx",
         "errors.csv",
     }
-    assert "Progress" not in load_workbook(tmp_path / "o" / "P-0001.xlsx").sheetnames
+    summary = load_workbook(tmp_path / "o" / "P-0001.xlsx")["Summary"]
+    assert not [c for c in summary["A"] if str(c.value).startswith("Progress against")]
+    assert len(summary._charts) == 1
 
 
 def _errors(path: Path) -> list[dict[str, str]]:
@@ -281,16 +289,20 @@ def test_issue16_the_history_is_never_half_written(
 
     # writing stops part way through (after the Rounds sheets, before the record)
     monkeypatch.setattr(stream_module.StreamBook, "record", fail)
-    with pytest.raises(_Stop):
+    with pytest.raises(HistoryNotWritten, match="the disk is full") as caught:
         run_batch(
             returns_for(tmp_path / "r2", 2, months=6),
             tmp_path / "o2",
             options(history, "2027-04", ROUND_2),
         )
+    assert "history.xlsx is as it was before this run: run the same command again" in str(
+        caught.value
+    )
     assert sha256(history) == before
-    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [
-        "history.xlsx"
-    ]  # no temp file
+    # no temp file is left beside it
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["history.xlsx"]
+    # the round's summaries and overview were written
+    assert (tmp_path / "o2" / "portfolio.xlsx").exists()
 
 
 def test_issue16_the_audit_trail_is_never_rewritten_by_a_rerun(tmp_path: Path) -> None:

@@ -99,17 +99,22 @@ class History:
         spans = self.spans.get(key, {})
         return {sheet: [self.rows[sheet][i] for i in found] for sheet, found in spans.items()}
 
-    def of(self, provider_id: str) -> ProviderHistory:
+    def of(self, provider_id: str, *, recent: int | None = None) -> ProviderHistory:
         """A provider's history (empty for one new to it), built from its rows the first
-        time it is asked for. Raises InputErrors if its rows have problems."""
+        time it is asked for. Raises InputErrors if its rows have problems.
+
+        ``recent``: the KPIs and actions of only the provider's last ``recent`` rounds, its
+        first round and its baseline round (what a summary shows) are built; every round,
+        the compliance trail and the baseline always are.
+        """
         key = provider_id.casefold()
         if self.problems.get(key):
             raise InputErrors(self.problems[key])
-        found = self._built.get(key)
+        found = self._built.get(f"{key}\0{recent}")
         if found is None:
             if key not in self.spans:
                 return ProviderHistory(provider_id=provider_id, file=self.file)
-            found = self._built[key] = _build(self, key)
+            found = self._built[f"{key}\0{recent}"] = _build(self, key, recent)
         return found
 
     def problems_of(self, provider_id: str) -> list[InputError]:
@@ -118,7 +123,7 @@ class History:
     @property
     def providers(self) -> dict[str, ProviderHistory]:
         """Every provider's history (building them all: for a report, not for a batch)."""
-        return {key: self._built.get(key) or _build(self, key) for key in self.spans}
+        return {key: self.of(key) for key in self.spans if not self.problems.get(key)}
 
 
 def _sheet_framework(sheet: str) -> str:
@@ -209,8 +214,9 @@ def model_row(spec: TableSpec, item: Any, **fixed: Any) -> list[Any]:
     ]
 
 
-def _build(history: History, key: str) -> ProviderHistory:
-    """One provider's models from its rows (checked already: :func:`_check_rows`)."""
+def _build(history: History, key: str, recent: int | None = None) -> ProviderHistory:
+    """One provider's models from its rows (checked already: :func:`_check_rows`); with
+    ``recent``, only the KPIs and actions of the rounds :meth:`History.of` says."""
     spans = history.spans[key]
     built = ProviderHistory(provider_id=key, file=history.file)
     for sheet, framework in history.sheets.items():
@@ -242,12 +248,17 @@ def _build(history: History, key: str) -> ProviderHistory:
                     row=history.numbers[sheet][index],
                 )
             )
+    wanted = None if recent is None else _recent_rounds(history, key, built.rounds, recent)
     choice = stage_choice(history.stages) if history.stages else None
     for spec in HISTORY_TABLES:
         placed = _Placed(spec, history.file)
+        some = wanted is not None and spec in (KPI_HISTORY, ACTION_HISTORY)
         for index in spans.get(spec.sheet, ()):
+            cells = history.rows[spec.sheet][index]
+            if some and cells[1] not in wanted:  # type: ignore[operator]
+                continue
             row = history.numbers[spec.sheet][index]
-            values = record_of(spec, history.rows[spec.sheet][index])
+            values = record_of(spec, cells)
             if spec is KPI_HISTORY:
                 built.kpis.append(KpiRound(**values, row=row))
             elif spec is ACTION_HISTORY:
@@ -274,6 +285,26 @@ def _build(history: History, key: str) -> ProviderHistory:
         built.framework = built.rounds[-1].framework
     built.compliance.sort(key=lambda e: (e.entered, e.row or 0))
     return built
+
+
+def _recent_rounds(
+    history: History, key: str, rounds: Sequence[RoundRecord], recent: int
+) -> set[str]:
+    """The labels of a provider's last ``recent`` rounds, its first, its baseline's, and the
+    first round each of its KPIs was measured in (a KPI's baseline when no other is)."""
+    ordered = sorted(rounds, key=lambda r: r.number)
+    wanted = {r.round for r in ordered[-recent:]} | {r.round for r in ordered[:1]}
+    spans = history.spans[key]
+    for index in spans.get(BASELINES.sheet, ())[:1]:
+        wanted.add(history.rows[BASELINES.sheet][index][1])
+    number = {r.round: r.number for r in ordered}
+    first: dict[str, str] = {}
+    for index in spans.get(KPI_HISTORY.sheet, ()):
+        cells = history.rows[KPI_HISTORY.sheet][index]
+        name, label = choice_key(cells[2]), cells[1]
+        if name not in first or number.get(label, 0) < number.get(first[name], 0):
+            first[name] = label
+    return wanted | set(first.values())
 
 
 def _check_rows(history: History) -> None:

@@ -44,8 +44,7 @@ from .summary import (
     PROGRESS_CHART_ROWS,
     PROGRESS_TITLE,
     domain_block,
-    progress_sheet,
-    progress_tables,
+    progress_block,
     summary_outputs,
 )
 from .updates import UPDATE, update_outputs
@@ -85,8 +84,7 @@ __all__ = [
     "history_tables",
     "portfolio_outputs",
     "printed_only",
-    "progress_sheet",
-    "progress_tables",
+    "progress_block",
     "ratings_tables",
     "summary_outputs",
     "update_outputs",

@@ -1,5 +1,5 @@
-"""The monitoring summary of one provider as SheetOutputs: Summary, Evidence, Action plan,
-Compliance action and, with a history, Progress. Pure data, no file access.
+"""The monitoring summary of one provider as SheetOutputs: Summary, Evidence, Action plan and
+Compliance action. Pure data, no file access.
 
 The Build summary button renders them into the open workbook (xlwings); the batch writes
 them to files with XlsxWriter (:mod:`cpcxl.monitoring.workbook.summaries`).
@@ -33,11 +33,8 @@ CHART_ROWS = 16
 PROGRESS_CHART_ROWS = 15
 DOMAINS_TITLE = "Scores and ratings by domain"
 PROGRESS_TITLE = "Progress against the baseline"
-ROUNDS_TITLE = "Domain scores over the last rounds"
-KPI_ROUNDS_TITLE = "KPIs over the last rounds"
-RAG_ROUNDS_TITLE = "KPIs by RAG over the last rounds"
 NO_REASON = "No reason recorded (CPC 305 B6 asks for one)"
-SUMMARY_WIDTHS = {"A": 40, "B": 20, "C": 16, "D": 22, "E": 20, "F": 16, "G": 16}
+SUMMARY_WIDTHS = {"A": 40, "B": 20, "C": 16, "D": 22, "E": 20, "F": 16, "G": 16, "H": 14}
 
 
 def summary_outputs(
@@ -46,17 +43,14 @@ def summary_outputs(
     *,
     next_visit: dt.date | None = None,
 ) -> list[SheetOutput]:
-    """The monitoring summary as sheets: Summary, Evidence, Action plan, Compliance action,
-    and Progress when there is a history to show."""
-    sheets = [
+    """The monitoring summary as sheets: Summary, Evidence, Action plan and Compliance
+    action."""
+    return [
         _summary(result, settings, next_visit),
         _evidence(result),
         _action_plan(result),
         compliance_sheet(result),
     ]
-    if result.trajectory is not None:
-        sheets.append(progress_sheet(result))
-    return sheets
 
 
 def _summary(
@@ -195,35 +189,27 @@ def _title(result: engine.ProviderResult) -> str:
 
 
 def _progress_block(result: engine.ProviderResult) -> Block | None:
-    """Each domain and KPI now, at the previous round and at the baseline (CPC 424 C1):
-    with a history, or when the return gives KPI baselines."""
+    """The overall score, each domain and each KPI at the last rounds (this one last), at
+    the baseline, the change since and its direction (CPC 424 A6, C1): with a history, or
+    when the return gives KPI baselines. The chart under it draws the scores' rows."""
     path = result.trajectory
-    kpis = [k for k in result.kpis if k.history is not None and k.history.baseline is not None]
-    if path is None and not kpis:
+    kpis = [k for k in result.kpis if k.history is not None]
+    if path is None and not any(k.history.baseline is not None for k in kpis if k.history):
         return None
-    rows: list[list[Any]] = [
-        [
-            "Measure",
-            "Baseline",
-            "Previous round",
-            "This round",
-            "Change since baseline",
-            "Trend",
-            "Baseline from",
-        ]
-    ]
+    points = list(path.points) if path else []
+    rounds = [p.label for p in points] if path else ["This round"]
+    header = ["Measure", *rounds, "Baseline", "Change since baseline", "Trend"]
+    rows: list[list[Any]] = [header]
+    fills: dict[tuple[int, int], str] = {}
     if path is not None:
         base = path.baseline
-        before = path.points[-2] if len(path.points) > 1 else None
         rows.append(
             [
                 "Overall score (%)",
+                *(p.overall_percentage for p in points),
                 base.overall_percentage,
-                before.overall_percentage if before else None,
-                result.overall_percentage,
                 _change(result.overall_percentage, base.overall_percentage),
                 result.overall_trend,
-                f"{base.label}, {path.set_by}",
             ]
         )
         for dr in result.domains:
@@ -231,34 +217,29 @@ def _progress_block(result: engine.ProviderResult) -> Block | None:
             rows.append(
                 [
                     f"{dr.domain} (%)",
+                    *(p.domains.get(dr.domain) for p in points),
                     then,
-                    before.domains.get(dr.domain) if before else None,
-                    dr.percentage,
                     _change(dr.percentage, then),
                     dr.trend,
-                    base.round,
                 ]
             )
-    for k in result.kpis:
+    for k in kpis:
         h = k.history
-        if h is None or (path is None and h.baseline is None):
+        assert h is not None
+        if path is None and h.baseline is None:
             continue
         unit = f" ({k.kpi.unit})" if k.kpi.unit else ""
-        rows.append(
-            [
-                f"{k.kpi.name}{unit}",
-                h.baseline,
-                h.previous,
-                k.kpi.actual,
-                h.change,
-                h.trend,
-                h.baseline_from,
-            ]
-        )
-    title = PROGRESS_TITLE + (
-        f" ({path.baseline.round}, {path.set_by}; CPC 424 C1)" if path else " (CPC 424 C1)"
-    )
-    return Block(rows, title=title, formats={1: "0.0", 2: "0.0", 3: "0.0", 4: "+0.0;-0.0;0.0"})
+        values = list(h.values) if path else [k.kpi.actual]
+        rows.append([f"{k.kpi.name}{unit}", *values, h.baseline, h.change, h.trend])
+        for j, rag in enumerate(h.rags if path else (k.rag,)):
+            if rag in RAG_FILLS:
+                fills[(len(rows) - 1, 1 + j)] = RAG_FILLS[rag]
+    n = len(rounds)
+    number_formats = {i: "0.0" for i in range(1, n + 2)}
+    number_formats[n + 2] = "+0.0;-0.0;0.0"
+    where = f"baseline {path.baseline.label}, {path.set_by}; " if path else ""
+    title = f"{PROGRESS_TITLE} ({where}CPC 424 C1)"
+    return Block(rows, title=title, formats=number_formats, fills=fills)
 
 
 def _change(now: float | None, then: float | None) -> float | None:
@@ -522,81 +503,6 @@ def _action_plan(result: engine.ProviderResult) -> SheetOutput:
     )
 
 
-# --- the Progress sheet (with a history) ---------------------------------------------------
-
-
-def progress_sheet(result: engine.ProviderResult) -> SheetOutput:
-    """The provider's domain scores and KPIs round by round over the last rounds, with the
-    baseline and the change since (CPC 424 A6, C1): the tables the summary's charts draw."""
-    path = result.trajectory
-    assert path is not None
-    rounds = [p.label for p in path.points]
-    base = path.baseline
-    header = ["Score (%)", *rounds, f"Baseline: {base.label}", "Change since baseline"]
-    scores: list[list[Any]] = [header]
-    scores.append(
-        [
-            "Overall",
-            *(p.overall_percentage for p in path.points),
-            base.overall_percentage,
-            _change(path.points[-1].overall_percentage, base.overall_percentage),
-        ]
-    )
-    for dr in result.domains:
-        values = [p.domains.get(dr.domain) for p in path.points]
-        scores.append(
-            [
-                dr.domain,
-                *values,
-                base.domains.get(dr.domain),
-                _change(values[-1], base.domains.get(dr.domain)),
-            ]
-        )
-    n = len(rounds)
-    score_formats = {i: "0.0" for i in range(1, n + 2)}
-    score_formats[n + 2] = "+0.0;-0.0;0.0"
-    kpis: list[list[Any]] = [["KPI", "Unit", *rounds, "Baseline", "Change since baseline", "Trend"]]
-    kpi_fills: dict[tuple[int, int], str] = {}
-    for i, k in enumerate(result.kpis, start=1):
-        h = k.history
-        values = list(h.values) if h else [None] * (n - 1) + [k.kpi.actual]
-        kpis.append(
-            [
-                k.kpi.name,
-                k.kpi.unit,
-                *values,
-                h.baseline if h else None,
-                h.change if h else None,
-                h.trend if h else "",
-            ]
-        )
-        for j, rag in enumerate(h.rags if h else ()):
-            if rag in RAG_FILLS:
-                kpi_fills[(i, 2 + j)] = RAG_FILLS[rag]
-    if len(kpis) == 1:
-        kpis.append(["No KPIs recorded", "", *([None] * n), None, None, ""])
-    rag_rows: list[list[Any]] = [["RAG", *rounds]]
-    for index, label in enumerate((engine.RED, engine.AMBER, engine.GREEN)):
-        rag_rows.append([label, *(p.kpi_rag[index] for p in path.points)])
-    blocks = stack(
-        Block(
-            scores, title=f"{ROUNDS_TITLE} (of {path.rounds} in the history)", formats=score_formats
-        ),
-        Block(
-            kpis,
-            title=f"{KPI_ROUNDS_TITLE} (RAG colours as rated at each round)",
-            fills=kpi_fills,
-            formats={i: "#,##0.0" for i in range(2, n + 4)},
-        ),
-        Block(rag_rows, title=RAG_ROUNDS_TITLE, formats={i: "0" for i in range(1, n + 1)}),
-    )
-    widths = {"A": 44, "B": 14}
-    letters = "CDEFGHIJKLMNOPQRSTUVWXYZ"
-    for i in range(n + 3):
-        widths[letters[i]] = 14
-    return SheetOutput("Progress", blocks, widths=widths)
-
-
 def domain_block(outputs: list[SheetOutput]) -> Block:
     """The Summary's domain table (the chart's data)."""
     found = block_titled(outputs[0], DOMAINS_TITLE)
@@ -604,13 +510,6 @@ def domain_block(outputs: list[SheetOutput]) -> Block:
     return found
 
 
-def progress_tables(outputs: list[SheetOutput]) -> tuple[Block, Block, Block] | None:
-    """The Progress sheet's score, KPI and RAG tables, when there is one."""
-    for output in outputs:
-        if output.name == "Progress":
-            a = block_titled(output, ROUNDS_TITLE)
-            b = block_titled(output, KPI_ROUNDS_TITLE)
-            c = block_titled(output, RAG_ROUNDS_TITLE)
-            assert a is not None and b is not None and c is not None
-            return a, b, c
-    return None
+def progress_block(outputs: list[SheetOutput]) -> Block | None:
+    """The Summary's progress table, when it has one (the trajectory chart's data)."""
+    return block_titled(outputs[0], PROGRESS_TITLE)

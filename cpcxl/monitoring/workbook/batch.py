@@ -362,7 +362,8 @@ def _prior(
     if history is None or options.history is None:
         return None, ""
     try:
-        provider = history.of(provider_id)
+        # the KPIs and actions of the rounds a summary shows (and the first and the baseline)
+        provider = history.of(provider_id, recent=options.history_settings.rounds_shown)
     except InputErrors as many:
         raise _HistoryProblems(history.file, many.errors) from None
     prior = engine.prior_rounds(
@@ -750,17 +751,30 @@ def _run(
                 f"{len(history.problems)} providers' rows (see errors.csv)."
             )
         else:
-            _update_history(options, history, new_rounds)
-            written.append(options.history)
             history_written = True
             history_note = (
-                f"History: {history.file}, round {options.round_label} added for "
+                f"History: {history.file}, round {options.round_label} recorded for "
                 f"{len(new_rounds)} providers."
             )
     portfolio = out_dir / PORTFOLIO
-    state = _write_portfolio(
-        portfolio, rows, options, files, failed=len(failed), stale=len(stale), note=history_note
+    # The history is written beside the portfolio, in a process of its own where it can be
+    # (each takes the best part of a second for a thousand providers).
+    writer = (
+        _HistoryWriter(options, history, new_rounds)
+        if history is not None and history_written
+        else None
     )
+    try:
+        state = _write_portfolio(
+            portfolio, rows, options, files, failed=len(failed), stale=len(stale), note=history_note
+        )
+    except BaseException:
+        if writer is not None:
+            writer.stop()
+        raise
+    if writer is not None:
+        writer.finish()
+        written.append(writer.path)
     if state == "written":
         written.append(portfolio)
         if options.pdf:
@@ -816,7 +830,79 @@ def _read_history(
         raise InputError(
             "the history must not be the portfolio", location=Location(file=target.name)
         )
+    # a temp file a killed run left beside it (a hidden .<name>.<8 characters>.xlsx)
+    for leftover in target.parent.glob(f".{target.stem}.*.xlsx"):
+        if _LEFTOVER.match(leftover.name):
+            leftover.unlink(missing_ok=True)
     return read_history_file(target, framework_resolver(options.frameworks), options.stages)
+
+
+class HistoryNotWritten(CpcxlError):
+    """Writing the history failed; it is as it was before the run."""
+
+
+class _HistoryWriter:
+    """Writes the history with this round in it, in a forked process (where there is fork;
+    otherwise here and now), so the portfolio can be written meanwhile."""
+
+    def __init__(
+        self, options: BatchOptions, history: History, new_rounds: Mapping[str, engine.RoundRows]
+    ) -> None:
+        assert options.history is not None
+        self.path = Path(options.history)
+        self.process: Any = None
+        self.failure = ""
+        if "fork" not in multiprocessing.get_all_start_methods():
+            try:
+                _update_history(options, history, new_rounds)
+            except CpcxlError as exc:
+                self.failure = str(exc)
+            return
+        context = multiprocessing.get_context("fork")
+        self.reader, writer = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_write_history_here, args=(options, history, new_rounds, writer), daemon=True
+        )
+        self.process.start()
+        writer.close()
+
+    def finish(self) -> None:
+        """Wait for it; raise HistoryNotWritten if it failed (the old history is intact)."""
+        if self.process is not None:
+            try:
+                self.failure = self.reader.recv()
+            except EOFError:
+                self.failure = "the process writing it stopped unexpectedly"
+            self.process.join()
+        if self.failure:
+            raise HistoryNotWritten(
+                f"the summaries and the overview were written, but the history was not "
+                f"({self.failure}); {self.path.name} is as it was before this run: run the same "
+                "command again"
+            )
+
+    def stop(self) -> None:
+        """The batch is stopping: end the writer (its temp file is removed as it ends)."""
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+
+
+def _write_history_here(
+    options: BatchOptions,
+    history: History,
+    new_rounds: Mapping[str, engine.RoundRows],
+    result: Any,
+) -> None:
+    signal.signal(signal.SIGTERM, _stop_cleanly)
+    try:
+        _update_history(options, history, new_rounds)
+    except BaseException as exc:  # reported by the batch, which decides what to do
+        result.send(f"{type(exc).__name__}: {exc}" if not isinstance(exc, CpcxlError) else str(exc))
+    else:
+        result.send("")
+    finally:
+        result.close()
 
 
 def _update_history(

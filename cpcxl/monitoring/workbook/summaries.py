@@ -26,12 +26,11 @@ from ..outputs import (
     ReportSettings,
     domain_block,
     printed_only,
-    progress_tables,
+    progress_block,
     ratings_tables,
     summary_outputs,
     update_outputs,
 )
-from ..outputs.summary import PROGRESS_TITLE
 
 #: The hidden sheet where cpcxl keeps what it needs to know of a file it wrote: for a
 #: summary, the fingerprint of the return it was made from and its row of the overview; for
@@ -56,7 +55,7 @@ class SummaryRecord:
 
 
 #: The summary's sheets printed landscape (the others portrait).
-LANDSCAPE = ("Action plan", "Compliance action", "Progress")
+LANDSCAPE = ("Action plan", "Compliance action")
 
 
 def write_summary(
@@ -190,25 +189,21 @@ def _domain_chart(book: XlsxBook, outputs: list[SheetOutput]) -> None:
 
 def _progress_charts(book: XlsxBook, outputs: list[SheetOutput]) -> None:
     """With a history: the overall and domain scores over the last rounds (lines, from zero
-    to 100), under the Summary's progress table; the KPIs round by round are the Progress
-    sheet's tables (each KPI has its own unit, so no one axis fits them)."""
-    tables = progress_tables(outputs)
-    summary = outputs[0]
-    anchor = next(
-        (b for b in summary.blocks if b.title and b.title.startswith(PROGRESS_TITLE)), None
-    )
-    if tables is None or anchor is None:
+    to 100), under the Summary's progress table, whose first rows are its data (the KPIs
+    below them each have their own unit, so no one axis fits them)."""
+    block = progress_block(outputs)
+    if block is None or len(block.values[0]) < 6:  # no history: one round, nothing to draw
         return
-    scores = tables[0]
-    n = len(scores.values[0]) - 3  # the rounds: the header less its label, baseline, change
-    first = scores.row  # 0-based row of the first data row (the header is scores.row - 1)
+    n = len(block.values[0]) - 4  # the rounds: the header less its label, baseline, change, trend
+    scores = 2 + len(domain_block(outputs).values) - 1  # the header, overall, each domain
+    first = block.row  # 0-based row of the first data row (the header is block.row - 1)
     lines = book.workbook.add_chart({"type": "line"})
-    for r in range(1, len(scores.values)):
+    for r in range(1, scores):
         lines.add_series(
             {
-                "name": ["Progress", first + r - 1, 0],
-                "categories": ["Progress", first - 1, 1, first - 1, n],
-                "values": ["Progress", first + r - 1, 1, first + r - 1, n],
+                "name": ["Summary", first + r - 1, 0],
+                "categories": ["Summary", first - 1, 1, first - 1, n],
+                "values": ["Summary", first + r - 1, 1, first + r - 1, n],
                 "marker": {"type": "circle", "size": 5},
                 "line": {
                     "width": 2.25 if r == 1 else 1.5,
@@ -220,12 +215,10 @@ def _progress_charts(book: XlsxBook, outputs: list[SheetOutput]) -> None:
     lines.set_y_axis({"min": 0, "max": 100, "major_unit": 25})
     lines.set_legend({"position": "bottom", "font": {"size": 8}})
     lines.set_size({"width": 620, "height": 285})
-    ws = book.workbook.get_worksheet_by_name("Summary")
-    row = anchor.row + len(anchor.values)  # 0-based: the first row of the space under it
-    ws.insert_chart(row, 0, lines, {"x_offset": 5, "y_offset": 5})
-    progress = book.workbook.get_worksheet_by_name("Progress")
-    if progress is not None:
-        progress.set_column(0, 0, 44)
+    row = block.row + len(block.values)  # 0-based: the first row of the space under it
+    book.workbook.get_worksheet_by_name("Summary").insert_chart(
+        row, 0, lines, {"x_offset": 5, "y_offset": 5}
+    )
 
 
 def cells_sha256(outputs: list[SheetOutput]) -> str:
