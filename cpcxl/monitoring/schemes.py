@@ -299,5 +299,9 @@ def compliance_scheme(name: str = CPC306.name) -> ComplianceScheme:
     from cpcxl.plugins import registry
 
     found = registry().scheme(STAGES_KIND, name)
-    assert isinstance(found, ComplianceScheme)
+    if not isinstance(found, ComplianceScheme):
+        raise InputError(
+            f"the scheme {name!r} a plugin registers is not a ComplianceScheme",
+            valid="a cpcxl.monitoring.models.ComplianceScheme",
+        )
     return found

@@ -287,3 +287,36 @@ def test_the_button_writes_the_compliance_action_sheet(tmp_path: Path) -> None:
     assert engine.portfolio_row(evaluated)["Top concern"] == (
         "Escalate improvement notice (deadline 01/05/2026 passed)"
     )
+
+
+def test_an_organisations_stages_registered_by_a_plugin_are_used_by_name() -> None:
+    from cpcxl import hookimpl
+    from cpcxl.monitoring.models import ComplianceScheme, ComplianceStage
+    from cpcxl.plugins import plugin_manager, refresh
+
+    northshire = ComplianceScheme(
+        name="northshire",
+        stages=(
+            ComplianceStage(name="None", deadline=False),
+            ComplianceStage(name="Concern letter"),
+            ComplianceStage(name="Default notice", after="Concern letter"),
+        ),
+    )
+
+    class Plugin:
+        @hookimpl
+        def register_schemes(self) -> list[ComplianceScheme]:
+            return [northshire]
+
+    manager = plugin_manager()
+    manager.register(Plugin(), name="northshire-stages")
+    try:
+        refresh()
+        assert read_compliance_settings({"scheme": "Northshire"}) is northshire
+        (skip,) = engine.check_trail([entry("Default notice", dt.date(2026, 3, 1))], northshire)
+        assert "skips Concern letter, which the northshire scheme requires first" in skip.message
+    finally:
+        manager.unregister(name="northshire-stages")
+        refresh()
+    with pytest.raises(InputError, match="'northshire' is not a known compliance-stages scheme"):
+        read_compliance_settings({"scheme": "northshire"})
