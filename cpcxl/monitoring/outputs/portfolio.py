@@ -60,6 +60,8 @@ PRINTED = (
     ("Top concern", 44),
     ("Next visit", 11),
 )
+#: The printed Overview's narrower words for a trend (its column is eleven wide).
+PRINTED_TREND = {engine.NO_PREVIOUS: "No previous"}
 OVERVIEW = "Overview"
 FULL_OVERVIEW = "Full overview"
 RATINGS = "Ratings"
@@ -149,7 +151,7 @@ def _printed(
                 f"{r['Provider name']} ({r['Provider ID']})",
                 cell(r.get("Service")) or "",
                 r["Overall rating"],
-                r["Trend"],
+                PRINTED_TREND.get(str(r["Trend"]), r["Trend"]),
                 "" if stage == "None" else stage,
                 cell(r.get("Top concern")) or "",
                 visit,
