@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 
 from . import __version__
+from .common.commands import INPUT_EXIT, progress, show_problems
 from .common.errors import CpcxlError
 from .common.files import KEPT_EXIT, Outputs, write_bytes_atomically
 from .common.workbook import contents_differences, workbook_contents
@@ -79,9 +80,8 @@ def build(out_dir: Path, check: bool, overwrite: bool, names: tuple[str, ...]) -
         )
     stale = []
     outputs = Outputs(overwrite=overwrite)
-    for name, registered in reg.workbooks.items():
-        if names and name not in names:
-            continue
+    chosen = [(n, r) for n, r in reg.workbooks.items() if not names or n in names]
+    for _name, registered in progress(chosen, "Building workbooks", total=len(chosen)):
         template = registered.item
         target = out_dir / template.filename
         outputs.check(target)
@@ -153,16 +153,38 @@ def demo(out_dir: Path, overwrite: bool, names: tuple[str, ...]) -> None:
         if folder.exists() and any(folder.iterdir()) and not outputs.may_write(folder):
             continue
         console.rule(registered.item.title)
-        written = registered.item.run(folder)
-        for path in written:
+        before = _files(folder)
+        reported = [Path(p) for p in registered.item.run(folder)]
+        # every file the demonstration wrote, whether or not its run listed it
+        changed = [p for p, stamp in _files(folder).items() if before.get(p) != stamp]
+        for path in dict.fromkeys([*reported, *sorted(set(changed) - set(reported))]):
             console.print(f"wrote {outputs.wrote(path)}", highlight=False)
     if outputs.kept:
         console.print(outputs.kept_message(), markup=False, highlight=False)
         sys.exit(KEPT_EXIT)
 
 
+def _files(folder: Path) -> dict[Path, tuple[int, int]]:
+    """Every file under ``folder`` with its modification time and size."""
+    if not folder.exists():
+        return {}
+    return {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*") if p.is_file()}
+
+
 def _register_plugin_commands() -> None:
     plugin_manager().hook.register_commands(cli=cli)
+    _whole_summaries(cli)
+
+
+def _whole_summaries(command: click.Command) -> None:
+    """A group's listing shows each command's first sentence whole: click would cut it at
+    45 characters, and an officer reading `cpcxl --help` should not have to guess the rest."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            if sub.short_help is None and sub.help:
+                first = sub.help.strip().split("\n\n")[0].replace("\n", " ")
+                sub.short_help = first.split(". ")[0].rstrip(".")
+            _whole_summaries(sub)
 
 
 def _commands_by_plugin() -> dict[str, list[str]]:
@@ -185,7 +207,7 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except CpcxlError as exc:
-        console.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
-        sys.exit(2)
+        show_problems(exc)
+        sys.exit(INPUT_EXIT)
     except SystemExit:
         raise

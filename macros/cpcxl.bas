@@ -58,7 +58,7 @@ End Sub
 
 ' ---- workforce ----
 
-' Plan workforce: Read Staff, Demand, Assumptions and Targets; write Plan, Gap, Projection, Optimised
+' Plan workforce: Read every input table; write Plan, Gap, Projection, Optimised mix, Risks, Costs, Wage
 Public Sub PlanWorkforce()
     RunPython "import cpcxl.xl.scripts as s; s.run('plan_workforce')"
 End Sub

@@ -142,3 +142,12 @@ def test_a_demonstration_keeps_an_earlier_runs_folder_unless_overwrite(tmp_path:
     assert "kept 1 existing file" in again.stdout and str(tmp_path / "risk") in again.stdout
     replaced = _main("demo", "--out", str(tmp_path), "--overwrite", "risk")
     assert replaced.returncode == 0
+
+
+def test_group_listings_show_each_commands_summary_whole() -> None:
+    # click cuts a command's summary at 45 characters with '...'; cpcxl's listings do not.
+    for words in ((), ("budget",), ("monitoring",), ("risk",), ("proposals",), ("workforce",)):
+        result = _main(*words, "--help")
+        assert result.returncode == 0
+        listing = result.stdout.split("Commands:")[1]
+        assert "..." not in listing, listing

@@ -175,3 +175,9 @@ def test_every_registered_item_is_named_in_its_capabilitys_guide(
     else:
         wanted = [f"cpcxl demo {name}"]
     assert any(w in text for w in wanted), f"docs/{plugin}.md never names {sort[:-1]} {wanted[0]}"
+
+
+@pytest.mark.parametrize("name", sorted(registry().functions))
+def test_every_worksheet_function_is_in_the_readme(name: str) -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert desktop_formula_name(name) in readme, f"README.md does not list {name.upper()}"

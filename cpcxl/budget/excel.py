@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import xlwings as xw
 
+from cpcxl.common import formats
 from cpcxl.common.errors import InputError, InputErrors
 from cpcxl.common.examples import Example, ScriptExample, examples
 from cpcxl.common.fields import CellType, parse_argument
@@ -18,7 +19,8 @@ from cpcxl.xl.book import read_book_tables
 from cpcxl.xl.render import render
 
 from . import engine, inputs, outputs
-from .models import RiskBasis
+from .inputs import MAX_PERIODS
+from .models import ForecastMethod, RiskBasis
 from .sample import sample_workbook
 
 # --- worksheet functions ---------------------------------------------------------------------
@@ -300,11 +302,137 @@ def cpc_uplift(amount: Any, rate: Any, years: Any) -> Any:
     return elementwise(_uplift_one, amount, rate, years)
 
 
+def _periods(value: Any, kind: CellType, name: str) -> np.ndarray:
+    """A row or a column of at most 12 periods read by ``kind`` (NaN where blank); a bad cell
+    names the argument."""
+    grid = to_grid(value)
+    if 1 not in grid.cells.shape:
+        raise InputError(
+            f"{name}: the range is {grid.cells.shape[0]} rows by {grid.cells.shape[1]} columns",
+            valid="one row or one column of periods",
+        )
+    if grid.cells.size > MAX_PERIODS:
+        raise InputError(
+            f"{name}: the range has {grid.cells.size} cells, more periods than a year has",
+            valid="12 months or 4 quarters",
+        )
+    return _all_good(value, kind, name).reshape(-1)
+
+
+@examples(
+    Example(
+        (1200, [[100, 110, 120, 115, 125, 120, None, None, None, None, None, None]]),
+        1290.0,
+        "the issue's example: six months closed adding up to 100 + 110 + 120 + 115 + 125 + 120 "
+        "= 690; flat, the other six months are 1,200 × 6/12 = 600 of the budget: 690 + 600 = "
+        "1,290",
+    ),
+    Example(
+        (1200, [[100, 110, 120, 115, 125, 120, None, None, None, None, None, None]], "run_rate"),
+        1380.0,
+        "the issue's example at its run rate: 690 in six months, so 690 × 12/6 = 1,380",
+    ),
+    Example(
+        (
+            1200,
+            [[100, 110, 120, 115, 125, 120, None, None, None, None, None, None]],
+            "profile",
+            [[1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2]],
+        ),
+        1490.0,
+        "the second half weighs twice the first: 12 of the 18 weights are still to come, so "
+        "690 + 1,200 × 12/18 = 690 + 800 = 1,490",
+    ),
+    Example(
+        (1000, [[240], [260], [None], [None]]),
+        1000.0,
+        "quarterly (a column of four): two quarters closed, 240 + 260 = 500; flat, 1,000 × "
+        "2/4 = 500 still to spend: 1,000",
+    ),
+    Example(
+        (1200, [[100, None, 120, None, None, None, None, None, None, None, None, None]]),
+        1120.0,
+        "a blank before a closed month is a month with nothing spent: three closed, 220 spent, "
+        "220 + 1,200 × 9/12 = 1,120",
+    ),
+    Example(
+        (1200, [[None] * 12], "run_rate"),
+        1200.0,
+        "nothing closed yet: there is no rate to run at, so the forecast is the budget",
+    ),
+    Example(
+        (
+            1200,
+            [[100, 110, 120, 115, 125, 120, None, None, None, None, None, None]],
+            "profile",
+            [[1] * 11],
+        ),
+        "#VALUE! profile: the profile has 11 weights but the year has 12 periods; valid: 12 "
+        "weights, one a period (0 for a period with nothing to spend)",
+        "a profile needs one weight a period of the actuals",
+    ),
+    Example(
+        (
+            1200,
+            [[100, 110, 120, 115, 125, 120, None, None, None, None, None, None]],
+            "profile",
+            [[0] * 12],
+        ),
+        "#VALUE! profile: the profile's weights add up to 0, so they spread nothing; valid: "
+        "weights that add up to more than zero",
+        "weights adding up to nothing cannot spread the budget",
+    ),
+    Example(
+        (1200, [[100, 110, 120, 115, 125, 120]]),
+        "#VALUE! actuals: the actuals have 6 periods; valid: 12 months or 4 quarters, a blank "
+        "for each period not yet closed",
+        "the year's every period is given, closed or not: six cells alone would read as a "
+        "six-month year and forecast 690",
+    ),
+)
+def cpc_outturn(budget: Any, actuals: Any, method: Any = "profile", profile: Any = None) -> Any:
+    """A line's forecast outturn: actuals to date (12 months or 4 quarters, blank if not closed) plus the budget still to spend as profiled (flat unless weights given), or by run_rate."""  # noqa: E501
+    if is_blank(budget):
+        raise InputError("budget is blank", valid=inputs.AMOUNT.valid)
+    amount = parse_argument(inputs.AMOUNT, budget, "budget")
+    chosen = (
+        ForecastMethod.PROFILE
+        if is_blank(method)
+        else parse_argument(inputs.METHOD, method, "method")
+    )
+    values = _periods(actuals, inputs.AMOUNT, "actuals")
+    if values.size not in engine.PERIOD_COUNTS:
+        raise InputError(
+            f"actuals: the actuals have {values.size} periods",
+            valid="12 months or 4 quarters, a blank for each period not yet closed",
+        )
+    weights = None
+    if profile is not None and not (np.ndim(profile) == 0 and is_blank(profile)):
+        if chosen is ForecastMethod.RUN_RATE:
+            raise InputError(
+                "profile: a profile is for the profile method, not the run rate",
+                valid="method 'profile', or no profile",
+            )
+        given = _periods(profile, inputs.WEIGHT, "profile")
+        weights = _named("profile", engine.check_profile, given, values.size)
+    value = engine.outturn(amount, values, chosen, weights)
+    return float(parse_argument(inputs.AMOUNT, value, "the forecast"))
+
+
+def _named(name: str, step: Callable[..., Any], *args: Any) -> Any:
+    """``step(*args)``, a problem naming the argument it is about."""
+    try:
+        return step(*args)
+    except InputError as exc:
+        raise InputError(f"{name}: {exc.message}", valid=exc.valid) from None
+
+
 FUNCTIONS: list[Callable[..., Any]] = [
     cpc_pool_shares,
     cpc_risk_share,
     cpc_pool_summary,
     cpc_uplift,
+    cpc_outturn,
 ]
 
 # --- the button ------------------------------------------------------------------------------
@@ -331,8 +459,21 @@ FUNCTIONS: list[Callable[..., Any]] = [
                 # 1,200,000 × 14.85m / (34.4m + 14.85m + 0.18m) = 360,509.81: DFG is excluded
                 "F16": 360_509.81,
             },
+            "Month-end report": {
+                "A5": "All lines (cash)",
+                # 2026/27 cash: ICB 34.4m × 1.039 = 35,741,600, County 14.85m × 1.02 =
+                # 15,147,000, District 2,350,000, Community Action 180,000: 53,418,600
+                "B5": 53_418_600.0,
+                # Forecasts at September: reablement 12.15m + 24,117,500 × 6/12 = 24,208,750;
+                # discharge overridden at 16.4m; equipment 3.33m × 12/6 = 6.66m; carers
+                # 1.35m + 2,887,350 × 52/100 = 2,851,422; DFG 860,000 + 2.35m × 62/100 =
+                # 2,317,000; community 750,000 + 1,575,050 / 2 = 1,537,525: 53,974,697
+                "E5": 53_974_697.0,
+                "F5": 556_097.0,
+            },
         },
-        "contributions projected with the uplifts and the cap, worked by hand",
+        "contributions projected with the uplifts and the cap, and the September forecasts, "
+        "worked by hand",
     )
 )
 def build_budget(book: xw.Book) -> None:
@@ -355,12 +496,38 @@ def build_budget(book: xw.Book) -> None:
     for output in sheets:
         render(book, output)
     _add_charts(book, sheets[0])
+    report = next((s for s in sheets if s.name == outputs.REPORT), None)
+    if report is not None:
+        _add_forecast_chart(book, report)
+
+
+def _chart(
+    ws: xw.Sheet,
+    name: str,
+    chart_type: str,
+    source: xw.Range,
+    anchor: xw.Range,
+    size: tuple[int, int],
+) -> None:
+    """A chart in place of any of that name, its value axis from £0 (a difference drawn from
+    anywhere else looks larger than it is), its numbers in £."""
+    if name in {c.name for c in ws.charts}:
+        ws.charts[name].delete()
+    chart = ws.charts.add(
+        width=size[0],
+        height=size[1],
+        chart_type=chart_type,
+        source=source,
+        name=name,
+        anchor=anchor,
+    )
+    chart.value_axis.minimum_scale = 0
+    chart.value_axis.number_format = formats.GBP
 
 
 def _add_charts(book: xw.Book, budget: outputs.SheetOutput) -> None:
     ws = book.sheets[budget.name]
     ranges = outputs.chart_ranges(budget)
-    existing = {c.name for c in ws.charts}
     placements = [
         ("Cash and in kind by partner", "bar_stacked", 0),
         ("Contributions by partner and year", "column_clustered", 1),
@@ -368,16 +535,31 @@ def _add_charts(book: xw.Book, budget: outputs.SheetOutput) -> None:
     for (name, chart_type, index), (r1, c1, r2, c2) in zip(
         placements, ranges.values(), strict=False
     ):
-        if name in existing:
-            ws.charts[name].delete()
-        ws.charts.add(
-            width=480,
-            height=300,
-            chart_type=chart_type,
-            source=ws.range((r1, c1), (r2, c2)),
-            name=name,
-            anchor=ws.range((3 + index * 22, outputs.chart_column(budget))),
+        _chart(
+            ws,
+            name,
+            chart_type,
+            ws.range((r1, c1), (r2, c2)),
+            ws.range((3 + index * 22, outputs.chart_column(budget))),
+            (480, 300),
         )
+
+
+def _add_forecast_chart(book: xw.Book, report: outputs.SheetOutput) -> None:
+    """The month-end report's chart of forecast outturn against budget by month."""
+    ws = book.sheets[report.name]
+    r1, c1, r2, c2 = outputs.chart_data(report)
+    if r2 <= r1:
+        return
+    row, column = outputs.chart_anchor(report)
+    _chart(
+        ws,
+        "Forecast outturn against budget by month",
+        "line",
+        ws.range((r1, c1), (r2, c2)),
+        ws.range((row, column)),
+        (680, 240),
+    )
 
 
 SCRIPTS: list[Callable[..., None]] = [build_budget]

@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -170,3 +171,48 @@ TEMPLATE_MARK = "template"
 def fingerprint_name(sheet_name: str) -> str:
     """The workbook name holding a sheet's fingerprint (a valid Excel name for any sheet)."""
     return FINGERPRINT_NAME + hashlib.sha256(sheet_name.encode()).hexdigest()[:12]
+
+
+# --- what a person changed: each sheet cpcxl writes carries a fingerprint of its cells ----
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]+)?$")
+
+
+def written_cells(output: SheetOutput) -> dict[tuple[int, int], Any]:
+    """{(row, column): value} as the output puts them on its sheet (titles included)."""
+    cells: dict[tuple[int, int], Any] = {}
+    for block in output.blocks:
+        if block.title:
+            cells[(block.row - 1, block.column)] = block.title
+        for r, row in enumerate(block.values):
+            for c, value in enumerate(row):
+                cells[(block.row + r, block.column + c)] = value
+    return cells
+
+
+def fingerprint(cells: dict[tuple[int, int], Any]) -> str:
+    """A short digest of a sheet's cells, the same whether cpcxl wrote them or Excel (or
+    xlwings' remote engine) reads them back: text marker, dates and number types aside."""
+    items = sorted((r, c, v) for (r, c), value in cells.items() if (v := plain_cell(value)))
+    return hashlib.sha256(repr(items).encode()).hexdigest()[:20]
+
+
+def plain_cell(value: Any) -> tuple[str, Any] | None:
+    """A cell's value as the fingerprint compares it, or None for an empty cell."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return ("b", value)
+    if isinstance(value, dt.datetime | dt.date):
+        day = value if isinstance(value, dt.datetime) else dt.datetime(*value.timetuple()[:3])
+        return ("n", round((day - dt.datetime(1899, 12, 30)).total_seconds() / 86400, 6))
+    if isinstance(value, int | float):
+        number = float(value)
+        return ("n", float(f"{number:.12g}")) if math.isfinite(number) else ("s", str(number))
+    text = str(value).strip()
+    text = text[1:] if text.startswith("'") else text  # Excel's marker for "this is text"
+    if not text:
+        return None
+    if _ISO_DATE.match(text):
+        return plain_cell(dt.datetime.fromisoformat(text))  # how xlwings sends dates to Excel
+    return ("s", text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -14,6 +15,13 @@ from .files import atomic_path
 
 class SofficeMissing(CpcxlError):
     """LibreOffice is needed for this and is not installed."""
+
+
+def soffice_hint() -> str:
+    """Where to get LibreOffice on this machine's platform."""
+    if sys.platform.startswith("win") or sys.platform == "darwin":
+        return "install LibreOffice from libreoffice.org, then run the command again"
+    return "install LibreOffice (on Debian or Ubuntu: apt install libreoffice-calc-nogui)"
 
 
 def find_soffice() -> str | None:
@@ -38,9 +46,7 @@ def convert(
     """
     soffice = find_soffice()
     if soffice is None:
-        raise SofficeMissing(
-            "LibreOffice is not installed (install the Debian package libreoffice-calc-nogui)"
-        )
+        raise SofficeMissing(f"LibreOffice is not installed: {soffice_hint()}")
     source, target = Path(source), Path(target)
     with tempfile.TemporaryDirectory(prefix="cpcxl-soffice-") as work:
         profile = Path(work, "profile").as_uri()

@@ -35,9 +35,11 @@ from .report import (
     LINE_HEIGHT,
     TEMPLATE_MARK,
     SheetOutput,
+    fingerprint,
     fingerprint_name,
     lines_needed,
     wrapping,
+    written_cells,
 )
 from .values import is_blank
 
@@ -282,8 +284,11 @@ def define_name(wb: Workbook, name: str, sheet: str, ref: str) -> None:
 
 def mark_output_sheet(wb: Workbook, sheet: str) -> None:
     """Mark a sheet a template makes for a button to fill, so the button's first run
-    replaces it without keeping a copy as if a person had edited it."""
+    replaces it without keeping a copy as if a person had edited it. A sheet cpcxl drew
+    (which has its fingerprint already) keeps the fingerprint instead."""
     name = fingerprint_name(sheet)
+    if name in wb.defined_names:
+        return  # cpcxl drew the sheet: its own fingerprint shows a person's edits later
     wb.defined_names[name] = DefinedName(name, attr_text=f'"{TEMPLATE_MARK}"', hidden=True)
 
 
@@ -501,6 +506,11 @@ def render(wb: Workbook, output: SheetOutput, *, index: int | None = None) -> Wo
         ws.column_dimensions[letter].width = width
     if output.freeze:
         ws.freeze_panes = output.freeze
+    # The fingerprint a button compares before it replaces this sheet (cpcxl.xl.render): a
+    # sheet a command wrote is cpcxl's own until a person changes it.
+    name = fingerprint_name(output.name)
+    digest = fingerprint(written_cells(output))
+    wb.defined_names[name] = DefinedName(name, attr_text=f'"{digest}"', hidden=True)
     return ws
 
 

@@ -65,19 +65,33 @@ def command() -> None:
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="Folder for the feedback documents.",
+    help="Folder for the feedback letters.",
 )
+@click.option("--pdf", is_flag=True, help="Also write a PDF of each letter (needs LibreOffice).")
 @_OVERWRITE
-def feedback_command(workbook: Path, out_dir: Path, overwrite: bool) -> None:
-    """Write one feedback document per proposal in WORKBOOK.
+def feedback_command(workbook: Path, out_dir: Path, pdf: bool, overwrite: bool) -> None:
+    """Write one feedback letter (Word, .docx) per submitter in WORKBOOK.
 
-    A document already in --out is kept unless --overwrite is given.
+    Each holds the decision, the scores against each criterion with what each score means,
+    strengths, weaknesses, what would have to change and how to resubmit. With --pdf, a PDF
+    of each too. A letter already in --out is kept unless --overwrite is given.
     """
-    from .workbook import write_feedback
+    from cpcxl.common.soffice import SofficeMissing, find_soffice
 
+    from .workbook import write_letters
+
+    if pdf and find_soffice() is None:  # before any work
+        raise click.ClickException(
+            str(
+                SofficeMissing(
+                    "--pdf needs LibreOffice, which is not installed (install the Debian package "
+                    "libreoffice-writer-nogui), or leave out --pdf"
+                )
+            )
+        )
     outputs = Outputs(overwrite=overwrite, inputs=(workbook,))
     result = engine.evaluate(_read(workbook))
-    for path in write_feedback(result, out_dir, outputs):
+    for path in write_letters(result, out_dir, outputs, pdf=pdf):
         click.echo(f"wrote {path}")
     _kept(outputs)
 
@@ -93,7 +107,9 @@ def feedback_command(workbook: Path, out_dir: Path, overwrite: bool) -> None:
 )
 @_OVERWRITE
 def evaluate_command(workbook: Path, target: Path, overwrite: bool) -> None:
-    """Write a copy of WORKBOOK with the Appraisal, Scores, Ranking, Portfolio and Feedback.
+    """Write a copy of WORKBOOK with the Appraisal, Scores, Ranking, Portfolio, Feedback,
+    Sensitivity, Value for money and Affordability sheets (and Panel scores and Negotiation
+    where the round has them).
 
     The copy is never WORKBOOK itself nor an .xlsm; one that exists already is kept unless
     --overwrite is given.

@@ -9,6 +9,7 @@ workbook's drop-down lists.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -16,7 +17,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cpcxl.common.errors import InputError
-from cpcxl.common.fields import Choice
+from cpcxl.common.fields import Choice, year_label
 
 
 class Term(StrEnum):
@@ -67,6 +68,23 @@ class Decision(StrEnum):
     REJECT = "Reject"
 
 
+class Prices(StrEnum):
+    """How a proposal's amounts are priced (HM Treasury, *The Green Book*, 2022, chapter 5,
+    "Adjustments for inflation"): real (the prices of one base year) or nominal (cash: each
+    year's own prices, inflation included)."""
+
+    REAL = "Real"
+    NOMINAL = "Nominal"
+
+
+class ModerationMethod(StrEnum):
+    """How a moderated score is derived from the panel members' scores when the chair
+    enters none: the median by default (one outlying score moves it least), or the mean."""
+
+    MEDIAN = "Median"
+    MEAN = "Mean"
+
+
 #: Each list as a cell, a drop-down and a worksheet-function argument read it; ``list_name``
 #: is the named range on the workbook's Lists sheet.
 TERMS = Choice.of(Term, "a term", list_name="Terms")
@@ -76,6 +94,10 @@ PROJECT_TYPES = Choice.of(
     ProjectType, "a project type of the optimism-bias table", list_name="ProjectTypes"
 )
 EVIDENCE = Choice.of(Evidence, "a kind of evidence", list_name="EvidenceLevels")
+PRICES = Choice.of(
+    Prices, "a price basis", list_name="PriceBases", aliases={"cash": Prices.NOMINAL}
+)
+MODERATION_METHODS = Choice.of(ModerationMethod, "a moderation method", list_name="Moderation")
 
 
 #: How far the weights given may be from 100% (±0.1%, for rounding): a local choice.
@@ -104,6 +126,10 @@ class CriteriaSet(BaseModel):
     scale_min: float = 0
     scale_max: float = 5
     weights_from: str = "given directly"
+    #: Where weights come from pairwise comparisons: each member's own consistency ratio
+    #: (one unnamed member for a single matrix), and the ratio of the judgements used.
+    judges: tuple[tuple[str, float], ...] = ()
+    consistency_ratio: float | None = None
 
     @model_validator(mode="after")
     def _check(self) -> CriteriaSet:
@@ -162,6 +188,14 @@ class Proposal(BaseModel):
     stated_total_cost: float | None = None
     stated_total_benefit: float | None = None
     missing_years: tuple[int, ...] = ()
+    #: Real (in the prices of ``price_year``; None: the round's price base year) or nominal
+    #: (cash): the appraisal converts nominal amounts to real with the GDP deflator.
+    prices: Prices = Prices.REAL
+    price_year: int | None = None
+    #: Contingency added to positive costs for the cash (affordability) view, on top of
+    #: optimism bias; not in the appraisal (Green Book: optimism bias stands for the risk
+    #: not yet costed).
+    contingency: float = Field(0.0, ge=0, le=1)
 
     @field_validator("capital", "revenue", "cash_releasing", "social_value", "health_benefits")
     @classmethod
@@ -279,6 +313,132 @@ class DecisionRules(BaseModel):
         return self
 
 
+@dataclass(frozen=True)
+class PanelScore:
+    """One panel member's score and comment for one proposal on one criterion."""
+
+    member: str
+    proposal_id: str
+    criterion: str
+    score: float
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class ConflictOfInterest:
+    """A member's declared interest in a proposal: they do not score it (CPC 506 knowledge
+    3, ethical dilemmas and conflicts)."""
+
+    member: str
+    proposal_id: str
+    interest: str = ""
+
+
+@dataclass(frozen=True)
+class ChairScore:
+    """The moderated score the chair entered, with the reason and a comment for the
+    submitter's feedback."""
+
+    proposal_id: str
+    criterion: str
+    score: float | None
+    reason: str = ""
+    comment: str = ""
+
+
+#: The spread of members' scores (highest less lowest) above which a criterion is flagged
+#: for moderation: 2 points on the 0-5 scale, issue 17's figure and a local choice.
+MODERATION_SPREAD = 2.0
+
+
+@dataclass
+class Panel:
+    """An evaluation panel's scores, its members' declared conflicts and the chair's
+    moderated scores."""
+
+    scores: list[PanelScore]
+    conflicts: list[ConflictOfInterest] = field(default_factory=list)
+    chair: dict[tuple[str, str], ChairScore] = field(default_factory=dict)
+    method: ModerationMethod = ModerationMethod.MEDIAN
+    spread: float = MODERATION_SPREAD
+
+    @property
+    def members(self) -> list[str]:
+        """Every member, in the order they first appear (scoring, then declaring)."""
+        seen = [s.member for s in self.scores] + [c.member for c in self.conflicts]
+        return list(dict.fromkeys(seen))
+
+
+@dataclass(frozen=True)
+class DeflatorSeries:
+    """A GDP deflator index by financial year (its first calendar year), with its source.
+
+    Years after the last are extrapolated at the last year's growth (Green Book 2022,
+    chapter 5, "Adjustments for inflation": beyond the forecast, the growth rate in the
+    final year of the projection)."""
+
+    index: dict[int, float]
+    source: str = ""
+
+    @property
+    def first(self) -> int:
+        return min(self.index)
+
+    @property
+    def last(self) -> int:
+        return max(self.index)
+
+    def covers(self, year: int) -> bool:
+        return self.first <= year <= self.last
+
+    def at(self, year: int) -> float:
+        """The index for a financial year, extrapolated beyond the last; refused before the
+        first."""
+        if year in self.index:
+            return self.index[year]
+        if year < self.first:
+            raise InputError(
+                f"the deflator series starts in {year_text(self.first)}, after {year_text(year)}",
+                valid=f"years from {year_text(self.first)}: extend the Deflators sheet back",
+            )
+        if self.last - 1 not in self.index:
+            raise InputError(
+                f"the deflator series has one year ({year_text(self.last)}), so "
+                f"{year_text(year)} cannot be extrapolated",
+                valid="at least the last two years of the published series",
+            )
+        growth = self.index[self.last] / self.index[self.last - 1]
+        return self.index[self.last] * growth ** (year - self.last)
+
+
+def year_text(year: int) -> str:
+    """A financial year as officers write it: 2025 -> '2025/26'."""
+    return year_label(year)
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """An amendment requested of a submitter and, once resubmitted, the proposal that
+    answers it (CPC 506 B7-B8: the negotiation, recorded)."""
+
+    proposal_id: str
+    requested: str
+    amended_id: str | None = None
+    requested_on: dt.date | None = None
+    resubmitted_on: dt.date | None = None
+    response: str = ""
+
+
+#: How the feedback tells a submitter to resubmit, where the Settings give nothing: a local
+#: choice of wording.
+HOW_TO_RESUBMIT = (
+    "Revise the proposal to answer each point above and send it back to the evaluation "
+    "panel's secretary, marked as a resubmission of the proposal named above. The panel "
+    "will evaluate it again against the same criteria, and the original and the amended "
+    "figures will be shown side by side."
+)
+
+
 @dataclass
 class Round:
     """A round as read from a workbook, ready to evaluate; ``notes`` are what the reading
@@ -291,3 +451,21 @@ class Round:
     schedule: Schedule
     budgets: list[float] | None
     notes: list[str] = field(default_factory=list)
+    #: A panel's scores, to be moderated into ``scores`` (None: one scorer, the Assessment).
+    panel: Panel | None = None
+    #: Comments for the submitter by (proposal, criterion): the Assessment's, or the chair's.
+    comments: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: The financial year of year 0, and the price base year of the appraisal (None: year 0's).
+    first_year: int | None = None
+    price_year: int | None = None
+    deflators: DeflatorSeries | None = None
+    #: The ± change on each cost and benefit line for the tornado: 20%, issue 17's figure.
+    tornado_change: float = 0.2
+    amendments: list[Amendment] = field(default_factory=list)
+    resubmit_by: dt.date | None = None
+    how_to_resubmit: str = HOW_TO_RESUBMIT
+
+    @property
+    def base_year(self) -> int | None:
+        """The price base year of the appraisal: the one given, or year 0's."""
+        return self.price_year if self.price_year is not None else self.first_year

@@ -6,6 +6,7 @@ evaluation panel meets in practice (a strong case, a weak one, a realism problem
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -282,6 +283,95 @@ def sample_round() -> RoundInputs:
     )
 
 
+#: The demo's evaluation panel (roles, as a real panel's record would name them).
+PANEL_MEMBERS = [
+    "Head of Finance",
+    "Commissioning Manager",
+    "Public Health Consultant",
+    "Quality Lead",
+    "Carers' representative",
+]
+#: How far each member's score strays from the sample's: one a point above and one below,
+#: so the median is the sample's score (rotated across proposals and criteria).
+_OFFSETS = [0, 0, 1, -1, 0]
+#: Where the panel disagrees widely, with what each member said: (proposal, criterion).
+_DISAGREE: dict[tuple[str, str], list[tuple[int, str]]] = {
+    ("ASC-02", "Outcomes for people"): [
+        (4, "Telecare evaluation measured falls and admissions"),
+        (4, "Outcomes have a baseline"),
+        (1, "No outcome targets in the bid"),
+        (4, "Baseline from the local evaluation"),
+        (5, "Co-designed with people who use the service"),
+    ],
+    ("ASC-07", "Value for money"): [
+        (2, "Benefits not evidenced"),
+        (2, "Costs quantified, benefits asserted"),
+        (5, "Sector studies show large savings"),
+        (1, "No benefits evidence at all"),
+        (3, "Plausible but unproven"),
+    ],
+}
+
+
+def panel_round() -> RoundInputs:
+    """The sample round scored by a panel of five instead of one scorer, with a declared
+    conflict, the chair's moderation of a wide disagreement, a resubmission answering an
+    amendment, and a proposal costed in cash (nominal) prices: the demo's round."""
+    inputs = sample_round()
+    criteria = [r[0] for r in DEFAULT_CRITERIA]
+    conflicted = ("Public Health Consultant", "ASC-08")  # the sponsor of falls prevention
+    panel = []
+    for i, p in enumerate(PROPOSALS):
+        for j, (name, score) in enumerate(zip(criteria, p["scores"], strict=True)):
+            wide = _DISAGREE.get((p["id"], name))
+            for k, member in enumerate(PANEL_MEMBERS):
+                if (member, p["id"]) == conflicted:
+                    continue
+                if wide is not None:
+                    given, comment = wide[k]
+                else:
+                    given = min(5, max(0, score + _OFFSETS[(k + i + j) % len(_OFFSETS)]))
+                    comment = ""
+                panel.append([member, p["id"], name, given, comment])
+    inputs.assessment = []
+    inputs.panel = panel
+    inputs.conflicts = [[*conflicted, "Sponsor of the proposal"]]
+    inputs.moderation = [
+        [
+            "ASC-02",
+            "Outcomes for people",
+            4,
+            "Agreed at moderation: the local evaluation gives a baseline",
+            "Outcomes are measurable with a baseline; add targets to score 5.",
+        ]
+    ]
+    # ASC-12 named no objective (a weakness: Amend); resubmitted naming two, as ASC-12-R1.
+    original = next(r for r in inputs.proposals if r[0] == "ASC-12")
+    resubmitted = list(original)
+    resubmitted[0] = "ASC-12-R1"
+    resubmitted[4] = "Independence at home; Support for carers"
+    inputs.proposals.append(resubmitted)
+    inputs.costs += [["ASC-12-R1", *r[1:]] for r in inputs.costs if r[0] == "ASC-12"]
+    inputs.benefits += [["ASC-12-R1", *r[1:]] for r in inputs.benefits if r[0] == "ASC-12"]
+    inputs.panel += [[r[0], "ASC-12-R1", *r[2:]] for r in panel if r[1] == "ASC-12"]
+    inputs.amendments = [
+        [
+            "ASC-12",
+            "Name the organisation's objectives the service supports, and how.",
+            dt.date(2026, 11, 2),
+            "ASC-12-R1",
+            dt.date(2026, 11, 16),
+            "Resubmitted naming independence at home and support for carers.",
+        ]
+    ]
+    # ASC-09's finance team costed it in cash (nominal) prices.
+    row = next(r for r in inputs.proposals if r[0] == "ASC-09")
+    row += [None] * (15 - len(row))
+    row[12] = "Nominal"
+    inputs.settings = {"resubmit_by": dt.date(2027, 1, 15)}
+    return inputs
+
+
 def two_proposals_round() -> RoundInputs:
     """A round of two proposals simple enough to appraise by hand: each £1,000 of capital in
     year 0, X with £600 of benefits in each of years 1 and 2, Y with £1,100; every score 4 of
@@ -308,17 +398,18 @@ def two_proposals(path: Path) -> Path:
 
 
 def run_demo(out_dir: Path) -> list[Path]:
-    """A sample round for an adult social care directorate, evaluated, with feedback."""
+    """A sample round for an adult social care directorate, scored by a panel, evaluated,
+    with a feedback letter for each submitter."""
     from . import engine
-    from .workbook import build, read_round_file, write_feedback, write_results
+    from .workbook import build, read_round_file, write_letters, write_results
 
-    source = build(out_dir / "adult_social_care_round.xlsx", sample_round())
+    source = build(out_dir / "adult_social_care_round.xlsx", panel_round())
     round_ = read_round_file(source)
     result = engine.evaluate(round_)
     evaluated = write_results(
         source, out_dir / "adult_social_care_round_evaluated.xlsx", result, round_.notes
     )
-    return [source, evaluated, *write_feedback(result, out_dir / "feedback")]
+    return [source, evaluated, *write_letters(result, out_dir / "feedback")]
 
 
 DEMO = Demo("proposals", "Expenditure proposals: an adult social care round", run_demo)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,6 +13,7 @@ from rich.console import Console
 
 from cpcxl.common.errors import InputError, InputErrors
 from cpcxl.common.fields import Date
+from cpcxl.common.files import KEPT_EXIT, OutputRefused, Outputs
 
 from . import inputs, outputs, workbook
 from .inputs import matrix_from_toml
@@ -65,6 +67,28 @@ def with_matrix(fn: F) -> F:
     return fn
 
 
+overwrite_option = click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Replace the output if it exists already (a person may have edited it).",
+)
+
+
+def _may_write(target: Path, source: Path, overwrite: bool) -> Outputs:
+    """The one overwrite rule (cpcxl.common.files.Outputs): never over the input, never an
+    .xlsm (exit 2), and an existing output kept unless --overwrite (exit 3), each said."""
+    rule = Outputs(overwrite=overwrite, inputs=(source,))
+    try:
+        allowed = rule.may_write(target)
+    except OutputRefused as exc:
+        console.print(f"error: {exc}; nothing was written", markup=False)
+        sys.exit(2)
+    if not allowed:
+        console.print(rule.kept_message(), markup=False)
+        sys.exit(KEPT_EXIT)
+    return rule
+
+
 @click.group("risk")
 def command() -> None:
     """Risk registers: import one laid out another way, score a saved one, check a matrix."""
@@ -75,37 +99,47 @@ def command() -> None:
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the cpcxl register (default: FILE's name + _cpcxl.xlsx).",
+    help="Where to write the cpcxl register (default: FILE's name + _cpcxl.xlsx). FILE may be "
+    "an .xlsx workbook or a .csv file.",
 )
 @click.option("--sheet", help="The sheet holding the register (default: the best match).")
 @click.option("--as-of", help="Date reviews are due by, dd/mm/yyyy (default: today).")
+@overwrite_option
 @with_matrix
 def import_command(
     file: Path,
     out: Path | None,
     sheet: str | None,
     as_of: str | None,
+    overwrite: bool,
     matrix_name: str,
     matrix_file: Path | None,
 ) -> None:
     """Read FILE, a register with other headers, and write it as a scored cpcxl register.
 
     Reports which headers it mapped to which columns, which it did not use and why, and every
-    value it could not read (kept as it was). FILE itself is never changed.
+    value it could not read (kept as it was). FILE itself is never changed, an .xlsm is never
+    written, and an existing output is kept unless --overwrite (exit status 3).
     """
     matrix = _matrix(matrix_name, matrix_file)
     day = _date(as_of)
     target = out or Path(f"{file.stem}_cpcxl.xlsx")
-    if target.resolve() == file.resolve():
-        raise click.BadParameter("--out must not be the file being imported")
+    written = _may_write(target, file, overwrite)
     imported = workbook.import_file(file, sheet=sheet, matrix=matrix)
     for line in outputs.import_report(imported):
-        console.print(line, markup=False)
+        console.print(line, markup=False, soft_wrap=True)  # a table row is one line
     appetite = appetite_with(list(imported.own_categories), matrix)
     workbook.build_register_workbook(
-        target, imported.risks, matrix=matrix, appetite=appetite, as_of=day
+        target,
+        imported.risks,
+        matrix=matrix,
+        appetite=appetite,
+        as_of=day,
+        actions=imported.actions,
+        extra=imported.extra,
+        more_sheets=[outputs.import_report_output(imported)],
     )
-    console.print(f"wrote {target}", markup=False)
+    console.print(f"wrote {written.wrote(target)}", markup=False)
 
 
 @command.command("score")
@@ -117,22 +151,32 @@ def import_command(
     help="Where to write the scored copy (FILE is not changed).",
 )
 @click.option("--as-of", help="Date reviews are due by, dd/mm/yyyy (default: the workbook's).")
-def score_command(file: Path, out: Path, as_of: str | None) -> None:
-    """Score a saved cpcxl risk register, as the Score register button does, into a copy."""
-    if out.resolve() == file.resolve():
-        raise click.BadParameter("--out must differ from FILE: inputs are never changed")
+@overwrite_option
+def score_command(file: Path, out: Path, as_of: str | None, overwrite: bool) -> None:
+    """Score a saved cpcxl risk register, as the Score register button does, into a copy.
+
+    FILE is never changed, an .xlsm is never written, and an existing copy is kept unless
+    --overwrite (exit status 3).
+    """
     day = _date(as_of)
+    written = _may_write(out, file, overwrite)
     tables, named = workbook.read_register_file(file)
     read = inputs.read_register_book(tables, named, file=file.name)
     _report(read.register.problems)
+    for problem in read.all_problems()[len(read.register.problems) :]:
+        console.print(f"check: {problem}", markup=False)
     workbook.build_register_workbook(
         out,
         read.register.values(read.matrix),
         matrix=read.matrix,
         appetite=read.appetite,
         as_of=day or read.as_of,
+        actions=read.actions.values() if read.actions is not None else (),
+        incidents=read.incidents.values() if read.incidents is not None else (),
+        objectives=read.objectives.values() if read.objectives is not None else (),
+        correlation=read.correlation,
     )
-    console.print(f"wrote {out}", markup=False)
+    console.print(f"wrote {written.wrote(out)}", markup=False)
 
 
 @command.command("matrix")

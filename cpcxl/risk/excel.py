@@ -16,8 +16,9 @@ import xlwings as xw
 
 from cpcxl.common.errors import InputError
 from cpcxl.common.examples import Example, ScriptExample, examples
-from cpcxl.common.fields import TEXT
+from cpcxl.common.fields import NUMBER, TEXT
 from cpcxl.common.grid import Kind, broadcast, cell_error, from_grid
+from cpcxl.common.inputs import Cells
 from cpcxl.xl.book import read_book_tables
 from cpcxl.xl.render import render
 
@@ -160,7 +161,7 @@ def cpc_risk_heatmap(likelihoods: Any, impacts: Any) -> Any:
     ),
     Example(
         ([0.5], [50000], [30000], [20000]),
-        "#VALUE! item 1: minimum 50,000 is above maximum 20,000; "
+        "#VALUE! item 1: minimum £50,000 is above maximum £20,000; "
         "valid: 0 ≤ probability ≤ 1 and min ≤ likely ≤ max",
         "a minimum above the maximum cannot be simulated",
     ),
@@ -171,6 +172,37 @@ def cpc_risk_heatmap(likelihoods: Any, impacts: Any) -> Any:
         "valid: a percentage from 0% to 100%",
         "a chance is a rate: 30 is 3,000%, refused with what was meant, never divided by 100",
     ),
+    Example(
+        ([0.1, 0.1], [100, 100], [100, 100], [100, 100], 0.8, 100000, 1, 0),
+        [
+            ["Expected exposure", 20],
+            ["P50", 0],
+            ["P80", 0],
+            ["P95", 100],
+            ["Contingency at 80% confidence", 0],
+        ],
+        "two independent 10% chances of £100: expected 2 × 10% × £100 = £20; nothing in "
+        "81% of iterations, both in only 1%, so P95 is £100",
+    ),
+    Example(
+        ([0.1, 0.1], [100, 100], [100, 100], [100, 100], 0.8, 100000, 1, 1),
+        [
+            ["Expected exposure", 20],
+            ["P50", 0],
+            ["P80", 0],
+            ["P95", 200],
+            ["Contingency at 80% confidence", 0],
+        ],
+        "the same risks wholly correlated: they happen together, both in 10% of iterations, "
+        "so P95 is £200; the expected £20 does not change",
+    ),
+    Example(
+        ([0.5, 0.5], [1, 1], [2, 2], [3, 3], 0.8, 1000, 1, [[1, 0.5], [0.3, 1]]),
+        "#VALUE! correlation: the correlation matrix is not symmetric: row 1, column 2 is 0.5 "
+        "but row 2, column 1 is 0.3; valid: a square range, symmetric, 1 on the diagonal, each "
+        "value from -1 to 1",
+        "a correlation between two risks is one number: the matrix must read the same both ways",
+    ),
 )
 def cpc_risk_exposure(
     probabilities: Any,
@@ -180,19 +212,65 @@ def cpc_risk_exposure(
     confidence: Any = 0.8,
     iterations: Any = 10000,
     seed: Any = 1,
+    correlation: Any = 0,
 ) -> Any:
-    """Monte Carlo £ exposure of quantified risks (chance, min, most likely, max; Beta-PERT): expected, P50, P80, P95 and contingency at the confidence given (default 80%), in whole pounds."""  # noqa: E501 (Excel shows it on one line)
-    p, low, mode, high = inputs.read_estimates(probabilities, minimums, most_likely, maximums)
+    """Monte Carlo £ exposure of quantified risks (chance, min, most likely, max; Beta-PERT; correlation one coefficient or a square range, Iman-Conover): expected, P50, P80, P95, contingency at the confidence (default 80%), whole £."""  # noqa: E501 (Excel shows it on one line)
+    estimates = inputs.read_estimates(probabilities, minimums, most_likely, maximums)
     exposure = engine.simulate_exposure(
-        p,
-        low,
-        mode,
-        high,
+        *estimates.arrays(),
         confidence=option(CONFIDENCE, confidence, 0.8, "confidence"),
         iterations=int(option(ITERATIONS, iterations, 10000, "iterations")),
         seed=int(option(SEED, seed, 1, "seed")),
+        correlation=_correlation(correlation, estimates.kept),
     )
     return [[label, engine.round_pounds(value)] for label, value in exposure.rows()]
+
+
+def _correlation(value: Any, kept: np.ndarray) -> float | np.ndarray:
+    """The correlation argument: one coefficient, or a matrix with a row and a column for each
+    row of the ranges (those of rows left blank dropped), checked where the user typed it."""
+    try:
+        read = inputs.read_correlation(value)
+        if isinstance(read, float):
+            return read
+        engine.check_matrix(read, int(kept.size))
+    except engine.CorrelationError as exc:
+        offer = (
+            "; =CPC_RISK_NEAREST_CORRELATION(range) gives the nearest valid one (Higham's method)"
+            if exc.nearest is not None
+            else ""
+        )
+        raise InputError(f"correlation: {exc.message}{offer}", valid=exc.valid) from None
+    except InputError as exc:
+        raise InputError(f"correlation: {exc.message}", valid=exc.valid) from None
+    return read[np.ix_(kept, kept)]
+
+
+@examples(
+    Example(
+        ([[1, 0.3], [0.3, 1]],),
+        [[1, 0.3], [0.3, 1]],
+        "a valid correlation matrix is its own nearest",
+    ),
+    Example(
+        ([[1, 1.5], [1.5, 1]],),
+        [[1, 1], [1, 1]],
+        "two risks' correlation is at most 1: the nearest matrix to 1.5 has 1 (the nearest "
+        "point of [-1, 1])",
+    ),
+    Example(
+        ([[1, 0.2], [0.4, 1]],),
+        [[1, 0.3], [0.3, 1]],
+        "an asymmetric matrix is first averaged with its transpose: (0.2 + 0.4) / 2 = 0.3",
+    ),
+)
+def cpc_risk_nearest_correlation(matrix: Any) -> Any:
+    """The nearest valid correlation matrix to a square range (Higham's method, 2002): symmetric, 1 on the diagonal, positive semi-definite; for a matrix CPC_RISK_EXPOSURE refuses."""  # noqa: E501 (Excel shows it on one line)
+    read = inputs.read_correlation(matrix, kind=NUMBER)
+    if isinstance(read, float) or read.shape[0] != read.shape[1]:
+        raise InputError("the range is not square", valid="a square range of correlations")
+    nearest = engine.nearest_correlation(read)
+    return np.round(nearest, 10).tolist()
 
 
 FUNCTIONS: list[Callable[..., Any]] = [
@@ -200,6 +278,7 @@ FUNCTIONS: list[Callable[..., Any]] = [
     cpc_risk_rating,
     cpc_risk_heatmap,
     cpc_risk_exposure,
+    cpc_risk_nearest_correlation,
 ]
 
 
@@ -227,12 +306,12 @@ def _named_values(book: xw.Book) -> dict[str, Any]:
         _example_workbook,
         {
             "Register": {
-                "AB6": "Above appetite (Cautious: up to 9); Above target (8); "
+                "AH6": "Above appetite (Cautious: up to 9); Above target (8); "
                 "Review overdue (due 01/05/2026)",
                 "W6": "Reduced",
-                "AB7": "Above appetite (Averse: up to 3); High inherent risk, no controls",
+                "AH7": "Above appetite (Averse: up to 3); High inherent risk, no controls",
                 "W7": "Increased",
-                "AB8": "Check Residual likelihood: 'likley' is not a likelihood; did you mean "
+                "AH8": "Check Residual likelihood: 'likley' is not a likelihood; did you mean "
                 f"'Likely'?; valid: {LIKELIHOOD_LABELS}",
                 "W8": "No earlier score",
             },
@@ -244,15 +323,34 @@ def _named_values(book: xw.Book) -> dict[str, Any]:
 )
 def score_register(book: xw.Book) -> None:
     """Score register: flags and movement on the Register; Heat map and Summary refreshed."""
-    read = inputs.read_register_book(read_book_tables(book, inputs.TABLES), _named_values(book))
-    scored = engine.score_register(
-        read.register.risks, read.matrix, read.appetite, as_of=read.as_of
+    # (and the Actions' and Incidents' flags, the Exposure sheet and the Board report: the
+    # first line stays as macros/cpcxl.bas quotes it)
+    cells = read_book_tables(book, inputs.TABLES)
+    correlation = _sheet_cells(book, inputs.CORRELATION_SHEET)
+    if correlation is not None:
+        cells[inputs.CORRELATION_CELLS] = correlation
+    read = inputs.read_register_book(cells, _named_values(book))
+    result = engine.assess(
+        read.register.risks,
+        read.matrix,
+        read.appetite,
+        as_of=read.as_of,
+        actions=read.actions.usable() if read.actions is not None else None,
+        incidents=read.incidents.usable() if read.incidents is not None else None,
+        correlation=read.correlation,
     )
-    exposure = engine.register_exposure(scored)
-    for output in outputs.register_sheets(
-        scored, read.register, read.matrix, exposure, as_of=read.as_of
-    ):
+    for output in outputs.register_sheets(result, read):
         render(book, output)
+
+
+def _sheet_cells(book: xw.Book, name: str) -> Cells | None:
+    """A sheet's used cells, from where they start (the Correlation sheet's matrix is not an
+    Excel Table)."""
+    if name not in [s.name for s in book.sheets]:
+        return None
+    used = book.sheets[name].used_range
+    values = used.options(ndim=2).value
+    return Cells(values, first_row=used.row, first_column=used.column)
 
 
 SCRIPTS: list[Callable[..., None]] = [score_register]

@@ -20,19 +20,33 @@ NHS_5X5 = RiskMatrix(
     "Extreme",
     source="National Patient Safety Agency, A risk matrix for risk managers (2008)",
     likelihood=(
+        # fewer_than: the NPSA's time frames (not expected for years; at least annually,
+        # monthly, weekly, daily): each level implies fewer a year than the next one's start.
         Level(
             score=1,
             label="Rare",
             description="Not expected to happen for years; <0.1%",
             aliases=("remote", "very unlikely", "improbable"),
+            fewer_than=1,
         ),
-        Level(score=2, label="Unlikely", description="Do not expect it, but it may happen; 0.1-1%"),
-        Level(score=3, label="Possible", description="Might happen occasionally; 1-10%"),
+        Level(
+            score=2,
+            label="Unlikely",
+            description="Do not expect it, but it may happen; 0.1-1%",
+            fewer_than=12,
+        ),
+        Level(
+            score=3,
+            label="Possible",
+            description="Might happen occasionally; 1-10%",
+            fewer_than=52,
+        ),
         Level(
             score=4,
             label="Likely",
             description="Will probably happen, but not persistently; 10-50%",
             aliases=("probable",),
+            fewer_than=365,
         ),
         Level(
             score=5,

@@ -8,7 +8,19 @@ from typing import Any
 
 import click
 
-from .settings import ServerSettings, check_bind, check_licence
+from .settings import ServerRefused, ServerSettings, check_bind, check_licence
+
+
+def require_server_extra() -> None:
+    """Say in one line how to install what ``cpcxl serve`` needs, if it is missing."""
+    import importlib.util
+
+    missing = [m for m in ("xlwings_server", "uvicorn") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ServerRefused(
+            "cpcxl serve needs the server extra, which is not installed",
+            valid='python -m pip install "cpcxl[server]" (or a built wheel with "[server]")',
+        )
 
 
 @click.command()
@@ -46,7 +58,10 @@ def serve(
 
     Listens on this machine only unless sign-in (XLWINGS_AUTH_PROVIDERS) is configured; in
     production put it behind a reverse proxy that terminates TLS (see addin/README.md).
+
+    Example: XLWINGS_LICENSE_KEY=noncommercial cpcxl serve --port 8000
     """
+    require_server_extra()
     import uvicorn
 
     from .app import create_app
@@ -91,11 +106,20 @@ def serve(
     help="Folder for the VBA module.",
 )
 @click.option("--check", is_flag=True, help="Compare with the module in --out instead.")
-def macros(out_dir: Path, check: bool) -> None:
-    """Write the desktop add-in's VBA module: one procedure per button (local and server)."""
+@click.option(
+    "--overwrite", is_flag=True, help="Replace a module in --out that differs (it may be edited)."
+)
+def macros(out_dir: Path, check: bool, overwrite: bool) -> None:
+    """Write the desktop add-in's VBA module: one procedure per button (local and server).
+
+    A module in --out that differs from the one the installed plugins make (a person may
+    have added to it) is kept unless --overwrite is given; the command then exits with 3.
+
+    Example: cpcxl macros --out my-macros
+    """
     import sys
 
-    from cpcxl.common.files import atomic_path
+    from cpcxl.common.files import KEPT_EXIT, Outputs, atomic_path
     from cpcxl.plugins import registry
     from cpcxl.xl.macros import FILENAME, vba_module
 
@@ -107,6 +131,13 @@ def macros(out_dir: Path, check: bool) -> None:
             sys.exit(1)
         click.echo(f"up to date {target}")
         return
+    if target.exists() and target.read_bytes() == text.encode():
+        click.echo(f"up to date {target}")
+        return
+    outputs = Outputs(overwrite=overwrite)
+    if not outputs.may_write(target):
+        click.echo(outputs.kept_message())
+        sys.exit(KEPT_EXIT)
     out_dir.mkdir(parents=True, exist_ok=True)
     with atomic_path(target) as tmp:
         tmp.write_bytes(text.encode())

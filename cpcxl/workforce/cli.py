@@ -11,8 +11,7 @@ from rich.console import Console
 from cpcxl.common.errors import InputError, InputErrors
 from cpcxl.common.files import KEPT_EXIT, OutputRefused, Outputs
 
-from . import engine
-from .workbook import read_inputs, write_planned_copy
+from .workbook import plan_of, read_inputs, write_planned_copy
 
 console = Console(soft_wrap=True)
 
@@ -70,6 +69,5 @@ def plan_command(workbook: Path, out: Path | None, overwrite: bool) -> None:
         _notes(exc.notes if isinstance(exc, InputErrors) else [])
         sys.exit(2)
     _notes(inputs.notes)
-    result = engine.plan(inputs.staff, inputs.demand, inputs.targets, inputs.assumptions)
-    written = outputs.wrote(write_planned_copy(workbook, target, result, inputs.notes))
+    written = outputs.wrote(write_planned_copy(workbook, target, plan_of(inputs), inputs.notes))
     _say(f"wrote {written} ({len(inputs.staff)} staff rows, {len(inputs.demand)} demand rows)")

@@ -20,9 +20,13 @@ from cpcxl.xl.render import render
 from . import engine, sample
 from .inputs import HEADROOM_METHOD, SPECS, read_plan
 from .models import (
+    ANNUAL_PAY,
     FTE_FIGURE,
     HEADROOM,
     NEED_YEARS,
+    NI_RATE,
+    NI_THRESHOLD,
+    PENSION_RATE,
     STANDARD_HOURS,
     TURNOVER,
     VACANCY,
@@ -198,6 +202,78 @@ def cpc_recruitment_need(fte: Any, turnover: Any, vacancy: Any, years: Any) -> A
     return elementwise(one, fte, turnover, vacancy, years)
 
 
+@examples(
+    Example(
+        (30000,),
+        33750.0,
+        "the issue's example: 30,000 + 15% × (30,000 − 5,000) = 30,000 + 3,750 = 33,750",
+    ),
+    Example(
+        (30000, 0.2),
+        39750.0,
+        "with a 20% pension: 33,750 + 20% × 30,000 = 33,750 + 6,000 = 39,750",
+    ),
+    Example((4000,), 4000.0, "4,000 is below the £5,000 threshold: no National Insurance"),
+    Example(
+        (38682, 0.2378),
+        38682 + 0.15 * 33682 + 0.2378 * 38682,
+        "Agenda for Change Band 6 entry 2025/26 in the NHS Pension Scheme: 38,682 + 15% × "
+        "33,682 + 23.78% × 38,682 = 38,682 + 5,052.30 + 9,198.58 = 52,932.88",
+    ),
+    Example(
+        ([[30000], [None], [4000]], 0.2),
+        [[39750.0], [None], [4800.0]],
+        "a column: 39,750; blank stays blank; 4,000 + 20% × 4,000 = 4,800",
+    ),
+    Example(
+        (30000, 0.2, 0.138, 9100),
+        30000 + 0.138 * 20900 + 0.2 * 30000,
+        "2024/25's 13.8% above £9,100: 30,000 + 2,884.20 + 6,000 = 38,884.20",
+    ),
+    Example(
+        (30000, 0.45),
+        "#VALUE! pension_rate: 0.45 is 45%, outside 0% to 40% for an employer pension rate "
+        "(no UK employer scheme charges 40% of pay (the NHS 23.78%, LGPS funds about 20%): a "
+        "local limit); type 0.45% (or 0.0045); valid: a percentage from 0% to 40%",
+        "the issue's bad input: a pension rate above 40% (45% is refused; 0.45% would do)",
+    ),
+    Example(
+        (30000, -0.01),
+        "#VALUE! pension_rate: -0.01 is -1%, outside 0% to 40% for an employer pension rate "
+        "(no UK employer scheme charges 40% of pay (the NHS 23.78%, LGPS funds about 20%): a "
+        "local limit); valid: a percentage from 0% to 40%",
+        "the issue's bad input: a pension rate below 0",
+    ),
+    Example(
+        (30000, 20),
+        "#VALUE! pension_rate: 20 is 2,000%, outside 0% to 40% for an employer pension rate "
+        "(no UK employer scheme charges 40% of pay (the NHS 23.78%, LGPS funds about 20%): a "
+        "local limit); type 20% (or 0.2); valid: a percentage from 0% to 40%",
+        "a rate is a fraction: 20 is 2,000%, not 20%, and is refused rather than used",
+    ),
+)
+def cpc_employment_cost(
+    annual_pay: Any, pension_rate: Any = 0, ni_rate: Any = 0.15, ni_threshold: Any = 5000
+) -> Any:
+    """Employer's cost of annual pay: pay + employer National Insurance on pay above the
+    threshold (15% above £5,000 in 2025/26) + employer pension on pay (0% to 40%)."""
+
+    def one(pay: Any, pension: Any, ni: Any, threshold: Any) -> Any:
+        if is_blank(pay):
+            return None
+        amount = parse_argument(ANNUAL_PAY, pay, "annual_pay")
+        rate = 0.0 if is_blank(pension) else parse_argument(PENSION_RATE, pension, "pension_rate")
+        ni_ = 0.15 if is_blank(ni) else parse_argument(NI_RATE, ni, "ni_rate")
+        limit = (
+            5000.0
+            if is_blank(threshold)
+            else parse_argument(NI_THRESHOLD, threshold, "ni_threshold")
+        )
+        return float(engine.employment_cost(amount, rate, ni_, limit))
+
+    return elementwise(one, annual_pay, pension_rate, ni_rate, ni_threshold)
+
+
 # --- the button ---------------------------------------------------------------------------
 
 
@@ -221,13 +297,16 @@ def cpc_recruitment_need(fte: Any, turnover: Any, vacancy: Any, years: Any) -> A
                 "B4": 1.22,
                 "D4": 1.22 - 1,
             },
-            # Agency cover is priced from each role's own permanent pay × 1.3 (issue 13,
-            # case 10): care workers £12.60 → £16.38, the therapist £24.80 → £32.24.
+            # Agency cover is priced from each role's own cost with on-costs × 1.3 (issue
+            # 13, case 10; issue 18): care workers from the Pay sheet, NJC SCP 3 £24,796 for
+            # 37 h in the LGPS (19.8%) with NI 15% above £5,000: (24,796 × 1.348 − 750) ÷
+            # (37 × 52.143) = £16.936 → £22.017; the therapist's own £24.80 an hour →
+            # 24.80 × 1.348 − 750 ÷ (37.5 × 52.143) = £33.047 → £42.961.
             "Projection": {
                 "A11": "Care worker",
-                "E11": 16.38,
+                "G11": (24796 * 1.348 - 750) / (37 * 365 / 7) * 1.3,
                 "A12": "Occupational therapist",
-                "E12": 32.24,
+                "G12": (24.80 * 1.348 - 750 / (37.5 * 365 / 7)) * 1.3,
             },
             # Care worker Level 3: only the 2 agency staff, 75 of 438 hours = 17.1% < 20%;
             # then the two roles one person holds, in role order.
@@ -243,10 +322,19 @@ def cpc_recruitment_need(fte: Any, turnover: Any, vacancy: Any, years: Any) -> A
     )
 )
 def plan_workforce(book: xw.Book) -> None:
-    """Read Staff, Demand, Assumptions and Targets; write Plan, Gap, Projection, Optimised
-    mix and Risks."""
+    """Read every input table; write Plan, Gap, Projection, Optimised mix, Risks, Costs, Wage
+    floor, Development and Review."""
     inputs = read_plan(read_book_tables(book, SPECS), file=book.name)
-    result = engine.plan(inputs.staff, inputs.demand, inputs.targets, inputs.assumptions)
+    result = engine.plan(
+        inputs.staff,
+        inputs.demand,
+        inputs.targets,
+        inputs.assumptions,
+        pay=inputs.pay,
+        benchmarks=inputs.benchmarks,
+        skills=inputs.skills,
+        actuals=inputs.actuals,
+    )
     for output in plan_outputs(result, inputs.notes):
         render(book, output)
     _gap_chart(book.sheets[GAP_SHEET], len(result.gap_by_role))
@@ -278,5 +366,6 @@ FUNCTIONS: list[Callable[..., Any]] = [
     cpc_required_fte,
     cpc_workforce_gap,
     cpc_recruitment_need,
+    cpc_employment_cost,
 ]
 SCRIPTS: list[Callable[..., None]] = [plan_workforce]

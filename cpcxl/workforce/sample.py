@@ -149,6 +149,23 @@ EXAMPLE_STAFF: list[list[Any]] = [
     ],
 ]
 
+#: Each example row's area and the training and qualifications its people hold (the Staff
+#: table's last two columns; ethnic group and disability are left blank).
+_EXAMPLE_AREAS_HELD = [
+    ("Central", "Care Certificate; Level 2 Diploma in Care; Mandatory training"),
+    ("North", "Care Certificate; Mandatory training"),
+    ("Central", "Care Certificate"),
+    ("Central", ""),
+    ("Central", "Care Certificate; Level 3 Diploma in Adult Care; Mandatory training"),
+    ("North", "Care Certificate; Level 3 Diploma in Adult Care; Mandatory training"),
+    ("North", "Care Certificate"),
+    ("Central", "Registration with the HCPC; Mandatory training"),
+    ("Central", "Level 5 Diploma in Leadership and Management; Mandatory training"),
+    ("North", ""),
+]
+for _row, (_area, _held) in zip(EXAMPLE_STAFF, _EXAMPLE_AREAS_HELD, strict=True):
+    _row.extend([None, None, _area, _held or None])
+
 EXAMPLE_DEMAND: list[list[Any]] = [
     # service, role, skill, hours now, growth, year 1..5
     ["Home care", "Care worker", "Level 2", 480, 0.04],
@@ -173,9 +190,66 @@ EXAMPLE_DEMAND: list[list[Any]] = [
 
 EXAMPLE_TARGETS: list[list[Any]] = [
     ["Maximum agency share", None, None, 0.10],
-    ["Minimum permanent share", "Care worker", None, 0.60],
+    ["Minimum permanent share", "Care worker", None, 0.50],
     ["Minimum share at skill level", "Care worker", "Level 3", 0.20],
     ["Maximum hours of a contract type", None, "Bank or zero-hours", 60],
+]
+
+#: The Pay sheet's example: pay by role and band (pay year 2025/26); other roles are priced
+#: from their staff records. Band, pension scheme, annual pay (blank: the band's), hours.
+EXAMPLE_PAY: list[list[Any]] = [
+    # role, band or point, pension scheme, annual pay, full-time hours
+    ["Care worker", "NJC SCP 3", "Local Government Pension Scheme"],
+    ["Senior care worker", "NJC SCP 8", "Local Government Pension Scheme"],
+]
+
+#: Benchmarks by role and area: Skills for Care's latest by job role, and a local figure for
+#: one area (an example of the officer's own).
+EXAMPLE_BENCHMARKS: list[list[Any]] = [
+    # role, area, turnover, vacancy, sickness, source, year
+    [
+        "Care worker",
+        None,
+        0.285,
+        None,
+        None,
+        "Skills for Care, state of the sector, October 2025: care and support workers",
+        "2024/25",
+    ],
+    [
+        "Care worker",
+        "North",
+        0.32,
+        None,
+        None,
+        "An example of your own HR figure for an area",
+        "2025/26",
+    ],
+    [
+        "Registered manager",
+        None,
+        0.17,
+        None,
+        None,
+        "Skills for Care, state of the sector, October 2025: registered managers",
+        "2024/25",
+    ],
+]
+
+#: The training and qualifications roles need (costs are examples: use your own).
+EXAMPLE_SKILLS: list[list[Any]] = [
+    # role, training or qualification, cost per person, renew every (years), starters holding it
+    ["Care worker", "Care Certificate", 150, None, 0.5],
+    ["Care worker", "Level 2 Diploma in Care", 600, None, 0.3],
+    ["Care worker", "Mandatory training", 60, 1, 0],
+    ["Registered manager", "Level 5 Diploma in Leadership and Management", 2500, None, 1],
+]
+
+#: What happened in the plan's first quarter (an example).
+EXAMPLE_ACTUALS: list[list[Any]] = [
+    # quarter, role, FTE in post, leavers, starters, agency hours, agency spend
+    ["2026/27 Q1", "Care worker", 8.6, 0.8, 1.0, 1100, 20350],
+    ["2026/27 Q1", "Senior care worker", 3.0, 0, 0, 0, 0],
 ]
 
 # --- the demo: a home-care and reablement service of about 300 staff ----------------------
@@ -241,7 +315,8 @@ _ETHNIC = {
 
 
 def home_care_service(seed: int = 505) -> dict[str, list[list[Any]]]:
-    """Staff, demand and targets of a sample home-care and reablement service (~300 staff)."""
+    """Staff, demand, targets, pay, benchmarks, skills and actuals of a sample home-care and
+    reablement service (~300 staff)."""
     rng = np.random.default_rng(seed)
 
     def pick(weights: dict[str, float]) -> str:
@@ -325,7 +400,50 @@ def home_care_service(seed: int = 505) -> dict[str, list[list[Any]]]:
         ["Minimum share at skill level", "Senior care worker", "Level 4", 0.20],
         ["Maximum hours of a contract type", None, "Bank or zero-hours", 700],
     ]
-    return {"staff": staff, "demand": demand, "targets": targets}
+    # Each record's area and what it holds follow from where it is in the list and its
+    # skill level (no more random draws, so the records above stay as they were).
+    for i, row in enumerate(staff):
+        row.extend([_AREAS[i % len(_AREAS)], _DEMO_HELD.get(row[1], "Mandatory training")])
+    return {
+        "staff": staff,
+        "demand": demand,
+        "targets": targets,
+        "pay": DEMO_PAY,
+        "benchmarks": EXAMPLE_BENCHMARKS,
+        "skills": DEMO_SKILLS,
+        "actuals": DEMO_ACTUALS,
+    }
+
+
+_AREAS = ("Central", "North", "South")
+_DEMO_HELD = {
+    "Level 2": "Care Certificate; Level 2 Diploma in Care; Mandatory training",
+    "Level 3": "Care Certificate; Level 3 Diploma in Adult Care; Mandatory training",
+    "Level 4": "Care Certificate; Level 3 Diploma in Adult Care; Mandatory training",
+    "Level 5 or above": "Level 5 Diploma in Leadership and Management; Mandatory training",
+    "Registered professional": "Registration with the HCPC; Mandatory training",
+}
+#: The demo's Pay sheet: care and support roles on NJC points, therapists on Agenda for
+#: Change (an integrated service), the rest from their records.
+DEMO_PAY: list[list[Any]] = [
+    ["Care worker", "NJC SCP 3", "Local Government Pension Scheme"],
+    ["Senior care worker", "NJC SCP 8", "Local Government Pension Scheme"],
+    ["Reablement support worker", "NJC SCP 6", "Local Government Pension Scheme"],
+    ["Occupational therapist", "AfC Band 6 (2-5 years)", "NHS Pension Scheme"],
+    ["Physiotherapist", "AfC Band 6 (2-5 years)", "NHS Pension Scheme"],
+]
+DEMO_SKILLS: list[list[Any]] = [
+    ["Care worker", "Care Certificate", 150, None, 0.5],
+    ["Care worker", "Mandatory training", 60, 1, 0],
+    ["Senior care worker", "Level 3 Diploma in Adult Care", 900, None, 0.6],
+    ["Reablement support worker", "Care Certificate", 150, None, 0.5],
+    ["Registered manager", "Level 5 Diploma in Leadership and Management", 2500, None, 1],
+]
+DEMO_ACTUALS: list[list[Any]] = [
+    ["2026/27 Q1", "Care worker", 92.5, 6.8, 4.2, 3900, 71500],
+    ["2026/27 Q1", "Reablement support worker", 30.1, 1.5, 2.0, 420, 7900],
+    ["2026/27 Q1", "Senior care worker", 25.0, 0.8, 0.5, 0, 0],
+]
 
 
 def example_workbook(folder: Path) -> Path:
@@ -345,6 +463,12 @@ def run_demo(out_dir: Path) -> list[Path]:
         staff=data["staff"],
         demand=data["demand"],
         targets=data["targets"],
+        pay=data["pay"],
+        benchmarks=data["benchmarks"],
+        skills=data["skills"],
+        actuals=data["actuals"],
+        # The sample council has committed to the Real Living Wage (£12.60 in 2025/26).
+        on_costs={"wage_floor": "Real Living Wage"},
     )
     planned = write_plan(source, out_dir / "home_care_reablement_plan.xlsx")
     return [source, planned]

@@ -49,13 +49,22 @@ def table_cells(book: xw.Book, spec: TableSpec | SettingsSpec) -> Cells | None:
     last_used = used.row + used.rows.count - 1
     last_table = rng.row + rng.rows.count - 1
     if last_used > last_table:
-        below = sheet.range(
-            (last_table + 1, rng.column), (last_used, rng.column + rng.columns.count - 1)
-        )
+        left, right = rng.column, rng.column + rng.columns.count - 1
+        below = sheet.range((last_table + 1, left), (last_used, right))
+        # Rows of the sheet's other tables below this one, and the title row just above
+        # each, are not stray: a sheet may stack titled tables (as the file reader reads it).
+        taken: set[int] = set()
+        for other in sheet.tables:
+            if other.name == table.name:
+                continue
+            o = other.range
+            o_left, o_right = o.column, o.column + o.columns.count - 1
+            if o_right >= left and o_left <= right and o.row > last_table:
+                taken.update(range(o.row - 1, o.row + o.rows.count))
         stray = tuple(
             last_table + 1 + i
             for i, r in enumerate(grid(below.options(ndim=2).value))
-            if any(not is_blank(v) for v in r)
+            if last_table + 1 + i not in taken and any(not is_blank(v) for v in r)
         )
     return Cells(rows, rng.row, rng.column, exact=True, stray_rows=stray)
 

@@ -15,10 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import datetime as dt
-import hashlib
-import math
-import re
 from typing import Any
 
 import xlwings as xw
@@ -32,9 +28,12 @@ from cpcxl.common.report import (
     Block,
     SheetOutput,
     column_index,
+    fingerprint,
     fingerprint_name,
     number_format,
+    plain_cell,
     wrapping,
+    written_cells,
 )
 
 _FORMULA_STARTS = ("=", "+", "-", "@")
@@ -72,9 +71,6 @@ def freeze_range(freeze: str) -> str:
     if row == 1:
         return f"A:{last}"
     return f"A1:{last}{row - 1}"
-
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]+)?$")
 
 
 def render(book: xw.Book, output: SheetOutput) -> xw.Sheet:
@@ -165,18 +161,6 @@ def draw(book: xw.Book, output: SheetOutput) -> xw.Sheet:
 # --- what a person changed ---------------------------------------------------------------
 
 
-def written_cells(output: SheetOutput) -> dict[tuple[int, int], Any]:
-    """{(row, column): value} as cpcxl writes the output (titles included)."""
-    cells: dict[tuple[int, int], Any] = {}
-    for block in output.blocks:
-        if block.title:
-            cells[(block.row - 1, block.column)] = block.title
-        for r, row in enumerate(block.values):
-            for c, value in enumerate(row):
-                cells[(block.row + r, block.column + c)] = excel_text(value)
-    return cells
-
-
 def sheet_cells(ws: xw.Sheet) -> dict[tuple[int, int], Any]:
     """{(row, column): value} of every cell of the sheet that holds something."""
     used = ws.used_range
@@ -184,36 +168,9 @@ def sheet_cells(ws: xw.Sheet) -> dict[tuple[int, int], Any]:
     cells = {}
     for r, row in enumerate(values or []):
         for c, value in enumerate(row):
-            if _plain(value) is not None:
+            if plain_cell(value) is not None:
                 cells[(used.row + r, used.column + c)] = value
     return cells
-
-
-def fingerprint(cells: dict[tuple[int, int], Any]) -> str:
-    """A short digest of a sheet's cells, the same whether cpcxl wrote them or Excel (or
-    xlwings' remote engine) reads them back: text marker, dates and number types aside."""
-    items = sorted((r, c, v) for (r, c), value in cells.items() if (v := _plain(value)))
-    return hashlib.sha256(repr(items).encode()).hexdigest()[:20]
-
-
-def _plain(value: Any) -> tuple[str, Any] | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return ("b", value)
-    if isinstance(value, dt.datetime | dt.date):
-        day = value if isinstance(value, dt.datetime) else dt.datetime(*value.timetuple()[:3])
-        return ("n", round((day - dt.datetime(1899, 12, 30)).total_seconds() / 86400, 6))
-    if isinstance(value, int | float):
-        number = float(value)
-        return ("n", float(f"{number:.12g}")) if math.isfinite(number) else ("s", str(number))
-    text = str(value).strip()
-    text = text[1:] if text.startswith("'") else text  # Excel's marker for "this is text"
-    if not text:
-        return None
-    if _ISO_DATE.match(text):
-        return _plain(dt.datetime.fromisoformat(text))  # how xlwings sends dates to Excel
-    return ("s", text)
 
 
 def stored_fingerprint(book: xw.Book, sheet_name: str) -> str | None:

@@ -1,5 +1,6 @@
 """The sample's tables as cells, laid out as a person might: each header on row 1, so the
-n-th row of a table is sheet row n + 1 (the Arrangement's n-th setting likewise)."""
+n-th row of a table is sheet row n + 1 (the n-th setting of the Arrangement and In-year
+settings likewise)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,22 @@ import copy
 from typing import Any
 
 from cpcxl.budget import sample
-from cpcxl.budget.inputs import ARRANGEMENT, TABLES
+from cpcxl.budget.inputs import SETTINGS, TABLES
 from cpcxl.common.inputs import Cells
 
+#: The sample's in-year tables: a pooled fund's whole-line actuals by month, so a test of
+#: the sample made aligned (where every actual names its partner) leaves them out.
+IN_YEAR_KEYS = ("in_year", "period_actuals", "forecasts", "profiles", "payments")
 
-def sample_data() -> dict[str, Any]:
-    """A copy of the sample's tables to change."""
-    return copy.deepcopy(sample.TABLES)
+
+def sample_data(*, in_year: bool = True) -> dict[str, Any]:
+    """A copy of the sample's tables to change (``in_year=False``: without the in-year
+    monitoring tables)."""
+    data = copy.deepcopy(sample.TABLES)
+    if not in_year:
+        for key in IN_YEAR_KEYS:
+            data.pop(key)
+    return data
 
 
 def cells(data: dict[str, Any]) -> dict[str, Cells]:
@@ -21,9 +31,10 @@ def cells(data: dict[str, Any]) -> dict[str, Cells]:
     found = {
         TABLES[key].name: Cells([TABLES[key].headers, *rows])
         for key, rows in data.items()
-        if key != "arrangement"
+        if key not in SETTINGS
     }
-    if "arrangement" in data:
-        settings = [[s.label, data["arrangement"].get(s.field)] for s in ARRANGEMENT.settings]
-        found[ARRANGEMENT.name] = Cells([ARRANGEMENT.table.headers, *settings])
+    for key, spec in SETTINGS.items():
+        if key in data:
+            settings = [[s.label, data[key].get(s.field)] for s in spec.settings]
+            found[spec.name] = Cells([spec.table.headers, *settings])
     return found

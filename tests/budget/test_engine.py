@@ -478,7 +478,7 @@ def test_share_grid_host_needs_a_position_in_the_list() -> None:
 
 
 def sample_built(kind: str, actuals: list[list[object]], **arrangement: object) -> Any:
-    data = sample_data()
+    data = sample_data(in_year=False)
     data["arrangement"].update(kind=kind, **arrangement)
     data["actuals"] = actuals
     given, _ = read_inputs(cells(data))
@@ -559,7 +559,7 @@ def test_issue_13_case_1_an_aligned_tested_overspend_falls_on_each_own_budget() 
 def test_issue_13_case_1_an_aligned_actual_with_no_partner_is_a_located_error() -> None:
     # An aligned line's actuals must say whose budget they are. The sample's actuals name no
     # partner; the first is on sheet row 2 (the header on row 1), Partner in column C.
-    data = sample_data()
+    data = sample_data(in_year=False)
     data["arrangement"]["kind"] = "Aligned"
     given, _ = read_inputs(cells(data))
     problems = [str(e) for e in engine.check(given)]
@@ -639,7 +639,7 @@ def test_issue_13_case_1_an_aligned_budgets_scenarios_share_nothing_either() -> 
     # The sample's "Host bears overspends" scenario changes a risk-share term, which an
     # aligned budget does not have: its exposure is the Base's, each partner's own part of the
     # £1,200,000 (ICB 797,219.00, as worked above), and its basis says so.
-    data = sample_data()
+    data = sample_data(in_year=False)
     data["arrangement"]["kind"] = "Aligned"
     data["actuals"] = ICB_OVER
     given, scenarios = read_inputs(cells(data))

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from cpcxl.budget import sample
 from cpcxl.budget.excel import (
     build_budget,
+    cpc_outturn,
     cpc_pool_shares,
     cpc_pool_summary,
     cpc_risk_share,
@@ -25,17 +26,25 @@ from cpcxl.xl.remote import apply_values, payload_from_xlsx, run_script, run_scr
 from .tables import sample_data
 
 
-def test_the_button_writes_every_sheet_and_two_charts(tmp_path: Path) -> None:
+def test_the_button_writes_every_sheet_and_its_charts_from_zero(tmp_path: Path) -> None:
     payload = payload_from_xlsx(build_template(tmp_path / "book.xlsx"))
     actions = run_script(build_budget, payload)
     cells = apply_values(payload, actions)
-    for sheet in ("Budget", "Risk share", "Scenarios", "Monitoring"):
+    for sheet in ("Budget", "Risk share", "Scenarios", "Monitoring", "Month-end report"):
         assert sheet in cells
+    # The two charts of the contributions, and (the sample has actuals by month) the
+    # month-end report's forecast against budget.
     charts = [a for a in actions if a["func"] == "addChart"]
     assert [c["args"][0] for c in charts] == [
         "Cash and in kind by partner",
         "Contributions by partner and year",
+        "Forecast outturn against budget by month",
     ]
+    # Every chart's value axis starts at £0 (issue 14: an axis from £14.4m made in kind look
+    # as big as cash) and is in £.
+    axes = [a["args"][2] for a in actions if a["func"] == "setChartAxis"]
+    assert axes.count({"minimum_scale": 0.0}) == 3
+    assert axes.count({"number_format": "£#,##0"}) == 3
     scenarios = cells["Scenarios"]
     assert scenarios["A5"] == sample.ICB
     assert scenarios["B4"] == "Base: contribution £"
@@ -77,6 +86,27 @@ def test_a_stale_problems_sheet_is_removed_once_the_budget_builds(tmp_path: Path
     actions = run_script(build_budget, payload)
     # cpcxl.xl.remote.apply_values does not replay sheetDelete, so check the action itself.
     assert [a["func"] for a in actions].count("sheetDelete") == 1
+
+
+def test_cpc_outturn_gives_the_issues_example() -> None:
+    # Budget 1,200; six months of actuals adding up to 690, the rest not closed. Flat profile:
+    # 690 + 1,200 × 6/12 = 1,290; run rate: 690 × 12/6 = 1,380. By keyword, as the guide says.
+    actuals = [[100, 110, 120, 115, 125, 120, None, None, None, None, None, None]]
+    assert cpc_outturn(1200, actuals) == 1290
+    assert cpc_outturn(budget=1200, actuals=actuals, method="run_rate") == 1380
+    # As a column too, and with the method as the drop-down labels it.
+    column = [[v] for v in actuals[0]]
+    assert cpc_outturn(1200, column, "Run rate") == 1380
+
+
+def test_cpc_outturn_refuses_a_profile_with_the_run_rate_and_an_unknown_method() -> None:
+    actuals = [[100] * 6 + [None] * 6]
+    with pytest.raises(InputError, match="profile: a profile is for the profile method"):
+        cpc_outturn(1200, actuals, "run_rate", [[1] * 12])
+    with pytest.raises(InputError, match="method: 'guess' is not a forecast method"):
+        cpc_outturn(1200, actuals, "guess")
+    with pytest.raises(InputError, match="actuals: 'n/a' is not an amount in £"):
+        cpc_outturn(1200, [["n/a"] + [None] * 11])
 
 
 def test_pool_shares_of_nothing_says_why() -> None:
@@ -259,7 +289,8 @@ def test_the_button_reports_a_renamed_header_and_builds_nothing(tmp_path: Path) 
     assert found == {
         "Contributions!E4": "the header 'Amt' is not a column of the Contributions table",
         "sheet 'Contributions', row 4": "the Contributions table has no 'Amount £' column "
-        "(headers found: 'Partner', 'Line', 'Year', 'Kind', 'Amt', 'Reduction', 'Note')",
+        "(headers found: 'Partner', 'Line', 'Year', 'Kind', 'Amt', 'Reduction', 'Note', "
+        "'Funding source', 'Carried forward')",
     }
 
 
@@ -386,7 +417,7 @@ def test_issue_12_case_14_an_uplifted_amount_beyond_a_trillion_is_refused() -> N
 
 
 def aligned_book(tmp_path: Path, actuals: list[list[Any]]) -> Path:
-    data = sample_data()
+    data = sample_data(in_year=False)
     data["arrangement"]["kind"] = "Aligned"
     data["actuals"] = actuals
     return build_template(tmp_path / "aligned.xlsx", data)

@@ -226,16 +226,16 @@ def test_a_missing_table_and_a_missing_column() -> None:
     # Neither header is a column of the Lines table, so it is not read at all.
     assert [str(e) for e in caught.value] == [
         "budget.xlsx, sheet 'Partners': the Partners table is missing or empty; valid: a table "
-        "with the headers Partner, Type, Fixed risk share %, Risk cap £",
+        "with the headers Partner, Type, Fixed risk share %, Risk cap £, Fixed underspend share %",
         "budget.xlsx, Lines!A1: the header 'Programme' is not a column of the Lines table; "
-        "valid: the columns Line, Description, Commissioning partner, Excluded from risk share "
-        "(rename the header to one of them, or remove the column)",
+        "valid: the columns Line, Description, Commissioning partner, Excluded from risk share, "
+        "Aligned or pooled (rename the header to one of them, or remove the column)",
         "budget.xlsx, Lines!B1: the header 'Notes' is not a column of the Lines table; "
-        "valid: the columns Line, Description, Commissioning partner, Excluded from risk share "
-        "(rename the header to one of them, or remove the column)",
+        "valid: the columns Line, Description, Commissioning partner, Excluded from risk share, "
+        "Aligned or pooled (rename the header to one of them, or remove the column)",
         "budget.xlsx, sheet 'Lines', row 1: the Lines table has no 'Line' column (headers "
         "found: 'Programme', 'Notes'); valid: the columns Line, Description, Commissioning "
-        "partner, Excluded from risk share",
+        "partner, Excluded from risk share, Aligned or pooled",
     ]
 
 
@@ -378,11 +378,12 @@ def test_a_renamed_header_in_the_contributions_is_reported_and_nothing_is_comput
         read_inputs(given)
     assert [str(e) for e in caught.value] == [
         "Contributions!E1: the header 'Amt' is not a column of the Contributions table; valid: "
-        "the columns Partner, Line, Year, Kind, Amount £, Reduction, Note (rename the header to "
-        "one of them, or remove the column)",
+        "the columns Partner, Line, Year, Kind, Amount £, Reduction, Note, Funding source, "
+        "Carried forward (rename the header to one of them, or remove the column)",
         "sheet 'Contributions', row 1: the Contributions table has no 'Amount £' column "
-        "(headers found: 'Partner', 'Line', 'Year', 'Kind', 'Amt', 'Reduction', 'Note'); "
-        "valid: the columns Partner, Line, Year, Kind, Amount £, Reduction, Note",
+        "(headers found: 'Partner', 'Line', 'Year', 'Kind', 'Amt', 'Reduction', 'Note', "
+        "'Funding source', 'Carried forward'); valid: the columns Partner, Line, Year, Kind, "
+        "Amount £, Reduction, Note, Funding source, Carried forward",
     ]
 
 

@@ -62,4 +62,13 @@ def test_every_sheet_is_named_as_the_button_writes_it() -> None:
     given, scenarios = read_inputs(cells(sample_data()))
     comparison = engine.compare_scenarios(given, scenarios)
     names = [s.name for s in outputs.output_sheets(result, comparison)]
-    assert names == ["Budget", "Risk share", "Scenarios", "Monitoring"]
+    # The sample has actuals by period and is a BCF plan: the month-end report and the BCF
+    # checks follow the four sheets every budget gets.
+    assert names == [
+        "Budget",
+        "Risk share",
+        "Scenarios",
+        "Monitoring",
+        "Month-end report",
+        "BCF checks",
+    ]

@@ -168,10 +168,47 @@ def test_text_from_inputs_never_becomes_a_formula(tmp_path: Path) -> None:
 def test_an_aligned_budget_with_actuals_by_partner(tmp_path: Path) -> None:
     # Aligned: each partner's actual is against its own part of the line. The ICB spent
     # 18,900,000 on Reablement in 2025/26 against its 18,500,000: +400,000.
-    data = sample_data()
+    data = sample_data(in_year=False)
     data["arrangement"]["kind"] = "Aligned"
     data["actuals"] = [[sample.REABLEMENT, "2025/26", sample.ICB, 18_900_000]]
     inputs, _ = read_inputs(cells(data))
     result = engine.build(inputs)
     row = result.monitoring.iloc[0]
     assert (row["partner"], row["budget"], row["variance"]) == (sample.ICB, 18_500_000, 400_000)
+
+
+def test_the_in_year_and_bcf_tables_have_their_drop_downs(template: Path) -> None:
+    wb = load_workbook(template)
+    assert "InYear" in wb["In-year"].tables
+    # A forecast's profile comes from the Profiles table, a scheme's type from the national
+    # list the officer updates; the names reach 50 profiles and 100 scheme types.
+    assert wb.defined_names["ProfileNames"].attr_text == "Profiles!$A$5:$A$54"
+    assert wb.defined_names["SchemeTypeNames"].attr_text == "'BCF scheme types'!$A$5:$A$104"
+    forecasts = {
+        (dv.formula1, str(dv.sqref))
+        for dv in wb["Forecast methods"].data_validations.dataValidation
+    }
+    assert ("=ForecastMethods", "C5:C8") in forecasts
+    assert ("=ProfileNames", "D5:D8") in forecasts
+    schemes = {
+        (dv.formula1, str(dv.sqref)) for dv in wb["BCF schemes"].data_validations.dataValidation
+    }
+    assert ("=SchemeTypeNames", "C5:C15") in schemes
+    assert ("=FundingSources", "E5:E15") in schemes
+    payments = {
+        (dv.type, dv.formula1, str(dv.sqref))
+        for dv in wb["Payments"].data_validations.dataValidation
+    }
+    assert ("decimal", "0", "D5:D15") in payments  # a payment is never negative (11 rows)
+    # Each requirement shipped says it is an example and where the real figure comes from.
+    ws = wb["BCF requirements"]
+    assert all(str(ws[f"E{r}"].value).startswith("Example") for r in range(5, 9))
+
+
+def test_reading_the_workbook_gives_the_in_year_and_bcf_inputs(template: Path) -> None:
+    inputs, _ = read_workbook(template)
+    assert len(inputs.in_year.actuals) == len(sample.PERIOD_ACTUALS)
+    assert inputs.in_year.settings.period == 6
+    assert sorted(inputs.in_year.profiles) == ["Capital grants", "Carers' breaks"]
+    assert len(inputs.bcf.schemes) == len(sample.SCHEMES)
+    assert inputs.arrangement.bcf

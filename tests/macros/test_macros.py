@@ -108,3 +108,24 @@ def test_a_buttons_input_problem_is_shown_in_a_message_box() -> None:
             "cpcxl: Sample score register",
         )
     ]
+
+
+def test_an_edited_module_is_kept_unless_overwrite(tmp_path: Path) -> None:
+    first = subprocess.run(
+        [sys.executable, "-m", "cpcxl", "macros", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert first.returncode == 0, first.stdout + first.stderr
+    module = tmp_path / "cpcxl.bas"
+    module.write_text(module.read_text() + "' our own procedure\r\n")
+    edited = module.read_bytes()
+    again = subprocess.run(
+        [sys.executable, "-m", "cpcxl", "macros", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert again.returncode == 3 and "kept 1 existing file" in again.stdout
+    assert module.read_bytes() == edited

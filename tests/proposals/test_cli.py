@@ -21,26 +21,59 @@ def cpcxl(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_feedback_writes_one_document_per_proposal(tmp_path: Path) -> None:
+def docx_text(path: Path) -> tuple[str, list[list[str]]]:
+    """A Word document's paragraphs as text, and its tables' rows."""
+    from docx import Document
+
+    doc = Document(str(path))
+    rows = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
+    return "\n".join(p.text for p in doc.paragraphs), rows
+
+
+def test_feedback_writes_one_word_letter_per_submitter(tmp_path: Path) -> None:
     path = build(tmp_path / "round.xlsx", sample_round())
     before = sha256(path)
     result = cpcxl("proposals", "feedback", str(path), "--out", str(tmp_path / "fb"))
     assert result.returncode == 0, result.stderr
     docs = sorted(p.name for p in (tmp_path / "fb").iterdir())
-    assert docs == [f"feedback_ASC-{i:02d}.md" for i in range(1, 13)]
+    # Twelve sponsors, a letter each, in Word: the Markdown documents are gone (issue 17).
+    assert len(docs) == 12 and all(d.endswith(".docx") for d in docs)
     assert sha256(path) == before
-    text = (tmp_path / "fb" / "feedback_ASC-10.md").read_text()
-    assert "## Decision: Reject" in text
-    assert "| Safeguarding and statutory duties | 0% | 2 | Duties identified, gaps remain |" in text
-    assert "| Net present social value |" in text
+    text, rows = docx_text(tmp_path / "fb" / "feedback_Hospital_Discharge_Lead.docx")
+    assert "Decision: Reject" in text
+    assert [
+        "Safeguarding and statutory duties",
+        "0%",
+        "2",
+        "Duties identified, gaps remain",
+        "-",
+    ] in rows
+    assert any(r[0] == "Net present social value" for r in rows)
     # No temporary files are left behind by the atomic writes.
     assert not [p for p in (tmp_path / "fb").iterdir() if p.name.startswith(".")]
     # ASC-05: capital £900,000, standard buildings half mitigated: 24% - 0.5 × (24% - 2%) =
     # 13% (issue 13 case 5; it was 12%), so PV costs £1,017,000 against PV benefits
     # £665,328: NPSV -£351,672, and benefits must rise by 351,672 / 665,328 = 52.9%.
-    text = (tmp_path / "fb" / "feedback_ASC-05.md").read_text()
-    assert "| Switching value: benefits would need to rise by | 53% |" in text
-    assert "| Optimism bias added to capital costs | 13% |" in text
+    text, rows = docx_text(tmp_path / "fb" / "feedback_Head_of_Provider_Services.docx")
+    assert ["Switching value: benefits would need to rise by", "53%"] in rows
+    assert ["Optimism bias added to capital costs", "13%"] in rows
+    # Strengths, weaknesses, what would have to change and how to resubmit, as issue 17 asks.
+    for heading in ("Strengths", "Weaknesses", "Why it was rejected", "How to resubmit"):
+        assert heading in text
+
+
+def test_feedback_with_pdf_writes_a_pdf_beside_each_letter(tmp_path: Path) -> None:
+    from cpcxl.proposals.sample import two_proposals_round
+
+    path = build(tmp_path / "round.xlsx", two_proposals_round())
+    result = cpcxl("proposals", "feedback", str(path), "--out", str(tmp_path / "fb"), "--pdf")
+    assert result.returncode == 0, result.stdout + result.stderr
+    # X and Y are both the Head of Commissioning's: one letter, and its PDF.
+    assert sorted(p.name for p in (tmp_path / "fb").iterdir()) == [
+        "feedback_Head_of_Commissioning.docx",
+        "feedback_Head_of_Commissioning.pdf",
+    ]
+    assert (tmp_path / "fb" / "feedback_Head_of_Commissioning.pdf").read_bytes()[:5] == b"%PDF-"
 
 
 def test_feedback_on_a_bad_workbook_says_where_and_exits(tmp_path: Path) -> None:
@@ -72,7 +105,9 @@ def test_evaluate_writes_a_copy_with_the_result_sheets(tmp_path: Path) -> None:
     assert result.stdout == f"wrote {target}\n"
     assert sha256(path) == before
     sheets = load_workbook(target).sheetnames
-    assert sheets[-5:] == ["Appraisal", "Scores", "Ranking", "Portfolio", "Feedback"]
+    assert sheets[-8:-3] == ["Appraisal", "Scores", "Ranking", "Portfolio", "Feedback"]
+    # Issue 17: and the sheets a challenge asks for.
+    assert sheets[-3:] == ["Sensitivity", "Value for money", "Affordability"]
 
 
 # --- the issue's cases through the command -------------------------------------------------
@@ -193,13 +228,13 @@ def test_feedback_keeps_existing_documents_unless_told_to_overwrite(tmp_path: Pa
     path = build(tmp_path / "round.xlsx", sample_round())
     out = tmp_path / "fb"
     assert cpcxl("proposals", "feedback", str(path), "--out", str(out)).returncode == 0
-    note = out / "feedback_ASC-01.md"
+    note = out / "feedback_Head_of_Reablement.docx"  # ASC-01's sponsor
     note.write_text("My notes for the sponsor meeting", encoding="utf-8")
-    (out / "feedback_ASC-02.md").unlink()
+    (out / "feedback_Assistive_Technology_Lead.docx").unlink()  # ASC-02's
     result = cpcxl("proposals", "feedback", str(path), "--out", str(out))
     assert result.returncode == 3
     lines = result.stdout.splitlines()
-    assert lines[0] == f"wrote {out / 'feedback_ASC-02.md'}"
+    assert lines[0] == f"wrote {out / 'feedback_Assistive_Technology_Lead.docx'}"
     assert lines[1] == (
         "kept 11 existing files a person may have edited (--overwrite replaces them):"
     )
@@ -207,4 +242,4 @@ def test_feedback_keeps_existing_documents_unless_told_to_overwrite(tmp_path: Pa
     assert note.read_text(encoding="utf-8") == "My notes for the sponsor meeting"
     result = cpcxl("proposals", "feedback", str(path), "--out", str(out), "--overwrite")
     assert result.returncode == 0
-    assert note.read_text(encoding="utf-8").startswith("# Feedback on proposal ASC-01")
+    assert "Proposal ASC-01: Expand home-based reablement" in docx_text(note)[0]

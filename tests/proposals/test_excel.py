@@ -497,17 +497,29 @@ def test_the_button_reads_a_typed_third_above_the_diagonal_as_one_third(tmp_path
     assert [scores[f"B{r}"] for r in (3, 4, 5)] == pytest.approx([3 / 7, 1 / 7, 3 / 7], abs=1e-12)
 
 
-def test_the_button_draws_the_score_and_budget_charts(tmp_path):
+def test_the_button_draws_the_score_budget_npsv_tornado_and_affordability_charts(tmp_path):
     path = build(tmp_path / "round.xlsx", sample_round())
     actions = run_script(evaluate_proposals, payload_from_xlsx(path))
     charts = {
         a["args"][0]: (a["args"][1], a["args"][3]) for a in actions if a["func"] == "addChart"
     }
     # 12 proposals: IDs and score shares in B3:C14 under the header in row 2; 3 budget years.
-    assert charts == {
-        "Scores chart": ("BarClustered", "$B$2:$C$14"),
-        "Budget chart": ("ColumnClustered", "$A$2:$C$5"),
-    }
+    assert charts["Scores chart"] == ("BarClustered", "$B$2:$C$14")
+    assert charts["Budget chart"] == ("ColumnClustered", "$A$2:$C$5")
+    # Issue 17: NPSV and BCR by proposal, a column per decision (12 proposals under a header);
+    # budget against cash cost for five financial years; a tornado for each of the 8 chosen.
+    assert charts["NPSV chart"] == ("ColumnStacked", "$A$2:$D$14")
+    assert charts["BCR chart"] == ("ColumnStacked", "$A$17:$D$29")
+    assert charts["Affordability chart"] == ("ColumnClustered", "$A$5:$C$10")
+    assert len([n for n in charts if n.startswith("Tornado ")]) == 8
+    # Each decision's series in its colour: Accept green, Amend amber, Reject red.
+    colours = [
+        a["args"][2]["fill_color"].upper()
+        for a in actions
+        if a["func"] == "setChartSeries" and "fill_color" in a["args"][2]
+    ]
+    start = colours.index("#70AD47")  # the tornadoes' red and blue come first
+    assert colours[start : start + 6] == ["#70AD47", "#FFC000", "#C00000"] * 2
 
 
 def test_pressing_the_button_twice_keeps_no_edited_copy_and_a_third_keeps_the_officers(

@@ -48,7 +48,8 @@ def test_every_table_is_declared_once_and_each_has_its_own_name() -> None:
     names = [t.name for t in TABLES]
     assert len(names) == len(set(names))
     assert PROPOSALS.headers[:2] == ["Proposal ID", "Title"]
-    assert COSTS.headers == ["Proposal ID", "Year", "Capital £", "Revenue £"]
+    # Issue 17: a yearly row may say its price basis (blank: the proposal's).
+    assert COSTS.headers == ["Proposal ID", "Year", "Capital £", "Revenue £", "Prices"]
 
 
 def test_the_sample_round_reads_back_with_its_weaknesses() -> None:
@@ -166,8 +167,8 @@ def test_a_renamed_revenue_header_stops_the_round_and_says_what_was_expected() -
     # reported empty or read with £0 of revenue.
     assert [str(e) for e in caught.value] == [
         "round.xlsx, Costs!D1: the header 'Rev' is not a column of the Costs table; valid: the "
-        "columns Proposal ID, Year, Capital £, Revenue £ (rename the header to one of them, or "
-        "remove the column)"
+        "columns Proposal ID, Year, Capital £, Revenue £, Prices (rename the header to one of "
+        "them, or remove the column)"
     ]
 
 

@@ -11,8 +11,7 @@ from cpcxl.proposals import engine
 from cpcxl.proposals.inputs import read_round
 from cpcxl.proposals.outputs import (
     RESULT_SHEETS,
-    feedback_document,
-    feedback_documents,
+    feedback_letters,
     problems_sheet,
     result_sheets,
 )
@@ -30,10 +29,30 @@ def result() -> engine.RoundResult:
     return engine.evaluate(read_round(tables, pairwise=pairwise))
 
 
+#: Issue 17: a round read whole also gets these (and Panel scores, Negotiation where it has
+#: a panel or amendments).
+REVIEW_SHEETS = ["Sensitivity", "Value for money", "Affordability"]
+
+
+def letter_text(letter) -> str:
+    """A letter's parts as lines of text, a table's rows as '| a | b |'."""
+    from cpcxl.proposals.outputs.letters import Bullets, Heading, Paragraph, Table
+
+    lines = []
+    for part in letter.parts:
+        if isinstance(part, Heading | Paragraph):
+            lines.append(part.text)
+        elif isinstance(part, Bullets):
+            lines += list(part.items)
+        elif isinstance(part, Table):
+            lines += ["| " + " | ".join(row) + " |" for row in part.rows]
+    return "\n".join(lines)
+
+
 def test_the_five_sheets_in_order_and_a_notes_sheet_only_with_notes(result) -> None:
-    assert [s.name for s in result_sheets(result)] == list(RESULT_SHEETS)
+    assert [s.name for s in result_sheets(result)] == [*RESULT_SHEETS, *REVIEW_SHEETS]
     with_notes = result_sheets(result, ["Costs: read the header 'Revenue (£)' as 'Revenue £'"])
-    assert [s.name for s in with_notes] == [*RESULT_SHEETS, "Input notes"]
+    assert [s.name for s in with_notes] == [*RESULT_SHEETS, *REVIEW_SHEETS, "Input notes"]
     notes = with_notes[-1].blocks[0]
     assert notes.values == [["Note"], ["Costs: read the header 'Revenue (£)' as 'Revenue £'"]]
 
@@ -132,22 +151,27 @@ def test_input_problems_are_listed_where_they_are_with_what_would_be_valid() -> 
     ]
 
 
-def test_feedback_documents_say_the_decision_the_reasons_and_the_figures(result) -> None:
-    documents = feedback_documents(result)
-    assert list(documents) == ["feedback_X.md", "feedback_Y.md"]
-    x = next(f for f in result.feedback if f.id == "X")
-    text = feedback_document(x, result)
-    assert text == documents["feedback_X.md"]
-    assert text.startswith("# Feedback on proposal X: Home care pilot\n")
-    assert "## Decision: Amend" in text
+def test_feedback_letters_say_the_decision_the_reasons_and_the_figures(result) -> None:
+    # One letter per submitter: X and Y are both the Head of Commissioning's.
+    (letter,) = feedback_letters(result)
+    assert letter.name == "feedback_Head_of_Commissioning"
+    assert letter.title == "Feedback on your proposals X, Y"
+    text = letter_text(letter)
+    assert text.startswith("Proposal X: Home care pilot\n")
+    assert "Decision: Amend" in text and "Decision: Accept" in text
     assert (
-        "| Strategic fit | 25% | 4 | Supports several objectives with measures of progress |"
-        in (text)
+        "| Strategic fit | 25% | 4 | Supports several objectives with measures of progress | - |"
+        in text
     )
-    assert "Weighted score: 4.00 of 5 (80%)." in text
+    assert "Weighted score: 4.00 of 5 (80%); weights given directly." in text
     assert f"| Net present social value | £{PVB_X - 1000:,.0f} |" in text  # £140
     # NPSV / PV benefits = 139.82 / 1,139.82 = 12.3%: benefits could fall by 12%.
     assert "| Switching value: benefits could fall by | 12% |" in text
+    # X is Amend (BCR 1.14 below 1.5): what would have to change, and how to resubmit.
+    assert "What would have to change for Amend to become Accept" in text
+    assert "How to resubmit" in text
+    # Strengths: every criterion scored 4 of 5 is in the top two points of the scale.
+    assert "Strategic fit: scored 4 of 5 (Supports several objectives with measures of " in text
 
 
 def test_a_feedback_document_lists_every_irr_where_there_are_several() -> None:
@@ -159,9 +183,16 @@ def test_a_feedback_document_lists_every_irr_where_there_are_several() -> None:
     inputs.benefits = [["X", 1, 230, 0], *(r for r in inputs.benefits if r[0] == "Y")]
     tables, pairwise = inputs.cells()
     result = engine.evaluate(read_round(tables, pairwise=pairwise))
-    x, y = (feedback_document(f, result) for f in result.feedback)
+    x, y = (letter_text(letter) for letter in _by_proposal(result))
     assert (
         "| Internal rate of return | none: the net flows have 2 rates (10% and 20%), so no one "
         "rate describes them; judge by the net present social value |" in x
     )
     assert "| Internal rate of return | 73% |" in y
+
+
+def _by_proposal(result):
+    """A letter for each proposal: the two proposals given a sponsor each."""
+    for f, sponsor in zip(result.feedback, ("Lead X", "Lead Y"), strict=True):
+        f.sponsor = sponsor
+    return feedback_letters(result)

@@ -17,7 +17,7 @@ from cpcxl.proposals.workbook import (
     DISCOUNT_YEARS,
     build,
     read_round_file,
-    write_feedback,
+    write_letters,
     write_results,
 )
 
@@ -112,8 +112,8 @@ def test_a_renamed_revenue_header_in_the_file_is_reported(tmp_path):
         read_round_file(path)
     assert [str(e) for e in caught.value] == [
         "round.xlsx, Costs!D1: the header 'Rev' is not a column of the Costs table; valid: the "
-        "columns Proposal ID, Year, Capital £, Revenue £ (rename the header to one of them, or "
-        "remove the column)"
+        "columns Proposal ID, Year, Capital £, Revenue £, Prices (rename the header to one of "
+        "them, or remove the column)"
     ]
 
 
@@ -138,8 +138,29 @@ def test_evaluated_copy_has_charts_and_leaves_the_input_alone(tmp_path):
     write_results(path, tmp_path / "evaluated.xlsx", result)
     assert sha256(path) == before
     wb = load_workbook(tmp_path / "evaluated.xlsx")
-    assert wb.sheetnames[-5:] == ["Appraisal", "Scores", "Ranking", "Portfolio", "Feedback"]
-    assert len(wb["Appraisal"]._charts) == 1 and len(wb["Portfolio"]._charts) == 1
+    assert wb.sheetnames[-8:] == [
+        "Appraisal",
+        "Scores",
+        "Ranking",
+        "Portfolio",
+        "Feedback",
+        "Sensitivity",
+        "Value for money",
+        "Affordability",
+    ]
+    # Issue 17: the NPSV chart moved from the Appraisal sheet to Value for money, coloured by
+    # decision, beside the BCR chart; a tornado for each of the 8 proposals in the portfolio.
+    charts = {name: len(wb[name]._charts) for name in wb.sheetnames[-8:]}
+    assert charts == {
+        "Appraisal": 0,
+        "Scores": 0,
+        "Ranking": 1,
+        "Portfolio": 1,
+        "Feedback": 0,
+        "Sensitivity": 8,
+        "Value for money": 2,
+        "Affordability": 1,
+    }
     assert result.portfolio is not None and "ASC-03" in result.portfolio.left_out
 
 
@@ -156,8 +177,24 @@ def test_notes_are_written_to_their_own_sheet_and_stale_problems_dropped(tmp_pat
     assert wb["Input notes"]["A3"].value == "Costs: read the header 'Revenue (£)' as 'Revenue £'"
 
 
-def test_feedback_documents_are_written_atomically_one_per_proposal(tmp_path):
+def test_feedback_letters_are_word_documents_one_per_submitter(tmp_path):
+    from docx import Document
+
     result = engine.evaluate(read_round_file(build(tmp_path / "round.xlsx", sample_round())))
-    written = write_feedback(result, tmp_path / "fb")
-    assert [p.name for p in written] == [f"feedback_ASC-{i:02d}.md" for i in range(1, 13)]
+    written = write_letters(result, tmp_path / "fb")
+    # The twelve sample proposals have twelve different sponsors: a letter each.
+    assert len(written) == 12 and all(p.suffix == ".docx" for p in written)
+    assert written[0].name == "feedback_Head_of_Reablement.docx"
     assert not [p for p in (tmp_path / "fb").iterdir() if p.name.startswith(".")]
+    doc = Document(str(tmp_path / "fb" / "feedback_Hospital_Discharge_Lead.docx"))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Proposal ASC-10: Step-down beds for hospital discharge" in text
+    assert "Decision: Reject" in text
+    cells = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
+    assert [
+        "Safeguarding and statutory duties",
+        "0%",
+        "2",
+        "Duties identified, gaps remain",
+        "-",
+    ] in cells

@@ -65,11 +65,17 @@ def test_import_reports_what_it_mapped_what_not_and_why(tmp_path: Path) -> None:
         "Current risk Consequence": "Residual impact",
         "Review date": "Next review",
     }
-    assert imported.not_used == [
-        ("Inherent risk Score", "cpcxl works this out from likelihood and impact"),
-        ("Current risk Rating", "cpcxl works this out from likelihood and impact"),
-        ("Notes", "no register column of that name"),
+    # Issue 15: what is not read into a column is checked (a score) or carried whole.
+    not_read = [(r.header, r.read_as) for r in imported.report
+                if r.read_as.startswith(("Checked", "Carried"))]  # fmt: skip
+    assert not_read == [
+        ("Inherent risk Score", "Checked: the inherent score"),
+        ("Current risk Rating", "Checked: the residual score"),  # its values are numbers
+        ("Notes", "Carried as an extra column"),
     ]
+    # 4 × 4 = 16, 3 × 4 = 12 ... every score in the file agrees with its ratings.
+    assert imported.checks == []
+    assert imported.extra[0] == ["Inherent risk Score", "Current risk Rating", "Notes"]
     assert [str(p) for p in imported.problems] == [
         f"their_register.xlsx, '{SHEET}'!E6, field 'Inherent likelihood': 'likley' is not a "
         "likelihood; did you mean 'Likely'?; valid: 1 to 5, or Rare, Unlikely, Possible, "
@@ -131,7 +137,8 @@ def test_import_command_writes_a_scored_register_and_leaves_the_file_alone(
     )
     assert result.exit_code == 0, result.output
     assert sha256(source) == before
-    assert "'Inherent risk Probability' -> Inherent likelihood" in result.output
+    row = next(line for line in result.output.splitlines() if "Inherent risk Probability" in line)
+    assert "Inherent likelihood" in row and "'probability' is a word for likelihood" in row
     assert "Categories kept as your own (set their appetite): Cyber (1 risks)" in result.output
     ws = load_workbook(out)["Register"]
     assert [ws[f"A{r}"].value for r in range(6, 10)] == ["CR1", "CR2", "CR1", "CR4"]
@@ -165,6 +172,9 @@ def test_matrix_command_checks_an_organisations_own_toml() -> None:
     assert "likelihood: 1 Low, 2 Medium, 3 High, 4 Very high" in result.output
     assert "bands: Green 1-3, Amber 4-8, Red 9-16" in result.output
 
+
+#: The Register's Flags column (after the £ estimate and the issue 15 columns).
+FLAGS = workbook.LETTER["Flags"]
 
 LONG = "9" * 10 + "x" * 32_757  # a cell's most: 32,767 characters
 
@@ -201,7 +211,7 @@ def test_score_command_reports_the_issues_cases_each_in_its_cell(tmp_path: Path)
     )
     assert len(checks) == 4 and LONG not in result.output  # and R3's 'likley', as before
     flags = load_workbook(out)["Register"]
-    assert flags["AB6"].value.startswith("Check Minimum impact (£): '1_000' is not an amount")
+    assert flags[f"{FLAGS}6"].value.startswith("Check Minimum impact (£): '1_000' is not an amount")
 
 
 def test_score_command_stops_on_a_header_that_is_no_column(tmp_path: Path) -> None:
@@ -228,3 +238,50 @@ def test_as_of_is_read_as_every_date_is() -> None:
                                       "--as-of", "31/02/2026"])  # fmt: skip
     assert result.exit_code == 2
     assert "'31/02/2026' is not a real date" in result.output
+
+
+# --- issue 12 cases 9 and 10: one overwrite rule --------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["import", "score"])
+def test_case_12_10_an_existing_output_is_kept_unless_overwrite(
+    tmp_path: Path, command: str
+) -> None:
+    # Issue 12 case 10: an output the officer may have edited is never replaced silently: it
+    # is kept, the command says so and exits 3; --overwrite replaces it.
+    source = messy_register(tmp_path) if command == "import" else excel._example_workbook(tmp_path)
+    out = tmp_path / "ours.xlsx"
+    args = ["risk", command, str(source), "--out", str(out)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    edited = load_workbook(out)
+    edited["Register"]["C6"] = "The officer's own description, typed after the import"
+    edited.save(out)
+    before = sha256(out)
+    kept = CliRunner().invoke(cli, args)
+    assert kept.exit_code == 3, kept.output
+    assert "kept 1 existing file a person may have edited (--overwrite replaces them)" in (
+        kept.output
+    )
+    assert sha256(out) == before
+    replaced = CliRunner().invoke(cli, [*args, "--overwrite"])
+    assert replaced.exit_code == 0, replaced.output
+    assert sha256(out) != before
+
+
+@pytest.mark.parametrize("command", ["import", "score"])
+def test_case_12_9_never_over_the_input_nor_an_xlsm(tmp_path: Path, command: str) -> None:
+    # Issue 12 case 9: the input (here through a link to it) and an .xlsm are refused, exit 2,
+    # and the input is untouched.
+    source = messy_register(tmp_path) if command == "import" else excel._example_workbook(tmp_path)
+    before = sha256(source)
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(source)
+    for target, said in ((link, "cpcxl never writes over its input"),
+                         (tmp_path / "ours.xlsm", "is a macro-enabled workbook")):  # fmt: skip
+        result = CliRunner().invoke(
+            cli, ["risk", command, str(source), "--out", str(target), "--overwrite"]
+        )
+        assert result.exit_code == 2, result.output
+        assert said in result.output and "nothing was written" in result.output
+    assert sha256(source) == before
+    assert not (tmp_path / "ours.xlsm").exists()

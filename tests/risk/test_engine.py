@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 import tracemalloc
 
 import numpy as np
@@ -219,9 +220,9 @@ def test_every_inconsistent_estimate_is_named_at_once() -> None:
     with pytest.raises(InputError) as caught:
         simulate_exposure([0.5, 1.2, 0.5], [50_000, 0, 0], [30_000, 5, 9], [20_000, 10, 8])
     assert str(caught.value) == (
-        "item 2: probability 1.2 is not between 0 and 1; item 1: minimum 50,000 is above "
-        "maximum 20,000; item 3: most likely 9 is outside 0 to 8; valid: 0 ≤ probability ≤ 1 "
-        "and min ≤ likely ≤ max"
+        "item 2: probability 1.2 is not between 0 and 1; item 1: minimum £50,000 is above "
+        "maximum £20,000; item 3: most likely £9 is outside £0 to £8; valid: 0 ≤ probability "
+        "≤ 1 and min ≤ likely ≤ max"
     )
 
 
@@ -285,3 +286,54 @@ def test_figures_are_ordered_and_within_what_the_risks_could_cost(
     ceiling = sum(high) * (1 + 1e-12) + 1e-6
     assert 0 <= exposure.p50 <= exposure.p80 <= exposure.p95 <= ceiling
     assert 0 <= exposure.expected <= ceiling
+
+
+# --- issue 12: bounded work, the clock, plausible money ----------------------------------------
+
+
+def _many_risks(n: int) -> tuple[np.ndarray, ...]:
+    rng = np.random.default_rng(5)
+    low = rng.uniform(1_000, 10_000, n)
+    return rng.uniform(0.1, 0.5, n), low, low * 2, low * 3
+
+
+def test_case_12_3_the_draws_a_simulation_asks_for_are_bounded_before_any_work() -> None:
+    # Issue 12 case 3. 1,001 risks × 100,000 iterations is 100,100,000 draws, over the
+    # 100,000,000 (MAX_DRAWS) one simulation may make: refused at once, nothing drawn.
+    with pytest.raises(InputError) as caught:
+        simulate_exposure(*_many_risks(1_001), iterations=100_000)
+    assert str(caught.value) == (
+        "1,001 risks × 100,000 iterations is 100,100,000 draws, over the 100,000,000 one "
+        "simulation may make (about ten seconds' work); valid: at most 99,900 iterations for "
+        "1,001 risks"
+    )  # 100,000,000 // 1,001 = 99,900
+    with pytest.raises(InputError, match=r"1e\+308 is not a number of iterations from 1 to"):
+        simulate_exposure([0.5], [1], [2], [3], iterations=1e308)
+
+
+def test_case_12_3_a_long_simulation_stops_at_the_time_limit() -> None:
+    # Issue 12 case 3. 1,000 risks × 90,000 iterations is 90 million draws (about ten
+    # seconds); under a 0.3-second limit the clock is checked each chunk of 2,000 iterations,
+    # so it stops within a chunk or two of the limit instead of running on.
+    from cpcxl.common.limits import TimeLimitExceeded, time_limit
+
+    started = time.perf_counter()
+    with pytest.raises(TimeLimitExceeded, match=r"stopped after 0\.3 seconds"), time_limit(0.3):
+        simulate_exposure(*_many_risks(1_000), iterations=90_000)
+    assert time.perf_counter() - started < 2.5
+
+
+def test_case_12_14_money_beyond_the_plausible_range_is_named_by_the_range() -> None:
+    # Issue 12 case 14: every £ through Money(): 1e308 is refused with the range, and never
+    # printed as a 309-digit figure.
+    with pytest.raises(InputError) as caught:
+        simulate_exposure([0.5], [0], [1], [1e308])
+    message = str(caught.value)
+    assert message.startswith(
+        "item 1: maximum £1e+308 is outside -£1,000,000,000,000 to £1,000,000,000,000 (no "
+        "public body spends more in a year)"
+    )
+    assert "0" * 20 not in message
+    # Two certain £800bn risks total £1.6 trillion: beyond any public body, refused.
+    with pytest.raises(InputError, match="the simulated total reaches £1,600,000,000,000, outside"):
+        simulate_exposure([1, 1], [8e11, 8e11], [8e11, 8e11], [8e11, 8e11])

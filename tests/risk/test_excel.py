@@ -13,9 +13,13 @@ from cpcxl.common.errors import InputErrors
 from cpcxl.common.grid import CELL_ERROR_LIMIT
 from cpcxl.risk import excel, workbook
 from cpcxl.risk.excel import cpc_risk_exposure, cpc_risk_heatmap, cpc_risk_rating, cpc_risk_score
+from cpcxl.risk.models import CorrelationSettings
 from cpcxl.risk.sample import DEMO_AS_OF, run_demo
 from cpcxl.xl import udfs
 from cpcxl.xl.remote import run_script_on_file
+
+#: The Register's Flags column (after the £ estimate and the issue 15 columns).
+FLAGS = workbook.LETTER["Flags"]
 
 LONG = "9" * 10 + "x" * 32_757  # a cell's most: 32,767 characters
 
@@ -151,7 +155,7 @@ def test_appetite_set_on_the_sheet_changes_the_flags(tmp_path: Path) -> None:
     wb.save(path)
     cells = run_script_on_file(excel.score_register, path)
     # R1's residual 12 is now within appetite; its other flags stand.
-    assert cells["Register"]["AB6"] == "Above target (8); Review overdue (due 01/05/2026)"
+    assert cells["Register"][f"{FLAGS}6"] == "Above target (8); Review overdue (due 01/05/2026)"
 
 
 def test_a_register_missing_a_required_column_stops_with_the_headers_found(
@@ -214,19 +218,19 @@ def test_the_issues_cases_through_the_button_are_each_flagged_in_their_row(
     wb.save(path)
     cells = run_script_on_file(excel.score_register, path)
     flags = cells["Register"]
-    assert flags["AB6"].startswith(
+    assert flags[f"{FLAGS}6"].startswith(
         "Check Minimum impact (£): '1_000' is not an amount in £; valid: an amount in £ from "
         "-£1,000,000,000,000 to £1,000,000,000,000"
     )
-    assert flags["AB7"].startswith(
+    assert flags[f"{FLAGS}7"].startswith(
         "Check Chance of occurring: 30 is 3,000%, outside 0% to 100% for a chance of occurring"
     )
-    assert "type 30% (or 0.3)" in flags["AB7"]
+    assert "type 30% (or 0.3)" in flags[f"{FLAGS}7"]
     shortened = f"Check Maximum impact (£): '{LONG[:37]}...' (32,767 characters) is not"
-    assert shortened in flags["AB7"]
-    assert LONG not in flags["AB7"]  # never echoed whole
+    assert shortened in flags[f"{FLAGS}7"]
+    assert LONG not in flags[f"{FLAGS}7"]  # never echoed whole
     # The rest of each row is scored as before (see the worked example on score_register).
-    assert flags["AB6"].endswith("Above appetite (Cautious: up to 9); Above target (8); "
+    assert flags[f"{FLAGS}6"].endswith("Above appetite (Cautious: up to 9); Above target (8); "
                                  "Review overdue (due 01/05/2026)")  # fmt: skip
     problems = [v for k, v in cells["Summary"].items() if isinstance(v, str) and "Y6" in v]
     assert problems == [
@@ -239,7 +243,7 @@ def test_a_smaller_matrix_made_on_the_sheet_is_used_by_the_button(tmp_path: Path
     path = excel._example_workbook(tmp_path)
     wb = load_workbook(path)
     matrix = wb["Matrix"]
-    for column in "ABCDFGHI":  # the organisation drops level 5 of both scales: a 4 × 4
+    for column in "ABCDEGHIJ":  # the organisation drops level 5 of both scales: a 4 × 4
         matrix[f"{column}12"] = None
     wb.save(path)
     cells = run_script_on_file(excel.score_register, path)
@@ -249,7 +253,188 @@ def test_a_smaller_matrix_made_on_the_sheet_is_used_by_the_button(tmp_path: Path
     assert "F5" not in heat_map
     assert heat_map["E6"] == 1  # R1: Likely × Major
     # R2's impact 5 is off the scale now, and says so in its own row.
-    assert cells["Register"]["AB7"].startswith(
+    assert cells["Register"][f"{FLAGS}7"].startswith(
         "Check Inherent impact: 5 is not an impact (scores run from 1 to 4); valid: 1 to 4, or "
         "Negligible, Minor, Moderate, Major"
+    )
+
+
+# --- issue 12 case 3 through the add-in server's own wrapper ------------------------------------
+
+
+def test_case_12_3_exposure_past_the_servers_time_limit_is_stopped_and_answered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Issue 12 case 3: the call runs under the server's limit (here 0.5 s) and the simulation
+    # checks the clock each chunk, so the cell is answered with the reason at about the limit
+    # and nothing keeps computing (before, the thread ran on after the 5.5 s answer).
+    import asyncio
+    import time
+
+    from cpcxl.xl.worksheet import excel_function
+
+    monkeypatch.setenv("CPCXL_SERVER_TIME_LIMIT", "0.5")
+    served = excel_function(cpc_risk_exposure, server=True)
+    rng = np.random.default_rng(5)
+    low = rng.uniform(1_000, 10_000, 1_000).tolist()
+    column = [[v] for v in low]
+    started = time.perf_counter()
+    answer = asyncio.run(
+        served([[0.3]] * 1_000, column, [[2 * v] for v in low], [[3 * v] for v in low],
+               0.8, 90_000, 1)
+    )  # fmt: skip
+    assert isinstance(answer, str) and answer.startswith("#VALUE! stopped after 0.5 seconds")
+    assert time.perf_counter() - started < 3
+
+
+def test_case_12_3_iterations_and_draws_are_bounded_in_the_cell() -> None:
+    # 1E308 iterations: refused by the iterations' own range before any work.
+    assert udfs.cpc_risk_exposure([0.5], [1], [2], [3], 0.8, 1e308).startswith(
+        "#VALUE! iterations: 1e+308 is outside 1 to 10,000,000"
+    )
+    # 20,000 risks × 10,000 iterations = 200,000,000 draws, over the 100,000,000 bound.
+    n = 20_000
+    result = udfs.cpc_risk_exposure([[0.5]] * n, [[1]] * n, [[2]] * n, [[3]] * n)
+    assert result == (
+        "#VALUE! 20,000 risks × 10,000 iterations is 200,000,000 draws, over the 100,000,000 "
+        "one simulation may make (about ten seconds' work); valid: at most 5,000 iterations "
+        "for 20,000 risks"
+    )
+
+
+# --- issue 12 case 13: a rerun keeps what a person typed, and only that -------------------------
+
+
+def test_case_12_13_presses_keep_no_needless_copy_and_keep_an_officers_note(
+    tmp_path: Path,
+) -> None:
+    # Issue 12 case 13. The template marks the Heat map and Summary as the button's to fill,
+    # so the first press replaces them with no "(edited)" copy; a second press over sheets
+    # cpcxl wrote itself keeps none either; a note the officer typed on the Summary is copied
+    # aside before the third press replaces the sheet, and the new Summary says where it is.
+    from cpcxl.xl.remote import apply_values, payload_after, payload_from_xlsx, run_script
+
+    path = excel._example_workbook(tmp_path)
+    payload = payload_from_xlsx(path)
+    first = run_script(excel.score_register, payload)
+    assert not [a for a in first if a["func"] == "copySheet"]
+    after_first = payload_after(payload, first)
+    second = run_script(excel.score_register, after_first)
+    assert not [a for a in second if a["func"] == "copySheet"]
+    after_second = payload_after(after_first, second)
+    summary = next(s for s in after_second["sheets"] if s["name"] == "Summary")
+    summary["values"][0].extend([""] * 12)
+    summary["values"][0][12] = "Audit committee asked for R2 to come back in September"
+    third = run_script(excel.score_register, after_second)
+    assert [a["func"] for a in third].count("copySheet") == 1
+    cells = apply_values(after_second, third)
+    assert cells["Summary (edited)"]["M1"] == (
+        "Audit committee asked for R2 to come back in September"
+    )
+    assert "M1" not in cells["Summary"]
+    assert "Heat map (edited)" not in cells
+    notes = [v for v in cells["Summary"].values() if isinstance(v, str) and "(edited)" in v]
+    assert notes == [
+        "Your changes to the earlier Summary sheet are kept on the sheet 'Summary (edited)'; "
+        "this sheet was written afresh."
+    ]
+
+
+# --- issue 15: bad input through the button, each in its cell ------------------------------------
+
+
+def test_issue_15_bad_links_are_each_flagged_where_they_are(tmp_path: Path) -> None:
+    from cpcxl.risk.sample import EXAMPLE_RISKS
+
+    path = workbook.build_register_workbook(
+        tmp_path / "register.xlsx",
+        EXAMPLE_RISKS,
+        as_of=dt.date(2026, 6, 1),
+        actions=[{"risk_id": "R7", "action": "Re-tender the contract", "status": "Not started"}],
+        incidents=[{"ref": "INC1", "date": dt.date(2026, 6, 2), "risk_id": "R1",
+                    "kind": "Incident", "what": "Provider missed a payroll run"}],
+    )  # fmt: skip
+    wb = load_workbook(path)
+    at = workbook.LETTER
+    wb["Register"][f"{at['Date raised']}6"] = dt.datetime(2026, 4, 1)
+    wb["Register"][f"{at['Proximity']}6"] = "2025/26"  # ended 31/03/2026, before it was raised
+    correlation = wb["Correlation"]  # the matrix by risk id from E7: R1-R2 given both ways
+    correlation["F7"], correlation["G7"], correlation["E8"], correlation["E9"] = (
+        "R1", "R2", "R1", "R2"
+    )  # fmt: skip
+    correlation["G8"], correlation["F9"] = 0.5, 0.3
+    wb.save(path)
+    cells = run_script_on_file(excel.score_register, path)
+    assert cells["Actions"]["G5"].startswith(
+        "Check Risk ID: 'R7' is not a risk on the Register; valid: a Risk ID on the Register"
+    )
+    assert cells["Incidents"]["H5"].startswith(
+        "Check Date: the incident is dated 02/06/2026, after the review date 01/06/2026: it "
+        "cannot have happened yet"
+    )
+    assert cells["Register"][f"{FLAGS}6"].startswith(
+        "Check Proximity: the proximity 2025/26 ended on 31/03/2026, before the date raised "
+        "01/04/2026"
+    )
+    problems = [v for v in cells["Summary"].values() if isinstance(v, str) and "Correlation!" in v]
+    assert problems == [
+        "Correlation!F9, field 'correlation': 0.3 here but 0.5 at G8 for the same two risks (R1 "
+        "and R2): the matrix is not symmetric; valid: the same correlation both ways, or one "
+        "half of the matrix only"
+    ]
+
+
+def test_issue_15_a_correlation_no_risks_could_have_is_offered_the_nearest(
+    tmp_path: Path,
+) -> None:
+    # Three quantified risks: R1 with R2 0.9, R2 with R3 0.9, but R1 with R3 -0.9: if R1 moves
+    # with R2 and R2 with R3, R1 cannot move against R3. Not positive semi-definite (its
+    # smallest eigenvalue is 1 - 0.9 - 0.9 ... = -0.8): the exposure treats the risks as
+    # independent and the Exposure sheet offers the nearest valid matrix (Higham).
+    from cpcxl.risk.sample import EXAMPLE_RISKS
+
+    quantified = [
+        r.model_copy(update={"probability": 0.5, "minimum": 1000, "most_likely": 2000,
+                             "maximum": 4000}) for r in EXAMPLE_RISKS
+    ]  # fmt: skip
+    settings = CorrelationSettings(pairs={("R1", "R2"): 0.9, ("R2", "R3"): 0.9,
+                                          ("R1", "R3"): -0.9})  # fmt: skip
+    path = workbook.build_register_workbook(
+        tmp_path / "register.xlsx", quantified, as_of=dt.date(2026, 6, 1), correlation=settings
+    )
+    cells = run_script_on_file(excel.score_register, path)
+    exposure = cells["Exposure"]
+    said = [v for v in exposure.values() if isinstance(v, str) and "cannot be used" in v]
+    assert said == [
+        "The correlation given cannot be used: the correlation matrix is not positive "
+        "semi-definite (its smallest eigenvalue is -0.8): no set of risks can be correlated so"
+    ]  # eigenvalues of [[1, .9, -.9], [.9, 1, .9], [-.9, .9, 1]]: -0.8, 1.9, 1.9
+    title = next(k for k, v in exposure.items() if str(v).startswith("The nearest valid"))
+    row = int(title[1:]) + 1
+    assert [exposure[f"{c}{row}"] for c in "ABCD"] == ["Risk ID", "R1", "R2", "R3"]
+    nearest = np.array([[exposure[f"{c}{row + r}"] for c in "BCD"] for r in (1, 2, 3)])
+    assert np.allclose(np.diag(nearest), 1) and np.linalg.eigvalsh(nearest)[0] >= -1e-4
+    assert "none: the correlation given is not valid" in exposure["A2"]
+
+
+def test_the_worksheet_function_offers_the_nearest_matrix_by_its_own_function() -> None:
+    higham = [[1, 1, 0], [1, 1, 1], [0, 1, 1]]
+    said = udfs.cpc_risk_exposure([0.5] * 3, [1] * 3, [2] * 3, [3] * 3, 0.8, 1000, 1, higham)
+    assert said == (
+        "#VALUE! correlation: the correlation matrix is not positive semi-definite (its "
+        "smallest eigenvalue is -0.414): no set of risks can be correlated so; "
+        "=CPC_RISK_NEAREST_CORRELATION(range) gives the nearest valid one (Higham's method)"
+    )
+    nearest = udfs.cpc_risk_nearest_correlation(higham)
+    # Higham (2002), section 4: off-diagonals 0.7607, 0.1573, 0.7607.
+    assert np.round(np.array(nearest), 4).tolist() == [
+        [1, 0.7607, 0.1573], [0.7607, 1, 0.7607], [0.1573, 0.7607, 1]
+    ]  # fmt: skip
+    assert udfs.cpc_risk_exposure([0.5] * 3, [1] * 3, [2] * 3, [3] * 3, 0.8, 1000, 1,
+                                  nearest)[0][0] == "Expected exposure"  # fmt: skip
+    wrong_size = udfs.cpc_risk_exposure([0.5] * 3, [1] * 3, [2] * 3, [3] * 3, 0.8, 1000, 1,
+                                        [[1, 0.2], [0.2, 1]])  # fmt: skip
+    assert wrong_size.startswith(
+        "#VALUE! correlation: the correlation matrix is 2×2 for 3 risks; it needs one row and "
+        "one column per risk (3×3)"
     )

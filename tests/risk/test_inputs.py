@@ -445,9 +445,11 @@ def test_a_toml_matrix_with_a_score_in_no_band_says_which() -> None:
 
 
 def test_estimates_skip_wholly_blank_rows_and_read_percentages_as_rates() -> None:
-    p, low, mode, high = inputs.read_estimates(
+    estimates = inputs.read_estimates(
         [0.3, None, "45%"], ["£1,000", None, 0], [2000, None, 10], [3000, None, 20]
     )
+    p, low, mode, high = estimates.arrays()
+    assert estimates.kept.tolist() == [True, False, True]
     assert p.tolist() == [0.3, 0.45] and low.tolist() == [1000.0, 0.0]
     assert mode.tolist() == [2000.0, 10.0] and high.tolist() == [3000.0, 20.0]
 

@@ -85,16 +85,11 @@ def test_the_registers_flags_say_what_to_check_first_and_clear_the_blank_rows() 
 
 def test_the_summary_lists_every_problem_and_how_the_tables_were_read() -> None:
     register = read(row("R1", **{"Residual likelihood": "likley"}))
-    scored = engine.score_register(register.risks, NHS_5X5, as_of=AS_OF)
-    exposure = engine.register_exposure(scored)
-    summary = outputs.summary_output(
-        scored,
-        NHS_5X5,
-        list(register.problems),
-        exposure,
-        as_of=AS_OF,
-        notes=["Register: read the header 'Ref' as 'Risk ID'"],
-    )
+    register.problems.note("Register: read the header 'Ref' as 'Risk ID'")
+    appetite = engine.default_appetite(NHS_5X5)
+    book = inputs.RegisterBook(NHS_5X5, appetite, AS_OF, register)
+    result = engine.assess(register.risks, NHS_5X5, appetite, as_of=AS_OF)
+    summary = outputs.summary_output(result, book)
     titles = [b.title for b in summary.blocks]
     assert titles[-2:] == ["Problems to fix", "How the tables were read"]
     problems, notes = summary.blocks[-2:]
@@ -117,20 +112,27 @@ def test_the_import_report_says_what_was_mapped_left_out_and_not_read() -> None:
         ]
     }
     imported = inputs.import_register(sheets, file="theirs.xlsx")
+    # Issue 15: the report is one table, a row per header found: what it was read as and why.
     assert outputs.import_report(imported) == [
         "Read sheet 'Risks' of theirs.xlsx: header on row 1, 1 risks.",
-        "Mapped:",
-        "  'Ref' -> Risk ID",
-        "  'Likelihood' -> Inherent likelihood",
-        "  'Impact' -> Inherent impact",
-        "Not used:",
-        "  'RAG': cpcxl works this out from likelihood and impact",
-        "  'Notes': no register column of that name",
+        "Sheet  Column  Header found  Read as                     Why",
+        "Risks  A       Ref           Risk ID                     'ref' is a word for Risk ID",
+        "Risks  B       Likelihood    Inherent likelihood         'likelihood' is a word for "
+        "likelihood; no stage is named, so the first free one: inherent",
+        "Risks  C       Impact        Inherent impact             'impact' is a word for impact; "
+        "no stage is named, so the first free one: inherent",
+        "Risks  D       RAG           Checked: the inherent band  a band or score: cpcxl works it "
+        "out and checks this one, never a title; it follows the inherent ratings, so it is "
+        "theirs",
+        "Risks  E       Notes         Carried as an extra column  no register column means this",
         "Not in the file (left blank): Title, Description, Category, Owner, Controls, Residual "
         "likelihood, Residual impact, Target likelihood, Target impact, Status, Date raised, "
         "Last reviewed, Next review, Score at last review, Chance of occurring, Minimum impact "
-        "(£), Most likely impact (£), Maximum impact (£)",
+        "(£), Most likely impact (£), Maximum impact (£), Response, Reason for response, "
+        "Proximity, Objectives, BAF ref, Shared risk",
         "Values it could not read (1; kept as they were and marked Check in the Flags column):",
         "  theirs.xlsx, Risks!B2, field 'Inherent likelihood': 'Likley' is not a likelihood; did "
         "you mean 'Likely'?; valid: 1 to 5, or Rare, Unlikely, Possible, Likely, Almost certain",
     ]
+    # The RAG cannot be checked against a rating that could not be read; Notes is carried.
+    assert imported.checks == [] and imported.extra == (["RAG", "Notes"], [["R1", "Amber", "seen"]])

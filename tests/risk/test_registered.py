@@ -19,7 +19,13 @@ def registered() -> dict[str, list[str]]:
 
 def test_the_registered_names_are_those_other_code_relies_on() -> None:
     assert registered() == {
-        "functions": ["cpc_risk_score", "cpc_risk_rating", "cpc_risk_heatmap", "cpc_risk_exposure"],
+        "functions": [
+            "cpc_risk_score",
+            "cpc_risk_rating",
+            "cpc_risk_heatmap",
+            "cpc_risk_exposure",
+            "cpc_risk_nearest_correlation",
+        ],
         "scripts": ["score_register"],
         "workbooks": ["risk_register"],
         "schemes": ["risk-matrix:nhs-5x5"],

@@ -48,15 +48,19 @@ def test_the_committed_workbook_is_what_the_code_builds(
 ) -> None:
     built = build_and_compare("risk_register")
     wb = load_workbook(built)
-    assert wb.sheetnames == ["Instructions", "Register", "Matrix", "Appetite", "Lists",
-                             "Heat map", "Summary", "xlwings.conf"]  # fmt: skip
+    assert wb.sheetnames == ["Instructions", "Register", "Actions", "Incidents", "Objectives",
+                             "Matrix", "Appetite", "Correlation", "Lists", "Heat map", "Summary",
+                             "Exposure", "Board report", "xlwings.conf"]  # fmt: skip
     register = wb["Register"]
-    assert register.tables["Register"].ref == f"A5:AB{5 + workbook.MIN_ROWS}"
+    # 34 columns: 28 before issue 15, then Response, Reason for response, Proximity,
+    # Objectives, BAF ref and Shared risk before Flags.
+    assert register.tables["Register"].ref == f"A5:AH{5 + workbook.MIN_ROWS}"
     sources = {dv.formula1 for dv in register.data_validations.dataValidation}
     assert {"=Categories", "=Statuses", "=LikelihoodLabels", "=ImpactLabels"} <= sources
     assert register.conditional_formatting  # bands coloured
     assert wb["Heat map"].conditional_formatting
     assert len(wb["Summary"]._charts) == 1
+    assert len(wb["Exposure"]._charts) == 1  # the tornado
     assert wb["xlwings.conf"]["A1"].value == "UDF Modules"
 
 
@@ -158,6 +162,7 @@ def test_no_input_table_has_anything_below_it(tmp_path: Path) -> None:
     # there: every table of the template reads with no stray rows and no merged cells.
     path = run_demo(tmp_path)[0]
     tables, _ = workbook.read_register_file(path)
+    tables.pop(inputs.CORRELATION_CELLS)  # the Correlation sheet read whole, for its matrix
     assert sorted(tables) == sorted(spec.name for spec in inputs.TABLES)
     assert {name: (c.stray_rows, c.merged) for name, c in tables.items()} == {
         spec.name: ((), ()) for spec in inputs.TABLES
@@ -201,9 +206,9 @@ def test_a_matrix_changed_on_the_sheet_is_followed_by_formulas_and_the_button(
     wb = load_workbook(path)
     matrix = wb["Matrix"]
     # The organisation renames its bands and calls likelihood 4 'Probable'.
-    for r in range(8, 12):
-        matrix[f"K{r}"] = {"Low": "Green", "Moderate": "Amber", "High": "Orange",
-                           "Extreme": "Red"}[matrix[f"K{r}"].value]  # fmt: skip
+    for r in range(8, 12):  # the Bands table's names, in column L
+        matrix[f"L{r}"] = {"Low": "Green", "Moderate": "Amber", "High": "Orange",
+                           "Extreme": "Red"}[matrix[f"L{r}"].value]  # fmt: skip
     matrix["B11"] = "Probable"
     wb["Register"]["F6"] = "Probable"  # R1's inherent likelihood, was 'Likely' (4)
     wb.save(path)

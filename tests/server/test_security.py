@@ -113,3 +113,28 @@ def test_cpcxl_serve_refuses_to_start_without_a_licence_key() -> None:
     result = serve("--port", "1", XLWINGS_LICENSE_KEY="")
     assert result.returncode == 2
     assert "XLWINGS_LICENSE_KEY" in result.stdout
+
+
+def test_serve_without_the_server_extra_says_how_to_install_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # A Python that cannot find xlwings_server or uvicorn, as a pip install without the
+    # extra leaves it.
+    code = (
+        "import sys, importlib.util; real = importlib.util.find_spec\n"
+        "importlib.util.find_spec = lambda n, *a: None if n in ('xlwings_server', 'uvicorn') "
+        "else real(n, *a)\n"
+        "sys.argv = ['cpcxl', 'serve']\n"
+        "from cpcxl.cli import main; main()\n"
+    )
+    environment = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "cpcxl serve needs the server extra" in result.stdout
+    assert 'pip install "cpcxl[server]"' in result.stdout

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
@@ -15,7 +16,16 @@ from cpcxl.workforce.cli import command
 from cpcxl.workforce.sample import run_demo
 from cpcxl.workforce.workbook import build
 
-from .helpers import HEADROOM_22, HOURS_1_000, LONG_TEXT, RENAMED_COST, renamed_header, slips_book
+from .helpers import (
+    BAD_INPUT,
+    HEADROOM_22,
+    HOURS_1_000,
+    LONG_TEXT,
+    RENAMED_COST,
+    bad_book,
+    renamed_header,
+    slips_book,
+)
 
 
 def test_plan_command_writes_a_planned_copy(tmp_path: Path) -> None:
@@ -89,7 +99,7 @@ def test_1_000_and_a_32767_character_text_stop_the_command(tmp_path: Path) -> No
 
 
 def test_a_renamed_staff_header_stops_the_command(tmp_path: Path) -> None:
-    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly cost", "Pay")
+    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly pay", "Pay")
     assert _refused(source) == [RENAMED_COST]
 
 
@@ -109,10 +119,10 @@ def test_the_installed_command_exits_non_zero_with_the_message(tmp_path: Path) -
 
 
 def test_a_header_read_under_another_spelling_is_noted(tmp_path: Path) -> None:
-    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly cost", "Hourly cost (£)")
+    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly pay", "Hourly pay (£)")
     result = CliRunner().invoke(command, ["plan", str(source)])
     assert result.exit_code == 0, result.output
-    assert "note: Staff: read the header 'Hourly cost (£)' as 'Hourly cost'" in result.output
+    assert "note: Staff: read the header 'Hourly pay (£)' as 'Hourly pay'" in result.output
 
 
 def test_the_demo_plans_about_300_staff(tmp_path: Path) -> None:
@@ -135,3 +145,13 @@ def test_workforce_is_a_cpcxl_subcommand() -> None:
     plugin_manager().hook.register_commands(cli=cli)
     result = CliRunner().invoke(cli, ["workforce", "--help"])
     assert result.exit_code == 0 and "plan" in result.output
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUT))
+def test_each_of_issue_18s_bad_inputs_stops_the_command_with_the_cell_named(
+    tmp_path: Path, case: str
+) -> None:
+    # Issue 18, bad input: a band not on the pay sheet, a pension rate above 40% or below 0,
+    # a wage floor from another year than the pay, actuals for a quarter outside the plan, a
+    # qualification no staff record mentions: each a located error, nothing written.
+    assert _refused(bad_book(tmp_path, case)) == [BAD_INPUT[case][1]]

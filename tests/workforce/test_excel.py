@@ -13,10 +13,12 @@ from cpcxl.workforce.workbook import HEADER_ROW, build
 from cpcxl.xl.remote import run_script_on_file
 
 from .helpers import (
+    BAD_INPUT,
     HEADROOM_22,
     HOURS_1_000,
     LONG_TEXT,
     RENAMED_COST,
+    bad_book,
     renamed_header,
     slips_book,
 )
@@ -99,7 +101,7 @@ def test_the_button_shows_substantive_cover_and_vacancy_apart(tmp_path: Path) ->
         "Cover FTE",
         "Vacancy not covered FTE",
         "Vacancy rate",
-        "Published vacancy rate",
+        "Vacancy benchmark",
     ]
     assert gap["A3"] == "Care worker"
     row = [gap[f"{c}3"] for c in "BCDEFG"]
@@ -109,25 +111,43 @@ def test_the_button_shows_substantive_cover_and_vacancy_apart(tmp_path: Path) ->
 
 
 def test_the_button_prices_agency_cover_by_role(tmp_path: Path) -> None:
-    # Issue 13, case 10: each role's own pay × (1 + 30%), not one rate for all (£18.72 here).
+    # Issue 13, case 10: each role's own cost × (1 + 30%), not one rate for all (£18.72
+    # here); issue 18: with on-costs, and from the Pay sheet where a role has a row there.
     projection = run_script_on_file(excel.plan_workforce, build(tmp_path / "plan.xlsx"))[
         "Projection"
     ]
     rates = {
-        projection[f"A{r}"]: projection[f"E{r}"]
+        projection[f"A{r}"]: projection[f"G{r}"]
         for r in range(11, 16)
-        if projection.get(f"E{r}") is not None
+        if projection.get(f"G{r}") is not None
     }
-    # £12.60, £24.80, £13.14, £26.00, £14.20 × 1.3.
+    # In-house staff: LGPS 19.8% and National Insurance 15% above £5,000 a year: an hour of
+    # a full-time post on annual pay P for h hours costs (P × 1.348 − 750) ÷ (h × 52.143).
+    weeks = 365 / 7
+
+    def post(annual: float, hours: float) -> float:
+        return (annual * 1.348 - 750) / (hours * weeks)
+
+    # The Pay sheet: care workers on NJC SCP 3 (£24,796 for 37 hours), senior care workers
+    # on SCP 8 (£26,824); the others from their records: £24.80 and £26.00 full-time, and
+    # the reablement workers' in-house £13.40 and voluntary-provider £12.10 (auto-enrolment:
+    # 3% above £6,240) by hours.
+    part_time = 12.10 * 18.75 * weeks
+    provider = 12.10 + (0.15 * (part_time - 5000) + 0.03 * (part_time - 6240)) / (18.75 * weeks)
+    reablement = (150 * post(13.40 * 37.5 * weeks, 37.5) + 37.5 * provider) / 187.5
     assert rates == pytest.approx(
         {
-            "Care worker": 16.38,
-            "Occupational therapist": 32.24,
-            "Reablement support worker": 17.082,
-            "Registered manager": 33.8,
-            "Senior care worker": 18.46,
+            "Care worker": post(24796, 37) * 1.3,
+            "Occupational therapist": post(24.80 * 37.5 * weeks, 37.5) * 1.3,
+            "Reablement support worker": reablement * 1.3,
+            "Registered manager": post(26.00 * 37.5 * weeks, 37.5) * 1.3,
+            "Senior care worker": post(26824, 37) * 1.3,
         }
     )
+    # The care workers' turnover: Skills for Care's 28.5% for care and support workers for
+    # the 6 FTE in Central, the local 32% for the 2.4 FTE in the North: (1.71 + 0.768) ÷ 8.4.
+    assert projection["A11"] == "Care worker"
+    assert projection["C11"] == pytest.approx((6 * 0.285 + 2.4 * 0.32) / 8.4)
 
 
 def test_the_button_refuses_headroom_typed_as_22(tmp_path: Path) -> None:
@@ -144,17 +164,17 @@ def test_the_button_refuses_1_000_and_shortens_a_32767_character_text(tmp_path: 
 
 
 def test_the_button_reports_a_renamed_staff_header(tmp_path: Path) -> None:
-    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly cost", "Pay")
+    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly pay", "Pay")
     with pytest.raises(InputErrors) as caught:
         run_script_on_file(excel.plan_workforce, source)
     assert [str(e) for e in caught.value] == [RENAMED_COST]
 
 
 def test_the_button_notes_a_header_read_under_another_spelling(tmp_path: Path) -> None:
-    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly cost", "Hourly cost (£)")
+    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly pay", "Hourly pay (£)")
     cells = run_script_on_file(excel.plan_workforce, source)
     notes = [v for v in cells["Plan"].values() if isinstance(v, str) and "read the header" in v]
-    assert notes == ["Staff: read the header 'Hourly cost (£)' as 'Hourly cost'"]
+    assert notes == ["Staff: read the header 'Hourly pay (£)' as 'Hourly pay'"]
     # and the costs are read: the Full-time In-house weekly cost of the example, £8,347.50
     # (6×37.5×12.60 + 3×37.5×14.20 + 4×37.5×13.40 + 37.5×24.80 + 37.5×26.00).
     assert 8347.5 in cells["Plan"].values()
@@ -288,3 +308,45 @@ def test_the_button_refuses_negative_hours_with_the_cell_named(tmp_path: Path) -
         "(over 80 a week is a slip: the legal average is 48 unless opted out); valid: "
         "contracted hours a week from 0 to 80"
     ]
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUT))
+def test_each_of_issue_18s_bad_inputs_is_refused_by_the_button_with_the_cell_named(
+    tmp_path: Path, case: str
+) -> None:
+    # Issue 18, bad input, through xlwings' remote engine as the add-in runs it: the same
+    # located message as the file and the command give.
+    with pytest.raises(InputErrors) as caught:
+        run_script_on_file(excel.plan_workforce, bad_book(tmp_path, case))
+    assert [str(e) for e in caught.value] == [BAD_INPUT[case][1]]
+
+
+def test_a_pension_rate_outside_0_to_40_percent_is_refused_in_the_cell() -> None:
+    # Issue 18, bad input, in the worksheet function: =CPC_EMPLOYMENT_COST(30000, 45%).
+    assert excel.cpc_employment_cost(30000, 0.45).startswith(
+        "#VALUE! pension_rate: 0.45 is 45%, outside 0% to 40%"
+    )
+    assert excel.cpc_employment_cost(30000, -0.01).startswith(
+        "#VALUE! pension_rate: -0.01 is -1%, outside 0% to 40%"
+    )
+    # A threshold or pay that cannot be: refused, not used.
+    assert excel.cpc_employment_cost(-5, 0.2).startswith("#VALUE! annual_pay: -5 is outside")
+    assert excel.cpc_employment_cost(30000, 0.2, 0.15, "five").startswith(
+        "#VALUE! ni_threshold: 'five' is not a yearly threshold in £"
+    )
+
+
+def test_the_button_writes_the_issue_18_sheets(tmp_path: Path) -> None:
+    # The packaged example: the Costs sheet prices care workers from the Pay sheet's NJC SCP
+    # 3 (£24,796 for 37 h: £12.852 an hour); the voluntary provider's reablement workers on
+    # £12.10 are £0.11 below the National Living Wage 2025/26 (£12.21); the Review flags care
+    # workers: 8.6 FTE in post in 2026/27 Q1 against 8.4 + (18.78 − 8.4) ÷ 4 planned.
+    cells = run_script_on_file(excel.plan_workforce, build(tmp_path / "plan.xlsx"))
+    costs = cells["Costs"]
+    assert (costs["A3"], costs["B3"]) == ("Care worker", pytest.approx(24796 / (37 * 365 / 7)))
+    floor = cells["Wage floor"]
+    assert floor["B3"] == "Reablement support worker"
+    assert floor["F3"] == pytest.approx(0.11)
+    review = cells["Review"]
+    assert (review["A3"], review["G3"]) == ("Care worker", "Yes")
+    assert cells["Development"]["A3"] == "Care worker"

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
-from cpcxl.common.errors import InputErrors
+from cpcxl.common.errors import InputError, InputErrors
 from cpcxl.common.inputs import Cells
 from cpcxl.workforce import inputs
-from cpcxl.workforce.models import ALL_ROLES, NOT_RECORDED, HeadroomMethod
+from cpcxl.workforce.models import ALL_ROLES, NOT_RECORDED, Assumptions, HeadroomMethod
+from cpcxl.workforce.workbook import build, read_inputs
 
 from .helpers import STAFF_FIELDS, cells, demand_frame, staff_frame, targets_frame
 
@@ -53,21 +55,22 @@ def test_a_32767_character_text_in_a_number_cell_is_shortened_in_the_message() -
         staff_frame([["Care worker", "L2", "Full-time", "In-house", 30, text]])
     [message] = problems(caught)
     assert message == (
-        f"Staff!F2, field 'Hourly cost': '{'9' * 37}...' (32,767 characters) is not an hourly "
-        "cost in £; valid: an hourly cost in £ from £0 to £1,000"
+        f"Staff!F2, field 'Hourly pay': '{'9' * 37}...' (32,767 characters) is not an hourly "
+        "rate in £; valid: an hourly rate in £ from £0 to £1,000"
     )
 
 
 def test_a_renamed_staff_header_stops_the_table_and_names_the_columns() -> None:
-    # Renaming the optional "Hourly cost" to "Pay" must not make every cost £0: nothing is
+    # Renaming the optional "Hourly pay" to "Pay" must not make every cost £0: nothing is
     # read from the table until the header is fixed.
     rows = [["Role", "Contract type", "Hours per week", "Pay"], ["Care worker", "Agency", 30, 18]]
     errors = InputErrors()
     assert inputs.read_staff(Cells(rows), errors, file="plan.xlsx") is None
     assert [str(e) for e in errors] == [
         "plan.xlsx, Staff!D1: the header 'Pay' is not a column of the Staff table; valid: the "
-        "columns Role, Skill level, Contract type, Employer, Hours per week, Hourly cost, Start "
-        "date, Leaving date, Number of people, Age band, Sex, Ethnic group, Disability, FTE "
+        "columns Role, Skill level, Contract type, Employer, Hours per week, Hourly pay, Start "
+        "date, Leaving date, Number of people, Age band, Sex, Ethnic group, Disability, Area, "
+        "Training and qualifications held, FTE "
         "(rename the header to one of them, or remove the column)"
     ]
 
@@ -80,10 +83,10 @@ def test_a_close_variant_of_a_header_is_read_and_noted() -> None:
     errors = InputErrors()
     staff = inputs.read_staff(Cells(rows), errors)
     assert staff is not None and not errors
-    assert staff[["hours", "hourly_cost"]].values.tolist() == [[30.0, 18.0]]
+    assert staff[["hours", "hourly_pay"]].values.tolist() == [[30.0, 18.0]]
     assert errors.notes == [
         "Staff: read the header 'Hours-per-week' as 'Hours per week'",
-        "Staff: read the header 'Hourly cost (£)' as 'Hourly cost'",
+        "Staff: read the header 'Hourly cost (£)' as 'Hourly pay'",
     ]
 
 
@@ -93,7 +96,7 @@ def test_blank_optional_cells_take_their_defaults() -> None:
     # A blank skill is 'Not recorded', a blank employer In-house, a blank count 1 person,
     # a blank cost unknown (NaN, costed at £0 by the engine), blank dates no date.
     assert (row["skill"], row["employer"], row["count"]) == (NOT_RECORDED, "In-house", 1.0)
-    assert row["hourly_cost"] != row["hourly_cost"]  # NaN
+    assert row["hourly_pay"] != row["hourly_pay"]  # NaN
     assert str(row["start_date"]) == "NaT"
     assert row["age_band"] == NOT_RECORDED
 
@@ -257,7 +260,7 @@ def test_assumptions_take_defaults_and_read_what_is_given() -> None:
     # NHS roles: 10.1% left the NHS in the year to September 2024; 7.5% vacancies then.
     assert (a.nhs_turnover, a.nhs_vacancy) == (0.101, 0.075)
     # No Assumptions table at all: every default.
-    assert inputs.read_assumptions(None, errors) == inputs.Assumptions()
+    assert inputs.read_assumptions(None, errors) == Assumptions()
 
 
 def test_assumptions_out_of_range_and_unknown_are_located() -> None:
@@ -313,5 +316,120 @@ def test_inputs_are_not_modified() -> None:
     table = cells(inputs.STAFF, STAFF_FIELDS, rows)
     before = [list(r) for r in table.rows]
     staff = inputs.read_staff(table, InputErrors())
-    assert staff is not None and staff["hourly_cost"].iat[0] == 12.5
+    assert staff is not None and staff["hourly_pay"].iat[0] == 12.5
     assert [list(r) for r in table.rows] == before
+
+
+# --- issue 18: the Pay, Benchmarks, Skills and Actuals tables --------------------------------
+
+
+def _pay(
+    pay: list[list[object]] | None = None,
+    scales: list[list[object]] | None = None,
+    on_costs: list[list[object]] | None = None,
+) -> tuple[object, list[str]]:
+    tables = {}
+    if pay is not None:
+        tables[inputs.PAY.name] = Cells([inputs.PAY.headers, *pay])
+    if scales is not None:
+        tables[inputs.SCALES.name] = Cells([inputs.SCALES.headers, *scales])
+    if on_costs is not None:
+        tables[inputs.ON_COSTS.name] = Cells([inputs.ON_COSTS.table.headers, *on_costs])
+    errors = InputErrors()
+    setup = inputs.read_pay(tables, errors, standard_hours=37.5, roles={"Nurse", "Carer"})
+    return setup, [str(e) for e in errors]
+
+
+def test_a_workbook_without_the_pay_sheet_takes_the_shipped_on_costs() -> None:
+    # An older workbook: NI 15% above £5,000 (2025/26), the shipped schemes, no role pay.
+    setup, problems = _pay()
+    assert not problems and setup is not None
+    assert (setup.on_costs.ni_rate, setup.on_costs.ni_threshold) == (0.15, 5000)
+    assert list(setup.schemes["scheme"]) == [s[0] for s in inputs.SCHEME_ROWS]
+    assert setup.roles.empty
+
+
+def test_a_band_is_read_for_the_pay_year_and_a_band_of_another_year_is_refused() -> None:
+    scales = [
+        ["AfC", "Band 5", 31049, 37.5, "2025/26"],
+        ["AfC", "Band 6", 40000, 37.5, "2026/27"],
+    ]
+    setup, problems = _pay([["Nurse", "band 5"], ["Carer", None, None, 25000, 37]], scales)
+    assert not problems and setup is not None
+    roles = setup.roles.set_index("role")
+    assert roles.loc["Nurse", ["band", "annual_pay", "hours"]].tolist() == ["Band 5", 31049, 37.5]
+    assert roles.loc["Nurse", "pay_basis"] == "Band 5 (2025/26)"
+    assert roles.loc["Carer", "pay_basis"] == "the annual pay given"
+    _, problems = _pay([["Nurse", "Band 6"]], scales)
+    assert problems == [
+        "Pay!B2, field 'Band or point': the band 'Band 6' has no 2025/26 pay on the Pay scales "
+        "sheet (it has 2026/27); valid: a band with its 2025/26 pay on the Pay scales sheet"
+    ]
+
+
+def test_a_pay_row_needs_a_band_or_a_pay_and_a_role_the_plan_has() -> None:
+    _, problems = _pay([["Nurse"], ["Nures", None, None, 30000]])
+    assert problems == [
+        "Pay!B2, field 'Band or point': the row has neither a band nor an annual pay; valid: "
+        "a band or point from the Pay scales sheet, or the annual pay",
+        "Pay!A3, field 'Role': 'Nures' is not a role on the Staff or Demand sheets; did you "
+        "mean 'Nurse'?; valid: a role on the Staff or Demand sheets: Carer, Nurse",
+    ]
+
+
+def test_an_unknown_scheme_and_a_local_floor_without_its_rate_are_refused() -> None:
+    settings = [
+        ["Pension scheme of NHS staff", "NHS pension"],
+        ["Wage floor", "A local wage floor"],
+    ]
+    _, problems = _pay(on_costs=settings)
+    assert problems == [
+        "Pay!B2, field 'Pension scheme of NHS staff': 'NHS pension' is not a pension scheme on "
+        "the Pension schemes table; did you mean 'NHS Pension Scheme'?; valid: a pension "
+        "scheme on the Pension schemes table: "
+        "Auto-enrolment minimum, Local Government Pension Scheme, NHS Pension Scheme, No "
+        "pension",
+        "sheet 'Pay', field 'Wage floor £ an hour': a local wage floor has no shipped rate; "
+        "valid: the local floor's rate £ an hour (or the National or Real Living Wage)",
+    ]
+
+
+def test_the_real_living_wage_is_taken_for_its_year_or_as_entered() -> None:
+    setup, problems = _pay(on_costs=[["Wage floor", "RLW"]])
+    assert not problems and setup is not None and setup.on_costs.floor == 12.60
+    setup, problems = _pay(
+        on_costs=[
+            ["Wage floor", "Real Living Wage (London)"],
+            ["Pay year", "2026/27"],
+            ["Wage floor year", "2026-27"],
+        ]
+    )
+    assert not problems and setup is not None and setup.on_costs.floor == 14.80
+
+
+def test_quarters_are_read_as_officers_write_them() -> None:
+    q = inputs.QUARTER
+    assert q.parse("2026/27 Q1") == q.parse("Q1 2026/27") == q.parse("2026-2027 q1") == (2026, 1)
+    assert q.parse(dt.date(2027, 2, 10)) == (2026, 4)  # January to March is Q4
+    assert inputs.quarter_start(2026, 4) == dt.date(2027, 1, 1)
+    with pytest.raises(InputError, match="is not one financial year"):
+        q.parse("2026/28 Q1")
+    with pytest.raises(InputError, match="valid: a quarter such as 2026/27 Q1"):
+        q.parse("Q5 2026/27")
+
+
+def test_headroom_parts_adding_up_past_60_percent_are_refused(tmp_path: Path) -> None:
+    # 30% leave + 20% study + 15% other + the social care sickness 2.3% = 67.3%.
+    path = build(
+        tmp_path / "plan.xlsx",
+        assumptions={"leave_part": 0.3, "study_part": 0.2, "other_part": 0.15},
+    )
+    with pytest.raises(InputErrors) as caught:
+        read_inputs(path)
+    assert [str(e) for e in caught.value] == [
+        "plan.xlsx, Assumptions!B20, field 'Headroom part: annual leave': headroom built from "
+        "its parts comes to 67.3%, outside 0% to 60% for headroom (NHS roster "
+        "policies set 16% to 26%; over 60% is more absence than any rota plans for); valid: "
+        "parts that add up to at most 60%: annual leave, sickness, study leave, parental "
+        "leave and other"
+    ]

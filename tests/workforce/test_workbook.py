@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from cpcxl.common.errors import InputError, InputErrors
 from cpcxl.common.files import sha256
 from cpcxl.workforce import engine, sample
-from cpcxl.workforce.inputs import LISTS, SPECS
+from cpcxl.workforce.inputs import LISTS, SPECS, STAFF
 from cpcxl.workforce.models import HeadroomMethod
 from cpcxl.workforce.outputs import OUTPUT_SHEETS
 from cpcxl.workforce.workbook import HEADER_ROW, build, read_inputs, write_plan
@@ -41,15 +41,22 @@ def test_the_template_is_built_from_the_input_declarations(tmp_path: Path) -> No
     wb = load_workbook(build(tmp_path / "plan.xlsx"))
     # The button makes every output sheet itself: the template pre-creates none to mark.
     assert not set(OUTPUT_SHEETS) & set(wb.sheetnames)
+    # Every table's header is on row 4, but for the Pay sheet's, stacked under the On-costs:
+    # the Pension schemes (header on row 19) and Pay by role (row 32).
+    stacked = {"PensionSchemes": 19, "Pay": 32}
     for spec in SPECS:
         ws = wb[spec.sheet]
         table = ws.tables[spec.name]
         top_left = table.ref.split(":")[0]
-        assert top_left == f"A{HEADER_ROW}"
-        header = [c.value for c in ws[HEADER_ROW]][
-            : len(spec.table.headers if hasattr(spec, "table") else spec.headers)
-        ]
-        assert header == (spec.table.headers if hasattr(spec, "table") else spec.headers)
+        row = stacked.get(spec.name, HEADER_ROW)
+        assert top_left == f"A{row}"
+        headers = spec.table.headers if hasattr(spec, "table") else spec.headers
+        assert [c.value for c in ws[row]][: len(headers)] == headers
+    # The drop-downs of bands and schemes list the Pay scales sheet's own tables.
+    assert wb.defined_names["PayBands"].attr_text == "'Pay scales'!$B$5:$B$257"
+    assert wb.defined_names["PensionSchemeNames"].attr_text == "Pay!$A$20:$A$29"
+    pay = {str(dv.formula1) for dv in wb["Pay"].data_validations.dataValidation}
+    assert {"=PayBands", "=PensionSchemeNames", "=WageFloors", "=LevyRules"} <= pay
     # Each rate's cell checks its declared range: headroom 0 to 60% (B6), growth -50% to
     # 50% (Demand column E), a share target is read by its kind so has no fixed check.
     assumptions = {
@@ -78,9 +85,10 @@ def test_formulas_evaluate_in_libreoffice_and_agree_with_the_engine(
     path = build(tmp_path / "plan.xlsx", assumptions={"headroom_method": method})
     sheets = recalculated(path)
     staff_rows = sheets["Staff"][FIRST - 1 : FIRST - 1 + len(sample.EXAMPLE_STAFF)]
+    fte = [c.field for c in STAFF.columns].index("fte")
     for row, given in zip(staff_rows, sample.EXAMPLE_STAFF, strict=True):
         expected = given[4] * given[8] / 37.5  # hours × people ÷ standard hours
-        assert row[13] == pytest.approx(expected, rel=1e-12), row
+        assert row[fte] == pytest.approx(expected, rel=1e-12), row
     demand_rows = sheets["Demand"][FIRST - 1 : FIRST - 1 + len(sample.EXAMPLE_DEMAND)]
     for row, given in zip(demand_rows, sample.EXAMPLE_DEMAND, strict=True):
         expected = float(engine.required_fte(given[3] / 37.5, 0.22, HeadroomMethod(method)))
@@ -106,7 +114,7 @@ def test_write_plan_leaves_the_input_alone_and_adds_every_sheet(tmp_path: Path) 
     target = write_plan(source, tmp_path / "out" / "planned.xlsx")
     assert sha256(source) == before
     wb = load_workbook(target)
-    for sheet in ("Plan", "Gap", "Projection", "Optimised mix", "Risks"):
+    for sheet in OUTPUT_SHEETS:
         assert sheet in wb.sheetnames
     gap = wb["Gap"]
     assert len(gap._charts) == 1
@@ -177,7 +185,7 @@ def test_headroom_typed_as_22_is_refused_where_it_is(tmp_path: Path) -> None:
 
 
 def test_a_renamed_optional_header_is_reported_not_ignored(tmp_path: Path) -> None:
-    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly cost", "Pay")
+    source = renamed_header(build(tmp_path / "plan.xlsx"), "Hourly pay", "Pay")
     with pytest.raises(InputErrors) as caught:
         read_inputs(source)
     assert [str(e) for e in caught.value] == [RENAMED_COST]

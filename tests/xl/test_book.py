@@ -67,3 +67,31 @@ def test_the_button_reads_a_table_as_the_file_reader_does(tmp_path: Path) -> Non
         ["P2", 1, 500],
     ]
     assert from_file[3] == ["stray", "9", None]
+
+
+RATES = TableSpec("Rates", "Costs", (Column("name", "Name"), Column("rate", "Rate", Whole(0, 9))))
+
+
+def test_stacked_titled_tables_are_not_stray_rows_to_the_button_either(tmp_path: Path) -> None:
+    # The file reader lets a sheet stack titled tables (issue 19); the button's reader read
+    # the lower table and its title as rows typed below the upper one. Both now agree: only
+    # the value typed outside every table is stray.
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Costs"
+    add_input_table(ws, COSTS, [["P1", 0, 1000], ["P2", 1, 500]], row=3)
+    ws["A7"] = "Rates"  # the lower table's title
+    add_input_table(ws, RATES, [["a", 1], ["b", 2]], row=8)
+    ws["B12"] = 7  # typed below both tables, outside them
+    path = save_workbook(wb, tmp_path / "stacked.xlsx")
+
+    def script(book: xw.Book) -> None:
+        cells = read_book_tables(book, [COSTS, RATES])
+        rows = [[name, ",".join(map(str, c.stray_rows))] for name, c in cells.items()]
+        render(book, SheetOutput("Read", [Block(rows, header=False)]))
+
+    written = run_script_on_file(script, path)["Read"]
+    from_file = read_tables(path, [COSTS, RATES])
+    assert [written["A1"], written["B1"]] == ["Costs", "12"]
+    assert [written["A2"], written["B2"]] == ["Rates", "12"]
+    assert from_file["Costs"].stray_rows == from_file["Rates"].stray_rows == (12,)

@@ -98,3 +98,26 @@ def test_a_sheet_the_template_made_for_the_button_is_filled_without_a_copy(
     actions, cells = rerun(payload)
     assert not [a for a in actions if a["func"] == "copySheet"]
     assert cells["Action plan"]["A3"] == "Review medication records"
+
+
+def test_a_sheet_a_command_wrote_is_cpcxls_own_to_replace(tmp_path: Path) -> None:
+    # A command writes the sheet into a file (openpyxl); the officer opens it and presses
+    # the button: nothing was changed by a person, so no copy is kept.
+    from cpcxl.common.workbook import render as render_to_file
+
+    wb = Workbook()
+    wb.active.title = "Return"
+    render_to_file(wb, PLAN)
+    payload = payload_from_xlsx(save_workbook(wb, tmp_path / "written.xlsx"))
+    actions, cells = rerun(payload)
+    assert not [a for a in actions if a["func"] == "copySheet"]
+    assert cells["Action plan"]["C3"] == "2026-06-30"  # the date, as xlwings sends it
+
+    # The same file with a person's note typed on the sheet is kept as a copy.
+    from openpyxl import load_workbook
+
+    edited = load_workbook(tmp_path / "written.xlsx")
+    edited["Action plan"]["D3"] = "chased"
+    payload = payload_from_xlsx(save_workbook(edited, tmp_path / "edited.xlsx"))
+    actions, cells = rerun(payload)
+    assert cells["Action plan (edited)"]["D3"] == "chased"

@@ -12,14 +12,15 @@ import pandas as pd
 from cpcxl.common.errors import InputError
 
 from ..models import ContributionKind, Outcome
-from .arrangement import CASH, IN_KIND
+from .arrangement import CARRIED, CASH, IN_KIND
 
 
 @dataclass
 class JointBudget:
     """The joint budget with each partner's contribution and share at every level."""
 
-    #: line, year, partner, cash, in_kind: the finest level, one row per cell of the budget
+    #: line, year, partner, cash, in_kind, carried_forward (of the cash, what last year's
+    #: underspend carried forward): the finest level, one row per cell of the budget
     detail: pd.DataFrame
     partners: list[str]
     lines: list[str]
@@ -32,9 +33,8 @@ class JointBudget:
         partner (its share of that line-year, year, line or the whole); ``share`` is the same
         for cash and in kind together.
         """
-        grouped = self.detail.groupby(list(levels), observed=True, sort=False)[
-            [CASH, IN_KIND]
-        ].sum()
+        amounts = [c for c in (CASH, IN_KIND, CARRIED) if c in self.detail.columns]
+        grouped = self.detail.groupby(list(levels), observed=True, sort=False)[amounts].sum()
         grouped["total"] = grouped[CASH] + grouped[IN_KIND]
         if "partner" in levels:
             outer = [lv for lv in levels if lv != "partner"]
@@ -79,6 +79,11 @@ def joint_budget(
     """Cash and in-kind apart for every line, year and partner, in the order they were listed."""
     is_cash = (projected["kind"] == ContributionKind.FINANCIAL.value).to_numpy()
     amount = projected["amount"].to_numpy()
+    carried = (
+        projected["carried_forward"].to_numpy(dtype=bool)
+        if "carried_forward" in projected.columns
+        else np.zeros(len(projected), dtype=bool)
+    )
     frame = pd.DataFrame(
         {
             "line": pd.Categorical(projected["line"], categories=list(lines)),
@@ -86,10 +91,13 @@ def joint_budget(
             "partner": pd.Categorical(projected["partner"], categories=list(partners)),
             CASH: np.where(is_cash, amount, 0.0),
             IN_KIND: np.where(is_cash, 0.0, amount),
+            CARRIED: np.where(is_cash & carried, amount, 0.0),
         }
     )
     detail = (
-        frame.groupby(["line", "year", "partner"], observed=True, sort=True)[[CASH, IN_KIND]]
+        frame.groupby(["line", "year", "partner"], observed=True, sort=True)[
+            [CASH, IN_KIND, CARRIED]
+        ]
         .sum()
         .reset_index()
     )

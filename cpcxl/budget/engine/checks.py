@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from cpcxl.common.errors import InputError, InputErrors
+from cpcxl.common.errors import InputError, InputErrors, Location
 from cpcxl.common.fields import year_label
 
-from ..models import ArrangementKind, RiskBasis
+from ..models import ArrangementKind, ContributionKind, ForecastMethod, RiskBasis
+from .aggregation import joint_budget
 from .arrangement import BudgetInputs, rows_of
+from .outturn import check_profile
+from .projection import project
 from .risk import FIXED_SHARE_TOLERANCE
+
+FINANCIAL = ContributionKind.FINANCIAL.value
 
 
 def check(inputs: BudgetInputs) -> InputErrors:
@@ -62,35 +68,7 @@ def check(inputs: BudgetInputs) -> InputErrors:
                 valid=year_range,
             )
         )
-    if arrangement.basis is RiskBasis.FIXED:
-        shares = [p.fixed_share for p in inputs.partners if p.fixed_share is not None]
-        total = sum(shares)
-        if abs(total - 1) > FIXED_SHARE_TOLERANCE:
-            errors.add(
-                InputError(
-                    f"the fixed risk-share percentages add up to {total:.2%}, not 100%",
-                    location=inputs.where("partners", None, "fixed_share"),
-                    valid="percentages for the partners that add up to 100%",
-                )
-            )
-    if arrangement.basis is RiskBasis.HOST and arrangement.host is None:
-        errors.add(
-            InputError(
-                "the risk-share basis is 'host bears it' but no host is named",
-                location=inputs.where("arrangement", None, "host"),
-                valid=partners,
-            )
-        )
-    if arrangement.basis is RiskBasis.LEAD:
-        for line in inputs.lines:
-            if line.lead is None and not line.excluded:
-                errors.add(
-                    InputError(
-                        f"line {line.name!r} has no commissioning partner to bear its variance",
-                        location=inputs.where("lines", line.row, "lead"),
-                        valid=partners,
-                    )
-                )
+    check_terms(inputs, errors)
 
     c = inputs.contributions
     rows = rows_of(c)
@@ -229,22 +207,329 @@ def check(inputs: BudgetInputs) -> InputErrors:
                     valid=year_range,
                 )
             )
-    if arrangement.kind is ArrangementKind.ALIGNED:
-        # CPC 509: in an aligned budget each partner bears the variance on its own budget, so
-        # a line's spend with no partner cannot be settled against anyone's.
-        frame = inputs.actuals
-        blank = frame["partner"].fillna("").astype(str).str.strip() == ""
-        for row, line in zip(
-            rows_of(frame)[blank.to_numpy()],
-            frame["line"].to_numpy()[blank.to_numpy()],
-            strict=True,
-        ):
+    # CPC 509: on an aligned line each partner bears the variance on its own budget, so a
+    # line's spend with no partner cannot be settled against anyone's.
+    aligned = {
+        line.name
+        for line in inputs.lines
+        if (line.kind or arrangement.kind) is ArrangementKind.ALIGNED
+    }
+    frame = inputs.actuals
+    blank = (frame["partner"].fillna("").astype(str).str.strip() == "") & frame["line"].isin(
+        aligned
+    )
+    for row, line in zip(
+        rows_of(frame)[blank.to_numpy()],
+        frame["line"].to_numpy()[blank.to_numpy()],
+        strict=True,
+    ):
+        whose = (
+            "the arrangement is aligned"
+            if arrangement.kind is ArrangementKind.ALIGNED
+            else f"the line {line!r} is aligned"
+        )
+        errors.add(
+            InputError(
+                f"{whose}, so this actual for {line!r} must say whose "
+                "budget it is (each partner bears its own variance, CPC 509)",
+                location=inputs.where("actuals", row, "partner"),
+                valid=partners,
+            )
+        )
+    check_in_year(inputs, errors)
+    return errors
+
+
+def check_terms(inputs: BudgetInputs, errors: InputErrors) -> None:
+    """The overspend and underspend terms settle every variance to the penny: fixed shares
+    that add up to 100%, a host to bear it, a lead for every pooled line."""
+    a = inputs.arrangement
+    partners = inputs.partner_names
+    if all((line.kind or a.kind) is ArrangementKind.ALIGNED for line in inputs.lines):
+        return  # an aligned budget shares nothing (CPC 509): its terms never apply
+    own_under = any(p.fixed_underspend_share is not None for p in inputs.partners)
+    terms = [("risk-share", "an overspend", a.basis, "fixed_share")]
+    if a.under_basis is not a.basis or (own_under and a.basis is RiskBasis.FIXED):
+        field = "fixed_underspend_share" if own_under else "fixed_share"
+        terms.append(("underspend", "an underspend", a.under_basis, field))
+    seen: set[tuple[RiskBasis, str]] = set()
+    for which, variance, basis, field in terms:
+        if (basis, field) in seen:
+            continue
+        seen.add((basis, field))
+        if basis is RiskBasis.FIXED:
+            shares = [getattr(p, field) for p in inputs.partners if getattr(p, field) is not None]
+            total = sum(shares)
+            if abs(total - 1) > FIXED_SHARE_TOLERANCE:
+                what = "risk-share" if field == "fixed_share" else "underspend"
+                errors.add(
+                    InputError(
+                        f"the fixed {what} percentages add up to {total:.2%}, not 100%"
+                        + ("" if which == "risk-share" else f", so {variance} would not settle"),
+                        location=inputs.where("partners", None, field),
+                        valid="percentages for the partners that add up to 100%",
+                    )
+                )
+        if basis is RiskBasis.HOST and a.host is None:
             errors.add(
                 InputError(
-                    f"the arrangement is aligned, so this actual for {line!r} must say whose "
-                    "budget it is (each partner bears its own variance, CPC 509)",
-                    location=inputs.where("actuals", row, "partner"),
+                    f"the {'risk-share' if which == 'risk-share' else 'underspend'} basis is "
+                    "'host bears it' but no host is named",
+                    location=inputs.where("arrangement", None, "host"),
                     valid=partners,
                 )
             )
-    return errors
+        if basis is RiskBasis.LEAD:
+            for line in inputs.lines:
+                pooled = (line.kind or a.kind) is ArrangementKind.POOLED
+                if line.lead is None and not line.excluded and pooled:
+                    errors.add(
+                        InputError(
+                            f"line {line.name!r} has no commissioning partner to bear "
+                            f"{'its variance' if which == 'risk-share' else variance}",
+                            location=inputs.where("lines", line.row, "lead"),
+                            valid=partners,
+                        )
+                    )
+
+
+def _beyond(count: int) -> str:
+    kind = "a quarterly year has 4 periods" if count == 4 else "a year has 12 months"
+    return kind
+
+
+def check_in_year(inputs: BudgetInputs, errors: InputErrors) -> None:
+    """The in-year tables against the budget: every actual for a line and partner in the
+    budget, in a period of the year; every forecast rule and profile usable; every payment
+    a partner's, in a period of the year (CPC 509 C3: the monitoring data is sound)."""
+    iy = inputs.in_year
+    if not (iy.given or iy.rules or iy.profile_rows):
+        return
+    a = inputs.arrangement
+    settings = iy.settings
+    count = settings.periods.size
+    partners, line_names = inputs.partner_names, inputs.line_names
+    known, lines = set(partners), set(line_names)
+    years = a.year_list
+    year = settings.year or a.first_year
+    periods = f"1 to {count} ({_beyond(count)})"
+    if settings.year is not None and settings.year not in years:
+        errors.add(
+            f"year {year_label(settings.year)} is outside the arrangement",
+            location=inputs.where("in_year", None, "year"),
+            valid=f"{year_label(years[0])} to {year_label(years[-1])} (the arrangement's years)",
+        )
+        return
+    if settings.period is not None and settings.period > count:
+        errors.add(
+            f"period {settings.period} is beyond the year: {_beyond(count)}",
+            location=inputs.where("in_year", None, "period"),
+            valid=periods,
+        )
+    if len(known) != len(partners) or len(lines) != len(line_names):
+        return  # a partner or line listed twice is reported already; nothing to check against
+    c = inputs.contributions
+    sound = c[c["partner"].isin(known) & c["line"].isin(lines) & c["year"].isin(years)]
+    budget = joint_budget(
+        project(sound, inputs.conditions, partners, years), partners, line_names, years
+    )
+    detail = budget.detail[budget.detail["year"] == year]
+    has_cash = {
+        (str(r.line), str(r.partner)) for r in detail.itertuples(index=False) if r.cash != 0
+    }
+    has_kind = {
+        (str(r.line), str(r.partner)) for r in detail.itertuples(index=False) if r.in_kind != 0
+    }
+    aligned = {
+        line.name for line in inputs.lines if (line.kind or a.kind) is ArrangementKind.ALIGNED
+    }
+    actuals = iy.actuals
+    rows = rows_of(actuals)
+    whole_lines: dict[str, int] = {}
+    named_lines: dict[str, int] = {}
+    for i, r in enumerate(actuals.itertuples(index=False)):
+        row = rows[i]
+        line, partner, cash = r.line, r.partner, r.kind == FINANCIAL
+        if line not in lines:
+            errors.add(
+                f"{line!r} is not a line of the budget",
+                location=inputs.where("period_actuals", row, "line"),
+                valid=line_names,
+            )
+        if partner and partner not in known:
+            errors.add(
+                f"{partner!r} is not a partner of the budget",
+                location=inputs.where("period_actuals", row, "partner"),
+                valid=partners,
+            )
+        for p in range(count + 1, 13):
+            if not np.isnan(getattr(r, f"p{p}")):
+                errors.add(
+                    f"period {p} is beyond the year: {_beyond(count)}",
+                    location=inputs.where("period_actuals", row, f"p{p}"),
+                    valid=f"actuals in P1 to P{count}, the periods after left blank",
+                )
+        if line not in lines or (partner and partner not in known):
+            continue
+        if not partner and (not cash or line in aligned):
+            why = (
+                "in kind is the partner's own"
+                if not cash
+                else f"the line {line!r} is aligned: each partner bears its own variance (CPC 509)"
+            )
+            errors.add(
+                f"this actual must say whose it is: {why}",
+                location=inputs.where("period_actuals", row, "partner"),
+                valid=partners,
+            )
+            continue
+        if partner and (line, partner) not in (has_cash if cash else has_kind):
+            errors.add(
+                f"{partner!r} has no {'cash' if cash else 'contribution in kind'} in "
+                f"{line!r} in {year_label(year)}, so this actual is not in the budget",
+                location=inputs.where("period_actuals", row, "partner"),
+                valid="a partner that contributes to the line that year, or blank for a pooled "
+                "line's whole spend",
+            )
+        if cash and line not in aligned:
+            (named_lines if partner else whole_lines).setdefault(line, row)
+    for line in set(whole_lines) & set(named_lines):
+        errors.add(
+            f"line {line!r} has actuals for the whole line (row {whole_lines[line]}) and for "
+            "partners",
+            location=inputs.where("period_actuals", named_lines[line], "partner"),
+            valid="one or the other: the whole line's spend with Partner blank, or each "
+            "partner's part",
+        )
+    _check_rules(inputs, errors, count, aligned | set(named_lines))
+    _check_profiles(inputs, errors, count)
+    for payment in iy.payments:
+        if payment.partner not in known:
+            errors.add(
+                f"{payment.partner!r} is not a partner of the budget",
+                location=inputs.where("payments", payment.row, "partner"),
+                valid=partners,
+            )
+        if payment.period > count:
+            errors.add(
+                f"period {payment.period} is beyond the year: {_beyond(count)}",
+                location=inputs.where("payments", payment.row, "period"),
+                valid=periods,
+            )
+
+
+def _check_rules(
+    inputs: BudgetInputs, errors: InputErrors, count: int, by_partner: set[str]
+) -> None:
+    """Each forecast rule: its line and partner in the budget, once; an override with its
+    reason; a profile that exists, for the profile method."""
+    iy = inputs.in_year
+    known, lines = set(inputs.partner_names), set(inputs.line_names)
+    profiles = {name for name, _ in iy.profile_rows}
+    seen: dict[tuple[str, str], int | None] = {}
+    for rule in iy.rules:
+
+        def where(field: str, row: int | None = rule.row) -> Location:
+            return inputs.where("forecasts", row, field)
+
+        if rule.line not in lines:
+            errors.add(
+                f"{rule.line!r} is not a line of the budget",
+                location=where("line"),
+                valid=inputs.line_names,
+            )
+            continue
+        if rule.partner is not None and rule.partner not in known:
+            errors.add(
+                f"{rule.partner!r} is not a partner of the budget",
+                location=where("partner"),
+                valid=inputs.partner_names,
+            )
+            continue
+        key = (rule.line, rule.partner or "")
+        if key in seen:
+            errors.add(
+                f"the forecast for {rule.line!r}"
+                + (f" and {rule.partner!r}" if rule.partner else "")
+                + f" is given twice (first at row {seen[key]})",
+                location=where("line"),
+                valid="one row per line (or per line and partner)",
+            )
+        seen[key] = rule.row
+        if rule.override is not None and not rule.reason:
+            errors.add(
+                "an override needs its reason",
+                location=where("reason"),
+                valid="why the forecast differs from what the method gives",
+            )
+        if rule.from_period is not None and rule.override is None:
+            errors.add(
+                "a period to start an override from, but no override",
+                location=where("from_period"),
+                valid="an override in £, or leave the period blank",
+            )
+        if rule.from_period is not None and rule.from_period > count:
+            errors.add(
+                f"period {rule.from_period} is beyond the year: {_beyond(count)}",
+                location=where("from_period"),
+                valid=f"1 to {count}",
+            )
+        if rule.profile is not None and rule.profile not in profiles:
+            errors.add(
+                f"the profile {rule.profile!r} is not in the Profiles table",
+                location=where("profile"),
+                valid=sorted(profiles) or "a profile named in the Profiles table",
+            )
+        if rule.profile is not None and rule.method is ForecastMethod.RUN_RATE:
+            errors.add(
+                "a profile is for the Profile method; this line is forecast at its run rate",
+                location=where("profile"),
+                valid="the Profile method, or no profile",
+            )
+        if rule.partner is None and rule.override is not None and rule.line in by_partner:
+            errors.add(
+                f"{rule.line!r} is monitored partner by partner, so one override for the whole "
+                "line cannot be split",
+                location=where("partner"),
+                valid="each partner's override on a row of its own",
+            )
+        if rule.partner is not None and rule.line not in by_partner:
+            errors.add(
+                f"the actuals for {rule.line!r} are the whole line's, so its forecast is too",
+                location=where("partner"),
+                valid="Partner left blank",
+            )
+
+
+def _check_profiles(inputs: BudgetInputs, errors: InputErrors, count: int) -> None:
+    """Every profile has one weight a period, none beyond the year, adding up to more than
+    zero; each name once."""
+    iy = inputs.in_year
+    seen: dict[str, int] = {}
+    for name, row in iy.profile_rows:
+        if name in seen:
+            errors.add(
+                f"the profile {name!r} is given twice (first at row {seen[name]})",
+                location=inputs.where("profiles", row, "profile"),
+                valid="each profile once",
+            )
+            continue
+        seen[name] = row
+        weights = iy.profiles[name][0]
+        extra = [p + 1 for p in range(count, 12) if not np.isnan(weights[p])]
+        if extra:
+            errors.add(
+                f"the profile {name!r} has a weight in period {extra[0]}, beyond the year: "
+                f"{_beyond(count)}",
+                location=inputs.where("profiles", row, f"p{extra[0]}"),
+                valid=f"{count} weights, in P1 to P{count}",
+            )
+            continue
+        try:
+            check_profile(weights[:count], count)
+        except InputError as exc:
+            errors.add(
+                f"the profile {name!r}: {exc.message}",
+                location=inputs.where("profiles", row, "profile"),
+                valid=exc.valid,
+            )

@@ -12,7 +12,7 @@ from cpcxl.common.errors import InputError
 from ..models import Outcome
 from .aggregation import JointBudget, ratio
 from .arrangement import CASH
-from .risk import RiskTerms, bear_own, share_risk, year_weights
+from .risk import RiskTerms, settle, year_weights
 
 
 def monitor(
@@ -22,7 +22,7 @@ def monitor(
 
     An actual with no partner is for the whole line (a pooled fund); with a partner, for that
     partner's part. The variance of the latest year with actuals is settled: in a pooled
-    budget, each line's variance shared on the agreed terms; in an aligned budget (CPC 509),
+    budget, each line's variance shared on the agreed terms; on an aligned line (CPC 509),
     each partner bears its own (its actuals less its own contributions), nothing shared, so
     there every actual must name its partner (:func:`cpcxl.budget.engine.check` says where).
     """
@@ -49,17 +49,15 @@ def monitor(
     a = a.sort_values(["year", "line"], key=lambda s: s.map(order) if s.name == "line" else s)
     latest = int(a["year"].max())
     year = a.loc[a["year"] == latest]
-    if terms.aligned:
-        if (year["partner"] == "All partners").any():
-            raise InputError(
-                "an aligned budget's actuals must say whose budget they are",
-                valid="a partner for every actual",
-            )
-        own = year.groupby("partner")["variance"].sum()
-        settlement = bear_own(year_weights(budget, latest), own)
-    else:
-        line_variance = year.groupby("line")["variance"].sum()
-        settlement = share_risk(year_weights(budget, latest), line_variance, terms)
+    aligned = year["line"].map(terms.is_aligned).astype(bool)
+    if (aligned & (year["partner"] == "All partners")).any():
+        raise InputError(
+            "an aligned budget's actuals must say whose budget they are",
+            valid="a partner for every actual",
+        )
+    own = year.loc[aligned].groupby("partner")["variance"].sum()
+    line_variance = year.loc[~aligned].groupby("line")["variance"].sum()
+    settlement = settle(year_weights(budget, latest), line_variance, own, terms)
     settlement.attrs["year"] = latest
     return a[columns], settlement
 

@@ -51,8 +51,10 @@ def project(
     after one that has one is projected from the year before with the partner's uplift and
     reductions (CPC 509 A4, B2). A cap then limits the partner's cash in each year it applies,
     scaling its lines down in proportion. A row marked as a reduction (a negative amount) is
-    added to its own year only, after the projection. Returns partner, line, kind, year,
-    amount and projected (True where no amount was entered).
+    added to its own year only, after the projection. A row carried forward (last year's
+    underspend, CPC 509 B6) is kept apart: its own row, never uplifted, capped or projected.
+    Returns partner, line, kind, year, amount, projected (True where no amount was entered)
+    and carried_forward.
     """
     years = list(years)
     frame = contributions[["partner", "line", "kind", "year", "amount"]]
@@ -70,10 +72,15 @@ def project(
     unique, series_codes = np.unique(combined, return_inverse=True)
     series_partner = p_names.take(unique // (n_lines * n_kinds))
     series_kind = k_names.take(unique % n_kinds)
+    carried = (
+        contributions["carried_forward"].to_numpy(dtype=bool)
+        if "carried_forward" in contributions.columns
+        else np.zeros(len(frame), dtype=bool)
+    )
     year_index = pd.Index(years)
     year_codes = year_index.get_indexer(frame["year"])
     amounts = frame["amount"].to_numpy(dtype=float)
-    keep = (year_codes >= 0) & ~reduction
+    keep = (year_codes >= 0) & ~reduction & ~carried
     grid = np.zeros((len(unique), len(years)))
     np.add.at(grid, (series_codes[keep], year_codes[keep]), amounts[keep])
     entered = np.zeros(grid.shape, dtype=bool)
@@ -90,7 +97,7 @@ def project(
         grid[gap, j] = grid[gap, j - 1] * factors[safe_partner[gap], j]
     grid = np.nan_to_num(grid, nan=0.0)
     # A reduction is a one-off adjustment to its year; a recurring one is a Condition.
-    cut = (year_codes >= 0) & reduction
+    cut = (year_codes >= 0) & reduction & ~carried
     np.add.at(grid, (series_codes[cut], year_codes[cut]), amounts[cut])
     entered[series_codes[cut], year_codes[cut]] = True
 
@@ -118,10 +125,32 @@ def project(
             "year": np.tile(np.asarray(years, dtype=np.int64), n_series),
             "amount": grid.reshape(-1),
             "projected": ~entered.reshape(-1),
+            "carried_forward": False,
         }
     )
     # A year before a contribution starts is not a projected nil: leave it out.
-    return out.loc[entered.reshape(-1) | (out["amount"].to_numpy() != 0)].reset_index(drop=True)
+    out = out.loc[entered.reshape(-1) | (out["amount"].to_numpy() != 0)]
+    forward = carried & (year_codes >= 0)
+    if forward.any():
+        rows = frame.loc[forward]
+        out = pd.concat(
+            [
+                out,
+                pd.DataFrame(
+                    {
+                        "partner": pd.Categorical(rows["partner"], categories=p_names),
+                        "line": pd.Categorical(rows["line"], categories=l_names),
+                        "kind": pd.Categorical(rows["kind"], categories=k_names),
+                        "year": rows["year"].to_numpy(dtype=np.int64),
+                        "amount": rows["amount"].to_numpy(dtype=float),
+                        "projected": False,
+                        "carried_forward": True,
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
+    return out.reset_index(drop=True)
 
 
 def uplift(amount: float, rate: float, years: float) -> float:

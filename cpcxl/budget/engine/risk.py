@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -72,6 +72,10 @@ class RiskTerms:
 
     ``aligned``: an aligned budget (CPC 509), where each partner keeps control of its own
     budget and bears its own variance; nothing is shared and the other terms do not apply.
+    ``aligned_lines``: the lines that are aligned (each partner bears its own variance on
+    them), in an arrangement that pools the others. ``basis`` shares an overspend of the
+    pooled lines and ``underspend_basis`` (None: the same) an underspend, each with its own
+    fixed shares where it is fixed percentages.
     """
 
     aligned: bool = False
@@ -81,20 +85,71 @@ class RiskTerms:
     caps: Mapping[str, float] = field(default_factory=dict)  # £ most a partner bears
     leads: Mapping[str, str] = field(default_factory=dict)  # line -> commissioning partner
     excluded: frozenset[str] = frozenset()  # lines kept out of the risk share
+    underspend_basis: RiskBasis | None = None
+    #: fractions for an underspend on the fixed basis; None: ``fixed_shares``
+    fixed_underspend_shares: Mapping[str, float] | None = None
+    #: None: as the arrangement (every line aligned if ``aligned``, else none)
+    aligned_lines: frozenset[str] | None = None
 
     @classmethod
     def from_inputs(cls, inputs: BudgetInputs, basis: RiskBasis | None = None) -> RiskTerms:
+        """The inputs' terms; ``basis`` (the same for overspends and underspends) replaces
+        the agreed bases, to show what another basis would give."""
+        a = inputs.arrangement
+        under = {p.name: p.fixed_underspend_share for p in inputs.partners}
+        given = any(v is not None for v in under.values())
         return cls(
-            aligned=inputs.arrangement.kind is ArrangementKind.ALIGNED,
-            basis=basis or inputs.arrangement.basis,
-            host=inputs.arrangement.host,
+            aligned=a.kind is ArrangementKind.ALIGNED,
+            basis=basis or a.basis,
+            host=a.host,
             fixed_shares={
                 p.name: p.fixed_share for p in inputs.partners if p.fixed_share is not None
             },
             caps={p.name: p.risk_cap for p in inputs.partners if p.risk_cap is not None},
             leads={line.name: line.lead for line in inputs.lines if line.lead},
             excluded=frozenset(line.name for line in inputs.lines if line.excluded),
+            underspend_basis=basis or a.underspend_basis,
+            fixed_underspend_shares=(
+                {k: v for k, v in under.items() if v is not None} if given else None
+            ),
+            aligned_lines=frozenset(
+                line.name
+                for line in inputs.lines
+                if (line.kind or a.kind) is ArrangementKind.ALIGNED
+            ),
         )
+
+    @property
+    def under_basis(self) -> RiskBasis:
+        return self.underspend_basis if self.underspend_basis is not None else self.basis
+
+    def basis_for(self, total: float) -> RiskBasis:
+        """The basis a variance of ``total`` (+ overspend, - underspend) is shared on."""
+        return self.under_basis if total < 0 else self.basis
+
+    def shares_for(self, total: float) -> Mapping[str, float]:
+        """The fixed shares a variance of ``total`` is shared by, on the fixed basis."""
+        if total < 0 and self.fixed_underspend_shares is not None:
+            return self.fixed_underspend_shares
+        return self.fixed_shares
+
+    def pooled(self, lines: Iterable[str]) -> list[str]:
+        """Of ``lines``, those in the pool (not aligned)."""
+        if self.aligned_lines is None:
+            return [] if self.aligned else list(lines)
+        return [line for line in lines if line not in self.aligned_lines]
+
+    def is_aligned(self, line: str) -> bool:
+        if self.aligned_lines is None:
+            return self.aligned
+        return line in self.aligned_lines
+
+    def if_pooled(self) -> RiskTerms:
+        """The same terms with every line in the pool (an aligned budget's "if it were
+        pooled" figures); a pooled arrangement's aligned lines stay its own."""
+        if self.aligned:
+            return replace(self, aligned=False, aligned_lines=None)
+        return self
 
 
 def share_risk(weights: pd.DataFrame, line_variance: pd.Series, terms: RiskTerms) -> pd.DataFrame:
@@ -145,7 +200,10 @@ def share_risk(weights: pd.DataFrame, line_variance: pd.Series, terms: RiskTerms
     excluded_part = by_line(excluded)
     total_shared = int(variance[shared].sum())
     contribution = w[:, shared].sum(axis=1)
-    basis = terms.basis
+    # The shared lines are taken together: an overspend in all is shared on the overspend
+    # terms, an underspend on the underspend terms (a local choice: one line's underspend
+    # offsets another's overspend first, as a pooled fund's budget does).
+    basis = terms.basis_for(total_shared)
     if total_shared == 0:
         shared_part = np.zeros(len(partners), dtype=np.int64)
     elif basis is RiskBasis.PRO_RATA:
@@ -155,8 +213,9 @@ def share_risk(weights: pd.DataFrame, line_variance: pd.Series, terms: RiskTerms
     elif basis is RiskBasis.PRO_RATA_PER_LINE:
         shared_part = by_line(shared)
     elif basis is RiskBasis.FIXED:
-        fixed = np.array([terms.fixed_shares.get(p, 0.0) for p in partners])
-        check_fixed_shares(fixed)
+        chosen = terms.shares_for(total_shared)
+        fixed = np.array([chosen.get(p, 0.0) for p in partners])
+        check_fixed_shares(fixed, "underspend" if total_shared < 0 else "risk-share")
         shared_part = one(total_shared, fixed)
     elif basis is RiskBasis.HOST:
         shared_part = np.zeros(len(partners), dtype=np.int64)
@@ -221,11 +280,11 @@ def _settlement(
     return frame
 
 
-def check_fixed_shares(shares: np.ndarray) -> None:
+def check_fixed_shares(shares: np.ndarray, which: str = "risk-share") -> None:
     total = float(np.sum(shares))
     if abs(total - 1) > FIXED_SHARE_TOLERANCE or (np.asarray(shares) < 0).any():
         raise InputError(
-            f"the fixed risk-share percentages add up to {total:.2%}, not 100%",
+            f"the fixed {which} percentages add up to {total:.2%}, not 100%",
             valid="percentages of 0% or more that add up to 100%",
         )
 
@@ -299,10 +358,12 @@ def tested_exposure(
 
     Aligned: the overspend is spread over every partner's own budget in proportion to its
     cash that year (every line: nothing is kept out of a risk share there is not), and each
-    partner bears the part on its own budget.
+    partner bears the part on its own budget. A pooled fund with aligned lines: the
+    overspend is the pool's, spread over its shared lines; its aligned lines bear none.
     """
     weights = year_weights(budget, year)
-    if terms.aligned:
+    pooled = terms.pooled(weights.columns)
+    if not pooled:
         cash = weights.to_numpy(dtype=float).sum(axis=1)
         total = int(to_pence(amount)[()])
         if total and cash.sum() <= 0:
@@ -312,8 +373,38 @@ def tested_exposure(
             )
         own = allocate_pence(np.array([total]), cash[None, :])[0]
         return bear_own(weights, pd.Series(own / 100, index=weights.index))
-    line_variance = spread_over_lines(amount, weights.sum(axis=0), terms.excluded)
-    return share_risk(weights, line_variance, terms)
+    pool = weights[pooled]
+    line_variance = spread_over_lines(amount, pool.sum(axis=0), terms.excluded)
+    return share_risk(pool, line_variance, replace(terms, aligned=False))
+
+
+def settle(
+    weights: pd.DataFrame, line_variance: pd.Series, own_variance: pd.Series, terms: RiskTerms
+) -> pd.DataFrame:
+    """A settlement of the pooled lines' variances on the terms, and of each partner's own
+    variance on the aligned lines (CPC 509: an aligned budget stays the partner's own).
+
+    ``weights`` is the partners' cash by line; ``line_variance`` each pooled line's variance
+    in £; ``own_variance`` each partner's variance on the aligned lines in £. Returns the
+    columns of :func:`share_risk`, ``own_part`` holding the aligned lines' part.
+    """
+    pooled = terms.pooled(weights.columns)
+    if not pooled:
+        return bear_own(weights, own_variance)
+    shared = share_risk(
+        weights[pooled], line_variance.reindex(pooled).fillna(0.0), replace(terms, aligned=False)
+    )
+    partners = list(weights.index)
+    own = to_pence(own_variance.reindex(partners).fillna(0.0).to_numpy(dtype=float))
+    if len(pooled) == weights.shape[1] and not own.any():
+        return shared
+    return _settlement(
+        partners,
+        shared["contribution"].to_numpy(),
+        shared["shared_pence"].to_numpy(),
+        shared["excluded_pence"].to_numpy(),
+        own,
+    )
 
 
 #: Bases whose contributions are a table of partners (rows) × lines (columns).

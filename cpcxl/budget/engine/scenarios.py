@@ -52,7 +52,10 @@ def apply_scenario(inputs: BudgetInputs, changes: Sequence[ScenarioChange]) -> B
     arrangement = inputs.arrangement
     for change in changes:
         if change.basis is not None:
-            arrangement = arrangement.model_copy(update={"basis": change.basis})
+            # A scenario's basis is for overspends and underspends alike.
+            arrangement = arrangement.model_copy(
+                update={"basis": change.basis, "underspend_basis": None}
+            )
         if change.test_variance is not None:
             arrangement = arrangement.model_copy(update={"test_variance": change.test_variance})
         if change.partner is None:

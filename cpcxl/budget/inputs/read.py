@@ -10,11 +10,26 @@ import pandas as pd
 
 from cpcxl.common.errors import InputError, InputErrors, Location
 from cpcxl.common.fields import CellType
-from cpcxl.common.inputs import Cells, SettingsRead, TableRead, read_settings, read_table
+from cpcxl.common.inputs import (
+    Cells,
+    SettingsRead,
+    SettingsSpec,
+    TableRead,
+    read_settings,
+    read_table,
+)
 from cpcxl.common.tables import ROW
 from cpcxl.common.values import is_blank
 
-from ..engine import BudgetInputs, Place, ScenarioChange, empty_actuals, empty_standalone
+from ..engine import (
+    BcfInputs,
+    BudgetInputs,
+    InYearInputs,
+    Place,
+    ScenarioChange,
+    empty_actuals,
+    empty_standalone,
+)
 from ..models import (
     Arrangement,
     Change,
@@ -25,6 +40,8 @@ from ..models import (
     Partner,
     RiskBasis,
 )
+from . import bcf
+from .inyear import IN_YEAR, read_in_year_tables
 from .specs import ARRANGEMENT, OPTIONAL_TABLES, POOL_TABLE, TABLES
 from .types import CAP, REDUCTION, UPLIFT
 
@@ -37,6 +54,9 @@ def read_inputs(
     problem found, with its file, sheet, cell and field."""
     errors = InputErrors()
     settings = read_settings(ARRANGEMENT, tables.get(ARRANGEMENT.name), errors, file=file)
+    in_year_settings = read_settings(
+        IN_YEAR, tables.get(IN_YEAR.name), errors, file=file, optional=True
+    )
     reads = {
         key: read_table(
             spec, tables.get(spec.name), errors, file=file, optional=key in OPTIONAL_TABLES
@@ -52,12 +72,21 @@ def read_inputs(
     standalone = _standalone(reads["standalone"])
     actuals = _actuals(reads["actuals"])
     scenarios = _scenarios(reads["scenarios"])
+    in_year = read_in_year_tables(in_year_settings, reads, errors)
+    plan = BcfInputs(
+        requirements=bcf.requirements(reads["requirements"]),
+        schemes=bcf.schemes(reads["schemes"]),
+        scheme_types=bcf.scheme_types(reads["scheme_types"]),
+        metrics=bcf.metrics(reads["metrics"]),
+    )
     errors.raise_if_any()
     assert arrangement is not None and settings is not None  # no errors: every table was read
     places = {
         key: (table.spec.sheet, _places(table)) for key, table in reads.items() if table is not None
     }
-    places["arrangement"] = (ARRANGEMENT.sheet, _setting_places(settings))
+    places["arrangement"] = (ARRANGEMENT.sheet, _setting_places(ARRANGEMENT, settings))
+    if in_year_settings is not None:
+        places["in_year"] = (IN_YEAR.sheet, _setting_places(IN_YEAR, in_year_settings))
     inputs = BudgetInputs(
         arrangement=arrangement,
         partners=partners,
@@ -67,6 +96,8 @@ def read_inputs(
         outcomes=outcomes,
         standalone=standalone,
         actuals=actuals,
+        in_year=InYearInputs(**in_year),
+        bcf=plan,
         places=places,
         notes=tuple(errors.notes),
     )
@@ -91,9 +122,9 @@ def _places(table: TableRead) -> dict[str, Place]:
     return {c.field: Place(table.letters.get(c.field), c.header) for c in table.spec.columns}
 
 
-def _setting_places(settings: SettingsRead) -> dict[str, Place]:
+def _setting_places(spec: SettingsSpec, settings: SettingsRead) -> dict[str, Place]:
     places = {}
-    for s in ARRANGEMENT.settings:
+    for s in spec.settings:
         where = settings.where.get(s.field, Location())
         letter = "".join(ch for ch in where.cell or "" if ch.isalpha()) or None
         places[s.field] = Place(letter, s.label, where.row)
@@ -116,6 +147,7 @@ def _partners(table: TableRead | None) -> list[Partner]:
             type=r["type"],
             fixed_share=_number(r["fixed_share"]),
             risk_cap=_number(r["risk_cap"]),
+            fixed_underspend_share=_number(r["fixed_underspend_share"]),
             row=int(r[ROW]),
         )
         for r in table.records()
@@ -131,6 +163,7 @@ def _lines(table: TableRead | None) -> list[Line]:
             description=_given(r["description"]) or "",
             lead=_given(r["lead"]),
             excluded=bool(_given(r["excluded"])),
+            kind=_given(r["kind"]),
             row=int(r[ROW]),
         )
         for r in table.records()
@@ -141,8 +174,19 @@ _KIND_VALUES = {k: k.value for k in ContributionKind}
 
 
 def _contributions(table: TableRead | None) -> pd.DataFrame:
-    """The engine's long table: partner, line, year, kind (its value), amount, reduction."""
-    columns = ["partner", "line", "year", "kind", "amount", "reduction", ROW]
+    """The engine's long table: partner, line, year, kind (its value), amount, reduction,
+    carried forward and the BCF funding source (its value, '' if none)."""
+    columns = [
+        "partner",
+        "line",
+        "year",
+        "kind",
+        "amount",
+        "reduction",
+        "carried_forward",
+        "funding_source",
+        ROW,
+    ]
     if table is None:
         return pd.DataFrame(columns=columns)
     f = table.frame.loc[~table.bad]
@@ -154,6 +198,11 @@ def _contributions(table: TableRead | None) -> pd.DataFrame:
             "kind": f["kind"].map(_KIND_VALUES).astype(object).to_numpy(),
             "amount": f["amount"].astype(float).to_numpy(),
             "reduction": f["reduction"].astype(bool).to_numpy(),
+            "carried_forward": f["carried_forward"].astype(bool).to_numpy(),
+            "funding_source": f["funding_source"]
+            .map(lambda v: "" if is_blank(v) else str(v.value if hasattr(v, "value") else v))
+            .astype(object)
+            .to_numpy(),
             ROW: f[ROW].to_numpy(),
         },
         columns=columns,

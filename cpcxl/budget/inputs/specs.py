@@ -7,6 +7,8 @@ from cpcxl.common.fields import TEXT, YEAR, Items, Text
 from cpcxl.common.inputs import RAW, Column, Setting, SettingsSpec, TableSpec
 
 from ..models import ContributionKind
+from .bcf import BCF_TABLES
+from .inyear import IN_YEAR, IN_YEAR_TABLES
 from .types import (
     A_YEAR,
     AMOUNT,
@@ -17,12 +19,14 @@ from .types import (
     CONTRIBUTION_CHANGE,
     COST,
     FIXED_SHARE,
+    FUNDING_SOURCE,
     INDICATOR,
     KIND,
     LINE,
     PARTNER,
     PARTNER_TYPE,
     REASON,
+    UNDERSPEND_USE,
     UPLIFT,
     VARIANCE,
     YEARS,
@@ -87,6 +91,27 @@ ARRANGEMENT = SettingsSpec(
             A_YEAR,
             note="Whose contributions weight the shares; blank: the first year (a local choice)",
         ),
+        Setting(
+            "underspend_basis",
+            "Underspend basis",
+            BASIS,
+            note="How an underspend of the pooled lines is shared, if the agreement says "
+            "otherwise than for an overspend; blank: the risk-share basis (a local choice)",
+        ),
+        Setting(
+            "underspend_use",
+            "Underspend",
+            UNDERSPEND_USE,
+            note="Returned to the partners, or carried forward as next year's contribution of "
+            "the partner it belongs to; blank: returned (a local choice)",
+        ),
+        Setting(
+            "bcf",
+            "Better Care Fund plan",
+            YES_NO,
+            note="Yes: the BCF sheets are checked against the year's national requirements; "
+            "blank: No (a local choice)",
+        ),
     ),
 )
 
@@ -121,6 +146,15 @@ PARTNERS = TableSpec(
             required=False,
             prompt="For the capped basis only",
         ),
+        Column(
+            "fixed_underspend_share",
+            "Fixed underspend share %",
+            FIXED_SHARE,
+            ("Fixed underspend share",),
+            required=False,
+            prompt="Only where underspends are shared on other fixed percentages; blank in "
+            "every row: the fixed risk shares (a local choice)",
+        ),
     ),
 )
 LINES = TableSpec(
@@ -151,6 +185,15 @@ LINES = TableSpec(
             required=False,
             default=False,
             prompt="Yes keeps the line out of the risk share; blank: No (a local choice)",
+        ),
+        Column(
+            "kind",
+            "Aligned or pooled",
+            ARRANGEMENT_KIND,
+            ("Line kind",),
+            required=False,
+            prompt="Aligned: each partner bears its own variance on this line; blank: as the "
+            "arrangement (a local choice)",
         ),
     ),
 )
@@ -183,6 +226,25 @@ CONTRIBUTIONS = TableSpec(
             prompt="Yes if a negative amount is meant; blank: No (a local choice)",
         ),
         Column("note", "Note", TEXT, ("Notes",), required=False),
+        Column(
+            "funding_source",
+            "Funding source",
+            FUNDING_SOURCE,
+            ("BCF funding source", "Source"),
+            required=False,
+            width=WIDE,
+            prompt="A Better Care Fund plan's income by source; blank: not BCF income",
+        ),
+        Column(
+            "carried_forward",
+            "Carried forward",
+            YES_NO,
+            ("Carry forward",),
+            required=False,
+            default=False,
+            prompt="Yes: last year's underspend carried forward (a one-off, never uplifted); "
+            "blank: No (a local choice)",
+        ),
     ),
 )
 CONDITIONS = TableSpec(
@@ -295,10 +357,24 @@ TABLES: dict[str, TableSpec] = {
     "standalone": STANDALONE,
     "actuals": ACTUALS,
     "scenarios": SCENARIOS,
+    **IN_YEAR_TABLES,
+    **BCF_TABLES,
 }
-OPTIONAL_TABLES = frozenset({"conditions", "outcomes", "standalone", "actuals", "scenarios"})
+OPTIONAL_TABLES = frozenset(
+    {
+        "conditions",
+        "outcomes",
+        "standalone",
+        "actuals",
+        "scenarios",
+        *IN_YEAR_TABLES,
+        *BCF_TABLES,
+    }
+)
+#: The settings tables, by key: the Arrangement (required) and the In-year settings.
+SETTINGS: dict[str, SettingsSpec] = {"arrangement": ARRANGEMENT, "in_year": IN_YEAR}
 #: Every table of the workbook, for read_tables and read_book_tables.
-SPECS: tuple[TableSpec | SettingsSpec, ...] = (ARRANGEMENT, *TABLES.values())
+SPECS: tuple[TableSpec | SettingsSpec, ...] = (*SETTINGS.values(), *TABLES.values())
 
 
 #: The table CPC_POOL_SUMMARY takes: a contributions table as anyone might lay it out.

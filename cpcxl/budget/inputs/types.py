@@ -13,6 +13,7 @@ from cpcxl.common.fields import (
     YEAR,
     Choice,
     Flag,
+    Items,
     Listed,
     Money,
     Number,
@@ -21,7 +22,21 @@ from cpcxl.common.fields import (
     Whole,
 )
 
-from ..models import ArrangementKind, Change, ChangeReason, ContributionKind, PartnerType, RiskBasis
+from ..models import (
+    ArrangementKind,
+    Change,
+    ChangeReason,
+    Commissioner,
+    ContributionKind,
+    ForecastMethod,
+    FundingSource,
+    PartnerType,
+    PeriodKind,
+    Requirement,
+    RiskBasis,
+    SpendArea,
+    UnderspendUse,
+)
 
 #: A yearly uplift, as a condition or a scenario gives it (and CPC_UPLIFT takes it).
 UPLIFT = Rate(
@@ -76,3 +91,45 @@ YES_NO = Flag(list_name="YesNo")
 PARTNER = Listed(Text(what="a partner's name"), "PartnerNames")
 LINE = Listed(Text(what="a budget line"), "LineNames")
 A_YEAR = Listed(YEAR, "FinancialYears")
+
+# --- in-year monitoring ----------------------------------------------------------------------
+
+UNDERSPEND_USE = Choice.of(
+    UnderspendUse, "what becomes of an underspend", list_name="UnderspendUses"
+)
+PERIODS = Choice.of(PeriodKind, "monthly or quarterly", list_name="PeriodKinds")
+#: A forecast method by its label ('Profile', 'Run rate'); its code (run_rate) is accepted too.
+METHOD = Choice.of(
+    ForecastMethod, "a forecast method", label=lambda m: m.label, list_name="ForecastMethods"
+)
+#: A period of the year: 1 is April (monthly) or April to June (quarterly).
+PERIOD = Whole(
+    1, 12, what="a period of the year (1 = April)", reason="a year has 12 months or 4 quarters"
+)
+#: A profile weight: only the weights' proportions matter, so any unit will do (12 ones,
+#: percentages, or £ of last year's spend), but none is negative.
+WEIGHT = Number(
+    what="a profile weight",
+    low=0,
+    high=MONEY_LIMIT,
+    reason="a weight is a part of the year's budget: 0 or more, in any unit",
+)
+#: What is committed on a line but not yet spent (orders raised, packages agreed).
+COMMITMENT = Money(0, MONEY_LIMIT, what="commitments in £", reason="commitments are never negative")
+DUE = Money(0, MONEY_LIMIT, what="an amount due in £", reason="an instalment is never negative")
+PAYMENT = Money(
+    0,
+    MONEY_LIMIT,
+    what="a payment in £",
+    reason="a payment into the fund is never negative; record a refund by lowering what is due",
+)
+PROFILE_NAME = Listed(Text(what="a profile's name"), "ProfileNames")
+
+# --- the Better Care Fund --------------------------------------------------------------------
+
+FUNDING_SOURCE = Choice.of(FundingSource, "a BCF funding source", list_name="FundingSources")
+SPEND_AREA = Choice.of(SpendArea, "a spend area", list_name="SpendAreas")
+COMMISSIONER = Choice.of(Commissioner, "a lead commissioner", list_name="Commissioners")
+REQUIREMENT = Choice.of(Requirement, "a national requirement", list_name="Requirements")
+SCHEME_TYPE = Listed(Text(what="a scheme type"), "SchemeTypeNames")
+METRIC_LIST = Items(what="metrics separated by semicolons")

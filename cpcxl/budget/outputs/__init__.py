@@ -14,28 +14,39 @@ from cpcxl.common.errors import InputErrors
 from cpcxl.common.report import Block, SheetOutput
 
 from ..engine import BudgetResult
+from .bcf import BCF, bcf_sheet
 from .budget import BUDGET, budget_sheet
 from .cells import chart_column, chart_ranges
 from .monitoring import MONITORING, monitoring_sheet
+from .report import CHART_DATA, REPORT, chart_anchor, chart_data, report_sheet
 from .risk import RISK, risk_sheet
 from .scenarios import SCENARIOS, scenarios_sheet
-from .statement import statement_sheet
+from .statement import BY_YEAR, STATEMENT, statement_sheet
 
 PROBLEMS = "Problems"
 
 __all__ = [
+    "BCF",
     "BUDGET",
+    "BY_YEAR",
+    "CHART_DATA",
     "MONITORING",
     "PROBLEMS",
+    "REPORT",
     "RISK",
     "SCENARIOS",
+    "STATEMENT",
     "SheetOutput",
+    "bcf_sheet",
     "budget_sheet",
+    "chart_anchor",
     "chart_column",
+    "chart_data",
     "chart_ranges",
     "monitoring_sheet",
     "output_sheets",
     "problems_sheet",
+    "report_sheet",
     "risk_sheet",
     "scenarios_sheet",
     "statement_sheet",
@@ -43,12 +54,16 @@ __all__ = [
 
 
 def output_sheets(result: BudgetResult, comparison: pd.DataFrame) -> list[SheetOutput]:
-    """The four sheets the Build budget button and ``cpcxl budget build`` write."""
+    """The sheets the Build budget button and ``cpcxl budget build`` write: Budget, Risk
+    share, Scenarios and Monitoring; the Month-end report when there are actuals by period
+    or payments; the BCF checks when the arrangement is a Better Care Fund plan."""
     return [
         budget_sheet(result),
         risk_sheet(result),
         scenarios_sheet(result, comparison),
         monitoring_sheet(result),
+        *([report_sheet(result)] if result.in_year is not None else []),
+        *([bcf_sheet(result)] if result.bcf is not None else []),
     ]
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from cpcxl.common.fields import year_label
 from cpcxl.common.report import Block, SheetOutput
 
-from ..engine import CASH, IN_KIND, BudgetResult
+from ..engine import CARRIED, CASH, IN_KIND, BudgetResult
 from .cells import GBP, PCT, block, heading, money, number, place
 
 BUDGET = "Budget"
@@ -113,7 +113,7 @@ def line_year_block(result: BudgetResult) -> Block:
     b = result.budget
     by = b.by("line", "year", "partner")
     totals = b.by("line", "year")
-    projected = result.projected.groupby(["line", "year"])["projected"].any()
+    projected = result.projected.groupby(["line", "year"], observed=True)["projected"].any()
     partners = b.partners
     rows = []
     for line in b.lines:
@@ -128,6 +128,7 @@ def line_year_block(result: BudgetResult) -> Block:
                     money(t[CASH]) if t is not None else 0.0,
                     money(t[IN_KIND]) if t is not None else 0.0,
                     "Yes" if projected.get(key, False) else "No",
+                    money(t[CARRIED]) if t is not None else 0.0,
                 ]
             )
     header = [
@@ -137,10 +138,12 @@ def line_year_block(result: BudgetResult) -> Block:
         "Total cash £",
         "Total in kind £",
         "Includes projection",
+        "Of the cash, carried forward £",
     ]
     formats = _partner_formats(2, partners)
     formats[2 + 3 * len(partners)] = GBP
     formats[3 + 3 * len(partners)] = GBP
+    formats[5 + 3 * len(partners)] = GBP
     return block(
         "By line and year (share is of that line's cash in that year)", header, rows, formats
     )

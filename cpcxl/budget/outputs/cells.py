@@ -67,6 +67,12 @@ def heading(text: str, note: str) -> Block:
     return Block([[text], [note]], row=1, header=False)
 
 
+def title_heading(text: str, note: str) -> Block:
+    """A sheet's heading for a paper to hand over: the title in bold on row 1 (a block's
+    title), the note under it on row 2."""
+    return Block([[note]], row=2, title=text, header=False)
+
+
 def chart_ranges(sheet: SheetOutput) -> dict[str, tuple[int, int, int, int]]:
     """Where the chart data blocks are: title -> (first row, first col, last row, last col)."""
     out = {}

@@ -20,8 +20,11 @@ def settlement_block(title: str, settlement: pd.DataFrame) -> Block:
     """A settlement per partner and its total: in a pooled budget the parts of shared and
     excluded lines; in an aligned one (``attrs["aligned"]``) each partner's own variance."""
     aligned = bool(settlement.attrs.get("aligned"))
+    mixed = not aligned and bool(settlement["own_pence"].any())
     parts = ["own_part"] if aligned else ["shared_part", "excluded_part"]
     pence = ["own_pence"] if aligned else ["shared_pence", "excluded_pence"]
+    if mixed:  # a pooled fund with aligned lines: each partner's own variance on them
+        parts, pence = [*parts, "own_part"], [*pence, "own_pence"]
     rows = [
         [
             p,
@@ -50,6 +53,7 @@ def settlement_block(title: str, settlement: pd.DataFrame) -> Block:
             "Share",
             "Part of shared lines £",
             "Part of excluded lines £",
+            *(["Own variance on aligned lines £"] if mixed else []),
             "Settlement £",
         ]
     last = len(header) - 1

@@ -228,4 +228,86 @@ def criteria_from_ahp(
         weights_from="pairwise comparisons (AHP)",
         scale_min=scale_min,
         scale_max=scale_max,
+        consistency_ratio=float(ahp(values, [c.name for c in criteria]).consistency_ratio),
+    )
+
+
+@dataclass(frozen=True)
+class GroupAhp:
+    """Several members' pairwise judgements combined into one set of weights."""
+
+    members: tuple[str, ...]
+    each: tuple[AhpResult, ...]  # each member's own weights and consistency
+    combined_matrix: np.ndarray
+    combined: AhpResult
+
+    @property
+    def weights(self) -> np.ndarray:
+        return self.combined.weights
+
+
+def combine_judgements(matrices: Sequence[np.ndarray]) -> np.ndarray:
+    """The element-by-element geometric mean of several reciprocal matrices.
+
+    Aczél and Saaty (1983), "Procedures for synthesizing ratio judgements", *Journal of
+    Mathematical Psychology* 27: 93-102: the geometric mean is the only way to combine ratio
+    judgements that keeps the combined matrix reciprocal (the mean of a and of 1/a is the
+    reciprocal of the mean of 1/a and a) and treats every judge alike.
+    """
+    stack = np.stack([np.asarray(m, dtype=float) for m in matrices])
+    return np.exp(np.log(stack).mean(axis=0))
+
+
+def group_ahp(
+    matrices: Sequence[Sequence[Sequence[float]]],
+    members: Sequence[str],
+    names: Sequence[str] | None = None,
+) -> GroupAhp:
+    """Each member's weights and consistency ratio, and the weights of their judgements
+    combined by the geometric mean (Aczél and Saaty 1983). The combined judgements must be
+    consistent enough (consistency ratio 0.10 or less, Saaty 1980); a member's own ratio is
+    shown beside it for the panel to discuss."""
+    if len(matrices) != len(members) or not matrices:
+        raise InputError("there are no members' pairwise judgements to combine")
+    checked = [pairwise_matrix(m, names) for m in matrices]
+    as_lists = [m.tolist() for m in checked]
+    sizes = {len(m) for m in checked}
+    if len(sizes) != 1:
+        raise InputError(
+            "the members' pairwise matrices are of different sizes",
+            valid="one row and one column per criterion for every member",
+        )
+    each = tuple(ahp(m, names) for m in as_lists)
+    combined_matrix = combine_judgements(checked)
+    combined = ahp(combined_matrix.tolist(), names)
+    return GroupAhp(tuple(members), each, combined_matrix, combined)
+
+
+def criteria_from_group_ahp(
+    criteria: Sequence[Criterion],
+    matrices: Sequence[Sequence[Sequence[float]]],
+    members: Sequence[str],
+    *,
+    scale_min: float = 0,
+    scale_max: float = 5,
+) -> CriteriaSet:
+    """A criteria set whose weights come from several members' pairwise comparisons,
+    combined by the geometric mean; each member's consistency ratio is kept with it."""
+    names = [c.name for c in criteria]
+    group = group_ahp(matrices, members, names)
+    weights = ahp_weights(group.combined_matrix.tolist(), names)  # refused above CR 0.10
+    updated = tuple(
+        c.model_copy(update={"weight": float(w)}) for c, w in zip(criteria, weights, strict=True)
+    )
+    return build_model(
+        CriteriaSet,
+        criteria=updated,
+        weights_from=f"pairwise comparisons by {len(members)} members, combined by the "
+        "geometric mean (Aczél and Saaty 1983)",
+        scale_min=scale_min,
+        scale_max=scale_max,
+        judges=tuple(
+            (m, float(r.consistency_ratio)) for m, r in zip(members, group.each, strict=True)
+        ),
+        consistency_ratio=float(group.combined.consistency_ratio),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -12,7 +13,19 @@ import pandas as pd
 from cpcxl.common.errors import InputError
 from cpcxl.common.limits import check_time
 
-from ..models import CriteriaSet, DecisionRules, Evaluation, Proposal, Round, Schedule
+from ..models import (
+    HOW_TO_RESUBMIT,
+    ChairScore,
+    ConflictOfInterest,
+    CriteriaSet,
+    DecisionRules,
+    Evaluation,
+    Evidence,
+    Prices,
+    Proposal,
+    Round,
+    Schedule,
+)
 from .appraisal import appraise, optimism_bias
 from .decisions import (
     Feedback,
@@ -24,8 +37,18 @@ from .decisions import (
     ratio_ok,
 )
 from .discounting import schedule_of
+from .moderation import Moderated, moderate
 from .portfolio import Portfolio, choose_portfolio
+from .prices import Affordability, affordability, in_real_prices
 from .realism import realism_checks
+from .review import (
+    CriterionSensitivity,
+    Renegotiated,
+    Tornado,
+    criteria_sensitivity,
+    preferred_options,
+    tornadoes,
+)
 from .scoring import score_matrix, weighted_scores
 
 
@@ -39,6 +62,37 @@ class RoundResult:
     criteria: CriteriaSet | None = None
     rules: DecisionRules | None = None
     schedule: Schedule = Schedule.STANDARD
+    #: What a challenge asks (issue 17), filled by :func:`evaluate` for a whole round.
+    review: Review | None = None
+
+
+@dataclass
+class Review:
+    """The panel's moderation, the sensitivity of the result, what the preferred options
+    cost in cash, and the negotiation, for one evaluated round."""
+
+    moderation: Moderated | None = None
+    sensitivity: list[CriterionSensitivity] = field(default_factory=list)
+    preferred: list[str] = field(default_factory=list)
+    preferred_from: str = ""
+    tornadoes: list[Tornado] = field(default_factory=list)
+    tornado_change: float = 0.2
+    affordability: Affordability | None = None
+    affordability_note: str = ""
+    renegotiated: list[Renegotiated] = field(default_factory=list)
+    comments: dict[tuple[str, str], str] = field(default_factory=dict)
+    first_year: int | None = None
+    base_year: int | None = None
+    #: Proposals in nominal prices, or real prices of another year, converted for the
+    #: appraisal: {proposal ID: how its figures were priced}.
+    converted: dict[str, str] = field(default_factory=dict)
+    resubmit_by: dt.date | None = None
+    how_to_resubmit: str = HOW_TO_RESUBMIT
+    #: The chair's moderated scores and the members' declared conflicts, for the record.
+    chair: dict[tuple[str, str], ChairScore] = field(default_factory=dict)
+    conflicts: list[ConflictOfInterest] = field(default_factory=list)
+    #: Each proposal's evidence for its benefits, for the letters' strengths.
+    evidence: dict[str, Evidence] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -207,12 +261,97 @@ def evaluate_round(
 
 
 def evaluate(round_: Round) -> RoundResult:
-    """Evaluate a round as read from a workbook (:func:`cpcxl.proposals.inputs.read_round`)."""
-    return evaluate_round(
-        round_.proposals,
-        round_.criteria,
-        round_.scores,
-        rules=round_.rules,
-        budgets=round_.budgets,
-        schedule=round_.schedule,
+    """Evaluate a round as read from a workbook (:func:`cpcxl.proposals.inputs.read_round`):
+    the panel's scores moderated, nominal figures in real prices of the base year, the
+    round evaluated as it now stands (resubmissions in place of the proposals they amend)
+    and, where there were resubmissions, as it first stood; then the sensitivity of the
+    result, the preferred options' tornadoes and their cash cost against the budget."""
+    from ..models import year_text
+
+    scores = dict(round_.scores)
+    moderation = None
+    if round_.panel is not None:
+        moderation = moderate(round_.panel, [p.id for p in round_.proposals], round_.criteria.names)
+        scores.update(moderation.scores())
+    base_year = round_.base_year
+    real = in_real_prices(round_.proposals, round_.first_year, base_year, round_.deflators)
+    converted: dict[str, str] = {}
+    for before, after in zip(round_.proposals, real, strict=True):
+        if after is before:
+            continue
+        converted[before.id] = (
+            "nominal (cash), deflated to real prices"
+            if before.prices == Prices.NOMINAL
+            else f"real in {year_text(before.price_year or 0)} prices, rebased"
+        )
+    resubmitted = {a.amended_id: a for a in round_.amendments if a.amended_id}
+    superseded = {a.proposal_id for a in round_.amendments if a.amended_id}
+    current = [p for p in real if p.id not in superseded]
+    original = [p for p in real if p.id not in resubmitted]
+
+    def run(proposals: Sequence[Proposal]) -> RoundResult:
+        return evaluate_round(
+            proposals,
+            round_.criteria,
+            {k: v for k, v in scores.items() if k[0] in {p.id for p in proposals}},
+            rules=round_.rules,
+            budgets=round_.budgets,
+            schedule=round_.schedule,
+        )
+
+    result = run(current)
+    first = run(original) if resubmitted else result
+    review = Review(
+        moderation=moderation,
+        comments=dict(round_.comments),
+        first_year=round_.first_year,
+        base_year=base_year,
+        converted=converted,
+        tornado_change=round_.tornado_change,
+        resubmit_by=round_.resubmit_by,
+        how_to_resubmit=round_.how_to_resubmit,
+        chair=dict(round_.panel.chair) if round_.panel is not None else {},
+        conflicts=list(round_.panel.conflicts) if round_.panel is not None else [],
+        evidence={p.id: p.evidence for p in round_.proposals},
     )
+    by_id = {f.id: f for f in result.feedback}
+    first_by_id = {f.id: f for f in first.feedback}
+    review.renegotiated = [
+        Renegotiated(
+            a,
+            first_by_id[a.proposal_id],
+            by_id.get(a.amended_id) if a.amended_id else None,
+        )
+        for a in round_.amendments
+        if a.proposal_id in first_by_id
+    ]
+    ranked = [str(i) for i in result.ranking.index if by_id[str(i)].rank is not None]
+    criteria = result.criteria
+    assert criteria is not None
+    if ranked:
+        review.sensitivity = criteria_sensitivity(
+            ranked, result.scores.loc[ranked, criteria.names].to_numpy(float), criteria
+        )
+    chosen = result.portfolio.chosen if result.portfolio is not None else None
+    review.preferred, review.preferred_from = preferred_options(result.feedback, chosen)
+    review.tornadoes = tornadoes(
+        current, review.preferred, result.feedback, result.schedule, round_.tornado_change
+    )
+    entered = [p for p in round_.proposals if p.id not in superseded]
+    if round_.deflators is not None and round_.first_year is not None:
+        review.affordability = affordability(
+            entered,
+            review.preferred,
+            review.preferred_from,
+            round_.budgets,
+            round_.first_year,
+            base_year,
+            round_.deflators,
+        )
+    else:
+        review.affordability_note = (
+            "No cash view: it needs year 0's financial year on the Settings sheet and the GDP "
+            "deflators on the Deflators sheet."
+        )
+    result.review = review
+    return result

@@ -16,6 +16,7 @@ from cpcxl.common.errors import InputError
 from cpcxl.common.fields import (
     MONEY_LIMIT,
     CellType,
+    FinancialYear,
     Listed,
     Money,
     Number,
@@ -87,6 +88,42 @@ PLACES = Whole(
 BUDGET = Money(0, MONEY_LIMIT, what="a budget in £")
 NAME = Text(what="a criterion's name")
 
+
+#: Contingency on a proposal's costs for the cash view: 0% to 50%, a local limit (a
+#: contingency above half the cost says the estimate itself needs more work).
+CONTINGENCY = Rate(
+    0,
+    0.5,
+    "a local limit: above half the cost, the estimate itself needs more work",
+    what="contingency",
+    number_format=formats.PERCENT,
+)
+#: The tornado's change on each cost and benefit line: 1% to 100% (issue 17's 20% by
+#: default, a local choice); a line cannot fall by more than all of it.
+TORNADO_CHANGE = Rate(
+    0.01,
+    1,
+    "a change of 1% to 100% of a line (it cannot fall by more than all of it)",
+    what="the tornado's change",
+    number_format=formats.PERCENT,
+)
+#: How far apart members' scores may be before a criterion is flagged for moderation: 0 to
+#: 5 points, the width of the 0-5 scale.
+SPREAD = Number(
+    what="a spread of scores in points", low=0, high=SCALE[1], reason="the 0-5 scoring scale"
+)
+#: A financial year of the round (year 0, a price base year, a deflator's year): 1990/91 to
+#: 2100/01, the toolkit's range.
+FINANCIAL_YEAR = FinancialYear()
+#: A GDP deflator index: above 0, to 10,000 (a local limit: the Treasury's series, 1955-56
+#: to date, runs from about 4 to 114 on its 2024-25 = 100 base).
+INDEX = Number(
+    what="a deflator index",
+    low=0.001,
+    high=10_000,
+    reason="a local limit: the Treasury series runs from about 4 to 114 (2024-25 = 100)",
+)
+MEMBER = Text(what="a panel member's name")
 
 #: A criterion's name from the Criteria sheet (a drop-down over the CriterionNames range).
 CRITERION = Listed(Text(what="a criterion from the Criteria sheet"), "CriterionNames")

@@ -13,6 +13,7 @@ from cpcxl.common.fields import (
 )
 from cpcxl.common.inputs import (
     Cells,
+    SettingsRead,
     TableRead,
     column_letter,
     read_settings,
@@ -24,15 +25,21 @@ from cpcxl.common.values import is_blank
 
 from .. import engine
 from ..models import (
+    HOW_TO_RESUBMIT,
     CriteriaSet,
     Criterion,
     DecisionRules,
     Evaluation,
+    Panel,
+    Prices,
     Proposal,
     Round,
     Schedule,
 )
+from .amendments import read_amendments
 from .fields import JUDGEMENT, MAX_PROPOSALS, SCALE
+from .panel import read_panel
+from .prices import PriceWhere, check_prices, read_deflators
 from .tables import (
     ASSESSMENT,
     BUDGET_TABLE,
@@ -52,22 +59,62 @@ def read_round(
     pairwise comparisons); every problem found is reported at once, each where it is."""
     errors = InputErrors()
     settings = _read_settings(tables, file, errors)
+    values = settings[3] if settings is not None else None
     criteria = _read_criteria(tables, pairwise, file, errors)
-    proposals, known = _read_proposals(tables, file, errors)
-    scores = _read_scores(tables, criteria, proposals, known, file, errors)
+    proposals, known, price_cells = _read_proposals(tables, file, errors)
+    panel, comments = read_panel(tables, criteria, known, values, file, errors)
+    scores, assessment_comments = _read_scores(
+        tables, criteria, proposals, known, panel, file, errors
+    )
     budgets = _read_budget(tables, file, errors)
+    deflators, deflators_at = read_deflators(tables, file, errors)
+    amendments = read_amendments(tables, known, file, errors)
     if settings is not None:
-        rules, _, places = settings
+        rules, _, places, _ = settings
         if rules.evaluation == Evaluation.COMPARATIVE and not budgets and rules.places is None:
             errors.add(
                 "comparative evaluation needs a budget or a number of places to fill",
                 location=places,
                 valid="yearly budgets on the Budget sheet, or the number of proposals to accept",
             )
+    first_year = values["first_year"] if values is not None else None
+    price_year = values["price_year"] if values is not None else None
+    if values is not None:
+        where = Location(file=file, sheet=SETTINGS.sheet)
+        check_prices(
+            proposals,
+            first_year,
+            price_year if price_year is not None else first_year,
+            deflators,
+            deflators_at,
+            PriceWhere(
+                values.where.get("first_year", where),
+                values.where.get("price_year", values.where.get("first_year", where)),
+                price_cells,
+            ),
+            errors,
+        )
     errors.raise_if_any()
-    assert settings is not None and criteria is not None
-    rules, schedule, _ = settings
-    return Round(proposals, criteria, scores, rules, schedule, budgets, errors.notes)
+    assert settings is not None and criteria is not None and values is not None
+    rules, schedule, _, _ = settings
+    return Round(
+        proposals,
+        criteria,
+        scores,
+        rules,
+        schedule,
+        budgets,
+        errors.notes,
+        panel=panel,
+        comments={**assessment_comments, **comments},
+        first_year=first_year,
+        price_year=price_year,
+        deflators=deflators,
+        tornado_change=float(values["tornado_change"]),
+        amendments=amendments,
+        resubmit_by=values["resubmit_by"],
+        how_to_resubmit=str(values["how_to_resubmit"] or HOW_TO_RESUBMIT),
+    )
 
 
 def _value(value: Any) -> Any:
@@ -77,7 +124,7 @@ def _value(value: Any) -> Any:
 
 def _read_settings(
     tables: Mapping[str, Cells], file: str | None, errors: InputErrors
-) -> tuple[DecisionRules, Schedule, Location] | None:
+) -> tuple[DecisionRules, Schedule, Location, SettingsRead] | None:
     settings = read_settings(SETTINGS, tables.get(SETTINGS.name), errors, file=file)
     found = read_table(OBJECTIVES, tables.get(OBJECTIVES.name), errors, file=file, optional=True)
     objectives = tuple(str(r["objective"]) for r in found.records()) if found else ()
@@ -99,7 +146,7 @@ def _read_settings(
     )
     if rules is None:
         return None
-    return rules, settings["schedule"], settings.where.get("places", where)
+    return rules, settings["schedule"], settings.where.get("places", where), settings
 
 
 def _read_criteria(
@@ -139,14 +186,25 @@ def _read_criteria(
         )
         return None
     if all(w is None for w in weights):
-        matrix = errors.attempt(read_pairwise, pairwise, [c.name for c in found], file=file)
-        if matrix is None:
+        judges = errors.attempt(read_pairwise, pairwise, [c.name for c in found], file=file)
+        if judges is None:
             return None
+        at = Location(file=file, sheet=PAIRWISE_SHEET)
+        if len(judges) == 1:
+            return errors.attempt(
+                engine.criteria_from_ahp,
+                found,
+                judges[0][1],
+                where=at,
+                scale_min=SCALE[0],
+                scale_max=SCALE[1],
+            )
         return errors.attempt(
-            engine.criteria_from_ahp,
+            engine.criteria_from_group_ahp,
             found,
-            matrix,
-            where=Location(file=file, sheet=PAIRWISE_SHEET),
+            [m for _, m in judges],
+            [name for name, _ in judges],
+            where=at,
             scale_min=SCALE[0],
             scale_max=SCALE[1],
         )
@@ -172,11 +230,18 @@ def _read_criteria(
     )
 
 
+#: The label of the template's one pairwise matrix (its top-left cell): a matrix headed by
+#: anything else is one member's, named by that cell.
+UNNAMED_JUDGE = "criterion"
+
+
 def read_pairwise(
     cells: Cells | None, names: Sequence[str], *, file: str | None = None
-) -> list[list[float]]:
-    """The judgements of each criterion against each other, matched by name (so the matrix
-    may be laid out in any order): the header row is the one naming every criterion."""
+) -> list[tuple[str, list[list[float]]]]:
+    """Each member's judgements of each criterion against each other, matched by name (so a
+    matrix may be laid out in any order): a matrix starts at a row naming every criterion,
+    whose first cell names the member ("Criterion" for the template's one, unnamed matrix);
+    several stand one under another."""
     where = Location(file=file, sheet=PAIRWISE_SHEET)
     rows = cells.rows if cells is not None else []
     if not any(any(not is_blank(v) for v in r) for r in rows):
@@ -187,23 +252,58 @@ def read_pairwise(
         )
     assert cells is not None
     wanted = [choice_key(n) for n in names]
-    header = next(
-        (i for i, r in enumerate(rows) if set(wanted) <= {choice_key(v) for v in r[1:]}), None
-    )
-    if header is None:
+    headers = [i for i, r in enumerate(rows) if set(wanted) <= {choice_key(v) for v in r[1:]}]
+    if not headers:
         raise InputError(
             "the Pairwise sheet has no header row naming every criterion",
             location=where,
             valid=f"a row naming {', '.join(names)} across the top, and the same down column A",
         )
+    found: list[tuple[str, list[list[float]]]] = []
+    seen: dict[str, int] = {}
+    for number, header in enumerate(headers):
+        end = headers[number + 1] if number + 1 < len(headers) else len(rows)
+        label = "" if not rows[header] or is_blank(rows[header][0]) else str(rows[header][0])
+        member = "" if choice_key(label) == UNNAMED_JUDGE else label.strip()
+        cell = f"A{cells.first_row + header}"
+        if choice_key(member) in seen:
+            raise InputError(
+                f"the judgements of {member or 'the unnamed matrix'!r} are given twice (also "
+                f"from row {seen[choice_key(member)]})",
+                location=where.with_(cell=cell),
+                valid="one matrix for each member, headed by the member's name",
+            )
+        seen[choice_key(member)] = cells.first_row + header
+        found.append((member, _matrix(rows, header, end, cells, names, wanted, where)))
+    if len(found) > 1 and any(not m for m, _ in found):
+        raise InputError(
+            "the Pairwise sheet has several matrices and one is headed 'Criterion' rather than "
+            "a member's name",
+            location=where,
+            valid="each matrix headed (in its top-left cell) by the member whose judgements "
+            "it holds",
+        )
+    return found
+
+
+def _matrix(
+    rows: Sequence[Sequence[Any]],
+    header: int,
+    end: int,
+    cells: Cells,
+    names: Sequence[str],
+    wanted: Sequence[str],
+    where: Location,
+) -> list[list[float]]:
+    """One matrix: the rows from ``header`` to ``end`` labelled with each criterion."""
     columns = {choice_key(v): c for c, v in enumerate(rows[header]) if c > 0}
-    labels = {choice_key(r[0]): i for i, r in enumerate(rows) if r and i > header}
+    labels = {choice_key(r[0]): i for i, r in enumerate(rows[header + 1 : end], header + 1) if r}
     matrix = []
     for name, key in zip(names, wanted, strict=True):
         if key not in labels:
             raise InputError(
                 f"criterion {name!r} has no row on the Pairwise sheet",
-                location=where,
+                location=where.with_(cell=f"A{cells.first_row + header}"),
                 valid="one row per criterion, labelled in column A",
             )
         r = labels[key]
@@ -236,15 +336,17 @@ def _objectives(text: str) -> tuple[str, ...]:
 
 def _read_proposals(
     tables: Mapping[str, Cells], file: str | None, errors: InputErrors
-) -> tuple[list[Proposal], set[str] | None]:
-    """The proposals, and every ID on the Proposals sheet (None if it could not be read)."""
+) -> tuple[list[Proposal], set[str] | None, dict[str, Location]]:
+    """The proposals, every ID on the Proposals sheet (None if it could not be read), and
+    where each proposal's price base year is."""
     before = len(errors)
     table = read_table(PROPOSALS, tables.get(PROPOSALS.name), errors, file=file)
     yearly = [
         (read_table(spec, tables.get(spec.name), errors, file=file), names) for spec, names in LINES
     ]
+    price_cells: dict[str, Location] = {}
     if table is None:
-        return [], None
+        return [], None, price_cells
     if len(table.frame) > MAX_PROPOSALS:  # before any proposal is read (issue 12 case 3)
         errors.add(
             f"the Proposals table has {len(table.frame):,} rows, more than the "
@@ -252,13 +354,14 @@ def _read_proposals(
             location=table.base,
             valid=f"at most {MAX_PROPOSALS:,} proposals: split the round",
         )
-        return [], None
+        return [], None, price_cells
     known = {str(i) for i in table.frame["proposal_id"] if i}
     lines: dict[str, dict[str, dict[int, float]]] = {}
+    bases: dict[str, list[tuple[Prices, Location]]] = {}
     for read, names in yearly:
         if read is None:
-            return [], known  # nothing is worked out from a table that could not be read
-        _read_lines(read, names, known, lines, errors)
+            return [], known, price_cells  # nothing is worked out from an unread table
+        _read_lines(read, names, known, lines, bases, errors)
     found: list[Proposal] = []
     first_row: dict[str, int] = {}
     for record in table.records():
@@ -271,6 +374,10 @@ def _read_proposals(
             )
             continue
         first_row[pid] = row
+        price_cells[pid] = table.where(row, "price_year")
+        prices = _price_basis(pid, record["prices"], table.where(row, "prices"), bases, errors)
+        if prices is None:
+            continue
         pline = lines.get(pid, {})
         years = [y for line in pline.values() for y in line]
         last = max(years) if years else -1
@@ -300,12 +407,41 @@ def _read_proposals(
             stated_total_cost=_value(record["stated_total_cost"]),
             stated_total_benefit=_value(record["stated_total_benefit"]),
             missing_years=tuple(sorted(missing)),
+            prices=prices,
+            price_year=_value(record["price_year"]),
+            contingency=record["contingency"],
         )
         if item is not None:
             found.append(item)
     if not found and len(errors) == before:
         errors.add("there are no proposals", location=table.base, valid="one row per proposal")
-    return found, known
+    return found, known, price_cells
+
+
+def _price_basis(
+    pid: str,
+    given: Any,
+    at: Location,
+    bases: Mapping[str, Sequence[tuple[Prices, Location]]],
+    errors: InputErrors,
+) -> Prices | None:
+    """A proposal's price basis: the Proposals sheet's, else its yearly rows' (Real where
+    none says); None, with the error recorded, where nominal and real are mixed in it."""
+    rows = bases.get(pid, ())
+    basis = given if isinstance(given, Prices) else (rows[0][0] if rows else Prices.REAL)
+    mixed = [where for b, where in rows if b != basis]
+    if not mixed:
+        return basis
+    source = "the Proposals sheet" if isinstance(given, Prices) else f"{rows[0][1]}"
+    errors.add(
+        f"nominal and real prices are mixed in proposal {pid}: this row says "
+        f"{(Prices.NOMINAL if basis == Prices.REAL else Prices.REAL).value}, but its prices "
+        f"are {basis.value} ({source})",
+        location=mixed[0],
+        valid=f"one price basis for every cost and benefit of {pid}: all Real (in one base "
+        "year's prices) or all Nominal (cash)",
+    )
+    return None
 
 
 def _read_lines(
@@ -313,9 +449,11 @@ def _read_lines(
     names: Sequence[str],
     known: set[str],
     lines: dict[str, dict[str, dict[int, float]]],
+    bases: dict[str, list[tuple[Prices, Location]]],
     errors: InputErrors,
 ) -> None:
-    """One proposal's yearly amounts per line, from the Costs or the Benefits table."""
+    """One proposal's yearly amounts per line, from the Costs or the Benefits table, and the
+    price basis each row states (where it states one)."""
     for record in table.records():
         row, pid = int(record[ROW]), str(record["proposal_id"])
         if pid not in known:
@@ -325,6 +463,8 @@ def _read_lines(
                 valid="an ID from the Proposals sheet",
             )
             continue
+        if isinstance(record["prices"], Prices):
+            bases.setdefault(pid, []).append((record["prices"], table.where(row, "prices")))
         year = int(record["year"])
         for name in names:
             line = lines.setdefault(pid, {}).setdefault(name, {})
@@ -349,51 +489,81 @@ def _read_scores(
     criteria: CriteriaSet | None,
     proposals: Sequence[Proposal],
     known: set[str] | None,
+    panel: Panel | None,
     file: str | None,
     errors: InputErrors,
-) -> dict[tuple[str, str], float]:
-    """{(proposal ID, criterion): score}; a score for an unknown proposal or criterion, one
-    given twice, and one missing are each reported."""
-    table = read_table(ASSESSMENT, tables.get(ASSESSMENT.name), errors, file=file)
-    if table is None:
-        return {}
-    named = Choice.of(criteria.names, "a criterion on the Criteria sheet") if criteria else None
+) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], str]]:
+    """{(proposal ID, criterion): score} from the Assessment, and its comments; a score for
+    an unknown proposal or criterion, one given twice, one the panel scores too, and a pair
+    no one scores are each reported."""
+    table = read_table(
+        ASSESSMENT, tables.get(ASSESSMENT.name), errors, file=file, optional=panel is not None
+    )
+    by_panel = {(s.proposal_id, s.criterion) for s in panel.scores} if panel is not None else set()
     scores: dict[tuple[str, str], float] = {}
-    rows: dict[tuple[str, str], int] = {}
+    comments: dict[tuple[str, str], str] = {}
     before = len(errors)
-    for record in table.records():
-        row, pid, name = int(record[ROW]), str(record["proposal_id"]), str(record["criterion"])
-        if known is not None and pid not in known:
-            errors.add(
-                f"proposal ID {pid!r} is not on the Proposals sheet",
-                location=table.where(row, "proposal_id"),
-                valid="an ID from the Proposals sheet",
-            )
-            continue
-        if named is not None:
-            matched = errors.attempt(named.parse, name, where=table.where(row, "criterion"))
-            if matched is None:
-                continue
-            name = str(matched)
-        key = (pid, name)
-        if key in scores:
-            errors.add(
-                f"{pid} is scored twice on {name!r} (also on row {rows[key]})",
-                location=table.where(row, "score"),
-                valid="one score for each proposal on each criterion",
-            )
-            continue
-        scores[key], rows[key] = float(record["score"]), row
-    if criteria is not None and len(errors) == before and not table.bad.any():
-        for p in proposals:
-            absent = [c.name for c in criteria.criteria if (p.id, c.name) not in scores]
-            if absent:
+    if table is None and panel is None:
+        return {}, {}
+    if table is not None:
+        named = Choice.of(criteria.names, "a criterion on the Criteria sheet") if criteria else None
+        rows: dict[tuple[str, str], int] = {}
+        for record in table.records():
+            row, pid = int(record[ROW]), str(record["proposal_id"])
+            name = str(record["criterion"])
+            if known is not None and pid not in known:
                 errors.add(
-                    f"proposal {p.id} has no score for {', '.join(repr(a) for a in absent)}",
-                    location=table.base,
-                    valid="a row for each proposal on each criterion",
+                    f"proposal ID {pid!r} is not on the Proposals sheet",
+                    location=table.where(row, "proposal_id"),
+                    valid="an ID from the Proposals sheet",
                 )
-    return scores
+                continue
+            if named is not None:
+                matched = errors.attempt(named.parse, name, where=table.where(row, "criterion"))
+                if matched is None:
+                    continue
+                name = str(matched)
+            key = (pid, name)
+            if key in scores:
+                errors.add(
+                    f"{pid} is scored twice on {name!r} (also on row {rows[key]})",
+                    location=table.where(row, "score"),
+                    valid="one score for each proposal on each criterion",
+                )
+                continue
+            if key in by_panel:
+                errors.add(
+                    f"{pid} is scored on {name!r} here and by the panel",
+                    location=table.where(row, "score"),
+                    valid="one source of each score: the panel's (moderated on the "
+                    "Moderation sheet) or this single score",
+                )
+                continue
+            scores[key], rows[key] = float(record["score"]), row
+            if record["panel_comment"]:
+                comments[key] = str(record["panel_comment"])
+    clean = len(errors) == before and (table is None or not table.bad.any())
+    if criteria is not None and clean:
+        where = table.base if table is not None else Location(file=file, sheet=ASSESSMENT.sheet)
+        conflicted = (
+            {(c.member, c.proposal_id) for c in panel.conflicts} if panel is not None else set()
+        )
+        for p in proposals:
+            absent = [
+                c.name
+                for c in criteria.criteria
+                if (p.id, c.name) not in scores and (p.id, c.name) not in by_panel
+            ]
+            if absent:
+                excluded = sorted(m for m, pid in conflicted if pid == p.id)
+                why = f" (declared conflicts leave out {', '.join(excluded)})" if excluded else ""
+                errors.add(
+                    f"proposal {p.id} has no score for {', '.join(repr(a) for a in absent)}" + why,
+                    location=where,
+                    valid="a row for each proposal on each criterion, on the Assessment "
+                    "sheet or the Panel sheet",
+                )
+    return scores, comments
 
 
 def _read_budget(

@@ -13,16 +13,53 @@ from cpcxl.common.inputs import (
 from cpcxl.common.values import is_blank
 
 from .tables import (
+    AMENDMENTS,
     ASSESSMENT,
     BENEFITS,
     BUDGET_TABLE,
+    CONFLICTS,
     COSTS,
     CRITERIA,
+    DEFLATORS,
+    MODERATION,
     OBJECTIVES,
     PAIRWISE_ROW,
+    PANEL,
     PROPOSALS,
     SETTINGS,
 )
+
+#: The GDP deflator series the workbook ships with, and where it comes from: the officer
+#: replaces it with the latest release each time the Treasury publishes one (quarterly).
+DEFLATOR_SOURCE = (
+    "HM Treasury, GDP deflators at market prices, and money GDP: March 2026 (Quarterly "
+    "National Accounts), published 31 March 2026. Index 2024-25 = 100. Outturn to 2024-25 "
+    "from ONS series L8GG (Quarterly National Accounts, 31 March 2026); 2025-26 to 2030-31 "
+    "from the OBR's forecast at the Spring Statement, 3 March 2026. Replace with the latest "
+    "release (gov.uk, 'GDP deflators at market prices, and money GDP')."
+)
+#: (financial year, index, outturn or forecast) from that release, 2015-16 to 2030-31.
+DEFLATOR_ROWS: list[list[Any]] = [
+    ["2015-16", 74.5804, "Outturn"],
+    ["2016-17", 76.0754, "Outturn"],
+    ["2017-18", 77.0388, "Outturn"],
+    ["2018-19", 78.7948, "Outturn"],
+    ["2019-20", 80.8738, "Outturn"],
+    ["2020-21", 85.1002, "Outturn"],
+    ["2021-22", 85.3036, "Outturn"],
+    ["2022-23", 91.2996, "Outturn"],
+    ["2023-24", 96.1117, "Outturn"],
+    ["2024-25", 100.0000, "Outturn"],
+    ["2025-26", 103.2388, "Forecast (OBR)"],
+    ["2026-27", 105.3095, "Forecast (OBR)"],
+    ["2027-28", 107.3546, "Forecast (OBR)"],
+    ["2028-29", 109.3571, "Forecast (OBR)"],
+    ["2029-30", 111.3959, "Forecast (OBR)"],
+    ["2030-31", 113.6416, "Forecast (OBR)"],
+]
+#: Settings the template fills in where a round gives none: year 0 is 2026/27 in the
+#: shipped workbook (the officer updates it each round).
+TEMPLATE_SETTINGS: dict[str, Any] = {"first_year": "2026/27"}
 
 #: A starting set of criteria for a care directorate (CPC 506 B1: relevant, fair and clear).
 DEFAULT_CRITERIA: list[list[Any]] = [
@@ -123,6 +160,20 @@ class RoundInputs:
     settings: Mapping[str, Any] = field(default_factory=dict)
     objectives: list[str] = field(default_factory=list)
     pairwise: list[list[Any]] | None = None
+    panel: list[list[Any]] = field(default_factory=list)
+    conflicts: list[list[Any]] = field(default_factory=list)
+    moderation: list[list[Any]] = field(default_factory=list)
+    amendments: list[list[Any]] = field(default_factory=list)
+    deflators: list[list[Any]] = field(default_factory=lambda: [list(r) for r in DEFLATOR_ROWS])
+    #: Several members' pairwise matrices {member: matrix}, in place of ``pairwise``.
+    member_pairwise: Mapping[str, list[list[Any]]] | None = None
+
+    def setting(self, name: str) -> Any:
+        """A setting as the template shows it: the round's, the template's, or the default."""
+        if name in self.settings:
+            return self.settings[name]
+        spec = next(s for s in SETTINGS.settings if s.field == name)
+        return TEMPLATE_SETTINGS.get(name, spec.default)
 
     @property
     def criterion_names(self) -> list[str]:
@@ -130,10 +181,18 @@ class RoundInputs:
 
     def pairwise_rows(self) -> list[list[Any]]:
         """The Pairwise sheet's matrix from row 4: names across and down, ones on the diagonal
-        where no judgements are given."""
+        where no judgements are given. Several members' matrices stand one under another,
+        each headed by the member's name, a blank row between."""
         names = self.criterion_names
         n = len(names)
-        rows: list[list[Any]] = [["Criterion", *names]]
+        if self.member_pairwise:
+            rows: list[list[Any]] = []
+            for member, matrix in self.member_pairwise.items():
+                rows.append([member, *names])
+                rows += [[name, *matrix[i][:n]] for i, name in enumerate(names)]
+                rows.append([])
+            return rows[:-1]
+        rows = [["Criterion", *names]]
         for i, name in enumerate(names):
             given = self.pairwise[i] if self.pairwise else [1 if i == j else None for j in range(n)]
             rows.append([name, *given[:n]])
@@ -144,10 +203,7 @@ class RoundInputs:
         tables: dict[str, Cells] = {
             SETTINGS.name: Cells(
                 [SETTINGS.table.headers]
-                + [
-                    [s.label, self.settings.get(s.field, s.default), s.note]
-                    for s in SETTINGS.settings
-                ],
+                + [[s.label, self.setting(s.field), s.note] for s in SETTINGS.settings],
                 exact=True,
             ),
             OBJECTIVES.name: Cells(
@@ -160,7 +216,12 @@ class RoundInputs:
             (COSTS, self.costs),
             (BENEFITS, self.benefits),
             (ASSESSMENT, self.assessment),
+            (PANEL, self.panel),
+            (CONFLICTS, self.conflicts),
+            (MODERATION, self.moderation),
+            (AMENDMENTS, self.amendments),
             (BUDGET_TABLE, self.budget),
+            (DEFLATORS, self.deflators),
         ):
             tables[spec.name] = Cells([spec.headers, *rows], exact=True)
         return tables, Cells(self.pairwise_rows(), first_row=PAIRWISE_ROW)

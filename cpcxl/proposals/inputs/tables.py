@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from cpcxl.common.fields import (
     MONEY,
+    Date,
     Flag,
 )
 from cpcxl.common.inputs import (
@@ -17,17 +18,25 @@ from cpcxl.common.inputs import (
 from ..models import (
     EVALUATIONS,
     EVIDENCE,
+    MODERATION_METHODS,
+    MODERATION_SPREAD,
+    PRICES,
     PROJECT_TYPES,
     SCHEDULES,
     TERMS,
     Evaluation,
     Evidence,
+    ModerationMethod,
     Schedule,
     Term,
 )
 from .fields import (
     BUDGET,
+    CONTINGENCY,
     CRITERION,
+    FINANCIAL_YEAR,
+    INDEX,
+    MEMBER,
     MITIGATION,
     NAME,
     PLACES,
@@ -35,6 +44,8 @@ from .fields import (
     SCALE,
     SCORE,
     SCORE_SHARE,
+    SPREAD,
+    TORNADO_CHANGE,
     WEIGHT,
     YEAR,
 )
@@ -44,6 +55,10 @@ from .fields import (
 _ID_NAMES = ("proposal", "id", "proposal ref")
 _PROPOSAL_ID = Column("proposal_id", "Proposal ID", synonyms=_ID_NAMES)
 _YEAR = Column("year", "Year", YEAR, width=20, prompt="Year 0 is this year")
+#: The price basis of a yearly row (blank: the proposal's, on the Proposals sheet).
+_ROW_PRICES = Column(
+    "prices", "Prices", PRICES, required=False, prompt="Blank: the proposal's (Proposals sheet)"
+)
 
 SETTINGS = SettingsSpec(
     "Settings",
@@ -102,6 +117,57 @@ SETTINGS = SettingsSpec(
             PLACES,
             note="Comparative with no budget: how many proposals to accept. None by default: "
             "a local choice.",
+        ),
+        Setting(
+            "moderation",
+            "Moderated score",
+            MODERATION_METHODS,
+            default=ModerationMethod.MEDIAN,
+            note="Where the chair enters none: the Median of the members' scores (one "
+            "outlier moves it least) or the Mean. Median by default: a local choice.",
+        ),
+        Setting(
+            "spread",
+            "Moderation spread",
+            SPREAD,
+            default=MODERATION_SPREAD,
+            note="Members' scores further apart than this (points) are flagged for "
+            "moderation. 2 by default (issue 17): a local choice.",
+        ),
+        Setting(
+            "first_year",
+            "Year 0 is financial year",
+            FINANCIAL_YEAR,
+            note="The financial year of year 0 (such as 2026/27), for nominal prices and the "
+            "Affordability sheet: update it each round (a local choice).",
+        ),
+        Setting(
+            "price_year",
+            "Price base year",
+            FINANCIAL_YEAR,
+            note="The appraisal is in real prices of this year (blank: year 0's), as the "
+            "Green Book (2022), chapter 5, requires.",
+        ),
+        Setting(
+            "tornado_change",
+            "Tornado change",
+            TORNADO_CHANGE,
+            default=0.2,
+            note="NPSV is shown against this change up and down on each cost and benefit "
+            "line. 20% by default (issue 17): a local choice.",
+        ),
+        Setting(
+            "resubmit_by",
+            "Resubmit by",
+            Date(),
+            note="The date amended proposals are due, for the feedback letters. None by "
+            "default: a local choice.",
+        ),
+        Setting(
+            "how_to_resubmit",
+            "How to resubmit",
+            note="What the feedback letters say about resubmitting. Blank: cpcxl's wording, a "
+            "local choice.",
         ),
     ),
 )
@@ -171,6 +237,29 @@ PROPOSALS = TableSpec(
         Column("risks", "Risks", required=False, default="", width=40),
         Column("stated_total_cost", "Stated total cost £", MONEY, required=False),
         Column("stated_total_benefit", "Stated total benefit £", MONEY, required=False),
+        Column(
+            "prices",
+            "Prices",
+            PRICES,
+            synonyms=("price basis",),
+            required=False,
+            prompt="Real (one year's prices) or Nominal (cash)",
+        ),
+        Column(
+            "price_year",
+            "Price base year",
+            FINANCIAL_YEAR,
+            required=False,
+            prompt="For real prices: whose prices (blank: the round's)",
+        ),
+        Column(
+            "contingency",
+            "Contingency",
+            CONTINGENCY,
+            required=False,
+            default=0.0,
+            prompt="Added to costs for the cash view (Affordability)",
+        ),
     ),
 )
 COSTS = TableSpec(
@@ -181,6 +270,7 @@ COSTS = TableSpec(
         _YEAR,
         Column("capital", "Capital £", MONEY, required=False, default=0.0, width=20),
         Column("revenue", "Revenue £", MONEY, required=False, default=0.0, width=20),
+        _ROW_PRICES,
     ),
 )
 BENEFITS = TableSpec(
@@ -209,6 +299,7 @@ BENEFITS = TableSpec(
             width=20,
             prompt="Health and life values in £, discounted at the Green Book's health rate",
         ),
+        _ROW_PRICES,
     ),
 )
 ASSESSMENT = TableSpec(
@@ -225,6 +316,118 @@ ASSESSMENT = TableSpec(
             required=False,
             default="",
             width=60,
+        ),
+    ),
+)
+PANEL = TableSpec(
+    "Panel",
+    "Panel",
+    (
+        Column("member", "Member", MEMBER, synonyms=("panel member",), width=22),
+        Column("proposal_id", "Proposal ID", synonyms=_ID_NAMES, width=16),
+        Column("criterion", "Criterion", CRITERION, width=32),
+        Column("score", "Score", SCORE, prompt="0 to 5: see the Criteria"),
+        Column("comment", "Comment", required=False, default="", width=60),
+    ),
+)
+CONFLICTS = TableSpec(
+    "Conflicts",
+    "Conflicts",
+    (
+        Column("member", "Member", MEMBER, synonyms=("panel member",), width=22),
+        Column("proposal_id", "Proposal ID", synonyms=_ID_NAMES, width=16),
+        Column(
+            "interest",
+            "Interest declared",
+            synonyms=("interest", "conflict"),
+            required=False,
+            default="",
+            width=60,
+        ),
+        Column("declared_on", "Declared on", Date(), required=False),
+    ),
+)
+MODERATION = TableSpec(
+    "Moderation",
+    "Moderation",
+    (
+        _PROPOSAL_ID,
+        Column("criterion", "Criterion", CRITERION, width=32),
+        Column(
+            "score",
+            "Moderated score",
+            SCORE,
+            required=False,
+            prompt="The chair's score (blank: the median of the members')",
+        ),
+        Column(
+            "reason",
+            "Reason",
+            required=False,
+            default="",
+            width=50,
+            prompt="Needed for a score outside the members' range",
+        ),
+        Column(
+            "comment",
+            "Comment for the submitter",
+            synonyms=("feedback",),
+            required=False,
+            default="",
+            width=50,
+        ),
+    ),
+)
+DEFLATORS = TableSpec(
+    "Deflators",
+    "Deflators",
+    (
+        Column("year", "Financial year", FINANCIAL_YEAR, synonyms=("year",), width=16),
+        Column(
+            "index",
+            "GDP deflator",
+            INDEX,
+            synonyms=("gdp deflator at market prices", "deflator", "index"),
+            width=16,
+        ),
+        Column(
+            "basis",
+            "Outturn or forecast",
+            synonyms=("basis",),
+            required=False,
+            default="",
+            width=20,
+        ),
+    ),
+)
+AMENDMENTS = TableSpec(
+    "Amendments",
+    "Amendments",
+    (
+        _PROPOSAL_ID,
+        Column(
+            "requested",
+            "Amendment requested",
+            synonyms=("amendment",),
+            width=60,
+        ),
+        Column("requested_on", "Requested on", Date(), required=False),
+        Column(
+            "amended_id",
+            "Resubmitted as",
+            synonyms=("amended proposal id", "resubmission"),
+            required=False,
+            width=16,
+            prompt="The ID the resubmitted figures are under (blank: not yet resubmitted)",
+        ),
+        Column("resubmitted_on", "Resubmitted on", Date(), required=False),
+        Column(
+            "response",
+            "Submitter's response",
+            synonyms=("response",),
+            required=False,
+            default="",
+            width=50,
         ),
     ),
 )
@@ -250,8 +453,15 @@ TABLES: tuple[TableSpec | SettingsSpec, ...] = (
     COSTS,
     BENEFITS,
     ASSESSMENT,
+    PANEL,
+    CONFLICTS,
+    MODERATION,
+    AMENDMENTS,
     BUDGET_TABLE,
+    DEFLATORS,
 )
+#: The tables a round may leave out altogether (a workbook made before issue 17 has none).
+OPTIONAL_TABLES = (PANEL, CONFLICTS, MODERATION, AMENDMENTS, DEFLATORS)
 #: The pairwise comparisons are a matrix, not a table: criteria across and down, from A4.
 PAIRWISE_SHEET = "Pairwise"
 PAIRWISE_ROW = 4

@@ -1,20 +1,27 @@
 """Risk register inputs: every step from cells to models, with located errors.
 
 ``kinds``: the value types (a likelihood or impact on a matrix, a category, a chance of
-occurring as a rate, £ estimates). ``matrix``: the Matrix and Appetite sheets' tables and
-named cells, and a matrix kept in TOML. ``register``: the Register table and a whole packaged
-register; ``importing``: a register laid out another way (``cpcxl risk import``). ``ranges``: the
-worksheet functions' ranges. No file access and no workbook library here.
+occurring as a rate, £ estimates, a response, a proximity). ``matrix``: the Matrix and
+Appetite sheets' tables and named cells, and a matrix kept in TOML. ``register``: the Register
+table. ``links``: what it links to (Actions, Incidents, Objectives, partners' appetite, the
+Correlation sheet). ``book``: a whole packaged register. ``importing``: a register laid out
+another way (``cpcxl risk import``). ``ranges``: the worksheet functions' ranges. No file
+access and no workbook library here.
 """
 
 from __future__ import annotations
 
+from .book import CORRELATION_CELLS, RegisterBook, read_register_book
 from .importing import Imported, import_register
 from .kinds import (
+    ACTION_STATUS,
     CONFIDENCE,
     ESTIMATE,
+    HARM,
+    INCIDENT_KIND,
     ITERATIONS,
     PROBABILITY,
+    RESPONSE,
     SEED,
     STATUS,
     Category,
@@ -22,6 +29,26 @@ from .kinds import (
     Parsed,
     flagged,
     parse_cells,
+    proximity_text,
+)
+from .links import (
+    ACTIONS_SPEC,
+    CATEGORY_CORRELATION,
+    CORRELATION_SHEET,
+    EVERY_PAIR,
+    INCIDENTS_SPEC,
+    MATRIX_COLUMN,
+    MATRIX_CORNER,
+    MATRIX_ROW,
+    OBJECTIVES_SPEC,
+    PARTNER_APPETITE,
+    Linked,
+    check_objective_refs,
+    read_actions,
+    read_correlation_settings,
+    read_incidents,
+    read_objectives,
+    read_partner_appetite,
 )
 from .matrix import (
     APPETITE,
@@ -33,7 +60,6 @@ from .matrix import (
     LIKELIHOOD,
     MATRIX,
     MATRIX_NAME,
-    NAMED_CELLS,
     REGISTER,
     REVIEW_DATE,
     NamedCell,
@@ -42,61 +68,107 @@ from .matrix import (
     read_matrix,
     read_named,
 )
-from .ranges import Ratings, option, read_estimates, read_ratings
+from .ranges import (
+    CORRELATION,
+    Estimates,
+    Ratings,
+    option,
+    read_correlation,
+    read_estimates,
+    read_ratings,
+)
 from .register import (
     FIELDS,
     REGISTER_SPEC,
     REGISTER_TABLE,
     Register,
-    RegisterBook,
     read_register,
-    read_register_book,
     register_spec,
 )
 
+#: The named input cells of a packaged register.
+NAMED_CELLS = (REVIEW_DATE, MATRIX_NAME, HIGH_FROM, EVERY_PAIR)
 #: Every table of a packaged register, for reading a file or an open workbook.
-TABLES = (LIKELIHOOD, IMPACT, BANDS, APPETITE_LEVELS, CATEGORY_APPETITE, REGISTER_SPEC)
+TABLES = (
+    LIKELIHOOD,
+    IMPACT,
+    BANDS,
+    APPETITE_LEVELS,
+    CATEGORY_APPETITE,
+    PARTNER_APPETITE,
+    REGISTER_SPEC,
+    ACTIONS_SPEC,
+    INCIDENTS_SPEC,
+    OBJECTIVES_SPEC,
+    CATEGORY_CORRELATION,
+)
 
 __all__ = [
+    "ACTIONS_SPEC",
+    "ACTION_STATUS",
     "APPETITE",
     "APPETITE_LEVELS",
     "BANDS",
     "CATEGORY_APPETITE",
+    "CATEGORY_CORRELATION",
     "CONFIDENCE",
+    "CORRELATION",
+    "CORRELATION_CELLS",
+    "CORRELATION_SHEET",
     "ESTIMATE",
+    "EVERY_PAIR",
     "FIELDS",
+    "HARM",
     "HIGH_FROM",
     "IMPACT",
+    "INCIDENTS_SPEC",
+    "INCIDENT_KIND",
     "ITERATIONS",
     "LIKELIHOOD",
     "MATRIX",
+    "MATRIX_COLUMN",
+    "MATRIX_CORNER",
     "MATRIX_NAME",
+    "MATRIX_ROW",
     "NAMED_CELLS",
+    "OBJECTIVES_SPEC",
+    "PARTNER_APPETITE",
     "PROBABILITY",
     "REGISTER",
     "REGISTER_SPEC",
     "REGISTER_TABLE",
+    "RESPONSE",
     "REVIEW_DATE",
     "SEED",
     "STATUS",
     "TABLES",
     "Category",
+    "Estimates",
     "Imported",
     "LevelScore",
+    "Linked",
     "NamedCell",
     "Parsed",
     "Ratings",
     "Register",
     "RegisterBook",
+    "check_objective_refs",
     "flagged",
     "import_register",
     "matrix_from_toml",
     "option",
     "parse_cells",
+    "proximity_text",
+    "read_actions",
     "read_appetite",
+    "read_correlation",
+    "read_correlation_settings",
     "read_estimates",
+    "read_incidents",
     "read_matrix",
     "read_named",
+    "read_objectives",
+    "read_partner_appetite",
     "read_ratings",
     "read_register",
     "read_register_book",

@@ -10,8 +10,9 @@ One rule for rates: a rate is a fraction, as Excel stores a cell formatted as a 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -21,8 +22,10 @@ import pandas as pd
 from cpcxl.common import formats
 from cpcxl.common.errors import InputError
 from cpcxl.common.fields import (
+    DATE,
     MONEY_LIMIT,
     TEXT,
+    YEAR,
     CellType,
     Choice,
     Money,
@@ -31,10 +34,25 @@ from cpcxl.common.fields import (
     Validation,
     Whole,
     choice_key,
+    year_label,
 )
 from cpcxl.common.values import describe, is_blank, is_excel_error
 
-from ..models import CATEGORY_ALIASES, AppetiteLevel, RiskCategory, RiskMatrix, RiskStatus
+from ..models import (
+    ACTION_STATUS_ALIASES,
+    CATEGORY_ALIASES,
+    HARM_ALIASES,
+    MAX_ITERATIONS,
+    RESPONSE_ALIASES,
+    ActionStatus,
+    AppetiteLevel,
+    Harm,
+    IncidentKind,
+    RiskCategory,
+    RiskMatrix,
+    RiskResponse,
+    RiskStatus,
+)
 
 Axis = Literal["likelihood", "impact"]
 
@@ -63,7 +81,7 @@ CONFIDENCE = Rate(
 #: How many Monte Carlo draws: ten million pin a percentile to a small fraction of a percent;
 #: more only keeps Excel waiting (a local limit).
 ITERATIONS = Whole(
-    1, 10_000_000, what="a number of iterations", reason="more adds nothing but waiting"
+    1, MAX_ITERATIONS, what="a number of iterations", reason="more adds nothing but waiting"
 )
 #: The random seed: any whole number a 32-bit integer holds (the same seed, the same figures).
 SEED = Whole(0, 2**31 - 1, what="a seed", reason="the largest a 32-bit whole number holds")
@@ -78,6 +96,29 @@ TOLERATED = Whole(0, 100, what="a score", reason="a matrix of up to 10 × 10 lev
 
 STATUS = Choice.of(RiskStatus, "a status", list_name="Statuses")
 APPETITE_LEVEL = Choice.of(AppetiteLevel, "an appetite level", list_name="AppetiteLevelNames")
+RESPONSE = Choice.of(
+    RiskResponse, "a risk response", aliases=RESPONSE_ALIASES, list_name="Responses"
+)
+ACTION_STATUS = Choice.of(
+    ActionStatus, "an action status", aliases=ACTION_STATUS_ALIASES, list_name="ActionStatuses"
+)
+INCIDENT_KIND = Choice.of(
+    IncidentKind,
+    "an incident or a near miss",
+    aliases={"near miss incident": IncidentKind.NEAR_MISS, "adverse event": IncidentKind.INCIDENT},
+    list_name="IncidentTypes",
+)
+HARM = Choice.of(Harm, "a degree of harm", aliases=HARM_ALIASES, list_name="Harms")
+#: The score an action aims to bring its risk to (a matrix of up to 10 × 10 levels).
+TARGET_SCORE = Whole(1, 100, what="a score", reason="a matrix of up to 10 × 10 levels")
+#: The yearly frequency at which a likelihood's next level begins: 100,000 a year is more
+#: than ten an hour, beyond any scale's top level.
+FEWER_THAN = Number(
+    what="a number of times a year",
+    low=0,
+    high=100_000,
+    reason="more than ten an hour is beyond any likelihood scale",
+)
 
 
 # --- a likelihood or an impact on a matrix -----------------------------------------------------
@@ -219,6 +260,46 @@ class Category(CellType):
             raise InputError(exc.message, valid=self.valid) from None
 
 
+# --- when a risk would bite -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Proximity(CellType):
+    """When a risk would bite: a date, or a financial year (2026/27, or 2026, its first
+    calendar year). A date is kept as a date, a year as its first calendar year."""
+
+    what: str = "a date or a financial year"
+
+    def parse(self, value: Any) -> dt.date | int:
+        if isinstance(value, str) and ("/" in value or "-" in value) and len(value.strip()) <= 9:
+            try:  # '2026/27', '2026-27', '2026-2027': a year, not a date
+                return int(YEAR.parse(value))
+            except InputError:
+                pass
+        if isinstance(value, int | float | str) and not isinstance(value, bool):
+            try:
+                return int(YEAR.parse(value))
+            except InputError:
+                pass
+        try:
+            day: dt.date = DATE.parse(value)
+        except InputError:
+            raise self.refuse(value) from None
+        return day
+
+    @property
+    def valid(self) -> str:
+        return "a date (dd/mm/yyyy) or a financial year such as 2026/27"
+
+
+PROXIMITY = Proximity()
+
+
+def proximity_text(proximity: dt.date | int) -> str | dt.date:
+    """A proximity as a register shows it: a date as itself, a year as '2026/27'."""
+    return proximity if isinstance(proximity, dt.date) else year_label(int(proximity))
+
+
 # --- a fill colour -------------------------------------------------------------------------------
 
 _HEX = re.compile(r"[0-9A-Fa-f]{6}", re.ASCII)
@@ -242,11 +323,6 @@ class Colour(CellType):
 
 
 COLOUR = Colour()
-
-
-def cleaned(record: Mapping[str, Any]) -> dict[str, Any]:
-    """A record of a table read, with every blank as None (pandas gives NaN in text columns)."""
-    return {k: None if is_blank(v) else v for k, v in record.items()}
 
 
 # --- many cells at once ---------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from cpcxl.common.values import is_blank
 
 from ..models import AppetiteLevel, RiskAppetite, RiskMatrix
 from ..schemes import NHS_5X5
-from .kinds import APPETITE_LEVEL, BAND_SCORE, COLOUR, LEVEL_SCORE, TOLERATED, cleaned
+from .kinds import APPETITE_LEVEL, BAND_SCORE, COLOUR, FEWER_THAN, LEVEL_SCORE, TOLERATED
 
 REGISTER = "Register"
 MATRIX = "Matrix"
@@ -28,24 +28,31 @@ APPETITE = "Appetite"
 
 
 def _scale(axis: str) -> TableSpec:
-    return TableSpec(
-        axis,
-        MATRIX,
-        (
-            Column("score", "Score", LEVEL_SCORE, ("value", "rating", "number")),
-            Column("label", axis, TEXT, ("label", "name", "descriptor", "consequence")),
-            Column("description", "Description", TEXT, ("meaning", "detail"), False, width=40),
-            Column(
-                "aliases",
-                "Also accepted",
-                Items(what="other names separated by commas"),
-                ("other names", "aliases"),
-                False,
-                width=24,
-            ),
+    columns = [
+        Column("score", "Score", LEVEL_SCORE, ("value", "rating", "number")),
+        Column("label", axis, TEXT, ("label", "name", "descriptor", "consequence")),
+        Column("description", "Description", TEXT, ("meaning", "detail"), False, width=40),
+        Column(
+            "aliases",
+            "Also accepted",
+            Items(what="other names separated by commas"),
+            ("other names", "aliases"),
+            False,
+            width=24,
         ),
-        f"{axis} scale",
-    )
+    ]
+    if axis == "Likelihood":  # how often each level implies a risk happens (models.Level)
+        columns.append(
+            Column(
+                "fewer_than",
+                "Fewer than (a year)",
+                FEWER_THAN,
+                ("fewer than a year", "times a year"),
+                False,
+                width=12,
+            )
+        )
+    return TableSpec(axis, MATRIX, tuple(columns), f"{axis} scale")
 
 
 LIKELIHOOD = _scale("Likelihood")
@@ -124,7 +131,6 @@ REVIEW_DATE = NamedCell(
     "B2",
     Setting("as_of", "Reviews due as of", Date(), note="blank or =TODAY() for today"),
 )
-NAMED_CELLS = (REVIEW_DATE, MATRIX_NAME, HIGH_FROM)
 
 
 def read_named(
@@ -160,13 +166,18 @@ def read_matrix(
         fields["high_from"] = int(high_from)
     for axis, spec in (("likelihood", LIKELIHOOD), ("impact", IMPACT)):
         table = read_table(spec, tables.get(spec.name), errors, file=file)
-        records = map(cleaned, table.records()) if table is not None else ()
+        records = table.records() if table is not None else ()
         fields[axis] = [
             {
                 "score": int(r["score"]),
                 "label": r["label"],
                 "description": r["description"] or "",
                 "aliases": tuple(r["aliases"] or ()),
+                **(
+                    {"fewer_than": float(r["fewer_than"])}
+                    if r.get("fewer_than") is not None and r["fewer_than"] == r["fewer_than"]
+                    else {}
+                ),
             }
             for r in records
         ]
@@ -178,7 +189,7 @@ def read_matrix(
             "high": int(r["high"]),
             **({"colour": r["colour"]} if r["colour"] else {}),
         }
-        for r in (map(cleaned, table.records()) if table is not None else ())
+        for r in (table.records() if table is not None else ())
     ]
     appetite = dict(NHS_5X5.appetite)
     table = read_table(
@@ -211,7 +222,7 @@ def read_appetite(
     if table is None:
         return None
     chosen: dict[str, AppetiteLevel | None] = {}
-    for record in map(cleaned, table.records(good_only=False)):
+    for record in table.records(good_only=False):
         name = record["category"]
         if not name:
             continue

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 
 from cpcxl.common.errors import InputError
-from cpcxl.common.fields import CellType, parse_argument
-from cpcxl.common.grid import flatten
+from cpcxl.common.fields import CellType, Number, parse_argument
+from cpcxl.common.grid import flatten, to_grid
 from cpcxl.common.values import is_blank
 
 from ..models import RiskMatrix
@@ -60,9 +60,24 @@ def read_ratings(likelihood: Any, impact: Any, matrix: RiskMatrix) -> Ratings:
 ESTIMATE_NAMES = ("probability", "minimum", "most likely", "maximum")
 
 
+@dataclass(frozen=True)
+class Estimates:
+    """The £ estimates of a range of risks, and which rows of the ranges they came from (rows
+    left wholly blank are skipped)."""
+
+    probability: np.ndarray
+    minimum: np.ndarray
+    most_likely: np.ndarray
+    maximum: np.ndarray
+    kept: np.ndarray  # bool, one per row of the ranges
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        return self.probability, self.minimum, self.most_likely, self.maximum
+
+
 def read_estimates(
     probabilities: Any, minimums: Any, most_likely: Any, maximums: Any, *, shown: int = 3
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> Estimates:
     """Four equal ranges of a £ estimate as float arrays, skipping rows left wholly blank.
 
     A chance is a rate (30% is 0.3; 30 is refused); amounts are £ within the plausible range.
@@ -85,7 +100,38 @@ def read_estimates(
         more = f" (and {len(problems) - shown} more)" if len(problems) > shown else ""
         raise InputError("; ".join(problems[:shown]) + more)
     p, low, mode, high = (p.values[~all_blank].astype(float) for p in parsed)
-    return p, low, mode, high
+    return Estimates(p, low, mode, high, ~all_blank)
+
+
+#: A correlation between two risks: from -1 (they move wholly against each other) to 1 (wholly
+#: together); there is nothing outside it.
+CORRELATION = Number(
+    what="a correlation",
+    low=-1,
+    high=1,
+    reason="a correlation runs from -1, opposite, to 1, together",
+)
+
+
+def read_correlation(
+    value: Any, *, kind: CellType = CORRELATION, shown: int = 1
+) -> float | np.ndarray:
+    """One coefficient for every pair (a cell; blank is 0, independent), or a matrix (a
+    range), each cell read by ``kind`` (a correlation, from -1 to 1); a bad cell is named by
+    its row and column."""
+    if not isinstance(value, list):
+        return 0.0 if is_blank(value) else float(kind.parse(value))
+    grid = to_grid(value).cells
+    parsed = parse_cells(grid, kind)
+    problems = []
+    for index in np.flatnonzero(~parsed.ok):
+        r, c = divmod(int(index), grid.shape[1])
+        said = "blank" if parsed.blank.reshape(-1)[index] else parsed.errors.reshape(-1)[index]
+        problems.append(f"row {r + 1}, column {c + 1}: {said}")
+    if problems:
+        more = f" (and {len(problems) - shown} more)" if len(problems) > shown else ""
+        raise InputError("; ".join(problems[:shown]) + more)
+    return parsed.values.reshape(grid.shape).astype(float)
 
 
 def option(kind: CellType, value: Any, default: Any, name: str) -> Any:

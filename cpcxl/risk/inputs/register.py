@@ -13,32 +13,44 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from cpcxl.common.errors import InputError, InputErrors
-from cpcxl.common.fields import TEXT, Date, Number, Rate
+from cpcxl.common.fields import TEXT, Date, Flag, Items, Number, Rate, Text, year_label
 from cpcxl.common.inputs import RAW, Cells, Column, TableRead, TableSpec, read_table
+from cpcxl.common.report import column_index
 from cpcxl.common.tables import ROW
 from cpcxl.common.values import is_blank
 
-from ..models import PAIRS, QUANTITIES, RiskAppetite, RiskMatrix, RiskStatus
+from ..models import PAIRS, QUANTITIES, RiskMatrix, RiskStatus
 from ..schemes import NHS_5X5
-from .kinds import ESTIMATE, PREVIOUS_SCORE, PROBABILITY, STATUS, Category, LevelScore
+from .kinds import (
+    ESTIMATE,
+    PREVIOUS_SCORE,
+    PROBABILITY,
+    PROXIMITY,
+    RESPONSE,
+    STATUS,
+    Category,
+    LevelScore,
+    proximity_text,
+)
 from .matrix import (
-    CATEGORY_APPETITE,
     REGISTER,
-    REVIEW_DATE,
-    read_appetite,
-    read_matrix,
-    read_named,
 )
 
 REGISTER_TABLE = "Register"
 RATING_PROMPT = "Choose a label, or type its number (see the Matrix sheet)."
 DATE = Date()
+#: The organisation's objectives a risk threatens, by their refs on the Objectives sheet.
+OBJECTIVE_REFS = Items(what="objective refs separated by semicolons", item=Text("an objective ref"))
+#: Whether the partners of a joint arrangement share the risk (checked against each
+#: partner's appetite).
+SHARED = Flag(list_name="YesNo")
 
 
 def register_spec(
@@ -260,6 +272,58 @@ def register_spec(
             ("maximum £", "max £", "maximum impact", "maximum cost", "worst case £"),
             False,
         ),
+        Column(
+            "response",
+            "Response",
+            RESPONSE,
+            ("risk response", "response strategy", "treatment strategy", "treatment option"),
+            False,
+            width=12,
+        ),
+        Column(
+            "response_reason",
+            "Reason for response",
+            TEXT,
+            ("response reason", "rationale", "justification", "reason for tolerating"),
+            False,
+            width=30,
+        ),
+        Column(
+            "proximity",
+            "Proximity",
+            PROXIMITY,
+            ("risk proximity", "timescale", "expected timing", "when it would bite"),
+            False,
+        ),
+        Column(
+            "objectives",
+            "Objectives",
+            OBJECTIVE_REFS,
+            (
+                "objective",
+                "strategic objective",
+                "strategic objectives",
+                "corporate objective",
+                "corporate objectives",
+                "objectives affected",
+            ),
+            False,
+            width=14,
+        ),
+        Column(
+            "baf_ref",
+            "BAF ref",
+            TEXT,
+            ("baf", "baf reference", "board assurance framework", "baf entry", "baf risk"),
+            False,
+        ),
+        Column(
+            "shared",
+            "Shared risk",
+            SHARED,
+            ("shared", "shared with partners", "joint risk", "partnership risk", "shared y n"),
+            False,
+        ),
         worked_out("flags", "Flags", width=70),
     )
     return TableSpec(REGISTER_TABLE, sheet, columns, "Risk register")
@@ -269,14 +333,6 @@ def register_spec(
 REGISTER_SPEC = register_spec()
 #: Every input column of the register (not those cpcxl works out), in the template's order.
 FIELDS = [c for c in REGISTER_SPEC.columns if not c.output]
-
-
-def _as_found(spec: TableSpec) -> TableSpec:
-    """The same table with every cell passed on as it is, to keep what could not be read."""
-    columns = tuple(
-        dataclasses.replace(c, type=RAW, blank=True, required=False) for c in spec.columns
-    )
-    return dataclasses.replace(spec, columns=columns)
 
 
 @dataclass
@@ -295,43 +351,78 @@ class Register:
 
     def column(self, field: str) -> int | None:
         """The sheet column (from 1) of a field's column in the table, if it has one."""
-        letter = self.table.letters.get(field)
-        if letter is None:
-            return None
-        number = 0
-        for ch in letter:
-            number = number * 26 + ord(ch) - 64
-        return number
+        return sheet_column(self.table, field)
+
+    def problem(self, index: int, field: str, message: str, valid: str) -> None:
+        """A problem in the cell of the ``index``-th risk's ``field``."""
+        _problem(self, index, field, message, valid)
 
     def values(self, matrix: RiskMatrix) -> list[dict[str, Any]]:
         """Each risk as field -> value to write into a register: values as read, labels in the
         matrix's own spelling (so the workbook's formulas know them), and any cell that could
         not be read exactly as it was, so nothing is lost and the officer can put it right."""
-        labels = {
-            "likelihood": [lv.label for lv in matrix.likelihood],
-            "impact": [lv.label for lv in matrix.impact],
-        }
-        rows = []
-        for i in range(len(self.risks)):
-            row: dict[str, Any] = {}
-            for c in self.spec.columns:
-                if c.output:
-                    continue
-                typed = self.risks[c.field].iloc[i]
-                found = self.found[c.field].iloc[i]
-                if is_blank(typed):
-                    row[c.field] = None if is_blank(found) else found
-                elif isinstance(c.type, LevelScore) and isinstance(found, str):
-                    shown = found.strip().isdigit()
-                    row[c.field] = typed if shown else labels[c.type.axis][int(typed) - 1]
-                elif isinstance(c.type, Number) and c.type.whole:
-                    row[c.field] = int(typed)
-                elif isinstance(typed, np.generic):
-                    row[c.field] = typed.item()
-                else:
-                    row[c.field] = typed
-            rows.append(row)
-        return rows
+        return record_values(self.spec, self.risks, self.found, matrix)
+
+
+def record_values(
+    spec: TableSpec, typed: pd.DataFrame, found: pd.DataFrame, matrix: RiskMatrix | None = None
+) -> list[dict[str, Any]]:
+    """A table's rows as field -> value to write back: each value as read (a label in the
+    matrix's own spelling, a year as 2026/27, Yes or No), or a cell that could not be read
+    exactly as it was found."""
+    labels = {
+        "likelihood": [lv.label for lv in matrix.likelihood] if matrix else [],
+        "impact": [lv.label for lv in matrix.impact] if matrix else [],
+    }
+    rows = []
+    for i in range(len(typed)):
+        row: dict[str, Any] = {}
+        for c in spec.columns:
+            if c.output:
+                continue
+            value = typed[c.field].iloc[i]
+            as_found = found[c.field].iloc[i]
+            if is_blank(value):
+                row[c.field] = None if is_blank(as_found) else as_found
+            elif isinstance(c.type, LevelScore) and isinstance(as_found, str):
+                shown = as_found.strip().isdigit()
+                row[c.field] = value if shown else labels[c.type.axis][int(value) - 1]
+            elif isinstance(c.type, Number) and c.type.whole:
+                row[c.field] = int(value)
+            elif isinstance(value, bool | np.bool_):
+                row[c.field] = "Yes" if value else "No"
+            elif isinstance(value, tuple):
+                row[c.field] = "; ".join(str(t) for t in value)
+            elif c.field == "proximity":
+                row[c.field] = proximity_text(value)
+            elif isinstance(value, np.generic):
+                row[c.field] = value.item()
+            else:
+                row[c.field] = value
+        rows.append(row)
+    return rows
+
+
+def as_found(spec: TableSpec) -> TableSpec:
+    """The same table with every cell passed on as it is, to keep what could not be read."""
+    columns = tuple(
+        dataclasses.replace(c, type=RAW, blank=True, required=False) for c in spec.columns
+    )
+    return dataclasses.replace(spec, columns=columns)
+
+
+def sheet_column(table: TableRead, field: str) -> int | None:
+    """The sheet column (from 1) of a field's column in a table read, if it has one."""
+    letter = table.letters.get(field)
+    return None if letter is None else column_index(letter)
+
+
+def body_rows(cells: Cells | None, frame: pd.DataFrame) -> range:
+    """The sheet rows of a table's body: of an Excel Table, all of them; of a sheet read
+    whole, from its first row read to its last."""
+    if cells is not None and cells.exact:
+        return range(cells.first_row + 1, cells.first_row + len(cells.rows))
+    return range(int(frame[ROW].min()), int(frame[ROW].max()) + 1) if len(frame) else range(0)
 
 
 def read_register(
@@ -357,16 +448,13 @@ def read_register(
         for text in problems.notes:
             errors.note(text)
         return None
-    found = read_table(_as_found(spec), cells, InputErrors(), file=file)
+    found = read_table(as_found(spec), cells, InputErrors(), file=file)
     assert found is not None  # the same header was just read
-    risks = _typed(spec, table)
-    if cells is not None and cells.exact:
-        body = range(cells.first_row + 1, cells.first_row + len(cells.rows))
-    else:
-        body = range(int(risks[ROW].min()), int(risks[ROW].max()) + 1) if len(risks) else range(0)
-    register = Register(spec, table, risks, found.frame, problems, body)
+    risks = typed_frame(spec, table)
+    register = Register(spec, table, risks, found.frame, problems, body_rows(cells, risks))
     _check_ids(register)
     _check_pairs(register)
+    _check_proximity(register)
     risks["status"] = risks["status"].where(risks["status"].notna(), RiskStatus.OPEN.value)
     risks["quantified"] = _check_quantities(register)
     order = {c.header: i for i, c in enumerate(spec.columns)}
@@ -374,7 +462,7 @@ def read_register(
     return register
 
 
-def _typed(spec: TableSpec, table: TableRead) -> pd.DataFrame:
+def typed_frame(spec: TableSpec, table: TableRead) -> pd.DataFrame:
     """The typed columns, numbers as floats and everything else as objects with None blanks
     (status and the like as their plain text)."""
     frame = table.frame
@@ -386,7 +474,7 @@ def _typed(spec: TableSpec, table: TableRead) -> pd.DataFrame:
             risks[c.field] = frame[c.field].to_numpy(dtype=float)
             continue
         values = [
-            None if is_blank(v) else (v.value if isinstance(v, RiskStatus) else v)
+            None if is_blank(v) else (v.value if isinstance(v, Enum) else v)
             for v in frame[c.field].to_numpy(dtype=object)
         ]
         risks[c.field] = pd.Series(values, dtype=object)
@@ -453,6 +541,28 @@ def _check_pairs(register: Register) -> None:
         )
 
 
+def _check_proximity(register: Register) -> None:
+    """A proximity before the risk was raised: a risk cannot bite before anyone saw it."""
+    risks = register.risks
+    for i, (proximity, raised) in enumerate(
+        zip(risks["proximity"], risks["date_raised"], strict=True)
+    ):
+        if proximity is None or raised is None:
+            continue
+        if isinstance(proximity, dt.date) and proximity < raised:
+            said = f"the proximity {proximity:%d/%m/%Y} is before the date raised {raised:%d/%m/%Y}"
+        elif isinstance(proximity, int) and dt.date(proximity + 1, 3, 31) < raised:
+            said = (
+                f"the proximity {year_label(proximity)} ended on 31/03/{proximity + 1}, before "
+                f"the date raised {raised:%d/%m/%Y}"
+            )
+        else:
+            continue
+        _problem(
+            register, i, "proximity", said, "a date or financial year on or after the date raised"
+        )
+
+
 def _check_quantities(register: Register) -> pd.Series:
     """Which rows have a usable £ estimate; any half-filled or inconsistent one is a problem."""
     risks = register.risks
@@ -483,39 +593,3 @@ def _check_quantities(register: Register) -> pd.Series:
             _problem(register, int(i), "most_likely", message, "minimum ≤ most likely ≤ maximum")
             usable[i] = False
     return pd.Series(usable, index=risks.index)
-
-
-# --- a whole packaged register --------------------------------------------------------------------
-
-
-@dataclass
-class RegisterBook:
-    """What a packaged register holds: its matrix, appetite, review date and register."""
-
-    matrix: RiskMatrix
-    appetite: RiskAppetite
-    as_of: dt.date | None
-    register: Register
-
-
-def read_register_book(
-    cells: Mapping[str, Cells], named: Mapping[str, Any], *, file: str | None = None
-) -> RegisterBook:
-    """Read a packaged register's tables (``cells`` by table name) and named cells (values by
-    name). A problem that stops the register being read (a wrong header, a matrix with a gap)
-    raises every such problem at once; problems in the register's cells are its own."""
-    errors = InputErrors()
-    matrix = read_matrix(cells, named, errors, file=file)
-    as_of = read_named(REVIEW_DATE, named.get(REVIEW_DATE.name), errors, file=file)
-    appetite = register = None
-    if matrix is not None:
-        appetite = read_appetite(matrix, cells.get(CATEGORY_APPETITE.name), errors, file=file)
-        known = list(appetite.categories) if appetite is not None else None
-        register = read_register(
-            cells.get(REGISTER_TABLE), matrix, errors, categories=known, file=file
-        )
-    if errors or matrix is None or appetite is None or register is None:
-        raise errors
-    for text in errors.notes:  # how the Matrix and Appetite tables' headers were read
-        register.problems.note(text)
-    return RegisterBook(matrix, appetite, as_of, register)

@@ -1,5 +1,7 @@
-"""Bundled sample data: a council commissioning team's register of 60 risks, the demo that
-scores it, and the three risks the Score register button's worked example is built from."""
+"""Bundled sample data: a council commissioning team's register of 60 risks with its actions,
+incidents and objectives (a joint arrangement with an invented integrated care board), the
+demo that scores it, and the three risks the Score register button's worked example is built
+from."""
 
 from __future__ import annotations
 
@@ -7,26 +9,60 @@ import csv
 import datetime as dt
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 
+from cpcxl.common.errors import InputErrors
+from cpcxl.common.inputs import Cells, TableSpec, read_table
+from cpcxl.common.tables import ROW
 from cpcxl.plugins import Demo
 
 from .. import engine, inputs, workbook
-from ..models import AppetiteLevel, RiskAppetite, RiskRow
+from ..models import AppetiteLevel, CorrelationSettings, RiskAppetite, RiskRow
 from ..schemes import NHS_5X5
 
 console = Console(highlight=False)
 
 SAMPLE_FILE = "sample_register.csv"
+ACTIONS_FILE = "sample_actions.csv"
+INCIDENTS_FILE = "sample_incidents.csv"
+#: The council's objectives its risks threaten (invented).
+OBJECTIVES = (
+    {"ref": "CO1", "objective": "Keep vulnerable residents safe", "lead": "Director of Adults"},
+    {"ref": "CO2", "objective": "Balance the budget over the medium term", "lead": "S151 Officer"},
+    {"ref": "CO3", "objective": "A sustainable local care market", "lead": "Head of Commissioning"},
+    {"ref": "CO4", "objective": "Services residents can trust", "lead": "Chief Executive"},
+)
+#: The partner in the joint arrangement (invented) and its appetite for the shared risks.
+PARTNER = "North Shire Integrated Care Board"
+PARTNER_APPETITE = {
+    "Financial loss": AppetiteLevel.MINIMAL,
+    "Risks to people": AppetiteLevel.CAUTIOUS,
+    "Harm to vulnerable adults or children": AppetiteLevel.AVERSE,
+}
+#: Risks of one kind move together: market pressures drive the financial ones, one legal
+#: challenge invites another (a local judgement, for the demo).
+CORRELATION = CorrelationSettings(within_category={"Financial loss": 0.5, "Legal action": 0.3})
 #: The demo's review date, fixed so that its output is the same on any day.
 DEMO_AS_OF = dt.date(2026, 7, 1)
 
 
-def sample_rows() -> list[list[str]]:
-    """The bundled sample register (60 risks of a council's commissioning team), as cells."""
-    text = resources.files(__package__).joinpath(SAMPLE_FILE).read_text("utf-8")
+def sample_rows(name: str = SAMPLE_FILE) -> list[list[str]]:
+    """A bundled sample table (by default the register of 60 risks), as cells."""
+    text = resources.files(__package__).joinpath(name).read_text("utf-8")
     return list(csv.reader(text.splitlines()))
+
+
+def _records(name: str, spec: TableSpec) -> list[dict[str, Any]]:
+    """A bundled table read as its table is (headers by their field names)."""
+    errors = InputErrors()
+    rows = sample_rows(name)
+    header = [spec.header_of(field) for field in rows[0]]
+    table = read_table(spec, Cells([header, *rows[1:]]), errors, file=name)
+    if table is None or errors:
+        raise errors
+    return [{k: v for k, v in r.items() if k != ROW} for r in table.records()]
 
 
 def sample_register() -> inputs.Imported:
@@ -42,6 +78,7 @@ def run_demo(out_dir: Path) -> list[Path]:
     appetite = RiskAppetite(
         levels=base.levels,
         categories={**base.categories, "Information governance": AppetiteLevel.MINIMAL},
+        partners={PARTNER: {str(k): v for k, v in PARTNER_APPETITE.items()}},
     )
     target = workbook.build_register_workbook(
         Path(out_dir) / "risk_register_sample.xlsx",
@@ -49,6 +86,10 @@ def run_demo(out_dir: Path) -> list[Path]:
         matrix=NHS_5X5,
         appetite=appetite,
         as_of=DEMO_AS_OF,
+        actions=_records(ACTIONS_FILE, inputs.ACTIONS_SPEC),
+        incidents=_records(INCIDENTS_FILE, inputs.INCIDENTS_SPEC),
+        objectives=OBJECTIVES,
+        correlation=CORRELATION,
     )
     register = imported.register
     scored = engine.score_register(register.risks, NHS_5X5, appetite, as_of=DEMO_AS_OF)
@@ -124,8 +165,22 @@ EXAMPLE_RISKS = (
 )
 
 
+#: R1 is above its target (12 > 8), so it has an open action (due after the review date):
+#: neither "no open action" nor "action overdue" is raised for it.
+EXAMPLE_ACTIONS = (
+    {
+        "risk_id": "R1",
+        "action": "Agree a contingency plan with the two other home care providers",
+        "owner": "Head of Commissioning",
+        "due": dt.date(2026, 9, 30),
+        "status": "In progress",
+        "target_score": 8,
+    },
+)
+
+
 def example_workbook(folder: Path) -> Path:
-    """The three example risks in a packaged register, as of 01/06/2026."""
+    """The three example risks (and R1's action) in a packaged register, as of 01/06/2026."""
     return workbook.build_register_workbook(
-        folder / "register.xlsx", EXAMPLE_RISKS, as_of=EXAMPLE_AS_OF
+        folder / "register.xlsx", EXAMPLE_RISKS, as_of=EXAMPLE_AS_OF, actions=EXAMPLE_ACTIONS
     )

@@ -31,7 +31,7 @@ def total_fte(hours: Sequence[float], standard_hours: float = 37.5) -> float:
 
 
 def required_fte(
-    worked: Any, headroom: float, method: HeadroomMethod | str = HeadroomMethod.UPLIFT
+    worked: Any, headroom: Any, method: HeadroomMethod | str = HeadroomMethod.UPLIFT
 ) -> Any:
     """Required FTE with headroom h: uplift worked × (1 + h), or divide worked ÷ (1 − h).
 
@@ -40,10 +40,10 @@ def required_fte(
     chosen = HeadroomMethod(method)
     worked = np.asarray(worked, dtype=float)
     if chosen == HeadroomMethod.UPLIFT:
-        return worked * (1 + headroom)
-    if headroom >= 1:
+        return worked * (1 + np.asarray(headroom))
+    if np.any(np.asarray(headroom) >= 1):
         raise InputError(
-            f"headroom {headroom:.0%} with the divide method would need infinite staff",
+            f"headroom {np.max(headroom):.0%} with the divide method would need infinite staff",
             valid="a headroom below 100% (e.g. 22%), or the uplift method",
         )
     return worked / (1 - headroom)
@@ -79,10 +79,10 @@ def active_staff(staff: pd.DataFrame, on: dt.date) -> pd.DataFrame:
 
 
 def with_fte(staff: pd.DataFrame, a: Assumptions) -> pd.DataFrame:
-    """Staff records with their total hours (hours × people), FTE and weekly cost."""
+    """Staff records with their total hours (hours × people) and FTE (``costing.costed``
+    adds what they cost)."""
     hours = staff["hours"].to_numpy() * staff["count"].to_numpy()
-    cost = np.nan_to_num(staff["hourly_cost"].to_numpy()) * hours
-    return staff.assign(total_hours=hours, fte=hours / a.standard_hours, weekly_cost=cost)
+    return staff.assign(total_hours=hours, fte=hours / a.standard_hours)
 
 
 def demand_by_year(
@@ -103,13 +103,18 @@ def demand_by_year(
     return frame.groupby(list(by), sort=True).sum().reset_index()
 
 
-def required_from_hours(hours: np.ndarray, a: Assumptions) -> np.ndarray:
-    """Required FTE for weekly hours of work: hours ÷ standard hours, with headroom."""
-    return np.asarray(required_fte(hours / a.standard_hours, a.headroom, a.headroom_method))
+def required_from_hours(hours: np.ndarray, a: Assumptions, headroom: Any = None) -> np.ndarray:
+    """Required FTE for weekly hours of work: hours ÷ standard hours, with headroom (the
+    single figure, or ``headroom`` for each row: each role's, built from its parts)."""
+    h = a.headroom if headroom is None else np.asarray(headroom, dtype=float)
+    return np.asarray(required_fte(hours / a.standard_hours, h, a.headroom_method))
 
 
 def gap_by_role_and_skill(
-    staff: pd.DataFrame, demand: pd.DataFrame, a: Assumptions
+    staff: pd.DataFrame,
+    demand: pd.DataFrame,
+    a: Assumptions,
+    headroom: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Required FTE now (demand with headroom, the establishment) beside the staff in post, by
     role and skill: substantive FTE (permanent and fixed-term, who fill posts), cover FTE
@@ -129,11 +134,13 @@ def gap_by_role_and_skill(
     )
     needed = demand_by_year(demand, a).set_index(["role", "skill"])
     worked = needed["year_0"] / a.standard_hours
+    # ``headroom``: each role's (issue 18: built from its parts), else the single figure
+    h = None if headroom is None else needed.index.get_level_values("role").map(headroom)
     required = pd.DataFrame(
         {
             "hours_needed": needed["year_0"],
             "worked_fte": worked,
-            "required_fte": required_from_hours(needed["year_0"].to_numpy(), a),
+            "required_fte": required_from_hours(needed["year_0"].to_numpy(), a, h),
         },
         index=needed.index,
     )

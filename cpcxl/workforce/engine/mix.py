@@ -1,5 +1,5 @@
-"""Costs and the current mix: FTE, headcount and cost by contract type and employer, the
-distance from each target, and what an hour costs by role and contract type."""
+"""The current mix: FTE, headcount, pay and cost with on-costs by contract type and employer;
+the distance from each target; and what an hour costs by role and contract type."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from ..models import (
     Assumptions,
     ContractType,
     Employer,
+    PaySetup,
     TargetKind,
 )
+from .costing import costed
 from .fte import active_staff, with_fte
 
 #: The contract types in the order every table shows them.
@@ -27,12 +29,18 @@ def _share(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     return (numerator / denominator.where(denominator > 0)).fillna(0.0)
 
 
-def current_mix(staff: pd.DataFrame, a: Assumptions) -> pd.DataFrame:
-    """FTE, headcount and cost by contract type and employer, with each one's share of FTE."""
-    live = with_fte(active_staff(staff, a.plan_start), a)
+def current_mix(staff: pd.DataFrame, a: Assumptions, pay: PaySetup | None = None) -> pd.DataFrame:
+    """FTE, headcount, pay and cost with on-costs by contract type and employer, with each
+    one's share of FTE (issue 18: every cost with employer on-costs)."""
+    live = costed(active_staff(staff, a.plan_start), pay or PaySetup(), a)
     mix = (
         live.groupby(["contract_type", "employer"], sort=False)
-        .agg(headcount=("count", "sum"), fte=("fte", "sum"), weekly_cost=("weekly_cost", "sum"))
+        .agg(
+            headcount=("count", "sum"),
+            fte=("fte", "sum"),
+            weekly_pay=("weekly_pay", "sum"),
+            weekly_cost=("weekly_cost", "sum"),
+        )
         .reset_index()
     )
     order = {c.value: i for i, c in enumerate(ContractType)}
@@ -42,6 +50,7 @@ def current_mix(staff: pd.DataFrame, a: Assumptions) -> pd.DataFrame:
         key=lambda s: s.map(order if s.name == "contract_type" else employer_order),
     ).reset_index(drop=True)
     mix["share_of_fte"] = _share(mix["fte"], pd.Series(mix["fte"].sum(), index=mix.index))
+    mix["annual_pay"] = mix["weekly_pay"] * WEEKS_PER_YEAR
     mix["annual_cost"] = mix["weekly_cost"] * WEEKS_PER_YEAR
     return mix
 
@@ -93,52 +102,34 @@ def target_distance(staff: pd.DataFrame, targets: pd.DataFrame, a: Assumptions) 
     return pd.DataFrame(rows, columns=columns)
 
 
-def hourly_costs(live: pd.DataFrame, roles: pd.Index, a: Assumptions) -> np.ndarray:
-    """Cost of an hour by role and contract type: from the records where they exist.
+def hourly_costs(live: pd.DataFrame, roles: pd.Index, rates: pd.DataFrame) -> np.ndarray:
+    """Cost of an hour by role and contract type (``live``: costed records in post).
 
-    Where a role has no one on a contract type, the role's permanent hourly cost stands in,
-    times what that contract type costs against permanent staff in the roles that have both
-    (the agency premium if no one is on agency anywhere; volunteers cost nothing).
+    Where a role has people on a contract type, what they cost (employees with on-costs;
+    agency and contractors their charge). Where it has none: the role's own cost an hour
+    with on-costs for full-time, part-time and fixed-term; bank at the role's own cost with
+    the bank premium; agency and contractors at the role's own cost with the agency premium;
+    volunteers nothing (issue 18: agency and bank cover at the role's own rate).
     """
-    priced = live[~live["hourly_cost"].isna() & (live["total_hours"] > 0)]
-    spend = priced.assign(spend=priced["hourly_cost"] * priced["total_hours"])
-
-    def mean(keys: list[str], rows: pd.DataFrame = spend) -> pd.Series:
-        totals = rows.groupby(keys)[["spend", "total_hours"]].sum()
-        return totals["spend"] / totals["total_hours"]
-
-    observed = mean(["role", "contract_type"]).unstack().reindex(index=roles, columns=TYPES)
-    permanent = spend[spend["contract_type"].isin([c.value for c in PERMANENT])]
-    paid = spend[spend["contract_type"] != ContractType.VOLUNTEER.value]
-    org_permanent = (
-        permanent["spend"].sum() / permanent["total_hours"].sum()
-        if len(permanent)
-        else paid["spend"].sum() / paid["total_hours"].sum()
-        if len(paid)
-        else 0.0
-    )
-    base = mean(["role"], permanent).reindex(roles)
-    base = base.fillna(mean(["role"], paid).reindex(roles)).fillna(org_permanent).to_numpy()
-    # Each contract type against permanent staff in the same role, averaged over the roles
-    # where both are recorded (weighted by hours), so the mix of roles does not bias it.
-    hours = (
-        spend.groupby(["role", "contract_type"])["total_hours"]
-        .sum()
+    priced = live[~live["cost_hourly"].isna() & (live["total_hours"] > 0)]
+    spend = priced.assign(spend=priced["cost_hourly"] * priced["total_hours"])
+    totals = spend.groupby(["role", "contract_type"])[["spend", "total_hours"]].sum()
+    observed = (
+        (totals["spend"] / totals["total_hours"])
         .unstack()
         .reindex(index=roles, columns=TYPES)
         .to_numpy(dtype=float)
     )
-    relative = observed.to_numpy(dtype=float) / base[:, None]
-    weights = np.where(np.isnan(relative) | np.isnan(hours), 0.0, hours)
-    with np.errstate(invalid="ignore"):
-        ratio = pd.Series(
-            np.nansum(np.nan_to_num(relative) * weights, axis=0) / weights.sum(axis=0),
-            index=TYPES,
-        )
-    # Full- and part-time staff are the same employees on the same pay scales.
-    ratio[[c.value for c in PERMANENT]] = 1.0
-    defaults = {ContractType.AGENCY.value: 1 + a.agency_premium, ContractType.VOLUNTEER.value: 0}
-    ratio = ratio.fillna(pd.Series(defaults)).fillna(1.0)
-    fallback = base[:, None] * ratio.to_numpy(dtype=float)[None, :]
-    cost = observed.to_numpy(dtype=float)
-    return np.where(np.isnan(cost), fallback, cost)
+    by_role = rates.set_index("role").reindex(roles)
+    own = by_role["cost_rate"].to_numpy(dtype=float)
+    fallback = np.empty((len(roles), len(TYPES)))
+    for t, kind in enumerate(TYPES):
+        if kind == ContractType.BANK.value:
+            fallback[:, t] = by_role["bank_rate"].to_numpy(dtype=float)
+        elif kind in (ContractType.AGENCY.value, ContractType.CONTRACTOR.value):
+            fallback[:, t] = by_role["cover_rate"].to_numpy(dtype=float)
+        elif kind == ContractType.VOLUNTEER.value:
+            fallback[:, t] = 0.0
+        else:
+            fallback[:, t] = own
+    return np.where(np.isnan(observed), np.nan_to_num(fallback), observed)

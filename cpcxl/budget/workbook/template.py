@@ -1,13 +1,11 @@
-"""The packaged pooled-budget workbook, reading a filled one, and writing outputs and statements.
+"""The packaged pooled-budget workbook, built from the input tables' declarations.
 
-openpyxl and calamine only: this works with no Excel anywhere.
+openpyxl only: this works with no Excel anywhere.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,11 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cpcxl.common import formats, styles
 from cpcxl.common.errors import InputErrors
 from cpcxl.common.fields import year_label
-from cpcxl.common.files import Outputs
 from cpcxl.common.formats import Formula
 from cpcxl.common.inputs import TableSpec
-from cpcxl.common.report import SheetOutput
-from cpcxl.common.soffice import convert
 from cpcxl.common.values import is_blank
 from cpcxl.common.workbook import (
     add_input_table,
@@ -34,31 +29,35 @@ from cpcxl.common.workbook import (
     add_settings_table,
     add_xlwings_conf,
     define_name,
-    open_for_reading,
     put,
-    read_tables,
-    render,
     save_workbook,
     set_print,
 )
 from cpcxl.plugins import WorkbookTemplate
 
-from . import engine, outputs, sample
-from .inputs import (
+from .. import sample
+from ..inputs import (
     ARRANGEMENT,
     ARRANGEMENT_KIND,
     BASIS,
     CHANGE,
+    COMMISSIONER,
     CONTRIBUTIONS,
+    FUNDING_SOURCE,
+    IN_YEAR,
     KIND,
+    METHOD,
     PARTNER_TYPE,
     PARTNERS,
+    PERIODS,
     REASON,
-    SPECS,
+    REQUIREMENT,
+    SPEND_AREA,
     TABLES,
-    read_inputs,
+    UNDERSPEND_USE,
 )
-from .models import Change, ContributionKind
+from ..models import Change, ContributionKind
+from .charts import from_zero
 
 FILENAME = "pooled_budget.xlsx"
 MARKING = "OFFICIAL"
@@ -68,6 +67,9 @@ HEADER_ROW = 4  # every input table's header; rows 1-2 hold the sheet's title an
 #: any partnership; rows beyond are still read and checked, only not offered in drop-downs).
 LAST_PARTNER_ROW = 54
 LAST_LINE_ROW = 104
+#: Likewise profiles (50) and the national list of scheme types (100): local choices.
+LAST_PROFILE_ROW = 54
+LAST_SCHEME_TYPE_ROW = 104
 MAX_PARTNERS = 12  # rows of the native-formula check beside the Partners table (local choice)
 PARTNERS_SHEET = PARTNERS.sheet
 
@@ -93,6 +95,28 @@ NOTES = {
     "scenarios": "Type changes to compare in negotiation: a partner's contributions up or down "
     "by a % (type -5%), a new uplift, a cap on its cash each year. Rows with the same Scenario "
     "name make one scenario; Base (as entered) is always shown first.",
+    "in_year": "In-year monitoring: the year monitored, monthly or quarterly (set once), the "
+    "last period closed, the forecast method for lines not on the Forecast methods sheet.",
+    "period_actuals": "Type spend by line and period (P1 is April; a quarterly year uses P1 to "
+    "P4). Leave periods not yet closed blank. Partner blank: a pooled line's whole spend; an "
+    "aligned line, and anything in kind, names its partner.",
+    "forecasts": "How a line is forecast, if not by the In-year method: Profile (with a profile "
+    "from the Profiles sheet, or flat) or Run rate; or your own figure as an override, with its "
+    "reason.",
+    "profiles": "Weights by period for the Profile method (any unit: only their proportions "
+    "matter). One weight in every period of the year; they must add up to more than zero.",
+    "payments": "Each partner's instalments into the pooled fund (the period due and the "
+    "amount) and what it has paid against each.",
+    "requirements": "The year's national Better Care Fund requirements for your area, from that "
+    "year's BCF allocations and planning requirements, each with its year and source. The "
+    "figures shipped here are examples, not any year's.",
+    "schemes": "The BCF plan's schemes: planned expenditure by funding source, scheme type, "
+    "lead commissioner, spend area (for the NHS minimum's ring-fences), the housing authority "
+    "a DFG scheme passes the grant to, and the metrics it serves.",
+    "scheme_types": "The national list of BCF scheme types: replace it each year with the list "
+    "in that year's BCF planning template (the one shipped is an example).",
+    "metrics": "The plan's metrics (the year's national metrics and any local ones); each "
+    "scheme must serve at least one.",
 }
 
 TITLES = {
@@ -105,6 +129,15 @@ TITLES = {
     "standalone": "Stand-alone costs (for the benefit of pooling)",
     "actuals": "Actuals (monitoring)",
     "scenarios": "Scenario changes (for negotiation)",
+    "in_year": "In-year monitoring",
+    "period_actuals": "Actuals by period",
+    "forecasts": "Forecast methods and overrides",
+    "profiles": "Spending profiles",
+    "payments": "Contribution payments into the pooled fund",
+    "requirements": "Better Care Fund: the year's national requirements",
+    "schemes": "Better Care Fund: schemes and planned expenditure",
+    "scheme_types": "Better Care Fund: the national list of scheme types",
+    "metrics": "Better Care Fund: the plan's metrics",
 }
 
 #: The drop-down lists, on a hidden Lists sheet; each is named after the list_name its value
@@ -116,6 +149,13 @@ LISTS = {
     "Changes": CHANGE.labels,
     "ChangeReasons": REASON.labels,
     "RiskBases": BASIS.labels,
+    "UnderspendUses": UNDERSPEND_USE.labels,
+    "PeriodKinds": PERIODS.labels,
+    "ForecastMethods": METHOD.labels,
+    "FundingSources": FUNDING_SOURCE.labels,
+    "SpendAreas": SPEND_AREA.labels,
+    "Commissioners": COMMISSIONER.labels,
+    "Requirements": REQUIREMENT.labels,
     "YesNo": ["Yes", "No"],
     "FinancialYears": [year_label(y) for y in range(2020, 2041)],
 }
@@ -148,7 +188,15 @@ INSTRUCTIONS: list[tuple[str, str | list[str]]] = [
             "Outcomes: each partner's outcomes and indicators and the lines serving them.",
             "Stand-alone costs: what a partner would spend on a line alone, to show the "
             "benefit of pooling.",
-            "Actuals and Scenario changes: optional, for monitoring and negotiation.",
+            "Actuals and Scenario changes: optional, for a closed year's settlement and for "
+            "negotiation.",
+            "In-year monitoring (optional): the In-year settings; Actuals by period (by "
+            "line, partner and month or quarter, blank until a period closes, with "
+            "commitments); Forecast methods (Profile or Run rate, or your own figure with its "
+            "reason); Profiles; Payments (each partner's instalments and what it paid).",
+            "Better Care Fund (where the Arrangement says it is a BCF plan): the year's "
+            "national requirements with their source; the schemes; the national list of "
+            "scheme types (update it each year); the plan's metrics.",
         ],
     ),
     (
@@ -156,9 +204,12 @@ INSTRUCTIONS: list[tuple[str, str | list[str]]] = [
         [
             "Build budget: checks every table (problems are listed on a Problems sheet with "
             "the cell to fix) and writes the Budget, Risk share, Scenarios and Monitoring "
-            "sheets and charts of the contributions.",
+            "sheets and charts of the contributions; with actuals by period, the Month-end "
+            "report; for a BCF plan, the BCF checks.",
             "From the command line, `cpcxl budget statements this-file.xlsx --out folder` "
-            "writes one statement per partner for negotiation (add --pdf for PDF copies).",
+            "writes one statement per partner for negotiation (add --pdf for one PDF each), "
+            "and `cpcxl budget monitor this-file.xlsx --period 6 --out report.xlsx` the "
+            "month-end report as at a period.",
         ],
     ),
     (
@@ -170,6 +221,9 @@ INSTRUCTIONS: list[tuple[str, str | list[str]]] = [
             "=CPC_POOL_SUMMARY(table): partner totals and shares of a Partner, Line, Year, "
             "Amount (Kind) table.",
             "=CPC_UPLIFT(amount, rate, years): an amount after compound uplift.",
+            "=CPC_OUTTURN(budget, actuals, [method], [profile]): a line's forecast outturn "
+            "from its actuals to date (12 months or 4 quarters, blank until closed), by "
+            "profile (flat unless weights are given) or run rate.",
         ],
     ),
     (
@@ -182,7 +236,9 @@ INSTRUCTIONS: list[tuple[str, str | list[str]]] = [
             "its actuals against its own contributions. Pooled budget: the risk-share terms "
             "apply.",
             "Risk share is weighted by cash contributions in the year tested; a line kept out "
-            "stays with its own contributors. Settlements are made in whole pence: each "
+            "stays with its own contributors; an aligned line's variance is its partner's own. "
+            "The pooled lines taken together: an overspend is shared on the risk-share basis, "
+            "an underspend on the underspend basis. Settlements are made in whole pence: each "
             "partner gets the whole pence of its exact part and the pence left over go to the "
             "largest fractions (ties to the partner listed first), so they add up exactly.",
             "A rate or share is a fraction, as Excel stores a percentage: type 3.9% (or "
@@ -229,8 +285,13 @@ def build_template(path: str | os.PathLike[str], tables: Mapping[str, Any] | Non
     define_name(wb, "HostPartner", ws.title, f"B{value_row['host']}")
 
     for key, spec in TABLES.items():
+        if key == "period_actuals":  # the In-year settings come first
+            ws = _sheet(wb, "in_year", IN_YEAR.sheet)
+            add_settings_table(ws, IN_YEAR, data.get("in_year", {}), row=HEADER_ROW)
+            ws.column_dimensions["A"].width = 40
+            ws.column_dimensions["C"].width = 90
         ws = _sheet(wb, key, spec.sheet)
-        add_input_table(ws, spec, data[key], row=HEADER_ROW)
+        add_input_table(ws, spec, data.get(key, []), row=HEADER_ROW)
         if key == "partners":
             last = LAST_PARTNER_ROW
             define_name(wb, "PartnerNames", ws.title, f"A{HEADER_ROW + 1}:A{last}")
@@ -241,6 +302,12 @@ def build_template(path: str | os.PathLike[str], tables: Mapping[str, Any] | Non
             _negative_amounts(ws, spec, HEADER_ROW + max(len(data[key]), 1))
         elif key == "conditions":
             _condition_formats(ws, spec, data[key])
+        elif key == "profiles":
+            define_name(wb, "ProfileNames", ws.title, f"A{HEADER_ROW + 1}:A{LAST_PROFILE_ROW}")
+        elif key == "scheme_types":
+            define_name(
+                wb, "SchemeTypeNames", ws.title, f"A{HEADER_ROW + 1}:A{LAST_SCHEME_TYPE_ROW}"
+            )
 
     lists = add_lists_sheet(wb, LISTS)
     lists.sheet_state = "hidden"
@@ -333,6 +400,7 @@ def _partner_chart(ws: Worksheet) -> None:
     )
     chart.set_categories(Reference(ws, min_col=1, min_row=HEADER_ROW + 1, max_row=last))
     chart.width, chart.height = 18, 9
+    from_zero(chart)
     ws.add_chart(chart, f"F{last + 3}")
 
 
@@ -342,153 +410,3 @@ TEMPLATE = WorkbookTemplate(
     title="Pooled and aligned budgets (CPC 509): contributions, shares, risk share",
     build=build_template,
 )
-
-
-# --- reading a filled workbook -----------------------------------------------------------------
-
-
-def read_workbook(
-    path: str | os.PathLike[str],
-) -> tuple[engine.BudgetInputs, list[engine.ScenarioChange]]:
-    """The inputs of a filled-in budget workbook; InputErrors lists every problem with its
-    file, sheet and cell."""
-    path = Path(path)
-    inputs, scenarios = read_inputs(read_tables(path, SPECS), file=path.name)
-    problems = engine.check(inputs)
-    problems.extend(engine.check_scenarios(inputs, scenarios))
-    if problems:
-        raise InputErrors([e.at(file=path.name) for e in problems], notes=inputs.notes)
-    return inputs, scenarios
-
-
-# --- writing outputs ---------------------------------------------------------------------------
-
-
-def _contribution_charts(ws: Worksheet, sheet: SheetOutput) -> None:
-    anchor_column = get_column_letter(outputs.chart_column(sheet))
-    ranges = list(outputs.chart_ranges(sheet).values())
-    if len(ranges) < 2:
-        return
-    (r1, c1, r2, c2), (s1, d1, s2, d2) = ranges
-    kinds = BarChart()
-    kinds.type = "bar"
-    kinds.grouping = "stacked"
-    kinds.overlap = 100
-    kinds.title = "Cash and in kind by partner, all years"
-    kinds.add_data(
-        Reference(ws, min_col=c1 + 1, max_col=c2, min_row=r1, max_row=r2), titles_from_data=True
-    )
-    kinds.set_categories(Reference(ws, min_col=c1, min_row=r1 + 1, max_row=r2))
-    kinds.width, kinds.height = 18, 9
-    ws.add_chart(kinds, f"{anchor_column}3")
-    years = BarChart()
-    years.type = "col"
-    years.title = "Contributions by partner and year (cash and in kind)"
-    years.add_data(
-        Reference(ws, min_col=d1 + 1, max_col=d2, min_row=s1, max_row=s2), titles_from_data=True
-    )
-    years.set_categories(Reference(ws, min_col=d1, min_row=s1 + 1, max_row=s2))
-    years.width, years.height = 18, 9
-    ws.add_chart(years, f"{anchor_column}22")
-
-
-def write_outputs(
-    source: str | os.PathLike[str], target: str | os.PathLike[str]
-) -> tuple[Path, engine.BudgetResult]:
-    """A copy of ``source`` with the Budget, Risk share, Scenarios and Monitoring sheets added.
-
-    The source is never changed; the copy is written atomically.
-    """
-    inputs, scenarios = read_workbook(source)
-    result = engine.build(inputs, check_first=False)
-    comparison = engine.compare_scenarios(inputs, scenarios)
-    wb = open_for_reading(source)
-    sheets = outputs.output_sheets(result, comparison)
-    for output in sheets:
-        ws = render(wb, output)
-        set_print(ws, landscape=True, header=MARKING)
-    _contribution_charts(wb[outputs.BUDGET], sheets[0])
-    if PARTNERS_SHEET in wb.sheetnames and not wb[PARTNERS_SHEET]._charts:
-        _partner_chart(wb[PARTNERS_SHEET])
-    return save_workbook(wb, target), result
-
-
-def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "partner"
-
-
-def write_statements(
-    result: engine.BudgetResult,
-    out_dir: str | os.PathLike[str],
-    *,
-    pdf: bool = False,
-    rule: Outputs | None = None,
-) -> list[Path]:
-    """One statement workbook per partner, each written atomically; with ``pdf``, a PDF copy
-    of each too (LibreOffice), for partners who will not open a workbook.
-
-    ``rule`` is the one a command follows (:class:`cpcxl.common.files.Outputs`): every
-    file is checked before any is written (never the input, never an .xlsm), and one that
-    exists is kept unless it allows overwriting; without it, files are replaced (the demo).
-    """
-    out_dir = Path(out_dir)
-    rule = rule if rule is not None else Outputs(overwrite=True)
-    targets = {}
-    used: set[str] = set()
-    for partner in result.budget.partners:
-        name = slug(partner)
-        while name in used:  # "A&B" and "A-B" must not overwrite each other's statement
-            name += "-2"
-        used.add(name)
-        targets[partner] = out_dir / f"statement-{name}.xlsx"
-    for target in targets.values():  # refuse before anything is written
-        rule.check(target)
-        if pdf:
-            rule.check(target.with_suffix(".pdf"))
-    written = []
-    for partner, target in targets.items():
-        paper = target.with_suffix(".pdf")
-        write_book = rule.may_write(target)
-        write_paper = pdf and rule.may_write(paper)
-        if write_book:
-            written.append(rule.wrote(_write_statement(result, partner, target)))
-            if write_paper:
-                written.append(rule.wrote(convert(target, paper, to="pdf")))
-        elif write_paper:  # the statement is kept (it may be edited): a PDF of a fresh one
-            with tempfile.TemporaryDirectory(prefix="cpcxl-statement-") as tmp:
-                fresh = _write_statement(result, partner, Path(tmp) / target.name)
-                written.append(rule.wrote(convert(fresh, paper, to="pdf")))
-    return written
-
-
-def _write_statement(result: engine.BudgetResult, partner: str, target: Path) -> Path:
-    sheet = outputs.statement_sheet(result, partner)
-    wb = Workbook()
-    render(wb, sheet, index=0)
-    del wb["Sheet"]
-    ws = wb[sheet.name]
-    set_print(ws, landscape=True, header=MARKING)
-    _statement_chart(ws, result, partner)
-    return save_workbook(wb, target)
-
-
-def _statement_chart(ws: Worksheet, result: engine.BudgetResult, partner: str) -> None:
-    """A chart of the partner's cash and in kind by year, from the 'Your share by year' block."""
-    for row in ws.iter_rows(min_col=1, max_col=1):
-        cell = row[0]
-        if cell.value == "Your share by year":
-            header = cell.row + 1
-            last = header + len(result.inputs.arrangement.year_list)
-            chart = BarChart()
-            chart.type = "col"
-            chart.grouping = "stacked"
-            chart.overlap = 100
-            chart.title = f"{partner}: cash and in kind by year"
-            chart.add_data(
-                Reference(ws, min_col=2, max_col=3, min_row=header, max_row=last),
-                titles_from_data=True,
-            )
-            chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=last))
-            chart.width, chart.height = 16, 8
-            ws.add_chart(chart, "I3")
-            return

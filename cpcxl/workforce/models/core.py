@@ -12,9 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, model_validator
-
-from cpcxl.common.errors import InputError
 from cpcxl.common.fields import Date, Money, Number, Rate, Whole
 
 
@@ -129,8 +126,11 @@ NOT_RECORDED = "Not recorded"
 #: What a target with a blank role applies to.
 ALL_ROLES = "All roles"
 
-#: Working weeks in a year, for annual costs of weekly hours.
-WEEKS_PER_YEAR = 52
+#: Weeks in a year, for annual costs of weekly hours and hourly rates of annual pay: 365 ÷ 7
+#: = 52.143, as NHS Employers' Agenda for Change hourly rates are worked out (annual pay ÷
+#: 52.143 ÷ 37.5: Band 2's £24,465 is £12.51 an hour in 2025/26). Before issue 18 the plan
+#: used 52, so an annual cost fell 0.27% short of the pay it came from.
+WEEKS_PER_YEAR = 365 / 7
 
 MAX_WEEKLY_HOURS = 80
 
@@ -157,6 +157,12 @@ AGENCY_PREMIUM = Rate(
     2,
     "an agency hour costing over three times a direct one is taken as a slip: a local limit",
     what="the agency premium",
+)
+BANK_PREMIUM = Rate(
+    0,
+    2,
+    "a bank hour costing over three times a direct one is taken as a slip: a local limit",
+    what="the bank premium",
 )
 RECRUITMENT_RATE = Rate(
     0,
@@ -186,10 +192,10 @@ WEEKLY_HOURS = Number(
     "over 80 a week is a slip: the legal average is 48 unless opted out",
     number_format="0.0#",
 )
-HOURLY_COST = Money(
+HOURLY_RATE = Money(
     0,
     1000,
-    what="an hourly cost in £",
+    what="an hourly rate in £",
     reason="above any care or NHS hourly rate: a local limit",
     pence=True,
 )
@@ -249,51 +255,3 @@ NHS_VACANCIES = (
 #: (Agenda for Change) pay rate plus 55%, for employer national insurance and pension, holiday
 #: pay and the agency's fee.
 NHS_AGENCY_CAP = 0.55
-
-
-class Assumptions(BaseModel):
-    """The plan's assumptions; each default's source is on the Assumptions sheet
-    (``inputs.ASSUMPTIONS``), and each value must lie in its declared range.
-
-    ``turnover`` and ``vacancy`` are for social care roles (Skills for Care); ``nhs_turnover``
-    and ``nhs_vacancy`` for roles whose substantive staff the NHS employs (NHS England).
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    standard_hours: float = 37.5
-    headroom: float = 0.22
-    headroom_method: HeadroomMethod = HeadroomMethod.UPLIFT
-    turnover: float = 0.231
-    nhs_turnover: float = 0.101
-    vacancy: float = 0.070
-    nhs_vacancy: float = 0.075
-    weeks_to_recruit: float = 12
-    agency_premium: float = 0.30
-    recruitment_rate: float = 0.30
-    years: int = 5
-    plan_start: dt.date = dt.date(2026, 4, 1)
-
-    @model_validator(mode="after")
-    def _plausible(self) -> Assumptions:
-        for name, kind in ASSUMPTION_RANGES.items():
-            try:
-                kind.check(getattr(self, name))
-            except InputError as exc:
-                raise ValueError(f"{name}: {exc.message}") from None
-        return self
-
-
-#: The range each numeric assumption must lie in (the Assumptions sheet reads with these).
-ASSUMPTION_RANGES: dict[str, Number | Rate] = {
-    "standard_hours": STANDARD_HOURS,
-    "headroom": HEADROOM,
-    "turnover": TURNOVER,
-    "nhs_turnover": TURNOVER,
-    "vacancy": VACANCY,
-    "nhs_vacancy": VACANCY,
-    "weeks_to_recruit": WEEKS_TO_RECRUIT,
-    "agency_premium": AGENCY_PREMIUM,
-    "recruitment_rate": RECRUITMENT_RATE,
-    "years": PLAN_YEARS,
-}

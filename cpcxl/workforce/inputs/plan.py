@@ -1,31 +1,21 @@
-"""The four input tables (Staff, Demand, Assumptions, Targets), from cells to the engine.
-
-Each table is declared once here: the workbook builds its template from these declarations
-(headers, formats, widths, drop-downs and checks) and the readers read the same tables back,
-from a file (calamine) or from the open workbook (xlwings), with every problem located by
-file, sheet, cell and column. No file access here, and no workbook library.
-
-Rates and shares are fractions, as Excel stores a percentage (22% is 0.22); each declares its
-plausible range and the reason for it (``models``), and nothing reinterprets a number.
-"""
+"""The plan's own tables (Staff, Demand, Assumptions, Targets), from cells to the engine."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from enum import Enum
 
 import numpy as np
 import pandas as pd
 
-from cpcxl.common import formats
 from cpcxl.common.errors import InputError, InputErrors, Location
-from cpcxl.common.fields import TEXT, Choice, Number, Text, Validation, choice_key
+from cpcxl.common.fields import TEXT, Choice, choice_key
 from cpcxl.common.inputs import (
     RAW,
     Cells,
     Column,
     Setting,
+    SettingsRead,
     SettingsSpec,
     TableRead,
     TableSpec,
@@ -35,90 +25,58 @@ from cpcxl.common.inputs import (
 from cpcxl.common.tables import ROW
 from cpcxl.common.values import describe, is_blank, to_text
 
-from .models import (
-    AGE_BANDS,
+from ..models import (
     AGENCY_PREMIUM,
     ALL_ROLES,
+    BANK_PREMIUM,
+    BUDGET,
     DIVERSITY_FIELDS,
     GROWTH,
     HEADROOM,
-    HOURLY_COST,
+    HOURLY_RATE,
+    LEAVE_PART,
     LEAVING_DATE,
     NHS_LEAVERS,
+    NHS_SICKNESS,
     NHS_VACANCIES,
     NOT_RECORDED,
+    OTHER_PART,
     PEOPLE,
     PLAN_START,
     PLAN_YEARS,
     RECRUITMENT_RATE,
     SERVICE_HOURS,
     SHARE_TARGETS,
-    SKILL_LEVELS,
+    SICKNESS,
     SKILLS_FOR_CARE,
+    SOCIAL_CARE_SICKNESS,
     STANDARD_HOURS,
     START_DATE,
     TARGET_HOURS,
     TARGET_SHARE,
+    TOLERANCE,
     TURNOVER,
     VACANCY,
     WEEKLY_HOURS,
     WEEKS_TO_RECRUIT,
     Assumptions,
-    ContractType,
     Employer,
-    HeadroomMethod,
     TargetKind,
 )
-
-STAFF_SHEET, DEMAND_SHEET, ASSUMPTIONS_SHEET, TARGETS_SHEET = (
-    "Staff",
-    "Demand",
-    "Assumptions",
-    "Targets",
+from .types import (
+    AGE_BAND,
+    ASSUMPTIONS_SHEET,
+    CONTRACT_TYPE,
+    DEMAND_SHEET,
+    EMPLOYER,
+    FORMULA_FTE,
+    HEADROOM_METHOD,
+    HELD,
+    SKILL,
+    STAFF_SHEET,
+    TARGET_KIND,
+    TARGETS_SHEET,
 )
-
-
-@dataclass(frozen=True)
-class Suggested(Text):
-    """Free text, with a drop-down of the usual values (skill levels, age bands): the
-    template's list is ``options``, under the named range ``list_name``."""
-
-    list_name: str = ""
-    options: tuple[str, ...] = ()
-
-    @property
-    def validation(self) -> Validation:
-        return Validation("list", source=self.list_name, message=self.what)
-
-
-CONTRACT_TYPE = Choice.of(ContractType, "a contract type", list_name="ContractTypes")
-EMPLOYER = Choice.of(
-    Employer,
-    "an employer",
-    list_name="Employers",
-    aliases={
-        name: Employer.NHS
-        for name in (
-            "NHS trust",
-            "NHS foundation trust",
-            "NHS body",
-            "ICB",
-            "Integrated care board",
-        )
-    },
-)
-TARGET_KIND = Choice.of(TargetKind, "a target", list_name="TargetKinds")
-HEADROOM_METHOD = Choice.of(HeadroomMethod, "a headroom method", list_name="HeadroomMethods")
-SKILL = Suggested("a skill level", list_name="SkillLevels", options=SKILL_LEVELS)
-AGE_BAND = Suggested("an age band", list_name="AgeBands", options=AGE_BANDS)
-
-#: The template's Lists sheet: each drop-down's options under the name its validation uses.
-LISTS: dict[str, list[str]] = {
-    str(kind.list_name): kind.labels if isinstance(kind, Choice) else list(kind.options)
-    for kind in (CONTRACT_TYPE, EMPLOYER, SKILL, TARGET_KIND, HEADROOM_METHOD, AGE_BAND)
-}
-#: The formula columns cpcxl writes into the template itself.
-FORMULA_FTE = Number("FTE", number_format=formats.DECIMAL_2)
 
 STAFF = TableSpec(
     "Staff",
@@ -153,12 +111,20 @@ STAFF = TableSpec(
             prompt="Contracted hours a week",
         ),
         Column(
-            "hourly_cost",
-            "Hourly cost",
-            HOURLY_COST,
-            ("hourly cost £", "cost per hour", "cost per hour £", "hourly rate"),
+            "hourly_pay",
+            "Hourly pay",
+            HOURLY_RATE,
+            (
+                "hourly pay £",
+                "hourly cost",
+                "hourly cost £",
+                "cost per hour",
+                "cost per hour £",
+                "hourly rate",
+                "pay per hour",
+            ),
             required=False,
-            prompt="Hourly cost in £",
+            prompt="Pay an hour in £ before on-costs; agency and contractors: their whole charge",
         ),
         Column("start_date", "Start date", START_DATE, ("started",), required=False),
         Column("leaving_date", "Leaving date", LEAVING_DATE, ("end date", "left"), required=False),
@@ -176,6 +142,25 @@ STAFF = TableSpec(
         ),
         Column(
             "disability", "Disability", synonyms=("disabled",), required=False, default=NOT_RECORDED
+        ),
+        Column(
+            "area",
+            "Area",
+            synonyms=("locality", "location"),
+            required=False,
+            default="",
+            width=16,
+            prompt="Optional: the area or locality, for benchmarks by area",
+        ),
+        Column(
+            "held",
+            "Training and qualifications held",
+            HELD,
+            ("qualifications held", "qualifications and training held", "training held"),
+            required=False,
+            default=(),
+            width=40,
+            prompt="Separate with semicolons: Care Certificate; Level 2 Diploma in Care",
         ),
         Column("fte", "FTE", FORMULA_FTE, required=False, output=True),
     ),
@@ -334,14 +319,15 @@ ASSUMPTIONS = SettingsSpec(
         ),
         Setting(
             "agency_premium",
-            "Agency premium over the direct hourly cost",
+            "Agency premium over the role's own hourly cost",
             AGENCY_PREMIUM,
             default=_DEFAULT.agency_premium,
             note="30%: a local choice, cpcxl's planning assumption (no national figure for "
             "social care agency charges): use your agency framework rates. Agency cover in "
-            "each role costs that role's own pay plus this premium. NHS agency rules cap an "
-            "agency worker's charge at the Agenda for Change rate plus 55% (on-costs and the "
-            "agency fee). From 0% to 200%.",
+            "each role costs that role's own cost with on-costs plus this premium. NHS agency "
+            "rules cap an agency worker's charge at the Agenda for Change rate plus 55% "
+            "(on-costs and the agency fee): NHS roles' cover is held to that cap. From 0% to "
+            "200%.",
         ),
         Setting(
             "recruitment_rate",
@@ -365,28 +351,96 @@ ASSUMPTIONS = SettingsSpec(
             default=_DEFAULT.plan_start,
             note="1 April 2026: the start of the UK public-sector financial year 2026/27.",
         ),
+        Setting(
+            "bank_premium",
+            "Bank premium over the role's own hourly cost",
+            BANK_PREMIUM,
+            default=_DEFAULT.bank_premium,
+            note="0%: a local choice: bank cover in each role costs the role's own hourly cost "
+            "with on-costs; add your bank's holiday pay or fees. From 0% to 200%.",
+        ),
+        Setting(
+            "sickness",
+            "Sickness rate (social care roles)",
+            SICKNESS,
+            default=_DEFAULT.sickness,
+            note=f"2.3%: {SOCIAL_CARE_SICKNESS}. Used in headroom built from its parts. "
+            "From 0% to 30%.",
+        ),
+        Setting(
+            "nhs_sickness",
+            "Sickness rate (NHS roles)",
+            SICKNESS,
+            default=_DEFAULT.nhs_sickness,
+            note=f"5.6%: {NHS_SICKNESS}. From 0% to 30%.",
+        ),
+        *(
+            Setting(
+                field,
+                f"Headroom part: {name}",
+                kind,
+                note=note,
+            )
+            for field, name, kind, note in (
+                (
+                    "leave_part",
+                    "annual leave",
+                    LEAVE_PART,
+                    "Blank unless you build headroom from its parts: then headroom is annual "
+                    "leave + sickness + study + parental + other, by the method above, and "
+                    "is compared with the single figure. Agenda for Change's 27 days and 8 "
+                    "bank holidays are 35 of 261 working days: 13.4%.",
+                ),
+                (
+                    "sickness_part",
+                    "sickness",
+                    SICKNESS,
+                    "Blank: each role's own sickness rate (Benchmarks), else the sickness "
+                    "rate above for its kind of role.",
+                ),
+                ("study_part", "study leave", OTHER_PART, "Training and study time."),
+                (
+                    "parental_part",
+                    "parental leave",
+                    OTHER_PART,
+                    "Maternity, paternity and adoption leave.",
+                ),
+                (
+                    "other_part",
+                    "other",
+                    OTHER_PART,
+                    "Other time away: special leave, jury service.",
+                ),
+            )
+        ),
+        *(
+            Setting(
+                f"budget_{y}",
+                f"Staff budget, year {y} (£)",
+                BUDGET,
+                note=(
+                    "Optional: the most the least-cost mix may cost in each plan year (pay "
+                    "with on-costs and cover). Blank: no limit."
+                    if y == 1
+                    else ""
+                ),
+            )
+            for y in range(1, 6)
+        ),
+        Setting(
+            "review_tolerance",
+            "Review tolerance (a role this far off plan is flagged)",
+            TOLERANCE,
+            default=_DEFAULT.review_tolerance,
+            note="10%: a local choice: the Review sheet flags a role whose FTE in post is more "
+            "than this share away from the plan. From 0% to 50%.",
+        ),
     ),
     label_header="Assumption",
     value_header="Value",
     note_header="Where the default comes from",
     title="Assumptions",
 )
-
-#: Every table the plan reads, for the file and open-workbook readers.
-SPECS = (STAFF, DEMAND, TARGETS, ASSUMPTIONS)
-
-
-@dataclass
-class PlanInputs:
-    """The checked inputs of a plan, and notes on how they were read (a header read under
-    another spelling) to show beside the results."""
-
-    staff: pd.DataFrame
-    demand: pd.DataFrame
-    targets: pd.DataFrame
-    assumptions: Assumptions
-    notes: list[str] = field(default_factory=list)
-
 
 # --- the tables into the engine's frames ----------------------------------------------------
 
@@ -411,7 +465,7 @@ def staff_frame(table: TableRead, errors: InputErrors) -> pd.DataFrame:
             "contract_type": _values(read["contract_type"]),
             "employer": _values(read["employer"]),
             "hours": read["hours"].to_numpy(dtype=float),
-            "hourly_cost": read["hourly_cost"].to_numpy(dtype=float),
+            "hourly_pay": read["hourly_pay"].to_numpy(dtype=float),
             "count": read["count"].to_numpy(dtype=float),
             "start_date": _days(read["start_date"]),
             "leaving_date": _days(read["leaving_date"]),
@@ -420,6 +474,9 @@ def staff_frame(table: TableRead, errors: InputErrors) -> pd.DataFrame:
     for name in DIVERSITY_FIELDS:
         if table.present(name):
             staff[name] = read[name].to_numpy(dtype=object)
+    staff["area"] = read["area"].to_numpy(dtype=object)
+    if table.present("held"):
+        staff["held"] = read["held"].to_numpy(dtype=object)
     staff[ROW] = read[ROW].to_numpy()
     both = ~np.isnat(staff["start_date"]) & ~np.isnat(staff["leaving_date"])
     for i in np.flatnonzero(both & (staff["leaving_date"] < staff["start_date"]).to_numpy()):
@@ -584,27 +641,18 @@ def read_assumptions(
     cells: Cells | None, errors: InputErrors, *, file: str | None = None
 ) -> Assumptions | None:
     """The Assumptions table (optional: each blank or missing value takes its default)."""
+    read = read_assumption_settings(cells, errors, file=file)
+    return None if read is None else read[0]
+
+
+def read_assumption_settings(
+    cells: Cells | None, errors: InputErrors, *, file: str | None = None
+) -> tuple[Assumptions, SettingsRead] | None:
+    """The Assumptions and where each was read (for checks that span tables)."""
     settings = read_settings(ASSUMPTIONS, cells, errors, file=file, optional=True)
     if settings is None:
         return None
     values = dict(settings.values)
     values["years"] = int(values["years"])
     # Each value was read by the type the model checks it with, so this cannot fail.
-    return Assumptions(**values)
-
-
-def read_plan(tables: Mapping[str, Cells], *, file: str | None = None) -> PlanInputs:
-    """All four tables, checked; every problem in every table is reported at once."""
-    errors = InputErrors()
-    assumptions = read_assumptions(tables.get(ASSUMPTIONS.name), errors, file=file)
-    _, staff = _read(STAFF, staff_frame, tables.get(STAFF.name), errors, file)
-    demand_table, demand = _read(DEMAND, demand_frame, tables.get(DEMAND.name), errors, file)
-    _, targets = _read(TARGETS, targets_frame, tables.get(TARGETS.name), errors, file)
-    if staff is not None and demand is not None and targets is not None and demand_table:
-        check_roles(
-            staff, demand, targets, errors, where=lambda row: demand_table.where(row, "role")
-        )
-    errors.raise_if_any()
-    assert staff is not None and demand is not None and targets is not None
-    assert assumptions is not None
-    return PlanInputs(staff, demand, targets, assumptions, list(errors.notes))
+    return Assumptions(**values), settings

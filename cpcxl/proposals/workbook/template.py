@@ -13,13 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 
 from cpcxl.common import formats, styles
-from cpcxl.common.files import Outputs, write_bytes_atomically
 from cpcxl.common.formats import Formula
-from cpcxl.common.inputs import Cells, TableSpec, column_letter
+from cpcxl.common.inputs import TableSpec, column_letter
 from cpcxl.common.workbook import (
     add_input_table,
     add_instructions,
@@ -28,43 +26,43 @@ from cpcxl.common.workbook import (
     add_table,
     add_xlwings_conf,
     define_name,
-    open_for_reading,
     put,
-    read_sheets,
-    read_tables,
-    render,
     save_workbook,
     set_print,
     write_rows,
 )
 from cpcxl.plugins import WorkbookTemplate
 
-from . import engine
-from .inputs import (
+from .. import engine
+from ..inputs import (
+    AMENDMENTS,
     ASSESSMENT,
     BENEFITS,
     BUDGET_TABLE,
+    CONFLICTS,
     COSTS,
     CRITERIA,
+    DEFLATOR_SOURCE,
+    DEFLATORS,
+    MODERATION,
     OBJECTIVES,
     PAIRWISE_ROW,
     PAIRWISE_SHEET,
+    PANEL,
     PROPOSALS,
     SETTINGS,
-    TABLES,
     RoundInputs,
-    read_round,
 )
-from .models import (
+from ..models import (
     EVALUATIONS,
     EVIDENCE,
+    MODERATION_METHODS,
+    PRICES,
     PROJECT_TYPES,
     SCHEDULES,
     TERMS,
-    Round,
     Schedule,
 )
-from .outputs import NOTES_SHEET, PROBLEMS_SHEET, feedback_documents, result_sheets
 
 FILENAME = "expenditure_proposals.xlsx"
 TITLE = "Expenditure proposals: evaluation round"
@@ -84,7 +82,15 @@ def build(path: str | os.PathLike[str], inputs: RoundInputs | None = None) -> Pa
         {
             **{
                 str(c.list_name): c.labels
-                for c in (TERMS, PROJECT_TYPES, EVIDENCE, EVALUATIONS, SCHEDULES)
+                for c in (
+                    TERMS,
+                    PROJECT_TYPES,
+                    EVIDENCE,
+                    EVALUATIONS,
+                    SCHEDULES,
+                    PRICES,
+                    MODERATION_METHODS,
+                )
             },
             "YesNo": ["Yes", "No"],
         },
@@ -96,7 +102,31 @@ def build(path: str | os.PathLike[str], inputs: RoundInputs | None = None) -> Pa
     _yearly(wb, COSTS, inputs.costs, "Costs in £ at today's prices")
     _yearly(wb, BENEFITS, inputs.benefits, "Benefits in £ at today's prices")
     _assessment(wb, inputs)
+    _panel(wb, inputs)
+    _table_sheet(
+        wb,
+        CONFLICTS,
+        inputs.conflicts,
+        "A member who declares an interest in a proposal does not score it: their scores are "
+        "left out of it, and the Panel scores sheet says so (CPC 506 K3).",
+    )
+    _table_sheet(
+        wb,
+        MODERATION,
+        inputs.moderation,
+        "The chair's moderated score where the panel agrees one (blank: the median of the "
+        "members'). A score outside the members' range needs a reason.",
+        min_rows=30,
+    )
+    _table_sheet(
+        wb,
+        AMENDMENTS,
+        inputs.amendments,
+        "The negotiation (CPC 506 B8): what was asked of a submitter, and the ID the "
+        "resubmitted figures are under on the Proposals, Costs, Benefits and scores sheets.",
+    )
     _budget(wb, inputs)
+    _deflators(wb, inputs)
     _discount_factors(wb)
     _optimism_bias_sheet(wb)
     wb.move_sheet(lists, offset=len(wb.sheetnames))
@@ -118,7 +148,8 @@ def _guidance(wb: Workbook) -> None:
                     "Which of the organisation's objectives it supports, and how: a proposal "
                     "that names none cannot be accepted as it stands.",
                     "Every year's costs and benefits from year 0 (this financial year) to the "
-                    "last year of effect, in today's prices (real terms): do not add inflation.",
+                    "last year of effect, in one price basis: real (one year's prices, named) "
+                    "or nominal (cash), never both in one proposal.",
                     "Costs split into capital and revenue; benefits split into cash-releasing "
                     "savings, wider social value (for example fewer hospital admissions) and "
                     "health benefits (health and life values in £, discounted at the lower "
@@ -183,7 +214,14 @@ def _instructions(wb: Workbook) -> None:
                     "process. Judgements with a consistency ratio above 0.10 are refused.",
                     "Proposals: one row per proposal. Costs and Benefits: one row per proposal "
                     "per year, year 0 first, in today's prices.",
-                    "Assessment: the panel's score (0-5) for each proposal on each criterion.",
+                    "Assessment: one scorer's score (0-5) for each proposal on each criterion. "
+                    "Or Panel: each member's score and comment; Conflicts: members' declared "
+                    "interests (they do not score those proposals); Moderation: the chair's "
+                    "moderated scores (blank: the median of the members').",
+                    "Amendments: what was asked of a submitter, and the ID the resubmitted "
+                    "figures are under (a proposal of its own).",
+                    "Deflators: the Treasury's GDP deflators (shipped: March 2026 release), "
+                    "used for nominal figures and the cash view; update from each release.",
                     "Budget (optional): the money available in each year, from year 0.",
                     "Weights, mitigation and the accept and reject scores are percentages: type "
                     "24% (Excel keeps it as 0.24). A plain 24 would be 2,400%, so it is refused.",
@@ -192,7 +230,9 @@ def _instructions(wb: Workbook) -> None:
             (
                 "The button (in the cpcxl add-in; this file carries no macros)",
                 "Evaluate proposals: checks every table, then writes the sheets Appraisal, "
-                "Scores, Ranking, Portfolio and Feedback. Problems in the input are listed on an "
+                "Scores, Ranking, Portfolio, Feedback, Panel scores (with a panel), "
+                "Sensitivity, Value for money, Affordability and Negotiation (with "
+                "amendments). Problems in the input are listed on an "
                 "'Input problems' sheet with the sheet, row and column to fix; nothing is "
                 "evaluated until they are fixed.",
             ),
@@ -201,7 +241,8 @@ def _instructions(wb: Workbook) -> None:
                 "CPC_DISCOUNT_FACTOR(year, schedule), CPC_NPSV(costs, benefits, schedule, "
                 "optimism_bias), CPC_BCR(...), CPC_IRR(costs, benefits), "
                 "CPC_WEIGHTED_SCORE(scores, weights, scale_max), "
-                "CPC_AHP_WEIGHTS(matrix) and CPC_AHP_CONSISTENCY(matrix). The Discount "
+                "CPC_AHP_WEIGHTS(matrix), CPC_AHP_CONSISTENCY(matrix) and "
+                "CPC_WEIGHT_SENSITIVITY(scores, weights). The Discount "
                 "factors sheet uses plain Excel formulas and works without the add-in.",
             ),
             (
@@ -236,7 +277,7 @@ def _letter(spec: TableSpec, field: str, first: int = 1) -> str:
 
 def _settings(wb: Workbook, inputs: RoundInputs) -> None:
     ws = wb.create_sheet(SETTINGS.sheet)
-    add_settings_table(ws, SETTINGS, inputs.settings)
+    add_settings_table(ws, SETTINGS, {s.field: inputs.setting(s.field) for s in SETTINGS.settings})
     fields = [s.field for s in SETTINGS.settings]
     for name, field in (("Evaluation", "evaluation"), ("DiscountSchedule", "schedule")):
         define_name(wb, name, SETTINGS.sheet, f"B{2 + fields.index(field)}")
@@ -309,6 +350,55 @@ def _assessment(wb: Workbook, inputs: RoundInputs) -> None:
     )
     ws.freeze_panes = "A2"
     set_print(ws, header=MARKING, repeat_rows="1:1")
+
+
+def _panel(wb: Workbook, inputs: RoundInputs) -> None:
+    """Each member's score and comment: used instead of the Assessment where it has rows."""
+    ws = wb.create_sheet(PANEL.sheet)
+    add_input_table(ws, PANEL, inputs.panel, min_rows=max(len(inputs.panel), 60))
+    put(
+        ws.cell(1, len(PANEL.columns) + 2),
+        "One row per member, proposal and criterion. Scores further apart than the "
+        "Moderation spread (Settings) are flagged for the chair.",
+    ).font = styles.NOTE_FONT
+    ws.freeze_panes = "A2"
+    set_print(ws, landscape=True, header=MARKING, repeat_rows="1:1")
+
+
+def _table_sheet(
+    wb: Workbook,
+    spec: TableSpec,
+    rows: Sequence[Sequence[object]],
+    note: str,
+    *,
+    min_rows: int = 10,
+) -> None:
+    ws = wb.create_sheet(spec.sheet)
+    add_input_table(ws, spec, rows, min_rows=max(len(rows), min_rows))
+    put(ws.cell(1, len(spec.columns) + 2), note).font = styles.NOTE_FONT
+    ws.freeze_panes = "A2"
+    set_print(ws, landscape=True, header=MARKING, repeat_rows="1:1")
+
+
+def _deflators(wb: Workbook, inputs: RoundInputs) -> None:
+    """The GDP deflator series, labelled with its publication and date."""
+    ws = wb.create_sheet(DEFLATORS.sheet)
+    add_input_table(ws, DEFLATORS, inputs.deflators, min_rows=max(len(inputs.deflators), 20))
+    column = len(DEFLATORS.columns) + 2
+    put(ws.cell(1, column), "Source of the shipped figures").font = styles.SUBTITLE_FONT
+    lines = [
+        DEFLATOR_SOURCE,
+        "Nominal (cash) figures are divided by their year's index and multiplied by the price "
+        "base year's; years after the last are extrapolated at its growth (HM Treasury, Green "
+        "Book 2022, chapter 5, 'Adjustments for inflation').",
+        "Every financial year from the first to the last must have an index (no gaps), and "
+        "each price base year must be inside the series.",
+    ]
+    for r, text in enumerate(lines, start=2):
+        put(ws.cell(r, column), text).font = styles.NOTE_FONT
+    ws.column_dimensions[column_letter(column)].width = 100
+    ws.freeze_panes = "A2"
+    set_print(ws, landscape=True, header=MARKING, repeat_rows="1:1")
 
 
 def _budget(wb: Workbook, inputs: RoundInputs) -> None:
@@ -394,91 +484,3 @@ def _optimism_bias_sheet(wb: Workbook) -> None:
     for r, text in enumerate(notes, start=9):
         put(ws.cell(r, 1), text).font = styles.NOTE_FONT
     set_print(ws, landscape=True)
-
-
-# --- reading and writing files -----------------------------------------------------------
-
-
-def read_cells(path: str | os.PathLike[str]) -> tuple[dict[str, Cells], Cells | None]:
-    """A workbook's input tables as cells, and the Pairwise sheet's (None without one)."""
-    sheets = read_sheets(path, only={s.sheet for s in TABLES} | {PAIRWISE_SHEET})
-    tables = read_tables(path, TABLES, sheets=sheets)
-    pairwise = sheets.get(PAIRWISE_SHEET)
-    return tables, (Cells(pairwise) if pairwise is not None else None)
-
-
-def read_round_file(path: str | os.PathLike[str]) -> Round:
-    """The round in a filled workbook; every problem is reported at once, each where it is."""
-    tables, pairwise = read_cells(path)
-    return read_round(tables, pairwise=pairwise, file=Path(path).name)
-
-
-def add_charts(wb: Workbook, result: engine.RoundResult) -> None:
-    """Charts on the result sheets (file outputs; the button writes the same figures)."""
-    n = len(result.feedback)
-    ws = wb["Appraisal"]
-    chart = BarChart()
-    chart.title = "Net present social value by proposal"
-    chart.y_axis.title = "£"
-    npsv = next(c.column for c in ws[2] if c.value == "NPSV £")  # the header row
-    chart.add_data(Reference(ws, min_col=npsv, min_row=2, max_row=2 + n), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=3, max_row=2 + n))
-    chart.width, chart.height = 24, 10
-    ws.add_chart(chart, f"B{n + 6}")
-
-    ws = wb["Ranking"]
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = "Weighted score (share of the scale)"
-    chart.add_data(Reference(ws, min_col=3, min_row=2, max_row=2 + n), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=2, min_row=3, max_row=2 + n))
-    chart.width, chart.height = 20, 10
-    ws.add_chart(chart, "K2")  # the button draws the same chart from B2:C(n+2)
-
-    if result.portfolio is not None:
-        ws = wb["Portfolio"]
-        years = len(result.portfolio.budgets)
-        chart = BarChart()
-        chart.title = "Budget and chosen spend by year"
-        chart.add_data(
-            Reference(ws, min_col=2, max_col=3, min_row=2, max_row=2 + years),
-            titles_from_data=True,
-        )
-        chart.set_categories(Reference(ws, min_col=1, min_row=3, max_row=2 + years))
-        chart.width, chart.height = 16, 8
-        ws.add_chart(chart, "F2")
-
-
-def write_results(
-    source: str | os.PathLike[str],
-    target: str | os.PathLike[str],
-    result: engine.RoundResult,
-    notes: Sequence[str] = (),
-) -> Path:
-    """A copy of ``source`` with the result sheets and charts, written to ``target``."""
-    wb = open_for_reading(source)
-    for stale in (PROBLEMS_SHEET, NOTES_SHEET):
-        if stale in wb.sheetnames:
-            del wb[stale]  # from an earlier evaluation in Excel
-    outputs = result_sheets(result, notes)
-    for output in outputs:
-        render(wb, output)
-    add_charts(wb, result)
-    for output in outputs:
-        set_print(wb[output.name], landscape=True, header=MARKING)
-    return save_workbook(wb, target)
-
-
-def write_feedback(
-    result: engine.RoundResult, out_dir: Path, outputs: Outputs | None = None
-) -> list[Path]:
-    """One Markdown document per proposal, each written atomically; with ``outputs``, one
-    that exists already is kept unless it allows overwriting (and is reported by it)."""
-    written = []
-    for name, text in feedback_documents(result).items():
-        target = out_dir / name
-        if outputs is not None and not outputs.may_write(target):
-            continue
-        path = write_bytes_atomically(target, text.encode("utf-8"))
-        written.append(outputs.wrote(path) if outputs is not None else path)
-    return written

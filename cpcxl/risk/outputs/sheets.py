@@ -1,5 +1,5 @@
-"""What a scored register shows: the Register's worked-out columns, the Heat map and the
-Summary, described once as :class:`SheetOutput` for every writer; and the import's report.
+"""What a scored register shows: the Register's (and the Actions' and Incidents') worked-out
+columns, the Heat map and the Summary, described once as :class:`SheetOutput` for every writer.
 
 The button renders these into the open workbook; the demo and the ``cpcxl risk`` commands
 render them into files. Nothing here touches Excel or a file.
@@ -19,9 +19,9 @@ from cpcxl.common.errors import InputError
 from cpcxl.common.report import Block, SheetOutput, stack
 from cpcxl.common.tables import ROW
 
-from . import engine
-from .inputs import Imported, Register
-from .models import RiskMatrix
+from .. import engine
+from ..inputs import Linked, Register, RegisterBook
+from ..models import RiskMatrix
 
 REGISTER = "Register"
 HEAT_MAP = "Heat map"
@@ -97,15 +97,16 @@ def exposure_frame(exposure: engine.Exposure) -> pd.DataFrame:
 
 
 def summary_output(
-    scored: pd.DataFrame,
-    matrix: RiskMatrix,
-    problems: Sequence[InputError],
-    exposure: engine.Exposure,
+    result: engine.Assessment,
+    book: RegisterBook,
     *,
-    as_of: dt.date | None,
-    notes: Sequence[str] = (),
     top: int = 10,
 ) -> SheetOutput:
+    """Counts by band and category, flags, top risks, movement, the £ exposure, responses,
+    actions, incidents and objectives, and every problem to fix."""
+    scored, matrix, as_of = result.scored, book.matrix, book.as_of
+    problems = book.all_problems()
+    exposure = result.analysis.exposure
     live = engine.open_risks(scored)
     bands = engine.band_counts(scored, matrix)
     band_fills = {(i + 1, 0): b.colour for i, b in enumerate(matrix.bands)}
@@ -137,8 +138,33 @@ def summary_output(
             formats={"£": formats.GBP},
         )
     )
+    parts.append(
+        Block.from_frame(engine.response_counts(scored), title="Risk responses (open risks)")
+    )
+    if len(result.actions):
+        parts.append(Block.from_frame(engine.action_status_counts(result.actions), title="Actions"))
+        late = engine.overdue_actions(result.actions)
+        if len(late):
+            parts.append(Block.from_frame(late, title="Overdue actions"))
+    incidents = engine.incident_table(scored, matrix)
+    if len(incidents):
+        parts.append(
+            Block.from_frame(
+                incidents,
+                title="Incidents and near misses by risk (the 12 months to the review date, "
+                "against what the likelihood implies)",
+            )
+        )
+    if book.objectives is not None and len(book.objectives.usable()):
+        parts.append(
+            Block.from_frame(
+                engine.objective_table(scored, book.objectives.usable()),
+                title="Risks by objective",
+            )
+        )
     found = [[str(p)] for p in problems] or [["None found"]]
     parts.append(Block([["Problem"], *found], title="Problems to fix"))
+    notes = book.register.problems.notes
     if notes:
         parts.append(Block([["Note"], *([n] for n in notes)], title="How the tables were read"))
     widths = {"A": 34, "B": 40, "C": 18, **_widths("DEFGH", 14), "F": 60}
@@ -153,85 +179,88 @@ def placed(output: SheetOutput, title: str) -> Block:
 # --- what the button writes back into the Register table ----------------------------------------
 
 
-def flag_texts(scored: pd.DataFrame, problems: Sequence[InputError]) -> list[str]:
-    """Each risk's Flags cell: what to check in its row first, then its flags."""
+def flag_texts(
+    rows: Sequence[int], flags: Sequence[str], problems: Sequence[InputError], sheet: str
+) -> list[str]:
+    """Each row's Flags cell: what to check in its row first (the problems on ``sheet``),
+    then its flags."""
     by_row: dict[int, list[str]] = {}
     for problem in problems:
-        if problem.location and problem.location.row is not None:
-            field = problem.location.field
+        where = problem.location
+        if where and where.row is not None and where.sheet in (sheet, None):
+            field = where.field
             said = problem.message + (f"; valid: {problem.valid}" if problem.valid else "")
             text = f"Check {field}: {said}" if field else f"Check: {said}"
-            by_row.setdefault(problem.location.row, []).append(text)
+            by_row.setdefault(where.row, []).append(text)
     return [
         "; ".join([*by_row.get(int(row), []), *([text] if text else [])])
-        for row, text in zip(scored[ROW], scored["flags"], strict=True)
+        for row, text in zip(rows, flags, strict=True)
     ]
 
 
 def register_output(scored: pd.DataFrame, register: Register) -> SheetOutput:
     """The Register's Flags and Movement columns, every row of the table (blank rows cleared),
     written in place over the table's own columns."""
-    flags = dict(zip(scored[ROW], flag_texts(scored, list(register.problems)), strict=True))
+    texts = flag_texts(
+        list(scored[ROW]), list(scored["flags"]), list(register.problems), register.spec.sheet
+    )
+    flags = dict(zip(scored[ROW], texts, strict=True))
     moved = dict(zip(scored[ROW], scored["movement"], strict=True))
-    body = register.body_rows
+    return _columns_output(
+        register.spec.sheet,
+        register.body_rows,
+        {register.column("flags"): flags, register.column("movement"): moved},
+    )
+
+
+def linked_output(flagged: pd.DataFrame | None, linked: Linked | None) -> SheetOutput | None:
+    """A linked table's Flags column (Actions, Incidents): each row's problems, then its
+    flags (``flagged`` gives those of its usable rows)."""
+    if linked is None or linked.table is None:
+        return None
+    frame = linked.frame
+    own = {}
+    if flagged is not None and len(flagged):
+        own = dict(zip(flagged[ROW], flagged["flags"], strict=True))
+    texts = flag_texts(
+        list(frame[ROW]),
+        [own.get(r, "") for r in frame[ROW]],
+        list(linked.problems),
+        linked.spec.sheet,
+    )
+    return _columns_output(
+        linked.spec.sheet,
+        linked.body_rows,
+        {linked.column("flags"): dict(zip(frame[ROW], texts, strict=True))},
+    )
+
+
+def _columns_output(
+    sheet: str, body: range, columns: dict[int | None, dict[Any, Any]]
+) -> SheetOutput:
     blocks = []
-    for field, values in (("flags", flags), ("movement", moved)):
-        column = register.column(field)
+    for column, values in columns.items():
         if column is None or not len(body):
             continue  # a table without the column: the Summary still lists every problem
         cells = [[values.get(r) or None] for r in body]
         blocks.append(Block(cells, row=body.start, column=column, header=False))
-    return SheetOutput(register.spec.sheet, blocks, replace=False)
+    return SheetOutput(sheet, blocks, replace=False)
 
 
-def register_sheets(
-    scored: pd.DataFrame,
-    register: Register,
-    matrix: RiskMatrix,
-    exposure: engine.Exposure,
-    *,
-    as_of: dt.date | None,
-) -> list[SheetOutput]:
-    """Everything a scoring writes: the Register's columns, the Heat map and the Summary."""
-    return [
-        register_output(scored, register),
-        heat_map_output(scored, matrix, as_of=as_of),
-        summary_output(
-            scored,
-            matrix,
-            list(register.problems),
-            exposure,
-            as_of=as_of,
-            notes=register.problems.notes,
-        ),
+def register_sheets(result: engine.Assessment, book: RegisterBook) -> list[SheetOutput]:
+    """Everything a scoring writes: the Register's, Actions' and Incidents' columns, the Heat
+    map, the Summary, the Exposure sheet and the board report."""
+    from .board import board_report_output
+    from .exposure import exposure_output
+
+    actions_flags = result.actions if len(result.actions) else None
+    written = [
+        register_output(result.scored, book.register),
+        linked_output(actions_flags, book.actions),
+        linked_output(None, book.incidents),
+        heat_map_output(result.scored, book.matrix, as_of=book.as_of),
+        summary_output(result, book),
+        exposure_output(result, book),
+        board_report_output(result, book),
     ]
-
-
-# --- the import's report -------------------------------------------------------------------------
-
-
-def import_report(imported: Imported) -> list[str]:
-    """What the import read, mapped, left out and could not read, line by line."""
-    first, last = imported.header_rows
-    rows = f"row {first}" if first == last else f"rows {first}-{last}"
-    lines = [
-        f"Read sheet {imported.sheet!r} of {imported.file}: header on {rows}, "
-        f"{len(imported.risks)} risks."
-    ]
-    lines += ["Mapped:", *(f"  {found!r} -> {ours}" for found, ours in imported.mapped)]
-    if imported.not_used:
-        lines += ["Not used:", *(f"  {found!r}: {why}" for found, why in imported.not_used)]
-    if imported.not_found:
-        lines.append("Not in the file (left blank): " + ", ".join(imported.not_found))
-    if imported.own_categories:
-        own = ", ".join(f"{c} ({n} risks)" for c, n in imported.own_categories.items())
-        lines.append(f"Categories kept as your own (set their appetite): {own}")
-    if imported.problems:
-        lines.append(
-            f"Values it could not read ({len(imported.problems)}; kept as they were and "
-            "marked Check in the Flags column):"
-        )
-        lines += [f"  {p}" for p in imported.problems]
-    else:
-        lines.append("Every value was read.")
-    return lines
+    return [w for w in written if w is not None]

@@ -8,17 +8,24 @@ feedback is a Markdown document the command line writes beside the workbook.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from cpcxl.common import formats
 from cpcxl.common.errors import InputError, InputErrors
-from cpcxl.common.fields import percent_text
 from cpcxl.common.report import Block, SheetOutput, stack
 
-from . import engine
-from .models import Schedule
+from .. import engine
+from .charts import ChartSpec
+from .letters import schedule_text
+from .review import (
+    affordability_sheet,
+    judges_block,
+    negotiation_sheet,
+    panel_sheet,
+    sensitivity_sheet,
+    value_sheet,
+)
 
 #: The result sheets, in the order they are written.
 RESULT_SHEETS = ("Appraisal", "Scores", "Ranking", "Portfolio", "Feedback")
@@ -43,8 +50,18 @@ def _irr_cell(rates: Sequence[float]) -> float | str | None:
 
 
 def result_sheets(result: engine.RoundResult, notes: Sequence[str] = ()) -> list[SheetOutput]:
-    """The five result sheets the button and the CLI both write, and an Input notes sheet
-    when the reading had something to say (a header read under another spelling)."""
+    """The result sheets the button and the CLI both write: the five of every round, then
+    (for a round read whole, :func:`engine.evaluate`) the panel's scores where a panel
+    scored, the sensitivity, value for money and affordability sheets and the negotiation
+    where there were amendments; and an Input notes sheet when the reading had something to
+    say (a header read under another spelling)."""
+    return result_sheets_and_charts(result, notes)[0]
+
+
+def result_sheets_and_charts(
+    result: engine.RoundResult, notes: Sequence[str] = ()
+) -> tuple[list[SheetOutput], list[ChartSpec]]:
+    """The result sheets and the charts drawn on them."""
     by_id = {f.id: f for f in result.feedback}
     schedule = schedule_text(result.schedule)
     a = result.appraisal
@@ -143,6 +160,7 @@ def result_sheets(result: engine.RoundResult, notes: Sequence[str] = ()) -> list
     weights_rows = [["Criterion", "Weight", "Must pass", "Pass mark"]] + [
         [c.name, c.weight, "Yes" if c.must_pass else "No", c.pass_mark] for c in criteria.criteria
     ]
+    judges = judges_block(result)
     scores = SheetOutput(
         "Scores",
         stack(
@@ -151,6 +169,7 @@ def result_sheets(result: engine.RoundResult, notes: Sequence[str] = ()) -> list
                 title=f"Criteria (weights {criteria.weights_from})",
                 formats={1: formats.PERCENT_1DP},
             ),
+            *([judges] if judges is not None else []),
             Block(
                 score_rows,
                 title=f"Scores ({criteria.scale_min:g} to {criteria.scale_max:g})",
@@ -269,7 +288,19 @@ def result_sheets(result: engine.RoundResult, notes: Sequence[str] = ()) -> list
         widths={"A": 14, "B": 40, "C": 28, "D": 10, "E": 120},
     )
     sheets = [appraisal, scores, ranking, portfolio, feedback]
-    return sheets + ([notes_sheet(notes)] if notes else [])
+    charts: list[ChartSpec] = []
+    if result.review is not None:
+        panel = panel_sheet(result)
+        if panel is not None:
+            sheets.append(panel)
+        for make in (sensitivity_sheet, value_sheet, affordability_sheet):
+            sheet, drawn = make(result)
+            sheets.append(sheet)
+            charts += drawn
+        negotiation = negotiation_sheet(result)
+        if negotiation is not None:
+            sheets.append(negotiation)
+    return sheets + ([notes_sheet(notes)] if notes else []), charts
 
 
 def problems_sheet(problems: InputError | InputErrors) -> SheetOutput:
@@ -299,118 +330,3 @@ def notes_sheet(notes: Sequence[str]) -> SheetOutput:
         stack(Block([["Note"], *([n] for n in notes)], title="How the tables were read")),
         widths={"A": 100},
     )
-
-
-def feedback_document(f: engine.Feedback, result: engine.RoundResult) -> str:
-    """One submitter's feedback: decision, reasons, scores against each criterion, appraisal."""
-    a = f.appraisal
-    criteria = result.criteria
-    assert criteria is not None
-    top = f"{criteria.scale_max:g}"
-
-    def ratio(x: float) -> str:
-        return "none" if x != x else f"{x:.2f}"
-
-    lines = [
-        f"# Feedback on proposal {f.id}: {f.title}",
-        "",
-        f"Sponsor: {f.sponsor or 'not given'}. Term: {f.term.lower()}.",
-        "",
-        f"## Decision: {f.decision.value}",
-        "",
-        *(f"{n}. {text}" for n, text in enumerate(f.reasons, start=1)),
-        "",
-        "## Scores against each criterion",
-        "",
-        f"| Criterion | Weight | Score (of {top}) | What the score means |",
-        "|---|---|---|---|",
-        *(
-            f"| {name} | {weight:.0%} | {score:g} | {descriptor or '-'} |"
-            for name, score, weight, descriptor in f.scores
-        ),
-        "",
-        f"Weighted score: {f.weighted_score:.2f} of {top} ({f.score_share:.0%}).",
-        "",
-        "## Appraisal (HM Treasury Green Book, real terms, "
-        f"{result.schedule.value} discount schedule: {schedule_text(result.schedule)})",
-        "",
-        "| Measure | Value |",
-        "|---|---|",
-        f"| Optimism bias added to capital costs | {_percent(a['optimism_bias'])} |",
-        f"| Optimism bias added to revenue costs | {_percent(a['operating_optimism_bias'])} |",
-        f"| Present value of costs (with optimism bias) | {engine.money(a['pv_costs'])} |",
-        f"| Present value of benefits | {engine.money(a['pv_benefits'])} |",
-        *(
-            [f"| of which health benefits | {engine.money(a['pv_health_benefits'])} |"]
-            if a["pv_health_benefits"]
-            else []
-        ),
-        f"| Net present social value | {engine.money(a['npsv'])} |",
-        f"| Benefit-cost ratio | {ratio(a['bcr'])} |",
-        f"| Internal rate of return | {_irr_text(f.irr_rates)} |",
-        "| Discounted payback | "
-        + (
-            "not within the period"
-            if a["payback_year"] != a["payback_year"]
-            else f"year {a['payback_year']:.0f}"
-        )
-        + " |",
-        _switching(a["benefit_switching"]),
-        "",
-    ]
-    if f.rank is not None:
-        lines.append(f"Rank among eligible proposals: {f.rank}.")
-    if result.portfolio is not None:
-        lines.append(
-            "In the recommended portfolio."
-            if f.in_portfolio
-            else f"Not in the recommended portfolio: {result.portfolio.left_out.get(f.id, '')}"
-        )
-    return "\n".join(lines) + "\n"
-
-
-def schedule_text(schedule: Schedule) -> str:
-    """What a discount schedule discounts at which rate (Green Book 2022, annex A6)."""
-    if schedule == Schedule.STANDARD:
-        return (
-            "costs and benefits at the standard rate (3.5% declining), health benefits at the "
-            "health rate (1.5% declining)"
-        )
-    return (
-        "benefits at the health rate (1.5% declining), costs at the standard rate (3.5% declining)"
-    )
-
-
-def _percent(x: float) -> str:
-    return percent_text(round(x, 4))
-
-
-def _irr_text(rates: Sequence[float]) -> str:
-    if len(rates) == 1:
-        return f"{rates[0]:.0%}"
-    if not rates:
-        return "none"
-    return (
-        f"none: the net flows have {len(rates)} rates ({engine.rates_text(rates)}), so no one "
-        "rate describes them; judge by the net present social value"
-    )
-
-
-def _switching(value: float) -> str:
-    """The switching value as a sentence: how far benefits can fall, or must rise."""
-    if value != value:
-        return "| Switching value | none (no benefits) |"
-    if value < 0:
-        return f"| Switching value: benefits would need to rise by | {-value:.0%} |"
-    return f"| Switching value: benefits could fall by | {value:.0%} |"
-
-
-def _safe_name(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("._") or "proposal"
-
-
-def feedback_documents(result: engine.RoundResult) -> dict[str, str]:
-    """{file name: Markdown text}, one feedback document per proposal."""
-    return {
-        f"feedback_{_safe_name(f.id)}.md": feedback_document(f, result) for f in result.feedback
-    }

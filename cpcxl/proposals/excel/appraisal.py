@@ -1,34 +1,26 @@
-"""Worksheet functions and the "Evaluate proposals" button: thin wrappers over the engine.
+"""The appraisal's worksheet functions: discount factors, NPSV, BCR and IRR.
 
-Each function reads its arguments with the value types of ``inputs.py`` (so a rate is a
-fraction, 24% is 0.24, and 24 is refused with that hint), calls the engine and gives the
-result back in the shape it was given. The button reads the workbook's tables through
-xlwings, reads them into a round with ``inputs.read_round``, evaluates it and writes the
-sheets ``outputs.py`` describes.
+Each reads its arguments with the value types of ``inputs`` (so a rate is a fraction, 24%
+is 0.24, and 24 is refused with that hint), calls the engine and gives the result back in
+the shape it was given.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from cpcxl.common.errors import InputError, InputErrors
-from cpcxl.common.examples import Example, ScriptExample, examples
-from cpcxl.common.fields import MONEY, Number, Whole, parse_argument
+from cpcxl.common.errors import InputError
+from cpcxl.common.examples import Example, examples
+from cpcxl.common.fields import MONEY, Whole, parse_argument
 from cpcxl.common.grid import Kind, cell_error, elementwise, from_grid, to_grid
-from cpcxl.common.inputs import Cells
 from cpcxl.common.limits import check_time
 from cpcxl.common.values import is_blank
 
-from . import engine, inputs, outputs
-from .models import SCHEDULES, Schedule
-
-if TYPE_CHECKING:
-    import xlwings as xw
+from .. import engine, inputs
+from ..models import SCHEDULES, Schedule
 
 # Hand calculations used by the examples below.
 # One proposal: £1,000 spent in year 0, £600 of benefits in each of years 1 and 2.
@@ -36,12 +28,6 @@ if TYPE_CHECKING:
 #   NPSV = 1,139.816565 - 1,000 = 139.816565; BCR = 1.139817
 #   With 24% optimism bias (standard buildings) costs are 1,240: NPSV = -100.183435
 PVB_EXAMPLE = 600 / 1.035 + 600 / 1.035**2
-# A 3×3 reciprocal matrix a12 = 2, a13 = 4, a23 = 3: its principal eigenvector is the vector of
-# row geometric means, (8^(1/3), 1.5^(1/3), (1/12)^(1/3)), and lambda_max = 1 + d^(1/3) +
-# d^(-1/3) with d = a13 / (a12 × a23) = 2/3 (so CI = (lambda_max − 3)/2, CR = CI / 0.58).
-_GEO = (2.0, 1.5 ** (1 / 3), (1 / 12) ** (1 / 3))
-_D = 4 / (2 * 3)
-CR_EXAMPLE = ((1 + _D ** (1 / 3) + _D ** (-1 / 3)) - 3) / 2 / 0.58
 
 #: Years in a cost or benefit range: at most 301 (years 0 to 300), the tables' limit and a
 #: local one, beyond the life of any proposal; checked before any cell is read, so a range of
@@ -51,27 +37,6 @@ MAX_YEARS = 301
 #: A year for a discount factor: a local limit of 1,000 years, beyond any appraisal (the
 #: Green Book's lowest rate, 1%, holds from year 301 on).
 YEAR = Whole(0, 1000, what="a year from year 0", reason="a local limit beyond any appraisal")
-#: The top of a scoring scale for CPC_WEIGHTED_SCORE: 5 by default, as the workbook's 0-5
-#: scale (a local choice); up to 1,000, a local limit beyond any scale in use (0-5, 0-10,
-#: 0-100).
-SCALE_MAX = Number(
-    what="the top of the scoring scale",
-    low=1,
-    high=1000,
-    reason="a local limit: scoring scales run 0-5, 0-10 or 0-100",
-)
-DEFAULT_SCALE_MAX = 5
-
-
-def _score_type(scale_max: float) -> Number:
-    """A score on the scale 0..scale_max (issue 13 case 9: a score above the top of the scale
-    is refused in its row's cell, not weighted as if it were on the scale)."""
-    return Number(
-        what="a score",
-        low=0,
-        high=scale_max,
-        reason=f"the scoring scale, 0 to scale_max {scale_max:g}",
-    )
 
 
 def _schedule(value: Any) -> Schedule:
@@ -366,258 +331,3 @@ def cpc_irr(costs: Any, benefits: Any) -> Any:
         else:
             out[r, 0] = _irr_row(c[r], b[r])
     return from_grid(out, kind)
-
-
-def _weights(value: Any) -> np.ndarray:
-    out = []
-    for position, cell in enumerate(to_grid(value).cells.reshape(-1), start=1):
-        if is_blank(cell):
-            raise InputError(f"weight {position} is blank", valid="a weight for every criterion")
-        out.append(parse_argument(inputs.WEIGHT, cell, f"weight {position}"))
-    return np.array(out)
-
-
-def _row_score(row: np.ndarray, weights: np.ndarray, score: Number) -> float:
-    values = []
-    for position, cell in enumerate(row, start=1):
-        if is_blank(cell):
-            raise InputError(f"score {position} is blank", valid="a score for every criterion")
-        values.append(parse_argument(score, cell, f"score {position}"))
-    return float(engine.weighted_scores(np.array([values]), weights)[0])
-
-
-@examples(
-    Example(
-        ([4, 3, 5], [0.5, 0.3, 0.2]),
-        3.9,
-        "0.5×4 + 0.3×3 + 0.2×5 = 2 + 0.9 + 1 = 3.9.",
-    ),
-    Example(
-        ([[4, 3, 5], [2, 2, 2], [None, None, None]], ["50%", "30%", "20%"]),
-        [[3.9], [2.0], [None]],
-        "One weighted score per row (proposal); a blank row stays blank.",
-    ),
-    Example(
-        ([[4, 3, 5], [2, "n/a", 2]], [0.5, 0.3, 0.2]),
-        [[3.9], ["#VALUE! score 2: 'n/a' is not a score; valid: a score from 0 to 5"]],
-        "A bad score spoils only its own row.",
-    ),
-    Example(
-        ([4, 6, 5], [0.5, 0.3, 0.2]),
-        "#VALUE! score 2: 6 is outside 0 to 5 (the scoring scale, 0 to scale_max 5); valid: a "
-        "score from 0 to 5",
-        "A 6 on a 0-5 scale is refused, not weighted into a score of 4.9 out of 5.",
-    ),
-    Example(
-        ([4, 6, 5], [0.5, 0.3, 0.2], 10),
-        4.8,
-        "On a 0-10 scale the 6 is a score: 0.5×4 + 0.3×6 + 0.2×5 = 2 + 1.8 + 1 = 4.8.",
-    ),
-    Example(
-        ([4, 3, 5], [0.5, 0.3, 0.3]),
-        "#VALUE! the weights add up to 110.0%, not 100%; valid: weights that sum to 100%",
-        "Weights must sum to 100%.",
-    ),
-    Example(
-        ([4, 3, 5], [50, 30, 20]),
-        "#VALUE! weight 1: 50 is 5,000%, outside 0% to 100% for a weight (a criterion's share "
-        "of the whole; the weights total 100%); type 50% (or 0.5); valid: a percentage from 0% "
-        "to 100%",
-        "A weight is a share: 50 is 5,000%, not 50%.",
-    ),
-)
-def cpc_weighted_score(scores: Any, weights: Any, scale_max: Any = DEFAULT_SCALE_MAX) -> Any:
-    """Weighted score: the sum of weight × score for each row of scores (one column per criterion, each from 0 to scale_max, 5 if blank); the weights are shares that sum to 100%."""  # noqa: E501
-    top = (
-        DEFAULT_SCALE_MAX
-        if is_blank(scale_max)
-        else parse_argument(SCALE_MAX, scale_max, "scale_max")
-    )
-    score = _score_type(top)
-    w = _weights(weights)
-    grid = to_grid(scores)
-    cells = grid.cells.reshape(1, -1) if grid.kind != "table" else grid.cells
-    engine.weighted_scores(np.zeros((1, len(w))), w)  # checks the weights once, for every row
-    out = np.empty((cells.shape[0], 1), dtype=object)
-    for r, row in enumerate(cells):
-        if all(is_blank(v) for v in row):
-            out[r, 0] = None
-            continue
-        check_time()
-        try:
-            out[r, 0] = _row_score(row, w, score)
-        except InputError as exc:
-            out[r, 0] = cell_error(str(exc))
-    return from_grid(out, "table" if grid.kind == "table" and cells.shape[0] > 1 else "scalar")
-
-
-def _matrix(value: Any) -> list[list[float]]:
-    """Each cell a judgement; a problem names the cell by row and column. A matrix larger
-    than Saaty's random index table (15 × 15) is refused before any cell is read."""
-    cells = to_grid(value).cells
-    if max(cells.shape) > max(engine.RANDOM_INDEX):
-        raise InputError(
-            f"the matrix is {cells.shape[0]} × {cells.shape[1]}: {max(cells.shape)} items are "
-            "too many to compare pairwise reliably",
-            valid=f"at most {max(engine.RANDOM_INDEX)} × {max(engine.RANDOM_INDEX)} (Saaty's "
-            "random index table stops there)",
-        )
-    matrix = []
-    for r, row in enumerate(cells, start=1):
-        judged = []
-        for c, cell in enumerate(row, start=1):
-            where = f"row {r}, column {c}"
-            if is_blank(cell):
-                raise InputError(
-                    f"{where} is blank", valid="a judgement from 1/9 to 9 in every cell"
-                )
-            judged.append(parse_argument(inputs.JUDGEMENT, cell, where))
-        matrix.append(judged)
-    return matrix
-
-
-@examples(
-    Example(
-        ([[1, 2, 6], [0.5, 1, 3], [1 / 6, 1 / 3, 1]],),
-        [[0.6], [0.3], [0.1]],
-        "Consistent judgements (a_ij = w_i/w_j for weights 0.6, 0.3, 0.1) give those weights.",
-    ),
-    Example(
-        ([[1, 2, 4], [0.5, 1, 3], [0.25, "1/3", 1]],),
-        [[g / sum(_GEO)] for g in _GEO],
-        "For a 3×3 the principal eigenvector is the row geometric means: 2, 1.145, 0.437.",
-    ),
-    Example(
-        ([[1, 3, 1], [0.33, 1, 0.33], [1, 3, 1]],),
-        [[3 / 7], [1 / 7], [3 / 7]],
-        "A typed 0.33 is 1/3 above the diagonal as below: weights 3 : 1 : 3, so 3/7, 1/7, 3/7.",
-    ),
-    Example(
-        ([[1, 3], [3, 1]],),
-        "#VALUE! the matrix is not reciprocal: row 1, column 2 is 3 but row 2, column 1 is 3; "
-        "valid: row 2, column 1 = 1/3 = 0.3333",
-        "Each judgement below the diagonal must be the reciprocal of the one above.",
-    ),
-    Example(
-        ([[1, 30], [1 / 30, 1]],),
-        "#VALUE! row 1, column 2: 30 is outside Saaty's scale; valid: a judgement from 1/9 to 9, "
-        "such as 3 or 1/3",
-        "Saaty's scale runs from 1/9 to 9.",
-    ),
-)
-def cpc_ahp_weights(matrix: Any) -> Any:
-    """Criteria weights from a pairwise comparison matrix (analytic hierarchy process, principal eigenvector), one per row; refused if the consistency ratio is above 0.10."""  # noqa: E501
-    weights = engine.ahp_weights(_matrix(matrix))
-    return [[float(w)] for w in weights]
-
-
-@examples(
-    Example(([[1, 2, 6], [0.5, 1, 3], [1 / 6, 1 / 3, 1]],), 0.0, "Consistent judgements: CR 0."),
-    Example(
-        ([[1, 2, 4], [0.5, 1, 3], [0.25, 1 / 3, 1]],),
-        CR_EXAMPLE,
-        "lambda_max = 1 + (2/3)^(1/3) + (3/2)^(1/3) = 3.01830; CI 0.00915; CR = CI/0.58 = 0.0158.",
-    ),
-    Example(
-        ([[1, 2, 3], [0.5, 1, 4]],),
-        "#VALUE! the pairwise comparison matrix is not square (2×3); valid: n rows by n "
-        "columns, one row and one column per criterion",
-        "The matrix must be square.",
-    ),
-)
-def cpc_ahp_consistency(matrix: Any) -> Any:
-    """Saaty's consistency ratio of a pairwise comparison matrix (CI / random index); 0.10 or less is acceptable."""  # noqa: E501
-    return float(engine.ahp(_matrix(matrix)).consistency_ratio)
-
-
-FUNCTIONS: list[Callable[..., Any]] = [
-    cpc_discount_factor,
-    cpc_npsv,
-    cpc_bcr,
-    cpc_irr,
-    cpc_weighted_score,
-    cpc_ahp_weights,
-    cpc_ahp_consistency,
-]
-
-
-# --- the button ---------------------------------------------------------------------------
-
-
-def _example_round(folder: Path) -> Path:
-    from .sample import two_proposals
-
-    return two_proposals(folder / "round.xlsx")
-
-
-@examples(
-    ScriptExample(
-        _example_round,
-        {
-            # X: 600/1.035 + 600/1.035^2 - 1000 = 139.82 -> £140, BCR 1.14 (below 1.5: Amend).
-            # Y: 1100 × 1.899694 - 1000 = 1,089.66 -> £1,090, BCR 2.09 (Accept).
-            "Appraisal": {"A3": "X", "I3": 140, "J3": 1.14, "I4": 1090, "J4": 2.09},
-            # Six criteria rows, then the scores block: every score 4 of 5, weighted 4.00, 80%.
-            "Scores": {"A12": "X", "I12": 4.0, "J12": 0.8},
-            # Year 0 budget £1,500 funds one £1,000 proposal: Y gives more value.
-            "Portfolio": {"A7": "Y", "A11": "X"},
-            "Feedback": {"A3": "X", "D3": "Amend", "A4": "Y", "D4": "Accept"},
-        },
-        "Two hand-appraised proposals; the budget in year 0 funds only one.",
-    )
-)
-def evaluate_proposals(book: xw.Book) -> None:
-    """Evaluate proposals: appraise, score, decide and choose the portfolio for the round."""
-    from cpcxl.xl.book import read_book_tables, sheet_rows
-    from cpcxl.xl.render import render
-
-    names = [s.name for s in book.sheets]
-    tables = read_book_tables(book, inputs.TABLES)
-    pairwise = None
-    if inputs.PAIRWISE_SHEET in names:
-        pairwise = Cells(sheet_rows(book.sheets[inputs.PAIRWISE_SHEET]))
-    try:
-        round_ = inputs.read_round(tables, pairwise=pairwise, file=book.name)
-        result = engine.evaluate(round_)
-    except (InputError, InputErrors) as exc:
-        render(book, outputs.problems_sheet(exc))
-        return
-    sheets = outputs.result_sheets(result, round_.notes)
-    for output in sheets:
-        render(book, output)
-    _charts(book, result)
-    written = {s.name for s in sheets}
-    for stale in (outputs.PROBLEMS_SHEET, outputs.NOTES_SHEET):
-        # From an earlier press: the problems were fixed, or there is nothing to note now.
-        if stale in names and stale not in written:
-            book.sheets[stale].delete()
-
-
-def _charts(book: xw.Book, result: engine.RoundResult) -> None:
-    """The score and budget charts, drawn from the cells just written (replacing earlier ones)."""
-    n = len(result.feedback)
-    _chart(book.sheets["Ranking"], "Scores chart", "bar_clustered", f"B2:C{n + 2}", "K2")
-    if result.portfolio is not None:
-        years = len(result.portfolio.budgets)
-        _chart(
-            book.sheets["Portfolio"], "Budget chart", "column_clustered", f"A2:C{years + 2}", "F2"
-        )
-
-
-def _chart(sheet: xw.Sheet, name: str, kind: str, source: str, anchor: str) -> None:
-    for chart in list(sheet.charts):
-        if chart.name == name:
-            chart.delete()
-    sheet.charts.add(
-        0,
-        0,
-        420,
-        260,
-        chart_type=kind,
-        source=sheet.range(source),
-        name=name,
-        anchor=sheet.range(anchor),
-    )
-
-
-SCRIPTS: list[Callable[..., None]] = [evaluate_proposals]
