@@ -1,12 +1,18 @@
-"""Monitoring batch: 1,000 returns to summaries and overview, with 1 and 2 jobs; 5,000 for
-the memory comparison; and a plain openpyxl pipeline as the reference.
+"""Monitoring batch: 1,000 returns to summaries and overview, with and without a 12-round
+history (2 jobs), against a plain openpyxl pipeline on the same returns; 5,000 returns for
+the memory comparison with --large.
 
-Prints milliseconds per provider, wall time, CPU time and peak memory (resident set size,
-the main process and the largest worker). Each run is a fresh process, so peaks do not mix.
-Sample returns are generated once into out/bench-monitoring/ and reused.
+Prints milliseconds per provider, wall time, CPU time and peak memory (resident set size of
+the main process and the largest worker), the history's own read and write (time, and the
+peak of Python's allocations by tracemalloc), and the ratios the issue asks for: the history
+adds at most 20% to the batch (issue 16), and the batch takes 0.1 of the openpyxl
+pipeline's time (the aim; 0.17 to 0.28 before issue 16). Each run is a fresh process, so
+peaks do not mix. Sample returns and the history are made once into out/bench-monitoring/
+and reused; each run with the history works on a fresh copy of it.
 
     python bench/monitoring_batch.py            # the figures the issue asks for
     python bench/monitoring_batch.py --quick    # 200 returns, to try a change
+    python bench/monitoring_batch.py --large    # also 5,000 returns (memory)
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "out" / "bench-monitoring"
+ROUNDS = 12
+SEED = 2026
 
 
 def returns(count: int) -> Path:
@@ -42,23 +50,80 @@ def returns(count: int) -> Path:
                 for path in other.glob("*.xlsx"):
                     shutil.copyfile(path, folder / path.name)
                 have = size
-        write_samples(folder, count, seed=2026, jobs=2, first=have)
+        write_samples(folder, count, seed=SEED, jobs=2, first=have)
         print(f"  (made {count} sample returns in {time.perf_counter() - started:.0f} s)")
     return folder
 
 
-def child_batch(folder: str, jobs: int) -> dict[str, float]:
+def history(count: int) -> Path:
+    """The sample providers' history of ROUNDS earlier rounds (made once)."""
+    from cpcxl.monitoring.sample import write_sample_history
+
+    path = WORK / f"history-{count}-{ROUNDS}.xlsx"
+    if not path.exists():
+        started = time.perf_counter()
+        write_sample_history(path, count, ROUNDS, SEED)
+        size, took = path.stat().st_size / 1e6, time.perf_counter() - started
+        print(f"  (made the {ROUNDS}-round history, {size:.1f} MB, in {took:.0f} s)")
+    return path
+
+
+def child_batch(folder: str, jobs: int, with_history: str) -> dict[str, float]:
     import datetime as dt
 
     from cpcxl.monitoring.workbook import BatchOptions, run_batch
 
-    out = WORK / f"summaries-{Path(folder).name}-{jobs}"
+    out = WORK / f"summaries-{Path(folder).name}-{jobs}-{'h' if with_history else 'n'}"
     shutil.rmtree(out, ignore_errors=True)
+    options = BatchOptions(jobs=jobs, as_at=dt.date(2026, 11, 1))
+    if with_history:
+        copy = WORK / "history-in-use.xlsx"
+        shutil.copyfile(with_history, copy)
+        options = BatchOptions(
+            jobs=jobs, as_at=dt.date(2026, 11, 1), history=copy, round_label="2026-10"
+        )
     started = time.perf_counter()
-    report = run_batch(folder, out, BatchOptions(jobs=jobs, as_at=dt.date(2026, 11, 1)))
+    report = run_batch(folder, out, options)
     wall = time.perf_counter() - started
-    assert report.ok and report.summarised == len(list(Path(folder).glob("*.xlsx")))
+    assert report.ok and report.summarised == len(list(Path(folder).glob("*.xlsx"))), report.errors[
+        :3
+    ]
+    assert not with_history or report.history_written
     return {"wall": wall, "providers": report.summarised, **_usage()}
+
+
+def child_history_io(path: str) -> dict[str, float]:
+    """The history read and written again, alone (as cpcxl wrote it: read from its own record
+    of the rows): the time of each, timed first, then both again under tracemalloc for the
+    peak of Python's allocations (it slows them)."""
+    import datetime as dt
+    import tracemalloc
+
+    from cpcxl.monitoring.schemes import CPC306, framework_resolver
+    from cpcxl.monitoring.workbook.history import read_history_file, write_history
+
+    def both() -> tuple[float, float, int]:
+        started = time.perf_counter()
+        found = read_history_file(path, framework_resolver({}), CPC306)
+        read = time.perf_counter() - started
+        started = time.perf_counter()
+        write_history(
+            WORK / "history-rewritten.xlsx",
+            found,
+            {},
+            found.frameworks,
+            round_label="2026-04",
+            as_at=dt.date(2026, 4, 1),
+        )
+        rows = sum(len(r) for r in found.rows.values())
+        return read, time.perf_counter() - started, rows
+
+    read, written, rows = both()
+    usage = _usage()
+    tracemalloc.start()
+    both()
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    return {"read": read, "write": written, "tracemalloc_mb": peak, "rows": rows, **usage}
 
 
 def child_openpyxl(folder: str) -> dict[str, float]:
@@ -90,9 +155,21 @@ def _usage() -> dict[str, float]:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "cpu": me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime,
-        "peak_main_mb": me.ru_maxrss / 1024,
+        "peak_main_mb": _high_water_mb() or me.ru_maxrss / 1024,
         "peak_worker_mb": children.ru_maxrss / 1024,
     }
+
+
+def _high_water_mb() -> float:
+    """This process's peak resident set (Linux's VmHWM, which starts afresh at exec; the
+    rusage figure carries over the peak of the process that started it)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def run(*args: str) -> dict[str, float]:
@@ -105,7 +182,7 @@ def run(*args: str) -> dict[str, float]:
 def show(label: str, figures: dict[str, float]) -> None:
     n = figures["providers"]
     print(
-        f"{label:<44} {1000 * figures['wall'] / n:7.1f} ms/provider  "
+        f"{label:<46} {1000 * figures['wall'] / n:7.1f} ms/provider  "
         f"total {figures['wall']:6.1f} s  CPU {figures['cpu']:6.1f} s  "
         f"peak memory: main {figures['peak_main_mb']:5.0f} MB, "
         f"largest worker {figures['peak_worker_mb']:5.0f} MB"
@@ -114,8 +191,13 @@ def show(label: str, figures: dict[str, float]) -> None:
 
 def main() -> None:
     if sys.argv[1:2] == ["--child"]:
-        kind, folder, *rest = sys.argv[2:]
-        figures = child_batch(folder, int(rest[0])) if kind == "batch" else child_openpyxl(folder)
+        kind, *rest = sys.argv[2:]
+        if kind == "batch":
+            figures = child_batch(rest[0], int(rest[1]), rest[2] if len(rest) > 2 else "")
+        elif kind == "history":
+            figures = child_history_io(rest[0])
+        else:
+            figures = child_openpyxl(rest[0])
         print(json.dumps(figures))
         return
     quick = "--quick" in sys.argv
@@ -123,12 +205,39 @@ def main() -> None:
     print("Monitoring batch benchmark (no PDF). The machine has 2 cores shared with other")
     print("work, so wall-clock figures are noisy; CPU time is the steadier measure.")
     folder = str(returns(small))
-    show(f"{small} returns, 1 job", run("batch", folder, "1"))
-    show(f"{small} returns, 2 jobs", run("batch", folder, "2"))
-    if not quick:
+    past = str(history(small))
+    io = run("history", past)
+    print(
+        f"{'the history alone (' + str(int(io['rows'])) + ' rows)':<46} read {io['read']:.2f} s, "
+        f"written {io['write']:.2f} s; peak memory: tracemalloc {io['tracemalloc_mb']:.0f} MB, "
+        f"RSS {io['peak_main_mb']:.0f} MB"
+    )
+    one = run("batch", folder, "1")
+    show(f"{small} returns, 1 job", one)
+    plain = run("batch", folder, "2")
+    show(f"{small} returns, 2 jobs", plain)
+    with_history = run("batch", folder, "2", past)
+    show(f"{small} returns, 2 jobs, {ROUNDS}-round history", with_history)
+    reference = run("openpyxl", folder)
+    show(f"{small} returns, plain openpyxl load + write", reference)
+    if "--large" in sys.argv:
         large = str(returns(5000))
         show("5000 returns, 2 jobs (memory should stay flat)", run("batch", large, "2"))
-    show(f"{small} returns, plain openpyxl load + write", run("openpyxl", folder))
+    added = with_history["wall"] / plain["wall"] - 1
+    added_cpu = with_history["cpu"] / plain["cpu"] - 1
+    print(
+        f"history adds {added:+.0%} wall clock ({added_cpu:+.0%} CPU) to the 2-job batch "
+        "(issue 16: at most +20%)"
+    )
+    for label, figures in (
+        ("1 job", one),
+        ("2 jobs", plain),
+        ("2 jobs with history", with_history),
+    ):
+        print(
+            f"batch ({label}) takes {figures['wall'] / reference['wall']:.2f} of the openpyxl "
+            "pipeline's time (aim 0.1)"
+        )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Provider monitoring (CPC 305): scores, ratings, KPI RAG, summaries and batch generation."""
+"""Provider monitoring (CPC 305, 306, 424): scores, ratings, history, compliance and summaries."""
 
 from __future__ import annotations
 
@@ -36,9 +36,9 @@ def register_workbooks() -> Sequence[WorkbookTemplate]:
 
 @hookimpl
 def register_schemes() -> Sequence[Scheme]:
-    from .schemes import BUILT_IN
+    from .schemes import SCHEMES
 
-    return list(BUILT_IN)
+    return list(SCHEMES)
 
 
 @hookimpl

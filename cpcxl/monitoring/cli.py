@@ -13,32 +13,66 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from cpcxl.common.errors import CpcxlError, InputError, Location
+from cpcxl.common.errors import CpcxlError, InputError, InputErrors, Location
 from cpcxl.common.fields import Date
 from cpcxl.common.files import KEPT_EXIT, Outputs
 
-from .inputs import read_plan_settings
+from .inputs import (
+    HistorySettings,
+    read_compliance_settings,
+    read_history_settings,
+    read_plan_settings,
+)
+from .models import ComplianceScheme
 from .outputs import ReportSettings
 from .schemes import load_framework_toml
-from .workbook import BatchOptions, BatchReport, install_signal_handlers, run_batch, write_samples
+from .workbook import (
+    BatchOptions,
+    BatchReport,
+    HistoryNotWritten,
+    install_signal_handlers,
+    run_batch,
+    write_samples,
+)
 
 if TYPE_CHECKING:
     from .engine import PlanSettings
 
 # Paths are printed whole (no wrapping), so logs and scripts can read them.
 console = Console(stderr=True, soft_wrap=True)
-REPORT_SETTINGS = ("organisation", "marking", "challenge_text")
+REPORT_SETTINGS = ("organisation", "marking", "challenge_text", "contact_text")
+SETTINGS_TABLES = ("report", "plan", "history", "compliance")
 
 
 def load_settings(path: Path | None) -> tuple[ReportSettings, PlanSettings]:
     """Report and plan settings from a TOML file ([report] and [plan] tables)."""
+    report, plan, _, _ = load_all_settings(path)
+    return report, plan
+
+
+def load_all_settings(
+    path: Path | None,
+) -> tuple[ReportSettings, PlanSettings, HistorySettings, ComplianceScheme]:
+    """Every table of the settings file: [report], [plan], [history] and [compliance]."""
     if path is None:
-        return ReportSettings(), read_plan_settings({})
+        return (
+            ReportSettings(),
+            read_plan_settings({}),
+            HistorySettings(),
+            read_compliance_settings({}),
+        )
     where = Location(file=path.name)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputError(f"the settings file could not be read ({exc})", location=where) from None
+    tables = set(data) - set(SETTINGS_TABLES)
+    if tables:
+        raise InputError(
+            f"unknown settings tables {', '.join(f'[{t}]' for t in sorted(tables))}",
+            location=where,
+            valid=", ".join(f"[{t}]" for t in SETTINGS_TABLES),
+        )
     report: dict[str, Any] = data.get("report", {})
     unknown = set(report) - set(REPORT_SETTINGS)
     if unknown:
@@ -47,7 +81,12 @@ def load_settings(path: Path | None) -> tuple[ReportSettings, PlanSettings]:
             location=where,
             valid=", ".join(REPORT_SETTINGS),
         )
-    return ReportSettings(**report), read_plan_settings(data.get("plan", {}), file=path.name)
+    return (
+        ReportSettings(**report),
+        read_plan_settings(data.get("plan", {}), file=path.name),
+        read_history_settings(data.get("history", {}), file=path.name),
+        read_compliance_settings(data.get("compliance", {}), file=path.name),
+    )
 
 
 @click.group("monitoring")
@@ -61,21 +100,57 @@ def monitoring() -> None:
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--overwrite", is_flag=True, help="Replace returns already in --out.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
-def sample(providers: int, out_dir: Path, seed: int, overwrite: bool, jobs: int) -> None:
+@click.option(
+    "--history",
+    "history_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a history of earlier rounds for these providers (for batch --history).",
+)
+@click.option(
+    "--rounds",
+    type=click.IntRange(1, 24),
+    default=3,
+    show_default=True,
+    help="Earlier six-monthly rounds in the --history.",
+)
+def sample(
+    providers: int,
+    out_dir: Path,
+    seed: int,
+    overwrite: bool,
+    jobs: int,
+    history_file: Path | None,
+    rounds: int,
+) -> None:
     """Write N realistic filled-in monitoring returns (the same for the same seed).
 
     A return already in --out (it may have been filled in) is kept unless --overwrite; the
-    command lists what it kept and exits with status 3.
+    command lists what it kept and exits with status 3. With --history, also a history of
+    --rounds earlier rounds of the same providers, ending the round before the returns'.
     """
+    from .sample import write_sample_history
+
     outputs = Outputs(overwrite=overwrite)
     try:
         written = write_samples(out_dir, providers, seed, jobs=jobs, outputs=outputs)
+        if history_file is not None and outputs.may_write(history_file):
+            outputs.wrote(write_sample_history(history_file, providers, rounds, seed))
+            console.print(f"wrote a history of {rounds} earlier rounds to {history_file}")
     except CpcxlError as exc:
         raise click.ClickException(str(exc)) from None
     console.print(f"wrote {len(written)} sample returns to {out_dir}")
     if outputs.kept:
         console.print(outputs.kept_message(), markup=False, highlight=False)
         sys.exit(KEPT_EXIT)
+
+
+def _round(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = value.strip()
+    if not text or len(text) > 40 or any(ch in text for ch in "\r\n\t"):
+        raise click.BadParameter("a round label of 1 to 40 characters, e.g. 2026-27 Q2")
+    return text
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
@@ -130,6 +205,25 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
     show_default=True,
     help="Largest return file accepted, in MB.",
 )
+@click.option(
+    "--history",
+    "history_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="History workbook read and updated with this round (made if it does not exist).",
+)
+@click.option(
+    "--round",
+    "round_label",
+    callback=_round,
+    help="This round's label in the history (default: the --as-at month, e.g. 2026-10); "
+    "give the same label to run a round again.",
+)
+@click.option(
+    "--updates",
+    is_flag=True,
+    help="Also write OUT_DIR/updates/<provider id>.xlsx: a one-page update for people kept "
+    "informed.",
+)
 def batch(
     in_dir: Path,
     out_dir: Path,
@@ -140,15 +234,23 @@ def batch(
     framework_files: tuple[Path, ...],
     settings_file: Path | None,
     max_mb: float,
+    history_file: Path | None,
+    round_label: str | None,
+    updates: bool,
 ) -> None:
     """Summaries OUT_DIR/<provider id>.xlsx for returns in IN_DIR; portfolio.xlsx; errors.csv.
 
     An existing summary is kept unless --overwrite, and reported if its return has changed
-    since it was written; the overview lists every summary in OUT_DIR. Exit status: 1 if a
-    return could not be used, 3 if an output was kept or a summary is out of date, else 0.
+    since it was written; the overview lists every summary in OUT_DIR. With --history, the
+    history workbook is read first and updated at the end with this round. Exit status: 1 if
+    a return could not be used, 3 if an output was kept or a summary is out of date, else 0.
     """
-    report_settings, plan = load_settings(settings_file)
-    frameworks = {f.name: f for f in (load_framework_toml(p) for p in framework_files)}
+    try:
+        report_settings, plan, history_settings, stages = load_all_settings(settings_file)
+        frameworks = {f.name: f for f in (load_framework_toml(p) for p in framework_files)}
+    except CpcxlError as exc:
+        raise click.ClickException(str(exc)) from None
+    label = round_label or (f"{as_at:%Y-%m}" if history_file else "")
     options = BatchOptions(
         jobs=jobs,
         pdf=pdf,
@@ -158,6 +260,11 @@ def batch(
         plan=plan,
         frameworks=frameworks,
         max_bytes=int(max_mb * 1024 * 1024),
+        history=history_file,
+        round_label=label,
+        history_settings=history_settings,
+        stages=stages,
+        updates=updates,
     )
     install_signal_handlers()
     with Progress(
@@ -175,6 +282,18 @@ def batch(
 
         try:
             report = run_batch(in_dir, out_dir, options, progress=progress)
+        except InputErrors as many:
+            bar.stop()
+            _print_problems(many, "the batch wrote nothing")
+            sys.exit(1)
+        except HistoryNotWritten as exc:
+            bar.stop()
+            console.print(f"[red]{exc}[/]", highlight=False)
+            sys.exit(1)
+        except CpcxlError as exc:
+            bar.stop()
+            console.print(f"[red]{exc}[/]; the batch wrote nothing", highlight=False)
+            sys.exit(1)
         except (KeyboardInterrupt, SystemExit) as stop:
             # Every file written so far is complete; a rerun finishes the rest.
             bar.stop()
@@ -186,6 +305,14 @@ def batch(
         sys.exit(report.exit_code)
 
 
+def _print_problems(many: InputErrors, what: str) -> None:
+    console.print(f"[red]{len(many)} problems[/] ({what}):")
+    for error in many.errors[:20]:
+        console.print(f"  {error}", markup=False, highlight=False)
+    if len(many) > 20:
+        console.print(f"  ... and {len(many) - 20} more")
+
+
 def _print_report(report: BatchReport) -> None:
     console.print(
         f"{report.summarised} of {report.returns} returns summarised; "
@@ -194,6 +321,9 @@ def _print_report(report: BatchReport) -> None:
     )
     if report.portfolio:
         console.print(f"portfolio overview: {report.portfolio}")
+    if report.history is not None:
+        style = "" if report.history_written else "[yellow]"
+        console.print(f"{style}{report.history_note}", markup=bool(style), highlight=False)
     if report.portfolio_kept:
         console.print(
             "[yellow]portfolio.xlsx was changed since cpcxl wrote it, so it is kept and does "

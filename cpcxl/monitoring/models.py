@@ -17,6 +17,7 @@ from cpcxl.common.fields import MONEY_LIMIT
 from cpcxl.plugins import Scheme
 
 FRAMEWORK_KIND: Final = "monitoring-framework"
+STAGES_KIND: Final = "compliance-stages"
 
 
 class ProviderType(StrEnum):
@@ -115,6 +116,26 @@ class ActionType(StrEnum):
     OTHER = "Other"
 
 
+class StakeholderKind(StrEnum):
+    """CPC 517 A/B scope, "Stakeholders" (the quality-assurance unit's list)."""
+
+    FUNDERS = "Funders"
+    COMMISSIONERS = "Commissioners"
+    PARTNERS = "Partners"
+    REFERRERS = "People and agencies that refer people to the service"
+    USERS = "People using the service, their families and friends"
+    WORKFORCE = "People who work for the provider"
+
+
+class Channel(StrEnum):
+    """How a stakeholder is told (CPC 306 scope: directly to those concerned, or indirectly
+    through a website, forum or newsletter)."""
+
+    LETTER = "Letter or email"
+    MEETING = "Meeting or call"
+    NEWSLETTER = "Newsletter, forum or website"
+
+
 class ActionStatus(StrEnum):
     OPEN = "Not started"
     IN_PROGRESS = "In progress"
@@ -183,6 +204,13 @@ SAFEGUARDING_RULE = LimitingRule(
 )
 
 
+#: How old a rating may be and still be carried forward for a key question not reassessed:
+#: 24 months, a local choice (CQC gives no limit; two years is the longest most councils'
+#: monitoring frameworks leave between full assessments). An organisation sets its own in
+#: its framework (``[overall] carry_forward_months``) or in the settings file ([history]).
+CARRY_FORWARD_MONTHS = 24
+
+
 class OverallRules(BaseModel):
     """How domain ratings combine into the overall rating.
 
@@ -209,6 +237,8 @@ class OverallRules(BaseModel):
     best_needs_best_at_least: int = 2
     breach_caps_at: str = "Requires improvement"
     limiting_rules: tuple[LimitingRule, ...] = (SAFEGUARDING_RULE,)
+    #: the oldest a carried-forward rating may be (months from its round to this one)
+    carry_forward_months: int = Field(CARRY_FORWARD_MONTHS, ge=1, le=120)
 
 
 class MonitoringFramework(Scheme):
@@ -252,6 +282,35 @@ class MonitoringFramework(Scheme):
         return [d.name for d in self.domains]
 
 
+# --- the monitoring plan's settings ---------------------------------------------------------
+
+
+class PlanSettings(BaseModel):
+    """How often to visit and how long it takes; local defaults an organisation should set.
+
+    CPC 305 A2 and P5 ask that the schedule reflect past performance and the provider's
+    size; A4, A7 and P10 that it be realistic for the resources, with a margin for
+    contingencies. The numbers are starting points, not from a standard.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    visits_by_level: tuple[int, int, int, int] = (6, 4, 2, 1)
+    #: a provider that could not be rated is visited as one that requires improvement (a
+    #: local choice, like the rest: nothing shows it is Good)
+    visits_if_not_rated: int = 4
+    extra_visit_if_declining: int = 1
+    large_contract_value: float = 1_000_000
+    extra_visit_if_large: int = 1
+    hours_small: float = 6
+    hours_medium: float = 10
+    hours_large: float = 14
+    medium_contract_value: float = 250_000
+    contingency: float = Field(0.15, ge=0, lt=1)
+    officers: float = Field(4, ge=0)
+    hours_per_officer: float = Field(1000, ge=0)
+
+
 # --- a filled-in return ------------------------------------------------------------------
 
 
@@ -269,6 +328,9 @@ class StatementScore(BaseModel):
     evidence: str = ""
     evidence_type: EvidenceType | None = None
     source: str = ""
+    #: why a statement is N/A or was not assessed (CPC 305 B6: record reasons for any
+    #: areas not implemented)
+    reason: str = ""
     row: int | None = None
 
 
@@ -280,6 +342,8 @@ class Kpi(BaseModel):
     tolerance: float = 0.05
     unit: str = ""
     source: str = ""
+    #: the value progress is measured from (CPC 424 C1), when the return gives one
+    baseline: float | None = None
 
 
 class Issue(BaseModel):
@@ -299,6 +363,50 @@ class Action(BaseModel):
     responsible: Responsible
     due: dt.date | None = None
     status: ActionStatus = ActionStatus.OPEN
+
+
+class Strength(BaseModel):
+    """Good practice found (CPC 305 C1: feedback presented in a balanced way)."""
+
+    strength: str
+    domain: str = ""
+    evidence: str = ""
+
+
+class Stakeholder(BaseModel):
+    """Someone kept informed of the monitoring (CPC 305 B8), by role or group: no personal
+    contact details, which belong in the organisation's own records."""
+
+    who: str
+    organisation: str = ""
+    kind: StakeholderKind | None = None
+    involvement: Involvement = Involvement.INFORMATION_ONLY
+    channel: Channel | None = None
+
+
+class ComplianceEntry(BaseModel):
+    """One change of a provider's compliance stage (CPC 306 C), as recorded: who decided,
+    when, why. The trail of these is never rewritten."""
+
+    stage: str
+    entered: dt.date
+    issue: str = ""
+    requirement: str = ""
+    deadline: dt.date | None = None
+    evidence: str = ""
+    decided_by: str = ""
+    why: str = ""
+    #: the round it was recorded in, and when (filled by the batch with a history)
+    round: str = ""
+    recorded: dt.date | None = None
+    #: where this entry was read: "return" (its Compliance sheet), "history" (the log), or
+    #: "batch" (a change the batch made: a stage closed when its requirements were met)
+    source: str = ""
+    #: what the history's log says it was recorded from (a return's file, or the batch)
+    recorded_from: str = ""
+    row: int | None = None
+    #: the cell its stage was read from, for messages
+    cell: str = ""
 
 
 class PreviousScore(BaseModel):
@@ -338,6 +446,171 @@ class MonitoringReturn(BaseModel):
     issues: list[Issue] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
     previous: list[PreviousScore] = Field(default_factory=list)
+    strengths: list[Strength] = Field(default_factory=list)
+    stakeholders: list[Stakeholder] = Field(default_factory=list)
+    compliance: list[ComplianceEntry] = Field(default_factory=list)
     source_file: str = ""
     #: What was read in a way worth saying (a header read under another spelling).
     notes: list[str] = Field(default_factory=list)
+
+
+# --- the compliance stages (a scheme) ------------------------------------------------------
+
+
+class ComplianceStage(BaseModel):
+    """One step of the procedure a commissioner follows to secure compliance (CPC 306 C).
+
+    ``after``: the stage that must have been entered earlier in the same episode (since the
+    provider was last at the first stage, no action) before this one may be; "" when it may
+    be the first step. ``deadline``: whether entering it needs a deadline (a notice gives
+    the date by which the breach must be put right).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    after: str = ""
+    deadline: bool = True
+    description: str = ""
+
+
+class ComplianceScheme(Scheme):
+    """The stages of compliance action, least to most serious; the first is "no action"."""
+
+    kind: Literal["compliance-stages"] = STAGES_KIND
+    stages: tuple[ComplianceStage, ...]
+
+    @model_validator(mode="after")
+    def _check(self) -> ComplianceScheme:
+        names = [s.name.strip().lower() for s in self.stages]
+        if len(self.stages) < 2:
+            raise ValueError("a compliance scheme needs a first stage (no action) and another")
+        if len(set(names)) != len(names):
+            raise ValueError("stage names must be different")
+        for index, stage in enumerate(self.stages):
+            if stage.after and stage.after.strip().lower() not in names[:index]:
+                raise ValueError(
+                    f"{stage.name} comes after {stage.after!r}, which is not an earlier stage"
+                )
+        return self
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.stages]
+
+    @property
+    def none(self) -> str:
+        """The first stage: no compliance action."""
+        return self.stages[0].name
+
+    def level_of(self, name: str) -> int:
+        folded = name.strip().lower()
+        for level, stage in enumerate(self.stages):
+            if stage.name.lower() == folded:
+                return level
+        raise KeyError(name)
+
+    def stage(self, name: str) -> ComplianceStage:
+        return self.stages[self.level_of(name)]
+
+
+# --- the history of monitoring rounds --------------------------------------------------------
+
+
+class DomainRound(BaseModel):
+    """A domain's score and rating at one round; ``from_round`` names the round a rating
+    carried forward was given in (blank when it was assessed that round)."""
+
+    domain: str
+    percentage: float | None = None
+    rating: str = ""
+    from_round: str = ""
+    from_date: dt.date | None = None
+
+
+class RoundRecord(BaseModel):
+    """One provider at one round: the history's row."""
+
+    provider_id: str
+    provider_name: str = ""
+    framework: str
+    round: str
+    number: int = Field(ge=1)
+    monitoring_date: dt.date
+    overall: str = ""
+    overall_percentage: float | None = None
+    trend: str = ""
+    domains: list[DomainRound] = Field(default_factory=list)
+    kpi_red: int = 0
+    kpi_amber: int = 0
+    kpi_green: int = 0
+    open_requirements: int = 0
+    open_recommendations: int = 0
+    stage: str = ""
+    return_file: str = ""
+    return_sha256: str = ""
+    recorded: dt.date | None = None
+    #: where it was read (the history's sheet and row), for messages
+    sheet: str = ""
+    row: int | None = None
+
+
+class KpiRound(BaseModel):
+    provider_id: str
+    round: str
+    name: str
+    unit: str = ""
+    higher_is_better: bool = True
+    target: float
+    actual: float
+    rag: str = ""
+    baseline: float | None = None
+    row: int | None = None
+
+
+class ActionRound(BaseModel):
+    """An action open at a round (or completed in it), with when it was first raised."""
+
+    provider_id: str
+    round: str
+    action: str
+    kind: ActionKind
+    responsible: Responsible | None = None
+    due: dt.date | None = None
+    status: ActionStatus = ActionStatus.OPEN
+    first_round: str = ""
+    first_date: dt.date | None = None
+    #: how many rounds, this one included, it has been open past its due date
+    rounds_overdue: int = 0
+    row: int | None = None
+
+
+class Baseline(BaseModel):
+    """The round a provider's progress is measured from, as an officer set it (CPC 424 C1)."""
+
+    provider_id: str
+    round: str
+    set_by: str = ""
+    why: str = ""
+    row: int | None = None
+
+
+class ProviderHistory(BaseModel):
+    """What the history holds of one provider: its rounds in order and their detail."""
+
+    provider_id: str
+    framework: str = ""
+    rounds: list[RoundRecord] = Field(default_factory=list)
+    kpis: list[KpiRound] = Field(default_factory=list)
+    actions: list[ActionRound] = Field(default_factory=list)
+    compliance: list[ComplianceEntry] = Field(default_factory=list)
+    #: compliance changes recorded by an earlier run of this same round (a rerun keeps them
+    #: as first recorded)
+    recorded_this_round: list[ComplianceEntry] = Field(default_factory=list)
+    baseline: Baseline | None = None
+    #: the history file's name, for messages
+    file: str = ""
+
+    @property
+    def latest(self) -> RoundRecord | None:
+        return self.rounds[-1] if self.rounds else None

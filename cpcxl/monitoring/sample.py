@@ -12,17 +12,23 @@ from pathlib import Path
 
 from cpcxl.plugins import Demo
 
+from .engine import kpi_rag, overall_rating, rating
 from .models import (
     Action,
     ActionKind,
+    ActionRound,
     ActionStatus,
     ActionType,
+    Channel,
+    ComplianceEntry,
+    DomainRound,
     Escalation,
     EvidenceType,
     Involvement,
     Issue,
     IssueType,
     Kpi,
+    KpiRound,
     MonitoringActivity,
     MonitoringFramework,
     MonitoringReturn,
@@ -30,9 +36,14 @@ from .models import (
     Participant,
     PreviousScore,
     ProviderDetails,
+    ProviderHistory,
     ProviderType,
     Responsible,
+    RoundRecord,
+    Stakeholder,
+    StakeholderKind,
     StatementScore,
+    Strength,
 )
 from .schemes import COUNCIL, CQC
 
@@ -104,6 +115,27 @@ PARTICIPANTS = (
     ("Family carers (2)", "", Involvement.LIMITED),
     ("Care workers (3)", "Provider", Involvement.LIMITED),
     ("Safeguarding Adults Lead", "Council", Involvement.INFORMATION_ONLY),
+)
+#: Why a sample statement was not scored (CPC 305 B6).
+NOT_SCORED_REASONS = (
+    "Not applicable: the service does not handle medicines",
+    "Not assessed this round: the visit focused on other statements",
+    "Not applicable to a service of this kind",
+    "Evidence requested and not yet received",
+)
+STRENGTH_POOL = (
+    ("Staff know people well and speak of them with warmth", "Caring"),
+    ("Care plans are personal and reviewed with families", "Responsive"),
+    ("A stable team with low use of agency staff", "Safe"),
+    ("Clear leadership and a manager who acts on feedback", "Well-led"),
+    ("People are supported to keep links with their community", "Effective"),
+)
+STAKEHOLDER_POOL = (
+    ("Family carers of people using the service", "", StakeholderKind.USERS, Channel.LETTER),
+    ("Residents' and relatives' forum", "", StakeholderKind.USERS, Channel.MEETING),
+    ("Integrated Care Board quality lead", "NHS", StakeholderKind.FUNDERS, Channel.LETTER),
+    ("Adult social care practitioners", "Council", StakeholderKind.REFERRERS, Channel.NEWSLETTER),
+    ("Healthwatch", "Healthwatch", StakeholderKind.PARTNERS, Channel.LETTER),
 )
 #: Sample monitoring visits fall from 01/04/2026 to 28/09/2026; the round ends on this day.
 SAMPLE_ROUND_END = dt.date(2026, 10, 1)
@@ -233,7 +265,7 @@ def sample_return(index: int, seed: int) -> MonitoringReturn:
         previous_date=monitoring_date - dt.timedelta(days=365) if previous else None,
         previous_overall=previous_overall,
     )
-    return MonitoringReturn(
+    ret = MonitoringReturn(
         details=details,
         participants=participants,
         scores=scores,
@@ -242,6 +274,53 @@ def sample_return(index: int, seed: int) -> MonitoringReturn:
         actions=actions,
         previous=previous,
     )
+    _add_issue16_parts(ret, random.Random(f"{seed}-{index}-16"), quality, framework)
+    return ret
+
+
+def _add_issue16_parts(
+    ret: MonitoringReturn, rng: random.Random, quality: str, framework: MonitoringFramework
+) -> None:
+    """Reasons for statements not scored, strengths, who is kept informed and any compliance
+    action (issue 16), from their own random stream, so the rest of a sample stays as it was."""
+    for s in ret.scores:
+        if s.score is None:
+            s.reason = rng.choice(NOT_SCORED_REASONS)
+    names = framework.domain_names()
+    ret.strengths = [
+        Strength(
+            strength=text, domain=domain if domain in names else "", evidence="Seen at the visit"
+        )
+        for text, domain in rng.sample(
+            STRENGTH_POOL, rng.randint(0, 2 if quality != "struggling" else 1)
+        )
+    ]
+    ret.stakeholders = [
+        Stakeholder(
+            who=who,
+            organisation=organisation,
+            kind=kind,
+            involvement=Involvement.INFORMATION_ONLY,
+            channel=channel,
+        )
+        for who, organisation, kind, channel in rng.sample(STAKEHOLDER_POOL, rng.randint(1, 3))
+    ]
+    requirements = [a for a in ret.actions if a.kind == ActionKind.REQUIREMENT]
+    day = ret.details.monitoring_date
+    if quality == "struggling" and requirements and day is not None:
+        entered = day - dt.timedelta(days=rng.choice((42, 70, 120)))
+        ret.compliance = [
+            ComplianceEntry(
+                stage="Improvement notice",
+                entered=entered,
+                issue=ret.issues[0].description if ret.issues else "Shortfalls found at the visit",
+                requirement=requirements[0].action,
+                deadline=entered + dt.timedelta(days=rng.choice((28, 56, 180))),
+                evidence="An audit showing the requirement is met, checked at a visit",
+                decided_by="Head of Commissioning",
+                why="Shortfalls found at two visits running",
+            )
+        ]
 
 
 def example_return() -> MonitoringReturn:
@@ -351,16 +430,30 @@ def example_return() -> MonitoringReturn:
     )
 
 
+#: Earlier rounds in the demonstration's history (a local choice: two years, six-monthly).
+DEMO_ROUNDS = 4
+
+
 def run_demo(out_dir: Path) -> list[Path]:
-    """40 sample returns, then the batch on them: summaries, portfolio and plan."""
+    """40 sample returns and a history of their four earlier rounds, then the batch on them:
+    summaries with their progress, updates, the portfolio and plan, and the history with
+    this round added."""
     from .cli import console
     from .workbook import BatchOptions, run_batch, write_samples
 
     returns = out_dir / "returns"
     write_samples(returns, 40, seed=2026, overwrite=True)
+    history = write_sample_history(out_dir / "history.xlsx", 40, DEMO_ROUNDS, 2026)
     summaries = out_dir / "summaries"
     # The samples' round runs from April to September 2026: report as at its end.
-    options = BatchOptions(jobs=2, overwrite=True, as_at=SAMPLE_ROUND_END)
+    options = BatchOptions(
+        jobs=2,
+        overwrite=True,
+        as_at=SAMPLE_ROUND_END,
+        history=history,
+        round_label=sample_round_label(0),
+        updates=True,
+    )
     report = run_batch(returns, summaries, options)
     console.print(f"monitoring summaries are in {summaries} (overview: {report.portfolio})")
     return [*report.written, report.errors_csv]
@@ -378,3 +471,135 @@ def example_return_file(folder: Path) -> Path:
     from .workbook import write_return
 
     return write_return(folder / "example_return.xlsx", example_return())
+
+
+# --- a history of earlier rounds for the sample providers ---------------------------------
+
+#: Months between the sample's monitoring rounds (six-monthly, a local choice for the demo).
+SAMPLE_ROUND_MONTHS = 6
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 - months
+    return dt.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def sample_round_label(rounds_back: int, *, end: dt.date = SAMPLE_ROUND_END) -> str:
+    """The label of the sample round ``rounds_back`` before the one ending ``end`` (0: that
+    round), as the batch's default --round labels it: its as-at month, 2026-10."""
+    return f"{_months_before(end, SAMPLE_ROUND_MONTHS * rounds_back):%Y-%m}"
+
+
+def sample_history(providers: int, rounds: int, seed: int) -> list[ProviderHistory]:
+    """``rounds`` earlier six-monthly rounds of the first ``providers`` sample providers (the
+    same providers, frameworks and KPIs as :func:`sample_return`), ending the round before
+    the sample's; seeded, so the same every time."""
+    histories = []
+    for index in range(providers):
+        ret = sample_return(index, seed)
+        rng = random.Random(f"{seed}-{index}-history")
+        framework = COUNCIL if ret.details.framework == COUNCIL.name else CQC
+        d = ret.details
+        assert d.monitoring_date is not None
+        level = rng.gauss(68, 10)
+        history = ProviderHistory(provider_id=d.provider_id, framework=framework.name)
+        for back in range(rounds, 0, -1):
+            label = sample_round_label(back)
+            day = d.monitoring_date - dt.timedelta(days=182 * back + rng.randrange(-20, 20))
+            domains = []
+            for domain in framework.domain_names():
+                pct = round(min(100.0, max(25.0, rng.gauss(level, 9))), 1)
+                domains.append(
+                    DomainRound(domain=domain, percentage=pct, rating=rating(pct, framework))
+                )
+            levels = [framework.level_of(x.rating) for x in domains]
+            overall = overall_rating(levels, framework)
+            kpis = []
+            for k in ret.kpis:
+                drift = rng.gauss(0, 0.08) * (k.target or 1)
+                actual = round(max(0.0, k.target + drift), 1)
+                if k.unit == "%":
+                    actual = min(actual, 100.0)
+                kpis.append(
+                    KpiRound(
+                        provider_id=d.provider_id,
+                        round=label,
+                        name=k.name,
+                        unit=k.unit,
+                        higher_is_better=k.higher_is_better,
+                        target=k.target,
+                        actual=actual,
+                        rag=str(kpi_rag(actual, k.target, k.higher_is_better, k.tolerance)),
+                    )
+                )
+            rags = [k.rag for k in kpis]
+            history.rounds.append(
+                RoundRecord(
+                    provider_id=d.provider_id,
+                    provider_name=d.provider_name,
+                    framework=framework.name,
+                    round=label,
+                    number=rounds - back + 1,
+                    monitoring_date=day,
+                    overall=overall.label,
+                    overall_percentage=round(
+                        sum(x.percentage or 0 for x in domains) / len(domains), 1
+                    ),
+                    domains=domains,
+                    kpi_red=rags.count("Red"),
+                    kpi_amber=rags.count("Amber"),
+                    kpi_green=rags.count("Green"),
+                    stage="None",
+                    return_file=f"return_{d.provider_id}.xlsx",
+                    recorded=day + dt.timedelta(days=30),
+                )
+            )
+            history.kpis += kpis
+        # the actions this round's return lists as already due were raised in earlier rounds
+        earlier = [a for a in ret.actions if a.due and a.due < d.monitoring_date]
+        late = [rng.random() < 0.25 for _ in earlier]
+        for back in range(min(rounds, 2), 0, -1):
+            label = sample_round_label(back)
+            first = sample_round_label(min(rounds, 2))
+            history.actions += [
+                ActionRound(
+                    provider_id=d.provider_id,
+                    round=label,
+                    action=a.action,
+                    kind=a.kind,
+                    responsible=a.responsible,
+                    due=a.due,
+                    status=ActionStatus.IN_PROGRESS,
+                    first_round=first,
+                    first_date=history.rounds[-min(rounds, 2)].monitoring_date,
+                    # a quarter were past due at the last round already
+                    rounds_overdue=1 if back == 1 and overdue else 0,
+                )
+                for a, overdue in zip(earlier, late, strict=True)
+            ]
+        history.rounds[-1].open_requirements = sum(
+            1 for a in earlier if a.kind == ActionKind.REQUIREMENT
+        )
+        histories.append(history)
+    return histories
+
+
+def write_sample_history(
+    path: Path, providers: int, rounds: int, seed: int, *, marking: str = "OFFICIAL-SENSITIVE"
+) -> Path:
+    """The sample history as a history workbook (what the batch reads with --history)."""
+    from .inputs import history_of
+    from .schemes import CPC306
+    from .workbook.history import write_history
+
+    frameworks = {f.name: f for f in (CQC, COUNCIL)}
+    history = history_of(sample_history(providers, rounds, seed), frameworks, CPC306)
+    return write_history(
+        path,
+        history,
+        {},
+        frameworks,
+        round_label=sample_round_label(1),
+        as_at=_months_before(SAMPLE_ROUND_END, SAMPLE_ROUND_MONTHS),
+        marking=marking,
+    )

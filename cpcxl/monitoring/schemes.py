@@ -25,7 +25,17 @@ from pydantic import ValidationError
 
 from cpcxl.common.errors import InputError, Location
 
-from .models import FRAMEWORK_KIND, Band, Domain, MonitoringFramework, OverallRules, Statement
+from .models import (
+    FRAMEWORK_KIND,
+    STAGES_KIND,
+    Band,
+    ComplianceScheme,
+    ComplianceStage,
+    Domain,
+    MonitoringFramework,
+    OverallRules,
+    Statement,
+)
 
 CQC_BANDS = (
     Band(label="Inadequate", min_percent=0),
@@ -156,6 +166,59 @@ COUNCIL = MonitoringFramework(
 
 BUILT_IN = (CQC, COUNCIL)
 
+# --- the stages of compliance action (CPC 306 C) --------------------------------------------
+
+#: The default stages of securing compliance, least to most serious. The names are the
+#: issue's (CPC 306 C3-C4: "serve the correctly prepared notice, in line with contract or
+#: organisational procedures"); which stage must come before which is a local choice that
+#: follows the usual council procedure: a concern raised informally, a notice to put it
+#: right by a date, a default notice if it is not, and termination only after a default
+#: (Salford City Council's defaults process: concern, default notice, then termination
+#: considered). A suspension of new placements (an "embargo") may be the first step when
+#: people are at risk, as councils' serious-concerns procedures allow (e.g. the Local
+#: Government and Social Care Ombudsman, decision 18 011 599, 12 August 2019, City of
+#: Bradford: an embargo on new care packages, not at fault). Replace it with your own
+#: through ``register_schemes`` (kind ``compliance-stages``) or the settings file.
+CPC306 = ComplianceScheme(
+    name="cpc306",
+    description="Informal concern, improvement notice, default notice, suspension of new "
+    "placements, termination notice (the default)",
+    source="CPC 306 C (secure compliance through contractual procedures); the order and "
+    "which step each needs first are a local choice (see docs/monitoring.md)",
+    stages=(
+        ComplianceStage(name="None", deadline=False, description="no compliance action"),
+        ComplianceStage(
+            name="Informal concern",
+            deadline=False,
+            description="the concern raised with the provider, with a date to respond",
+        ),
+        ComplianceStage(
+            name="Improvement notice",
+            description="a written notice of what must improve, and by when",
+        ),
+        ComplianceStage(
+            name="Default notice",
+            after="Improvement notice",
+            description="the contract's formal notice of default, after an improvement "
+            "notice was not met",
+        ),
+        ComplianceStage(
+            name="Suspension of new placements",
+            deadline=False,
+            description="no new placements until the concern is resolved (may be immediate "
+            "when people are at risk)",
+        ),
+        ComplianceStage(
+            name="Termination notice",
+            after="Default notice",
+            description="notice to end the contract, only after a default notice",
+        ),
+    ),
+)
+BUILT_IN_STAGES = (CPC306,)
+#: Everything this capability registers through ``register_schemes``.
+SCHEMES = (*BUILT_IN, *BUILT_IN_STAGES)
+
 
 def framework_from_dict(data: Mapping[str, Any], where: Location) -> MonitoringFramework:
     """A framework from its TOML (or sheet) form; a problem says what and where."""
@@ -212,3 +275,33 @@ def framework_resolver(
             ) from None
 
     return resolve
+
+
+def stages_from_dict(data: Mapping[str, Any], where: Location) -> ComplianceScheme:
+    """A compliance scheme from its TOML form ([compliance] of the settings file)."""
+    data = dict(data)
+    data["stages"] = [{"name": s} if isinstance(s, str) else s for s in data.get("stages", [])]
+    try:
+        return ComplianceScheme(**data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'scheme'}: {e['msg']}" for e in exc.errors()
+        )
+        raise InputError(
+            f"the compliance stages are not valid ({problems})", location=where
+        ) from None
+
+
+def compliance_scheme(name: str = CPC306.name) -> ComplianceScheme:
+    """A compliance scheme by name: the built-in one, or one a plugin registers."""
+    if name.strip().lower() == CPC306.name:
+        return CPC306
+    from cpcxl.plugins import registry
+
+    found = registry().scheme(STAGES_KIND, name)
+    if not isinstance(found, ComplianceScheme):
+        raise InputError(
+            f"the scheme {name!r} a plugin registers is not a ComplianceScheme",
+            valid="a cpcxl.monitoring.models.ComplianceScheme",
+        )
+    return found

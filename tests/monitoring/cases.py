@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from openpyxl import load_workbook
 
-from cpcxl.monitoring.models import MonitoringReturn, PreviousScore
+from cpcxl.monitoring.models import ComplianceEntry, MonitoringReturn, PreviousScore
 from cpcxl.monitoring.sample import example_return
 from cpcxl.monitoring.workbook import write_return
 
@@ -75,4 +76,28 @@ def only_scored(
         scores.append(s.model_copy(update={"score": given[i] if i < len(given) else None}))
     ret.scores = scores
     ret.previous = list(previous)
+    return ret
+
+
+#: The worked example's requirement (its Actions sheet's first row).
+REQUIREMENT = "Audit every medicines record and retrain staff"
+
+
+def with_compliance(*stages: tuple[str, dt.date, dt.date | None]) -> MonitoringReturn:
+    """The worked example with a Compliance sheet: (stage, date entered, deadline) rows, each
+    for the example's requirement, decided by the Head of Commissioning."""
+    ret = example_return()
+    ret.compliance = [
+        ComplianceEntry(
+            stage=stage,
+            entered=entered,
+            issue="Medicines records incomplete for two people",
+            requirement=REQUIREMENT,
+            deadline=deadline,
+            evidence="An audit of every record",
+            decided_by="Head of Commissioning",
+            why="Found at two visits",
+        )
+        for stage, entered, deadline in stages
+    ]
     return ret

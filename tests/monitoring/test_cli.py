@@ -97,3 +97,29 @@ def test_the_batch_command_names_each_bad_return_where_it_is_and_exits_1(
     assert result.exit_code == 1, result.output
     assert "1 of 2 returns summarised" in result.output
     assert f"bad.xlsx {sheet}!{cell}: {message}" in result.output
+
+
+def test_issue16_the_settings_file_sets_the_history_and_the_compliance_stages(
+    tmp_path: Path,
+) -> None:
+    from cpcxl.monitoring.cli import load_all_settings
+
+    path = tmp_path / "settings.toml"
+    path.write_text(
+        "[history]\nrounds_shown = 6\ncarry_forward_months = 18\n"
+        '[compliance]\nname = "northshire"\n'
+        'stages = ["None", "Letter", { name = "Notice", after = "Letter" }]\n'
+        '[report]\ncontact_text = "Call 0300 000 0000."\n',
+        encoding="utf-8",
+    )
+    report, _, history, stages = load_all_settings(path)
+    assert (history.rounds_shown, history.carry_forward_months) == (6, 18)
+    assert stages.names == ["None", "Letter", "Notice"] and stages.name == "northshire"
+    assert report.contact_text == "Call 0300 000 0000."
+    # bounds, and tables that are no settings, are refused saying where
+    path.write_text("[history]\nrounds_shown = 30\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"\[history\] rounds_shown: 30 is outside 2 to 12"):
+        load_all_settings(path)
+    path.write_text("[histroy]\nrounds_shown = 3\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"unknown settings tables \[histroy\]"):
+        load_all_settings(path)

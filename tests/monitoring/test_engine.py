@@ -292,7 +292,13 @@ def test_issue13_case13_a_key_question_not_reassessed_carries_its_previous_ratin
     assert [by_name[n].rating for n in NAMES] == [
         "Outstanding", "Outstanding", "Good", "Requires improvement", "Good"
     ]  # fmt: skip
-    assert by_name["Caring"].note == engine.CARRIED_FORWARD
+    # issue 16: a rating carried forward is marked with the round it came from (here the
+    # return's Previous round sheet, dated by its Previous round date, 14/05/2025)
+    assert by_name["Caring"].note == f"{engine.CARRIED_FORWARD} from the previous round, 14/05/2025"
+    assert (by_name["Caring"].carried_from, by_name["Caring"].carried_date) == (
+        "the previous round",
+        dt.date(2025, 5, 14),
+    )
     assert by_name["Caring"].trend == engine.NOT_REASSESSED
     assert by_name["Caring"].percentage is None  # no score this round
     # 2 Outstanding, 1 Requires improvement, 2 Good: not Outstanding (that needs the rest

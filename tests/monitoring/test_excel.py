@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import shutil
 from pathlib import Path
@@ -238,7 +239,12 @@ def test_issue13_case13_the_button_carries_the_previous_round_forward(tmp_path: 
     summary = _summary_of(ret, tmp_path)
     # two Outstanding this round and three Good carried forward: Outstanding
     assert summary["A18"] == "Outstanding"
-    assert (summary["A24"], summary["C24"], summary["G24"]) == ("Caring", "Good", "carried forward")
+    # issue 16: the note names the round the rating came from (the Previous round date)
+    assert (summary["A24"], summary["C24"], summary["G24"]) == (
+        "Caring",
+        "Good",
+        "carried forward from the previous round, 14/05/2025",
+    )
     assert summary["F24"] == "Not reassessed"
 
 
@@ -316,3 +322,43 @@ def test_issue12_case13_pressing_build_summary_twice_keeps_no_edited_copy(tmp_pa
     cells = apply_values(payload_after(payload, first), second)
     assert not [name for name in cells if "(edited)" in name]
     assert cells["Summary"]["A18"] == "Requires improvement"
+
+
+# --- issue 16 through the button --------------------------------------------------------------
+
+
+def test_issue16_the_button_refuses_a_carried_rating_older_than_24_months(tmp_path: Path) -> None:
+    previous = (PreviousScore(domain="Caring", rating="Good"),)
+    ret = only_scored(
+        {"Safe": [3, 3], "Effective": [3, 3], "Responsive": [3], "Well-led": [3]}, previous=previous
+    )
+    # the previous round's date, 12/11/2023, is 30 whole months before 12/05/2026
+    ret.details.previous_date = dt.date(2023, 11, 12)
+    path = write_return(tmp_path / "r.xlsx", ret)
+    with pytest.raises(InputErrors) as caught:
+        run_script_on_file(build_summary, path)
+    (error,) = caught.value.errors
+    assert error.message == (
+        "Caring was not assessed this round, and its last rating (Good, the previous round, "
+        "12/11/2023) is 30 months old, older than the 24 months the cqc framework allows a "
+        "rating to be carried forward"
+    )
+    # the first Caring statement: 8 Safe and 6 Effective statements from row 4
+    assert (error.location.sheet, error.location.cell) == ("Scores", "A18")
+
+
+def test_issue16_the_button_shows_strengths_and_why_statements_were_not_scored(
+    tmp_path: Path,
+) -> None:
+    ret = example_return()
+    for s in ret.scores:
+        if s.score is None:
+            s.reason = "Not assessed this round"
+    cells = run_script_on_file(build_summary, write_return(tmp_path / "r.xlsx", ret))
+    summary = cells["Summary"]
+    texts = set(summary.values())
+    assert "Strengths and good practice (CPC 305 C1)" in texts
+    assert "Capable, compassionate and inclusive leaders" in texts  # scored 4
+    assert "Statements not scored this round, and why (CPC 305 B6)" in texts
+    assert "Not assessed this round" in texts
+    assert "No reason recorded (CPC 305 B6 asks for one)" not in texts

@@ -133,12 +133,12 @@ def test_a_renamed_scores_header_is_reported_and_nothing_is_read_from_the_table(
     assert problems(a_return(Scores=scores)) == [
         "r.xlsx, Scores!D3: the header 'Mark' is not a column of the Scores table; valid: the "
         "columns Domain, Statement, Safeguarding statement, Score (1-4 or N/A), Evidence, "
-        "Evidence type, Source of evidence (rename the header to one of them, or remove the "
-        "column)",
+        "Evidence type, Source of evidence, Reason if not scored (rename the header to one of "
+        "them, or remove the column)",
         "r.xlsx, sheet 'Scores', row 3: the Scores table has no 'Score (1-4 or N/A)' column "
         "(headers found: 'Domain', 'Statement', 'Safeguarding statement', 'Mark', 'Evidence'); "
         "valid: the columns Domain, Statement, Safeguarding statement, Score (1-4 or N/A), "
-        "Evidence, Evidence type, Source of evidence",
+        "Evidence, Evidence type, Source of evidence, Reason if not scored",
     ]
 
 

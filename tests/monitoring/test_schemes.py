@@ -85,7 +85,7 @@ def test_an_organisations_own_framework_from_toml(tmp_path: Path) -> None:
         returns, tmp_path / "out", BatchOptions(frameworks={"northshire": framework})
     )
     assert report.ok, report.errors
-    overview = load_workbook(tmp_path / "out" / "portfolio.xlsx")["Overview"]
+    overview = load_workbook(tmp_path / "out" / "portfolio.xlsx")["Full overview"]
     header = [c.value for c in overview[5]]
     row = dict(zip(header, [c.value for c in overview[6]], strict=True))
     # Outcomes 8/8 = 100% Very good; Safeguarding 1/4 = 25% Unsatisfactory -> one worst band

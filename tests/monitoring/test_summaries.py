@@ -28,7 +28,8 @@ def test_the_summary_is_print_ready_and_says_what_cpc_305_asks(tmp_path: Path) -
     )
     path = write_summary(tmp_path / "s.xlsx", result, settings)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Summary", "Evidence", "Action plan"]
+    # issue 16 added the Compliance action sheet
+    assert wb.sheetnames == ["Summary", "Evidence", "Action plan", "Compliance action"]
     for ws in wb.worksheets:
         assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4  # 9 is A4
         assert "OFFICIAL" in ws.oddHeader.center.text
@@ -51,7 +52,8 @@ def test_the_summary_is_print_ready_and_says_what_cpc_305_asks(tmp_path: Path) -
     assert cell.data_type == "s"
     assert len(summary._charts) == 1
     evidence = wb["Evidence"]
-    assert [c.value for c in evidence[2]] == [
+    # (who took part and who is kept informed stand beside, to column G: issue 16)
+    assert [c.value for c in evidence[2]][:6] == [
         "Domain",
         "Statement",
         "Score",
@@ -70,24 +72,46 @@ def test_the_portfolio_has_the_overview_chart_and_plan(tmp_path: Path) -> None:
         tmp_path / "p.xlsx", portfolio_outputs(frame, plan, capacity, as_at=AS_AT)
     )
     wb = load_workbook(path)
-    # the three sheets an officer sees, and the hidden one where cpcxl records the
-    # fingerprint of what it wrote (issue 12 case 11: a rerun tells a changed portfolio)
-    assert wb.sheetnames == ["Overview", "Ratings", "Monitoring plan", "cpcxl"]
-    assert [ws.sheet_state for ws in wb.worksheets] == ["visible"] * 3 + ["hidden"]
-    overview = wb["Overview"]
-    header = [c.value for c in overview[5]]
-    assert header[:4] == ["Provider ID", "Provider name", "Provider type", "Overall rating"]
-    ids = [overview.cell(r, 1).value for r in range(6, 18)]
+    # the four sheets an officer sees (issue 16: the Overview that prints and the Full
+    # overview), and the hidden one where cpcxl records the fingerprint of what it wrote
+    # (issue 12 case 11: a rerun tells a changed portfolio)
+    assert wb.sheetnames == ["Overview", "Full overview", "Ratings", "Monitoring plan", "cpcxl"]
+    assert [ws.sheet_state for ws in wb.worksheets] == ["visible"] * 4 + ["hidden"]
+    full = wb["Full overview"]
+    header = [c.value for c in full[5]]
+    assert header[:5] == [
+        "Provider ID",
+        "Provider name",
+        "Provider type",
+        "Service",
+        "Overall rating",
+    ]
+    ids = [full.cell(r, 1).value for r in range(6, 18)]
     assert ids == frame["Provider ID"].tolist()
-    assert len(wb["Ratings"]._charts) == 1
+    printed = wb["Overview"]
+    assert [c.value for c in printed[5]] == [
+        "Provider", "Service", "Rating", "Trend", "Stage", "Top concern", "Next visit"
+    ]  # fmt: skip
+    names = frame["Provider name"] + " (" + frame["Provider ID"] + ")"
+    assert [printed.cell(r, 1).value for r in range(6, 18)] == names.tolist()
     ratings = wb["Ratings"]
-    counts = {
-        ratings.cell(r, 1).value: ratings.cell(r, 2).value for r in range(3, ratings.max_row + 1)
-    }
-    assert sum(counts.values()) == 12
+    # one table for each framework, on its own scale, side by side (columns A and E)
+    used = sorted(set(frame["Framework"]), key=["cqc", "council"].index)
+    assert len(ratings._charts) == len(used)
+    counts: dict[str, dict[str, int]] = {}
+    for index, name in enumerate(used):
+        column = 1 + 4 * index
+        assert ratings.cell(2, column).value.startswith(f"The {name} framework")
+        counts[name] = {
+            ratings.cell(r, column).value: ratings.cell(r, column + 1).value
+            for r in range(4, ratings.max_row + 1)
+            if ratings.cell(r, column).value is not None
+        }
+    assert sum(n for c in counts.values() for n in c.values()) == 12
     # every CQC band is listed, worst first, even with no provider in it
-    assert list(counts)[:1] == ["Inadequate"]
-    assert {"Inadequate", "Requires improvement", "Good", "Outstanding"} <= set(counts)
+    assert list(counts["cqc"])[:4] == ["Inadequate", "Requires improvement", "Good", "Outstanding"]
+    if "council" in counts:
+        assert list(counts["council"])[:4] == ["Poor", "Requires improvement", "Good", "Excellent"]
     assert wb["Monitoring plan"]["A2"].value == "Officer hours needed for proactive visits"
     assert wb["Monitoring plan"]["B2"].value == capacity.hours_needed
 

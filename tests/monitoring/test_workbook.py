@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from cpcxl.common.errors import InputErrors
 from cpcxl.monitoring import engine
-from cpcxl.monitoring.inputs import DETAILS, TABLES
+from cpcxl.monitoring.inputs import DETAILS, TEMPLATE_TABLES
 from cpcxl.monitoring.sample import example_return, sample_return
 from cpcxl.monitoring.schemes import CQC, framework_resolver
 from cpcxl.monitoring.workbook import LISTS, read_return_file, write_return
@@ -24,9 +24,21 @@ def test_the_packaged_return_matches_the_committed_copy(build_and_compare) -> No
     wb = load_workbook(built)
     assert wb.sheetnames[:2] == ["Instructions", "Return"]
     # every input table of the return is an Excel Table built from its spec
+    # (issue 16 added the Strengths, Stakeholders and Compliance tables)
     assert {t for ws in wb.worksheets for t in ws.tables} == {
-        "Details", "Participants", "Scores", "KPIs", "Issues", "Actions", "PreviousRound"
+        "Details", "Participants", "Scores", "KPIs", "Issues", "Actions", "PreviousRound",
+        "Strengths", "Stakeholders", "Compliance",
     }  # fmt: skip
+    assert wb["Compliance"].tables["Compliance"].ref == "A3:H13"
+    assert wb["Compliance"]["A2"].value.startswith("For example: Improvement notice")
+    assert LISTS["StageList"] == [
+        "None",
+        "Informal concern",
+        "Improvement notice",
+        "Default notice",
+        "Suspension of new placements",
+        "Termination notice",
+    ]
     # 16 details under the header (issue 13 case 14 added "Key question of the breach")
     assert wb["Return"].tables["Details"].ref == "A3:C19"
     assert wb["KPIs"]["E3"].value == "Tolerance" and wb["KPIs"]["E4"].number_format == "0.0%"
@@ -47,7 +59,8 @@ def test_the_packaged_return_matches_the_committed_copy(build_and_compare) -> No
     # every drop-down a spec names has its list, and the Lists sheet has nothing else
     named = {
         kind.list_name
-        for kind in [s.type for s in DETAILS.settings] + [c.type for t in TABLES for c in t.columns]
+        for kind in [s.type for s in DETAILS.settings]
+        + [c.type for t in TEMPLATE_TABLES for c in t.columns]
         if getattr(kind, "list_name", None)
     }
     assert named == set(LISTS)

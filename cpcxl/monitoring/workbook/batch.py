@@ -1,4 +1,5 @@
-"""A folder of returns to one summary per provider, a portfolio overview and a plan.
+"""A folder of returns to one summary per provider, a portfolio overview and a plan; with a
+history, each provider's round added to it.
 
 Results stream: each worker reads one return, writes its summary and hands back only the
 few facts the overview needs, so memory does not grow with the number of providers. A bad
@@ -16,12 +17,19 @@ portfolio is rewritten unless a person has changed it since cpcxl wrote it.
 
 A worker whose batch has gone (the parent killed outright) stops within a second or so,
 removing the file it was writing.
+
+With ``--history``, the history is read before any worker starts (workers inherit it), each
+worker hands back its provider's round as the history's rows, and the history is written
+once at the end, atomically, with every earlier round kept. A problem in the history itself
+stops the batch before it writes anything; a problem in one provider's rows fails that
+provider's return and leaves the history as it was (it is not rewritten that run).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import itertools
 import multiprocessing
 import os
@@ -50,9 +58,10 @@ from cpcxl.common.files import (
 )
 
 from .. import engine
-from ..inputs import DETAILS
-from ..models import MonitoringFramework
+from ..inputs import DETAILS, History, HistorySettings
+from ..models import ComplianceScheme, MonitoringFramework, ProviderHistory
 from ..outputs import (
+    HISTORY_CHANGED,
     NO_RECORD,
     NO_RETURN,
     RETURN_CHANGED,
@@ -60,7 +69,8 @@ from ..outputs import (
     ReportSettings,
     portfolio_outputs,
 )
-from ..schemes import framework_resolver
+from ..schemes import CPC306, framework_resolver
+from .history import read_history_file, write_history
 from .returns import read_provider_id, read_return_file
 from .summaries import (
     SummaryRecord,
@@ -68,12 +78,17 @@ from .summaries import (
     portfolio_cells_sha256,
     read_summary_record,
     write_portfolio,
+    write_portfolio_pdf,
     write_summary,
+    write_update,
 )
 
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 PORTFOLIO = "portfolio.xlsx"
+PORTFOLIO_PDF = "portfolio.pdf"
 ERRORS = "errors.csv"
+#: The folder of the one-page updates (--updates), inside the output folder.
+UPDATES = "updates"
 ERROR_HEADER = ("file", "sheet", "cell", "message")
 # What cpcxl.common.files.atomic_path leaves behind if the process is killed outright.
 _LEFTOVER = re.compile(r"^\..+\.[a-z0-9_]{8}\.(xlsx|pdf|csv)$")
@@ -98,6 +113,14 @@ class BatchOptions:
     out_dir: Path = Path("out")
     #: returns that a file in the output folder links to (never written over)
     linked_inputs: tuple[Path, ...] = ()
+    #: the history workbook read and updated (--history), and this round's label in it
+    history: Path | None = None
+    round_label: str = ""
+    history_settings: HistorySettings = field(default_factory=HistorySettings)
+    #: the stages of compliance action (CPC306 unless the settings name others)
+    stages: ComplianceScheme = CPC306
+    #: also write the one-page update for people kept informed (--updates)
+    updates: bool = False
 
 
 @dataclass
@@ -111,6 +134,8 @@ class Outcome:
     #: the summary this return has in the output folder, and what it is (Summary status)
     summary: str = ""
     status: str = ""
+    #: with a history: this provider's round as the history's rows
+    rows: engine.RoundRows | None = None
 
 
 @dataclass
@@ -131,6 +156,10 @@ class BatchReport:
     up_to_date: list[Path] = field(default_factory=list)
     #: the overview kept because a person changed it (it does not describe this run)
     portfolio_kept: bool = False
+    #: the history (--history): where, whether it was written, and why not
+    history: Path | None = None
+    history_written: bool = False
+    history_note: str = ""
 
     @property
     def ok(self) -> bool:
@@ -146,9 +175,26 @@ class BatchReport:
 
 
 def error_rows(file: str, exc: BaseException) -> list[tuple[str, str, str, str]]:
-    """errors.csv rows (file, sheet, cell, message) for whatever went wrong with one file."""
+    """errors.csv rows (file, sheet, cell, message) for whatever went wrong with one file; a
+    problem found in another file (the history) is listed under that file's name, with a row
+    saying the return was not summarised."""
+    rows = _error_rows(file, exc)
+    others = sorted({r[0] for r in rows if r[0] != file})
+    if others and all(r[0] != file for r in rows):
+        rows.append(
+            (file, "", "", f"not summarised: see the problems listed for {', '.join(others)}")
+        )
+    return list(dict.fromkeys(rows))
+
+
+def _error_rows(file: str, exc: BaseException) -> list[tuple[str, str, str, str]]:
+    if isinstance(exc, _HistoryProblems):
+        # the problems themselves are listed once, under the history's name, by the batch
+        return [
+            (file, "", "", f"not summarised: its rows in {exc.file} have problems (listed there)")
+        ]
     if isinstance(exc, InputErrors):
-        return [r for e in exc.errors for r in error_rows(file, e)]
+        return [r for e in exc.errors for r in _error_rows(file, e)]
     if isinstance(exc, InputError):
         where = exc.location or Location()
         message = exc.message + (f"; valid: {exc.valid}" if exc.valid else "")
@@ -156,7 +202,7 @@ def error_rows(file: str, exc: BaseException) -> list[tuple[str, str, str, str]]
             message = f"{where.field}: {message}"
         if where.row is not None and not where.cell:
             message = f"row {where.row}: {message}"
-        return [(file, where.sheet or "", where.cell or "", message)]
+        return [(where.file or file, where.sheet or "", where.cell or "", message)]
     if isinstance(exc, CpcxlError):
         return [(file, "", "", str(exc))]
     return [(file, "", "", f"could not be processed ({type(exc).__name__}: {exc})")]
@@ -165,6 +211,7 @@ def error_rows(file: str, exc: BaseException) -> list[tuple[str, str, str, str]]
 # --- in each worker -----------------------------------------------------------------------
 
 _options: BatchOptions | None = None
+_history: History | None = None
 _orphaned = threading.Event()
 
 
@@ -173,9 +220,10 @@ def _stop_cleanly(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
-def _init_worker(options: BatchOptions) -> None:
-    global _options
+def _init_worker(options: BatchOptions, history: History | None = None) -> None:
+    global _options, _history
     _options = options
+    _history = history
     signal.signal(signal.SIGTERM, _stop_cleanly)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl+C does
     watcher = threading.Thread(
@@ -205,8 +253,9 @@ def _stop_if_orphaned() -> None:
 def process_return(source: str) -> Outcome:
     """Read, score and summarise one return; never raises (errors come back as rows).
 
-    An existing summary is kept unless --overwrite: as it is if its return has not changed
-    since it was written (up to date), and reported as out of date if it has.
+    An existing summary is kept unless --overwrite: as it is if its return (and, with a
+    history, the provider's earlier rounds) has not changed since it was written (up to
+    date), and reported as out of date if it has.
     """
     _stop_if_orphaned()
     options = _options or BatchOptions()
@@ -214,33 +263,68 @@ def process_return(source: str) -> Outcome:
     outcome = Outcome(file=path.name)
     try:
         ret, framework = read_return_file(
-            path, framework_resolver(options.frameworks), max_bytes=options.max_bytes
+            path,
+            framework_resolver(options.frameworks),
+            max_bytes=options.max_bytes,
+            stages=options.stages,
         )
         outcome.notes = list(ret.notes)
-        result = engine.evaluate(ret, framework, as_at=options.as_at)
+        prior, history_sha = _prior(ret.details.provider_id, framework, ret, options)
+        result = engine.evaluate(
+            ret,
+            framework,
+            as_at=options.as_at,
+            history=prior,
+            round_label=options.round_label,
+            stages=options.stages,
+            carry_forward_months=options.history_settings.carry_forward_months,
+            rounds_shown=options.history_settings.rounds_shown,
+        )
+        outcome.notes += list(result.compliance.notes if result.compliance else ())
+        next_visit = engine.next_visit_for(result, options.plan)
         row = engine.portfolio_row(result)
         row["Return file"] = path.name
         target = options.out_dir / f"{ret.details.provider_id}.xlsx"
         outcome.summary = str(target)
-        outputs = Outputs(overwrite=options.overwrite, inputs=(path, *options.linked_inputs))
+        history_file = (options.history,) if options.history else ()
+        outputs = Outputs(
+            overwrite=options.overwrite, inputs=(path, *options.linked_inputs, *history_file)
+        )
         outputs.check(target)
         fingerprint = sha256(path)
+        if prior is not None:
+            outcome.rows = engine.round_rows(result, return_sha256=fingerprint, as_at=options.as_at)
         if target.exists() and not options.overwrite:
             record = read_summary_record(target)
-            if record is not None and record.return_sha256 == fingerprint:
+            if (
+                record is not None
+                and record.return_sha256 == fingerprint
+                and record.history_sha256 == history_sha
+            ):
                 outcome.row = {**record.row, "Summary status": UP_TO_DATE}
                 outcome.status = UP_TO_DATE
+                _write_update(result, next_visit, options, outputs, outcome, fresh_only=True)
                 return outcome
             outputs.may_write(target)  # kept, and noted as kept
             outcome.kept += [str(p) for p in outputs.kept]
-            outcome.status = RETURN_CHANGED if record is not None else NO_RECORD
+            outcome.status = (
+                NO_RECORD
+                if record is None
+                else RETURN_CHANGED
+                if record.return_sha256 != fingerprint
+                else HISTORY_CHANGED
+            )
             # the overview describes the summary in the folder, not the return as it is now
             outcome.row = {**(record.row if record else row), "Summary status": outcome.status}
             return outcome
         outcome.row = {**row, "Summary status": UP_TO_DATE}
         _stop_if_orphaned()
         summary = write_summary(
-            target, result, options.settings, record=SummaryRecord(fingerprint, outcome.row)
+            target,
+            result,
+            options.settings,
+            record=SummaryRecord(fingerprint, outcome.row, history_sha),
+            next_visit=next_visit,
         )
         outcome.written.append(str(summary))
         if options.pdf:
@@ -250,12 +334,76 @@ def process_return(source: str) -> Outcome:
             if outputs.may_write(pdf):
                 outcome.written.append(str(convert(summary, pdf)))
             outcome.kept += [str(p) for p in outputs.kept]
+        _write_update(result, next_visit, options, outputs, outcome)
     except (SystemExit, KeyboardInterrupt):
         raise
     except BaseException as exc:  # a batch never stops for one bad file
         outcome.errors = error_rows(path.name, exc)
         outcome.row = None
+        outcome.rows = None
     return outcome
+
+
+class _HistoryProblems(CpcxlError):
+    """A provider's rows in the history have problems: its return is not summarised."""
+
+    def __init__(self, file: str, problems: list[InputError]) -> None:
+        self.file = file
+        self.problems = problems
+        super().__init__(f"{len(problems)} problems in this provider's rows of {file}")
+
+
+def _prior(
+    provider_id: str, framework: MonitoringFramework, ret: Any, options: BatchOptions
+) -> tuple[ProviderHistory | None, str]:
+    """The provider's history before this round (None without --history), and its
+    fingerprint (what a summary records to know whether the history changed since)."""
+    history = _history
+    if history is None or options.history is None:
+        return None, ""
+    try:
+        # the KPIs and actions of the rounds a summary shows (and the first and the baseline)
+        provider = history.of(provider_id, recent=options.history_settings.rounds_shown)
+    except InputErrors as many:
+        raise _HistoryProblems(history.file, many.errors) from None
+    prior = engine.prior_rounds(
+        provider,
+        options.round_label,
+        framework=framework.name,
+        monitoring_date=ret.details.monitoring_date,
+        file=ret.source_file,
+    )
+    return prior, engine.history_fingerprint(prior)
+
+
+def _write_update(
+    result: engine.ProviderResult,
+    next_visit: dt.date | None,
+    options: BatchOptions,
+    outputs: Outputs,
+    outcome: Outcome,
+    *,
+    fresh_only: bool = False,
+) -> None:
+    """--updates: the one-page update in updates/; ``fresh_only``: only if there is none."""
+    if not options.updates:
+        return
+    target = options.out_dir / UPDATES / f"{result.ret.details.provider_id}.xlsx"
+    if fresh_only and target.exists():
+        return
+    if not outputs.may_write(target):
+        outcome.kept += [str(target)]
+        return
+    written = write_update(target, result, options.settings, next_visit=next_visit)
+    outcome.written.append(str(written))
+    if options.pdf:
+        from cpcxl.common.soffice import convert
+
+        pdf = written.with_suffix(".pdf")
+        if outputs.may_write(pdf):
+            outcome.written.append(str(convert(written, pdf)))
+        else:
+            outcome.kept += [str(pdf)]
 
 
 def _provider_id(source: str) -> tuple[str, str]:
@@ -372,20 +520,23 @@ class _Runner:
     so only the return that kills a worker on its own is lost, and it is reported.
     """
 
-    def __init__(self, options: BatchOptions) -> None:
+    def __init__(self, options: BatchOptions, history: History | None = None) -> None:
         self.options = options
+        # Workers forked from this process inherit the history as read, at no cost; a
+        # spawned worker (where fork is missing) is sent it once, when it starts.
+        self.history = history
         self.pool: ProcessPoolExecutor | None = None
         if options.jobs > 1:
             self.pool = self._new_pool()
         else:
-            _init_worker_here(options)
+            _init_worker_here(options, history)
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             self.options.jobs,
             mp_context=_context(),
             initializer=_init_worker,
-            initargs=(self.options,),
+            initargs=(self.options, self.history),
         )
 
     def _replace_pool(self) -> ProcessPoolExecutor:
@@ -462,9 +613,10 @@ def _each(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
     return [fn(item) for item in items]
 
 
-def _init_worker_here(options: BatchOptions) -> None:
-    global _options
+def _init_worker_here(options: BatchOptions, history: History | None = None) -> None:
+    global _options, _history
     _options = options
+    _history = history
 
 
 def run_batch(
@@ -484,17 +636,39 @@ def run_batch(
         raise InputError(
             "the output folder must not be the folder of returns", valid="another folder"
         )
+    files = find_returns(in_dir)
+    history = _read_history(options, in_dir, out_dir, files)
+    if history is not None:
+        # The history is a great many small objects that nothing frees until the batch ends:
+        # out of the garbage collector's way, its passes do not walk them again and again,
+        # and workers forked from here share them instead of copying every page they are on.
+        gc.freeze()
+    try:
+        return _run(in_dir, out_dir, options, files, history, progress)
+    finally:
+        if history is not None:
+            gc.unfreeze()
+
+
+def _run(
+    in_dir: Path,
+    out_dir: Path,
+    options: BatchOptions,
+    files: list[Path],
+    history: History | None,
+    progress: Callable[[int, int], None] | None,
+) -> BatchReport:
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out_dir)
-    files = find_returns(in_dir)
     options = dataclasses.replace(
         options, out_dir=out_dir, linked_inputs=_linked_inputs(out_dir, files)
     )
     links = broken_links(in_dir)
     errors: list[tuple[str, str, str, str]] = list(links)
     failed: set[str] = {e[0] for e in links}
+    new_rounds: dict[str, engine.RoundRows] = {}
 
-    with _Runner(options) as runner:
+    with _Runner(options, history) as runner:
         # Pass 1: provider IDs only, so two returns for one provider are caught before writing.
         by_id: dict[str, list[str]] = defaultdict(list)
         for source, provider_id in runner.map(
@@ -546,7 +720,9 @@ def run_batch(
                 rows.add(outcome.row)
                 described.add(Path(outcome.summary).name)
                 summarised += 1
-            if outcome.status in (RETURN_CHANGED, NO_RECORD):
+            if outcome.rows is not None:
+                new_rounds[outcome.rows.round.provider_id.casefold()] = outcome.rows
+            if outcome.status in (RETURN_CHANGED, HISTORY_CHANGED, NO_RECORD):
                 stale.append((Path(outcome.summary), outcome.status))
             elif outcome.status == UP_TO_DATE:
                 up_to_date.append(Path(outcome.summary))
@@ -564,10 +740,45 @@ def run_batch(
             rows.add({**record.row, "Summary status": NO_RETURN})
             stale.append((path, NO_RETURN))
 
+    history_written, history_note = False, ""
+    if history is not None and options.history is not None:
+        if history.problems:
+            for provider_problems in history.problems.values():
+                errors += error_rows(history.file, InputErrors(provider_problems))
+            failed.add(history.file)
+            history_note = (
+                f"The history ({history.file}) was not updated: it has problems in "
+                f"{len(history.problems)} providers' rows (see errors.csv)."
+            )
+        else:
+            history_written = True
+            history_note = (
+                f"History: {history.file}, round {options.round_label} recorded for "
+                f"{len(new_rounds)} providers."
+            )
     portfolio = out_dir / PORTFOLIO
-    state = _write_portfolio(portfolio, rows, options, files, failed=len(failed), stale=len(stale))
+    # The history is written beside the portfolio, in a process of its own where it can be
+    # (each takes the best part of a second for a thousand providers).
+    writer = (
+        _HistoryWriter(options, history, new_rounds)
+        if history is not None and history_written
+        else None
+    )
+    try:
+        state = _write_portfolio(
+            portfolio, rows, options, files, failed=len(failed), stale=len(stale), note=history_note
+        )
+    except BaseException:
+        if writer is not None:
+            writer.stop()
+        raise
+    if writer is not None:
+        writer.finish()
+        written.append(writer.path)
     if state == "written":
         written.append(portfolio)
+        if options.pdf:
+            written.append(portfolio.with_suffix(".pdf"))
     elif state == "kept":
         kept.append(portfolio)
     errors.sort()
@@ -587,6 +798,131 @@ def run_batch(
         stale=stale,
         up_to_date=up_to_date,
         portfolio_kept=state == "kept",
+        history=options.history,
+        history_written=history_written,
+        history_note=history_note,
+    )
+
+
+def _read_history(
+    options: BatchOptions, in_dir: Path, out_dir: Path, files: list[Path]
+) -> History | None:
+    """The history (--history) as read, before anything is written: a history that is no
+    history, or that cpcxl could not rewrite without losing something, stops the batch."""
+    if options.history is None:
+        return None
+    target = Path(options.history)
+    if target.suffix.lower() != ".xlsx":
+        raise InputError(
+            "the history must be an .xlsx workbook",
+            location=Location(file=target.name),
+            valid="a file name ending .xlsx (a new one is made if it does not exist)",
+        )
+    Outputs(inputs=tuple(files)).check(target)
+    inside = target.resolve().parent
+    if inside == in_dir.resolve():
+        raise InputError(
+            "the history must not be in the folder of returns (it would be read as a return)",
+            location=Location(file=target.name),
+            valid="another folder",
+        )
+    if inside == out_dir.resolve() and target.name.lower() == PORTFOLIO:
+        raise InputError(
+            "the history must not be the portfolio", location=Location(file=target.name)
+        )
+    # a temp file a killed run left beside it (a hidden .<name>.<8 characters>.xlsx)
+    for leftover in target.parent.glob(f".{target.stem}.*.xlsx"):
+        if _LEFTOVER.match(leftover.name):
+            leftover.unlink(missing_ok=True)
+    return read_history_file(target, framework_resolver(options.frameworks), options.stages)
+
+
+class HistoryNotWritten(CpcxlError):
+    """Writing the history failed; it is as it was before the run."""
+
+
+class _HistoryWriter:
+    """Writes the history with this round in it, in a forked process (where there is fork;
+    otherwise here and now), so the portfolio can be written meanwhile."""
+
+    def __init__(
+        self, options: BatchOptions, history: History, new_rounds: Mapping[str, engine.RoundRows]
+    ) -> None:
+        assert options.history is not None
+        self.path = Path(options.history)
+        self.process: Any = None
+        self.failure = ""
+        if "fork" not in multiprocessing.get_all_start_methods():
+            try:
+                _update_history(options, history, new_rounds)
+            except CpcxlError as exc:
+                self.failure = str(exc)
+            return
+        context = multiprocessing.get_context("fork")
+        self.reader, writer = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_write_history_here, args=(options, history, new_rounds, writer), daemon=True
+        )
+        self.process.start()
+        writer.close()
+
+    def finish(self) -> None:
+        """Wait for it; raise HistoryNotWritten if it failed (the old history is intact)."""
+        if self.process is not None:
+            try:
+                self.failure = self.reader.recv()
+            except EOFError:
+                self.failure = "the process writing it stopped unexpectedly"
+            self.process.join()
+        if self.failure:
+            raise HistoryNotWritten(
+                f"the summaries and the overview were written, but the history was not "
+                f"({self.failure}); {self.path.name} is as it was before this run: run the same "
+                "command again"
+            )
+
+    def stop(self) -> None:
+        """The batch is stopping: end the writer (its temp file is removed as it ends)."""
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+
+
+def _write_history_here(
+    options: BatchOptions,
+    history: History,
+    new_rounds: Mapping[str, engine.RoundRows],
+    result: Any,
+) -> None:
+    signal.signal(signal.SIGTERM, _stop_cleanly)
+    try:
+        _update_history(options, history, new_rounds)
+    except BaseException as exc:  # reported by the batch, which decides what to do
+        result.send(f"{type(exc).__name__}: {exc}" if not isinstance(exc, CpcxlError) else str(exc))
+    else:
+        result.send("")
+    finally:
+        result.close()
+
+
+def _update_history(
+    options: BatchOptions, history: History, new_rounds: Mapping[str, engine.RoundRows]
+) -> None:
+    """Write the history with this round's rows in it (see the module docstring)."""
+    assert options.history is not None
+    resolve = framework_resolver(options.frameworks)
+    frameworks = dict(history.frameworks)
+    for rows in new_rounds.values():
+        if rows.round.framework not in frameworks:
+            frameworks[rows.round.framework] = resolve(rows.round.framework)
+    write_history(
+        options.history,
+        history,
+        new_rounds,
+        frameworks,
+        round_label=options.round_label,
+        as_at=options.as_at,
+        marking=options.settings.marking,
     )
 
 
@@ -598,10 +934,12 @@ def _write_portfolio(
     *,
     failed: int,
     stale: int,
+    note: str = "",
 ) -> str:
     """Write the overview of every summary in the folder: "written"; "unchanged" if the
     file already says exactly this; "kept" if a person has changed it since cpcxl wrote it
-    (or cpcxl did not write it) and --overwrite was not given."""
+    (or cpcxl did not write it) and --overwrite was not given. With --pdf, portfolio.pdf goes
+    with it: written when it is, and when it is unchanged but has no PDF yet."""
     outputs = Outputs(overwrite=options.overwrite, inputs=tuple(inputs))
     outputs.check(target)
     frame = engine.portfolio_frame(rows.frame())
@@ -614,15 +952,22 @@ def _write_portfolio(
         stale=stale,
         as_at=options.as_at,
         settings=options.settings,
+        frameworks=options.frameworks,
+        history_note=note,
     )
+    pdf = target.with_suffix(".pdf")
     if target.exists() and not options.overwrite:
         recorded = portfolio_cells_sha256(target)
         if recorded is None or recorded[0] != recorded[1]:
             outputs.may_write(target)
             return "kept"  # a person's changes are never lost without --overwrite
         if recorded[0] == cells_sha256(sheets):
+            if options.pdf and not pdf.exists():
+                write_portfolio_pdf(pdf, sheets, settings=options.settings)
             return "unchanged"
     write_portfolio(target, sheets, settings=options.settings)
+    if options.pdf:
+        write_portfolio_pdf(pdf, sheets, settings=options.settings)
     return "written"
 
 

@@ -10,7 +10,8 @@ from cpcxl.common.files import check_workbook_file
 from cpcxl.common.workbook import read_tables
 
 from ..inputs import DETAILS, RETURN_SPECS, SPECS, provider_id_in, read_return
-from ..models import MonitoringFramework, MonitoringReturn
+from ..models import ComplianceScheme, MonitoringFramework, MonitoringReturn
+from ..schemes import CPC306
 
 
 def read_return_file(
@@ -18,6 +19,7 @@ def read_return_file(
     framework_for: Callable[[str], MonitoringFramework],
     *,
     max_bytes: int | None = None,
+    stages: ComplianceScheme = CPC306,
 ) -> tuple[MonitoringReturn, MonitoringFramework]:
     """Read and check one return; every problem in it is raised together (InputErrors)."""
     # Only the return's own sheets (read_tables reads those its specs name): a batch reads
@@ -26,7 +28,7 @@ def read_return_file(
     cells = read_tables(path, SPECS, sheets=None, **limits)
     # the sheet names only to say what a file that is no return has instead
     names = _sheet_names(path) if any(s.name not in cells for s in RETURN_SPECS) else None
-    return read_return(cells, framework_for, file=Path(path).name, sheet_names=names)
+    return read_return(cells, framework_for, file=Path(path).name, sheet_names=names, stages=stages)
 
 
 def _sheet_names(path: str | os.PathLike[str]) -> list[str]:

@@ -18,13 +18,26 @@ from cpcxl.common.xlsxwriter_render import XlsxBook, xlsx_book
 from cpcxl.common.xlsxwriter_render import set_print as xw_set_print
 
 from .. import engine
-from ..outputs import DEFAULT_SETTINGS, ReportSettings, domain_block, summary_outputs
+from ..outputs import (
+    DEFAULT_SETTINGS,
+    HEADER_ROW,
+    OVERVIEW,
+    RATINGS,
+    ReportSettings,
+    domain_block,
+    printed_only,
+    progress_block,
+    ratings_tables,
+    summary_outputs,
+    update_outputs,
+)
 
 #: The hidden sheet where cpcxl keeps what it needs to know of a file it wrote: for a
 #: summary, the fingerprint of the return it was made from and its row of the overview; for
 #: the portfolio, the fingerprint of its own cells as written.
 RECORD_SHEET = "cpcxl"
 _RETURN = "return sha256"
+_HISTORY = "history sha256"
 _ROW = "overview row"
 _CELLS = "cells sha256"
 #: The overview's columns that hold dates (kept as ISO text in the record).
@@ -33,10 +46,16 @@ _DATE_COLUMNS = ("Monitoring date",)
 
 @dataclass(frozen=True)
 class SummaryRecord:
-    """What a summary file says of itself: the return it was made from and its overview row."""
+    """What a summary file says of itself: the return it was made from, the fingerprint of
+    the provider's history before this round (blank without one), and its overview row."""
 
     return_sha256: str
     row: dict[str, Any]
+    history_sha256: str = ""
+
+
+#: The summary's sheets printed landscape (the others portrait).
+LANDSCAPE = ("Action plan", "Compliance action")
 
 
 def write_summary(
@@ -45,23 +64,48 @@ def write_summary(
     settings: ReportSettings = DEFAULT_SETTINGS,
     *,
     record: SummaryRecord | None = None,
+    next_visit: dt.date | None = None,
 ) -> Path:
     """One provider's monitoring summary workbook, print-ready on A4, written atomically;
     with ``record``, a hidden sheet keeps it (see :func:`read_summary_record`)."""
-    outputs = summary_outputs(result, settings)
+    outputs = summary_outputs(result, settings, next_visit=next_visit)
     with xlsx_book(path) as book:
         for output in outputs:
             ws = book.render(output)
             xw_set_print(
                 ws,
                 header=settings.marking,
-                landscape=output.name == "Action plan",
+                landscape=output.name in LANDSCAPE,
                 repeat_rows=None,
             )
         _domain_chart(book, outputs)
+        _progress_charts(book, outputs)
         if record is not None:
             row = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in record.row.items()}
-            _record_sheet(book, [(_RETURN, record.return_sha256), (_ROW, json.dumps(row))])
+            _record_sheet(
+                book,
+                [
+                    (_RETURN, record.return_sha256),
+                    (_HISTORY, record.history_sha256),
+                    (_ROW, json.dumps(row)),
+                ],
+            )
+    return Path(path)
+
+
+def write_update(
+    path: str | os.PathLike[str],
+    result: engine.ProviderResult,
+    settings: ReportSettings = DEFAULT_SETTINGS,
+    *,
+    next_visit: dt.date | None = None,
+) -> Path:
+    """The one-page update for people kept informed: A4 portrait, one page."""
+    with xlsx_book(path) as book:
+        for output in update_outputs(result, settings, next_visit=next_visit):
+            ws = book.render(output)
+            xw_set_print(ws, header=settings.marking, landscape=False)
+            ws.fit_to_pages(1, 1)
     return Path(path)
 
 
@@ -102,13 +146,14 @@ def read_summary_record(path: str | os.PathLike[str]) -> SummaryRecord | None:
         return None
     if not isinstance(row, dict):
         return None
+    history_sha = items.get(_HISTORY, "")
     for column in _DATE_COLUMNS:
         if isinstance(row.get(column), str):
             try:
                 row[column] = dt.date.fromisoformat(row[column])
             except ValueError:
                 row[column] = None
-    return SummaryRecord(sha, row)
+    return SummaryRecord(sha, row, history_sha)
 
 
 def _domain_chart(book: XlsxBook, outputs: list[SheetOutput]) -> None:
@@ -139,6 +184,40 @@ def _domain_chart(book: XlsxBook, outputs: list[SheetOutput]) -> None:
     chart.set_size({"width": 620, "height": 300})
     book.workbook.get_worksheet_by_name("Summary").insert_chart(
         last + 1, 0, chart, {"x_offset": 5, "y_offset": 5}
+    )
+
+
+def _progress_charts(book: XlsxBook, outputs: list[SheetOutput]) -> None:
+    """With a history: the overall and domain scores over the last rounds (lines, from zero
+    to 100), under the Summary's progress table, whose first rows are its data (the KPIs
+    below them each have their own unit, so no one axis fits them)."""
+    block = progress_block(outputs)
+    if block is None or len(block.values[0]) < 6:  # no history: one round, nothing to draw
+        return
+    n = len(block.values[0]) - 4  # the rounds: the header less its label, baseline, change, trend
+    scores = 2 + len(domain_block(outputs).values) - 1  # the header, overall, each domain
+    first = block.row  # 0-based row of the first data row (the header is block.row - 1)
+    lines = book.workbook.add_chart({"type": "line"})
+    for r in range(1, scores):
+        lines.add_series(
+            {
+                "name": ["Summary", first + r - 1, 0],
+                "categories": ["Summary", first - 1, 1, first - 1, n],
+                "values": ["Summary", first + r - 1, 1, first + r - 1, n],
+                "marker": {"type": "circle", "size": 5},
+                "line": {
+                    "width": 2.25 if r == 1 else 1.5,
+                    "dash_type": "solid" if r == 1 else "dash",
+                },
+            }
+        )
+    lines.set_title({"name": "Scores over the last rounds (%)", "name_font": {"size": 11}})
+    lines.set_y_axis({"min": 0, "max": 100, "major_unit": 25})
+    lines.set_legend({"position": "bottom", "font": {"size": 8}})
+    lines.set_size({"width": 620, "height": 285})
+    row = block.row + len(block.values)  # 0-based: the first row of the space under it
+    book.workbook.get_worksheet_by_name("Summary").insert_chart(
+        row, 0, lines, {"x_offset": 5, "y_offset": 5}
     )
 
 
@@ -200,35 +279,104 @@ def write_portfolio(
     outputs: list[SheetOutput],
     *,
     settings: ReportSettings = DEFAULT_SETTINGS,
+    record: bool = True,
 ) -> Path:
-    """The portfolio workbook, with the rating-distribution chart, written atomically; a
-    hidden sheet records the fingerprint of its cells, so a rerun can tell whether a person
-    has changed it since."""
+    """The portfolio workbook, with a chart of each framework's ratings, written atomically;
+    a hidden sheet records the fingerprint of its cells, so a rerun can tell whether a person
+    has changed it since. The Overview prints on one landscape A4 width, its header on
+    every page."""
     with xlsx_book(path, constant_memory=True) as book:
         for output in outputs:
-            ws = book.render(output)
+            ws = _render_row_major(book, output) if output.name == RATINGS else book.render(output)
             xw_set_print(
                 ws,
                 header=settings.marking,
-                landscape=output.name != "Ratings",
-                repeat_rows=(4, 4) if output.name == "Overview" else None,
+                landscape=output.name != RATINGS,
+                repeat_rows=(HEADER_ROW - 1, HEADER_ROW - 1)
+                if output.name.endswith("verview")
+                else None,
             )
-        ratings = outputs[1].blocks[0]
-        n = len(ratings.values) - 1
-        if n:
-            chart = book.workbook.add_chart({"type": "column"})
-            first = ratings.row  # 0-based row of the first data row is ratings.row
-            chart.add_series(
-                {
-                    "name": "Providers",
-                    "categories": ["Ratings", first, 0, first + n - 1, 0],
-                    "values": ["Ratings", first, 1, first + n - 1, 1],
-                    "fill": {"color": "#1F4E78"},
-                    "data_labels": {"value": True},
-                }
-            )
-            chart.set_title({"name": "Providers by overall rating"})
-            chart.set_legend({"none": True})
-            book.workbook.get_worksheet_by_name("Ratings").insert_chart("D2", chart)
-        _record_sheet(book, [(_CELLS, cells_sha256(outputs))])
+            if output.name == OVERVIEW:
+                ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.75)
+        ratings = next((o for o in outputs if o.name == RATINGS), None)
+        if ratings is not None:
+            _ratings_charts(book, ratings)
+        if record:
+            _record_sheet(book, [(_CELLS, cells_sha256(outputs))])
     return Path(path)
+
+
+def _render_row_major(book: XlsxBook, output: SheetOutput) -> Any:
+    """A sheet of tables side by side, its cells written row by row: a constant-memory
+    workbook keeps only the row in hand, so blocks that share rows cannot be written one
+    after another (the first block's rows would be gone when the second came to them)."""
+    from cpcxl.common.report import number_format
+
+    ws = book.workbook.add_worksheet(output.name)
+    cells: list[tuple[int, int, Any, Any]] = []
+    for block in output.blocks:
+        if block.title:
+            cells.append((block.row - 2, block.column - 1, block.title, book.title_format(11)))
+        for r, values in enumerate(block.values):
+            for c, value in enumerate(values):
+                if block.header and r == 0:
+                    fmt = book.header_format()
+                else:
+                    properties: dict[str, Any] = {}
+                    shown = number_format(block, r, c, value)
+                    if shown:
+                        properties["num_format"] = shown
+                    if (colour := block.fills.get((r, c))) is not None:
+                        properties["bg_color"] = "#" + colour[-6:]
+                    fmt = book.format(**properties)
+                cells.append((block.row - 1 + r, block.column - 1 + c, value, fmt))
+    for row, column, value, fmt in sorted(cells, key=lambda x: (x[0], x[1])):
+        book.write(ws, row, column, value, fmt)
+    for letter, width in output.widths.items():
+        ws.set_column(f"{letter}:{letter}", width)
+    return ws
+
+
+def _ratings_charts(book: XlsxBook, ratings: SheetOutput) -> None:
+    """A column chart of each framework's ratings, under its table, on its own scale."""
+    ws = book.workbook.get_worksheet_by_name(RATINGS)
+    for block in ratings_tables(ratings):
+        n = len(block.values) - 1
+        if not n:
+            continue
+        first, column = block.row, block.column - 1  # 0-based first data row and column
+        chart = book.workbook.add_chart({"type": "column"})
+        chart.add_series(
+            {
+                "name": "Providers",
+                "categories": [RATINGS, first, column, first + n - 1, column],
+                "values": [RATINGS, first, column + 1, first + n - 1, column + 1],
+                "fill": {"color": "#1F4E78"},
+                "data_labels": {"value": True},
+            }
+        )
+        chart.set_title({"name": f"{block.title}: providers by rating", "name_font": {"size": 10}})
+        chart.set_legend({"none": True})
+        most = max((int(r[1]) for r in block.values[1:]), default=0)
+        chart.set_y_axis({"min": 0, "major_unit": max(1, -(-most // 6))})
+        chart.set_size({"width": 330, "height": 300})
+        ws.insert_chart(first + n + 1, column, chart, {"x_offset": 2, "y_offset": 10})
+
+
+def write_portfolio_pdf(
+    path: str | os.PathLike[str],
+    outputs: list[SheetOutput],
+    *,
+    settings: ReportSettings = DEFAULT_SETTINGS,
+) -> Path:
+    """portfolio.pdf: the sheets that print (the Overview, the Ratings and the Monitoring
+    plan; the Full overview is for the screen), through LibreOffice."""
+    import tempfile
+
+    from cpcxl.common.soffice import convert
+
+    with tempfile.TemporaryDirectory(prefix="cpcxl-portfolio-") as work:
+        printable = write_portfolio(
+            Path(work) / "portfolio.xlsx", printed_only(outputs), settings=settings, record=False
+        )
+        return convert(printable, path)

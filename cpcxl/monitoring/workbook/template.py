@@ -36,18 +36,21 @@ from cpcxl.common.workbook import (
 from cpcxl.plugins import WorkbookTemplate
 
 from ..inputs import (
+    COMPLIANCE,
     DETAIL_COLUMNS,
     DETAILS,
     KPIS,
     NOT_APPLICABLE,
     SCORES,
-    TABLES,
+    STAKEHOLDERS,
+    STRENGTHS,
     TEMPLATE_FILE,
+    TEMPLATE_TABLES,
     YES_NO_LIST,
 )
 from ..models import MonitoringFramework, MonitoringReturn
 from ..outputs import RATING_FILLS
-from ..schemes import BUILT_IN, CQC
+from ..schemes import BUILT_IN, CPC306, CQC
 
 TEMPLATE_NAME = "monitoring_return"
 HEADER_ROW = 3  # every input table's header row (the Return sheet's too); a title above it
@@ -75,12 +78,26 @@ _FRAMEWORK_LISTS: dict[str, list[Any]] = {
     "DomainList": [d for f in BUILT_IN for d in f.domain_names()],
     "ScoreList": [1, 2, 3, 4, NOT_APPLICABLE],
     YES_NO_LIST: ["Yes", "No"],
+    "StageList": CPC306.names,
+}
+#: What a new table's row 2 shows above its header: an example, never read as an entry (a
+#: row of the table would be read as this provider's own).
+EXAMPLES = {
+    STRENGTHS.name: "For example: Care plans are personal and reviewed with families | "
+    "Responsive | Six care plans sampled, each reviewed in the last three months",
+    STAKEHOLDERS.name: "For example: Family carers of people using the service | | People "
+    "using the service, their families and friends | Receiving information only | Letter or email",
+    COMPLIANCE.name: "For example: Improvement notice | 01/06/2026 | Medicines records "
+    "incomplete | Audit every medicines record and retrain staff | 01/09/2026 | Audit report | "
+    "Head of Commissioning | Two visits found the same gap",
 }
 
 
 def _lists() -> dict[str, list[Any]]:
     """The Lists sheet: one named column for each drop-down the specs name, in their order."""
-    kinds = [s.type for s in DETAILS.settings] + [c.type for t in TABLES for c in t.columns]
+    kinds = [s.type for s in DETAILS.settings] + [
+        c.type for t in TEMPLATE_TABLES for c in t.columns
+    ]
     lists: dict[str, list[Any]] = {}
     for kind in kinds:
         name = getattr(kind, "list_name", None)
@@ -117,9 +134,26 @@ INSTRUCTIONS: list[tuple[str, str | list[str]]] = [
             "and whether and to whom it was escalated.",
             "Actions: each action, whether it is a requirement or a recommendation, who is "
             "responsible (provider, commissioner or people using the service) and when it is "
-            "due (a requirement needs a due date).",
+            "due (a requirement needs a due date). Keep last round's open actions on the "
+            "list with their status: with a history, each keeps the round it was raised in.",
             "Previous round: last round's domain scores (0 to 100) and ratings, so the summary "
-            "can show the trend and carry forward a key question not reassessed.",
+            "can show the trend and carry forward a key question not reassessed (a rating "
+            "more than 24 months old is not carried forward). With a history (the batch's "
+            "--history), the history supplies the previous round instead.",
+            "Scores: give a reason for every statement marked N/A or left blank (CPC 305 B6); "
+            "the summary lists them.",
+            "KPIs: Baseline is the value progress is measured from (CPC 424 C1), if you have "
+            "one; with a history, the baseline round's value is used when it is blank.",
+            "Strengths: good practice found (CPC 305 C1); statements scored 4 are added to "
+            "them in the summary.",
+            "Stakeholders: who is kept informed of the monitoring (CPC 305 B8), by role or "
+            "group (no contact details); those receiving information only get the batch's "
+            "one-page update (--updates).",
+            "Compliance: one row for each change of compliance stage (CPC 306 C): the stage, "
+            "the date entered, the breach or issue, the requirement it is for, the deadline, "
+            "the evidence that would close it, who decided and why. Stages: None, Informal "
+            "concern, Improvement notice, Default notice (after an improvement notice), "
+            "Suspension of new placements, Termination notice (after a default notice).",
             "Your organisation's own framework: add a sheet named Framework with the columns "
             "Domain, Statement and Safeguarding (Yes/No), and type its name in Monitoring "
             "framework on the Return sheet.",
@@ -153,8 +187,9 @@ INSTRUCTIONS: list[tuple[str, str | list[str]]] = [
     (
         "Buttons (in the cpcxl add-in or task pane; this file has no macros)",
         [
-            "Build summary: checks the return and writes the sheets Summary, Evidence and "
-            "Action plan into this workbook. Bad entries are listed with the sheet and cell.",
+            "Build summary: checks the return and writes the sheets Summary, Evidence, "
+            "Action plan and Compliance into this workbook. Bad entries are listed with the "
+            "sheet and cell.",
         ],
     ),
     (
@@ -219,13 +254,16 @@ def _rows(ret: MonitoringReturn | None) -> dict[str, list[list[Any]]]:
             "Issues": [i.model_dump() for i in ret.issues],
             "Actions": [a.model_dump() for a in ret.actions],
             "PreviousRound": [{**p.model_dump(), "rating": p.rating or None} for p in ret.previous],
+            "Strengths": [{**s.model_dump(), "domain": s.domain or None} for s in ret.strengths],
+            "Stakeholders": [s.model_dump() for s in ret.stakeholders],
+            "Compliance": [c.model_dump() for c in ret.compliance],
         }
     return {
         spec.name: [
             [None if c.output else _cell(r.get(c.field)) for c in spec.columns]
             for r in records.get(spec.name, [])
         ]
-        for spec in TABLES
+        for spec in TEMPLATE_TABLES
     }
 
 
@@ -234,7 +272,7 @@ def write_return(path: str | os.PathLike[str], ret: MonitoringReturn | None) -> 
     wb = Workbook()
     add_instructions(wb, "Provider monitoring return", INSTRUCTIONS)
     _details_sheet(wb, ret)
-    for spec, rows in zip(TABLES, _rows(ret).values(), strict=True):
+    for spec, rows in zip(TEMPLATE_TABLES, _rows(ret).values(), strict=True):
         _table_sheet(wb.create_sheet(spec.sheet), spec, rows)
     add_lists_sheet(wb, LISTS).sheet_state = "hidden"
     add_xlwings_conf(wb)
@@ -306,6 +344,8 @@ def _rating_colours(ws: Worksheet, ref: str, framework: MonitoringFramework) -> 
 
 def _table_sheet(ws: Worksheet, spec: TableSpec, rows: Sequence[Sequence[Any]]) -> None:
     put(ws["A1"], spec.title).font = styles.SUBTITLE_FONT
+    if spec.name in EXAMPLES:
+        put(ws["A2"], EXAMPLES[spec.name]).font = styles.NOTE_FONT
     # Room to add rows; the Scores table is as long as its statements (at least ten).
     min_rows = max(len(rows), 10) if spec is SCORES else max(10, len(rows) + 5)
     add_input_table(ws, spec, rows, row=HEADER_ROW, min_rows=min_rows)

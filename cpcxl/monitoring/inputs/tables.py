@@ -1,10 +1,9 @@
-"""A monitoring return from its cells: the tables it is made of, and reading them into models.
+"""The tables a monitoring return is made of, and the value types of their cells.
 
 Each input table of the return is one :class:`~cpcxl.common.inputs.TableSpec` (and the Return
 sheet's provider and contract details one :class:`~cpcxl.common.inputs.SettingsSpec`): the
 workbook layer builds the template from these and the same declarations read it back, from a
-file (calamine) or the open workbook (xlwings). Every problem is collected with its place
-(file, sheet, cell, field) and raised together, so an officer can fix them all at once.
+file (calamine) or the open workbook (xlwings).
 
 The one rule for rates holds here: a rate is a fraction (5% is 0.05). The only rates a
 return holds are KPI tolerances (0% to 50%: see :data:`KPI_TOLERANCE`). Domain scores are
@@ -17,13 +16,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
-
-from cpcxl.common.errors import InputError, InputErrors, Location
+from cpcxl.common.errors import InputError
 from cpcxl.common.fields import (
     MONEY_LIMIT,
     Choice,
@@ -37,45 +33,26 @@ from cpcxl.common.fields import (
     Validation,
     choice_key,
 )
-from cpcxl.common.inputs import (
-    Cells,
-    Column,
-    Setting,
-    SettingsSpec,
-    TableRead,
-    TableSpec,
-    read_settings,
-    read_table,
-)
-from cpcxl.common.tables import ROW, normalise_header
-from cpcxl.common.values import describe, is_blank, to_number
+from cpcxl.common.inputs import Column, Setting, SettingsSpec, TableSpec
+from cpcxl.common.values import describe, to_number
 
-from .engine import PlanSettings
-from .models import (
+from ..models import (
     NOT_APPLICABLE,
-    Action,
     ActionKind,
     ActionStatus,
     ActionType,
+    Channel,
     Escalation,
     EvidenceType,
     Involvement,
-    Issue,
     IssueType,
-    Kpi,
     MonitoringActivity,
-    MonitoringFramework,
-    MonitoringReturn,
     NonCompliance,
-    Participant,
-    PreviousScore,
-    ProviderDetails,
     ProviderType,
     Responsible,
-    Statement,
-    StatementScore,
+    StakeholderKind,
 )
-from .schemes import CQC, CQC_BANDS, framework_from_dict
+from ..schemes import CQC
 
 TEMPLATE_FILE = "monitoring_return.xlsx"
 YES_NO_LIST = "YesNoList"
@@ -306,9 +283,17 @@ SCORES = TableSpec(
             default="",
             width=30,
         ),
+        Column(
+            "reason",
+            "Reason if not scored",
+            synonyms=("reason not scored", "why not scored", "reason"),
+            required=False,
+            default="",
+            width=40,
+        ),
     ),
     "Statement scores: 1 significant shortfalls, 2 some shortfalls, 3 good, 4 exceptional, "
-    "N/A not applicable",
+    "N/A not applicable (give the reason: CPC 305 B6)",
 )
 KPIS = TableSpec(
     "KPIs",
@@ -340,6 +325,15 @@ KPIS = TableSpec(
         ),
         # Excel's own RAG, worked out by a formula the template writes: never read
         Column("rag", "RAG (preview)", required=False, output=True, width=14),
+        # after the preview, so returns made before it keep their columns where they were
+        Column(
+            "baseline",
+            "Baseline",
+            NUMBER,
+            synonyms=("baseline value",),
+            required=False,
+            prompt="Where progress is measured from (CPC 424 C1); blank: the history's",
+        ),
     ),
     "Key performance indicators: Green on target, Amber within tolerance, Red beyond it",
 )
@@ -436,6 +430,111 @@ PREVIOUS = TableSpec(
     ),
     "The previous round's domain scores, for the trend",
 )
+STRENGTHS = TableSpec(
+    "Strengths",
+    "Strengths",
+    (
+        Column(
+            "strength",
+            "Strength or good practice",
+            synonyms=("strength", "good practice"),
+            width=60,
+        ),
+        Column("domain", "Domain", DOMAIN_TEXT, synonyms=("key question",), required=False),
+        Column("evidence", "Evidence", required=False, default="", width=50),
+    ),
+    "Strengths and good practice found (CPC 305 C1); statements scored 4 are added to these",
+)
+STAKEHOLDERS = TableSpec(
+    "Stakeholders",
+    "Stakeholders",
+    (
+        Column(
+            "who",
+            "Stakeholder (role or group)",
+            synonyms=("stakeholder", "who"),
+            width=40,
+        ),
+        Column("organisation", "Organisation", required=False, default="", width=30),
+        Column(
+            "kind",
+            "Kind of stakeholder",
+            _choice(StakeholderKind, "a kind of stakeholder", "StakeholderKindList"),
+            synonyms=("kind", "stakeholder type"),
+            required=False,
+            width=36,
+        ),
+        Column(
+            "involvement",
+            "Level of involvement",
+            _choice(Involvement, "a level of involvement", "InvolvementList"),
+            synonyms=("involvement",),
+            required=False,
+            default=Involvement.INFORMATION_ONLY,
+            width=28,
+        ),
+        Column(
+            "channel",
+            "How they are informed",
+            _choice(Channel, "a way of informing people", "ChannelList"),
+            synonyms=("channel", "how informed"),
+            required=False,
+            width=28,
+        ),
+    ),
+    "Who is kept informed of the monitoring (CPC 305 B8): roles or groups, no contact details",
+)
+#: A stage of compliance action: its choice is the scheme's, checked after reading.
+STAGE_TEXT = Listed(Text(what="a compliance stage"), "StageList")
+COMPLIANCE = TableSpec(
+    "Compliance",
+    "Compliance",
+    (
+        Column("stage", "Stage", STAGE_TEXT, synonyms=("compliance stage",), width=28),
+        Column("entered", "Date entered", Date(), synonyms=("date", "entered"), width=14),
+        Column(
+            "issue",
+            "Breach or issue",
+            synonyms=("breach", "issue"),
+            required=False,
+            default="",
+            width=40,
+        ),
+        Column(
+            "requirement",
+            "Requirement",
+            synonyms=("requirement it is for",),
+            required=False,
+            default="",
+            width=36,
+            prompt="The requirement (Actions sheet) that closes it; blank: every requirement",
+        ),
+        Column("deadline", "Deadline", Date(), required=False, width=14),
+        Column(
+            "evidence",
+            "Evidence that would close it",
+            synonyms=("evidence to close", "evidence"),
+            required=False,
+            default="",
+            width=40,
+        ),
+        Column(
+            "decided_by",
+            "Decided by (role)",
+            synonyms=("decided by", "who decided"),
+            width=28,
+        ),
+        Column(
+            "why",
+            "Why",
+            synonyms=("reason", "reason for the change"),
+            required=False,
+            default="",
+            width=40,
+        ),
+    ),
+    "Compliance action (CPC 306 C): one row for each change of stage, with who decided and why",
+)
 #: An optional sheet of Domain | Statement | Safeguarding rows: the return's own framework,
 #: used when its Monitoring framework cell names no built-in or registered framework.
 FRAMEWORK = TableSpec(
@@ -456,308 +555,12 @@ FRAMEWORK = TableSpec(
     "Your organisation's own framework",
 )
 TABLES = (PARTICIPANTS, SCORES, KPIS, ISSUES, ACTIONS, PREVIOUS)
+#: Tables a return made before issue 16 does not have: read when they are there.
+LATER_TABLES = (STRENGTHS, STAKEHOLDERS, COMPLIANCE)
+#: Every table the template holds, in its order.
+TEMPLATE_TABLES = (*TABLES, *LATER_TABLES)
 #: What every return has, in reading order.
 RETURN_SPECS: tuple[TableSpec | SettingsSpec, ...] = (DETAILS, *TABLES)
-#: Everything a return is read from (the Framework sheet is optional).
-SPECS = (*RETURN_SPECS, FRAMEWORK)
+#: Everything a return is read from (the later tables and the Framework sheet are optional).
+SPECS = (*RETURN_SPECS, *LATER_TABLES, FRAMEWORK)
 RETURN_SHEETS = tuple(dict.fromkeys(s.sheet for s in RETURN_SPECS))
-
-
-# --- reading a return ---------------------------------------------------------------------
-
-
-def read_return(
-    cells: Mapping[str, Cells],
-    framework_for: Callable[[str], MonitoringFramework],
-    *,
-    file: str = "",
-    sheet_names: Sequence[str] | None = None,
-) -> tuple[MonitoringReturn, MonitoringFramework]:
-    """A checked :class:`MonitoringReturn` and its framework from the return's cells
-    ({table name: cells}, as ``read_tables`` or ``read_book_tables`` give them).
-
-    Every problem is raised together (InputErrors); a table whose header is wrong is
-    reported and nothing is read from it. Notes (a header read under another spelling) are
-    kept on the return.
-    """
-    missing = [s.sheet for s in RETURN_SPECS if s.name not in cells]
-    if missing:
-        found = ", ".join(sheet_names if sheet_names is not None else []) or "none"
-        raise InputError(
-            f"this is not a monitoring return: sheet{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(missing)} missing (sheets found: {found})",
-            location=Location(file=file or None),
-            valid=f"a copy of {TEMPLATE_FILE} with the sheets {', '.join(RETURN_SHEETS)}",
-        )
-    errors = InputErrors()
-    own = cells.get(FRAMEWORK.name)
-    if own is not None:
-        framework_for = _with_sheet_framework(framework_for, own, file)
-    details, framework = _read_details(cells[DETAILS.name], framework_for, errors, file)
-    tables = {spec.name: read_table(spec, cells[spec.name], errors, file=file) for spec in TABLES}
-    ret = MonitoringReturn(details=details, source_file=file)
-    ret.participants = [Participant(**r) for r in _records(tables[PARTICIPANTS.name])]
-    ret.scores = _scores(tables[SCORES.name], framework, errors)
-    ret.kpis = [Kpi(**r) for r in _records(tables[KPIS.name])]
-    ret.issues = [Issue(**r) for r in _records(tables[ISSUES.name])]
-    ret.actions = _actions(tables[ACTIONS.name], errors)
-    ret.previous = _previous(tables[PREVIOUS.name], framework, errors)
-    errors.raise_if_any()
-    ret.notes = list(errors.notes)
-    return ret, framework
-
-
-def _located(table: TableRead | None) -> Iterator[tuple[int, dict[str, Any]]]:
-    """The good rows of a table as (sheet row, {field: value}), a blank as None (a number
-    column gives NaN for it)."""
-    if table is None:
-        return
-    for record in table.records():
-        row = int(record.pop(ROW))
-        yield (
-            row,
-            {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in record.items()},
-        )
-
-
-def _records(table: TableRead | None) -> Iterator[dict[str, Any]]:
-    return (r for _, r in _located(table))
-
-
-def _read_details(
-    cells: Cells,
-    framework_for: Callable[[str], MonitoringFramework],
-    errors: InputErrors,
-    file: str,
-) -> tuple[ProviderDetails, MonitoringFramework]:
-    if not cells.exact:
-        # A Return sheet without its Details table (a return made before it had one): the
-        # details are its first columns, label and entry; the score preview is beside them.
-        cells = Cells(
-            [list(r[:DETAIL_COLUMNS]) for r in cells.rows], cells.first_row, cells.first_column
-        )
-    before = len(errors)
-    read = read_settings(DETAILS, cells, errors, file=file)
-    if read is None:
-        return ProviderDetails(provider_id="?", provider_name="?"), CQC
-    values = dict(read.values)
-    base = Location(file=file or None, sheet=DETAILS.sheet)
-
-    def where(field_name: str) -> Location:
-        return read.where.get(field_name) or base.with_(field=DETAILS.setting(field_name).label)
-
-    start, end = values.get("period_start"), values.get("period_end")
-    if start and end and end < start:
-        errors.add(
-            f"the period ends ({end:%d/%m/%Y}) before it starts ({start:%d/%m/%Y})",
-            location=where("period_end"),
-        )
-    name = values.get("framework") or CQC.name
-    values["framework"] = name
-    try:
-        framework = framework_for(name)
-    except InputErrors as many:  # the return's own Framework sheet is wrong
-        errors.extend(many)
-        framework = CQC
-    except InputError as exc:
-        errors.add(InputError(exc.message, valid=exc.valid), location=where("framework"))
-        framework = CQC
-    breach_domain = values.get("breach_domain")
-    if breach_domain:
-        try:
-            values["breach_domain"] = domain_choice(framework).parse(breach_domain)
-        except InputError as exc:
-            errors.add(exc, location=where("breach_domain"))
-            values["breach_domain"] = ""
-        else:
-            if not values.get("regulatory_breach"):
-                errors.add(
-                    f"a key question of the breach ({values['breach_domain']}) is given, but "
-                    "Regulatory breach found is not Yes",
-                    location=where("breach_domain"),
-                    valid="Yes in Regulatory breach found, or leave this blank",
-                )
-    previous = values.get("previous_overall")
-    if previous:
-        try:
-            values["previous_overall"] = rating_choice(framework).parse(previous)
-        except InputError as exc:
-            errors.add(exc, location=where("previous_overall"))
-            values["previous_overall"] = ""
-    if len(errors) > before:
-        # Nothing below can be trusted without the details; report what is wrong so far
-        # together with the tables' problems, but build the model from safe stand-ins.
-        values = {k: v for k, v in values.items() if v not in (None, "")}
-        values.setdefault("provider_id", "?")
-        values.setdefault("provider_name", "?")
-    return ProviderDetails(**{k: v for k, v in values.items() if v is not None}), framework
-
-
-def _scores(
-    table: TableRead | None, framework: MonitoringFramework, errors: InputErrors
-) -> list[StatementScore]:
-    if table is None:
-        return []
-    domains = domain_choice(framework)
-    scores = []
-    for row, r in _located(table):
-        try:
-            domain = domains.parse(r["domain"])
-        except InputError as exc:
-            errors.add(exc, location=table.where(row, "domain"))
-            continue
-        score = r["score"]
-        scores.append(
-            StatementScore(
-                **{**r, "domain": domain, "score": None if score is None else int(score)},
-                row=row,
-            )
-        )
-    return scores
-
-
-def _actions(table: TableRead | None, errors: InputErrors) -> list[Action]:
-    if table is None:
-        return []
-    actions = []
-    for row, r in _located(table):
-        if r["kind"] == ActionKind.REQUIREMENT and r["due"] is None:
-            errors.add(
-                "a requirement needs a due date (its timescale)",
-                location=table.where(row, "due"),
-                valid="a date (dd/mm/yyyy)",
-            )
-            continue
-        actions.append(Action(**r))
-    return actions
-
-
-def _previous(
-    table: TableRead | None, framework: MonitoringFramework, errors: InputErrors
-) -> list[PreviousScore]:
-    if table is None:
-        return []
-    domains, ratings = domain_choice(framework), rating_choice(framework)
-    previous = []
-    for row, r in _located(table):
-        domain = errors.attempt(domains.parse, r["domain"], where=table.where(row, "domain"))
-        rating = r["rating"]
-        if rating:
-            rating = errors.attempt(ratings.parse, rating, where=table.where(row, "rating"))
-        if domain is not None and rating is not None:
-            previous.append(PreviousScore(domain=domain, percentage=r["percentage"], rating=rating))
-    return previous
-
-
-# The choices of the frameworks met so far, by identity: a batch meets the same few in every
-# return, and hashing a framework (every statement) would cost more than the lookup saves.
-_CHOICES: dict[tuple[int, str], tuple[MonitoringFramework, Choice]] = {}
-
-
-def _framework_choice(framework: MonitoringFramework, kind: str) -> Choice:
-    key = (id(framework), kind)
-    found = _CHOICES.get(key)
-    if found is None or found[0] is not framework:
-        options = framework.domain_names() if kind == "domain" else framework.labels
-        found = (framework, Choice.of(options, f"a {kind} of the {framework.name} framework"))
-        if len(_CHOICES) > 64:
-            _CHOICES.clear()
-        _CHOICES[key] = found
-    return found[1]
-
-
-def domain_choice(framework: MonitoringFramework) -> Choice:
-    """The framework's domains as a choice (so 'well led' is 'Well-led')."""
-    return _framework_choice(framework, "domain")
-
-
-def rating_choice(framework: MonitoringFramework) -> Choice:
-    """The framework's rating labels as a choice, worst first."""
-    return _framework_choice(framework, "rating")
-
-
-def provider_id_in(rows: Sequence[Sequence[Any]]) -> str:
-    """Only the provider ID from the Return sheet's rows (label in column A, entry in B),
-    found without reading the rest, so a batch can look for duplicates first; "" if none."""
-    setting = DETAILS.setting("provider_id")
-    names = set(setting.names())
-    for row in rows:
-        if row and not is_blank(row[0]) and normalise_header(row[0]) in names:
-            value = row[1] if len(row) > 1 else None
-            return "" if is_blank(value) else TEXT.parse(value)
-    return ""
-
-
-# --- an organisation's own framework, from the return's Framework sheet -------------------
-
-
-def framework_from_cells(
-    cells: Cells,
-    *,
-    name: str,
-    bands: Sequence[Any] = CQC_BANDS,
-    file: str | None = None,
-) -> MonitoringFramework:
-    """A framework from a sheet of Domain | Statement | Safeguarding rows, in that order."""
-    errors = InputErrors()
-    table = read_table(FRAMEWORK, cells, errors, file=file)
-    errors.raise_if_any()
-    by_domain: dict[str, list[Statement]] = {}
-    for r in _records(table):
-        by_domain.setdefault(r["domain"], []).append(
-            Statement(text=r["statement"], safeguarding=bool(r["safeguarding"]))
-        )
-    return framework_from_dict(
-        {
-            "name": name,
-            "domains": [
-                {"name": d, "statements": [s.model_dump() for s in ss]}
-                for d, ss in by_domain.items()
-            ],
-            "bands": [b.model_dump() for b in bands],
-        },
-        Location(file=file, sheet=FRAMEWORK.sheet),
-    )
-
-
-def _with_sheet_framework(
-    framework_for: Callable[[str], MonitoringFramework], cells: Cells, file: str
-) -> Callable[[str], MonitoringFramework]:
-    """Known frameworks first; a name they do not know is the one on the Framework sheet."""
-
-    def resolve(name: str) -> MonitoringFramework:
-        try:
-            return framework_for(name)
-        except InputError:
-            return framework_from_cells(cells, name=name, file=file or None)
-
-    return resolve
-
-
-# --- the settings file's [plan] table -----------------------------------------------------
-
-#: The margin the monitoring plan keeps for contingencies (CPC 305 A7, P10), as a fraction of
-#: the hours needed: 0% to 50%, a local choice (more than half again is a second plan).
-CONTINGENCY = Rate(
-    0, 0.5, "more than half again is a second plan, not a margin", what="the contingency margin"
-)
-
-
-def read_plan_settings(data: Mapping[str, Any], *, file: str | None = None) -> PlanSettings:
-    """The monitoring plan's settings from the [plan] table of a settings file."""
-    where = Location(file=file, field="[plan]")
-    values = dict(data)
-    if "contingency" in values:
-        try:
-            values["contingency"] = CONTINGENCY.parse(values["contingency"])
-        except InputError as exc:
-            raise InputError(
-                f"[plan] contingency: {exc.message}", location=where, valid=exc.valid
-            ) from None
-    try:
-        return PlanSettings(**values)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise InputError(
-            f"the [plan] settings are not valid ({problems})", location=where
-        ) from None

@@ -1,0 +1,166 @@
+"""The history workbook on disk: read into each provider's rounds, and written back with this
+round in it, atomically, never losing an earlier round.
+
+A history cpcxl wrote keeps, on a hidden sheet, the SHA-256 of each of its sheets as written
+and the rows it wrote. When every sheet is still byte for byte as written (nobody has saved
+the file since), those rows are read instead of the cells: a thousand providers' twelve
+rounds are a million cells, and reading them again each run would cost more than the rest of
+the history's work together. A file anyone has saved since (Excel rewrites every sheet) is
+read cell by cell, every cell checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import posixpath
+import zipfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from cpcxl.common.errors import InputError, Location
+from cpcxl.common.files import check_workbook_file
+from cpcxl.common.inputs import Cells
+from cpcxl.common.workbook import read_sheets
+
+from .. import engine
+from ..inputs import (
+    LONGEST_FRAMEWORK_NAME,
+    RECORD_SHEET,
+    History,
+    read_history,
+    read_history_rows,
+)
+from ..models import ComplianceScheme, MonitoringFramework
+from ..outputs import ABOUT_NAME, about_rows, history_tables
+from .stream import Table, stream_book
+
+#: A history is rewritten whole each run, so it is read whole: allow far more than a return
+#: (a thousand providers over twelve rounds is about 4 MB, 40 MB unpacked). A local choice.
+MAX_HISTORY_BYTES = 200 * 1024 * 1024
+MAX_HISTORY_UNPACKED = 2 * 1024 * 1024 * 1024
+_DIGESTS = "sheet sha256"
+_ROWS = "rows"
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def read_history_file(
+    path: str | os.PathLike[str],
+    framework_for: Callable[[str], MonitoringFramework],
+    stages: ComplianceScheme,
+) -> History:
+    """The history at ``path`` (an empty one if there is no file yet)."""
+    path = Path(path)
+    if not path.exists():
+        return History(file=path.name, stages=stages)
+    check_workbook_file(path, max_bytes=MAX_HISTORY_BYTES, max_unpacked_bytes=MAX_HISTORY_UNPACKED)
+    rows = _as_written(path)
+    if rows is not None:
+        return read_history_rows(rows, framework_for, stages, file=path.name)
+    sheets = read_sheets(path, max_bytes=MAX_HISTORY_BYTES, max_unpacked_bytes=MAX_HISTORY_UNPACKED)
+    cells = {name: Cells(values) for name, values in sheets.items()}
+    return read_history(cells, framework_for, stages, file=path.name)
+
+
+def _as_written(path: Path) -> dict[str, Any] | None:
+    """The rows cpcxl recorded, if every sheet is byte for byte as it wrote them; else None."""
+    from defusedxml import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = _sheet_parts(archive, ElementTree)
+            if RECORD_SHEET not in parts:
+                return None
+            record = _record(archive.read(parts[RECORD_SHEET]), ElementTree)
+            digests = json.loads(record[_DIGESTS])
+            if set(digests) != set(parts) - {RECORD_SHEET}:
+                return None
+            for sheet, part in parts.items():
+                if sheet == RECORD_SHEET:
+                    continue
+                if hashlib.sha256(archive.read(part)).hexdigest() != digests[sheet]:
+                    return None
+            rows = json.loads(record[_ROWS])
+    except (KeyError, ValueError, zipfile.BadZipFile, OSError, ElementTree.ParseError):
+        return None  # not as cpcxl wrote it: read cell by cell
+    return rows if isinstance(rows, dict) else None
+
+
+def _sheet_parts(archive: zipfile.ZipFile, tree: Any) -> dict[str, str]:
+    """{sheet name: its part in the archive}, from the workbook and its relationships."""
+    book = tree.fromstring(archive.read("xl/workbook.xml"))
+    rels = tree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{_REL_NS}Relationship")}
+    parts = {}
+    for sheet in book.iter(f"{_NS}sheet"):
+        target = targets[sheet.get(_R_ID)]
+        parts[sheet.get("name")] = (
+            target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        )
+    return parts
+
+
+def _record(xml: bytes, tree: Any) -> dict[str, str]:
+    """The record sheet's rows: a key in column A, its value in the cells after it."""
+    found = {}
+    for row in tree.fromstring(xml).iter(f"{_NS}row"):
+        texts = ["".join(t.text or "" for t in c.iter(f"{_NS}t")) for c in row.iter(f"{_NS}c")]
+        if texts:
+            found[texts[0]] = "".join(texts[1:])
+    return found
+
+
+def write_history(
+    path: str | os.PathLike[str],
+    history: History,
+    new: Mapping[str, engine.RoundRows],
+    frameworks: Mapping[str, MonitoringFramework],
+    *,
+    round_label: str,
+    as_at: dt.date,
+    marking: str = "",
+) -> Path:
+    """The history with this round's rows in it (``new``, by provider key), written
+    atomically: it appears whole or not at all, and never without a round it had."""
+    for name in frameworks:
+        if len(name) > LONGEST_FRAMEWORK_NAME:
+            raise InputError(
+                f"the framework name {name!r} is too long to name a sheet of the history",
+                location=Location(file=Path(path).name),
+                valid=f"a framework name of at most {LONGEST_FRAMEWORK_NAME} characters",
+            )
+    tables = history_tables(history, new, frameworks, round_label=round_label)
+    with stream_book(path, marking=marking) as book:
+        book.text(ABOUT_NAME, "Monitoring history", [r[0] for r in about_rows(round_label, as_at)])
+        for table in tables:
+            book.table(
+                Table(
+                    table.spec.sheet,
+                    table.title,
+                    table.note,
+                    table.header,
+                    table.rows,
+                    table.widths,
+                    table.formats,
+                )
+            )
+        rows = {t.spec.sheet: t.rows for t in tables}
+        book.record(
+            RECORD_SHEET,
+            [
+                (_DIGESTS, json.dumps(book.digests)),
+                (_ROWS, json.dumps(rows, default=_json_value, separators=(",", ":"))),
+            ],
+        )
+    return Path(path)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} in a history row")

@@ -1,0 +1,456 @@
+"""The batch with a history (issue 16): rounds added and never lost, the history written
+atomically and never half-written, bad histories located, updates for people kept informed,
+and the overview that prints."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from cpcxl.common.files import sha256
+from cpcxl.monitoring.cli import monitoring
+from cpcxl.monitoring.inputs import history_of
+from cpcxl.monitoring.models import ActionStatus, DomainRound, ProviderHistory, RoundRecord
+from cpcxl.monitoring.sample import example_return, sample_return
+from cpcxl.monitoring.schemes import COUNCIL, CPC306, CQC, framework_resolver
+from cpcxl.monitoring.workbook import BatchOptions, HistoryNotWritten, run_batch, write_return
+from cpcxl.monitoring.workbook import stream as stream_module
+from cpcxl.monitoring.workbook.history import read_history_file, write_history
+
+from .cases import REQUIREMENT, with_compliance
+
+RESOLVE = framework_resolver({})
+ROUND_1 = dt.date(2026, 10, 1)
+ROUND_2 = dt.date(2027, 4, 1)
+
+
+def returns_for(
+    folder: Path, count: int, *, months: int = 0, unscored: dict[int, str] | None = None
+) -> Path:
+    """Sample returns 0 .. count - 1 (seed 7), their dates moved on ``months`` months; in
+    ``unscored`` {index: domain}, that domain left unassessed (every statement N/A)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for index in range(count):
+        ret = sample_return(index, 7)
+        d = ret.details
+        shift = dt.timedelta(days=round(30.44 * months))
+        for name in ("monitoring_date", "period_start", "period_end"):
+            setattr(d, name, getattr(d, name) + shift)
+        d.previous_date, d.previous_overall, ret.previous = None, "", []
+        for a in ret.actions:
+            if a.due:
+                a.due += shift
+        for s in ret.scores:
+            if unscored and unscored.get(index) == s.domain:
+                s.score, s.reason = None, "Not reassessed: a focused visit"
+        write_return(folder / f"return_{d.provider_id}.xlsx", ret)
+    return folder
+
+
+def options(history: Path, label: str, as_at: dt.date, **more: object) -> BatchOptions:
+    return BatchOptions(as_at=as_at, history=history, round_label=label, **more)  # type: ignore[arg-type]
+
+
+def test_issue16_each_round_is_added_to_the_history_and_none_is_ever_lost(tmp_path: Path) -> None:
+    history = tmp_path / "history.xlsx"
+    first = run_batch(
+        returns_for(tmp_path / "r1", 3), tmp_path / "o1", options(history, "2026-10", ROUND_1)
+    )
+    assert first.ok and first.history_written and history.exists()
+    assert read_history_file(history, RESOLVE, CPC306).of("P-0001").rounds[0].round == "2026-10"
+    # six months on; P-0002 (index 1) not reassessed in Effective
+    second = run_batch(
+        returns_for(tmp_path / "r2", 3, months=6, unscored={1: "Effective"}),
+        tmp_path / "o2",
+        options(history, "2027-04", ROUND_2),
+    )
+    assert second.ok, second.errors
+    after = read_history_file(history, RESOLVE, CPC306)
+    for pid in ("P-0001", "P-0002", "P-0003"):
+        assert [r.round for r in after.of(pid).rounds] == ["2026-10", "2027-04"]
+        assert [r.number for r in after.of(pid).rounds] == [1, 2]
+    # round 1's rows are as the first run wrote them
+    before = history_of_round(tmp_path, "2026-10")
+    assert [r for r in after.rows["Rounds cqc"] if r[2] == "2026-10"] == before
+    # Effective carried forward, marked with the round (and date) it was given in
+    effective = {d.domain: d for d in after.of("P-0002").rounds[1].domains}["Effective"]
+    first_day = after.of("P-0002").rounds[0].monitoring_date
+    assert (effective.rating != "", effective.from_round, effective.from_date) == (
+        True,
+        "2026-10",
+        first_day,
+    )
+    summary = load_workbook(tmp_path / "o2" / "P-0002.xlsx")
+    # the progress table: the two rounds, the baseline (the first round) and the change
+    sheet = summary["Summary"]
+    (title,) = [c for c in sheet["A"] if str(c.value).startswith("Progress against the baseline")]
+    header = [c.value for c in sheet[title.row + 1]][:6]
+    assert header[0] == "Measure" and header[3:6] == ["Baseline", "Change since baseline", "Trend"]
+    assert str(header[1]).startswith("2026-10") and str(header[2]).startswith("2027-04")
+    assert len(sheet._charts) == 2  # the domain scores, and the scores over the rounds
+    notes = [c.value for c in summary["Summary"]["G"] if isinstance(c.value, str)]
+    assert f"carried forward from 2026-10, {first_day:%d/%m/%Y}" in notes
+    # run again: the same round is replaced, not added; the summaries are up to date
+    saved = after.rows
+    again = run_batch(tmp_path / "r2", tmp_path / "o2", options(history, "2027-04", ROUND_2))
+    assert again.ok and again.exit_code == 0 and len(again.up_to_date) == 3
+    assert read_history_file(history, RESOLVE, CPC306).rows == saved
+
+
+def history_of_round(tmp_path: Path, label: str) -> list[list[object]]:
+    """The Rounds cqc rows of a round, as the first run wrote them (from its own copy)."""
+    run_batch(tmp_path / "r1", tmp_path / "again", options(tmp_path / "first.xlsx", label, ROUND_1))
+    rows = read_history_file(tmp_path / "first.xlsx", RESOLVE, CPC306).rows["Rounds cqc"]
+    return [r for r in rows if r[2] == label]
+
+
+def test_without_a_history_the_batch_writes_none_and_summaries_have_no_progress(
+    tmp_path: Path,
+) -> None:
+    report = run_batch(returns_for(tmp_path / "r", 2), tmp_path / "o", BatchOptions(as_at=ROUND_1))
+    assert report.ok and report.history is None
+    assert {p.name for p in (tmp_path / "o").iterdir()} == {
+        "P-0001.xlsx",
+        "P-0002.xlsx",
+        "portfolio.xlsx",
+        "errors.csv",
+    }
+    summary = load_workbook(tmp_path / "o" / "P-0001.xlsx")["Summary"]
+    assert not [c for c in summary["A"] if str(c.value).startswith("Progress against")]
+    assert len(summary._charts) == 1
+
+
+def _errors(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _history_with(tmp_path: Path, *providers: ProviderHistory) -> Path:
+    frameworks = {"cqc": CQC, "council": COUNCIL}
+    source = history_of(list(providers), frameworks, CPC306)
+    return write_history(
+        tmp_path / "history.xlsx", source, {}, frameworks, round_label="x", as_at=ROUND_1
+    )
+
+
+def _round(
+    pid: str, framework: str, number: int, day: dt.date, rating: str = "Good"
+) -> RoundRecord:
+    names = (CQC if framework == "cqc" else COUNCIL).domain_names()
+    return RoundRecord(
+        provider_id=pid,
+        framework=framework,
+        round=f"r{number}",
+        number=number,
+        monitoring_date=day,
+        overall=rating,
+        domains=[DomainRound(domain=n, percentage=75.0, rating=rating) for n in names],
+    )
+
+
+def test_issue16_bad_input_a_provider_with_rounds_of_another_framework(tmp_path: Path) -> None:
+    returns = returns_for(tmp_path / "r", 3)
+    framework_2 = sample_return(1, 7).details.framework  # P-0002's framework this round
+    other = "council" if framework_2 == "cqc" else "cqc"
+    history = _history_with(
+        tmp_path,
+        ProviderHistory(
+            provider_id="P-0002", rounds=[_round("P-0002", other, 1, dt.date(2025, 10, 1))]
+        ),
+    )
+    report = run_batch(returns, tmp_path / "o", options(history, "2026-10", ROUND_1))
+    assert report.failed_files == ["return_P-0002.xlsx"]
+    rows = _errors(tmp_path / "o" / "errors.csv")
+    located = [r for r in rows if r["file"] == "history.xlsx"]
+    assert len(located) == 1 and located[0]["sheet"] == f"Rounds {other}"
+    assert (
+        f"is of the {other} framework, and this return is of the {framework_2} framework"
+        in located[0]["message"]
+    )
+    assert {
+        "file": "return_P-0002.xlsx",
+        "sheet": "",
+        "cell": "",
+        "message": "not summarised: see the problems listed for history.xlsx",
+    } in rows
+    # the history is written for the two others; P-0002's earlier round is kept as it was
+    after = read_history_file(history, RESOLVE, CPC306)
+    assert [r.round for r in after.of("P-0002").rounds] == ["r1"]
+    assert [r.round for r in after.of("P-0001").rounds] == ["2026-10"]
+
+
+def test_issue16_bad_input_rounds_out_of_order_leave_the_history_untouched(tmp_path: Path) -> None:
+    returns = returns_for(tmp_path / "r", 2)
+    framework_1 = sample_return(0, 7).details.framework
+    history = _history_with(
+        tmp_path,
+        ProviderHistory(
+            provider_id="P-0001",
+            rounds=[
+                _round("P-0001", framework_1, 1, dt.date(2025, 10, 1)),
+                _round("P-0001", framework_1, 2, dt.date(2025, 4, 1)),
+            ],
+        ),
+    )
+    before = sha256(history)
+    result = CliRunner().invoke(
+        monitoring,
+        [
+            "batch",
+            str(returns),
+            "--out",
+            str(tmp_path / "o"),
+            "--as-at",
+            "01/10/2026",
+            "--history",
+            str(history),
+            "--round",
+            "2026-10",
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    assert sha256(history) == before  # the history is never half-written: not written at all
+    assert "was not updated" in result.output
+    rows = _errors(tmp_path / "o" / "errors.csv")
+    (located,) = [r for r in rows if r["file"] == "history.xlsx"]
+    sheet = f"Rounds {framework_1}"
+    assert (located["sheet"], located["cell"]) == (sheet, "")
+    assert located["message"].startswith(
+        "row 5: Monitoring date: P-0001's rounds are out of order: round 2 (r2) is dated "
+        "01/04/2025, not after round 1 (r1, 01/10/2025, row 4)"
+    )
+    # P-0002 is summarised all the same; P-0001 is not
+    assert (tmp_path / "o" / "P-0002.xlsx").exists() and not (
+        tmp_path / "o" / "P-0001.xlsx"
+    ).exists()
+
+
+def test_issue16_bad_input_a_carried_rating_too_old_through_the_command(tmp_path: Path) -> None:
+    ret = example_return()  # dated 12/05/2026, cqc
+    for s in ret.scores:
+        if s.domain == "Caring":
+            s.score, s.reason = None, "Not reassessed"
+    ret.previous, ret.details.previous_overall, ret.details.previous_date = [], "", None
+    returns = tmp_path / "r"
+    returns.mkdir()
+    write_return(returns / "r.xlsx", ret)
+    # the history's only round is 30 months before it (12/11/2023)
+    history = _history_with(
+        tmp_path,
+        ProviderHistory(
+            provider_id="P-0042", rounds=[_round("P-0042", "cqc", 1, dt.date(2023, 11, 12))]
+        ),
+    )
+    result = CliRunner().invoke(
+        monitoring,
+        [
+            "batch",
+            str(returns),
+            "--out",
+            str(tmp_path / "o"),
+            "--as-at",
+            "20/06/2026",
+            "--history",
+            str(history),
+            "--round",
+            "2026-05",
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    caring = min(i for i, s in enumerate(ret.scores) if s.domain == "Caring") + 4
+    assert (
+        f"r.xlsx Scores!A{caring}: Caring was not assessed this round, and its last rating "
+        "(Good, r1, 12/11/2023) is 30 months old, older than the 24 months the cqc framework "
+        "allows"
+    ) in result.output
+
+
+class _Stop(RuntimeError):
+    pass
+
+
+def test_issue16_the_history_is_never_half_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history = tmp_path / "history.xlsx"
+    run_batch(
+        returns_for(tmp_path / "r1", 2), tmp_path / "o1", options(history, "2026-10", ROUND_1)
+    )
+    before = sha256(history)
+
+    def fail(self: object, *args: object, **kwargs: object) -> None:
+        raise _Stop("the disk is full")
+
+    # writing stops part way through (after the Rounds sheets, before the record)
+    monkeypatch.setattr(stream_module.StreamBook, "record", fail)
+    with pytest.raises(HistoryNotWritten, match="the disk is full") as caught:
+        run_batch(
+            returns_for(tmp_path / "r2", 2, months=6),
+            tmp_path / "o2",
+            options(history, "2027-04", ROUND_2),
+        )
+    assert "history.xlsx is as it was before this run: run the same command again" in str(
+        caught.value
+    )
+    assert sha256(history) == before
+    # no temp file is left beside it
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["history.xlsx"]
+    # the round's summaries and overview were written
+    assert (tmp_path / "o2" / "portfolio.xlsx").exists()
+
+
+def test_issue16_the_audit_trail_is_never_rewritten_by_a_rerun(tmp_path: Path) -> None:
+    returns = tmp_path / "r"
+    returns.mkdir()
+    notice = ("Improvement notice", dt.date(2026, 4, 1), dt.date(2026, 9, 1))
+    write_return(returns / "r.xlsx", with_compliance(notice))
+    history = tmp_path / "history.xlsx"
+    first = run_batch(returns, tmp_path / "o", options(history, "2026-05", dt.date(2026, 6, 20)))
+    assert first.ok, first.errors
+    log = load_workbook(history)["Compliance log"]
+    recorded = [c.value for c in log[4]]
+    assert recorded[:3] == ["P-0042", "Improvement notice", dt.datetime(2026, 4, 1)]
+    assert recorded[-3:] == ["2026-05", dt.datetime(2026, 6, 20), "r.xlsx"]
+    # the return is changed (a new deadline for the same notice) and the round run again
+    write_return(returns / "r.xlsx", with_compliance((notice[0], notice[1], dt.date(2026, 12, 1))))
+    again = run_batch(
+        returns, tmp_path / "o", options(history, "2026-05", dt.date(2026, 6, 20), overwrite=True)
+    )
+    assert again.ok
+    assert [c.value for c in load_workbook(history)["Compliance log"][4]] == recorded
+    assert any("keeps what was first recorded" in note for _, note in again.notes)
+
+
+def test_issue16_a_stage_closed_by_the_batch_is_in_the_trail_with_its_date(tmp_path: Path) -> None:
+    returns = tmp_path / "r"
+    returns.mkdir()
+    ret = with_compliance(("Improvement notice", dt.date(2026, 4, 1), dt.date(2026, 9, 1)))
+    ret.actions[0].status = ActionStatus.COMPLETE
+    write_return(returns / "r.xlsx", ret)
+    history = tmp_path / "history.xlsx"
+    report = run_batch(returns, tmp_path / "o", options(history, "2026-05", dt.date(2026, 6, 20)))
+    assert report.ok
+    log = [
+        [c.value for c in row]
+        for row in load_workbook(history)["Compliance log"].iter_rows(min_row=4)
+    ]
+    assert [r[1] for r in log] == ["Improvement notice", "None"]
+    assert log[1][2] == dt.datetime(2026, 5, 12)  # closed on the round's date of monitoring
+    assert log[1][7] == "cpcxl batch (requirements met)" and log[1][-1] == "cpcxl batch"
+    stage = read_history_file(history, RESOLVE, CPC306).of("P-0042").rounds[0].stage
+    assert stage == "None"
+    assert REQUIREMENT in log[1][4]
+
+
+def test_issue16_updates_for_people_kept_informed(tmp_path: Path) -> None:
+    returns = returns_for(tmp_path / "r", 2)
+    result = CliRunner().invoke(
+        monitoring,
+        ["batch", str(returns), "--out", str(tmp_path / "o"), "--as-at", "01/10/2026", "--updates"],
+    )
+    assert result.exit_code == 0, result.output
+    update = load_workbook(tmp_path / "o" / "updates" / "P-0001.xlsx")
+    ws = update["Update"]
+    assert ws["A1"].value == f"Monitoring update: {sample_return(0, 7).details.provider_name}"
+    # one page: fitted 1 wide and 1 tall (1 is the file's default, so it reads as None)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight or 1) == (1, 1)
+    assert ws.page_setup.orientation == "portrait"
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    informed = [
+        s
+        for s in sample_return(0, 7).stakeholders
+        if str(s.involvement) == "Receiving information only"
+    ]
+    assert informed and all(any(t.startswith(s.who) for t in texts) for s in informed)
+    assert "Who receives this update (CPC 305 B8)" in texts
+    # nothing of the evidence or the safeguarding detail
+    assert not any("Safeguarding concern" in t for t in texts)
+    # run again: the updates are kept as they are (their summaries are up to date)
+    again = CliRunner().invoke(
+        monitoring,
+        ["batch", str(returns), "--out", str(tmp_path / "o"), "--as-at", "01/10/2026", "--updates"],
+    )
+    assert again.exit_code == 0, again.output
+
+
+def test_issue16_two_jobs_write_the_same_history_as_one(tmp_path: Path) -> None:
+    returns = returns_for(tmp_path / "r", 8)
+    one, two = tmp_path / "one.xlsx", tmp_path / "two.xlsx"
+    run_batch(returns, tmp_path / "o1", options(one, "2026-10", ROUND_1, jobs=1))
+    run_batch(returns, tmp_path / "o2", options(two, "2026-10", ROUND_1, jobs=2))
+    assert (
+        read_history_file(one, RESOLVE, CPC306).rows == read_history_file(two, RESOLVE, CPC306).rows
+    )
+
+
+def test_the_round_label_is_checked(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        monitoring, ["batch", str(tmp_path), "--out", str(tmp_path / "o"), "--round", " "]
+    )
+    assert result.exit_code == 2 and "a round label of 1 to 40 characters" in result.output
+
+
+def test_issue16_the_overview_prints_on_landscape_a4_and_the_full_table_has_its_own_sheet(
+    tmp_path: Path,
+) -> None:
+    report = run_batch(returns_for(tmp_path / "r", 4), tmp_path / "o", BatchOptions(as_at=ROUND_1))
+    wb = load_workbook(report.portfolio)  # type: ignore[arg-type]
+    overview = wb["Overview"]
+    assert [c.value for c in overview[5]] == [
+        "Provider",
+        "Service",
+        "Rating",
+        "Trend",
+        "Stage",
+        "Top concern",
+        "Next visit",
+    ]
+    setup = overview.page_setup
+    # A4 (paper 9), landscape, one page wide (1, the default, reads as None), as tall as it takes
+    assert (str(setup.paperSize), setup.orientation, setup.fitToWidth or 1, setup.fitToHeight) == (
+        "9",
+        "landscape",
+        1,
+        0,
+    )
+    assert overview.print_title_rows == "$5:$5"  # the header on every page
+    assert wb["Full overview"].max_column > 30
+
+
+def test_issue16_pdf_writes_the_portfolio_pdf_of_the_sheets_that_print(
+    tmp_path: Path, soffice: str
+) -> None:
+    import subprocess
+
+    returns = returns_for(tmp_path / "r", 2)
+    report = run_batch(returns, tmp_path / "o", BatchOptions(as_at=ROUND_1, pdf=True))
+    pdf = tmp_path / "o" / "portfolio.pdf"
+    assert report.ok and pdf.exists() and pdf in report.written
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Top concern" in text and "Monitoring plan for the next year" in text
+    assert "Summary status" not in text  # the Full overview is for the screen
+
+
+def test_a_summary_whose_history_changed_is_out_of_date(tmp_path: Path) -> None:
+    history = tmp_path / "history.xlsx"
+    returns = returns_for(tmp_path / "r1", 1)
+    run_batch(returns, tmp_path / "o", options(history, "2026-10", ROUND_1))
+    # an officer sets a baseline (the history is changed), and the round is run again
+    wb = load_workbook(history)
+    wb["Baselines"].append(["P-0001", "2026-10", "Contracts Manager", "the first full round"])
+    wb.save(history)
+    again = run_batch(returns, tmp_path / "o", options(history, "2026-10", ROUND_1))
+    assert again.exit_code == 3
+    assert [why for _, why in again.stale] == [
+        "Out of date: its history has changed (--overwrite rebuilds it)"
+    ]
+    shutil.rmtree(tmp_path / "o")
