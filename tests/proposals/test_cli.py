@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from cpcxl.common.files import sha256
@@ -243,3 +244,40 @@ def test_feedback_keeps_existing_documents_unless_told_to_overwrite(tmp_path: Pa
     result = cpcxl("proposals", "feedback", str(path), "--out", str(out), "--overwrite")
     assert result.returncode == 0
     assert "Proposal ASC-01: Expand home-based reablement" in docx_text(note)[0]
+
+
+def test_feedback_pdf_without_libreoffice_stops_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from cpcxl.common import commands, soffice
+    from cpcxl.proposals.cli import command
+
+    monkeypatch.setattr(commands, "find_soffice", lambda: None)
+    monkeypatch.setattr(soffice.sys, "platform", "linux")
+    out = tmp_path / "fb"
+    # not even read: a file that is no workbook is not reported, LibreOffice is
+    path = tmp_path / "round.xlsx"
+    path.write_text("not read")
+    result = CliRunner().invoke(command, ["feedback", str(path), "--out", str(out), "--pdf"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: --pdf needs LibreOffice, which is not installed: install LibreOffice (on "
+        "Debian or Ubuntu: apt install libreoffice-writer-nogui); nothing was written\n"
+    )
+    assert result.stdout == "" and not out.exists()
+
+
+def test_feedback_tells_the_progress_bar_after_each_letter(tmp_path: Path) -> None:
+    from cpcxl.proposals import engine
+    from cpcxl.proposals.workbook import read_round_file, write_letters
+
+    round_ = read_round_file(build(tmp_path / "round.xlsx", sample_round()))
+    told: list[tuple[int, int | None]] = []
+    written = write_letters(
+        engine.evaluate(round_), tmp_path / "fb", progress=lambda d, t: told.append((d, t))
+    )
+    # the sample round has twelve sponsors: a letter each, the bar moved after each
+    assert len(written) == 12
+    assert told == [(n, 12) for n in range(1, 13)]
