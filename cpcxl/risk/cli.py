@@ -75,7 +75,7 @@ def import_command(
     report as a sheet. FILE itself is never changed, an .xlsm is never written, and an
     existing output is kept unless --overwrite (exit status 3).
 
-    Example: cpcxl risk import their_register.xlsx --out register.xlsx --as-of 01/08/2026
+    Example: cpcxl risk import their_register.xlsx --out register.xlsx
     """
     matrix = _matrix(matrix_name, matrix_file)
     target = out_file or Path(f"{file.stem}_cpcxl.xlsx")
@@ -110,7 +110,7 @@ def score_command(file: Path, out_file: Path, as_of: dt.date | None, overwrite: 
     it is. FILE is never changed, an .xlsm is never written, and an existing copy is kept
     unless --overwrite (exit status 3).
 
-    Example: cpcxl risk score risk_register.xlsx --out scored.xlsx --as-of 01/01/2027
+    Example: cpcxl risk score register.xlsx --out scored.xlsx --as-of 01/01/2027
     """
     written = commands.output_file(out_file, inputs=[file], overwrite=overwrite)
     tables, named = workbook.read_register_file(file)
