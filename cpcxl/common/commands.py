@@ -82,7 +82,9 @@ jobs_option = click.option(
 )
 
 
-def _as_of(context: click.Context, parameter: click.Parameter, value: Any) -> dt.date | None:
+def parse_as_of(context: click.Context, parameter: click.Parameter, value: Any) -> dt.date | None:
+    """The callback of ``--as-of`` (and of an old name for it): a date, dd/mm/yyyy, read as
+    every date is."""
     if value is None:
         return None
     try:
@@ -94,7 +96,7 @@ def _as_of(context: click.Context, parameter: click.Parameter, value: Any) -> dt
 
 def as_of_option(help: str) -> Callable[[F], F]:
     """``--as-of dd/mm/yyyy``: the date a command works things out as at."""
-    return click.option("--as-of", "as_of", callback=_as_of, metavar="DD/MM/YYYY", help=help)
+    return click.option("--as-of", "as_of", callback=parse_as_of, metavar="DD/MM/YYYY", help=help)
 
 
 #: Told how far work has gone: ``update(done, total)`` (total None while it is unknown).
