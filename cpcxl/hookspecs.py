@@ -10,16 +10,49 @@ documented, with an example, in ``docs/plugins.md``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pluggy
+from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
     import click
 
-    from .plugins import Demo, Scheme, WorkbookTemplate
-
 hookspec = pluggy.HookspecMarker("cpcxl")
+
+# What the hooks return: the contract's own types, defined beside the hooks that use them.
+
+
+class Scheme(BaseModel):
+    """A named, configurable scoring scheme; capabilities subclass it with their own fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: str
+    name: str
+    description: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class WorkbookTemplate:
+    """A packaged workbook ``cpcxl build`` writes: ``build(path)`` writes the file at ``path``."""
+
+    name: str
+    filename: str
+    title: str
+    build: Callable[[Path], Path]
+
+
+@dataclass(frozen=True)
+class Demo:
+    """A demonstration on bundled sample data: ``run(out_dir)`` returns the files it wrote."""
+
+    name: str
+    title: str
+    run: Callable[[Path], list[Path]]
 
 
 @hookspec

@@ -10,48 +10,35 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import pluggy
-from pydantic import BaseModel, ConfigDict
 
 from . import hookspecs
 from .common.errors import CpcxlError, InputError
+from .hookspecs import Demo, Scheme, WorkbookTemplate
 
 T = TypeVar("T")
 
+# The hooks' own types are defined in hookspecs (the contract) and used from here.
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "HOOKS",
+    "Demo",
+    "PluginConflict",
+    "Registered",
+    "Registry",
+    "Scheme",
+    "UnknownHook",
+    "WorkbookTemplate",
+    "check_hooks",
+    "make_plugin_manager",
+    "plugin_manager",
+    "refresh",
+    "registry",
+]
+
 ENTRY_POINT_GROUP = "cpcxl"
-
-
-class Scheme(BaseModel):
-    """A named, configurable scoring scheme; capabilities subclass it with their own fields."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    kind: str
-    name: str
-    description: str = ""
-    source: str = ""
-
-
-@dataclass(frozen=True)
-class WorkbookTemplate:
-    """A packaged workbook ``cpcxl build`` writes: ``build(path)`` writes the file at ``path``."""
-
-    name: str
-    filename: str
-    title: str
-    build: Callable[[Path], Path]
-
-
-@dataclass(frozen=True)
-class Demo:
-    """A demonstration on bundled sample data: ``run(out_dir)`` returns the files it wrote."""
-
-    name: str
-    title: str
-    run: Callable[[Path], list[Path]]
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """What an officer sees first: every sheet of every packaged workbook prints on A4, and every
-wrapped cell's row is tall enough for its text (issue 19).
+wrapped cell's row is tall enough for its text (issue 19); in what the demonstrations write
+(the reports, summaries and statements a person reads), no text is cut off by the next cell
+either (issue 14: a statement's headers fit).
 
 The row check is independent of cpcxl's own estimate: it lays each wrapped text out with the
 metrics of Carlito (the font with Calibri's metrics, Excel's default), word by word, in the
@@ -17,6 +19,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from PIL import ImageFont
 
 from cpcxl.common import soffice as lo
@@ -122,3 +126,61 @@ def test_the_first_page_is_rendered_for_people_to_look_at(
         timeout=60,
     )
     assert target.with_suffix(".png").stat().st_size > 1000
+
+
+def column_widths(ws: Worksheet) -> dict[str, float]:
+    """Each column's width, a ``<col>`` that spans several columns counted for each of them
+    (openpyxl files the span under its first letter only)."""
+    widths: dict[str, float] = {}
+    for dimension in ws.column_dimensions.values():
+        if dimension.width and dimension.min:
+            for index in range(dimension.min, (dimension.max or dimension.min) + 1):
+                widths[get_column_letter(index)] = dimension.width
+    return widths
+
+
+@pytest.fixture(scope="module")
+def demonstrated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
+    folder = tmp_path_factory.mktemp("demos")
+    return {name: demo.item.run(folder / name) for name, demo in registry().demos.items()}
+
+
+def report_sheets(path: Path) -> list[Worksheet]:
+    """The sheets of a written file that are read as a report: visible, and not an input
+    table (text typed into an Excel Table may run past its column, as in any spreadsheet).
+    The monitoring history is cpcxl's record of every round, read back by the next batch."""
+    if path.suffix != ".xlsx" or path.name.startswith("history"):
+        return []
+    book = load_workbook(path)
+    return [ws for ws in book.worksheets if ws.sheet_state == "visible" and not ws.tables]
+
+
+@pytest.mark.parametrize("name", sorted(registry().demos))
+def test_no_text_in_what_a_demonstration_writes_is_cut_off(
+    demonstrated: dict[str, list[Path]], name: str
+) -> None:
+    written = [p for p in demonstrated[name] if report_sheets(p)]
+    assert written, f"the {name} demonstration wrote no report to check"
+    cut = []
+    for path in written:
+        for ws in report_sheets(path):
+            widths = column_widths(ws)
+            merged = {c.coordinate for r in ws.merged_cells.ranges for row in r.rows for c in row}
+            for row in ws.iter_rows():
+                for cell in row:
+                    text = cell.value
+                    if (
+                        not isinstance(text, str)
+                        or text.startswith("=")
+                        or cell.alignment.wrap_text
+                    ):
+                        continue
+                    if (
+                        cell.coordinate in merged
+                        or ws.cell(cell.row, cell.column + 1).value is None
+                    ):
+                        continue  # text with room to its right runs on into the empty cell
+                    pixels = column_pixels(widths.get(cell.column_letter, 8.43)) - 5
+                    if font(cell).getlength(text) > pixels:
+                        cut.append(f"{path.name} {ws.title}!{cell.coordinate}: {text[:40]!r}")
+    assert not cut, f"{name}: text cut off by the next cell:\n" + "\n".join(cut[:20])

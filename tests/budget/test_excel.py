@@ -201,9 +201,11 @@ def test_uplift_as_a_percentage_or_a_fraction_is_the_same() -> None:
     assert cpc_uplift(1000, 0.039, 1) == pytest.approx(1039)
 
 
-def test_uplift_years_are_whole() -> None:
-    assert cpc_uplift(1000, 0.1, 1.5) == (
-        "#VALUE! years: 1.5 is not a whole number; valid: a number of years from 0 to 50"
+@pytest.mark.parametrize("years", [1.5, 2.5])  # 2.5: issue 13 case 12, accepted before
+def test_uplift_years_are_whole(years: float) -> None:
+    # An uplift compounds once a year: part of a year has no rate (the other functions agree).
+    assert cpc_uplift(1000, 0.1, years) == (
+        f"#VALUE! years: {years} is not a whole number; valid: a number of years from 0 to 50"
     )
 
 

@@ -2,7 +2,8 @@
 
 The button writes the sheets into the open workbook through xlwings and the command line
 into a copy of the file through openpyxl, so both show the same figures. Each submitter's
-feedback is a Markdown document the command line writes beside the workbook.
+feedback letter (outputs/letters.py) is a Word document the command line writes beside the
+workbook.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from cpcxl.common import formats, styles
 from cpcxl.common.formats import Formula
 from cpcxl.common.inputs import TableSpec, column_letter
+from cpcxl.common.report import LINE_HEIGHT, lines_needed
 from cpcxl.common.workbook import (
     add_input_table,
     add_instructions,
@@ -29,6 +30,7 @@ from cpcxl.common.workbook import (
     put,
     save_workbook,
     set_print,
+    style_header,
     write_rows,
 )
 from cpcxl.plugins import WorkbookTemplate
@@ -308,6 +310,10 @@ def _criteria(wb: Workbook, inputs: RoundInputs) -> None:
     set_print(ws, landscape=True, header=MARKING, repeat_rows="1:1")
 
 
+#: A pairwise column's width: the longest word of a criterion's name in bold fits in it.
+PAIRWISE_WIDTH = 16
+
+
 def _pairwise(wb: Workbook, inputs: RoundInputs) -> None:
     ws = wb.create_sheet(PAIRWISE_SHEET)
     put(ws["A1"], "Pairwise comparisons of the criteria (optional)").font = styles.SUBTITLE_FONT
@@ -318,9 +324,15 @@ def _pairwise(wb: Workbook, inputs: RoundInputs) -> None:
     )
     rows = inputs.pairwise_rows()
     write_rows(ws, rows, row=PAIRWISE_ROW)
+    # The criteria across the top wrap in their columns (a name cut off at the next column's
+    # edge is not one an evaluator can read), the row tall enough for the bold text.
+    style_header(ws, PAIRWISE_ROW, 1, len(rows))
     ws.column_dimensions["A"].width = 32
+    names = rows[0][1:]
     for j in range(1, len(rows)):
-        ws.column_dimensions[column_letter(1 + j)].width = 14
+        ws.column_dimensions[column_letter(1 + j)].width = PAIRWISE_WIDTH
+    lines = max((lines_needed(str(n), PAIRWISE_WIDTH, per_width=0.9) for n in names), default=1)
+    ws.row_dimensions[PAIRWISE_ROW].height = LINE_HEIGHT * lines
     set_print(ws, landscape=True, header=MARKING)
 
 

@@ -245,22 +245,3 @@ def _columns_output(
         cells = [[values.get(r) or None] for r in body]
         blocks.append(Block(cells, row=body.start, column=column, header=False))
     return SheetOutput(sheet, blocks, replace=False)
-
-
-def register_sheets(result: engine.Assessment, book: RegisterBook) -> list[SheetOutput]:
-    """Everything a scoring writes: the Register's, Actions' and Incidents' columns, the Heat
-    map, the Summary, the Exposure sheet and the board report."""
-    from .board import board_report_output
-    from .exposure import exposure_output
-
-    actions_flags = result.actions if len(result.actions) else None
-    written = [
-        register_output(result.scored, book.register),
-        linked_output(actions_flags, book.actions),
-        linked_output(None, book.incidents),
-        heat_map_output(result.scored, book.matrix, as_of=book.as_of),
-        summary_output(result, book),
-        exposure_output(result, book),
-        board_report_output(result, book),
-    ]
-    return [w for w in written if w is not None]
