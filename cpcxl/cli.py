@@ -7,20 +7,27 @@ import tempfile
 from pathlib import Path
 
 import click
-from rich.console import Console
+from rich.markup import escape
 
 from . import __version__
-from .common.commands import INPUT_EXIT, progress, show_problems
+from .common import commands
+from .common.commands import (
+    INPUT_EXIT,
+    console,
+    errors_console,
+    out_dir_option,
+    overwrite_option,
+    progress,
+    show_problems,
+)
 from .common.errors import CpcxlError
-from .common.files import KEPT_EXIT, Outputs, write_bytes_atomically
+from .common.files import Outputs, write_bytes_atomically
 from .common.workbook import contents_differences, workbook_contents
 from .plugins import plugin_manager, registry
 
-# Paths and names are printed whole (no wrapping), so logs and scripts can read them.
-console = Console(soft_wrap=True)
-
 
 @click.group(
+    cls=commands.Group,
     context_settings={"help_option_names": ["-h", "--help"]},
     invoke_without_command=True,
 )
@@ -34,41 +41,37 @@ def cli(context: click.Context) -> None:
 
 @cli.command()
 def plugins() -> None:
-    """List each plugin with its functions, scripts, workbooks, schemes, commands and demos."""
+    """List each plugin with its functions, scripts, workbooks, schemes, commands and demos.
+
+    Writes nothing: prints each installed plugin's name, then a line for each sort of thing
+    it provides.
+
+    Example: cpcxl plugins
+    """
     reg = registry()
     commands = _commands_by_plugin()
     for name in reg.plugins:
         provided = {**reg.by_plugin(name), "commands": commands.get(name, [])}
-        console.print(f"[bold]{name}[/bold]", highlight=False)
+        console.print(f"[bold]{escape(name)}[/bold]")
         for sort, names in provided.items():
             if names:
-                console.print(f"  {sort:<10} {', '.join(names)}", highlight=False)
+                console.print(f"  {sort:<10} {', '.join(names)}", markup=False)
 
 
 @cli.command()
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("workbooks"),
-    show_default=True,
-    help="Folder to write the workbooks to.",
-)
+@out_dir_option("Folder to write the workbooks to.", default=Path("workbooks"))
 @click.option(
     "--check", is_flag=True, help="Compare with the workbooks in --out instead of writing."
 )
-@click.option(
-    "--overwrite",
-    is_flag=True,
-    help="Replace a workbook in --out that differs from the template (it may be filled in).",
-)
+@overwrite_option
 @click.argument("names", nargs=-1)
 def build(out_dir: Path, check: bool, overwrite: bool, names: tuple[str, ...]) -> None:
     """Build the packaged workbooks (all, or those NAMES).
 
-    A workbook already in --out that differs from the blank template (an officer may have
-    filled it in) is kept unless --overwrite is given; the command lists what it kept and
-    exits with status 3.
+    Writes each as its .xlsx file in --out (with --check, writes nothing and exits with
+    status 1 if any differs). A workbook already in --out that differs from the blank
+    template (an officer may have filled it in) is kept unless --overwrite is given; the
+    command lists what it kept and exits with status 3.
 
     Example: cpcxl build --out out/workbooks risk_register
     """
@@ -98,36 +101,30 @@ def build(out_dir: Path, check: bool, overwrite: bool, names: tuple[str, ...]) -
                 elif differences:
                     stale.append(f"{target}:\n  " + "\n  ".join(differences))
                 else:
-                    console.print(f"[green]up to date[/] {target}")
+                    console.print(f"[green]up to date[/] {escape(str(target))}")
                 continue
             if not differences:
-                console.print(f"up to date {target}  ({template.title})")
+                console.print(f"up to date {target}  ({template.title})", markup=False)
             elif outputs.may_write(target):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 write_bytes_atomically(target, built.read_bytes())
-                console.print(f"wrote {outputs.wrote(target)}  ({template.title})")
+                console.print(f"wrote {outputs.wrote(target)}  ({template.title})", markup=False)
     if stale:
-        console.print("[red]Workbooks differ from what the code builds; run `cpcxl build`:[/]")
+        errors_console.print(
+            "[red]error:[/] workbooks differ from what the code builds; run `cpcxl build`:"
+        )
         for line in stale:
-            console.print(line, markup=False)
+            errors_console.print(line, markup=False)
         sys.exit(1)
-    if outputs.kept:
-        console.print(outputs.kept_message(), markup=False, highlight=False)
-        sys.exit(KEPT_EXIT)
+    commands.exit_if_kept(outputs)
 
 
 @cli.command()
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+@out_dir_option(
+    "Folder for what the demonstrations write (one folder per demonstration).",
     default=Path("out"),
-    show_default=True,
-    help="Folder for what the demonstrations write (one folder per demonstration).",
 )
-@click.option(
-    "--overwrite", is_flag=True, help="Replace a demonstration's folder from an earlier run."
-)
+@overwrite_option
 @click.argument("names", nargs=-1)
 def demo(out_dir: Path, overwrite: bool, names: tuple[str, ...]) -> None:
     """Run every capability's demonstration on bundled sample data (or those NAMES).
@@ -158,10 +155,8 @@ def demo(out_dir: Path, overwrite: bool, names: tuple[str, ...]) -> None:
         # every file the demonstration wrote, whether or not its run listed it
         changed = [p for p, stamp in _files(folder).items() if before.get(p) != stamp]
         for path in dict.fromkeys([*reported, *sorted(set(changed) - set(reported))]):
-            console.print(f"wrote {outputs.wrote(path)}", highlight=False)
-    if outputs.kept:
-        console.print(outputs.kept_message(), markup=False, highlight=False)
-        sys.exit(KEPT_EXIT)
+            console.print(f"wrote {outputs.wrote(path)}", markup=False)
+    commands.exit_if_kept(outputs)
 
 
 def _files(folder: Path) -> dict[Path, tuple[int, int]]:

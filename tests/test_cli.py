@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 from cpcxl.cli import cli
@@ -151,3 +153,58 @@ def test_group_listings_show_each_commands_summary_whole() -> None:
         assert result.returncode == 0
         listing = result.stdout.split("Commands:")[1]
         assert "..." not in listing, listing
+
+
+def _every_command() -> list[tuple[str, click.Command]]:
+    """Every command cpcxl has, by its words ("risk import"), from click's command tree."""
+    from cpcxl.cli import _register_plugin_commands
+
+    _register_plugin_commands()
+    found: list[tuple[str, click.Command]] = []
+
+    def walk(words: str, command: click.Command) -> None:
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                walk(f"{words} {name}".strip(), sub)
+        else:
+            found.append((words, command))
+
+    walk("", cli)
+    return found
+
+
+def test_every_commands_help_says_what_it_writes_and_ends_with_an_example() -> None:
+    commands = _every_command()
+    words = {w for w, _ in commands}
+    # the walk reaches every capability's commands, not only the core ones
+    assert {"build", "demo", "risk import", "budget monitor", "proposals feedback",
+            "workforce plan", "monitoring batch", "serve", "macros"} <= words  # fmt: skip
+    for name, command in commands:
+        with click.Context(command, info_name=f"cpcxl {name}") as context:
+            text = command.get_help(context)
+        paragraphs = inspect.cleandoc(command.help or "").split("\n\n")
+        assert paragraphs[-1].startswith("Example: "), f"cpcxl {name}: no example last"
+        assert f"cpcxl {name}" in paragraphs[-1], f"cpcxl {name}: its example is of another"
+        described = (command.help or "").lower()
+        assert any(w in described for w in ("write", "writes", "prints")), (
+            f"cpcxl {name}: its help does not say what it writes (or prints)"
+        )
+        assert "Example: " in text
+
+
+def test_one_name_per_idea_across_commands() -> None:
+    # the date is --as-of (dd/mm/yyyy) everywhere; an old name may only be a hidden alias
+    for name, command in _every_command():
+        for param in command.params:
+            if not isinstance(param, click.Option) or param.hidden:
+                continue
+            opts = set(param.opts)
+            assert not opts & {"--as-at", "--date", "--output", "--force", "--processes"}, (
+                f"cpcxl {name}: {sorted(opts)}"
+            )
+            if param.metavar == "DD/MM/YYYY" or "dd/mm/yyyy" in (param.help or ""):
+                assert opts == {"--as-of"}, f"cpcxl {name}: a date option named {opts}"
+            if param.name in ("out_file", "out_dir"):
+                assert opts == {"--out"}, f"cpcxl {name}: {opts}"
+            if param.name in ("overwrite", "pdf", "jobs"):
+                assert opts == {f"--{param.name}"}, f"cpcxl {name}: {opts}"

@@ -8,72 +8,35 @@ the command says which and exits with status 3.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import click
-from rich.console import Console
 
-from cpcxl.common.commands import require_soffice
-from cpcxl.common.errors import InputError, InputErrors
-from cpcxl.common.files import KEPT_EXIT, OutputRefused, Outputs
-from cpcxl.common.soffice import SofficeMissing
+from cpcxl.common import commands
+from cpcxl.common.commands import (
+    console,
+    out_dir_option,
+    out_file_option,
+    overwrite_option,
+    pdf_option,
+)
+from cpcxl.common.files import Outputs
 
 from . import engine
 from .inputs import MAX_PERIODS
 from .workbook import build_result, write_outputs, write_report, write_statements
 
-# Paths are printed whole (no wrapping), so logs and scripts can read them.
-console = Console(soft_wrap=True)
 
-OVERWRITE_HELP = "Replace outputs that exist already (a person may have edited them)."
-
-
-@click.group("budget")
+@click.group("budget", cls=commands.Group)
 def command() -> None:
     """Pooled and aligned budgets: partner statements, built budgets, month-end reports."""
 
 
-def _notes(notes: Iterable[str]) -> None:
-    for note in notes:
-        console.print(f"note: {note}", markup=False, highlight=False)
-
-
-def _fail(exc: InputError | InputErrors) -> None:
-    problems = exc.errors if isinstance(exc, InputErrors) else [exc]
-    if isinstance(exc, InputErrors):
-        _notes(exc.notes)
-    console.print(f"[red]{len(problems)} problem(s); nothing was written:[/]")
-    for problem in problems:
-        console.print(f"- {problem}", markup=False, highlight=False)
-    sys.exit(2)
-
-
-def _refused(exc: OutputRefused) -> None:
-    console.print(f"[red]error:[/] {exc}; nothing was written", highlight=False)
-    sys.exit(2)
-
-
-def _finish(outputs: Outputs) -> None:
-    """Say what was kept, and exit with KEPT_EXIT if anything asked for was."""
-    if outputs.kept:
-        console.print(outputs.kept_message(), markup=False, highlight=False)
-        sys.exit(KEPT_EXIT)
-
-
 @command.command()
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("statements"),
-    show_default=True,
-    help="Folder for the statements (one workbook per partner).",
-)
-@click.option("--pdf", is_flag=True, help="Also write a PDF of each statement (LibreOffice).")
-@click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
+@out_dir_option("Folder for the statements (one workbook per partner).", default=Path("statements"))
+@pdf_option
+@overwrite_option
 def statements(workbook: Path, out_dir: Path, pdf: bool, overwrite: bool) -> None:
     """Write one statement per partner from a filled-in pooled budget WORKBOOK.
 
@@ -83,76 +46,44 @@ def statements(workbook: Path, out_dir: Path, pdf: bool, overwrite: bool) -> Non
     gives each partner one PDF of it too. A statement already in --out is kept unless
     --overwrite (the command lists what it kept and exits with status 3); the input is
     never written over.
+
+    Example: cpcxl budget statements pooled_budget.xlsx --out statements --pdf
     """
     if pdf:
-        try:
-            require_soffice()  # before any work, with how to install it here
-        except SofficeMissing as exc:
-            console.print(f"[red]error:[/] {exc}; nothing was written", highlight=False)
-            sys.exit(2)
-    try:
-        inputs, result, scenarios = build_result(workbook)
-        comparison = engine.compare_scenarios(inputs, scenarios)
-    except (InputError, InputErrors) as exc:
-        _fail(exc)
-        return
-    _notes(inputs.notes)
+        commands.require_soffice()  # before any work, with how to install it here
+    inputs, result, scenarios = build_result(workbook)
+    comparison = engine.compare_scenarios(inputs, scenarios)
+    commands.show_notes(inputs.notes)
     outputs = Outputs(overwrite=overwrite, inputs=(workbook,))
-    try:
-        written = write_statements(result, out_dir, pdf=pdf, rule=outputs, comparison=comparison)
-    except OutputRefused as exc:
-        _refused(exc)
-        return
-    for path in written:
-        console.print(f"wrote {path}", highlight=False)
-    _finish(outputs)
+    with commands.progress_bar("Writing statements", len(result.budget.partners)) as update:
+        write_statements(
+            result, out_dir, pdf=pdf, rule=outputs, comparison=comparison, progress=update
+        )
+    commands.report_written(outputs)
 
 
 @command.command("build")
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--out",
-    "out_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+@out_file_option(
+    "The copy to write with the Budget, Risk share, Scenarios and Monitoring sheets.",
     required=True,
-    help="The copy to write with the Budget, Risk share, Scenarios and Monitoring sheets.",
 )
-@click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
+@overwrite_option
 def build_command(workbook: Path, out_file: Path, overwrite: bool) -> None:
     """Write a copy of WORKBOOK with its budget built (the input is never changed).
 
-    An --out that exists already is kept unless --overwrite (the command says so and exits
-    with status 3); --out is never the input, and never an .xlsm (cpcxl writes .xlsx).
+    Prints a Better Care Fund plan's unmet checks, each at its cell. An --out that exists
+    already is kept unless --overwrite (the command says so and exits with status 3); --out
+    is never the input, and never an .xlsm (cpcxl writes .xlsx).
+
+    Example: cpcxl budget build pooled_budget.xlsx --out built.xlsx
     """
-    written = _write_one(workbook, out_file, overwrite, lambda: write_outputs(workbook, out_file))
-    if written is not None:
-        _bcf(written[1])
-        console.print(f"wrote {written[0]}", highlight=False)
-
-
-def _write_one(
-    workbook: Path,
-    out_file: Path,
-    overwrite: bool,
-    write: Callable[[], tuple[Path, engine.BudgetResult]],
-) -> tuple[Path, engine.BudgetResult] | None:
-    """One output file under the one rule: refused if it is the input or an .xlsm (exit 2),
-    kept if it exists and --overwrite was not given (exit 3); written from good input, or
-    every problem listed (exit 2). Returns what was written, its notes printed."""
-    outputs = Outputs(overwrite=overwrite, inputs=(workbook,))
-    try:
-        if not outputs.may_write(out_file):
-            _finish(outputs)
-    except OutputRefused as exc:
-        _refused(exc)
-        return None
-    try:
-        path, result = write()
-    except (InputError, InputErrors) as exc:
-        _fail(exc)
-        return None
-    _notes(result.inputs.notes)
-    return outputs.wrote(path), result
+    outputs = commands.output_file(out_file, inputs=[workbook], overwrite=overwrite)
+    path, result = write_outputs(workbook, out_file)
+    commands.show_notes(result.inputs.notes)
+    _bcf(result)
+    outputs.wrote(path)
+    commands.report_written(outputs)
 
 
 def _bcf(result: engine.BudgetResult) -> None:
@@ -163,7 +94,7 @@ def _bcf(result: engine.BudgetResult) -> None:
     console.print(f"BCF: {len(findings)} finding(s) against the national requirements:")
     for f in findings:
         where = f"{f.location}: " if f.location else ""
-        console.print(f"- {where}{f.message}", markup=False, highlight=False)
+        console.print(f"- {where}{f.message}", markup=False)
 
 
 @command.command("monitor")
@@ -175,35 +106,29 @@ def _bcf(result: engine.BudgetResult) -> None:
     help="The last period closed (1 = April, or April to June); default: the In-year "
     "setting, else the latest period with an actual.",
 )
-@click.option(
-    "--out",
-    "out_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The month-end report workbook to write.",
-)
-@click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
+@out_file_option("The month-end report workbook to write.", required=True)
+@overwrite_option
 def monitor_command(workbook: Path, period: int | None, out_file: Path, overwrite: bool) -> None:
     """Write the month-end report of WORKBOOK as at --period (CPC 509 C2-C5).
 
     Per line and partner: budget, actual to date, forecast outturn, forecast variance, each
     partner's share of it and the movement since last period, the lines whose forecast
     moved most first, and a chart of forecast outturn against budget by month; in kind
-    apart, the carry-forward and who has paid. An --out that exists already is kept unless
-    --overwrite (exit 3); --out is never the input, and never an .xlsm.
+    apart, the carry-forward and who has paid. Prints the forecast against the budget. An
+    --out that exists already is kept unless --overwrite (exit 3); --out is never the
+    input, and never an .xlsm.
+
+    Example: cpcxl budget monitor pooled_budget.xlsx --period 6 --out month6.xlsx
     """
-    written = _write_one(
-        workbook, out_file, overwrite, lambda: write_report(workbook, out_file, period)
-    )
-    if written is None:
-        return
-    path, result = written
+    outputs = commands.output_file(out_file, inputs=[workbook], overwrite=overwrite)
+    path, result = write_report(workbook, out_file, period)
+    commands.show_notes(result.inputs.notes)
     r = result.in_year
     assert r is not None
     console.print(
         f"As at {r.periods.label(r.period) if r.period else 'no period closed'} "
         f"{r.year}/{(r.year + 1) % 100:02d}: forecast outturn £{r.total_forecast:,.0f} against "
-        f"a budget of £{r.total_budget:,.0f} (variance £{r.total_forecast - r.total_budget:,.0f})",
-        highlight=False,
+        f"a budget of £{r.total_budget:,.0f} (variance £{r.total_forecast - r.total_budget:,.0f})"
     )
-    console.print(f"wrote {path}", highlight=False)
+    outputs.wrote(path)
+    commands.report_written(outputs)

@@ -10,11 +10,12 @@ knows one command knows them all.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
@@ -23,7 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from .errors import CpcxlError, InputError, InputErrors
 from .fields import Date
-from .files import KEPT_EXIT, Outputs
+from .files import KEPT_EXIT, OutputRefused, Outputs
 from .soffice import SofficeMissing, find_soffice, soffice_hint
 
 T = TypeVar("T")
@@ -37,18 +38,28 @@ console = Console(soft_wrap=True, highlight=False)
 errors_console = Console(stderr=True, soft_wrap=True, highlight=False)
 
 
-def out_file_option(help: str) -> Callable[[F], F]:
+def out_file_option(help: str, *, required: bool = False) -> Callable[[F], F]:
+    """``--out FILE``: the one file a command writes (passed as ``out_file``)."""
     return click.option(
-        "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help=help
+        "--out",
+        "out_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        required=required,
+        help=help,
     )
 
 
-def out_dir_option(help: str, *, required: bool = True) -> Callable[[F], F]:
+def out_dir_option(
+    help: str, *, required: bool = True, default: Path | None = None
+) -> Callable[[F], F]:
+    """``--out DIRECTORY``: the folder a command writes into (passed as ``out_dir``)."""
     return click.option(
         "--out",
         "out_dir",
         type=click.Path(file_okay=False, path_type=Path),
-        required=required,
+        required=required and default is None,
+        default=default,
+        show_default=default is not None,
         help=help,
     )
 
@@ -71,7 +82,9 @@ jobs_option = click.option(
 )
 
 
-def _as_of(context: click.Context, parameter: click.Parameter, value: Any) -> dt.date | None:
+def parse_as_of(context: click.Context, parameter: click.Parameter, value: Any) -> dt.date | None:
+    """The callback of ``--as-of`` (and of an old name for it): a date, dd/mm/yyyy, read as
+    every date is."""
     if value is None:
         return None
     try:
@@ -83,14 +96,24 @@ def _as_of(context: click.Context, parameter: click.Parameter, value: Any) -> dt
 
 def as_of_option(help: str) -> Callable[[F], F]:
     """``--as-of dd/mm/yyyy``: the date a command works things out as at."""
-    return click.option("--as-of", "as_of", callback=_as_of, metavar="DD/MM/YYYY", help=help)
+    return click.option("--as-of", "as_of", callback=parse_as_of, metavar="DD/MM/YYYY", help=help)
 
 
-def progress(items: Iterable[T], description: str, *, total: int | None = None) -> Iterator[T]:
-    """``items`` with a progress bar on the terminal (nothing is drawn when output is not a
-    terminal, so logs and tests read plain lines)."""
+#: Told how far work has gone: ``update(done, total)`` (total None while it is unknown).
+Update = Callable[[int, int | None], None]
+
+
+@contextlib.contextmanager
+def progress_bar(description: str, total: int | None = None) -> Iterator[Update]:
+    """A progress bar on the terminal (standard error) for work that says how far it has
+    gone through the ``update`` it is given; nothing is drawn when standard error is not a
+    terminal, so logs and tests read plain lines."""
     if not errors_console.is_terminal:
-        yield from items
+
+        def say_nothing(done: int, total: int | None = None) -> None:
+            pass
+
+        yield say_nothing
         return
     with Progress(
         TextColumn("{task.description}"),
@@ -101,35 +124,101 @@ def progress(items: Iterable[T], description: str, *, total: int | None = None) 
         transient=True,
     ) as bar:
         task = bar.add_task(description, total=total)
-        for item in items:
+
+        def update(done: int, total: int | None = None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def progress(items: Iterable[T], description: str, *, total: int | None = None) -> Iterator[T]:
+    """``items`` with a progress bar on the terminal (see :func:`progress_bar`); the total is
+    ``len(items)`` unless given."""
+    if total is None and isinstance(items, Sized):
+        total = len(items)
+    with progress_bar(description, total) as update:
+        for done, item in enumerate(items, start=1):
             yield item
-            bar.advance(task)
+            update(done, total)
 
 
 def report_written(outputs: Outputs) -> None:
-    """Say every file written and every one kept; exit 3 if anything asked for was kept."""
+    """Say every file written (standard output), then :func:`exit_if_kept`."""
     for path in outputs.written:
-        console.print(f"wrote {path}")
+        console.print(f"wrote {path}", markup=False)
+    exit_if_kept(outputs)
+
+
+def output_file(target: Path, *, inputs: Iterable[Path] = (), overwrite: bool = False) -> Outputs:
+    """The rule for a command that writes one file, applied before any work: ``target``
+    may not be one of ``inputs`` nor an .xlsm (:class:`OutputRefused`); if it exists and
+    ``overwrite`` is not given it is kept, said, and the command exits with status 3.
+    Returns the :class:`Outputs` to record the file in once written."""
+    outputs = Outputs(overwrite=overwrite, inputs=tuple(inputs))
+    if not outputs.may_write(target):
+        exit_if_kept(outputs)
+    return outputs
+
+
+def exit_if_kept(outputs: Outputs) -> None:
+    """Say every output kept and why, and exit with status 3, if anything asked for was kept
+    (for commands that said what they wrote as they went)."""
     if outputs.kept:
         console.print(outputs.kept_message(), markup=False)
         sys.exit(KEPT_EXIT)
 
 
+def show_notes(notes: Iterable[str]) -> None:
+    """Notes on how the input was read ("read the header 'Revenue (£)' as 'Revenue £'"),
+    one ``note:`` line each on standard output."""
+    for note in notes:
+        console.print(f"note: {note}", markup=False)
+
+
 def show_problems(exc: CpcxlError) -> None:
-    """The one error style: each located problem on a line of its own, then what to do."""
-    if isinstance(exc, InputErrors):
-        count = len(exc)
-        console.print(
+    """The one error style, on standard error: each located problem (with what would be
+    valid) on a line of its own; then the notes on how the input was read, on standard
+    output as every note is."""
+    if isinstance(exc, InputError | InputErrors):
+        problems = list(exc) if isinstance(exc, InputErrors) else [exc]
+        count = len(problems)
+        errors_console.print(
             f"[red]error:[/] {count} problem{'s' if count != 1 else ''} in the input; "
             "nothing was written:"
         )
-        for problem in exc:
-            console.print(f"  - {problem}", markup=False)
+        for problem in problems:
+            errors_console.print(f"  - {problem}", markup=False)
+        show_notes(exc.notes if isinstance(exc, InputErrors) else ())
+    elif isinstance(exc, OutputRefused | SofficeMissing):  # said before any work
+        errors_console.print(f"[red]error:[/] {escape(str(exc))}; nothing was written")
     else:
-        console.print(f"[red]error:[/] {escape(str(exc))}")
+        errors_console.print(f"[red]error:[/] {escape(str(exc))}")
 
 
-def require_soffice() -> None:
-    """Stop before any work if ``--pdf`` was asked for and LibreOffice is missing."""
+def stop(exc: CpcxlError) -> NoReturn:
+    """:func:`show_problems`, then exit with :data:`INPUT_EXIT`."""
+    show_problems(exc)
+    sys.exit(INPUT_EXIT)
+
+
+class Group(click.Group):
+    """A command group whose commands all end the one way on a problem: any
+    :class:`CpcxlError` (bad input, a refused output, LibreOffice missing for ``--pdf``)
+    is shown by :func:`show_problems` and the command exits with :data:`INPUT_EXIT`; never
+    a traceback. Use it as ``@click.group(cls=commands.Group)``."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CpcxlError as exc:
+            stop(exc)
+
+
+def require_soffice(component: str = "calc") -> None:
+    """Stop before any work if ``--pdf`` was asked for and LibreOffice is missing, saying
+    how to install it on this platform (``component``: "calc" for workbooks, "writer" for
+    Word documents, where the platform packages them apart)."""
     if find_soffice() is None:
-        raise SofficeMissing(f"--pdf needs LibreOffice, which is not installed: {soffice_hint()}")
+        raise SofficeMissing(
+            f"--pdf needs LibreOffice, which is not installed: {soffice_hint(component)}"
+        )

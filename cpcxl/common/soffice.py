@@ -17,11 +17,12 @@ class SofficeMissing(CpcxlError):
     """LibreOffice is needed for this and is not installed."""
 
 
-def soffice_hint() -> str:
-    """Where to get LibreOffice on this machine's platform."""
+def soffice_hint(component: str = "calc") -> str:
+    """Where to get LibreOffice on this machine's platform (``component``: the part needed,
+    "calc" for workbooks or "writer" for Word documents, which Debian packages apart)."""
     if sys.platform.startswith("win") or sys.platform == "darwin":
         return "install LibreOffice from libreoffice.org, then run the command again"
-    return "install LibreOffice (on Debian or Ubuntu: apt install libreoffice-calc-nogui)"
+    return f"install LibreOffice (on Debian or Ubuntu: apt install libreoffice-{component}-nogui)"
 
 
 def find_soffice() -> str | None:

@@ -10,12 +10,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from cpcxl.common.errors import CpcxlError, InputError, InputErrors, Location
-from cpcxl.common.fields import Date
-from cpcxl.common.files import KEPT_EXIT, Outputs
+from cpcxl.common import commands
+from cpcxl.common.commands import (
+    as_of_option,
+    console,
+    errors_console,
+    jobs_option,
+    out_dir_option,
+    overwrite_option,
+    pdf_option,
+)
+from cpcxl.common.errors import InputError, Location
+from cpcxl.common.files import Outputs
 
 from .inputs import (
     HistorySettings,
@@ -30,16 +37,16 @@ from .workbook import (
     BatchOptions,
     BatchReport,
     HistoryNotWritten,
+    find_returns,
     install_signal_handlers,
     run_batch,
     write_samples,
 )
+from .workbook.batch import broken_links
 
 if TYPE_CHECKING:
     from .engine import PlanSettings
 
-# Paths are printed whole (no wrapping), so logs and scripts can read them.
-console = Console(stderr=True, soft_wrap=True)
 REPORT_SETTINGS = ("organisation", "marking", "challenge_text", "contact_text")
 SETTINGS_TABLES = ("report", "plan", "history", "compliance")
 
@@ -89,17 +96,25 @@ def load_all_settings(
     )
 
 
-@click.group("monitoring")
+@click.group("monitoring", cls=commands.Group)
 def monitoring() -> None:
     """Provider monitoring: sample returns, and summaries for a whole portfolio."""
 
 
 @monitoring.command()
-@click.option("--providers", type=click.IntRange(1, 100_000), default=40, show_default=True)
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
-@click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--overwrite", is_flag=True, help="Replace returns already in --out.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option(
+    "--providers",
+    type=click.IntRange(1, 100_000),
+    default=40,
+    show_default=True,
+    help="How many providers' returns to write.",
+)
+@out_dir_option("Folder for the returns (return_<provider id>.xlsx).")
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="The same seed, the same returns."
+)
+@overwrite_option
+@jobs_option
 @click.option(
     "--history",
     "history_file",
@@ -127,21 +142,21 @@ def sample(
     A return already in --out (it may have been filled in) is kept unless --overwrite; the
     command lists what it kept and exits with status 3. With --history, also a history of
     --rounds earlier rounds of the same providers, ending the round before the returns'.
+
+    Example: cpcxl monitoring sample --providers 40 --out returns
     """
     from .sample import write_sample_history
 
     outputs = Outputs(overwrite=overwrite)
-    try:
-        written = write_samples(out_dir, providers, seed, jobs=jobs, outputs=outputs)
-        if history_file is not None and outputs.may_write(history_file):
-            outputs.wrote(write_sample_history(history_file, providers, rounds, seed))
-            console.print(f"wrote a history of {rounds} earlier rounds to {history_file}")
-    except CpcxlError as exc:
-        raise click.ClickException(str(exc)) from None
-    console.print(f"wrote {len(written)} sample returns to {out_dir}")
-    if outputs.kept:
-        console.print(outputs.kept_message(), markup=False, highlight=False)
-        sys.exit(KEPT_EXIT)
+    with commands.progress_bar("Writing sample returns", providers) as update:
+        written = write_samples(
+            out_dir, providers, seed, jobs=jobs, outputs=outputs, progress=update
+        )
+    if history_file is not None and outputs.may_write(history_file):
+        outputs.wrote(write_sample_history(history_file, providers, rounds, seed))
+        console.print(f"wrote a history of {rounds} earlier rounds to {history_file}", markup=False)
+    console.print(f"wrote {len(written)} sample returns to {out_dir}", markup=False)
+    commands.exit_if_kept(outputs)
 
 
 def _round(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -153,38 +168,38 @@ def _round(ctx: click.Context, param: click.Parameter, value: str | None) -> str
     return text
 
 
-def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return Date().parse(value)
-    except InputError as exc:
-        raise click.BadParameter(str(exc)) from None
+def _check_folder(in_dir: Path) -> None:
+    """A folder with nothing to summarise is a mistake worth saying (the wrong folder, or
+    returns saved as another kind of file), before any work."""
+    if not find_returns(in_dir) and not broken_links(in_dir):
+        raise InputError(
+            "there are no monitoring returns in the folder",
+            location=Location(file=str(in_dir)),
+            valid="the providers' returns as .xlsx workbooks in that folder (one per "
+            "provider; cpcxl monitoring sample writes examples)",
+        )
 
 
 @monitoring.command()
 @click.argument("in_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder for the summaries, portfolio.xlsx and errors.csv.",
-)
-@click.option(
-    "--jobs",
-    type=click.IntRange(1, 64),
-    default=1,
-    show_default=True,
-    help="Returns processed at once (processes).",
-)
-@click.option("--pdf", is_flag=True, help="Also write a PDF of each summary (LibreOffice).")
+@out_dir_option("Folder for the summaries, portfolio.xlsx and errors.csv.")
+@jobs_option
+@pdf_option
 @click.option(
     "--overwrite",
     is_flag=True,
-    help="Replace summaries and a changed portfolio.xlsx already in --out.",
+    help="Replace summaries and a changed portfolio.xlsx already in --out (a person may "
+    "have edited them); without it they are kept, listed, and the command exits with status 3.",
 )
-@click.option("--as-at", "as_at", callback=_date, help="Date for overdue actions (default today).")
+@as_of_option("Date for overdue actions (default: today; --as-at, its old name, still works).")
+@click.option(
+    "--as-at",
+    "as_at",
+    callback=commands.parse_as_of,
+    hidden=True,
+    metavar="DD/MM/YYYY",
+    help="The old name of --as-of (still works).",
+)
 @click.option(
     "--framework",
     "framework_files",
@@ -196,7 +211,8 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
     "--settings",
     "settings_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="TOML with [report] (organisation, marking, challenge_text) and [plan] settings.",
+    help="TOML with [report] (organisation, marking, challenge_text, contact_text), [plan], "
+    "[history] and [compliance] settings.",
 )
 @click.option(
     "--max-mb",
@@ -215,7 +231,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
     "--round",
     "round_label",
     callback=_round,
-    help="This round's label in the history (default: the --as-at month, e.g. 2026-10); "
+    help="This round's label in the history (default: the --as-of month, e.g. 2026-10); "
     "give the same label to run a round again.",
 )
 @click.option(
@@ -230,7 +246,8 @@ def batch(
     jobs: int,
     pdf: bool,
     overwrite: bool,
-    as_at: dt.date,
+    as_of: dt.date | None,
+    as_at: dt.date | None,
     framework_files: tuple[Path, ...],
     settings_file: Path | None,
     max_mb: float,
@@ -240,22 +257,29 @@ def batch(
 ) -> None:
     """Summaries OUT_DIR/<provider id>.xlsx for returns in IN_DIR; portfolio.xlsx; errors.csv.
 
-    An existing summary is kept unless --overwrite, and reported if its return has changed
-    since it was written; the overview lists every summary in OUT_DIR. With --history, the
-    history workbook is read first and updated at the end with this round. Exit status: 1 if
-    a return could not be used, 3 if an output was kept or a summary is out of date, else 0.
+    Writes a summary per return (and its PDF with --pdf), the portfolio overview and plan,
+    and errors.csv listing every return it could not use, each where it is. An existing
+    summary is kept unless --overwrite, and reported if its return has changed since it was
+    written; the overview lists every summary in OUT_DIR. With --history, the history
+    workbook is read first and updated at the end with this round. Exit status: 2 if the
+    command could not start (a bad settings or framework file, a bad history, a folder with
+    no returns, --pdf without LibreOffice), 1 if a return could not be used, 3 if an output
+    was kept or a summary is out of date, else 0.
+
+    Example: cpcxl monitoring batch returns --out summaries --as-of 01/11/2026
     """
-    try:
-        report_settings, plan, history_settings, stages = load_all_settings(settings_file)
-        frameworks = {f.name: f for f in (load_framework_toml(p) for p in framework_files)}
-    except CpcxlError as exc:
-        raise click.ClickException(str(exc)) from None
-    label = round_label or (f"{as_at:%Y-%m}" if history_file else "")
+    if pdf:
+        commands.require_soffice()  # before any work, with how to install it here
+    _check_folder(in_dir)
+    day = as_of or as_at or dt.date.today()
+    report_settings, plan, history_settings, stages = load_all_settings(settings_file)
+    frameworks = {f.name: f for f in (load_framework_toml(p) for p in framework_files)}
+    label = round_label or (f"{day:%Y-%m}" if history_file else "")
     options = BatchOptions(
         jobs=jobs,
         pdf=pdf,
         overwrite=overwrite,
-        as_at=as_at,
+        as_at=day,
         settings=report_settings,
         plan=plan,
         frameworks=frameworks,
@@ -267,63 +291,37 @@ def batch(
         updates=updates,
     )
     install_signal_handlers()
-    with Progress(
-        TextColumn("[bold]summaries"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as bar:
-        task = bar.add_task("batch", total=None)
-
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        try:
-            report = run_batch(in_dir, out_dir, options, progress=progress)
-        except InputErrors as many:
-            bar.stop()
-            _print_problems(many, "the batch wrote nothing")
-            sys.exit(1)
-        except HistoryNotWritten as exc:
-            bar.stop()
-            console.print(f"[red]{exc}[/]", highlight=False)
-            sys.exit(1)
-        except CpcxlError as exc:
-            bar.stop()
-            console.print(f"[red]{exc}[/]; the batch wrote nothing", highlight=False)
-            sys.exit(1)
-        except (KeyboardInterrupt, SystemExit) as stop:
-            # Every file written so far is complete; a rerun finishes the rest.
-            bar.stop()
-            console.print("[yellow]stopped[/]; run the same command again to complete the batch")
-            code = stop.code if isinstance(stop, SystemExit) else 130
-            sys.exit(code if isinstance(code, int) else 1)
+    try:
+        with commands.progress_bar("Summarising returns") as update:
+            report = run_batch(in_dir, out_dir, options, progress=update)
+    except HistoryNotWritten as exc:  # after the summaries and the overview were written
+        errors_console.print(f"[red]error:[/] {exc}", highlight=False)
+        sys.exit(1)
+    except (KeyboardInterrupt, SystemExit) as stop:
+        # Every file written so far is complete; a rerun finishes the rest.
+        errors_console.print("[yellow]stopped[/]; run the same command again to complete the batch")
+        code = stop.code if isinstance(stop, SystemExit) else 130
+        sys.exit(code if isinstance(code, int) else 1)
     _print_report(report)
     if report.exit_code:
         sys.exit(report.exit_code)
 
 
-def _print_problems(many: InputErrors, what: str) -> None:
-    console.print(f"[red]{len(many)} problems[/] ({what}):")
-    for error in many.errors[:20]:
-        console.print(f"  {error}", markup=False, highlight=False)
-    if len(many) > 20:
-        console.print(f"  ... and {len(many) - 20} more")
-
-
 def _print_report(report: BatchReport) -> None:
+    """What was written, kept and noted on standard output; the returns that could not be
+    used on standard error."""
+    written = [*report.written, report.errors_csv]  # errors.csv is written every run
     console.print(
         f"{report.summarised} of {report.returns} returns summarised; "
-        f"{len(report.written)} files written"
-        + (f"; {len(report.up_to_date)} summaries up to date" if report.up_to_date else "")
+        f"{len(written)} files written"
+        + (f"; {len(report.up_to_date)} summaries up to date" if report.up_to_date else ""),
+        markup=False,
     )
     if report.portfolio:
-        console.print(f"portfolio overview: {report.portfolio}")
+        console.print(f"portfolio overview: {report.portfolio}", markup=False)
     if report.history is not None:
         style = "" if report.history_written else "[yellow]"
-        console.print(f"{style}{report.history_note}", markup=bool(style), highlight=False)
+        console.print(f"{style}{report.history_note}", markup=bool(style))
     if report.portfolio_kept:
         console.print(
             "[yellow]portfolio.xlsx was changed since cpcxl wrote it, so it is kept and does "
@@ -335,26 +333,30 @@ def _print_report(report: BatchReport) -> None:
             "Summary status says which):"
         )
         for path, why in report.stale[:10]:
-            console.print(f"  {path}: {why}", markup=False, highlight=False)
+            console.print(f"  {path}: {why}", markup=False)
         if len(report.stale) > 10:
             console.print(f"  ... and {len(report.stale) - 10} more")
     listed = {path for path, _ in report.stale}
     kept = Outputs(kept=[p for p in report.kept if p not in listed]).kept_message()
     if kept:
-        console.print(kept, markup=False, highlight=False)
+        console.print(kept, markup=False)
     if report.failed_files:
-        console.print(
-            f"[red]{len(report.failed_files)} returns could not be used[/]; see {report.errors_csv}"
+        errors_console.print(
+            f"[red]error:[/] {len(report.failed_files)} returns could not be used; see "
+            f"{report.errors_csv}",
+            highlight=False,
         )
         for file, sheet, cell, message in report.errors[:10]:
             where = "!".join(p for p in (sheet, cell) if p)
-            console.print(f"  {file} {where}: {message}", markup=False, highlight=False)
+            errors_console.print(f"  - {file} {where}: {message}", markup=False)
         if len(report.errors) > 10:
-            console.print(f"  ... and {len(report.errors) - 10} more in {report.errors_csv}")
+            errors_console.print(
+                f"  ... and {len(report.errors) - 10} more in {report.errors_csv}", markup=False
+            )
     if report.notes:
         console.print(f"{len(report.notes)} notes on how returns were read:")
         for file, note in report.notes[:10]:
-            console.print(f"  {file}: {note}", markup=False, highlight=False)
+            console.print(f"note: {file}: {note}", markup=False)
         if len(report.notes) > 10:
             console.print(f"  ... and {len(report.notes) - 10} more")
 

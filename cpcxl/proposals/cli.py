@@ -9,116 +9,82 @@ is never the input workbook (through links too) and never an ``.xlsm`` (cpcxl wr
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from cpcxl.common.errors import InputErrors
-from cpcxl.common.files import KEPT_EXIT, Outputs
+from cpcxl.common import commands
+from cpcxl.common.commands import out_dir_option, out_file_option, overwrite_option, pdf_option
+from cpcxl.common.files import Outputs
 
 from . import engine
 from .models import Round
 
 _WORKBOOK = click.Path(exists=True, dir_okay=False, path_type=Path)
-_OVERWRITE = click.option(
-    "--overwrite",
-    is_flag=True,
-    help="Replace outputs that exist already (a person may have edited them).",
-)
 
 
 def _read(workbook: Path) -> Round:
     """The round in WORKBOOK, with any notes on how it was read printed first."""
     from .workbook import read_round_file
 
-    try:
-        round_ = read_round_file(workbook)
-    except InputErrors as problems:
-        _notes(problems.notes)
-        raise
-    _notes(round_.notes)
+    round_ = read_round_file(workbook)
+    commands.show_notes(round_.notes)
     return round_
 
 
-def _notes(notes: list[str]) -> None:
-    for text in notes:
-        click.echo(f"note: {text}")
-
-
-def _kept(outputs: Outputs) -> None:
-    """Say what was kept and exit with KEPT_EXIT, if anything asked for was kept."""
-    if outputs.kept:
-        click.echo(outputs.kept_message())
-        sys.exit(KEPT_EXIT)
-
-
-@click.group("proposals")
+@click.group("proposals", cls=commands.Group)
 def command() -> None:
     """Expenditure proposal evaluation (CPC 506 B)."""
 
 
 @command.command("feedback")
 @click.argument("workbook", type=_WORKBOOK)
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder for the feedback letters.",
-)
-@click.option("--pdf", is_flag=True, help="Also write a PDF of each letter (needs LibreOffice).")
-@_OVERWRITE
+@out_dir_option("Folder for the feedback letters.")
+@pdf_option
+@overwrite_option
 def feedback_command(workbook: Path, out_dir: Path, pdf: bool, overwrite: bool) -> None:
     """Write one feedback letter (Word, .docx) per submitter in WORKBOOK.
 
     Each holds the decision, the scores against each criterion with what each score means,
     strengths, weaknesses, what would have to change and how to resubmit. With --pdf, a PDF
-    of each too. A letter already in --out is kept unless --overwrite is given.
-    """
-    from cpcxl.common.soffice import SofficeMissing, find_soffice
+    of each too. A letter already in --out is kept unless --overwrite is given (the command
+    lists what it kept and exits with status 3).
 
+    Example: cpcxl proposals feedback round.xlsx --out feedback --pdf
+    """
     from .workbook import write_letters
 
-    if pdf and find_soffice() is None:  # before any work
-        raise click.ClickException(
-            str(
-                SofficeMissing(
-                    "--pdf needs LibreOffice, which is not installed (install the Debian package "
-                    "libreoffice-writer-nogui), or leave out --pdf"
-                )
-            )
-        )
+    if pdf:
+        commands.require_soffice("writer")  # before any work, with how to install it here
     outputs = Outputs(overwrite=overwrite, inputs=(workbook,))
     result = engine.evaluate(_read(workbook))
-    for path in write_letters(result, out_dir, outputs, pdf=pdf):
-        click.echo(f"wrote {path}")
-    _kept(outputs)
+    with commands.progress_bar("Writing letters") as update:
+        write_letters(result, out_dir, outputs, pdf=pdf, progress=update)
+    commands.report_written(outputs)
 
 
 @command.command("evaluate")
 @click.argument("workbook", type=_WORKBOOK)
-@click.option(
-    "--out",
-    "target",
-    type=click.Path(dir_okay=False, path_type=Path),
+@out_file_option(
+    "Where to write the evaluated copy (an .xlsx; never the input, which is unchanged).",
     required=True,
-    help="Where to write the evaluated copy (an .xlsx; never the input, which is unchanged).",
 )
-@_OVERWRITE
-def evaluate_command(workbook: Path, target: Path, overwrite: bool) -> None:
+@overwrite_option
+def evaluate_command(workbook: Path, out_file: Path, overwrite: bool) -> None:
     """Write a copy of WORKBOOK with the Appraisal, Scores, Ranking, Portfolio, Feedback,
     Sensitivity, Value for money and Affordability sheets (and Panel scores and Negotiation
     where the round has them).
 
     The copy is never WORKBOOK itself nor an .xlsm; one that exists already is kept unless
-    --overwrite is given.
+    --overwrite is given (the command says so and exits with status 3).
+
+    Example: cpcxl proposals evaluate round.xlsx --out evaluated.xlsx
     """
     from .workbook import write_results
 
-    outputs = Outputs(overwrite=overwrite, inputs=(workbook,))
-    if not outputs.may_write(target):  # refuses the input and an .xlsm before any work
-        _kept(outputs)
+    # refuses the input and an .xlsm, and keeps an existing copy, before any work
+    outputs = commands.output_file(out_file, inputs=[workbook], overwrite=overwrite)
     round_ = _read(workbook)
-    write_results(workbook, target, engine.evaluate(round_), round_.notes)
-    click.echo(f"wrote {outputs.wrote(target)}")
+    write_results(workbook, out_file, engine.evaluate(round_), round_.notes)
+    outputs.wrote(out_file)
+    commands.report_written(outputs)

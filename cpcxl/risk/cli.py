@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console
 
-from cpcxl.common.errors import InputError, InputErrors
-from cpcxl.common.fields import Date
-from cpcxl.common.files import KEPT_EXIT, OutputRefused, Outputs
+from cpcxl.common import commands
+from cpcxl.common.commands import as_of_option, console, out_file_option, overwrite_option
 
 from . import inputs, outputs, workbook
 from .inputs import matrix_from_toml
 from .models import AppetiteLevel, RiskMatrix, appetite_with
 from .schemes import matrix_named
 
-console = Console(highlight=False)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -28,25 +24,6 @@ def _matrix(name: str | None, file: Path | None) -> RiskMatrix:
     if file is not None:
         return matrix_from_toml(file.read_text(encoding="utf-8"), file=file.name)
     return matrix_named(name)
-
-
-def _date(value: str | None) -> dt.date | None:
-    """The --as-of option: a date by the same rule as every date cell."""
-    if not value:
-        return None
-    try:
-        day: dt.date = Date().parse(value)
-    except InputError as exc:
-        raise click.BadParameter(str(exc), param_hint="--as-of") from None
-    return day
-
-
-def _report(problems: InputErrors) -> None:
-    """Notes on how the tables were read, then every value to check, each where it is."""
-    for note in problems.notes:
-        console.print(f"note: {note}", markup=False)
-    for problem in problems:
-        console.print(f"check: {problem}", markup=False)
 
 
 matrix_options = [
@@ -67,122 +44,106 @@ def with_matrix(fn: F) -> F:
     return fn
 
 
-overwrite_option = click.option(
-    "--overwrite",
-    is_flag=True,
-    help="Replace the output if it exists already (a person may have edited it).",
-)
-
-
-def _may_write(target: Path, source: Path, overwrite: bool) -> Outputs:
-    """The one overwrite rule (cpcxl.common.files.Outputs): never over the input, never an
-    .xlsm (exit 2), and an existing output kept unless --overwrite (exit 3), each said."""
-    rule = Outputs(overwrite=overwrite, inputs=(source,))
-    try:
-        allowed = rule.may_write(target)
-    except OutputRefused as exc:
-        console.print(f"error: {exc}; nothing was written", markup=False)
-        sys.exit(2)
-    if not allowed:
-        console.print(rule.kept_message(), markup=False)
-        sys.exit(KEPT_EXIT)
-    return rule
-
-
-@click.group("risk")
+@click.group("risk", cls=commands.Group)
 def command() -> None:
     """Risk registers: import one laid out another way, score a saved one, check a matrix."""
 
 
 @command.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the cpcxl register (default: FILE's name + _cpcxl.xlsx). FILE may be "
-    "an .xlsx workbook or a .csv file.",
+@out_file_option(
+    "Where to write the cpcxl register (default: FILE's name + _cpcxl.xlsx). FILE may be "
+    "an .xlsx workbook or a .csv file."
 )
 @click.option("--sheet", help="The sheet holding the register (default: the best match).")
-@click.option("--as-of", help="Date reviews are due by, dd/mm/yyyy (default: today).")
+@as_of_option("Date reviews are due by (default: today).")
 @overwrite_option
 @with_matrix
 def import_command(
     file: Path,
-    out: Path | None,
+    out_file: Path | None,
     sheet: str | None,
-    as_of: str | None,
+    as_of: dt.date | None,
     overwrite: bool,
     matrix_name: str,
     matrix_file: Path | None,
 ) -> None:
     """Read FILE, a register with other headers, and write it as a scored cpcxl register.
 
-    Reports which headers it mapped to which columns, which it did not use and why, and every
-    value it could not read (kept as it was). FILE itself is never changed, an .xlsm is never
-    written, and an existing output is kept unless --overwrite (exit status 3).
+    Prints which headers it mapped to which columns, which it did not use and why, and every
+    value it could not read (kept as it was), then writes the register (.xlsx) with that
+    report as a sheet. FILE itself is never changed, an .xlsm is never written, and an
+    existing output is kept unless --overwrite (exit status 3).
+
+    Example: cpcxl risk import their_register.xlsx --out register.xlsx
     """
     matrix = _matrix(matrix_name, matrix_file)
-    day = _date(as_of)
-    target = out or Path(f"{file.stem}_cpcxl.xlsx")
-    written = _may_write(target, file, overwrite)
+    target = out_file or Path(f"{file.stem}_cpcxl.xlsx")
+    written = commands.output_file(target, inputs=[file], overwrite=overwrite)
     imported = workbook.import_file(file, sheet=sheet, matrix=matrix)
     for line in outputs.import_report(imported):
-        console.print(line, markup=False, soft_wrap=True)  # a table row is one line
+        console.print(line, markup=False)  # a table row is one line
     appetite = appetite_with(list(imported.own_categories), matrix)
     workbook.build_register_workbook(
         target,
         imported.risks,
         matrix=matrix,
         appetite=appetite,
-        as_of=day,
+        as_of=as_of,
         actions=imported.actions,
         extra=imported.extra,
         more_sheets=[outputs.import_report_output(imported)],
     )
-    console.print(f"wrote {written.wrote(target)}", markup=False)
+    written.wrote(target)
+    commands.report_written(written)
 
 
 @command.command("score")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="Where to write the scored copy (FILE is not changed).",
-)
-@click.option("--as-of", help="Date reviews are due by, dd/mm/yyyy (default: the workbook's).")
+@out_file_option("Where to write the scored copy (FILE is not changed).", required=True)
+@as_of_option("Date reviews are due by (default: the workbook's).")
 @overwrite_option
-def score_command(file: Path, out: Path, as_of: str | None, overwrite: bool) -> None:
+def score_command(file: Path, out_file: Path, as_of: dt.date | None, overwrite: bool) -> None:
     """Score a saved cpcxl risk register, as the Score register button does, into a copy.
 
-    FILE is never changed, an .xlsm is never written, and an existing copy is kept unless
-    --overwrite (exit status 3).
+    Writes the scored copy (.xlsx) and prints each value to check ("check: ..."), each where
+    it is. FILE is never changed, an .xlsm is never written, and an existing copy is kept
+    unless --overwrite (exit status 3).
+
+    Example: cpcxl risk score register.xlsx --out scored.xlsx --as-of 01/01/2027
     """
-    day = _date(as_of)
-    written = _may_write(out, file, overwrite)
+    written = commands.output_file(out_file, inputs=[file], overwrite=overwrite)
     tables, named = workbook.read_register_file(file)
     read = inputs.read_register_book(tables, named, file=file.name)
-    _report(read.register.problems)
-    for problem in read.all_problems()[len(read.register.problems) :]:
+    commands.show_notes(read.register.problems.notes)
+    for problem in read.all_problems():  # the Register's first, then each linked table's
         console.print(f"check: {problem}", markup=False)
     workbook.build_register_workbook(
-        out,
+        out_file,
         read.register.values(read.matrix),
         matrix=read.matrix,
         appetite=read.appetite,
-        as_of=day or read.as_of,
+        as_of=as_of or read.as_of,
         actions=read.actions.values() if read.actions is not None else (),
         incidents=read.incidents.values() if read.incidents is not None else (),
         objectives=read.objectives.values() if read.objectives is not None else (),
         correlation=read.correlation,
     )
-    console.print(f"wrote {written.wrote(out)}", markup=False)
+    written.wrote(out_file)
+    commands.report_written(written)
 
 
 @command.command("matrix")
 @with_matrix
 def matrix_command(matrix_name: str, matrix_file: Path | None) -> None:
-    """Show a matrix (and check your own TOML file): scales, bands and appetite scores."""
+    """Show a matrix (and check your own TOML file): scales, bands and appetite scores.
+
+    Writes nothing: prints the matrix's likelihood and impact scales, its bands and the
+    highest residual score each appetite level tolerates (a bad TOML file: each problem,
+    exit status 2).
+
+    Example: cpcxl risk matrix --matrix-file council_4x4.toml
+    """
     matrix = _matrix(matrix_name, matrix_file)
     console.print(f"{matrix.name}: {matrix.description or matrix.source}", markup=False)
     for axis in ("likelihood", "impact"):

@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from cpcxl.common.commands import console, out_dir_option, overwrite_option
+
 from .settings import ServerRefused, ServerSettings, check_bind, check_licence
 
 
@@ -56,8 +58,10 @@ def serve(
 ) -> None:
     """Serve the Office add-in (xlwings Server) with every plugin's functions and buttons.
 
-    Listens on this machine only unless sign-in (XLWINGS_AUTH_PROVIDERS) is configured; in
-    production put it behind a reverse proxy that terminates TLS (see addin/README.md).
+    Writes nothing: prints how many functions and buttons it serves and the manifest's
+    address, then the server's log. Listens on this machine only unless sign-in
+    (XLWINGS_AUTH_PROVIDERS) is configured; in production put it behind a reverse proxy
+    that terminates TLS (see addin/README.md).
 
     Example: XLWINGS_LICENSE_KEY=noncommercial cpcxl serve --port 8000
     """
@@ -75,9 +79,10 @@ def serve(
     )
     served = create_app(settings)
     check_bind(settings.host, served.settings.auth_providers)
-    click.echo(
+    console.print(
         f"cpcxl add-in: {len(served.functions)} functions, {len(served.scripts)} buttons; "
-        f"manifest at http://{settings.host}:{settings.port}/manifest.xml"
+        f"manifest at http://{settings.host}:{settings.port}/manifest.xml",
+        markup=False,
     )
     options: dict[str, Any] = {
         "host": settings.host,
@@ -97,18 +102,9 @@ def serve(
 
 
 @click.command()
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("macros"),
-    show_default=True,
-    help="Folder for the VBA module.",
-)
+@out_dir_option("Folder for the VBA module.", default=Path("macros"))
 @click.option("--check", is_flag=True, help="Compare with the module in --out instead.")
-@click.option(
-    "--overwrite", is_flag=True, help="Replace a module in --out that differs (it may be edited)."
-)
+@overwrite_option
 def macros(out_dir: Path, check: bool, overwrite: bool) -> None:
     """Write the desktop add-in's VBA module: one procedure per button (local and server).
 
@@ -119,7 +115,8 @@ def macros(out_dir: Path, check: bool, overwrite: bool) -> None:
     """
     import sys
 
-    from cpcxl.common.files import KEPT_EXIT, Outputs, atomic_path
+    from cpcxl.common.commands import errors_console, report_written
+    from cpcxl.common.files import Outputs, atomic_path
     from cpcxl.plugins import registry
     from cpcxl.xl.macros import FILENAME, vba_module
 
@@ -127,18 +124,20 @@ def macros(out_dir: Path, check: bool, overwrite: bool) -> None:
     target = out_dir / FILENAME
     if check:
         if not target.exists() or target.read_bytes() != text.encode():
-            click.echo(f"{target} differs from the installed plugins' buttons; run `cpcxl macros`")
+            errors_console.print(
+                f"error: {target} differs from the installed plugins' buttons; run `cpcxl macros`",
+                markup=False,
+            )
             sys.exit(1)
-        click.echo(f"up to date {target}")
+        console.print(f"up to date {target}", markup=False)
         return
     if target.exists() and target.read_bytes() == text.encode():
-        click.echo(f"up to date {target}")
+        console.print(f"up to date {target}", markup=False)
         return
     outputs = Outputs(overwrite=overwrite)
-    if not outputs.may_write(target):
-        click.echo(outputs.kept_message())
-        sys.exit(KEPT_EXIT)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(text.encode())
-    click.echo(f"wrote {target}")
+    if outputs.may_write(target):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(text.encode())
+        outputs.wrote(target)
+    report_written(outputs)

@@ -72,7 +72,9 @@ def test_a_bad_workbook_writes_nothing_and_says_where(tmp_path: Path) -> None:
     out = tmp_path / "s"
     result = CliRunner().invoke(budget, ["statements", str(source), "--out", str(out)])
     assert result.exit_code == 2
-    assert "budget.xlsx, Contributions!A8, field 'Partner': 'Shire Vale Hospice'" in result.output
+    # the one error style, on standard error: the count, then each problem where it is
+    assert result.stderr.startswith("error: 1 problem in the input; nothing was written:\n")
+    assert "budget.xlsx, Contributions!A8, field 'Partner': 'Shire Vale Hospice'" in result.stderr
     assert not out.exists()
 
 
@@ -193,7 +195,7 @@ def test_issue_12_case_9_build_never_writes_over_its_input_even_through_a_link(
         result = run("build", source, "--out", target, "--overwrite")
         assert result.exit_code == 2
         assert f"the output {target} is the input {source}; cpcxl never writes over its input" in (
-            result.output
+            result.stderr
         )
     assert sha256(source) == before
 
@@ -327,3 +329,14 @@ def test_issue_13_case_1_an_aligned_actual_with_no_partner_stops_the_command(
         f"for {sample.REABLEMENT!r} must say whose budget it is" in result.output
     )
     assert not (tmp_path / "s").exists()
+
+
+def test_statements_tell_the_progress_bar_after_each_partner(tmp_path: Path) -> None:
+    from cpcxl.budget.workbook import build_result, write_statements
+
+    _, result, _ = build_result(build_template(tmp_path / "budget.xlsx"))
+    told: list[tuple[int, int | None]] = []
+    written = write_statements(result, tmp_path / "s", progress=lambda d, t: told.append((d, t)))
+    # the sample pool has four partners: one statement each, the bar moved after each
+    assert len(written) == 4
+    assert told == [(1, 4), (2, 4), (3, 4), (4, 4)]

@@ -123,3 +123,99 @@ def test_issue16_the_settings_file_sets_the_history_and_the_compliance_stages(
     path.write_text("[histroy]\nrounds_shown = 3\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"unknown settings tables \[histroy\]"):
         load_all_settings(path)
+
+
+def _one_good_return(folder: Path) -> Path:
+    folder.mkdir()
+    shutil.copy(CORPUS / "good_1.xlsx", folder)
+    return folder
+
+
+def test_the_batch_counts_every_file_it_writes_errors_csv_included(tmp_path: Path) -> None:
+    returns = _one_good_return(tmp_path / "returns")
+    out = tmp_path / "o"
+    result = CliRunner().invoke(
+        monitoring, ["batch", str(returns), "--out", str(out), "--as-of", "01/11/2026"]
+    )
+    assert result.exit_code == 0, result.output
+    # one summary, the overview and errors.csv: every file now in the folder, and no more
+    on_disk = sorted(p.name for p in out.iterdir())
+    assert len(on_disk) == 3 and "errors.csv" in on_disk and "portfolio.xlsx" in on_disk
+    assert result.stdout.splitlines()[0] == "1 of 1 returns summarised; 3 files written"
+    assert result.stderr == ""  # nothing went wrong, so nothing on standard error
+
+
+def test_an_empty_folder_of_returns_is_an_error_naming_it(tmp_path: Path) -> None:
+    empty = tmp_path / "returns"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("the returns are in the shared drive")  # not a return
+    out = tmp_path / "o"
+    result = CliRunner().invoke(monitoring, ["batch", str(empty), "--out", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: 1 problem in the input; nothing was written:\n"
+        f"  - {empty}: there are no monitoring returns in the folder; valid: the providers' "
+        "returns as .xlsx workbooks in that folder (one per provider; cpcxl monitoring sample "
+        "writes examples)\n"
+    )
+    assert not out.exists()  # stopped before any work
+
+
+def test_as_of_is_the_date_and_as_at_its_hidden_old_name(tmp_path: Path) -> None:
+    returns = _one_good_return(tmp_path / "returns")
+    runner = CliRunner()
+    for name in ("--as-of", "--as-at"):
+        out = tmp_path / name.strip("-")
+        result = runner.invoke(monitoring, ["batch", str(returns), "--out", str(out), name,
+                                            "01/11/2026"])  # fmt: skip
+        assert result.exit_code == 0, result.output
+    # the same date by either name: the overview is as at it
+    from python_calamine import CalamineWorkbook
+
+    for folder in ("as-of", "as-at"):
+        book = CalamineWorkbook.from_path(str(tmp_path / folder / "portfolio.xlsx"))
+        text = " ".join(str(v) for row in book.get_sheet_by_name("Overview").to_python()
+                        for v in row)  # fmt: skip
+        assert "As at 01/11/2026." in text
+    bad = runner.invoke(monitoring, ["batch", str(returns), "--out", str(tmp_path / "x"),
+                                     "--as-of", "31/02/2026"])  # fmt: skip
+    assert bad.exit_code == 2 and "'31/02/2026' is not a real date" in bad.stderr
+    listing = runner.invoke(monitoring, ["batch", "--help"], terminal_width=200).stdout
+    assert "--as-of DD/MM/YYYY" in listing and "--as-at, its old name, still works" in listing
+    assert "--as-at DD/MM/YYYY" not in listing  # hidden: one name per idea in the help
+
+
+def test_batch_pdf_without_libreoffice_stops_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cpcxl.common import commands
+
+    monkeypatch.setattr(commands, "find_soffice", lambda: None)
+    returns = _one_good_return(tmp_path / "returns")
+    out = tmp_path / "o"
+    result = CliRunner().invoke(monitoring, ["batch", str(returns), "--out", str(out), "--pdf"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: --pdf needs LibreOffice, which is not installed: ")
+    assert result.stderr.endswith("; nothing was written\n")
+    assert not out.exists()
+
+
+def test_a_bad_settings_file_stops_the_batch_with_exit_2(tmp_path: Path) -> None:
+    returns = _one_good_return(tmp_path / "returns")
+    settings = tmp_path / "settings.toml"
+    settings.write_text("[histroy]\nrounds_shown = 3\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        monitoring,
+        ["batch", str(returns), "--out", str(tmp_path / "o"), "--settings", str(settings)],
+    )
+    assert result.exit_code == 2  # an input problem, before any work (it was 1)
+    assert "settings.toml: unknown settings tables [histroy]; valid: [report]" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_sample_tells_the_progress_bar_after_each_return(tmp_path: Path) -> None:
+    from cpcxl.monitoring.workbook import write_samples
+
+    told: list[tuple[int, int | None]] = []
+    written = write_samples(tmp_path, 3, 1, progress=lambda d, t: told.append((d, t)))
+    assert len(written) == 3 and told == [(1, 3), (2, 3), (3, 3)]

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from cpcxl.common.files import sha256
@@ -83,7 +84,7 @@ def test_feedback_on_a_bad_workbook_says_where_and_exits(tmp_path: Path) -> None
     result = cpcxl("proposals", "feedback", str(path), "--out", str(tmp_path / "fb"))
     assert result.returncode == 2
     assert "bad.xlsx, Benefits!D4, field 'Wider social value £': 'lots' is not an amount" in (
-        result.stdout
+        result.stderr
     )
     assert not (tmp_path / "fb").exists()
 
@@ -93,7 +94,7 @@ def test_feedback_on_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
     path.write_text("not a workbook")
     result = cpcxl("proposals", "feedback", str(path), "--out", str(tmp_path / "fb"))
     assert result.returncode == 2
-    assert "notes.xlsx: the file is not an Excel workbook" in result.stdout
+    assert "notes.xlsx: the file is not an Excel workbook" in result.stderr
 
 
 def test_evaluate_writes_a_copy_with_the_result_sheets(tmp_path: Path) -> None:
@@ -118,7 +119,7 @@ def refused(tmp_path: Path, path: Path) -> str:
     result = cpcxl("proposals", "evaluate", str(path), "--out", str(target))
     assert result.returncode == 2, result.stdout
     assert not target.exists()
-    return result.stdout
+    return result.stderr
 
 
 def test_evaluate_refuses_a_mitigation_of_24_with_what_was_meant(tmp_path: Path) -> None:
@@ -171,14 +172,14 @@ def test_evaluate_refuses_to_write_over_its_input(tmp_path: Path) -> None:
     result = cpcxl("proposals", "evaluate", str(path), "--out", str(path))
     assert result.returncode == 2
     assert f"the output {path} is the input {path}; cpcxl never writes over its input" in (
-        result.stdout
+        result.stderr
     )
     assert sha256(path) == before
     # Nor through a link to it.
     link = tmp_path / "link.xlsx"
     link.symlink_to(path)
     result = cpcxl("proposals", "evaluate", str(path), "--out", str(link))
-    assert result.returncode == 2 and "is the input" in result.stdout
+    assert result.returncode == 2 and "is the input" in result.stderr
     assert sha256(path) == before
 
 
@@ -188,12 +189,12 @@ def test_evaluate_never_writes_an_xlsm(tmp_path: Path) -> None:
     path = build(tmp_path / "round.xlsx", sample_round()).rename(tmp_path / "round.xlsm")
     before = sha256(path)
     result = cpcxl("proposals", "evaluate", str(path), "--out", str(path))
-    assert result.returncode == 2 and "is the input" in result.stdout
+    assert result.returncode == 2 and "is the input" in result.stderr
     other = tmp_path / "evaluated.xlsm"
     result = cpcxl("proposals", "evaluate", str(path), "--out", str(other))
     assert result.returncode == 2
     assert "is a macro-enabled workbook; cpcxl writes .xlsx files and would lose its macros" in (
-        result.stdout
+        result.stderr
     )
     assert not other.exists() and sha256(path) == before
     # An .xlsx copy of the .xlsm round is fine.
@@ -243,3 +244,40 @@ def test_feedback_keeps_existing_documents_unless_told_to_overwrite(tmp_path: Pa
     result = cpcxl("proposals", "feedback", str(path), "--out", str(out), "--overwrite")
     assert result.returncode == 0
     assert "Proposal ASC-01: Expand home-based reablement" in docx_text(note)[0]
+
+
+def test_feedback_pdf_without_libreoffice_stops_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from cpcxl.common import commands, soffice
+    from cpcxl.proposals.cli import command
+
+    monkeypatch.setattr(commands, "find_soffice", lambda: None)
+    monkeypatch.setattr(soffice.sys, "platform", "linux")
+    out = tmp_path / "fb"
+    # not even read: a file that is no workbook is not reported, LibreOffice is
+    path = tmp_path / "round.xlsx"
+    path.write_text("not read")
+    result = CliRunner().invoke(command, ["feedback", str(path), "--out", str(out), "--pdf"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: --pdf needs LibreOffice, which is not installed: install LibreOffice (on "
+        "Debian or Ubuntu: apt install libreoffice-writer-nogui); nothing was written\n"
+    )
+    assert result.stdout == "" and not out.exists()
+
+
+def test_feedback_tells_the_progress_bar_after_each_letter(tmp_path: Path) -> None:
+    from cpcxl.proposals import engine
+    from cpcxl.proposals.workbook import read_round_file, write_letters
+
+    round_ = read_round_file(build(tmp_path / "round.xlsx", sample_round()))
+    told: list[tuple[int, int | None]] = []
+    written = write_letters(
+        engine.evaluate(round_), tmp_path / "fb", progress=lambda d, t: told.append((d, t))
+    )
+    # the sample round has twelve sponsors: a letter each, the bar moved after each
+    assert len(written) == 12
+    assert told == [(n, 12) for n in range(1, 13)]

@@ -327,7 +327,7 @@ def test_the_bad_input_reaches_the_command_and_the_button_located(tmp_path: Path
     )
     assert run.returncode == 2
     assert "conflict.xlsx, Panel!D14, field 'Score': Ben scores X, but declared a conflict" in (
-        run.stdout
+        run.stderr
     )
     # Through the button: the Input problems sheet says where.
     inputs = two_proposals_round()

@@ -122,7 +122,7 @@ def test_a_register_missing_a_required_column_is_an_error_listing_the_headers(
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 2
-    assert "missing required column inherent_impact" in result.stdout
+    assert "missing required column inherent_impact" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
 
 
@@ -227,7 +227,7 @@ def test_score_command_stops_on_a_header_that_is_no_column(tmp_path: Path) -> No
     assert result.returncode == 2
     assert (
         "register.xlsx, Register!AA5: the header 'Max' is not a column of the Register table"
-        in result.stdout
+        in result.stderr
     )
     assert not (tmp_path / "out.xlsx").exists()
     assert "Traceback" not in result.stdout + result.stderr
@@ -282,6 +282,6 @@ def test_case_12_9_never_over_the_input_nor_an_xlsm(tmp_path: Path, command: str
             cli, ["risk", command, str(source), "--out", str(target), "--overwrite"]
         )
         assert result.exit_code == 2, result.output
-        assert said in result.output and "nothing was written" in result.output
+        assert said in result.stderr and "nothing was written" in result.stderr  # an error
     assert sha256(source) == before
     assert not (tmp_path / "ours.xlsm").exists()

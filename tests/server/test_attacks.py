@@ -120,8 +120,8 @@ def test_placeholder_or_unknown_sign_in_does_not_start(providers: str) -> None:
     # xlwings Server's own custom provider accepts the literal token 'test-token'
     result = serve_refused("--host", "0.0.0.0", XLWINGS_AUTH_PROVIDERS=providers)
     assert result.returncode == 2, result.stdout + result.stderr
-    assert "auth/custom/__init__.py" in result.stdout  # says what to configure
-    assert "XLWINGS_AUTH_ENTRAID_CLIENT_ID" in result.stdout
+    assert "auth/custom/__init__.py" in result.stderr  # says what to configure
+    assert "XLWINGS_AUTH_ENTRAID_CLIENT_ID" in result.stderr
 
 
 @pytest.fixture(scope="module")

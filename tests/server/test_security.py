@@ -112,7 +112,7 @@ def test_cpcxl_serve_refuses_a_public_address_before_listening(
 def test_cpcxl_serve_refuses_to_start_without_a_licence_key() -> None:
     result = serve("--port", "1", XLWINGS_LICENSE_KEY="")
     assert result.returncode == 2
-    assert "XLWINGS_LICENSE_KEY" in result.stdout
+    assert "XLWINGS_LICENSE_KEY" in result.stderr
 
 
 def test_serve_without_the_server_extra_says_how_to_install_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -136,5 +136,5 @@ def test_serve_without_the_server_extra_says_how_to_install_it(tmp_path) -> None
         check=False,
     )
     assert result.returncode == 2
-    assert "cpcxl serve needs the server extra" in result.stdout
-    assert 'pip install "cpcxl[server]"' in result.stdout
+    assert "cpcxl serve needs the server extra" in result.stderr
+    assert 'pip install "cpcxl[server]"' in result.stderr

@@ -59,4 +59,4 @@ def test_entra_id_without_its_ids_does_not_start() -> None:
         check=False,
     )
     assert result.returncode == 2
-    assert "Entra ID sign-in is configured without its app registration" in result.stdout
+    assert "Entra ID sign-in is configured without its app registration" in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -85,9 +86,9 @@ def _refused(source: Path) -> list[str]:
     result = CliRunner().invoke(command, ["plan", str(source), "--out", str(source) + ".out"])
     assert result.exit_code == 2, result.output
     assert not Path(str(source) + ".out").exists()
-    lines = result.output.splitlines()
-    assert lines[0].endswith("problem(s); nothing was written:")
-    return [line.removeprefix("- ") for line in lines[1:]]
+    lines = result.stderr.splitlines()  # the one error style, on standard error
+    assert re.fullmatch(r"error: \d+ problems? in the input; nothing was written:", lines[0])
+    return [line.removeprefix("  - ") for line in lines[1:]]
 
 
 def test_headroom_typed_as_22_stops_the_command_with_the_cell_named(tmp_path: Path) -> None:
@@ -115,7 +116,7 @@ def test_the_installed_command_exits_non_zero_with_the_message(tmp_path: Path) -
         check=False,
     )
     assert result.returncode == 2
-    assert HEADROOM_22 in result.stdout
+    assert HEADROOM_22 in result.stderr
 
 
 def test_a_header_read_under_another_spelling_is_noted(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -31,10 +32,12 @@ def write_statements(
     pdf: bool = False,
     rule: Outputs | None = None,
     comparison: pd.DataFrame | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> list[Path]:
     """One statement workbook per partner, each written atomically; with ``pdf``, a PDF copy
     of each too (LibreOffice), for partners who will not open a workbook. ``comparison``
     (:func:`cpcxl.budget.engine.compare_scenarios`) puts the scenarios side by side in each.
+    ``progress(done, total)`` is told after each partner's statement (and PDF).
 
     ``rule`` is the one a command follows (:class:`cpcxl.common.files.Outputs`): every
     file is checked before any is written (never the input, never an .xlsm), and one that
@@ -55,7 +58,7 @@ def write_statements(
         if pdf:
             rule.check(target.with_suffix(".pdf"))
     written = []
-    for partner, target in targets.items():
+    for done, (partner, target) in enumerate(targets.items(), start=1):
         paper = target.with_suffix(".pdf")
         write_book = rule.may_write(target)
         write_paper = pdf and rule.may_write(paper)
@@ -67,6 +70,8 @@ def write_statements(
             with tempfile.TemporaryDirectory(prefix="cpcxl-statement-") as tmp:
                 fresh = write_statement(result, partner, Path(tmp) / target.name, comparison)
                 written.append(rule.wrote(convert(fresh, paper, to="pdf")))
+        if progress is not None:
+            progress(done, len(targets))
     return written
 
 

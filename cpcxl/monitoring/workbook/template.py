@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -403,19 +403,28 @@ def write_samples(
     jobs: int = 1,
     first: int = 0,
     outputs: Outputs | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> list[Path]:
     """Seeded sample returns ``first`` .. ``providers - 1`` in ``out_dir``, named
     return_<provider id>.xlsx (the same return for the same seed and index); the paths
     written. A return already there is kept unless ``overwrite``, and noted in ``outputs``.
+    ``progress(done, total)`` is told after each return.
     """
     outputs = outputs if outputs is not None else Outputs(overwrite=overwrite)
     out_dir.mkdir(parents=True, exist_ok=True)
     tasks = [(out_dir, index, seed, outputs.overwrite) for index in range(first, providers)]
+
+    def told(results: Iterable[tuple[Path, bool]]) -> Iterator[tuple[Path, bool]]:
+        for count, result in enumerate(results, start=1):
+            if progress is not None:
+                progress(count, len(tasks))
+            yield result
+
     if jobs <= 1:
-        done = [_write_sample(t) for t in tasks]
+        done = list(told(map(_write_sample, tasks)))
     else:
         with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-            done = pool.map(_write_sample, tasks, chunksize=16)
+            done = list(told(pool.imap(_write_sample, tasks, chunksize=16)))
     for path, wrote in done:
         if wrote:
             outputs.wrote(path)

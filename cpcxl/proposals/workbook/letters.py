@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from docx import Document
@@ -100,12 +101,15 @@ def write_letters(
     outputs: Outputs | None = None,
     *,
     pdf: bool = False,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> list[Path]:
     """One Word document per submitter, each written atomically, and with ``pdf`` a PDF
     copy of each through LibreOffice; with ``outputs``, a file that exists already is kept
-    unless it allows overwriting (and is reported by it)."""
+    unless it allows overwriting (and is reported by it). ``progress(done, total)`` is told
+    after each letter (and its PDF)."""
     written: list[Path] = []
-    for letter in feedback_letters(result):
+    letters = feedback_letters(result)
+    for done, letter in enumerate(letters, start=1):
         target = out_dir / f"{letter.name}.docx"
         if outputs is None or outputs.may_write(target):
             path = write_bytes_atomically(target, letter_bytes(letter))
@@ -115,4 +119,6 @@ def write_letters(
             if outputs is None or outputs.may_write(copy):
                 convert(target, copy)
                 written.append(outputs.wrote(copy) if outputs is not None else copy)
+        if progress is not None:
+            progress(done, len(letters))
     return written
