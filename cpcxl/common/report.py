@@ -128,7 +128,10 @@ CHARACTERS_PER_WIDTH = 1.0
 def lines_needed(text: str, width: float, *, per_width: float = CHARACTERS_PER_WIDTH) -> int:
     """How many lines ``text`` takes wrapped in a column ``width`` wide (new lines kept)."""
     fits = max(width * per_width - 1, 1)
-    return sum(max(1, math.ceil(len(part) / fits)) for part in str(text).split("\n"))
+    text = str(text)
+    if len(text) <= fits and "\n" not in text:
+        return 1  # most cells: one short line (the batch sizes hundreds of thousands)
+    return sum(max(1, math.ceil(len(part) / fits)) for part in text.split("\n"))
 
 
 def wrapping(output: SheetOutput) -> tuple[dict[int, int], set[tuple[int, int]]]:
@@ -150,13 +153,15 @@ def wrapping(output: SheetOutput) -> tuple[dict[int, int], set[tuple[int, int]]]
             for c_offset, value in enumerate(values):
                 if not isinstance(value, str):
                     continue
+                blocked = c_offset + 1 < len(values) and values[c_offset + 1] is not None
+                if not (blocked or is_header):
+                    continue  # text with an empty cell to its right spills into it
                 column = block.column + c_offset
                 width = widths.get(column, DEFAULT_WIDTH)
                 # bold header text is wider than body text
                 per_width = 0.9 if is_header else CHARACTERS_PER_WIDTH
                 lines = lines_needed(value, width, per_width=per_width)
-                blocked = c_offset + 1 < len(values) and values[c_offset + 1] is not None
-                if (blocked or is_header) and lines > 1:
+                if lines > 1:
                     heights[row] = max(heights.get(row, 1), lines)
                     wrapped.add((row, column))
     return heights, wrapped

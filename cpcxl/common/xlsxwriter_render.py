@@ -52,6 +52,10 @@ class XlsxBook:
             options.update(in_memory=False, constant_memory=True)
         self.workbook = xlsxwriter.Workbook(str(path), options)
         self._formats: dict[tuple[tuple[str, Any], ...], Format] = {}
+        # A body cell's format by what decides it, so the batch's hundreds of thousands of
+        # cells each cost one lookup.
+        self._cell_formats: dict[tuple[str | None, str | None, bool, bool], Format | None] = {}
+        self._header: Format | None = None
 
     def format(self, **properties: Any) -> Format | None:
         if not properties:
@@ -62,7 +66,30 @@ class XlsxBook:
             found = self._formats[key] = self.workbook.add_format(properties)
         return found
 
+    def cell_format(
+        self, num_format: str | None, colour: str | None, top: bool, wrap: bool
+    ) -> Format | None:
+        """A body cell's format: its number format, fill, top alignment (a tall row) and wrap."""
+        key = (num_format, colour, top, wrap)
+        if key not in self._cell_formats:
+            properties: dict[str, Any] = {}
+            if num_format:
+                properties["num_format"] = num_format
+            if colour:
+                properties["bg_color"] = _hex(colour)
+            if top:
+                properties["valign"] = "top"
+            if wrap:
+                properties["text_wrap"] = True
+            self._cell_formats[key] = self.format(**properties)
+        return self._cell_formats[key]
+
     def header_format(self) -> Format | None:
+        if self._header is None:
+            self._header = self._header_format()
+        return self._header
+
+    def _header_format(self) -> Format | None:
         return self.format(
             bold=True,
             font_color="#FFFFFF",
@@ -92,21 +119,16 @@ class XlsxBook:
                     ws.set_row(row, LINE_HEIGHT * heights[row])
                 for c_offset, value in enumerate(values):
                     column = block.column - 1 + c_offset
-                    properties: dict[str, Any] = {}
                     if is_header:
                         self.write(ws, row, column, value, self.header_format())
                         continue
-                    shown_as = number_format(block, r_offset, c_offset, value)
-                    if shown_as:
-                        properties["num_format"] = shown_as
-                    colour = block.fills.get((r_offset, c_offset))
-                    if colour:
-                        properties["bg_color"] = _hex(colour)
-                    if tall:
-                        properties["valign"] = "top"
-                        if (row, column) in wrapped:
-                            properties["text_wrap"] = True
-                    self.write(ws, row, column, value, self.format(**properties))
+                    fmt = self.cell_format(
+                        number_format(block, r_offset, c_offset, value),
+                        block.fills.get((r_offset, c_offset)),
+                        tall,
+                        tall and (row, column) in wrapped,
+                    )
+                    self.write(ws, row, column, value, fmt)
         for letter, width in output.widths.items():
             ws.set_column(f"{letter}:{letter}", width)
         if output.freeze:
