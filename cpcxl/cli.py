@@ -149,7 +149,8 @@ def demo(out_dir: Path, overwrite: bool, names: tuple[str, ...]) -> None:
         folder = out_dir / name
         if folder.exists() and any(folder.iterdir()) and not outputs.may_write(folder):
             continue
-        console.rule(registered.item.title)
+        # The title whole, as a heading line (a rule cuts a long title at the terminal's width).
+        console.print(f"── {registered.item.title} ──", markup=False)
         before = _files(folder)
         reported = [Path(p) for p in registered.item.run(folder)]
         # every file the demonstration wrote, whether or not its run listed it

@@ -137,6 +137,8 @@ def test_a_demonstration_keeps_an_earlier_runs_folder_unless_overwrite(tmp_path:
         if line.startswith("wrote ")
     ]
     assert written and all(Path(p).exists() for p in written)  # it lists what it wrote
+    # Its title whole, however wide (a rich rule cut it at 80 columns when piped).
+    assert f"── {registry().demos['risk'].item.title} ──" in first.stdout.splitlines()
     marker = tmp_path / "risk" / "my notes.txt"
     marker.write_text("an officer's own file")
     again = _main("demo", "--out", str(tmp_path), "risk")
