@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from PIL import ImageFont
 
 from cpcxl.common import soffice as lo
+from cpcxl.common.workbook import column_widths
 from cpcxl.plugins import registry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,6 +90,7 @@ def test_every_wrapped_cells_row_is_tall_enough_for_its_text(
     wb = load_workbook(built[name])
     short = []
     for ws in wb.worksheets:
+        widths = column_widths(ws)
         merged = {c.coordinate for r in ws.merged_cells.ranges for row in r.rows for c in row}
         for row in ws.iter_rows():
             for cell in row:
@@ -97,7 +98,7 @@ def test_every_wrapped_cells_row_is_tall_enough_for_its_text(
                     continue
                 if cell.coordinate in merged or cell.value.startswith("="):
                     continue
-                width = ws.column_dimensions[cell.column_letter].width or 8.43
+                width = widths.get(cell.column_letter, 8.43)
                 lines = lines_laid_out(cell.value, font(cell), column_pixels(width))
                 if lines == 1:
                     continue
@@ -126,17 +127,6 @@ def test_the_first_page_is_rendered_for_people_to_look_at(
         timeout=60,
     )
     assert target.with_suffix(".png").stat().st_size > 1000
-
-
-def column_widths(ws: Worksheet) -> dict[str, float]:
-    """Each column's width, a ``<col>`` that spans several columns counted for each of them
-    (openpyxl files the span under its first letter only)."""
-    widths: dict[str, float] = {}
-    for dimension in ws.column_dimensions.values():
-        if dimension.width and dimension.min:
-            for index in range(dimension.min, (dimension.max or dimension.min) + 1):
-                widths[get_column_letter(index)] = dimension.width
-    return widths
 
 
 @pytest.fixture(scope="module")

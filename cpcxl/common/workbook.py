@@ -17,7 +17,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -370,6 +370,21 @@ INSTRUCTIONS_WIDTH = 90
 FIT_ROWS_UP_TO = 5000
 
 
+def column_widths(ws: Worksheet) -> dict[str, float]:
+    """Each column's set width by letter; a ``<col>`` spanning several columns (as Excel and
+    XlsxWriter write equal neighbours) counts for each of them, where openpyxl files the
+    span under its first letter only."""
+    widths: dict[str, float] = {}
+    for letter, dimension in ws.column_dimensions.items():
+        if not dimension.width:
+            continue
+        first = column_index_from_string(letter)
+        # min and max are set when a file is read; a sheet being built has its letter only
+        for index in range(first, max(dimension.max or first, first) + 1):
+            widths[get_column_letter(index)] = dimension.width
+    return widths
+
+
 def fit_wrapped_rows(ws: Worksheet) -> None:
     """Make every row tall enough for the wrapped text in it at its column's width, as no
     viewer re-measures rows (LibreOffice and Excel draw wrapped lines over the next row)."""
@@ -377,13 +392,14 @@ def fit_wrapped_rows(ws: Worksheet) -> None:
         return
     merged = {c for r in ws.merged_cells.ranges for row in r.cells for c in [row]}
     needed: dict[int, int] = {}
+    widths = column_widths(ws)
     for row in ws.iter_rows():
         for cell in row:
             if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
                 continue
             if (cell.row, cell.column) in merged:
                 continue
-            width = ws.column_dimensions[cell.column_letter].width or DEFAULT_WIDTH
+            width = widths.get(cell.column_letter, DEFAULT_WIDTH)
             lines = lines_needed(cell.value, width)
             needed[cell.row] = max(needed.get(cell.row, 1), lines)
     for r, lines in needed.items():

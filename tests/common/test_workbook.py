@@ -16,6 +16,7 @@ from cpcxl.common.workbook import (
     add_lists_sheet,
     add_table,
     add_xlwings_conf,
+    column_widths,
     contents_differences,
     put,
     read_sheets,
@@ -123,3 +124,23 @@ def test_formula_errors_in_a_recalculated_workbook_are_read(
     put(ws["B3"], Formula("A1*2"))
     sheets = recalculated(save_workbook(wb, tmp_path / "formulas.xlsx"))
     assert [row[1] for row in sheets["Sheet 1"][:3]] == ["#DIV/0!", "#N/A", 12]
+
+
+def test_column_widths_count_a_span_of_columns_for_each_of_them(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "spans.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("S")
+    sheet.set_column("B:B", 10)
+    sheet.set_column("E:F", 22)  # equal neighbours: XlsxWriter writes one <col min=5 max=6>
+    sheet.write("A1", "x")
+    book.close()
+    ws = load_workbook(path)["S"]
+    # XlsxWriter stores a width of w characters as w + 0.71 (its 5-pixel padding at 7 px).
+    assert column_widths(ws) == {
+        "B": pytest.approx(10.7109375),
+        "E": pytest.approx(22.7109375),
+        "F": pytest.approx(22.7109375),
+    }
+    assert ws.column_dimensions["F"].width == 13  # what openpyxl alone says: its default
