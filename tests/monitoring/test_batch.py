@@ -151,12 +151,12 @@ def test_two_jobs_give_the_same_portfolio_as_one(tmp_path: Path) -> None:
 _process_return = batch.process_return
 
 
-def _dies_on_poison(source: str) -> batch.Outcome:
+def _dies_on_poison(source: str, history: object = None) -> batch.Outcome:
     """process_return, except that a worker given a 'poison' return dies outright, as one
     killed for running out of memory would."""
     if "poison" in Path(source).name:
         os._exit(137)
-    return _process_return(source)
+    return _process_return(source, history)  # type: ignore[arg-type]
 
 
 def test_a_worker_that_dies_loses_only_its_own_return(

@@ -5,6 +5,7 @@ and the overview that prints."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -388,6 +389,44 @@ def test_issue16_two_jobs_write_the_same_history_as_one(tmp_path: Path) -> None:
     assert (
         read_history_file(one, RESOLVE, CPC306).rows == read_history_file(two, RESOLVE, CPC306).rows
     )
+    # The second round: with 2 jobs each worker is handed its provider's slice of the
+    # history, not the whole of it; every round follows on (numbered 2) as with 1 job.
+    later = returns_for(tmp_path / "r2", 8, months=6)
+    run_batch(later, tmp_path / "p1", options(one, "2027-04", ROUND_2, jobs=1))
+    report = run_batch(later, tmp_path / "p2", options(two, "2027-04", ROUND_2, jobs=2))
+    assert report.ok and report.history_written, report.errors
+    by_one, by_two = (read_history_file(p, RESOLVE, CPC306) for p in (one, two))
+    assert by_one.rows == by_two.rows
+    assert all([r.number for r in by_two.of(f"P-{i:04d}").rounds] == [1, 2] for i in range(1, 9))
+    for name in ("P-0001.xlsx", "P-0008.xlsx"):
+        cells = [
+            [c for c in row if c is not None]
+            for row in load_workbook(tmp_path / "p2" / name)["Summary"].iter_rows(values_only=True)
+        ]
+        assert cells == [
+            [c for c in row if c is not None]
+            for row in load_workbook(tmp_path / "p1" / name)["Summary"].iter_rows(values_only=True)
+        ]
+
+
+def test_a_worker_handed_another_providers_slice_refuses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch cuts each provider's slice by the ID its first pass read; a slice that is
+    not the return's provider's is refused, never used as its history."""
+    from cpcxl.monitoring.workbook import batch
+
+    returns = returns_for(tmp_path / "r", 2)
+    history = tmp_path / "history.xlsx"
+    run_batch(returns, tmp_path / "o", options(history, "2026-10", ROUND_1))
+    whole = read_history_file(history, RESOLVE, CPC306)
+    worker = options(history, "2027-04", ROUND_2, overwrite=True)
+    monkeypatch.setattr(batch, "_options", dataclasses.replace(worker, out_dir=tmp_path / "o"))
+    outcome = batch.process_return(str(returns / "return_P-0001.xlsx"), whole.slice("P-0002"))
+    assert outcome.row is None
+    assert [e[3] for e in outcome.errors] == [
+        "the history handed over for this return is another provider's, not P-0001's"
+    ]
 
 
 def test_the_round_label_is_checked(tmp_path: Path) -> None:

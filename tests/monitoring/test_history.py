@@ -498,6 +498,38 @@ def test_issue16_bad_input_a_providers_rounds_out_of_order_are_kept_against_it(
         read.of("P-0042")
 
 
+def test_a_providers_slice_of_the_history_builds_what_the_whole_history_builds(
+    tmp_path: Path,
+) -> None:
+    """A batch hands each worker its provider's slice, pickled, not the whole history: the
+    slice must build the same models, with the same sheet rows for messages, and carry the
+    provider's problems (the out-of-order case above) with it."""
+    import pickle
+
+    good = _with_kpis(two_rounds())
+    good.baseline = Baseline(provider_id="P-0042", round="2025-05", set_by="Manager")
+    bad = two_rounds().model_copy(update={"provider_id": "P-0041"})
+    bad.rounds = [r.model_copy(update={"provider_id": "P-0041"}) for r in bad.rounds]
+    bad.rounds[1] = bad.rounds[1].model_copy(update={"monitoring_date": dt.date(2025, 1, 2)})
+    source = history_of([good, bad], {"cqc": CQC}, CPC306)
+    path = write_history(
+        tmp_path / "h.xlsx", source, {}, {"cqc": CQC}, round_label="x", as_at=AS_AT
+    )
+    whole = read_history_file(path, RESOLVE, CPC306)
+    part = pickle.loads(pickle.dumps(whole.slice("p-0042"))).history(RESOLVE, CPC306)
+    assert part.of("P-0042", recent=4) == whole.of("P-0042", recent=4)
+    # P-0041 sorts first: P-0042's rounds are rows 6 and 7 of its Rounds sheet, as in the file
+    assert [r.row for r in part.of("P-0042").rounds] == [6, 7]
+    assert [k.row for k in part.of("P-0042").kpis] == [k.row for k in whole.of("P-0042").kpis]
+    wrong = whole.slice("P-0041").history(RESOLVE, CPC306)
+    assert wrong.problems_of("P-0041") == whole.problems_of("P-0041") != []
+    with pytest.raises(InputErrors):
+        wrong.of("P-0041")
+    # a provider new to the history gets an empty slice, and an empty history
+    new = whole.slice("P-0099").history(RESOLVE, CPC306)
+    assert new.of("P-0099").rounds == [] and new.rows == {}
+
+
 def _history_cells(rows: dict[str, list[list[object]]]) -> dict[str, Cells]:
     return {name: Cells(values) for name, values in rows.items()}
 

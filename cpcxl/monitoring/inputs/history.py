@@ -120,6 +120,18 @@ class History:
             found = self._built[f"{key}\0{recent}"] = _build(self, key, recent)
         return found
 
+    def slice(self, provider_id: str) -> HistorySlice:
+        """One provider's rows and problems, as read (see :class:`HistorySlice`)."""
+        key = provider_id.casefold()
+        spans = self.spans.get(key, {})
+        return HistorySlice(
+            file=self.file,
+            key=key,
+            rows={s: [self.rows[s][i] for i in found] for s, found in spans.items()},
+            numbers={s: [self.numbers[s][i] for i in found] for s, found in spans.items()},
+            problems=self.problems.get(key, []),
+        )
+
     def problems_of(self, provider_id: str) -> list[InputError]:
         return self.problems.get(provider_id.casefold(), [])
 
@@ -127,6 +139,40 @@ class History:
     def providers(self) -> dict[str, ProviderHistory]:
         """Every provider's history (building them all: for a report, not for a batch)."""
         return {key: self.of(key) for key in self.spans if not self.problems.get(key)}
+
+
+@dataclass
+class HistorySlice:
+    """One provider's rows of a history (and their problems): what a batch hands the worker
+    summarising the provider's return, instead of the whole history. The frameworks and the
+    stages, which every worker has already, are not sent with it."""
+
+    file: str
+    key: str
+    rows: dict[str, list[list[Any]]]
+    numbers: dict[str, list[int]]
+    problems: list[InputError]
+
+    def history(
+        self, framework_for: Callable[[str], MonitoringFramework], stages: ComplianceScheme
+    ) -> History:
+        """The slice as a history of this one provider."""
+        sheets = {
+            s: framework_for(_sheet_framework(s)) for s in self.rows if s.startswith(ROUNDS_PREFIX)
+        }
+        part = History(
+            file=self.file,
+            frameworks={f.name: f for f in sheets.values()},
+            sheets=sheets,
+            rows=self.rows,
+            numbers=self.numbers,
+            stages=stages,
+        )
+        if self.problems:
+            part.problems[self.key] = self.problems
+        if self.rows:
+            part.spans[self.key] = {s: list(range(len(r))) for s, r in self.rows.items()}
+        return part
 
 
 def _sheet_framework(sheet: str) -> str:

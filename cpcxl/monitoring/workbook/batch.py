@@ -18,11 +18,13 @@ portfolio is rewritten unless a person has changed it since cpcxl wrote it.
 A worker whose batch has gone (the parent killed outright) stops within a second or so,
 removing the file it was writing.
 
-With ``--history``, the history is read before any worker starts (workers inherit it), each
-worker hands back its provider's round as the history's rows, and the history is written
-once at the end, atomically, with every earlier round kept. A problem in the history itself
-stops the batch before it writes anything; a problem in one provider's rows fails that
-provider's return and leaves the history as it was (it is not rewritten that run).
+With ``--history``, the history is read while the workers look for duplicate returns; each
+return then goes to a worker with its provider's rows only (a slice of the history, not the
+whole of it), the worker hands back its provider's round as the history's rows, and the
+history is written once at the end, atomically, with every earlier round kept. A problem
+in the history itself stops the batch before it writes anything; a problem in one
+provider's rows fails that provider's return and leaves the history as it was (it is not
+rewritten that run).
 """
 
 from __future__ import annotations
@@ -40,11 +42,17 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -58,7 +66,7 @@ from cpcxl.common.files import (
 )
 
 from .. import engine
-from ..inputs import DETAILS, History, HistorySettings
+from ..inputs import DETAILS, History, HistorySettings, HistorySlice
 from ..models import ComplianceScheme, MonitoringFramework, ProviderHistory
 from ..outputs import (
     HISTORY_CHANGED,
@@ -211,7 +219,6 @@ def _error_rows(file: str, exc: BaseException) -> list[tuple[str, str, str, str]
 # --- in each worker -----------------------------------------------------------------------
 
 _options: BatchOptions | None = None
-_history: History | None = None
 _orphaned = threading.Event()
 
 
@@ -220,10 +227,9 @@ def _stop_cleanly(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
-def _init_worker(options: BatchOptions, history: History | None = None) -> None:
-    global _options, _history
+def _init_worker(options: BatchOptions) -> None:
+    global _options
     _options = options
-    _history = history
     signal.signal(signal.SIGTERM, _stop_cleanly)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl+C does
     watcher = threading.Thread(
@@ -250,7 +256,22 @@ def _stop_if_orphaned() -> None:
         os._exit(1)
 
 
-def process_return(source: str) -> Outcome:
+class Task(NamedTuple):
+    """A return to summarise, and (with --history) its provider's slice of the history."""
+
+    source: str
+    history: HistorySlice | None = None
+
+
+def _process_task(task: Task) -> Outcome:
+    return process_return(task.source, task.history)
+
+
+def _crashed_task(task: Task) -> Outcome:
+    return _crashed_outcome(task.source)
+
+
+def process_return(source: str, history: HistorySlice | None = None) -> Outcome:
     """Read, score and summarise one return; never raises (errors come back as rows).
 
     An existing summary is kept unless --overwrite: as it is if its return (and, with a
@@ -262,14 +283,20 @@ def process_return(source: str) -> Outcome:
     path = Path(source)
     outcome = Outcome(file=path.name)
     try:
+        framework_for = framework_resolver(options.frameworks)
         ret, framework = read_return_file(
             path,
-            framework_resolver(options.frameworks),
+            framework_for,
             max_bytes=options.max_bytes,
             stages=options.stages,
         )
         outcome.notes = list(ret.notes)
-        prior, history_sha = _prior(ret.details.provider_id, framework, ret, options)
+        prior, history_sha = _prior(
+            history.history(framework_for, options.stages) if history else None,
+            framework,
+            ret,
+            options,
+        )
         result = engine.evaluate(
             ret,
             framework,
@@ -354,13 +381,18 @@ class _HistoryProblems(CpcxlError):
 
 
 def _prior(
-    provider_id: str, framework: MonitoringFramework, ret: Any, options: BatchOptions
+    history: History | None, framework: MonitoringFramework, ret: Any, options: BatchOptions
 ) -> tuple[ProviderHistory | None, str]:
     """The provider's history before this round (None without --history), and its
     fingerprint (what a summary records to know whether the history changed since)."""
-    history = _history
     if history is None or options.history is None:
         return None, ""
+    provider_id = ret.details.provider_id
+    if history.spans and provider_id.casefold() not in history.spans:
+        # the slice was cut by the ID the first pass read: it must be this return's provider
+        raise CpcxlError(
+            f"the history handed over for this return is another provider's, not {provider_id}'s"
+        )
     try:
         # the KPIs and actions of the rounds a summary shows (and the first and the baseline)
         provider = history.of(provider_id, recent=options.history_settings.rounds_shown)
@@ -520,23 +552,20 @@ class _Runner:
     so only the return that kills a worker on its own is lost, and it is reported.
     """
 
-    def __init__(self, options: BatchOptions, history: History | None = None) -> None:
+    def __init__(self, options: BatchOptions) -> None:
         self.options = options
-        # Workers forked from this process inherit the history as read, at no cost; a
-        # spawned worker (where fork is missing) is sent it once, when it starts.
-        self.history = history
         self.pool: ProcessPoolExecutor | None = None
         if options.jobs > 1:
             self.pool = self._new_pool()
         else:
-            _init_worker_here(options, history)
+            _init_worker_here(options)
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             self.options.jobs,
             mp_context=_context(),
             initializer=_init_worker,
-            initargs=(self.options, self.history),
+            initargs=(self.options,),
         )
 
     def _replace_pool(self) -> ProcessPoolExecutor:
@@ -613,10 +642,9 @@ def _each(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
     return [fn(item) for item in items]
 
 
-def _init_worker_here(options: BatchOptions, history: History | None = None) -> None:
-    global _options, _history
+def _init_worker_here(options: BatchOptions) -> None:
+    global _options
     _options = options
-    _history = history
 
 
 def run_batch(
@@ -637,17 +665,14 @@ def run_batch(
             "the output folder must not be the folder of returns", valid="another folder"
         )
     files = find_returns(in_dir)
-    history = _read_history(options, in_dir, out_dir, files)
-    if history is not None:
-        # The history is a great many small objects that nothing frees until the batch ends:
-        # out of the garbage collector's way, its passes do not walk them again and again,
-        # and workers forked from here share them instead of copying every page they are on.
-        gc.freeze()
+    reader = ThreadPoolExecutor(1, thread_name_prefix="cpcxl-history")
     try:
-        return _run(in_dir, out_dir, options, files, history, progress)
+        # the history is checked here; it is read while the workers start on the returns
+        reading = _read_history(options, in_dir, out_dir, files, reader)
+        return _run(in_dir, out_dir, options, files, reading, progress)
     finally:
-        if history is not None:
-            gc.unfreeze()
+        reader.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
 
 
 def _run(
@@ -655,27 +680,37 @@ def _run(
     out_dir: Path,
     options: BatchOptions,
     files: list[Path],
-    history: History | None,
+    reading: Future[History] | None,
     progress: Callable[[int, int], None] | None,
 ) -> BatchReport:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(out_dir)
     options = dataclasses.replace(
-        options, out_dir=out_dir, linked_inputs=_linked_inputs(out_dir, files)
+        options,
+        out_dir=out_dir,
+        linked_inputs=_linked_inputs(out_dir, files) if out_dir.is_dir() else (),
     )
     links = broken_links(in_dir)
     errors: list[tuple[str, str, str, str]] = list(links)
     failed: set[str] = {e[0] for e in links}
     new_rounds: dict[str, engine.RoundRows] = {}
 
-    with _Runner(options, history) as runner:
+    with _Runner(options) as runner:
         # Pass 1: provider IDs only, so two returns for one provider are caught before writing.
         by_id: dict[str, list[str]] = defaultdict(list)
+        id_of: dict[str, str] = {}
         for source, provider_id in runner.map(
             _provider_id, [str(f) for f in files], crashed=_no_provider_id
         ):
             if provider_id:
                 by_id[provider_id.lower()].append(source)
+                id_of[source] = provider_id
+        history = reading.result() if reading is not None else None
+        if history is not None:
+            # The history is a great many small objects that nothing frees until the batch
+            # ends: out of the garbage collector's way, its passes do not walk them again
+            # and again (each worker is handed only its provider's rows).
+            gc.freeze()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(out_dir)
         duplicated: set[str] = set()
         for sources in by_id.values():
             if len(sources) < 2:
@@ -694,7 +729,11 @@ def _run(
                 )
                 failed.add(Path(s).name)
                 duplicated.add(s)
-        tasks = [str(f) for f in files if str(f) not in duplicated]
+        tasks = [
+            Task(str(f), history.slice(id_of.get(str(f), "")) if history is not None else None)
+            for f in files
+            if str(f) not in duplicated
+        ]
         del by_id  # only the duplicates were needed from pass 1
         written: list[Path] = []
         kept: list[Path] = []
@@ -709,7 +748,7 @@ def _run(
         if progress:
             progress(done + len(duplicated), total)
         done += len(duplicated)
-        for outcome in runner.map(process_return, tasks, crashed=_crashed_outcome):
+        for outcome in runner.map(_process_task, tasks, crashed=_crashed_task):
             done += 1
             kept += [Path(p) for p in outcome.kept]
             notes += [(outcome.file, n) for n in outcome.notes]
@@ -805,10 +844,15 @@ def _run(
 
 
 def _read_history(
-    options: BatchOptions, in_dir: Path, out_dir: Path, files: list[Path]
-) -> History | None:
-    """The history (--history) as read, before anything is written: a history that is no
-    history, or that cpcxl could not rewrite without losing something, stops the batch."""
+    options: BatchOptions,
+    in_dir: Path,
+    out_dir: Path,
+    files: list[Path],
+    reader: ThreadPoolExecutor,
+) -> Future[History] | None:
+    """The history (--history), checked now and read by ``reader``, before anything is
+    written: a history that is no history, or that cpcxl could not rewrite without losing
+    something, stops the batch."""
     if options.history is None:
         return None
     target = Path(options.history)
@@ -834,7 +878,9 @@ def _read_history(
     for leftover in target.parent.glob(f".{target.stem}.*.xlsx"):
         if _LEFTOVER.match(leftover.name):
             leftover.unlink(missing_ok=True)
-    return read_history_file(target, framework_resolver(options.frameworks), options.stages)
+    return reader.submit(
+        read_history_file, target, framework_resolver(options.frameworks), options.stages
+    )
 
 
 class HistoryNotWritten(CpcxlError):
