@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -255,6 +256,11 @@ def choice_key(text: Any) -> str:
     'Short-term', 'short term' and 'SHORT TERM' are one option.
     """
     return "".join(ch for ch in to_text(text).casefold() if ch.isalnum())
+
+
+#: :func:`choice_key`, remembered: for the few labels a long table repeats row after row (a
+#: history's round labels and KPI names). Its values must be hashable, as cells' values are.
+cached_choice_key = functools.lru_cache(maxsize=65_536)(choice_key)
 
 
 @dataclass(frozen=True)

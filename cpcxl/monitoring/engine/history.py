@@ -17,13 +17,12 @@ Pure: no files, no workbook library.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cpcxl.common.errors import InputError, Location
-from cpcxl.common.fields import choice_key as _choice_key
+from cpcxl.common.fields import cached_choice_key as choice_key
 
 from ..models import (
     Action,
@@ -36,10 +35,6 @@ from ..models import (
     ProviderHistory,
     RoundRecord,
 )
-
-#: What two spellings of a round, KPI or action share (case and punctuation ignored); the
-#: same few thousand texts come round again and again, so each is worked out once.
-choice_key = functools.lru_cache(maxsize=65_536)(_choice_key)
 
 #: A KPI's direction since the previous round, for a measure where higher is better or not.
 BETTER, WORSE, SAME, NEW = "Better", "Worse", "Unchanged", "New this round"

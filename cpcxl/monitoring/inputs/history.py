@@ -29,7 +29,7 @@ from typing import Any
 
 from cpcxl.common.errors import InputError, InputErrors, Location
 from cpcxl.common.fields import Choice, Date
-from cpcxl.common.fields import choice_key as _choice_key
+from cpcxl.common.fields import cached_choice_key as choice_key
 from cpcxl.common.inputs import Cells, TableSpec, column_letter, read_table
 from cpcxl.common.tables import ROW, normalise_header
 from cpcxl.common.values import is_blank
@@ -60,8 +60,6 @@ from .history_specs import (
 from .returns import stage_choice
 from .tables import YES_NO
 
-#: Round labels and KPI names come round again and again: each folded once.
-choice_key = functools.lru_cache(maxsize=65_536)(_choice_key)
 #: The hidden sheet where cpcxl keeps its record of the history it wrote.
 RECORD_SHEET = "cpcxl"
 #: The first row of each history table's body (a title, a note and the header above it).

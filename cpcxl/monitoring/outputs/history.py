@@ -16,7 +16,8 @@ from typing import Any
 
 from cpcxl.common import formats
 from cpcxl.common.errors import CpcxlError
-from cpcxl.common.fields import Date, Number, choice_key
+from cpcxl.common.fields import Date, Number
+from cpcxl.common.fields import cached_choice_key as choice_key
 from cpcxl.common.inputs import TableSpec
 
 from .. import engine
