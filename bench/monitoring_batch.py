@@ -3,12 +3,13 @@ history (2 jobs), against a plain openpyxl pipeline on the same returns; 5,000 r
 the memory comparison with --large.
 
 Prints milliseconds per provider, wall time, CPU time and peak memory (resident set size of
-the main process and the largest worker), the history's own read and write (time, and the
-peak of Python's allocations by tracemalloc), and the ratios the issue asks for: the history
-adds at most 20% to the batch (issue 16), and the batch takes 0.1 of the openpyxl
-pipeline's time (the aim; 0.17 to 0.28 before issue 16). Each run is a fresh process, so
-peaks do not mix. Sample returns and the history are made once into out/bench-monitoring/
-and reused; each run with the history works on a fresh copy of it.
+the main process and of the largest child: a worker or, with a history, the process that
+writes it, a fork of the main one), the history's own read and write (time, and the peak of
+Python's allocations by tracemalloc), and the ratios the issue asks for: the history adds
+at most 20% to the batch (issue 16), and the batch takes 0.1 of the openpyxl pipeline's time
+(the aim; 0.17 to 0.28 before issue 16). Each run is a fresh process, so peaks do not mix.
+Sample returns and the history are made once into out/bench-monitoring/ and reused; each
+run with the history works on a fresh copy of it.
 
     python bench/monitoring_batch.py            # the figures the issue asks for
     python bench/monitoring_batch.py --quick    # 200 returns, to try a change
@@ -185,7 +186,7 @@ def show(label: str, figures: dict[str, float]) -> None:
         f"{label:<46} {1000 * figures['wall'] / n:7.1f} ms/provider  "
         f"total {figures['wall']:6.1f} s  CPU {figures['cpu']:6.1f} s  "
         f"peak memory: main {figures['peak_main_mb']:5.0f} MB, "
-        f"largest worker {figures['peak_worker_mb']:5.0f} MB"
+        f"largest child {figures['peak_worker_mb']:5.0f} MB"
     )
 
 
