@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from cpcxl.common.errors import InputErrors
 from cpcxl.common.files import sha256
 from cpcxl.monitoring.cli import monitoring
 from cpcxl.monitoring.inputs import history_of
@@ -184,6 +185,27 @@ def test_issue16_bad_input_a_provider_with_rounds_of_another_framework(tmp_path:
     after = read_history_file(history, RESOLVE, CPC306)
     assert [r.round for r in after.of("P-0002").rounds] == ["r1"]
     assert [r.round for r in after.of("P-0001").rounds] == ["2026-10"]
+
+
+def test_a_workbook_that_is_no_history_stops_the_batch_before_it_writes_anything(
+    tmp_path: Path,
+) -> None:
+    """The history is read while the workers make their first pass over the returns; a
+    history that stops the batch must still stop it before anything is written, the output
+    folder included, and leave the workbook as it was."""
+    from openpyxl import Workbook
+
+    returns = returns_for(tmp_path / "r", 3)
+    history = tmp_path / "history.xlsx"
+    book = Workbook()
+    book.active.title = "Rounds"  # no framework named: not a Rounds sheet cpcxl writes
+    book.save(history)
+    before = sha256(history)
+    for jobs in (1, 2):
+        with pytest.raises(InputErrors, match="this is not a monitoring history"):
+            run_batch(returns, tmp_path / "o", options(history, "2026-10", ROUND_1, jobs=jobs))
+        assert not (tmp_path / "o").exists()
+        assert sha256(history) == before
 
 
 def test_issue16_bad_input_rounds_out_of_order_leave_the_history_untouched(tmp_path: Path) -> None:
