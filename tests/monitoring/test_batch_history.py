@@ -8,7 +8,9 @@ import csv
 import dataclasses
 import datetime as dt
 import shutil
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -59,6 +61,26 @@ def options(history: Path, label: str, as_at: dt.date, **more: object) -> BatchO
     return BatchOptions(as_at=as_at, history=history, round_label=label, **more)  # type: ignore[arg-type]
 
 
+def _line_chart_series(path: Path) -> list[dict[str, Any]]:
+    """Each series of the summary's line chart: its categories' and values' ranges and the
+    categories' cached labels, read from the chart's XML."""
+    from xml.etree import ElementTree
+
+    c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    with zipfile.ZipFile(path) as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        trees = [ElementTree.fromstring(archive.read(n)) for n in charts]
+    (line,) = [t for t in trees if t.find(f".//{c}lineChart") is not None]
+    return [
+        {
+            "cat": ser.find(f"{c}cat//{c}f").text,  # type: ignore[union-attr]
+            "val": ser.find(f"{c}val//{c}f").text,  # type: ignore[union-attr]
+            "categories": [v.text for v in ser.iterfind(f"{c}cat//{c}pt/{c}v")],
+        }
+        for ser in line.iter(f"{c}ser")
+    ]
+
+
 def test_issue16_each_round_is_added_to_the_history_and_none_is_ever_lost(tmp_path: Path) -> None:
     history = tmp_path / "history.xlsx"
     first = run_batch(
@@ -89,13 +111,26 @@ def test_issue16_each_round_is_added_to_the_history_and_none_is_ever_lost(tmp_pa
         first_day,
     )
     summary = load_workbook(tmp_path / "o2" / "P-0002.xlsx")
-    # the progress table: the two rounds, the baseline (the first round) and the change
+    # the progress table, left to right from the baseline (the first round) to now: the
+    # baseline, the two rounds, the change since the baseline and its direction
     sheet = summary["Summary"]
     (title,) = [c for c in sheet["A"] if str(c.value).startswith("Progress against the baseline")]
     header = [c.value for c in sheet[title.row + 1]][:6]
-    assert header[0] == "Measure" and header[3:6] == ["Baseline", "Change since baseline", "Trend"]
-    assert str(header[1]).startswith("2026-10") and str(header[2]).startswith("2027-04")
+    assert header[:2] == ["Measure", "Baseline: 2026-10"]
+    assert str(header[2]).startswith("2026-10") and str(header[3]).startswith("2027-04")
+    assert header[4:6] == ["Change since baseline", "Since the previous round"]
+    # the overall score: at the baseline, at each round, and the change (now - baseline)
+    overall = [c.value for c in sheet[title.row + 2]][:5]
+    assert overall[0] == "Overall score (%)" and overall[1] == overall[2]
+    assert overall[4] == pytest.approx(overall[3] - overall[1])
     assert len(sheet._charts) == 2  # the domain scores, and the scores over the rounds
+    # the line chart draws the overall and the five domain rows from the baseline column
+    # (B) to this round's (D), the baseline its first point
+    lines = _line_chart_series(tmp_path / "o2" / "P-0002.xlsx")
+    header_row, first = title.row + 1, title.row + 2
+    assert [s["cat"] for s in lines] == [f"Summary!$B${header_row}:$D${header_row}"] * 6
+    assert [s["val"] for s in lines] == [f"Summary!$B${first + i}:$D${first + i}" for i in range(6)]
+    assert lines[0]["categories"][0] == "Baseline: 2026-10"
     notes = [c.value for c in summary["Summary"]["G"] if isinstance(c.value, str)]
     assert f"carried forward from 2026-10, {first_day:%d/%m/%Y}" in notes
     # run again: the same round is replaced, not added; the summaries are up to date

@@ -117,16 +117,16 @@ def test_issue16_a_kpi_baseline_in_the_return_shows_progress_without_a_history()
     progress = _block(summary, "Progress against the baseline (CPC 424 C1)")
     assert progress.values[0] == [
         "Measure",
-        "This round",
         "Baseline",
+        "This round",
         "Change since baseline",
-        "Trend",
+        "Since the previous round",
     ]
-    # 91% now against a baseline of 85%: 6 points up
+    # a baseline of 85% and 91% now: 6 points up
     assert progress.values[1][:4] == [
         "Visits delivered within 30 minutes of the planned time (%)",
-        91,
         85,
+        91,
         6,
     ]
     # without a baseline anywhere, no progress table

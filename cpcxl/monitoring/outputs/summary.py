@@ -189,16 +189,18 @@ def _title(result: engine.ProviderResult) -> str:
 
 
 def _progress_block(result: engine.ProviderResult) -> Block | None:
-    """The overall score, each domain and each KPI at the last rounds (this one last), at
-    the baseline, the change since and its direction (CPC 424 A6, C1): with a history, or
-    when the return gives KPI baselines. The chart under it draws the scores' rows."""
+    """The overall score, each domain and each KPI at the baseline, then at the last rounds
+    (this one last), the change since the baseline and the direction since the previous
+    round (CPC 424 A6, C1): with a history, or when the return gives KPI baselines. Read left to right it runs from the
+    baseline to now; the chart under it draws the scores' rows, the baseline first."""
     path = result.trajectory
     kpis = [k for k in result.kpis if k.history is not None]
     if path is None and not any(k.history.baseline is not None for k in kpis if k.history):
         return None
     points = list(path.points) if path else []
     rounds = [p.label for p in points] if path else ["This round"]
-    header = ["Measure", *rounds, "Baseline", "Change since baseline", "Trend"]
+    baseline = f"Baseline: {path.baseline.round}" if path else "Baseline"
+    header = ["Measure", baseline, *rounds, "Change since baseline", "Since the previous round"]
     rows: list[list[Any]] = [header]
     fills: dict[tuple[int, int], str] = {}
     if path is not None:
@@ -206,8 +208,8 @@ def _progress_block(result: engine.ProviderResult) -> Block | None:
         rows.append(
             [
                 "Overall score (%)",
-                *(p.overall_percentage for p in points),
                 base.overall_percentage,
+                *(p.overall_percentage for p in points),
                 _change(result.overall_percentage, base.overall_percentage),
                 result.overall_trend,
             ]
@@ -217,8 +219,8 @@ def _progress_block(result: engine.ProviderResult) -> Block | None:
             rows.append(
                 [
                     f"{dr.domain} (%)",
-                    *(p.domains.get(dr.domain) for p in points),
                     then,
+                    *(p.domains.get(dr.domain) for p in points),
                     _change(dr.percentage, then),
                     dr.trend,
                 ]
@@ -230,12 +232,12 @@ def _progress_block(result: engine.ProviderResult) -> Block | None:
             continue
         unit = f" ({k.kpi.unit})" if k.kpi.unit else ""
         values = list(h.values) if path else [k.kpi.actual]
-        rows.append([f"{k.kpi.name}{unit}", *values, h.baseline, h.change, h.trend])
+        rows.append([f"{k.kpi.name}{unit}", h.baseline, *values, h.change, h.trend])
         for j, rag in enumerate(h.rags if path else (k.rag,)):
             if rag in RAG_FILLS:
-                fills[(len(rows) - 1, 1 + j)] = RAG_FILLS[rag]
+                fills[(len(rows) - 1, 2 + j)] = RAG_FILLS[rag]
     n = len(rounds)
-    number_formats = {i: "0.0" for i in range(1, n + 2)}
+    number_formats = {i: "0.0" for i in range(1, n + 2)}  # the baseline and each round
     number_formats[n + 2] = "+0.0;-0.0;0.0"
     where = f"baseline {path.baseline.label}, {path.set_by}; " if path else ""
     title = f"{PROGRESS_TITLE} ({where}CPC 424 C1)"

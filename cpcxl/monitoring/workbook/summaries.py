@@ -188,13 +188,14 @@ def _domain_chart(book: XlsxBook, outputs: list[SheetOutput]) -> None:
 
 
 def _progress_charts(book: XlsxBook, outputs: list[SheetOutput]) -> None:
-    """With a history: the overall and domain scores over the last rounds (lines, from zero
-    to 100), under the Summary's progress table, whose first rows are its data (the KPIs
-    below them each have their own unit, so no one axis fits them)."""
+    """With a history: the overall and domain scores at the baseline and over the last
+    rounds (lines, from zero to 100), under the Summary's progress table, whose first rows
+    are its data (the KPIs below them each have their own unit, so no one axis fits them)."""
     block = progress_block(outputs)
     if block is None or len(block.values[0]) < 6:  # no history: one round, nothing to draw
         return
-    n = len(block.values[0]) - 4  # the rounds: the header less its label, baseline, change, trend
+    # the baseline and the rounds: the header less its label, change and trend
+    n = len(block.values[0]) - 3
     scores = 2 + len(domain_block(outputs).values) - 1  # the header, overall, each domain
     first = block.row  # 0-based row of the first data row (the header is block.row - 1)
     lines = book.workbook.add_chart({"type": "line"})
@@ -211,7 +212,9 @@ def _progress_charts(book: XlsxBook, outputs: list[SheetOutput]) -> None:
                 },
             }
         )
-    lines.set_title({"name": "Scores over the last rounds (%)", "name_font": {"size": 11}})
+    lines.set_title(
+        {"name": "Scores at the baseline and the last rounds (%)", "name_font": {"size": 11}}
+    )
     lines.set_y_axis({"min": 0, "max": 100, "major_unit": 25})
     lines.set_legend({"position": "bottom", "font": {"size": 8}})
     lines.set_size({"width": 620, "height": 285})
