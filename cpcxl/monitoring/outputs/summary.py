@@ -191,8 +191,9 @@ def _title(result: engine.ProviderResult) -> str:
 def _progress_block(result: engine.ProviderResult) -> Block | None:
     """The overall score, each domain and each KPI at the baseline, then at the last rounds
     (this one last), the change since the baseline and the direction since the previous
-    round (CPC 424 A6, C1): with a history, or when the return gives KPI baselines. Read left to right it runs from the
-    baseline to now; the chart under it draws the scores' rows, the baseline first."""
+    round (CPC 424 A6, C1): with a history, or when the return gives KPI baselines. Read
+    left to right it runs from the baseline to now; the chart under it draws the scores'
+    rows, the baseline first."""
     path = result.trajectory
     kpis = [k for k in result.kpis if k.history is not None]
     if path is None and not any(k.history.baseline is not None for k in kpis if k.history):
