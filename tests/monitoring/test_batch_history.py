@@ -466,11 +466,12 @@ def test_issue16_two_jobs_write_the_same_history_as_one(tmp_path: Path) -> None:
         ]
 
 
-def test_a_worker_handed_another_providers_slice_refuses_it(
+def test_a_worker_handed_another_providers_slice_hands_the_return_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The batch cuts each provider's slice by the ID its first pass read; a slice that is
-    not the return's provider's is refused, never used as its history."""
+    """The batch cuts each provider's slice by the ID its first pass read; a return whose ID
+    reads otherwise in full is handed back untouched (nothing written), never summarised
+    against another provider's history."""
     from cpcxl.monitoring.workbook import batch
 
     returns = returns_for(tmp_path / "r", 2)
@@ -478,12 +479,45 @@ def test_a_worker_handed_another_providers_slice_refuses_it(
     run_batch(returns, tmp_path / "o", options(history, "2026-10", ROUND_1))
     whole = read_history_file(history, RESOLVE, CPC306)
     worker = options(history, "2027-04", ROUND_2, overwrite=True)
-    monkeypatch.setattr(batch, "_options", dataclasses.replace(worker, out_dir=tmp_path / "o"))
+    monkeypatch.setattr(batch, "_options", dataclasses.replace(worker, out_dir=tmp_path / "o2"))
     outcome = batch.process_return(str(returns / "return_P-0001.xlsx"), whole.slice("P-0002"))
-    assert outcome.row is None
-    assert [e[3] for e in outcome.errors] == [
-        "the history handed over for this return is another provider's, not P-0001's"
-    ]
+    assert (outcome.retry, outcome.row, outcome.errors, outcome.written) == ("P-0001", None, [], [])
+    assert not (tmp_path / "o2").exists()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_return_whose_id_the_first_pass_missed_gets_its_own_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """The first pass reads only the provider ID, where the Return sheet's table usually
+    has it; if it finds none (or another) the return is run again with the slice of the
+    provider it holds, so its round follows on from its earlier ones (numbered 2, not a
+    second round 1). A copy of another provider's return found that way is reported as one,
+    and only the other is summarised."""
+    from cpcxl.monitoring.workbook import batch
+
+    history = tmp_path / "history.xlsx"
+    first = returns_for(tmp_path / "r1", 3)
+    run_batch(first, tmp_path / "o1", options(history, "2026-10", ROUND_1))
+    later = returns_for(tmp_path / "r2", 3, months=6)
+    shutil.copyfile(later / "return_P-0003.xlsx", later / "zz_copy.xlsx")
+    missed = {"return_P-0002.xlsx", "zz_copy.xlsx"}
+    read = batch.read_provider_id
+
+    def first_pass(path: str, **kwargs: object) -> str:
+        return "" if Path(path).name in missed else read(path, **kwargs)  # type: ignore[arg-type]
+
+    # workers are forked after this, so they read IDs as it says
+    monkeypatch.setattr(batch, "read_provider_id", first_pass)
+    report = run_batch(later, tmp_path / "o2", options(history, "2027-04", ROUND_2, jobs=jobs))
+    assert report.failed_files == ["zz_copy.xlsx"] and report.summarised == 3
+    [copy] = [e for e in report.errors if e[0] == "zz_copy.xlsx"]
+    assert "this provider also has a return in return_P-0003.xlsx" in copy[3]
+    after = read_history_file(history, RESOLVE, CPC306)
+    assert all(
+        [r.number for r in after.of(p).rounds] == [1, 2] for p in ("P-0001", "P-0002", "P-0003")
+    )
+    assert after.problems == {}
 
 
 def test_the_round_label_is_checked(tmp_path: Path) -> None:

@@ -20,8 +20,10 @@ removing the file it was writing.
 
 With ``--history``, the history is read while the workers look for duplicate returns; each
 return then goes to a worker with its provider's rows only (a slice of the history, not the
-whole of it), the worker hands back its provider's round as the history's rows, and the
-history is written once at the end, atomically, with every earlier round kept. A problem
+whole of it, cut by the provider ID that first look found: a return whose full reading
+finds another is handed back untouched and run again with its own), the worker hands back
+its provider's round as the history's rows, and the history is written once at the end,
+atomically, with every earlier round kept. A problem
 in the history itself stops the batch before it writes anything; a problem in one
 provider's rows fails that provider's return and leaves the history as it was (it is not
 rewritten that run).
@@ -144,6 +146,10 @@ class Outcome:
     status: str = ""
     #: with a history: this provider's round as the history's rows
     rows: engine.RoundRows | None = None
+    #: the provider ID this return holds, when the history's slice it was handed was cut for
+    #: another (the first pass read another ID, or none): nothing was written; run it again
+    #: with this provider's slice
+    retry: str = ""
 
 
 @dataclass
@@ -290,6 +296,9 @@ def process_return(source: str, history: HistorySlice | None = None) -> Outcome:
             max_bytes=options.max_bytes,
             stages=options.stages,
         )
+        if history is not None and history.key != ret.details.provider_id.casefold():
+            outcome.retry = ret.details.provider_id
+            return outcome
         outcome.notes = list(ret.notes)
         prior, history_sha = _prior(
             history.history(framework_for, options.stages) if history else None,
@@ -388,11 +397,6 @@ def _prior(
     if history is None or options.history is None:
         return None, ""
     provider_id = ret.details.provider_id
-    if history.spans and provider_id.casefold() not in history.spans:
-        # the slice was cut by the ID the first pass read: it must be this return's provider
-        raise CpcxlError(
-            f"the history handed over for this return is another provider's, not {provider_id}'s"
-        )
     try:
         # the KPIs and actions of the rounds a summary shows (and the first and the baseline)
         provider = history.of(provider_id, recent=options.history_settings.rounds_shown)
@@ -734,7 +738,6 @@ def _run(
             for f in files
             if str(f) not in duplicated
         ]
-        del by_id  # only the duplicates were needed from pass 1
         written: list[Path] = []
         kept: list[Path] = []
         stale: list[tuple[Path, str]] = []
@@ -748,10 +751,19 @@ def _run(
         if progress:
             progress(done + len(duplicated), total)
         done += len(duplicated)
-        for outcome in runner.map(_process_task, tasks, crashed=_crashed_task):
+        retries: list[Task] = []
+        source_of = {Path(t.source).name: t.source for t in tasks}
+
+        def take(outcome: Outcome) -> None:
+            nonlocal done, summarised
+            if outcome.retry:
+                again = _retry(outcome, by_id, history, errors, failed, source_of)
+                if again is not None:
+                    retries.append(again)
+                    return
             done += 1
-            kept += [Path(p) for p in outcome.kept]
-            notes += [(outcome.file, n) for n in outcome.notes]
+            kept.extend(Path(p) for p in outcome.kept)
+            notes.extend((outcome.file, n) for n in outcome.notes)
             if outcome.errors:
                 errors.extend(outcome.errors)
                 failed.add(outcome.file)
@@ -765,9 +777,19 @@ def _run(
                 stale.append((Path(outcome.summary), outcome.status))
             elif outcome.status == UP_TO_DATE:
                 up_to_date.append(Path(outcome.summary))
-            written += [Path(p) for p in outcome.written]
+            written.extend(Path(p) for p in outcome.written)
             if progress:
                 progress(done, total)
+
+        for outcome in runner.map(_process_task, tasks, crashed=_crashed_task):
+            take(outcome)
+        # Returns whose provider ID the first pass read otherwise (or not at all): again,
+        # each with its own provider's slice of the history.
+        for outcome in runner.map(_process_task, list(retries), crashed=_crashed_task):
+            if outcome.retry:  # the second read disagrees with the first: nothing to trust
+                outcome.errors = [(outcome.file, "", "", _UNSTEADY_ID)]
+                outcome.retry = ""
+            take(outcome)
 
     # Summaries from an earlier run that no return of this run accounts for (its return is
     # gone, or could not be read this time) are in the folder, so the overview lists them.
@@ -841,6 +863,40 @@ def _run(
         history_written=history_written,
         history_note=history_note,
     )
+
+
+_UNSTEADY_ID = (
+    "Provider ID: this return's provider ID read differently on two readings of the file; "
+    "check the Return sheet's Provider ID (one ID, in the table) and rerun the batch"
+)
+
+
+def _retry(
+    outcome: Outcome,
+    by_id: Mapping[str, list[str]],
+    history: History | None,
+    errors: list[tuple[str, str, str, str]],
+    failed: set[str],
+    source_of: Mapping[str, str],
+) -> Task | None:
+    """The task to run a return again with its own provider's slice of the history (its
+    first pass read another provider ID, or none); None, with the duplicate reported, if
+    another return of this run is that provider's (that one is summarised, not this)."""
+    others = [Path(s).name for s in by_id.get(outcome.retry.lower(), ())]
+    if others:
+        errors.append(
+            (
+                outcome.file,
+                DETAILS.sheet,
+                "",
+                f"Provider ID: this provider also has a return in {', '.join(sorted(others))}; "
+                "each provider needs exactly one return per round (remove the extra copy)",
+            )
+        )
+        failed.add(outcome.file)
+        return None
+    assert history is not None  # only a slice of a history can be another provider's
+    return Task(source_of[outcome.file], history.slice(outcome.retry))
 
 
 def _read_history(
