@@ -243,7 +243,10 @@ def test_a_workbook_that_is_no_history_stops_the_batch_before_it_writes_anything
         assert sha256(history) == before
 
 
-def test_issue16_bad_input_rounds_out_of_order_leave_the_history_untouched(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])  # with 2, the problems go to a worker in a slice
+def test_issue16_bad_input_rounds_out_of_order_leave_the_history_untouched(
+    tmp_path: Path, jobs: str
+) -> None:
     returns = returns_for(tmp_path / "r", 2)
     framework_1 = sample_return(0, 7).details.framework
     history = _history_with(
@@ -270,6 +273,8 @@ def test_issue16_bad_input_rounds_out_of_order_leave_the_history_untouched(tmp_p
             str(history),
             "--round",
             "2026-10",
+            "--jobs",
+            jobs,
         ],
     )
     assert result.exit_code == 1, result.output
