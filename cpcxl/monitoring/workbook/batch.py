@@ -23,10 +23,9 @@ return then goes to a worker with its provider's rows only (a slice of the histo
 whole of it, cut by the provider ID that first look found: a return whose full reading
 finds another is handed back untouched and run again with its own), the worker hands back
 its provider's round as the history's rows, and the history is written once at the end,
-atomically, with every earlier round kept. A problem
-in the history itself stops the batch before it writes anything; a problem in one
-provider's rows fails that provider's return and leaves the history as it was (it is not
-rewritten that run).
+atomically, with every earlier round kept. A problem in the history itself stops the batch
+before it writes anything; a problem in one provider's rows fails that provider's return
+and leaves the history as it was (it is not rewritten that run).
 """
 
 from __future__ import annotations
@@ -866,14 +865,14 @@ def _run(
 
 
 _UNSTEADY_ID = (
-    "Provider ID: this return's provider ID read differently on two readings of the file; "
-    "check the Return sheet's Provider ID (one ID, in the table) and rerun the batch"
+    "Provider ID: this return's provider ID changed while the batch was reading it (was the "
+    "file being saved?); check its Provider ID and run the batch again"
 )
 
 
 def _retry(
     outcome: Outcome,
-    by_id: Mapping[str, list[str]],
+    by_id: dict[str, list[str]],
     history: History | None,
     errors: list[tuple[str, str, str, str]],
     failed: set[str],
@@ -882,6 +881,7 @@ def _retry(
     """The task to run a return again with its own provider's slice of the history (its
     first pass read another provider ID, or none); None, with the duplicate reported, if
     another return of this run is that provider's (that one is summarised, not this)."""
+    source = source_of[outcome.file]
     others = [Path(s).name for s in by_id.get(outcome.retry.lower(), ())]
     if others:
         errors.append(
@@ -896,7 +896,8 @@ def _retry(
         failed.add(outcome.file)
         return None
     assert history is not None  # only a slice of a history can be another provider's
-    return Task(source_of[outcome.file], history.slice(outcome.retry))
+    by_id.setdefault(outcome.retry.lower(), []).append(source)  # a second such copy is one
+    return Task(source, history.slice(outcome.retry))
 
 
 def _read_history(
