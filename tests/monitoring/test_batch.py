@@ -148,15 +148,46 @@ def test_two_jobs_give_the_same_portfolio_as_one(tmp_path: Path) -> None:
     assert cells(one.portfolio) == cells(two.portfolio)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_copy_of_a_return_the_first_pass_missed_never_replaces_the_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """The first pass looks for duplicate returns by the provider ID where the Return sheet's
+    table usually has it. A copy whose ID it misses is found when the copy is read in full:
+    it is handed back before anything is written and reported as a duplicate, even with
+    --overwrite (which would otherwise let it replace the first copy's summary)."""
+    from cpcxl.monitoring.sample import sample_return
+    from cpcxl.monitoring.workbook.summaries import read_summary_record
+
+    returns = tmp_path / "returns"
+    write_samples(returns, 3, seed=7)
+    copy = sample_return(1, 7)  # P-0002's, scored otherwise
+    copy.scores[0].score = 1 if copy.scores[0].score != 1 else 2
+    write_return(returns / "zz_copy.xlsx", copy)
+    read = batch.read_provider_id
+
+    def first_pass(path: str, **kwargs: object) -> str:
+        return "" if Path(path).name == "zz_copy.xlsx" else read(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "read_provider_id", first_pass)  # workers fork after this
+    options = BatchOptions(as_at=AS_AT, jobs=jobs, overwrite=True)
+    report = run_batch(returns, tmp_path / "out", options)
+    assert report.failed_files == ["zz_copy.xlsx"] and report.summarised == 3
+    [row] = read_errors(report.errors_csv)
+    assert "this provider also has a return in return_P-0002.xlsx" in row["message"]
+    record = read_summary_record(tmp_path / "out" / "P-0002.xlsx")
+    assert record is not None and record.return_sha256 == sha256(returns / "return_P-0002.xlsx")
+
+
 _process_return = batch.process_return
 
 
-def _dies_on_poison(source: str, history: object = None) -> batch.Outcome:
+def _dies_on_poison(source: str, history: object = None, **kwargs: object) -> batch.Outcome:
     """process_return, except that a worker given a 'poison' return dies outright, as one
     killed for running out of memory would."""
     if "poison" in Path(source).name:
         os._exit(137)
-    return _process_return(source, history)  # type: ignore[arg-type]
+    return _process_return(source, history, **kwargs)  # type: ignore[arg-type]
 
 
 def test_a_worker_that_dies_loses_only_its_own_return(

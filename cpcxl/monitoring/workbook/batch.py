@@ -262,26 +262,31 @@ def _stop_if_orphaned() -> None:
 
 
 class Task(NamedTuple):
-    """A return to summarise, and (with --history) its provider's slice of the history."""
+    """A return to summarise, the provider ID the first pass read from it ("" for none),
+    and (with --history) that provider's slice of the history."""
 
     source: str
+    provider_id: str
     history: HistorySlice | None = None
 
 
 def _process_task(task: Task) -> Outcome:
-    return process_return(task.source, task.history)
+    return process_return(task.source, task.history, provider_id=task.provider_id)
 
 
 def _crashed_task(task: Task) -> Outcome:
     return _crashed_outcome(task.source)
 
 
-def process_return(source: str, history: HistorySlice | None = None) -> Outcome:
+def process_return(
+    source: str, history: HistorySlice | None = None, *, provider_id: str | None = None
+) -> Outcome:
     """Read, score and summarise one return; never raises (errors come back as rows).
 
     An existing summary is kept unless --overwrite: as it is if its return (and, with a
     history, the provider's earlier rounds) has not changed since it was written (up to
-    date), and reported as out of date if it has.
+    date), and reported as out of date if it has. A return that holds another provider than
+    ``provider_id`` (or ``history`` is a slice of) is handed back untouched: ``retry``.
     """
     _stop_if_orphaned()
     options = _options or BatchOptions()
@@ -295,7 +300,10 @@ def process_return(source: str, history: HistorySlice | None = None) -> Outcome:
             max_bytes=options.max_bytes,
             stages=options.stages,
         )
-        if history is not None and history.key != ret.details.provider_id.casefold():
+        holds = ret.details.provider_id.casefold()
+        if (provider_id is not None and provider_id.casefold() != holds) or (
+            history is not None and history.key != holds
+        ):
             outcome.retry = ret.details.provider_id
             return outcome
         outcome.notes = list(ret.notes)
@@ -733,7 +741,11 @@ def _run(
                 failed.add(Path(s).name)
                 duplicated.add(s)
         tasks = [
-            Task(str(f), history.slice(id_of.get(str(f), "")) if history is not None else None)
+            Task(
+                str(f),
+                id_of.get(str(f), ""),
+                history.slice(id_of.get(str(f), "")) if history is not None else None,
+            )
             for f in files
             if str(f) not in duplicated
         ]
@@ -783,7 +795,7 @@ def _run(
         for outcome in runner.map(_process_task, tasks, crashed=_crashed_task):
             take(outcome)
         # Returns whose provider ID the first pass read otherwise (or not at all): again,
-        # each with its own provider's slice of the history.
+        # each as its own provider's (with its slice of the history).
         for outcome in runner.map(_process_task, list(retries), crashed=_crashed_task):
             if outcome.retry:  # the second read disagrees with the first: nothing to trust
                 outcome.errors = [(outcome.file, "", "", _UNSTEADY_ID)]
@@ -878,9 +890,10 @@ def _retry(
     failed: set[str],
     source_of: Mapping[str, str],
 ) -> Task | None:
-    """The task to run a return again with its own provider's slice of the history (its
-    first pass read another provider ID, or none); None, with the duplicate reported, if
-    another return of this run is that provider's (that one is summarised, not this)."""
+    """The task to run a return again as the provider it holds, with its slice of the
+    history (the first pass read another provider ID from it, or none); None, with the
+    duplicate reported, if another return of this run is that provider's (that one is
+    summarised, not this)."""
     source = source_of[outcome.file]
     others = [Path(s).name for s in by_id.get(outcome.retry.lower(), ())]
     if others:
@@ -895,9 +908,10 @@ def _retry(
         )
         failed.add(outcome.file)
         return None
-    assert history is not None  # only a slice of a history can be another provider's
     by_id.setdefault(outcome.retry.lower(), []).append(source)  # a second such copy is one
-    return Task(source, history.slice(outcome.retry))
+    return Task(
+        source, outcome.retry, history.slice(outcome.retry) if history is not None else None
+    )
 
 
 def _read_history(
