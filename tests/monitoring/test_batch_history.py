@@ -471,6 +471,36 @@ def test_issue16_two_jobs_write_the_same_history_as_one(tmp_path: Path) -> None:
         ]
 
 
+def test_spawned_workers_are_handed_their_slices_as_forked_ones_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where there is no fork (Windows, and macOS by default) workers are spawned: they
+    import cpcxl afresh and get everything they need in their tasks, the history's slices
+    included. The second round is the same as with forked workers."""
+    import multiprocessing
+
+    from cpcxl.monitoring.workbook import batch
+
+    returns = returns_for(tmp_path / "r", 3)
+    forked, spawned = tmp_path / "forked.xlsx", tmp_path / "spawned.xlsx"
+    run_batch(returns, tmp_path / "o1", options(forked, "2026-10", ROUND_1))
+    shutil.copyfile(forked, spawned)
+    later = returns_for(tmp_path / "r2", 3, months=6)
+    run_batch(later, tmp_path / "f2", options(forked, "2027-04", ROUND_2, jobs=2))
+    pools: list[str] = []
+
+    def spawn() -> multiprocessing.context.BaseContext:
+        pools.append("spawn")
+        return multiprocessing.get_context("spawn")
+
+    monkeypatch.setattr(batch, "_context", spawn)
+    report = run_batch(later, tmp_path / "s2", options(spawned, "2027-04", ROUND_2, jobs=2))
+    assert pools == ["spawn"] and report.ok and report.summarised == 3, report.errors
+    by_fork, by_spawn = (read_history_file(p, RESOLVE, CPC306) for p in (forked, spawned))
+    assert by_spawn.rows == by_fork.rows
+    assert [r.number for r in by_spawn.of("P-0003").rounds] == [1, 2]
+
+
 def test_a_worker_handed_another_providers_slice_hands_the_return_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
