@@ -501,6 +501,35 @@ def test_spawned_workers_are_handed_their_slices_as_forked_ones_are(
     assert [r.number for r in by_spawn.of("P-0003").rounds] == [1, 2]
 
 
+def test_no_thread_of_the_batch_runs_when_it_forks(tmp_path: Path) -> None:
+    """The history is read while the workers make their first pass, but in the main thread
+    and after they have started: a thread running at a fork can leave a lock held for ever
+    in the child (a module being imported, say), and the worker would hang on it."""
+    import os
+    import threading
+
+    returns = returns_for(tmp_path / "r", 3)
+    history = tmp_path / "history.xlsx"
+    run_batch(returns, tmp_path / "o1", options(history, "2026-10", ROUND_1))
+    before = set(threading.enumerate())  # the test session's own, if any
+    extra: list[set[threading.Thread]] = []
+    watching = True
+
+    def at_fork() -> None:
+        if watching:
+            extra.append(set(threading.enumerate()) - before)
+
+    os.register_at_fork(before=at_fork)  # it cannot be removed: ``watching`` ends it
+    try:
+        later = returns_for(tmp_path / "r2", 3, months=6)
+        report = run_batch(later, tmp_path / "o2", options(history, "2027-04", ROUND_2, jobs=2))
+    finally:
+        watching = False
+    assert report.ok and report.history_written
+    # two workers and the history's writer were forked, each with no thread of the batch's
+    assert len(extra) >= 3 and all(not threads for threads in extra), extra
+
+
 def test_a_worker_handed_another_providers_slice_hands_the_return_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -18,14 +18,15 @@ portfolio is rewritten unless a person has changed it since cpcxl wrote it.
 A worker whose batch has gone (the parent killed outright) stops within a second or so,
 removing the file it was writing.
 
-With ``--history``, the history is read while the workers look for duplicate returns; each
-return then goes to a worker with its provider's rows only (a slice of the history, not the
-whole of it, cut by the provider ID that first look found: a return whose full reading
-finds another is handed back untouched and run again with its own), the worker hands back
-its provider's round as the history's rows, and the history is written once at the end,
-atomically, with every earlier round kept. A problem in the history itself stops the batch
-before it writes anything; a problem in one provider's rows fails that provider's return
-and leaves the history as it was (it is not rewritten that run).
+With ``--history``, the history is read while the workers look for duplicate returns (in
+the main thread, once the workers have started: no thread of ours runs when one is
+forked). Each return then goes to a worker with its provider's rows only (a slice of the
+history, not the whole of it, cut by the provider ID that first look found: a return whose
+full reading finds another is handed back untouched and run again as its own), the worker
+hands back its provider's round as the history's rows, and the history is written once at
+the end, atomically, with every earlier round kept. A problem in the history itself stops
+the batch before it writes anything; a problem in one provider's rows fails that
+provider's return and leaves the history as it was (it is not rewritten that run).
 """
 
 from __future__ import annotations
@@ -43,13 +44,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import (
-    FIRST_COMPLETED,
-    Future,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-    wait,
-)
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -586,24 +581,49 @@ class _Runner:
         return self.pool
 
     def map(
-        self, fn: Callable[[Any], Any], items: list[Any], crashed: Callable[[Any], Any]
+        self,
+        fn: Callable[[Any], Any],
+        items: list[Any],
+        crashed: Callable[[Any], Any],
+        *,
+        window: int | None = None,
     ) -> Iterator[Any]:
         """``fn`` over ``items``, results as they come (in any order with a pool); an item
-        whose worker died gives ``crashed(item)`` instead."""
+        whose worker died gives ``crashed(item)`` instead. With a pool, the first
+        ``window`` tasks (jobs x 4 unless given) go to the workers now, before the first
+        result is asked for, so the caller can work meanwhile."""
         if self.pool is None:
-            for item in items:
-                yield fn(item)
-            return
+            return (fn(item) for item in items)
         # A few returns a task keeps the hand-over cost small; a bounded number of tasks in
         # flight keeps the parent's memory flat for any number of returns.
         size = max(1, min(8, len(items) // (self.options.jobs * 16)))
         chunks = (items[i : i + size] for i in range(0, len(items), size))
-        window = self.options.jobs * 4
         in_flight: dict[Future[list[Any]], list[Any]] = {}
+        window = window or self.options.jobs * 4
+        self._top_up(fn, chunks, window, in_flight)
+        return self._results(fn, chunks, window, in_flight, crashed)
+
+    def _top_up(
+        self,
+        fn: Callable[[Any], Any],
+        chunks: Iterator[list[Any]],
+        window: int,
+        in_flight: dict[Future[list[Any]], list[Any]],
+    ) -> None:
+        assert self.pool is not None
+        for chunk in itertools.islice(chunks, window - len(in_flight)):
+            in_flight[self.pool.submit(_each, fn, chunk)] = chunk
+
+    def _results(
+        self,
+        fn: Callable[[Any], Any],
+        chunks: Iterator[list[Any]],
+        window: int,
+        in_flight: dict[Future[list[Any]], list[Any]],
+        crashed: Callable[[Any], Any],
+    ) -> Iterator[Any]:
         while True:
-            pool = self.pool
-            for chunk in itertools.islice(chunks, window - len(in_flight)):
-                in_flight[pool.submit(_each, fn, chunk)] = chunk
+            self._top_up(fn, chunks, window, in_flight)
             if not in_flight:
                 return
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
@@ -676,13 +696,10 @@ def run_batch(
             "the output folder must not be the folder of returns", valid="another folder"
         )
     files = find_returns(in_dir)
-    reader = ThreadPoolExecutor(1, thread_name_prefix="cpcxl-history")
+    history_file = _history_file(options, in_dir, out_dir, files)
     try:
-        # the history is checked here; it is read while the workers start on the returns
-        reading = _read_history(options, in_dir, out_dir, files, reader)
-        return _run(in_dir, out_dir, options, files, reading, progress)
+        return _run(in_dir, out_dir, options, files, history_file, progress)
     finally:
-        reader.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
 
 
@@ -691,7 +708,7 @@ def _run(
     out_dir: Path,
     options: BatchOptions,
     files: list[Path],
-    reading: Future[History] | None,
+    history_file: Path | None,
     progress: Callable[[int, int], None] | None,
 ) -> BatchReport:
     options = dataclasses.replace(
@@ -705,16 +722,23 @@ def _run(
     new_rounds: dict[str, engine.RoundRows] = {}
 
     with _Runner(options) as runner:
-        # Pass 1: provider IDs only, so two returns for one provider are caught before writing.
+        # Pass 1: provider IDs only, so two returns for one provider are caught before
+        # writing. The workers are handed all of it now, and this process reads the history
+        # meanwhile (in this thread: no other thread runs when a worker is forked).
+        ids = runner.map(
+            _provider_id, [str(f) for f in files], crashed=_no_provider_id, window=len(files)
+        )
+        history = (
+            read_history_file(history_file, framework_resolver(options.frameworks), options.stages)
+            if history_file is not None
+            else None
+        )
         by_id: dict[str, list[str]] = defaultdict(list)
         id_of: dict[str, str] = {}
-        for source, provider_id in runner.map(
-            _provider_id, [str(f) for f in files], crashed=_no_provider_id
-        ):
+        for source, provider_id in ids:
             if provider_id:
                 by_id[provider_id.lower()].append(source)
                 id_of[source] = provider_id
-        history = reading.result() if reading is not None else None
         if history is not None:
             # The history is a great many small objects that nothing frees until the batch
             # ends: out of the garbage collector's way, its passes do not walk them again
@@ -914,16 +938,12 @@ def _retry(
     )
 
 
-def _read_history(
-    options: BatchOptions,
-    in_dir: Path,
-    out_dir: Path,
-    files: list[Path],
-    reader: ThreadPoolExecutor,
-) -> Future[History] | None:
-    """The history (--history), checked now and read by ``reader``, before anything is
-    written: a history that is no history, or that cpcxl could not rewrite without losing
-    something, stops the batch."""
+def _history_file(
+    options: BatchOptions, in_dir: Path, out_dir: Path, files: list[Path]
+) -> Path | None:
+    """The history (--history), checked before any work: a history that is no history, or
+    that cpcxl could not rewrite without losing something, stops the batch when it is read,
+    before anything is written."""
     if options.history is None:
         return None
     target = Path(options.history)
@@ -949,9 +969,7 @@ def _read_history(
     for leftover in target.parent.glob(f".{target.stem}.*.xlsx"):
         if _LEFTOVER.match(leftover.name):
             leftover.unlink(missing_ok=True)
-    return reader.submit(
-        read_history_file, target, framework_resolver(options.frameworks), options.stages
-    )
+    return target
 
 
 class HistoryNotWritten(CpcxlError):
