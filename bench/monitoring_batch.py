@@ -34,7 +34,7 @@ SEED = 2026
 
 def returns(count: int) -> Path:
     """A folder of ``count`` seeded sample returns (made once; the first N of one set)."""
-    from cpcxl.monitoring.workbook import write_samples
+    from cpcxl.monitoring.sample import write_samples
 
     folder = WORK / f"returns-{count}"
     if len(list(folder.glob("*.xlsx"))) != count:

@@ -40,7 +40,6 @@ from .workbook import (
     find_returns,
     install_signal_handlers,
     run_batch,
-    write_samples,
 )
 from .workbook.batch import broken_links
 
@@ -145,7 +144,7 @@ def sample(
 
     Example: cpcxl monitoring sample --providers 40 --out returns
     """
-    from .sample import write_sample_history
+    from .sample import write_sample_history, write_samples
 
     outputs = Outputs(overwrite=overwrite)
     with commands.progress_bar("Writing sample returns", providers) as update:

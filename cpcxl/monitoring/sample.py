@@ -7,9 +7,12 @@ Providers are organisations with descriptive names; people appear only as roles.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import random
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from cpcxl.common.files import Outputs
 from cpcxl.plugins import Demo
 
 from .engine import kpi_rag, overall_rating, rating
@@ -430,6 +433,61 @@ def example_return() -> MonitoringReturn:
     )
 
 
+# --- sample returns as files ---------------------------------------------------------------
+
+
+def _write_sample(task: tuple[Path, int, int, bool]) -> tuple[Path, bool]:
+    """(the sample's path, whether it was written); an existing file is kept unless
+    ``overwrite`` (the one rule of :class:`cpcxl.common.files.Outputs`)."""
+    from .workbook import write_return
+
+    out_dir, index, seed, overwrite = task
+    ret = sample_return(index, seed)
+    target = out_dir / f"return_{ret.details.provider_id}.xlsx"
+    if not Outputs(overwrite=overwrite).may_write(target):
+        return target, False
+    return write_return(target, ret), True
+
+
+def write_samples(
+    out_dir: Path,
+    providers: int,
+    seed: int,
+    *,
+    overwrite: bool = False,
+    jobs: int = 1,
+    first: int = 0,
+    outputs: Outputs | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> list[Path]:
+    """Seeded sample returns ``first`` .. ``providers - 1`` in ``out_dir``, named
+    return_<provider id>.xlsx (the same return for the same seed and index); the paths
+    written. A return already there is kept unless ``overwrite``, and noted in ``outputs``.
+    ``progress(done, total)`` is told after each return.
+    """
+    outputs = outputs if outputs is not None else Outputs(overwrite=overwrite)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tasks = [(out_dir, index, seed, outputs.overwrite) for index in range(first, providers)]
+
+    def told(results: Iterable[tuple[Path, bool]]) -> Iterator[tuple[Path, bool]]:
+        for count, result in enumerate(results, start=1):
+            if progress is not None:
+                progress(count, len(tasks))
+            yield result
+
+    if jobs <= 1:
+        done = list(told(map(_write_sample, tasks)))
+    else:
+        with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+            done = list(told(pool.imap(_write_sample, tasks, chunksize=16)))
+    for path, wrote in done:
+        if wrote:
+            outputs.wrote(path)
+        else:
+            outputs.kept.append(path)
+    return [path for path, wrote in done if wrote]
+
+
 #: Earlier rounds in the demonstration's history (a local choice: two years, six-monthly).
 DEMO_ROUNDS = 4
 
@@ -438,8 +496,9 @@ def run_demo(out_dir: Path) -> list[Path]:
     """40 sample returns and a history of their four earlier rounds, then the batch on them:
     summaries with their progress, updates, the portfolio and plan, and the history with
     this round added."""
-    from .cli import console
-    from .workbook import BatchOptions, run_batch, write_samples
+    from cpcxl.common.commands import console
+
+    from .workbook import BatchOptions, run_batch
 
     returns = out_dir / "returns"
     write_samples(returns, 40, seed=2026, overwrite=True)

@@ -20,7 +20,8 @@ from cpcxl.common.files import sha256
 from cpcxl.monitoring.cli import monitoring
 from cpcxl.monitoring.models import PreviousScore
 from cpcxl.monitoring.outputs import NO_RETURN, RETURN_CHANGED, UP_TO_DATE
-from cpcxl.monitoring.workbook import BatchOptions, batch, run_batch, write_return, write_samples
+from cpcxl.monitoring.sample import write_samples
+from cpcxl.monitoring.workbook import BatchOptions, batch, run_batch, write_return
 
 from .cases import ISSUE_CASES, edited_return, only_scored
 

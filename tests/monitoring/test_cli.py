@@ -214,7 +214,7 @@ def test_a_bad_settings_file_stops_the_batch_with_exit_2(tmp_path: Path) -> None
 
 
 def test_sample_tells_the_progress_bar_after_each_return(tmp_path: Path) -> None:
-    from cpcxl.monitoring.workbook import write_samples
+    from cpcxl.monitoring.sample import write_samples
 
     told: list[tuple[int, int | None]] = []
     written = write_samples(tmp_path, 3, 1, progress=lambda d, t: told.append((d, t)))

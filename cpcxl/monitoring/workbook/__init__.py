@@ -27,7 +27,6 @@ from .template import (
     TEMPLATE_NAME,
     build_template,
     write_return,
-    write_samples,
 )
 
 __all__ = [
@@ -53,6 +52,5 @@ __all__ = [
     "run_batch",
     "write_portfolio",
     "write_return",
-    "write_samples",
     "write_summary",
 ]

@@ -3,9 +3,8 @@ table specifications in :mod:`cpcxl.monitoring.inputs`, the same ones that read 
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cpcxl.common import formats, styles
 from cpcxl.common.fields import Choice
-from cpcxl.common.files import Outputs
 from cpcxl.common.formats import Formula
 from cpcxl.common.inputs import TableSpec
 from cpcxl.common.workbook import (
@@ -376,58 +374,3 @@ def _kpi_preview(ws: Worksheet, last_row: int) -> None:
         ws.conditional_formatting.add(
             ref, CellIsRule(operator="equal", formula=[f'"{word}"'], fill=styles.fill(colour))
         )
-
-
-# --- sample returns ------------------------------------------------------------------------
-
-
-def _write_sample(task: tuple[Path, int, int, bool]) -> tuple[Path, bool]:
-    """(the sample's path, whether it was written); an existing file is kept unless
-    ``overwrite`` (the one rule of :class:`cpcxl.common.files.Outputs`)."""
-    from ..sample import sample_return
-
-    out_dir, index, seed, overwrite = task
-    ret = sample_return(index, seed)
-    target = out_dir / f"return_{ret.details.provider_id}.xlsx"
-    if not Outputs(overwrite=overwrite).may_write(target):
-        return target, False
-    return write_return(target, ret), True
-
-
-def write_samples(
-    out_dir: Path,
-    providers: int,
-    seed: int,
-    *,
-    overwrite: bool = False,
-    jobs: int = 1,
-    first: int = 0,
-    outputs: Outputs | None = None,
-    progress: Callable[[int, int | None], None] | None = None,
-) -> list[Path]:
-    """Seeded sample returns ``first`` .. ``providers - 1`` in ``out_dir``, named
-    return_<provider id>.xlsx (the same return for the same seed and index); the paths
-    written. A return already there is kept unless ``overwrite``, and noted in ``outputs``.
-    ``progress(done, total)`` is told after each return.
-    """
-    outputs = outputs if outputs is not None else Outputs(overwrite=overwrite)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tasks = [(out_dir, index, seed, outputs.overwrite) for index in range(first, providers)]
-
-    def told(results: Iterable[tuple[Path, bool]]) -> Iterator[tuple[Path, bool]]:
-        for count, result in enumerate(results, start=1):
-            if progress is not None:
-                progress(count, len(tasks))
-            yield result
-
-    if jobs <= 1:
-        done = list(told(map(_write_sample, tasks)))
-    else:
-        with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-            done = list(told(pool.imap(_write_sample, tasks, chunksize=16)))
-    for path, wrote in done:
-        if wrote:
-            outputs.wrote(path)
-        else:
-            outputs.kept.append(path)
-    return [path for path, wrote in done if wrote]
