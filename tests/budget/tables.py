@@ -7,8 +7,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from cpcxl.budget import sample
-from cpcxl.budget.inputs import SETTINGS, TABLES
+from cpcxl.budget.inputs import SETTINGS, TABLES, example
 from cpcxl.common.inputs import Cells
 
 #: The sample's in-year tables: a pooled fund's whole-line actuals by month, so a test of
@@ -19,7 +18,7 @@ IN_YEAR_KEYS = ("in_year", "period_actuals", "forecasts", "profiles", "payments"
 def sample_data(*, in_year: bool = True) -> dict[str, Any]:
     """A copy of the sample's tables to change (``in_year=False``: without the in-year
     monitoring tables)."""
-    data = copy.deepcopy(sample.TABLES)
+    data = copy.deepcopy(example.TABLES)
     if not in_year:
         for key in IN_YEAR_KEYS:
             data.pop(key)

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cpcxl.budget import engine, sample
+from cpcxl.budget import engine
 from cpcxl.budget.cli import command as budget
 from cpcxl.budget.excel import build_budget, cpc_outturn
-from cpcxl.budget.inputs import read_inputs
+from cpcxl.budget.inputs import example, read_inputs
 from cpcxl.budget.workbook import build_template
 from cpcxl.common.errors import InputError, InputErrors
 from cpcxl.xl.remote import run_script_on_file
@@ -61,7 +61,7 @@ def test_actuals_for_a_line_not_in_the_budget(tmp_path: Path) -> None:
     data["period_actuals"][0][0] = "Meals on wheels"
     assert problems(data) == [
         "'Actuals by period'!A2, field 'Line': 'Meals on wheels' is not a line of the budget; "
-        f"valid: {', '.join(r[0] for r in sample.LINES)}"
+        f"valid: {', '.join(r[0] for r in example.LINES)}"
     ]
     assert button(tmp_path, data)["'Actuals by period'!A5, field 'Line'"] == (
         "'Meals on wheels' is not a line of the budget"
@@ -75,7 +75,7 @@ def test_actuals_for_a_partner_not_in_the_budget_or_not_on_the_line(tmp_path: Pa
     data = sample_data()
     data["period_actuals"][0][1] = "Shire Vale Hospice"
     # Community Action puts no cash into Hospital discharge in 2026/27 (only know-how in kind).
-    data["period_actuals"][1][1] = sample.VCS
+    data["period_actuals"][1][1] = example.VCS
     found = problems(data)
     assert found[0].startswith(
         "'Actuals by period'!B2, field 'Partner': 'Shire Vale Hospice' is not a partner of the "
@@ -102,8 +102,8 @@ def test_an_aligned_lines_actual_and_anything_in_kind_must_name_its_partner() ->
     found = problems(data)
     assert found[0] == (
         "'Actuals by period'!B2, field 'Partner': this actual must say whose it is: the line "
-        f"{sample.REABLEMENT!r} is aligned: each partner bears its own variance (CPC 509); "
-        f"valid: {sample.ICB}, {sample.COUNTY}, {sample.DISTRICT}, {sample.VCS}"
+        f"{example.REABLEMENT!r} is aligned: each partner bears its own variance (CPC 509); "
+        f"valid: {example.ICB}, {example.COUNTY}, {example.DISTRICT}, {example.VCS}"
     )
     assert found[1].startswith(
         "'Actuals by period'!B8, field 'Partner': this actual must say whose it is: in kind is "
@@ -120,7 +120,7 @@ def test_a_period_beyond_a_quarterly_year(tmp_path: Path) -> None:
     data = sample_data()
     data["in_year"].update(periods="Quarterly", period=2)
     data["period_actuals"] = [data["period_actuals"][0]]
-    data["payments"] = [[sample.ICB, 5, 100, None]]
+    data["payments"] = [[example.ICB, 5, 100, None]]
     found = problems(data)
     assert found[:2] == [
         "'Actuals by period'!H2, field 'P5 Aug': period 5 is beyond the year: a quarterly year "
@@ -139,7 +139,7 @@ def test_a_period_beyond_a_quarterly_year(tmp_path: Path) -> None:
 def test_a_period_asked_for_beyond_the_year(tmp_path: Path) -> None:
     data = sample_data()
     data["in_year"].update(periods="Quarterly", period=2)
-    data["period_actuals"] = [[sample.REABLEMENT, None, "Financial", 6_000_000, 6_000_000]]
+    data["period_actuals"] = [[example.REABLEMENT, None, "Financial", 6_000_000, 6_000_000]]
     data["forecasts"] = data["profiles"] = data["payments"] = []
     result = monitor(tmp_path, data, "--period", "5")
     assert result.exit_code == 2
@@ -203,8 +203,8 @@ def test_a_profile_of_the_wrong_length(tmp_path: Path) -> None:
 def test_a_quarterly_profile_with_weights_beyond_the_year() -> None:
     data = sample_data()
     data["in_year"].update(periods="Quarterly", period=2)
-    data["period_actuals"] = [[sample.CARERS, None, "Financial", 700_000, 650_000]]
-    data["forecasts"] = [[sample.CARERS, None, "Profile", "Carers' breaks"]]
+    data["period_actuals"] = [[example.CARERS, None, "Financial", 700_000, 650_000]]
+    data["forecasts"] = [[example.CARERS, None, "Profile", "Carers' breaks"]]
     data["profiles"] = [["Carers' breaks", 24, 26, 26, 24, 10]]
     data["payments"] = []
     assert problems(data) == [

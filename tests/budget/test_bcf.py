@@ -14,9 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cpcxl.budget import engine, outputs, sample
+from cpcxl.budget import engine, outputs
 from cpcxl.budget.excel import build_budget
-from cpcxl.budget.inputs import read_inputs
+from cpcxl.budget.inputs import example, read_inputs
 from cpcxl.budget.workbook import build_template
 from cpcxl.xl.remote import run_script_on_file
 
@@ -168,9 +168,9 @@ def test_the_bcf_sheet_shows_each_check_its_requirements_and_sources() -> None:
     requirements = by_title[
         "The national requirements for 2026/27, as entered (update them each year)"
     ]
-    assert requirements.values[1][3:] == ["2026/27", sample.REQUIREMENTS[0][4]]
+    assert requirements.values[1][3:] == ["2026/27", example.REQUIREMENTS[0][4]]
     assert requirements.formats == {2: "£#,##0"}
-    assert sample.REQUIREMENTS[0][4].startswith("Example for this illustrative area")
+    assert example.REQUIREMENTS[0][4].startswith("Example for this illustrative area")
 
 
 def test_the_button_writes_the_bcf_checks_sheet(tmp_path: Path) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from cpcxl.budget import sample
 from cpcxl.budget.cli import command as budget
+from cpcxl.budget.inputs import example
 from cpcxl.budget.sample import run_demo
 from cpcxl.budget.workbook import build_template
 from cpcxl.common.files import sha256
@@ -110,7 +110,7 @@ def test_partners_whose_names_look_alike_get_a_statement_each(tmp_path: Path) ->
         if key in ("arrangement", "in_year"):  # settings: no community partner named there
             continue
         for row in rows:
-            row[:] = ["Shire Vale County-Council" if v == sample.VCS else v for v in row]
+            row[:] = ["Shire Vale County-Council" if v == example.VCS else v for v in row]
     source = build_template(tmp_path / "budget.xlsx", data)
     result = CliRunner().invoke(budget, ["statements", str(source), "--out", str(tmp_path / "s")])
     assert result.exit_code == 0, result.output
@@ -299,7 +299,7 @@ def test_issue_13_case_1_an_aligned_statement_shows_the_partners_own_variance(
     # County's statement shows none of it (main: £30,042.48).
     data = sample_data(in_year=False)
     data["arrangement"]["kind"] = "Aligned"
-    data["actuals"] = [[sample.REABLEMENT, "2025/26", sample.ICB, 18_600_000]]
+    data["actuals"] = [[example.REABLEMENT, "2025/26", example.ICB, 18_600_000]]
     source = build_template(tmp_path / "budget.xlsx", data)
     result = run("statements", source, "--out", tmp_path / "s")
     assert result.exit_code == 0, result.output
@@ -326,7 +326,7 @@ def test_issue_13_case_1_an_aligned_actual_with_no_partner_stops_the_command(
     assert result.exit_code == 2
     assert (
         "budget.xlsx, Actuals!C5, field 'Partner': the arrangement is aligned, so this actual "
-        f"for {sample.REABLEMENT!r} must say whose budget it is" in result.output
+        f"for {example.REABLEMENT!r} must say whose budget it is" in result.output
     )
     assert not (tmp_path / "s").exists()
 

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cpcxl.budget import engine, sample
+from cpcxl.budget import engine
 from cpcxl.budget.engine import RiskTerms, allocate_pence, share_risk
-from cpcxl.budget.inputs import read_inputs
+from cpcxl.budget.inputs import example, read_inputs
 from cpcxl.budget.models import (
     Arrangement,
     Change,
@@ -485,7 +485,7 @@ def sample_built(kind: str, actuals: list[list[object]], **arrangement: object) 
     return engine.build(given)
 
 
-ICB_OVER = [[sample.REABLEMENT, "2025/26", sample.ICB, 18_600_000]]
+ICB_OVER = [[example.REABLEMENT, "2025/26", example.ICB, 18_600_000]]
 
 
 def test_issue_13_case_1_an_aligned_partners_overspend_is_its_own() -> None:
@@ -495,10 +495,10 @@ def test_issue_13_case_1_an_aligned_partners_overspend_is_its_own() -> None:
     result = sample_built("Aligned", ICB_OVER)
     settlement = result.actual_settlement
     assert settlement["settlement"].to_dict() == {
-        sample.ICB: 100_000.0,
-        sample.COUNTY: 0.0,
-        sample.DISTRICT: 0.0,
-        sample.VCS: 0.0,
+        example.ICB: 100_000.0,
+        example.COUNTY: 0.0,
+        example.DISTRICT: 0.0,
+        example.VCS: 0.0,
     }
     assert settlement["own_part"].sum() == 100_000.0
     assert settlement["shared_part"].sum() == 0.0
@@ -512,10 +512,10 @@ def test_issue_13_case_1_the_pooled_budget_still_shares_the_same_overspend() -> 
     # £69,593.37, £30,042.48, £364.15 (the figures the issue saw, right for a pooled budget).
     result = sample_built("Pooled", ICB_OVER)
     assert result.actual_settlement["settlement"].to_dict() == {
-        sample.ICB: 69_593.37,
-        sample.COUNTY: 30_042.48,
-        sample.DISTRICT: 0.0,
-        sample.VCS: 364.15,
+        example.ICB: 69_593.37,
+        example.COUNTY: 30_042.48,
+        example.DISTRICT: 0.0,
+        example.VCS: 364.15,
     }
 
 
@@ -525,16 +525,16 @@ def test_issue_13_case_1_each_aligned_partner_bears_its_own_even_on_one_line() -
     # Aligned: nothing nets off between partners: +100,000, -200,000 and +20,000, and the
     # agreed terms (here the host bears it) do not apply.
     actuals = [
-        [sample.REABLEMENT, "2025/26", sample.ICB, 18_600_000],
-        [sample.REABLEMENT, "2025/26", sample.COUNTY, 4_600_000],
-        [sample.COMMUNITY, "2025/26", sample.VCS, 200_000],
+        [example.REABLEMENT, "2025/26", example.ICB, 18_600_000],
+        [example.REABLEMENT, "2025/26", example.COUNTY, 4_600_000],
+        [example.COMMUNITY, "2025/26", example.VCS, 200_000],
     ]
     result = sample_built("Aligned", actuals, basis="Host bears it")
     assert result.actual_settlement["settlement"].to_dict() == {
-        sample.ICB: 100_000.0,
-        sample.COUNTY: -200_000.0,
-        sample.DISTRICT: 0.0,
-        sample.VCS: 20_000.0,
+        example.ICB: 100_000.0,
+        example.COUNTY: -200_000.0,
+        example.DISTRICT: 0.0,
+        example.VCS: 20_000.0,
     }
 
 
@@ -546,14 +546,14 @@ def test_issue_13_case_1_an_aligned_tested_overspend_falls_on_each_own_budget() 
     # the three pence go to .98 (County), .96 (ICB), .48 (Community Action).
     result = sample_built("Aligned", ICB_OVER)
     assert result.exposure["settlement"].to_dict() == {
-        sample.ICB: 797_219.00,
-        sample.COUNTY: 344_148.32,
-        sample.DISTRICT: 54_461.18,
-        sample.VCS: 4_171.50,
+        example.ICB: 797_219.00,
+        example.COUNTY: 344_148.32,
+        example.DISTRICT: 54_461.18,
+        example.VCS: 4_171.50,
     }
     # The bases side by side are what pooling would give: pro rata on shared lines, as
     # pooled (1,200,000 × 14.85/49.43 = 360,509.81 for the County).
-    assert result.exposure_by_basis.loc[sample.COUNTY, "Pro rata to contributions"] == 360_509.81
+    assert result.exposure_by_basis.loc[example.COUNTY, "Pro rata to contributions"] == 360_509.81
 
 
 def test_issue_13_case_1_an_aligned_actual_with_no_partner_is_a_located_error() -> None:
@@ -566,9 +566,9 @@ def test_issue_13_case_1_an_aligned_actual_with_no_partner_is_a_located_error() 
     assert len(problems) == 6  # one per actual
     assert problems[0] == (
         "Actuals!C2, field 'Partner': the arrangement is aligned, so this actual for "
-        f"{sample.REABLEMENT!r} must say whose budget it is (each partner bears its own "
-        f"variance, CPC 509); valid: {sample.ICB}, {sample.COUNTY}, {sample.DISTRICT}, "
-        f"{sample.VCS}"
+        f"{example.REABLEMENT!r} must say whose budget it is (each partner bears its own "
+        f"variance, CPC 509); valid: {example.ICB}, {example.COUNTY}, {example.DISTRICT}, "
+        f"{example.VCS}"
     )
     # Pooled, a blank partner is the whole line's spend: no problem.
     data["arrangement"]["kind"] = "Pooled"
@@ -645,6 +645,6 @@ def test_issue_13_case_1_an_aligned_budgets_scenarios_share_nothing_either() -> 
     given, scenarios = read_inputs(cells(data))
     table = engine.compare_scenarios(given, scenarios).set_index(["scenario", "partner"])
     for name in ("Base", "Host bears overspends"):
-        assert table.loc[(name, sample.ICB), "exposure"] == 797_219.00
-        assert table.loc[(name, sample.COUNTY), "exposure"] == 344_148.32
-        assert table.loc[(name, sample.ICB), "basis"] == "Aligned: each partner its own"
+        assert table.loc[(name, example.ICB), "exposure"] == 797_219.00
+        assert table.loc[(name, example.COUNTY), "exposure"] == 344_148.32
+        assert table.loc[(name, example.ICB), "basis"] == "Aligned: each partner its own"

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from cpcxl.budget import sample
 from cpcxl.budget.excel import (
     build_budget,
     cpc_outturn,
@@ -19,6 +18,7 @@ from cpcxl.budget.excel import (
     cpc_risk_share,
     cpc_uplift,
 )
+from cpcxl.budget.inputs import example
 from cpcxl.budget.workbook import build_template
 from cpcxl.common.errors import InputError
 from cpcxl.xl.remote import apply_values, payload_from_xlsx, run_script, run_script_on_file
@@ -46,7 +46,7 @@ def test_the_button_writes_every_sheet_and_its_charts_from_zero(tmp_path: Path) 
     assert axes.count({"minimum_scale": 0.0}) == 3
     assert axes.count({"number_format": "£#,##0"}) == 3
     scenarios = cells["Scenarios"]
-    assert scenarios["A5"] == sample.ICB
+    assert scenarios["A5"] == example.ICB
     assert scenarios["B4"] == "Base: contribution £"
     # "Host bears overspends": the county (host) bears the whole £1,200,000 test overspend.
     host_column = [k for k, v in scenarios.items() if v == "Host bears overspends: exposure £"]
@@ -55,7 +55,7 @@ def test_the_button_writes_every_sheet_and_its_charts_from_zero(tmp_path: Path) 
     assert scenarios[f"{column}6"] == 1_200_000
     monitoring = cells["Monitoring"]
     # Reablement 2025/26: 23,650,000 against 18.5m + 4.8m = 23.3m: +350,000.
-    row = next(k[1:] for k, v in monitoring.items() if v == sample.REABLEMENT and k[0] == "A")
+    row = next(k[1:] for k, v in monitoring.items() if v == example.REABLEMENT and k[0] == "A")
     assert monitoring[f"F{row}"] == 350_000
 
 
@@ -445,13 +445,13 @@ def test_issue_13_case_1_the_button_settles_the_icbs_overspend_wholly_to_the_icb
     # the ICB's alone; main's Risk share sheet shared it £69,593.37 / £30,042.48 / £364.15.
     cells = run_script_on_file(
         build_budget,
-        aligned_book(tmp_path, [[sample.REABLEMENT, "2025/26", sample.ICB, 18_600_000]]),
+        aligned_book(tmp_path, [[example.REABLEMENT, "2025/26", example.ICB, 18_600_000]]),
     )
     rows = block_rows(cells["Risk share"], "Each partner's own 2025/26 actual variance")
     assert rows["Partner"][:4] == ["Own cash budget £", "Share", "Own variance £", "Settlement £"]
-    assert rows[sample.ICB][2:4] == [100_000.0, 100_000.0]
-    assert rows[sample.COUNTY][2:4] == [0.0, 0.0]
-    assert rows[sample.VCS][2:4] == [0.0, 0.0]
+    assert rows[example.ICB][2:4] == [100_000.0, 100_000.0]
+    assert rows[example.COUNTY][2:4] == [0.0, 0.0]
+    assert rows[example.VCS][2:4] == [0.0, 0.0]
     assert rows["Total"][3] == 100_000.0
 
 
@@ -461,11 +461,11 @@ def test_issue_13_case_1_the_button_wants_a_partner_on_every_aligned_actual(
     # An aligned line's actuals must say whose budget they are: the sheet's first actual is
     # row 5 (header on row 4), Partner in column C; nothing is built.
     found = problems_from_the_button(
-        aligned_book(tmp_path, [[sample.REABLEMENT, "2025/26", None, 18_600_000]])
+        aligned_book(tmp_path, [[example.REABLEMENT, "2025/26", None, 18_600_000]])
     )
     assert found == {
         "Actuals!C5, field 'Partner'": f"the arrangement is aligned, so this actual for "
-        f"{sample.REABLEMENT!r} must say whose budget it is (each partner bears its own "
+        f"{example.REABLEMENT!r} must say whose budget it is (each partner bears its own "
         "variance, CPC 509)"
     }
 

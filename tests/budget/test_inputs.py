@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from cpcxl.budget import engine, inputs, sample
-from cpcxl.budget.inputs import read_inputs
+from cpcxl.budget import engine, inputs
+from cpcxl.budget.inputs import example, read_inputs
 from cpcxl.budget.models import ContributionKind, PartnerType, RiskBasis
 from cpcxl.budget.workbook import build_template, read_workbook
 from cpcxl.common.errors import InputError, InputErrors
@@ -83,7 +83,7 @@ def test_a_negative_contribution_not_marked_as_a_reduction() -> None:
 def test_a_negative_contribution_marked_as_a_reduction_is_accepted() -> None:
     def change(d: dict[str, Any]) -> None:
         d["contributions"].append(
-            [sample.VCS, sample.COMMUNITY, "2026/27", "Financial", -20_000, "Yes", "Cut"]
+            [example.VCS, example.COMMUNITY, "2026/27", "Financial", -20_000, "Yes", "Cut"]
         )
 
     assert problems(change) == []
@@ -203,7 +203,7 @@ def test_errors_from_a_file_name_the_file_sheet_and_cell(tmp_path: Path) -> None
 
 def test_a_partner_listed_twice_and_a_lead_that_is_not_a_partner() -> None:
     def change(d: dict[str, Any]) -> None:
-        d["partners"].append([sample.VCS, "Voluntary", None, None])  # sheet row 6
+        d["partners"].append([example.VCS, "Voluntary", None, None])  # sheet row 6
         d["lines"][1][2] = "Shire Vale Hospice"  # Lines row 3, Commissioning partner (C)
 
     found = problems(change)
@@ -393,7 +393,7 @@ def test_a_close_variant_of_a_header_is_read_and_noted() -> None:
     rows[0][4] = "Amount (£)"
     given["Contributions"] = Cells(rows)
     read, _ = read_inputs(given)
-    assert read.contributions["amount"].sum() == sum(r[4] for r in sample.CONTRIBUTIONS)
+    assert read.contributions["amount"].sum() == sum(r[4] for r in example.CONTRIBUTIONS)
     assert read.notes == ("Contributions: read the header 'Amount (£)' as 'Amount £'",)
 
 

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cpcxl.budget import engine, sample
-from cpcxl.budget.inputs import read_inputs
+from cpcxl.budget import engine
+from cpcxl.budget.inputs import example, read_inputs
 from cpcxl.budget.models import ForecastMethod
 from cpcxl.common.errors import InputError
 
@@ -83,25 +83,25 @@ def test_each_line_of_the_sample_forecast_by_its_method(sample_year: engine.InYe
     # Reablement, flat: 2,000,000 × 5 + 2,150,000 = 12,150,000, + 24,117,500 × 6/12 =
     # 24,208,750 (+91,250); at August 10m + 24,117,500 × 7/12 = 24,068,541.67, so it moved
     # +140,208.33.
-    r = lines.loc[sample.REABLEMENT]
+    r = lines.loc[example.REABLEMENT]
     assert (r["budget"], r["actual"], r["forecast"]) == (24_117_500, 12_150_000, 24_208_750)
     assert r["movement"] == pytest.approx(140_208.33, abs=0.01)
     # Discharge: the officer's 16,400,000 from August (period 5): no movement, shown as such.
-    d = lines.loc[sample.DISCHARGE]
+    d = lines.loc[example.DISCHARGE]
     assert (d["forecast"], d["movement"]) == (16_400_000, 0)
     assert d["how"].startswith("Override from P5: Winter discharge pressures")
     # Equipment, run rate: 3,330,000 in six months × 2 = 6,660,000; at August 2,750,000 ×
     # 12/5 = 6,600,000.
-    e = lines.loc[sample.EQUIPMENT]
+    e = lines.loc[example.EQUIPMENT]
     assert (e["forecast"], e["movement"], e["how"]) == (6_660_000, 60_000, "Run rate")
     # Carers, its profile (weights adding up to 100): 1,350,000 + 2,887,350 × 52/100 =
     # 2,851,422.
-    assert lines.loc[sample.CARERS, "forecast"] == pytest.approx(2_851_422)
+    assert lines.loc[example.CARERS, "forecast"] == pytest.approx(2_851_422)
     # DFG, capital profile: 860,000 + 2,350,000 × 62/100 = 2,317,000; committed 410,000.
-    assert lines.loc[sample.DFG, "forecast"] == pytest.approx(2_317_000)
-    assert lines.loc[sample.DFG, "commitments"] == 410_000
+    assert lines.loc[example.DFG, "forecast"] == pytest.approx(2_317_000)
+    assert lines.loc[example.DFG, "commitments"] == 410_000
     # The line whose forecast moved most comes first, then the next.
-    assert list(sample_year.lines["line"][:2]) == [sample.REABLEMENT, sample.EQUIPMENT]
+    assert list(sample_year.lines["line"][:2]) == [example.REABLEMENT, example.EQUIPMENT]
 
 
 def test_each_partner_bears_its_share_of_the_forecast_on_the_agreed_terms(
@@ -115,10 +115,10 @@ def test_each_partner_bears_its_share_of_the_forecast_on_the_agreed_terms(
     # district's own.
     share = sample_year.partners.set_index("partner")["share"]
     assert share.to_dict() == {
-        sample.ICB: 412_293.84,
-        sample.COUNTY: 174_726.79,
-        sample.DISTRICT: -33_000.00,
-        sample.VCS: 2_076.37,
+        example.ICB: 412_293.84,
+        example.COUNTY: 174_726.79,
+        example.DISTRICT: -33_000.00,
+        example.VCS: 2_076.37,
     }
     assert int(sample_year.settlement["pence"].sum()) == 58_909_700 - 3_300_000
 
@@ -126,7 +126,7 @@ def test_each_partner_bears_its_share_of_the_forecast_on_the_agreed_terms(
 def test_in_kind_is_apart_and_never_shared(sample_year: engine.InYearResult) -> None:
     # Community Action's volunteer time: 7,000 × 6 = 42,000, + 95,000 × 6/12 = 89,500, so
     # -5,500 against its 95,000; its rooms (40,000) and know-how (25,000) have no actuals.
-    vcs = sample_year.partners.set_index("partner").loc[sample.VCS]
+    vcs = sample_year.partners.set_index("partner").loc[example.VCS]
     assert (vcs["in_kind_budget"], vcs["in_kind_forecast"]) == (160_000, 154_500)
     assert vcs["in_kind_variance"] == -5_500
     # Its cash share is the pro rata 2,076.37 above: the in kind is not in it.
@@ -139,11 +139,11 @@ def test_the_dfg_underspend_is_carried_forward_as_the_districts(
     # The sample carries underspends forward: the district's -33,000 on the DFG becomes its
     # 2027/28 contribution to the DFG, on top of the 2,350,000 projected.
     assert sample_year.carried_forward.to_dict("records") == [
-        {"partner": sample.DISTRICT, "line": sample.DFG, "year": 2027, "amount": 33_000.0}
+        {"partner": example.DISTRICT, "line": example.DFG, "year": 2027, "amount": 33_000.0}
     ]
     assert sample_year.next_year.to_dict("records") == [
         {
-            "partner": sample.DISTRICT,
+            "partner": example.DISTRICT,
             "planned": 2_350_000.0,
             "carried_forward": 33_000.0,
             "total": 2_383_000.0,
@@ -155,7 +155,7 @@ def test_who_has_paid_and_the_funds_cash(sample_year: engine.InYearResult) -> No
     pay = sample_year.payments
     assert pay is not None
     # The county's July instalment of 3,786,750 is unpaid: it is behind by that.
-    assert pay.behind["partner"].tolist() == [sample.COUNTY]
+    assert pay.behind["partner"].tolist() == [example.COUNTY]
     assert pay.behind["behind"].tolist() == [3_786_750]
     # Opening 250,000 + paid 8,935,400 × 2 + 3,786,750 + 2,350,000 + 90,000 = 24,097,550,
     # less the pooled lines' cash spent to September (26,540,000): -2,192,450.

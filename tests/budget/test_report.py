@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from cpcxl.budget import engine, outputs, sample
+from cpcxl.budget import engine, outputs
 from cpcxl.budget.cli import command as budget
 from cpcxl.budget.excel import build_budget
-from cpcxl.budget.inputs import read_inputs
+from cpcxl.budget.inputs import example, read_inputs
 from cpcxl.budget.workbook import build_template
 from cpcxl.common import formats
 from cpcxl.common.files import KEPT_EXIT, sha256
@@ -78,7 +78,7 @@ def test_the_report_has_every_figure_the_issue_asks_for(result: engine.BudgetRes
         assert wanted in header
     # The lines whose forecast moved most are named first: reablement (+140,208.33), then
     # equipment (+60,000).
-    assert [r[0] for r in lines.values[1:3]] == [sample.REABLEMENT, sample.EQUIPMENT]
+    assert [r[0] for r in lines.values[1:3]] == [example.REABLEMENT, example.EQUIPMENT]
     partners = found[
         "Each partner's share of the forecast variance, under the agreement's terms (cash; "
         "+ it pays in, - it gets back)"
@@ -100,7 +100,7 @@ def test_the_reports_chart_goes_under_the_summary(result: engine.BudgetResult) -
 
 
 def test_the_statement_is_fit_to_hand_over(result: engine.BudgetResult, comparison: Any) -> None:
-    sheet = outputs.statement_sheet(result, sample.COUNTY, comparison)
+    sheet = outputs.statement_sheet(result, example.COUNTY, comparison)
     found = blocks(sheet)
     money_and_shares_are_formatted(sheet)
     # The county's cash 14.85m + 15.147m + 15.3m (capped) = 45,297,000, in £ (issue 14 saw

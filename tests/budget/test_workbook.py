@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from cpcxl.budget import engine, sample
-from cpcxl.budget.inputs import ARRANGEMENT, TABLES, read_inputs
+from cpcxl.budget import engine
+from cpcxl.budget.inputs import ARRANGEMENT, TABLES, example, read_inputs
 from cpcxl.budget.workbook import build_template, read_workbook, write_outputs
 from cpcxl.common.files import sha256
 from cpcxl.common.values import is_excel_error
@@ -99,7 +99,7 @@ def test_native_formulas_evaluate_and_agree_with_the_engine(template: Path, reca
                 assert not is_excel_error(value), f"{name} row {r} column {c} is {value}"
     partners = sheets["Partners"]
     # Entered (not projected) amounts, summed by the engine's own grouping of the long table.
-    inputs, _ = read_inputs(cells(sample.TABLES))
+    inputs, _ = read_inputs(cells(example.TABLES))
     c = inputs.contributions
     cash = c[c["kind"] == "Financial"].groupby("partner")["amount"].sum()
     in_kind = c[c["kind"] != "Financial"].groupby("partner")["amount"].sum()
@@ -120,10 +120,10 @@ def test_native_formulas_evaluate_and_agree_with_the_engine(template: Path, reca
 
 def test_reading_the_workbook_gives_the_sample_inputs(template: Path) -> None:
     inputs, scenarios = read_workbook(template)
-    assert inputs.partner_names == [sample.ICB, sample.COUNTY, sample.DISTRICT, sample.VCS]
+    assert inputs.partner_names == [example.ICB, example.COUNTY, example.DISTRICT, example.VCS]
     assert inputs.arrangement.first_year == 2025 and inputs.arrangement.years == 3
-    assert len(inputs.contributions) == len(sample.CONTRIBUTIONS)
-    assert [s.scenario for s in scenarios] == [row[0] for row in sample.SCENARIOS]
+    assert len(inputs.contributions) == len(example.CONTRIBUTIONS)
+    assert [s.scenario for s in scenarios] == [row[0] for row in example.SCENARIOS]
 
 
 def test_outputs_go_into_a_copy_and_the_input_is_not_changed(
@@ -138,7 +138,7 @@ def test_outputs_go_into_a_copy_and_the_input_is_not_changed(
     assert len(wb["Budget"]._charts) == 2
     assert len(wb["Partners"]._charts) == 1  # the template's chart survives the copy
     budget = wb["Budget"]
-    assert budget["A5"].value == sample.ICB
+    assert budget["A5"].value == example.ICB
     # ICB cash: 34.4m, × 1.039 = 35,741,600, × 1.039 = 37,135,522.40; total 107,277,122.40.
     assert budget["C5"].value == pytest.approx(107_277_122.40)
     # Total row of the every-basis table adds up to the tested overspend on each basis.
@@ -170,11 +170,11 @@ def test_an_aligned_budget_with_actuals_by_partner(tmp_path: Path) -> None:
     # 18,900,000 on Reablement in 2025/26 against its 18,500,000: +400,000.
     data = sample_data(in_year=False)
     data["arrangement"]["kind"] = "Aligned"
-    data["actuals"] = [[sample.REABLEMENT, "2025/26", sample.ICB, 18_900_000]]
+    data["actuals"] = [[example.REABLEMENT, "2025/26", example.ICB, 18_900_000]]
     inputs, _ = read_inputs(cells(data))
     result = engine.build(inputs)
     row = result.monitoring.iloc[0]
-    assert (row["partner"], row["budget"], row["variance"]) == (sample.ICB, 18_500_000, 400_000)
+    assert (row["partner"], row["budget"], row["variance"]) == (example.ICB, 18_500_000, 400_000)
 
 
 def test_the_in_year_and_bcf_tables_have_their_drop_downs(template: Path) -> None:
@@ -207,8 +207,8 @@ def test_the_in_year_and_bcf_tables_have_their_drop_downs(template: Path) -> Non
 
 def test_reading_the_workbook_gives_the_in_year_and_bcf_inputs(template: Path) -> None:
     inputs, _ = read_workbook(template)
-    assert len(inputs.in_year.actuals) == len(sample.PERIOD_ACTUALS)
+    assert len(inputs.in_year.actuals) == len(example.PERIOD_ACTUALS)
     assert inputs.in_year.settings.period == 6
     assert sorted(inputs.in_year.profiles) == ["Capital grants", "Carers' breaks"]
-    assert len(inputs.bcf.schemes) == len(sample.SCHEMES)
+    assert len(inputs.bcf.schemes) == len(example.SCHEMES)
     assert inputs.arrangement.bcf

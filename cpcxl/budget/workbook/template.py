@@ -35,7 +35,6 @@ from cpcxl.common.workbook import (
 )
 from cpcxl.plugins import WorkbookTemplate
 
-from .. import sample
 from ..inputs import (
     ARRANGEMENT,
     ARRANGEMENT_KIND,
@@ -55,6 +54,7 @@ from ..inputs import (
     SPEND_AREA,
     TABLES,
     UNDERSPEND_USE,
+    example,
 )
 from ..models import Change, ContributionKind
 from .charts import from_zero
@@ -272,7 +272,7 @@ def _letter(spec: TableSpec, field: str) -> str:
 def build_template(path: str | os.PathLike[str], tables: Mapping[str, Any] | None = None) -> Path:
     """The packaged workbook, filled in with ``tables`` (the illustrative example by default):
     the Arrangement by setting, every other table as rows in its columns' order."""
-    data = tables if tables is not None else sample.TABLES
+    data = tables if tables is not None else example.TABLES
     wb = Workbook()
     add_instructions(wb, "Pooled and aligned budgets", INSTRUCTIONS)
 
