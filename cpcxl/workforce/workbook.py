@@ -37,7 +37,7 @@ from cpcxl.common.workbook import (
 )
 from cpcxl.plugins import WorkbookTemplate
 
-from . import engine, sample
+from . import engine
 from .inputs import (
     ACTUALS,
     ASSUMPTIONS,
@@ -55,6 +55,7 @@ from .inputs import (
     STAFF,
     TARGETS,
     PlanInputs,
+    example,
     read_plan,
 )
 from .models import MAX_WEEKLY_HOURS, SHARE_TARGETS, TARGET_SHARE, Assumptions
@@ -234,16 +235,16 @@ def build(
     skills: Sequence[Sequence[Any]] | None = None,
     actuals: Sequence[Sequence[Any]] | None = None,
 ) -> Path:
-    """Build the workbook; by default with a small example to replace (see ``sample``).
+    """Build the workbook; by default with a small example to replace (``inputs.example``).
 
     The example's Pay, Benchmarks, Skills and Actuals rows name the example's roles, so with
     other staff or demand they default to empty (the shipped scales and schemes stay)."""
     if staff is not None or demand is not None:
         pay, benchmarks = [] if pay is None else pay, [] if benchmarks is None else benchmarks
         skills, actuals = [] if skills is None else skills, [] if actuals is None else actuals
-    staff = sample.EXAMPLE_STAFF if staff is None else staff
-    demand = sample.EXAMPLE_DEMAND if demand is None else demand
-    targets = sample.EXAMPLE_TARGETS if targets is None else targets
+    staff = example.EXAMPLE_STAFF if staff is None else staff
+    demand = example.EXAMPLE_DEMAND if demand is None else demand
+    targets = example.EXAMPLE_TARGETS if targets is None else targets
     defaults = Assumptions()
     values = {s.field: getattr(defaults, s.field) for s in ASSUMPTIONS.settings}
     values.update(assumptions or {})
@@ -346,21 +347,21 @@ def build(
         "Turnover, vacancy and sickness by role (and by area, where you have them), each with "
         "its source and year. A blank rate takes the sector's: Skills for Care for social "
         "care, NHS England for the NHS.",
-        sample.EXAMPLE_BENCHMARKS if benchmarks is None else benchmarks,
+        example.EXAMPLE_BENCHMARKS if benchmarks is None else benchmarks,
     )
     _table_sheet(
         wb,
         SKILLS,
         "The training and qualifications each role needs (CPC 505 A5), named as the Staff "
         "sheet's Training and qualifications held names them; the costs are examples.",
-        sample.EXAMPLE_SKILLS if skills is None else skills,
+        example.EXAMPLE_SKILLS if skills is None else skills,
     )
     _table_sheet(
         wb,
         ACTUALS,
         "Each quarter of the plan (2026/27 Q1 is April to June 2026): substantive FTE in post "
         "at the quarter's end, leavers and starters in it, agency hours and spend.",
-        sample.EXAMPLE_ACTUALS if actuals is None else actuals,
+        example.EXAMPLE_ACTUALS if actuals is None else actuals,
     )
     add_xlwings_conf(wb)
     return save_workbook(wb, path)
@@ -401,7 +402,7 @@ def _pay_sheet(
     last = row + max(len(scheme_rows), 1) + SPARE_SCHEMES
     define_name(wb, "PensionSchemeNames", ws.title, f"A{row + 1}:A{last}")
     row = last + 3
-    pay_rows = sample.EXAMPLE_PAY if pay is None else pay
+    pay_rows = example.EXAMPLE_PAY if pay is None else pay
     put(ws.cell(row - 1, 1), PAY.title).font = styles.TITLE_FONT
     add_input_table(ws, PAY, _padded(pay_rows, PAY), row=row)
     _yellow(ws, PAY, len(pay_rows), header=row)

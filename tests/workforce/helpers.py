@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from cpcxl.common.errors import InputErrors
 from cpcxl.common.inputs import Cells, TableSpec
-from cpcxl.workforce import inputs, sample
-from cpcxl.workforce.inputs import SCHEME_ROWS
+from cpcxl.workforce import inputs
+from cpcxl.workforce.inputs import SCHEME_ROWS, example
 from cpcxl.workforce.models import NO_PENSION, LevyRule, OnCosts, PaySetup
 from cpcxl.workforce.workbook import HEADER_ROW, build
 
@@ -112,7 +112,7 @@ LONG_TEXT = (
 def slips_book(folder: Path) -> Path:
     """The packaged example with '1_000' in the first row's hours and a 32,767-character
     text in the second row's hourly cost."""
-    staff = [list(r) for r in sample.EXAMPLE_STAFF]
+    staff = [list(r) for r in example.EXAMPLE_STAFF]
     staff[0][4] = "1_000"
     staff[1][5] = "9" * 32_767
     return build(folder / "plan.xlsx", staff=staff)

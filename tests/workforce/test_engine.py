@@ -15,8 +15,9 @@ from scipy.optimize import linprog
 
 from cpcxl.common.errors import InputError, InputErrors
 from cpcxl.common.inputs import Cells
-from cpcxl.workforce import engine, inputs, outputs, sample
+from cpcxl.workforce import engine, inputs, outputs
 from cpcxl.workforce.engine import diversity
+from cpcxl.workforce.inputs.example import EXAMPLE_DEMAND, EXAMPLE_STAFF, EXAMPLE_TARGETS
 from cpcxl.workforce.models import (
     Assumptions,
     HeadroomMethod,
@@ -337,8 +338,8 @@ def test_every_named_risk_flag_is_raised(example: engine.Plan) -> None:
     # Agency: a 5% limit is below the example's 9.2%.
     tight = targets_frame([["Maximum agency share", None, None, 0.05]])
     plan = engine.plan(
-        staff_frame(sample.EXAMPLE_STAFF),
-        demand_frame(sample.EXAMPLE_DEMAND),
+        staff_frame(EXAMPLE_STAFF),
+        demand_frame(EXAMPLE_DEMAND),
         tight,
         Assumptions(),
     )
@@ -602,9 +603,9 @@ def test_long_work_stops_at_the_calls_time_limit(work) -> None:  # type: ignore[
     from cpcxl.common.limits import TimeLimitExceeded, time_limit
 
     parts = {
-        "staff": staff_frame(sample.EXAMPLE_STAFF),
-        "demand": demand_frame(sample.EXAMPLE_DEMAND),
-        "targets": targets_frame(sample.EXAMPLE_TARGETS),
+        "staff": staff_frame(EXAMPLE_STAFF),
+        "demand": demand_frame(EXAMPLE_DEMAND),
+        "targets": targets_frame(EXAMPLE_TARGETS),
     }
     work(parts)  # runs to the end with no limit
     with time_limit(-1), pytest.raises(TimeLimitExceeded, match="stopped after -1 seconds"):

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from cpcxl.common.errors import InputErrors
-from cpcxl.workforce import excel, sample
+from cpcxl.workforce import excel
+from cpcxl.workforce.inputs.example import EXAMPLE_STAFF
 from cpcxl.workforce.workbook import HEADER_ROW, build
 from cpcxl.xl.remote import run_script_on_file
 
@@ -68,7 +69,7 @@ def test_the_button_explains_an_infeasible_mix(tmp_path: Path) -> None:
 
 
 def test_the_button_reports_every_problem_with_its_place(tmp_path: Path) -> None:
-    staff = [list(r) for r in sample.EXAMPLE_STAFF]
+    staff = [list(r) for r in EXAMPLE_STAFF]
     staff[0][4] = 120
     staff[1][2] = "Casual"
     source = build(tmp_path / "bad.xlsx", staff=staff)
@@ -299,7 +300,7 @@ def test_years_are_whole_and_bounded_before_any_work() -> None:
 
 def test_the_button_refuses_negative_hours_with_the_cell_named(tmp_path: Path) -> None:
     # Issue 13, case 12 in the workbook: negative contracted hours are refused, located.
-    staff = [list(r) for r in sample.EXAMPLE_STAFF]
+    staff = [list(r) for r in EXAMPLE_STAFF]
     staff[2][4] = -15
     with pytest.raises(InputErrors) as caught:
         run_script_on_file(excel.plan_workforce, build(tmp_path / "plan.xlsx", staff=staff))

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from cpcxl.common.errors import InputError, InputErrors
 from cpcxl.common.files import sha256
-from cpcxl.workforce import engine, sample
-from cpcxl.workforce.inputs import LISTS, SPECS, STAFF
+from cpcxl.workforce import engine
+from cpcxl.workforce.inputs import LISTS, SPECS, STAFF, example
 from cpcxl.workforce.models import HeadroomMethod
 from cpcxl.workforce.outputs import OUTPUT_SHEETS
 from cpcxl.workforce.workbook import HEADER_ROW, build, read_inputs, write_plan
@@ -70,7 +70,7 @@ def test_the_template_is_built_from_the_input_declarations(tmp_path: Path) -> No
         f"{dv.type}:{dv.formula1}:{dv.formula2}:{dv.sqref}"
         for dv in wb["Demand"].data_validations.dataValidation
     }
-    assert f"decimal:-0.5:0.5:E{FIRST}:E{FIRST + len(sample.EXAMPLE_DEMAND) - 1}" in demand
+    assert f"decimal:-0.5:0.5:E{FIRST}:E{FIRST + len(example.EXAMPLE_DEMAND) - 1}" in demand
     lists = wb["Lists"]
     for column, (name, options) in enumerate(LISTS.items(), start=1):
         values = [lists.cell(r, column).value for r in range(1, len(options) + 2)]
@@ -84,13 +84,13 @@ def test_formulas_evaluate_in_libreoffice_and_agree_with_the_engine(
 ) -> None:
     path = build(tmp_path / "plan.xlsx", assumptions={"headroom_method": method})
     sheets = recalculated(path)
-    staff_rows = sheets["Staff"][FIRST - 1 : FIRST - 1 + len(sample.EXAMPLE_STAFF)]
+    staff_rows = sheets["Staff"][FIRST - 1 : FIRST - 1 + len(example.EXAMPLE_STAFF)]
     fte = [c.field for c in STAFF.columns].index("fte")
-    for row, given in zip(staff_rows, sample.EXAMPLE_STAFF, strict=True):
+    for row, given in zip(staff_rows, example.EXAMPLE_STAFF, strict=True):
         expected = given[4] * given[8] / 37.5  # hours × people ÷ standard hours
         assert row[fte] == pytest.approx(expected, rel=1e-12), row
-    demand_rows = sheets["Demand"][FIRST - 1 : FIRST - 1 + len(sample.EXAMPLE_DEMAND)]
-    for row, given in zip(demand_rows, sample.EXAMPLE_DEMAND, strict=True):
+    demand_rows = sheets["Demand"][FIRST - 1 : FIRST - 1 + len(example.EXAMPLE_DEMAND)]
+    for row, given in zip(demand_rows, example.EXAMPLE_DEMAND, strict=True):
         expected = float(engine.required_fte(given[3] / 37.5, 0.22, HeadroomMethod(method)))
         assert row[10] == pytest.approx(expected, rel=1e-12), row
     # Every formula cell evaluated: nothing shows an error value.
@@ -101,7 +101,7 @@ def test_formulas_evaluate_in_libreoffice_and_agree_with_the_engine(
 
 def test_reading_the_packaged_example(tmp_path: Path) -> None:
     inputs = read_inputs(build(tmp_path / "plan.xlsx"))
-    assert len(inputs.staff) == len(sample.EXAMPLE_STAFF)
+    assert len(inputs.staff) == len(example.EXAMPLE_STAFF)
     assert inputs.staff["_row"].tolist()[0] == FIRST
     assert inputs.staff["start_date"].iat[0] == dt.datetime(2019, 4, 1)
     assert inputs.assumptions.standard_hours == 37.5
@@ -125,9 +125,9 @@ def test_write_plan_leaves_the_input_alone_and_adds_every_sheet(tmp_path: Path) 
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
-    staff = [list(r) for r in sample.EXAMPLE_STAFF]
+    staff = [list(r) for r in example.EXAMPLE_STAFF]
     staff[0][0] = '=HYPERLINK("http://example.invalid","Care worker")'
-    demand = [list(r) for r in sample.EXAMPLE_DEMAND]
+    demand = [list(r) for r in example.EXAMPLE_DEMAND]
     demand[0][1] = staff[0][0]
     source = build(tmp_path / "plan.xlsx", staff=staff, demand=demand)
     target = write_plan(source, tmp_path / "planned.xlsx")
@@ -137,12 +137,12 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
 
 
 def test_every_bad_input_is_reported_with_its_place(tmp_path: Path) -> None:
-    staff = [list(r) for r in sample.EXAMPLE_STAFF]
+    staff = [list(r) for r in example.EXAMPLE_STAFF]
     staff[1][4] = 90  # hours, row FIRST + 1
     staff[2][2] = "Permanent"  # contract type, row FIRST + 2
     staff[3][6] = "soon"  # start date, row FIRST + 3
     staff[4][4] = -2  # hours, row FIRST + 4
-    demand = [list(r) for r in sample.EXAMPLE_DEMAND]
+    demand = [list(r) for r in example.EXAMPLE_DEMAND]
     demand[0][1] = "Care wroker"
     source = build(
         tmp_path / "bad.xlsx",
@@ -192,7 +192,7 @@ def test_a_renamed_optional_header_is_reported_not_ignored(tmp_path: Path) -> No
 
 
 def test_a_role_in_demand_alone_is_located_in_the_file(tmp_path: Path) -> None:
-    demand = [list(r) for r in sample.EXAMPLE_DEMAND]
+    demand = [list(r) for r in example.EXAMPLE_DEMAND]
     demand[2][1] = "Senior carer"
     source = build(tmp_path / "typo.xlsx", demand=demand)
     with pytest.raises(InputErrors) as caught:
