@@ -544,7 +544,9 @@ def test_a_worker_handed_another_providers_slice_hands_the_return_back(
     whole = read_history_file(history, RESOLVE, CPC306)
     worker = options(history, "2027-04", ROUND_2, overwrite=True)
     monkeypatch.setattr(batch, "_options", dataclasses.replace(worker, out_dir=tmp_path / "o2"))
-    outcome = batch.process_return(str(returns / "return_P-0001.xlsx"), whole.slice("P-0002"))
+    outcome = batch.process_return(
+        str(returns / "return_P-0001.xlsx"), whole.slice("P-0002"), provider_id="P-0002"
+    )
     assert (outcome.retry, outcome.row, outcome.errors, outcome.written) == ("P-0001", None, [], [])
     assert not (tmp_path / "o2").exists()
 

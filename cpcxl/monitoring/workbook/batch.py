@@ -281,7 +281,8 @@ def process_return(
     An existing summary is kept unless --overwrite: as it is if its return (and, with a
     history, the provider's earlier rounds) has not changed since it was written (up to
     date), and reported as out of date if it has. A return that holds another provider than
-    ``provider_id`` (or ``history`` is a slice of) is handed back untouched: ``retry``.
+    ``provider_id`` (the one its ``history`` slice is cut for) is handed back untouched:
+    ``retry``.
     """
     _stop_if_orphaned()
     options = _options or BatchOptions()
@@ -295,10 +296,7 @@ def process_return(
             max_bytes=options.max_bytes,
             stages=options.stages,
         )
-        holds = ret.details.provider_id.casefold()
-        if (provider_id is not None and provider_id.casefold() != holds) or (
-            history is not None and history.key != holds
-        ):
+        if provider_id is not None and provider_id.casefold() != ret.details.provider_id.casefold():
             outcome.retry = ret.details.provider_id
             return outcome
         outcome.notes = list(ret.notes)
@@ -765,13 +763,7 @@ def _run(
                 failed.add(Path(s).name)
                 duplicated.add(s)
         tasks = [
-            Task(
-                str(f),
-                id_of.get(str(f), ""),
-                history.slice(id_of.get(str(f), "")) if history is not None else None,
-            )
-            for f in files
-            if str(f) not in duplicated
+            _task(str(f), id_of.get(str(f), ""), history) for f in files if str(f) not in duplicated
         ]
         written: list[Path] = []
         kept: list[Path] = []
@@ -822,7 +814,7 @@ def _run(
         # each as its own provider's (with its slice of the history).
         for outcome in runner.map(_process_task, list(retries), crashed=_crashed_task):
             if outcome.retry:  # the second read disagrees with the first: nothing to trust
-                outcome.errors = [(outcome.file, "", "", _UNSTEADY_ID)]
+                outcome.errors = [(outcome.file, DETAILS.sheet, "", _UNSTEADY_ID)]
                 outcome.retry = ""
             take(outcome)
 
@@ -933,9 +925,13 @@ def _retry(
         failed.add(outcome.file)
         return None
     by_id.setdefault(outcome.retry.lower(), []).append(source)  # a second such copy is one
-    return Task(
-        source, outcome.retry, history.slice(outcome.retry) if history is not None else None
-    )
+    return _task(source, outcome.retry, history)
+
+
+def _task(source: str, provider_id: str, history: History | None) -> Task:
+    """The return at ``source``, to be summarised as ``provider_id``'s, with that provider's
+    slice of the history."""
+    return Task(source, provider_id, history.slice(provider_id) if history is not None else None)
 
 
 def _history_file(
