@@ -7,8 +7,16 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from cpcxl.monitoring.models import ComplianceEntry, MonitoringReturn, PreviousScore
+from cpcxl.monitoring.models import (
+    ComplianceEntry,
+    DomainRound,
+    MonitoringReturn,
+    PreviousScore,
+    ProviderHistory,
+    RoundRecord,
+)
 from cpcxl.monitoring.sample import example_return
+from cpcxl.monitoring.schemes import CQC
 from cpcxl.monitoring.workbook import write_return
 
 #: case -> (cells to change {sheet: {cell: value}}, sheet, cell, how its message starts)
@@ -101,3 +109,61 @@ def with_compliance(*stages: tuple[str, dt.date, dt.date | None]) -> MonitoringR
         for stage, entered, deadline in stages
     ]
     return ret
+
+
+# --- a provider's earlier rounds ---------------------------------------------------------------
+
+
+def a_round(
+    number: int,
+    label: str,
+    day: dt.date,
+    ratings: dict[str, tuple[float | None, str]],
+    *,
+    overall: str = "Good",
+    framework: str = "cqc",
+    carried: dict[str, tuple[str, dt.date]] | None = None,
+) -> RoundRecord:
+    carried = carried or {}
+    return RoundRecord(
+        provider_id="P-0042",
+        provider_name="Riverside Home Care Ltd",
+        framework=framework,
+        round=label,
+        number=number,
+        monitoring_date=day,
+        overall=overall,
+        overall_percentage=70.0,
+        domains=[
+            DomainRound(
+                domain=d,
+                percentage=ratings[d][0],
+                rating=ratings[d][1],
+                from_round=carried.get(d, ("", None))[0],
+                from_date=carried.get(d, ("", None))[1],
+            )
+            for d in ratings
+        ],
+        sheet=f"Rounds {framework}",
+        row=3 + number,
+    )
+
+
+GOOD = {d: (75.0, "Good") for d in CQC.domain_names()}
+
+
+def two_rounds() -> ProviderHistory:
+    return ProviderHistory(
+        provider_id="P-0042",
+        framework="cqc",
+        rounds=[
+            a_round(1, "2025-05", dt.date(2025, 5, 14), GOOD),
+            a_round(
+                2,
+                "2025-11",
+                dt.date(2025, 11, 12),
+                {**GOOD, "Caring": (50.0, "Requires improvement")},
+            ),
+        ],
+        file="history.xlsx",
+    )

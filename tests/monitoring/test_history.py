@@ -24,72 +24,16 @@ from cpcxl.monitoring.models import (
     KpiRound,
     ProviderHistory,
     Responsible,
-    RoundRecord,
 )
 from cpcxl.monitoring.sample import example_return
 from cpcxl.monitoring.schemes import COUNCIL, CPC306, CQC, framework_resolver
 from cpcxl.monitoring.workbook.history import read_history_file, write_history
 
-from .cases import only_scored
+from .cases import GOOD, a_round, only_scored, two_rounds
 
 AS_AT = dt.date(2026, 6, 20)
 NAMES = CQC.domain_names()
 RESOLVE = framework_resolver({})
-
-
-def a_round(
-    number: int,
-    label: str,
-    day: dt.date,
-    ratings: dict[str, tuple[float | None, str]],
-    *,
-    overall: str = "Good",
-    framework: str = "cqc",
-    carried: dict[str, tuple[str, dt.date]] | None = None,
-) -> RoundRecord:
-    carried = carried or {}
-    return RoundRecord(
-        provider_id="P-0042",
-        provider_name="Riverside Home Care Ltd",
-        framework=framework,
-        round=label,
-        number=number,
-        monitoring_date=day,
-        overall=overall,
-        overall_percentage=70.0,
-        domains=[
-            DomainRound(
-                domain=d,
-                percentage=ratings[d][0],
-                rating=ratings[d][1],
-                from_round=carried.get(d, ("", None))[0],
-                from_date=carried.get(d, ("", None))[1],
-            )
-            for d in ratings
-        ],
-        sheet=f"Rounds {framework}",
-        row=3 + number,
-    )
-
-
-GOOD = {d: (75.0, "Good") for d in NAMES}
-
-
-def two_rounds() -> ProviderHistory:
-    return ProviderHistory(
-        provider_id="P-0042",
-        framework="cqc",
-        rounds=[
-            a_round(1, "2025-05", dt.date(2025, 5, 14), GOOD),
-            a_round(
-                2,
-                "2025-11",
-                dt.date(2025, 11, 12),
-                {**GOOD, "Caring": (50.0, "Requires improvement")},
-            ),
-        ],
-        file="history.xlsx",
-    )
 
 
 # --- the history before this round ------------------------------------------------------------

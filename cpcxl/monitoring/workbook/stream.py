@@ -84,7 +84,7 @@ _NS = (
 _ESCAPED: dict[str, str] = {}
 
 
-def _text(value: str) -> str:
+def xml_text(value: str) -> str:
     """Text as XML (each distinct text escaped once: a history repeats the same few)."""
     found = _ESCAPED.get(value)
     if found is not None:
@@ -176,7 +176,7 @@ class StreamBook:
             head.append(
                 '<row r="3" ht="30" customHeight="1">'
                 + "".join(
-                    f'<c r="{letters[c]}3" t="inlineStr" s="2"><is><t>{_text(h)}</t></is></c>'
+                    f'<c r="{letters[c]}3" t="inlineStr" s="2"><is><t>{xml_text(h)}</t></is></c>'
                     for c, h in enumerate(table.header)
                 )
                 + "</row>"
@@ -207,13 +207,13 @@ class StreamBook:
         index = len(self.sheets) + 1
         self.sheets.append((name, 0))
         rows = [
-            f'<row r="1"><c r="A1" t="inlineStr" s="3"><is><t>{_text(title)}</t></is></c></row>'
+            f'<row r="1"><c r="A1" t="inlineStr" s="3"><is><t>{xml_text(title)}</t></is></c></row>'
         ]
         for r, line in enumerate(lines, start=3):
             height = 15 * max(1, math.ceil(len(line) / 110))
             rows.append(
                 f'<row r="{r}" ht="{height}" customHeight="1"><c r="A{r}" t="inlineStr" s="0">'
-                f"<is><t>{_text(line)}</t></is></c></row>"
+                f"<is><t>{xml_text(line)}</t></is></c></row>"
             )
         xml = (
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS}>'
@@ -314,7 +314,7 @@ class StreamBook:
 
 def _string(ref: str, text: str, style: int = 0) -> str:
     s = f' s="{style}"' if style else ""
-    return f'<c r="{ref}" t="inlineStr"{s}><is><t>{_text(text)}</t></is></c>'
+    return f'<c r="{ref}" t="inlineStr"{s}><is><t>{xml_text(text)}</t></is></c>'
 
 
 def _orientation(landscape: bool) -> str:
@@ -334,7 +334,7 @@ def _row(r: int, values: Sequence[Any], letters: Sequence[str], styles: Sequence
         kind = type(value)
         if kind is str:
             if value:
-                add(f'<c r="{letters[c]}{r}" t="inlineStr"><is><t>{_text(value)}</t></is></c>')
+                add(f'<c r="{letters[c]}{r}" t="inlineStr"><is><t>{xml_text(value)}</t></is></c>')
         elif kind is float or kind is int:
             if kind is float and (value != value or value in _INFINITE):
                 continue
@@ -350,7 +350,7 @@ def _row(r: int, values: Sequence[Any], letters: Sequence[str], styles: Sequence
         elif kind is bool:
             add(f'<c r="{letters[c]}{r}" t="b"><v>{int(value)}</v></c>')
         else:
-            add(f'<c r="{letters[c]}{r}" t="inlineStr"><is><t>{_text(str(value))}</t></is></c>')
+            add(f'<c r="{letters[c]}{r}" t="inlineStr"><is><t>{xml_text(str(value))}</t></is></c>')
     return f'<row r="{r}">{"".join(cells)}</row>'
 
 

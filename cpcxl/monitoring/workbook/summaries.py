@@ -31,6 +31,7 @@ from ..outputs import (
     summary_outputs,
     update_outputs,
 )
+from .line_chart import Line, LineChartSpec, insert_line_chart
 
 #: The hidden sheet where cpcxl keeps what it needs to know of a file it wrote: for a
 #: summary, the fingerprint of the return it was made from and its row of the overview; for
@@ -196,31 +197,35 @@ def _progress_charts(book: XlsxBook, outputs: list[SheetOutput]) -> None:
         return
     # the baseline and the rounds: the header less its label, change and trend
     n = len(block.values[0]) - 3
-    scores = 2 + len(domain_block(outputs).values) - 1  # the header, overall, each domain
-    first = block.row  # 0-based row of the first data row (the header is block.row - 1)
-    lines = book.workbook.add_chart({"type": "line"})
-    for r in range(1, scores):
-        lines.add_series(
-            {
-                "name": ["Summary", first + r - 1, 0],
-                "categories": ["Summary", first - 1, 1, first - 1, n],
-                "values": ["Summary", first + r - 1, 1, first + r - 1, n],
-                "marker": {"type": "circle", "size": 5},
-                "line": {
-                    "width": 2.25 if r == 1 else 1.5,
-                    "dash_type": "solid" if r == 1 else "dash",
-                },
-            }
+    scores = len(domain_block(outputs).values)  # overall and each domain (less the header)
+    first = block.row - 1  # 0-based row of the header (the categories)
+    lines = [
+        Line(
+            name=values[0],
+            name_cell=(first + r, block.column - 1),
+            values=values[1 : 1 + n],
+            values_at=(first + r, block.column),
+            width=2.25 if r == 1 else 1.5,
+            dash="solid" if r == 1 else "dash",
         )
-    lines.set_title(
-        {"name": "Scores at the baseline and the last rounds (%)", "name_font": {"size": 11}}
+        for r, values in enumerate(block.values[: 1 + scores])
+        if r
+    ]
+    spec = LineChartSpec(
+        sheet="Summary",
+        title="Scores at the baseline and the last rounds (%)",
+        categories=block.values[0][1 : 1 + n],
+        categories_at=(first, block.column),
+        lines=lines,
     )
-    lines.set_y_axis({"min": 0, "max": 100, "major_unit": 25})
-    lines.set_legend({"position": "bottom", "font": {"size": 8}})
-    lines.set_size({"width": 620, "height": 285})
-    row = block.row + len(block.values)  # 0-based: the first row of the space under it
-    book.workbook.get_worksheet_by_name("Summary").insert_chart(
-        row, 0, lines, {"x_offset": 5, "y_offset": 5}
+    row = block.row + len(block.values)  # 0-based: a row under the table
+    insert_line_chart(
+        book.workbook,
+        book.workbook.get_worksheet_by_name("Summary"),
+        (row, 0),
+        spec,
+        width=620,
+        height=285,
     )
 
 
