@@ -3,6 +3,7 @@ XlsxWriter writes for the same chart, by XlsxWriter's own API as the second meth
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import zipfile
@@ -86,10 +87,7 @@ def test_a_summarys_progress_chart_is_the_file_xlsxwriter_writes_for_it(
     result = a_result()
     ours = summaries.write_summary(tmp_path / "ours.xlsx", result)
 
-    def by_xlsxwriter(workbook, worksheet, at, spec, *, width, height):  # type: ignore[no-untyped-def]
-        xlsxwriter_line_chart(workbook, worksheet, at, spec, width=width, height=height)
-
-    monkeypatch.setattr(summaries, "insert_line_chart", by_xlsxwriter)
+    monkeypatch.setattr(summaries, "insert_line_chart", xlsxwriter_line_chart)
     theirs = summaries.write_summary(tmp_path / "theirs.xlsx", result)
     ours_parts, their_parts = parts(ours), parts(theirs)
     # two charts: the domain scores' bars and the scores over the rounds
@@ -167,19 +165,37 @@ def test_the_line_charts_xml_is_xlsxwriters_for_the_same_chart(
     lines = []
     for i, (name, points) in enumerate(zip(names, values, strict=True)):
         cells += [(1 + i, 0, name), *((1 + i, 1 + j, v) for j, v in enumerate(points))]
-        lines.append(
-            Line(name, (1 + i, 0), points, (1 + i, 1), width=2.25 if i == 0 else 1.5, dash="dash")
-        )
+        # 1.23456 points: Excel (and XlsxWriter) round a line's width to a quarter point, 1.25
+        width = 2.25 if i == 0 else 1.23456
+        lines.append(Line(name, (1 + i, 0), points, (1 + i, 1), width=width, dash="dash"))
     spec = LineChartSpec(sheet, "Scores (%)", categories, (0, 1), lines)
     ours, theirs = _both(tmp_path, spec, cells)
     assert ours == theirs
+    # fonts and the axis's scale other than the summary's
+    other = dataclasses.replace(
+        spec, title_size=10.5, legend_size=7.5, y_min=-20, y_max=60, y_major=20, marker_size=7
+    )
+    ours, theirs = _both(tmp_path, other, cells)
+    assert ours == theirs
+    assert 'sz="1050"' in ours and '<c:min val="-20"/>' in ours and '<c:size val="7"/>' in ours
 
 
-@pytest.mark.parametrize("bad", [math.nan, math.inf, "55", True])
-def test_a_point_that_is_no_finite_number_is_refused(bad: object) -> None:
+@pytest.mark.parametrize("bad", ["55", True, dt.date(2026, 5, 1)])
+def test_a_point_that_is_no_number_is_refused(bad: object) -> None:
     spec = LineChartSpec("Summary", "t", ["a"], (0, 1), [Line("x", (1, 0), [bad], (1, 1))])  # type: ignore[list-item]
-    with pytest.raises(ValueError, match="a chart's point must be a finite number"):
+    with pytest.raises(ValueError, match="a chart's point must be a number, not"):
         line_chart_xml(spec, 5001)
+
+
+@pytest.mark.parametrize("not_finite", [math.nan, math.inf, -math.inf])
+def test_a_point_that_is_not_finite_is_a_gap_as_its_blank_cell_is(not_finite: float) -> None:
+    # the summary writes a cell that is not finite as a blank (XlsxBook.write)
+    def xml(first: float | None) -> str:
+        line = Line("x", (1, 0), [first, 2.5], (1, 1))
+        return line_chart_xml(LineChartSpec("Summary", "t", ["a", "b"], (0, 1), [line]), 5001)
+
+    assert xml(not_finite) == xml(None)
+    assert '<c:ptCount val="2"/><c:pt idx="1"><c:v>2.5</c:v></c:pt></c:numCache>' in xml(None)
 
 
 def test_a_line_with_more_or_fewer_points_than_categories_is_refused() -> None:

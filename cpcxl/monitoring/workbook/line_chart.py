@@ -35,7 +35,8 @@ class Line:
     name: str
     #: 0-based (row, column) of the cell holding the name
     name_cell: tuple[int, int]
-    #: the points, one a category; None for a blank cell (a gap in the line)
+    #: the points, one a category; None (or a number that is not finite, which the sheet
+    #: leaves blank) for a gap in the line
     values: Sequence[float | None]
     #: 0-based (row, first column) of the cells holding the points, left to right
     values_at: tuple[int, int]
@@ -135,7 +136,7 @@ def line_chart_xml(spec: LineChartSpec, axes: int) -> str:
             f"{xml_text(sheet)}!{xl_range_abs(name_row, name_column, name_row, name_column)}"
             '</c:f><c:strCache><c:ptCount val="1"/><c:pt idx="0">'
             f"<c:v>{xml_text(line.name)}</c:v></c:pt></c:strCache></c:strRef></c:tx>"
-            f'<c:spPr><a:ln w="{int(0.5 + _EMU_PER_POINT * line.width)}">'
+            f'<c:spPr><a:ln w="{_line_width(line.width)}">'
             f'<a:prstDash val="{line.dash}"/></a:ln></c:spPr><c:marker>'
             f'<c:symbol val="circle"/><c:size val="{spec.marker_size}"/></c:marker>'
             f"{categories}<c:val><c:numRef><c:f>{xml_text(sheet)}!{values}</c:f><c:numCache>"
@@ -143,7 +144,7 @@ def line_chart_xml(spec: LineChartSpec, axes: int) -> str:
             + "".join(
                 f'<c:pt idx="{j}"><c:v>{_number(v)}</c:v></c:pt>'
                 for j, v in enumerate(line.values)
-                if v is not None
+                if not _gap(v)
             )
             + "</c:numCache></c:numRef></c:val></c:ser>"
         )
@@ -168,11 +169,21 @@ def line_chart_xml(spec: LineChartSpec, axes: int) -> str:
     return "".join(parts)
 
 
-def _number(value: float) -> str:
+def _gap(value: float | None) -> bool:
+    """No point: a blank cell, or a number the sheet's cell is left blank for (not finite)."""
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
+
+
+def _number(value: object) -> str:
     """A point as Excel keeps it: 15 to 17 significant digits, as XlsxWriter caches it."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValueError(f"a chart's point must be a finite number, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"a chart's point must be a number, not {value!r}")
     return f"{value:.16g}"
+
+
+def _line_width(points: float) -> int:
+    """A line's width in EMUs, rounded to the nearest quarter point as Excel rounds it."""
+    return int(0.5 + _EMU_PER_POINT * (int((points + 0.125) * 4) / 4))
 
 
 def _size(points: float) -> int:
