@@ -167,3 +167,16 @@ def two_rounds() -> ProviderHistory:
         ],
         file="history.xlsx",
     )
+
+
+def caring_carried() -> ProviderHistory:
+    """Two rounds, Caring not scored in the second: its Good carried forward from the first."""
+    history = two_rounds()
+    history.rounds[1] = a_round(
+        2,
+        "2025-11",
+        dt.date(2025, 11, 12),
+        {**GOOD, "Caring": (None, "Good")},
+        carried={"Caring": ("2025-05", dt.date(2025, 5, 14))},
+    )
+    return history

@@ -29,7 +29,7 @@ from cpcxl.monitoring.sample import example_return
 from cpcxl.monitoring.schemes import COUNCIL, CPC306, CQC, framework_resolver
 from cpcxl.monitoring.workbook.history import read_history_file, write_history
 
-from .cases import GOOD, a_round, only_scored, two_rounds
+from .cases import GOOD, a_round, caring_carried, only_scored, two_rounds
 
 AS_AT = dt.date(2026, 6, 20)
 NAMES = CQC.domain_names()
@@ -127,14 +127,7 @@ def test_issue16_a_carried_rating_names_its_round_and_rates_as_cpc_overall_ratin
 
 
 def test_a_rating_carried_twice_keeps_the_round_it_was_given_in() -> None:
-    history = two_rounds()
-    history.rounds[1] = a_round(
-        2,
-        "2025-11",
-        dt.date(2025, 11, 12),
-        {**GOOD, "Caring": (None, "Good")},
-        carried={"Caring": ("2025-05", dt.date(2025, 5, 14))},
-    )
+    history = caring_carried()
     ret = only_scored({"Safe": [3, 3], "Effective": [3, 3], "Responsive": [3], "Well-led": [3]})
     prior = engine.prior_rounds(
         history, "2026-05", framework="cqc", monitoring_date=ret.details.monitoring_date
@@ -147,14 +140,7 @@ def test_a_rating_carried_twice_keeps_the_round_it_was_given_in() -> None:
 def test_issue16_bad_input_a_carried_rating_older_than_the_framework_allows_is_refused() -> None:
     # Caring's rating was given on 14/05/2025 and carried on; this round is on 15/06/2027:
     # 25 whole months later (14/05/2027 is 24 months; a month and a day more), over 24
-    history = two_rounds()
-    history.rounds[1] = a_round(
-        2,
-        "2025-11",
-        dt.date(2025, 11, 12),
-        {**GOOD, "Caring": (None, "Good")},
-        carried={"Caring": ("2025-05", dt.date(2025, 5, 14))},
-    )
+    history = caring_carried()
     ret = only_scored({"Safe": [3, 3], "Effective": [3, 3], "Responsive": [3], "Well-led": [3]})
     for row, score in enumerate(ret.scores, start=4):  # as read from the Scores sheet
         score.row = row

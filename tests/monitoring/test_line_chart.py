@@ -22,7 +22,7 @@ from cpcxl.monitoring.workbook.line_chart import (
     line_chart_xml,
 )
 
-from .cases import GOOD, a_round, only_scored, two_rounds
+from .cases import caring_carried, only_scored
 
 AS_AT = dt.date(2026, 6, 20)
 
@@ -66,14 +66,7 @@ def parts(path: Path) -> dict[str, bytes]:
 
 def a_result() -> engine.ProviderResult:
     """Three rounds' scores: round 2 left Caring unscored (carried forward: a gap in its line)."""
-    history = two_rounds()
-    history.rounds[1] = a_round(
-        2,
-        "2025-11",
-        dt.date(2025, 11, 12),
-        {**GOOD, "Caring": (None, "Good")},
-        carried={"Caring": ("2025-05", dt.date(2025, 5, 14))},
-    )
+    history = caring_carried()
     ret = only_scored({"Safe": [3, 4], "Effective": [2, 3], "Responsive": [3], "Well-led": [1]})
     prior = engine.prior_rounds(
         history, "2026-05", framework="cqc", monitoring_date=ret.details.monitoring_date
