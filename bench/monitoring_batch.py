@@ -156,6 +156,7 @@ def _usage() -> dict[str, float]:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "cpu": me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime,
+        "cpu_main": me.ru_utime + me.ru_stime,
         "peak_main_mb": _high_water_mb() or me.ru_maxrss / 1024,
         "peak_worker_mb": children.ru_maxrss / 1024,
     }
@@ -229,6 +230,14 @@ def main() -> None:
     print(
         f"history adds {added:+.0%} wall clock ({added_cpu:+.0%} CPU) to the 2-job batch "
         "(issue 16: at most +20%)"
+    )
+    # where the CPU goes: this process (reading the history, handing out its slices) and its
+    # children (the workers, and the process that writes the history)
+    main_cpu = with_history["cpu_main"] - plain["cpu_main"]
+    print(
+        f"  of which {main_cpu:+.1f} s of CPU in the main process and "
+        f"{with_history['cpu'] - plain['cpu'] - main_cpu:+.1f} s in the workers and the "
+        "history's writer"
     )
     for label, figures in (
         ("1 job", one),
