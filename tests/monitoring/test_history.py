@@ -395,6 +395,37 @@ def test_the_history_reads_back_the_same_from_its_cells_and_from_cpcxls_record(
     assert edited.of("P-0042").rounds[0].provider_name == "Riverside Home Care Limited"
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Riverside _x0041_ Care",  # reads as Excel's escape for "A" unless escaped itself
+        "Riverside _x005F_x0041_ Care",
+        "Riverside\x07Care & <Co>",  # a control character (written _x0007_) and XML's own
+    ],
+)
+def test_text_like_excels_escapes_reads_back_from_the_record_as_written(
+    tmp_path: Path, name: str
+) -> None:
+    history = two_rounds()
+    history.rounds = [r.model_copy(update={"provider_name": name}) for r in history.rounds]
+    source = history_of([history], {"cqc": CQC}, CPC306)
+    path = write_history(
+        tmp_path / "h.xlsx", source, {}, {"cqc": CQC}, round_label="2025-11", as_at=AS_AT
+    )
+    fast = read_history_file(path, RESOLVE, CPC306)
+    from cpcxl.common.workbook import read_sheets
+
+    sheets = read_sheets(path)  # the cells, read by calamine, which decodes Excel's escapes
+    slow = read_history({n: Cells(v) for n, v in sheets.items()}, RESOLVE, CPC306, file=path.name)
+    assert [r.provider_name for r in fast.of("P-0042").rounds] == [name, name]
+    assert fast.rows == slow.rows == source.rows
+    # written again from what was read, and read again: the same (it never grows run by run)
+    again = write_history(
+        tmp_path / "h2.xlsx", fast, {}, {"cqc": CQC}, round_label="2025-11", as_at=AS_AT
+    )
+    assert read_history_file(again, RESOLVE, CPC306).rows == source.rows
+
+
 def test_issue16_bad_input_a_providers_rounds_out_of_order_are_kept_against_it(
     tmp_path: Path,
 ) -> None:

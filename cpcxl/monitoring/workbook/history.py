@@ -36,7 +36,7 @@ from ..inputs import (
 )
 from ..models import ComplianceScheme, MonitoringFramework
 from ..outputs import ABOUT_NAME, about_rows, history_tables
-from .stream import Table, stream_book
+from .stream import Table, stream_book, text_of_xml
 
 #: A history is rewritten whole each run, so it is read whole: allow far more than a return
 #: (a thousand providers over twelve rounds is about 4 MB, 40 MB unpacked). A local choice.
@@ -109,7 +109,11 @@ def _record(xml: bytes, tree: Any) -> dict[str, str]:
     """The record sheet's rows: a key in column A, its value in the cells after it."""
     found = {}
     for row in tree.fromstring(xml).iter(f"{_NS}row"):
-        texts = ["".join(t.text or "" for t in c.iter(f"{_NS}t")) for c in row.iter(f"{_NS}c")]
+        # each cell as written (a long value's pieces were escaped one by one)
+        texts = [
+            text_of_xml("".join(t.text or "" for t in c.iter(f"{_NS}t")))
+            for c in row.iter(f"{_NS}c")
+        ]
         if texts:
             found[texts[0]] = "".join(texts[1:])
     return found

@@ -32,9 +32,11 @@ _EPOCH = dt.date(1899, 12, 30)
 #: The longest text one cell holds is 32,767 characters; a long record is cut into pieces.
 _PIECE = 32_000
 # Characters XML 1.0 cannot hold, written as Excel's _xHHHH_ escapes (as XlsxWriter does),
-# and text that already looks like one, escaped so it reads back as typed.
+# and text that already looks like one, escaped so it reads back as typed: the underscore
+# of each, overlapping ones too ("_x005F_x0041_" holds two; XlsxWriter escapes only the first).
 _BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_LOOKS_ESCAPED = re.compile("(_x[0-9a-fA-F]{4}_)")
+_LOOKS_ESCAPED = re.compile("_(?=x[0-9a-fA-F]{4}_)")
+_ESCAPE = re.compile("_x([0-9a-fA-F]{4})_")
 
 #: Cell styles (the cellXfs of styles.xml), by what they are for.
 _STYLES = {"": 0, formats.DATE_UK: 1, "header": 2, "title": 3, "0.0": 4, "#,##0.##": 5, "note": 6}
@@ -95,9 +97,17 @@ def xml_text(value: str) -> str:
     return found
 
 
+def text_of_xml(value: str) -> str:
+    """Text as :func:`xml_text` wrote it (its XML entities already read): each _xHHHH_
+    escape, one after another, back to its character (so _x005F_x0041_ reads as _x0041_)."""
+    if "_x" not in value:
+        return value
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+
+
 def _escape(value: str) -> str:
     if "_x" in value:
-        value = _LOOKS_ESCAPED.sub(r"_x005F\1", value)
+        value = _LOOKS_ESCAPED.sub("_x005F_", value)
     if _BAD.search(value):
         value = _BAD.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
     return escape(value)
