@@ -146,6 +146,18 @@ def _number_from_text(value: str, *, percent: bool) -> float | None:
     return -number if negative else number
 
 
+#: Significant digits a number is compared to when it may have been through a spreadsheet
+#: application: Excel writes 17, LibreOffice 15, so 58.333333333333336 comes back as
+#: 58.3333333333333; to 12 they are the same number. A local choice.
+STEADY_DIGITS = 12
+
+
+def steady_number(value: float) -> str:
+    """A finite number as it compares after Excel or LibreOffice has saved it (see
+    :data:`STEADY_DIGITS`)."""
+    return f"{float(value):.{STEADY_DIGITS}g}"
+
+
 def excel_serial_to_date(serial: float) -> dt.date:
     return EXCEL_EPOCH + dt.timedelta(days=int(serial))
 

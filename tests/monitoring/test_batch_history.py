@@ -644,6 +644,68 @@ def test_issue16_pdf_writes_the_portfolio_pdf_of_the_sheets_that_print(
     assert "Summary status" not in text  # the Full overview is for the screen
 
 
+def test_a_history_saved_by_a_spreadsheet_unchanged_leaves_its_summaries_up_to_date(
+    tmp_path: Path,
+) -> None:
+    history = tmp_path / "history.xlsx"
+    run_batch(
+        returns_for(tmp_path / "r1", 6), tmp_path / "o1", options(history, "2026-10", ROUND_1)
+    )
+    second = returns_for(tmp_path / "r2", 6, months=6)
+    assert run_batch(second, tmp_path / "o2", options(history, "2027-04", ROUND_2)).ok
+    # LibreOffice saves a number to 15 significant digits (58.333333333333336 becomes
+    # 58.3333333333333), Excel to 17: the history's scores as LibreOffice would save them
+    wb = load_workbook(history)
+    shortened = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(min_row=4):
+            for cell in row:
+                if isinstance(cell.value, float) and float(f"{cell.value:.15g}") != cell.value:
+                    cell.value = float(f"{cell.value:.15g}")
+                    shortened += 1
+    assert shortened > 10  # the sample's scores include thirds, sevenths ...
+    wb.save(history)
+    again = run_batch(second, tmp_path / "o2", options(history, "2027-04", ROUND_2))
+    assert (again.exit_code, again.stale, len(again.up_to_date)) == (0, [], 6)
+    # a score changed in earlier than its 12th significant digit is a change
+    wb = load_workbook(history)
+    ws = wb["Rounds cqc"]
+    column = [c.value for c in ws[3]].index("Overall score (%)") + 1
+    ws.cell(4, column).value += 1e-9 * ws.cell(4, column).value
+    wb.save(history)
+    changed = run_batch(second, tmp_path / "o2", options(history, "2027-04", ROUND_2))
+    assert [why for _, why in changed.stale] == [
+        "Out of date: its history has changed (--overwrite rebuilds it)"
+    ]
+
+
+def test_a_history_fingerprint_counts_numbers_to_12_digits_and_keeps_the_earlier_one() -> None:
+    from cpcxl.monitoring import engine
+    from cpcxl.monitoring.workbook import batch
+
+    from .cases import a_round, two_rounds
+
+    def with_caring(score: float) -> ProviderHistory:
+        history = two_rounds()
+        history.rounds[1] = a_round(
+            2, "2025-11", dt.date(2025, 11, 12), {d: (75.0, "Good") for d in CQC.domain_names()}
+        )
+        history.rounds[1].domains[2].percentage = score
+        return history
+
+    third = with_caring(58.333333333333336)  # 7 of 12: Excel keeps 17 digits
+    now = engine.history_fingerprint(third)
+    # as LibreOffice saves it, 15 digits: the same history
+    assert engine.history_fingerprint(with_caring(58.3333333333333)) == now
+    # a change in the 11th digit is a change
+    assert engine.history_fingerprint(with_caring(58.333333334)) != now
+    # a summary an earlier cpcxl wrote recorded every number exactly: still the same history
+    earlier = engine.history_fingerprint(third, exact=True)
+    assert earlier != now
+    assert batch._same_history(earlier, now, third) and batch._same_history(now, now, third)
+    assert not batch._same_history(engine.history_fingerprint(two_rounds()), now, third)
+
+
 def test_a_summary_whose_history_changed_is_out_of_date(tmp_path: Path) -> None:
     history = tmp_path / "history.xlsx"
     returns = returns_for(tmp_path / "r1", 1)

@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from cpcxl.common.errors import InputError, Location
 from cpcxl.common.fields import cached_choice_key as choice_key
+from cpcxl.common.values import steady_number
 
 from ..models import (
     Action,
@@ -517,9 +520,12 @@ def lost_rounds(before: ProviderHistory, after: ProviderHistory, round_label: st
     ]
 
 
-def history_fingerprint(prior: ProviderHistory) -> str:
+def history_fingerprint(prior: ProviderHistory, *, exact: bool = False) -> str:
     """SHA-256 of what a provider's earlier rounds say (not where they sit in the sheets): a
-    summary records it, so a rerun can tell whether the history changed since."""
+    summary records it, so a rerun can tell whether the history changed since. Numbers count
+    as :func:`~cpcxl.common.values.steady_number` gives them, so a history opened and saved
+    unchanged is the same history; ``exact``: every number exactly, as cpcxl fingerprinted
+    a history before (what the summaries it wrote then recorded)."""
     parts = (
         [
             (
@@ -572,4 +578,13 @@ def history_fingerprint(prior: ProviderHistory) -> str:
         if prior.baseline
         else None,
     )
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
+    return hashlib.sha256(repr(parts if exact else _steady(parts)).encode()).hexdigest()
+
+
+def _steady(value: Any) -> Any:
+    """``value`` with every float in it as steady_number gives it."""
+    if isinstance(value, float):
+        return steady_number(value) if math.isfinite(value) else repr(value)
+    if isinstance(value, tuple | list):
+        return type(value)(_steady(v) for v in value)
+    return value

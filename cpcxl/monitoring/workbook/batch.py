@@ -348,7 +348,7 @@ def process_return(
             if (
                 record is not None
                 and record.return_sha256 == fingerprint
-                and record.history_sha256 == history_sha
+                and _same_history(record.history_sha256, history_sha, prior)
             ):
                 outcome.row = {**record.row, "Summary status": UP_TO_DATE}
                 outcome.status = UP_TO_DATE
@@ -423,6 +423,15 @@ def _prior(
         file=ret.source_file,
     )
     return prior, engine.history_fingerprint(prior)
+
+
+def _same_history(recorded: str, history_sha: str, prior: ProviderHistory | None) -> bool:
+    """Whether a summary's recorded history fingerprint is this run's: as fingerprinted now,
+    or every number exactly, as a summary written by an earlier cpcxl recorded it (so those
+    are not all reported out of date after an upgrade)."""
+    if recorded == history_sha:
+        return True
+    return prior is not None and recorded == engine.history_fingerprint(prior, exact=True)
 
 
 def _write_update(

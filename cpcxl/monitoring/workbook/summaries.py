@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cpcxl.common.report import SheetOutput
+from cpcxl.common.values import steady_number
 from cpcxl.common.xlsxwriter_render import XlsxBook, xlsx_book
 from cpcxl.common.xlsxwriter_render import set_print as xw_set_print
 
@@ -267,8 +268,8 @@ def _digest(items: list[tuple[str, int, int, Any]]) -> str:
 
 
 def _plain(value: Any) -> tuple[str, Any] | None:
-    """A cell's value as written and as read back alike (numbers to 12 digits, dates as
-    days); None for an empty cell."""
+    """A cell's value as written and as read back alike (numbers as steady_number gives
+    them, dates as days); None for an empty cell."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -278,7 +279,7 @@ def _plain(value: Any) -> tuple[str, Any] | None:
     if isinstance(value, dt.date):
         return ("d", value)
     if isinstance(value, int | float):
-        return ("n", f"{float(value):.12g}") if math.isfinite(value) else None
+        return ("n", steady_number(value)) if math.isfinite(value) else None
     return ("s", str(value))
 
 
