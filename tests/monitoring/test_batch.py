@@ -582,3 +582,22 @@ def test_a_worker_keeps_its_imports_out_of_the_garbage_collectors_way() -> None:
     assert all(frozen > 1_000 for _, frozen in found)  # the modules a worker imported
     # only the workers: the process that runs the batch (Excel's server, say) keeps its own
     assert gc.get_threshold() == before
+
+
+def test_a_return_whose_provider_id_is_the_overviews_name_never_takes_its_place(
+    tmp_path: Path,
+) -> None:
+    returns = tmp_path / "returns"
+    write_samples(returns, 2, seed=7)
+    path = returns / sorted(p.name for p in returns.glob("*.xlsx"))[0]
+    wb = load_workbook(path)
+    wb["Return"]["B4"] = "Portfolio"
+    wb.save(path)
+    out = tmp_path / "out"
+    for overwrite in (False, True):  # a first run, then one that may replace what it wrote
+        report = run_batch(returns, out, BatchOptions(as_at=AS_AT, overwrite=overwrite))
+        (error,) = report.errors
+        assert error[:3] == (path.name, "Return", "B4")
+        assert "'Portfolio' cannot name a summary file: the batch's overview is" in error[3]
+        assert sorted(_overview(out / "portfolio.xlsx")) == ["P-0002"]
+        assert not report.portfolio_kept

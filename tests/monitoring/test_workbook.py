@@ -119,7 +119,11 @@ def test_excels_own_preview_formulas_agree_with_the_engine(tmp_path: Path, recal
     assert all(not str(v).startswith(("#", "Err:")) for r in preview for v in r)
 
 
-@pytest.mark.parametrize("provider_id", ["../P-1", "CON", "nul.txt", "P 1", "=P1", "x" * 65])
+# "portfolio": the batch's overview is portfolio.xlsx, beside the summaries (in any case:
+# Windows and macOS fold case in file names)
+@pytest.mark.parametrize(
+    "provider_id", ["../P-1", "CON", "nul.txt", "P 1", "=P1", "x" * 65, "portfolio", "PortFolio"]
+)
 def test_a_provider_id_that_cannot_name_a_file_is_refused(tmp_path: Path, provider_id) -> None:
     path = write_return(tmp_path / "r.xlsx", example_return())
     wb = load_workbook(path)

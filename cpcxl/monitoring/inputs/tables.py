@@ -91,6 +91,9 @@ class Score(Number):
 
 
 _PROVIDER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+#: The name of the batch's overview (portfolio.xlsx), which sits beside the summaries: no
+#: provider ID may be it, in any case (Windows and macOS fold case in file names).
+OVERVIEW_NAME = "portfolio"
 # Names Windows keeps for devices: a summary called CON.xlsx could not be saved there.
 _DEVICES = frozenset(
     {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
@@ -107,6 +110,12 @@ class ProviderId(Text):
         text = super().parse(value)
         if not _PROVIDER_ID.match(text) or text.split(".")[0].upper() in _DEVICES:
             raise InputError(f"{describe(text)} cannot name a summary file", valid=self.valid)
+        if text.casefold() == OVERVIEW_NAME:
+            raise InputError(
+                f"{describe(text)} cannot name a summary file: the batch's overview is "
+                f"{OVERVIEW_NAME}.xlsx, beside the summaries",
+                valid=f"another ID; {self.valid}",
+            )
         return text
 
     @property

@@ -62,7 +62,7 @@ from cpcxl.common.files import (
 )
 
 from .. import engine
-from ..inputs import DETAILS, History, HistorySettings, HistorySlice
+from ..inputs import DETAILS, OVERVIEW_NAME, History, HistorySettings, HistorySlice
 from ..models import ComplianceScheme, MonitoringFramework, ProviderHistory
 from ..outputs import (
     HISTORY_CHANGED,
@@ -88,8 +88,8 @@ from .summaries import (
 )
 
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-PORTFOLIO = "portfolio.xlsx"
-PORTFOLIO_PDF = "portfolio.pdf"
+PORTFOLIO = f"{OVERVIEW_NAME}.xlsx"
+PORTFOLIO_PDF = f"{OVERVIEW_NAME}.pdf"
 ERRORS = "errors.csv"
 #: The folder of the one-page updates (--updates), inside the output folder.
 UPDATES = "updates"
