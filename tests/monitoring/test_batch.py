@@ -601,3 +601,30 @@ def test_a_return_whose_provider_id_is_the_overviews_name_never_takes_its_place(
         assert "'Portfolio' cannot name a summary file: the batch's overview is" in error[3]
         assert sorted(_overview(out / "portfolio.xlsx")) == ["P-0002"]
         assert not report.portfolio_kept
+
+
+def test_a_provider_whose_id_changes_case_keeps_its_one_summary_and_update(
+    tmp_path: Path,
+) -> None:
+    returns = tmp_path / "returns"
+    write_samples(returns, 2, seed=7)
+    out = tmp_path / "out"
+    assert run_batch(returns, out, BatchOptions(as_at=AS_AT, updates=True)).ok
+    # the next run's return spells P-0001 as p-0001: the same provider (as the duplicates
+    # check and the history fold case), so the same files, as Windows and macOS would have it
+    path = returns / sorted(p.name for p in returns.glob("*.xlsx"))[0]
+    wb = load_workbook(path)
+    wb["Return"]["B4"] = "p-0001"
+    wb.save(path)
+    report = run_batch(returns, out, BatchOptions(as_at=AS_AT, updates=True, overwrite=True))
+    assert report.exit_code == 0 and report.stale == []
+    assert sorted(p.name for p in out.glob("*.xlsx")) == [
+        "P-0001.xlsx",
+        "P-0002.xlsx",
+        "portfolio.xlsx",
+    ]
+    assert sorted(p.name for p in (out / "updates").glob("*.xlsx")) == [
+        "P-0001.xlsx",
+        "P-0002.xlsx",
+    ]
+    assert sorted(_overview(out / "portfolio.xlsx")) == ["P-0002", "p-0001"]  # as the return says

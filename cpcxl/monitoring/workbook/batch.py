@@ -125,6 +125,10 @@ class BatchOptions:
     stages: ComplianceScheme = CPC306
     #: also write the one-page update for people kept informed (--updates)
     updates: bool = False
+    #: the summaries and the updates already in the output folder, by their names case
+    #: folded (see :func:`_file_for`)
+    summary_names: Mapping[str, str] = field(default_factory=dict)
+    update_names: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -333,7 +337,7 @@ def process_return(
         next_visit = engine.next_visit_for(result, options.plan)
         row = engine.portfolio_row(result)
         row["Return file"] = path.name
-        target = options.out_dir / f"{ret.details.provider_id}.xlsx"
+        target = _file_for(options.out_dir, options.summary_names, ret.details.provider_id)
         outcome.summary = str(target)
         history_file = (options.history,) if options.history else ()
         outputs = Outputs(
@@ -434,6 +438,22 @@ def _same_history(recorded: str, history_sha: str, prior: ProviderHistory | None
     return prior is not None and recorded == engine.history_fingerprint(prior, exact=True)
 
 
+def _file_for(folder: Path, names: Mapping[str, str], provider_id: str) -> Path:
+    """The provider's file in ``folder``: the one already there whose name differs only in
+    case, if any (a return that spells its ID P-0001 one round and p-0001 the next is one
+    provider, as the history and the duplicates check have it, and as Windows and macOS
+    name files), else one named by the ID."""
+    name = f"{provider_id}.xlsx"
+    return folder / names.get(name.casefold(), name)
+
+
+def _names_in(folder: Path) -> dict[str, str]:
+    """The workbooks in ``folder`` by their names case folded."""
+    if not folder.is_dir():
+        return {}
+    return {p.name.casefold(): p.name for p in sorted(folder.glob("*.xlsx")) if p.is_file()}
+
+
 def _write_update(
     result: engine.ProviderResult,
     next_visit: dt.date | None,
@@ -446,7 +466,9 @@ def _write_update(
     """--updates: the one-page update in updates/; ``fresh_only``: only if there is none."""
     if not options.updates:
         return
-    target = options.out_dir / UPDATES / f"{result.ret.details.provider_id}.xlsx"
+    target = _file_for(
+        options.out_dir / UPDATES, options.update_names, result.ret.details.provider_id
+    )
     if fresh_only and target.exists():
         return
     if not outputs.may_write(target):
@@ -735,6 +757,10 @@ def _run(
         options,
         out_dir=out_dir,
         linked_inputs=_linked_inputs(out_dir, files) if out_dir.is_dir() else (),
+        summary_names={
+            p.name.casefold(): p.name for p in (summaries_in(out_dir) if out_dir.is_dir() else [])
+        },
+        update_names=_names_in(out_dir / UPDATES),
     )
     links = broken_links(in_dir)
     errors: list[tuple[str, str, str, str]] = list(links)
