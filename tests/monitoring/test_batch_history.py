@@ -706,6 +706,27 @@ def test_a_history_fingerprint_counts_numbers_to_12_digits_and_keeps_the_earlier
     assert not batch._same_history(engine.history_fingerprint(two_rounds()), now, third)
 
 
+def test_a_new_visit_under_the_last_rounds_label_leaves_that_round_in_the_history(
+    tmp_path: Path,
+) -> None:
+    history = tmp_path / "history.xlsx"
+    run_batch(
+        returns_for(tmp_path / "r1", 2), tmp_path / "o1", options(history, "2026-10", ROUND_1)
+    )
+    before = read_history_file(history, RESOLVE, CPC306).rows
+    # six months on, the command line of the last run used again: the same round label
+    report = run_batch(
+        returns_for(tmp_path / "r2", 2, months=6),
+        tmp_path / "o2",
+        options(history, "2026-10", ROUND_2),
+    )
+    assert sorted(e[0] for e in report.errors) == ["return_P-0001.xlsx", "return_P-0002.xlsx"]
+    assert all("running a round again replaces it" in e[3] for e in report.errors)
+    assert read_history_file(history, RESOLVE, CPC306).rows == before  # round 1 as it was
+    rounds = read_history_file(history, RESOLVE, CPC306).of("P-0001").rounds
+    assert [(r.round, r.number) for r in rounds] == [("2026-10", 1)]
+
+
 def test_a_summary_whose_history_changed_is_out_of_date(tmp_path: Path) -> None:
     history = tmp_path / "history.xlsx"
     returns = returns_for(tmp_path / "r1", 1)

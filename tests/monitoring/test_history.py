@@ -58,6 +58,31 @@ def test_prior_rounds_are_those_before_this_round_and_a_rerun_replaces_the_lates
     assert [r.round for r in again.rounds] == ["2025-05"]
 
 
+def test_the_latest_round_run_again_with_a_return_of_another_visit_is_refused() -> None:
+    # 2025-11 is dated 12/11/2025 in the history: a return of 12/05/2026 under that label is a
+    # new visit, and running the round again would replace the round of November
+    with pytest.raises(InputError) as caught:
+        engine.prior_rounds(
+            two_rounds(),
+            "2025-11",
+            framework="cqc",
+            monitoring_date=dt.date(2026, 5, 12),
+            file="r.xlsx",
+        )
+    error = caught.value
+    assert error.message == (
+        "round 2025-11 is in the history for P-0042, dated 12/11/2025 (Rounds cqc row 5), and "
+        "this return is dated 12/05/2026; running a round again replaces it, so its return "
+        "must be of the same visit"
+    )
+    assert (error.location.file, error.location.sheet, error.location.field) == (
+        "r.xlsx",
+        "Return",
+        "Date of monitoring",
+    )
+    assert error.valid is not None and "--round, after 2025-11" in error.valid
+
+
 def test_issue16_bad_input_a_history_of_another_framework_is_refused_where_it_is() -> None:
     history = two_rounds()
     with pytest.raises(InputError) as caught:

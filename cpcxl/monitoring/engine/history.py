@@ -74,8 +74,9 @@ def prior_rounds(
 
     Refused, with where: a round of another framework (scores on two scales cannot be one
     trajectory); a round label already in the history that is not the provider's latest
-    (only the latest round may be run again); a return dated on or before the latest
-    earlier round's date (rounds come in date order).
+    (only the latest round may be run again); the latest round run again with a return of
+    another date (a new visit under an old label would replace the round); a return dated on
+    or before the latest earlier round's date (rounds come in date order).
     """
     for record in history.rounds:
         if record.framework.lower() != framework.lower():
@@ -98,6 +99,17 @@ def prior_rounds(
             location=_history_location(history, record, "Round"),
             valid=f"a new round label (after {history.rounds[-1].round}), or "
             f"--round {history.rounds[-1].round} to run the latest again",
+        )
+    if same and monitoring_date is not None and monitoring_date != same[-1].monitoring_date:
+        record = same[-1]
+        raise InputError(
+            f"round {record.round} is in the history for {history.provider_id}, dated "
+            f"{record.monitoring_date:%d/%m/%Y} ({record.sheet} row {record.row}), and this "
+            f"return is dated {monitoring_date:%d/%m/%Y}; running a round again replaces it, "
+            "so its return must be of the same visit",
+            location=Location(file=file or None, sheet="Return", field="Date of monitoring"),
+            valid=f"a new round label for a new visit (--round, after {record.round}), or the "
+            f"round's date; if the history's date is wrong, correct it on {record.sheet} first",
         )
     earlier = [r for r in history.rounds if choice_key(r.round) != label]
     if earlier and monitoring_date is not None and monitoring_date <= earlier[-1].monitoring_date:
