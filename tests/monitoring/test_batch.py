@@ -628,3 +628,23 @@ def test_a_provider_whose_id_changes_case_keeps_its_one_summary_and_update(
         "P-0002.xlsx",
     ]
     assert sorted(_overview(out / "portfolio.xlsx")) == ["P-0002", "p-0001"]  # as the return says
+
+
+def test_a_return_dated_after_the_as_at_date_is_noted(tmp_path: Path) -> None:
+    returns = tmp_path / "returns"
+    write_samples(returns, 3, seed=7)
+    dates = {p.name: load_workbook(p)["Return"]["B13"].value for p in returns.glob("*.xlsx")}
+    assert all(isinstance(d, dt.datetime) for d in dates.values())  # B13: Date of monitoring
+    as_at = sorted(dates.values())[1].date()  # one return after it, two on or before
+    report = run_batch(returns, tmp_path / "out", BatchOptions(as_at=as_at))
+    noted = [(f, n) for f, n in report.notes if "as-at date" in n]
+    (after,) = [name for name, d in dates.items() if d.date() > as_at]
+    assert noted == [
+        (
+            after,
+            f"Return: the date of monitoring, {dates[after]:%d/%m/%Y}, is after the batch's "
+            f"as-at date ({as_at:%d/%m/%Y}), which decides the actions overdue: run with "
+            "--as-of the date the round is run, or correct the date",
+        )
+    ]
+    assert report.summarised == 3  # a note, not a refusal

@@ -334,6 +334,13 @@ def process_return(
             rounds_shown=options.history_settings.rounds_shown,
         )
         outcome.notes += list(result.compliance.notes if result.compliance else ())
+        visited = ret.details.monitoring_date
+        if visited is not None and visited > options.as_at:
+            outcome.notes.append(
+                f"Return: the date of monitoring, {visited:%d/%m/%Y}, is after the batch's "
+                f"as-at date ({options.as_at:%d/%m/%Y}), which decides the actions overdue: "
+                "run with --as-of the date the round is run, or correct the date"
+            )
         next_visit = engine.next_visit_for(result, options.plan)
         row = engine.portfolio_row(result)
         row["Return file"] = path.name
