@@ -420,6 +420,24 @@ def test_the_history_reads_back_the_same_from_its_cells_and_from_cpcxls_record(
     assert edited.of("P-0042").rounds[0].provider_name == "Riverside Home Care Limited"
 
 
+def test_a_bad_cell_in_a_round_is_the_one_problem_not_its_kpis_too(tmp_path: Path) -> None:
+    source = history_of([_with_kpis(two_rounds())], {"cqc": CQC}, CPC306)
+    path = write_history(
+        tmp_path / "h.xlsx", source, {}, {"cqc": CQC}, round_label="2025-11", as_at=AS_AT
+    )
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb["Rounds cqc"]
+    column = [c.value for c in ws[3]].index("Overall score (%)") + 1
+    ws.cell(5, column).value = "seventy"  # round 2025-11's overall score
+    wb.save(path)
+    (problem,) = read_history_file(path, RESOLVE, CPC306).problems_of("P-0042")
+    # the cell, and not also "this KPI row belongs to no round" for that round's KPI row
+    assert (problem.location.sheet, problem.location.row) == ("Rounds cqc", 5)
+    assert "'seventy' is not a domain score" in problem.message
+
+
 @pytest.mark.parametrize(
     "name",
     [

@@ -419,7 +419,12 @@ def _check_rows(history: History) -> None:
             labels[folded] = row
             previous = (number, day, label, sheet, row)
         known = {r[2] for r in rounds}
-        for sheet, label_at in detail_round.items():
+        # a Rounds row with a bad cell was not read, and its problem is the provider's
+        # already: that round's KPI and action rows would only repeat it as rows of no round
+        dropped = any(
+            p.location is not None and p.location.sheet in at for p in history.problems.get(key, ())
+        )
+        for sheet, label_at in detail_round.items() if not dropped else ():
             for i in spans.get(sheet, ()):
                 label = history.rows[sheet][i][label_at]
                 if label not in known:
