@@ -648,3 +648,20 @@ def test_a_return_dated_after_the_as_at_date_is_noted(tmp_path: Path) -> None:
         )
     ]
     assert report.summarised == 3  # a note, not a refusal
+
+
+def test_a_summary_named_exactly_by_its_id_is_its_own_beside_one_in_another_case(
+    tmp_path: Path,
+) -> None:
+    returns = tmp_path / "returns"
+    write_samples(returns, 1, seed=7)
+    out = tmp_path / "out"
+    assert run_batch(returns, out, BatchOptions(as_at=AS_AT)).ok
+    # a copy in another case (from an earlier run, or a person's): P-0001's return is still
+    # P-0001.xlsx's, which is up to date; the copy is one no return accounts for
+    (out / "p-0001.xlsx").write_bytes((out / "P-0001.xlsx").read_bytes())
+    report = run_batch(returns, out, BatchOptions(as_at=AS_AT))
+    assert [p.name for p in report.up_to_date] == ["P-0001.xlsx"]
+    assert [(p.name, why) for p, why in report.stale] == [
+        ("p-0001.xlsx", "Out of date: no return read for it in this run")
+    ]

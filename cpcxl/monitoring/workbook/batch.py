@@ -43,7 +43,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -127,8 +127,8 @@ class BatchOptions:
     updates: bool = False
     #: the summaries and the updates already in the output folder, by their names case
     #: folded (see :func:`_file_for`)
-    summary_names: Mapping[str, str] = field(default_factory=dict)
-    update_names: Mapping[str, str] = field(default_factory=dict)
+    summary_names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    update_names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -445,20 +445,22 @@ def _same_history(recorded: str, history_sha: str, prior: ProviderHistory | None
     return prior is not None and recorded == engine.history_fingerprint(prior, exact=True)
 
 
-def _file_for(folder: Path, names: Mapping[str, str], provider_id: str) -> Path:
-    """The provider's file in ``folder``: the one already there whose name differs only in
-    case, if any (a return that spells its ID P-0001 one round and p-0001 the next is one
-    provider, as the history and the duplicates check have it, and as Windows and macOS
-    name files), else one named by the ID."""
+def _file_for(folder: Path, names: Mapping[str, tuple[str, ...]], provider_id: str) -> Path:
+    """The provider's file in ``folder``: the one named by its ID, or if there is none, one
+    already there whose name differs only in case (a return that spells its ID P-0001 one
+    round and p-0001 the next is one provider, as the history and the duplicates check have
+    it, and as Windows and macOS name files)."""
     name = f"{provider_id}.xlsx"
-    return folder / names.get(name.casefold(), name)
+    found = names.get(name.casefold(), ())
+    return folder / (name if name in found or not found else found[0])
 
 
-def _names_in(folder: Path) -> dict[str, str]:
-    """The workbooks in ``folder`` by their names case folded."""
-    if not folder.is_dir():
-        return {}
-    return {p.name.casefold(): p.name for p in sorted(folder.glob("*.xlsx")) if p.is_file()}
+def _names_in(files: Iterable[Path]) -> dict[str, tuple[str, ...]]:
+    """The names of ``files`` by their names case folded."""
+    found: dict[str, tuple[str, ...]] = {}
+    for path in sorted(files):
+        found[path.name.casefold()] = (*found.get(path.name.casefold(), ()), path.name)
+    return found
 
 
 def _write_update(
@@ -764,10 +766,8 @@ def _run(
         options,
         out_dir=out_dir,
         linked_inputs=_linked_inputs(out_dir, files) if out_dir.is_dir() else (),
-        summary_names={
-            p.name.casefold(): p.name for p in (summaries_in(out_dir) if out_dir.is_dir() else [])
-        },
-        update_names=_names_in(out_dir / UPDATES),
+        summary_names=_names_in(summaries_in(out_dir) if out_dir.is_dir() else []),
+        update_names=_names_in(p for p in (out_dir / UPDATES).glob("*.xlsx") if p.is_file()),
     )
     links = broken_links(in_dir)
     errors: list[tuple[str, str, str, str]] = list(links)
