@@ -444,6 +444,7 @@ def test_a_bad_cell_in_a_round_is_the_one_problem_not_its_kpis_too(tmp_path: Pat
         "Riverside _x0041_ Care",  # reads as Excel's escape for "A" unless escaped itself
         "Riverside _x005F_x0041_ Care",
         "Riverside\x07Care & <Co>",  # a control character (written _x0007_) and XML's own
+        "Riverside\r\nCare",  # a line break pasted in Excel (written _x000D_, then a line feed)
     ],
 )
 def test_text_like_excels_escapes_reads_back_from_the_record_as_written(

@@ -31,10 +31,12 @@ from cpcxl.common.inputs import column_letter
 _EPOCH = dt.date(1899, 12, 30)
 #: The longest text one cell holds is 32,767 characters; a long record is cut into pieces.
 _PIECE = 32_000
-# Characters XML 1.0 cannot hold, written as Excel's _xHHHH_ escapes (as XlsxWriter does),
+# Characters XML 1.0 cannot hold, and a carriage return (which an XML reader would read as a
+# line feed: Excel keeps a pasted line break as one), written as Excel's _xHHHH_ escapes (as
+# XlsxWriter does),
 # and text that already looks like one, escaped so it reads back as typed: the underscore
 # of each, overlapping ones too ("_x005F_x0041_" holds two; XlsxWriter escapes only the first).
-_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_BAD = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 _LOOKS_ESCAPED = re.compile("_(?=x[0-9a-fA-F]{4}_)")
 _ESCAPE = re.compile("_x([0-9a-fA-F]{4})_")
 
