@@ -150,12 +150,16 @@ def _number_from_text(value: str, *, percent: bool) -> float | None:
 #: application: Excel writes 17, LibreOffice 15, so 58.333333333333336 comes back as
 #: 58.3333333333333; to 12 they are the same number. A local choice.
 STEADY_DIGITS = 12
+#: The digits LibreOffice saves a number to.
+_SAVED_DIGITS = 15
 
 
 def steady_number(value: float) -> str:
-    """A finite number as it compares after Excel or LibreOffice has saved it (see
-    :data:`STEADY_DIGITS`)."""
-    return f"{float(value):.{STEADY_DIGITS}g}"
+    """A finite number as it compares after Excel or LibreOffice has saved it: to
+    :data:`STEADY_DIGITS`, from the 15 digits LibreOffice would have saved (rounding the
+    number itself could land on the other side of a half from its saved copy:
+    92.65850945494995 against 92.65850945495)."""
+    return f"{float(f'{float(value):.{_SAVED_DIGITS}g}'):.{STEADY_DIGITS}g}"
 
 
 def excel_serial_to_date(serial: float) -> dt.date:

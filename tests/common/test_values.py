@@ -9,6 +9,7 @@ from cpcxl.common.values import (
     date_to_excel_serial,
     is_blank,
     is_excel_error,
+    steady_number,
     to_date,
     to_number,
     to_text,
@@ -76,3 +77,25 @@ def test_text_of_blanks_is_empty_and_whole_numbers_lose_their_point() -> None:
 
     assert [to_text(v) for v in (None, float("nan"), pd.NA, "  ")] == ["", "", "", ""]
     assert to_text(12.0) == "12" and to_text(" Reablement ") == "Reablement"
+
+
+@pytest.mark.parametrize(
+    ("kept", "saved"),
+    [
+        # as cpcxl wrote them (17 digits, as Excel keeps them) and as LibreOffice saves them (15)
+        (58.333333333333336, 58.3333333333333),  # 7 of 12
+        (92.65850945494995, 92.65850945495),  # 833 of 899: rounded straight to 12 digits these
+        # two land either side of a half (92.6585094549 against 92.658509455)
+        (1 / 3, 0.333333333333333),
+        (100.0, 100.0),
+        (1e-7 / 3, 3.33333333333333e-08),
+    ],
+)
+def test_a_number_saved_by_a_spreadsheet_compares_as_the_same(kept: float, saved: float) -> None:
+    assert float(f"{kept:.15g}") == saved  # what LibreOffice saves: 15 significant digits
+    assert steady_number(kept) == steady_number(saved)
+
+
+def test_a_change_before_the_12th_digit_compares_as_a_change() -> None:
+    assert steady_number(58.333333334) != steady_number(58.333333333333336)
+    assert steady_number(0.1) != steady_number(0.1000000001)

@@ -119,3 +119,28 @@ def test_the_portfolio_has_the_overview_chart_and_plan(tmp_path: Path) -> None:
 def _fw(index: int):
     ret = sample_return(index, 3)
     return ret, RESOLVE(ret.details.framework)
+
+
+def test_a_portfolio_an_earlier_cpcxl_recorded_is_still_unchanged(tmp_path: Path) -> None:
+    # An earlier cpcxl counted a number straight to 12 digits; 92.65850945494995 (833 of 899)
+    # then differs from what cpcxl counts now (from the 15 digits LibreOffice would save)
+    from openpyxl import Workbook
+
+    from cpcxl.monitoring.workbook import summaries
+
+    cells = [("Overview", 1, 1, "Score"), ("Overview", 2, 1, 92.65850945494995)]
+    earlier = summaries._digest(cells, earlier=True)
+    assert earlier != summaries._digest(cells)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Overview"
+    ws["A1"], ws["A2"] = "Score", 92.65850945494995
+    record = wb.create_sheet(summaries.RECORD_SHEET)
+    record.append(["cells sha256", earlier])
+    wb.save(tmp_path / "portfolio.xlsx")
+    found = summaries.portfolio_cells_sha256(tmp_path / "portfolio.xlsx")
+    assert found == (earlier, earlier)  # recorded, and the cells now: the same, so unchanged
+    ws["A2"] = 92.7
+    wb.save(tmp_path / "portfolio.xlsx")
+    recorded, now = summaries.portfolio_cells_sha256(tmp_path / "portfolio.xlsx") or ("", "")
+    assert recorded == earlier and now != earlier  # a changed cell is still a change

@@ -259,17 +259,23 @@ def portfolio_cells_sha256(path: str | os.PathLike[str]) -> tuple[str, str] | No
         for r, values in enumerate(rows, start=1):
             for c, value in enumerate(values, start=1):
                 cells.append((name, r, c, value))
-    return items[_CELLS], _digest(cells)
+    now = _digest(cells)
+    if now != items[_CELLS] and _digest(cells, earlier=True) == items[_CELLS]:
+        now = items[_CELLS]  # recorded by an earlier cpcxl, which counted numbers as below
+    return items[_CELLS], now
 
 
-def _digest(items: list[tuple[str, int, int, Any]]) -> str:
-    plain = sorted((s, r, c, v) for s, r, c, value in items if (v := _plain(value)) is not None)
+def _digest(items: list[tuple[str, int, int, Any]], *, earlier: bool = False) -> str:
+    plain = sorted(
+        (s, r, c, v) for s, r, c, value in items if (v := _plain(value, earlier)) is not None
+    )
     return hashlib.sha256(repr(plain).encode()).hexdigest()
 
 
-def _plain(value: Any) -> tuple[str, Any] | None:
+def _plain(value: Any, earlier: bool = False) -> tuple[str, Any] | None:
     """A cell's value as written and as read back alike (numbers as steady_number gives
-    them, dates as days); None for an empty cell."""
+    them, or with ``earlier`` straight to 12 digits, as cpcxl did before; dates as days);
+    None for an empty cell."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -279,7 +285,9 @@ def _plain(value: Any) -> tuple[str, Any] | None:
     if isinstance(value, dt.date):
         return ("d", value)
     if isinstance(value, int | float):
-        return ("n", steady_number(value)) if math.isfinite(value) else None
+        if not math.isfinite(value):
+            return None
+        return ("n", f"{float(value):.12g}" if earlier else steady_number(value))
     return ("s", str(value))
 
 
