@@ -155,6 +155,52 @@ def test_issue16_requirements_met_close_the_stage_with_the_date() -> None:
     assert closure.why == "1 requirement complete at the round of 12/05/2026 (2026-05)"
 
 
+@pytest.mark.parametrize(
+    ("stage", "after_it"),
+    [
+        # the stage that needs this one first, where there is one; else the next in order
+        ("Informal concern", "Improvement notice"),
+        ("Improvement notice", "Default notice"),
+        ("Default notice", "Termination notice"),  # not the suspension, which may come any time
+        ("Suspension of new placements", "Termination notice"),
+    ],
+)
+def test_an_escalation_names_the_stage_the_scheme_leads_to(stage: str, after_it: str) -> None:
+    steps = {
+        "Default notice": ["Improvement notice"],
+        "Termination notice": ["Improvement notice", "Default notice"],
+    }
+    day = dt.date(2026, 3, 1)
+    given = [entry(s, day, dt.date(2026, 4, 1)) for s in steps.get(stage, [])]
+    given.append(entry(stage, day, dt.date(2026, 6, 1)))
+    found = engine.compliance_now(
+        [],
+        given,
+        CPC306,
+        requirements=[_requirement()],
+        monitoring_date=dt.date(2026, 5, 12),
+        as_at=AS_AT,
+    )
+    assert (found.stage, found.check, found.next_stage) == (stage, engine.ESCALATE, after_it)
+
+
+def test_a_stage_entered_after_the_visit_with_its_requirements_met_closes_the_day_entered() -> None:
+    # the notice was entered on 20/05, after the visit of 12/05: closed on 20/05, not before it
+    notice = entry("Improvement notice", dt.date(2026, 5, 20), dt.date(2026, 6, 30))
+    found = engine.compliance_now(
+        [],
+        [notice],
+        CPC306,
+        requirements=[_requirement(ActionStatus.COMPLETE)],
+        monitoring_date=dt.date(2026, 5, 12),
+        as_at=AS_AT,
+        round_label="2026-05",
+    )
+    closure = found.new[-1]
+    assert (closure.stage, closure.entered) == ("None", dt.date(2026, 5, 20))
+    assert found.message == "Improvement notice closed on 20/05/2026: 1 requirement met"
+
+
 def test_a_stage_with_no_requirement_to_check_waits_for_an_officer() -> None:
     found = engine.compliance_now(
         [],

@@ -170,6 +170,18 @@ def _openers(scheme: ComplianceScheme) -> list[str]:
     return [s.name for s in scheme.stages[1:] if not s.after]
 
 
+def _next_stage(scheme: ComplianceScheme, level: int) -> str:
+    """The stage an escalation from ``level`` leads to: the first later one that needs this
+    one first (after a default notice, termination, not a suspension of new placements that
+    may come at any step), else the next in order; "" from the last."""
+    here = scheme.stages[level].name
+    later = scheme.stages[level + 1 :]
+    follows = [s for s in later if s.after and choice_key(s.after) == choice_key(here)]
+    if not later:
+        return ""
+    return (follows or list(later))[0].name
+
+
 def compliance_now(
     recorded: Sequence[ComplianceEntry],
     given: Sequence[ComplianceEntry],
@@ -215,9 +227,11 @@ def compliance_now(
         and (not entry.requirement or choice_key(a.action) == choice_key(entry.requirement))
     ]
     still_open = [a for a in linked if a.status != ActionStatus.COMPLETE]
-    next_stage = scheme.stages[level + 1].name if level + 1 < len(scheme.stages) else ""
+    next_stage = _next_stage(scheme, level)
     if linked and not still_open:
-        day = monitoring_date or as_at
+        # closed at the round, but never before the stage it closes was entered (a notice
+        # entered after the visit, its requirement met already, closes the day it was entered)
+        day = max(monitoring_date or as_at, entry.entered)
         closure = ComplianceEntry(
             stage=scheme.none,
             entered=day,
