@@ -390,6 +390,75 @@ def test_issue16_the_audit_trail_is_never_rewritten_by_a_rerun(tmp_path: Path) -
     assert any("keeps what was first recorded" in note for _, note in again.notes)
 
 
+def _log_stages(history: Path) -> list[tuple[str, dt.date]]:
+    rows = load_workbook(history)["Compliance log"].iter_rows(min_row=4, values_only=True)
+    return [(r[1], r[2].date()) for r in rows]  # type: ignore[union-attr]
+
+
+def test_a_rerun_of_the_round_leaves_the_log_the_summary_and_the_next_round_agreeing(
+    tmp_path: Path,
+) -> None:
+    returns = tmp_path / "r"
+    returns.mkdir()
+    history = tmp_path / "history.xlsx"
+    notice = ("Improvement notice", dt.date(2026, 4, 1), dt.date(2026, 9, 1))
+
+    def run(ret: Any, label: str, as_at: dt.date) -> Any:
+        write_return(returns / "r.xlsx", ret)
+        return run_batch(returns, tmp_path / "o", options(history, label, as_at, overwrite=True))
+
+    # run 1: the requirement marked Complete by mistake, so the batch closes the notice
+    wrong = with_compliance(notice)
+    wrong.actions[0].status = ActionStatus.COMPLETE
+    assert run(wrong, "2026-05", dt.date(2026, 6, 20)).ok
+    assert _log_stages(history) == [
+        ("Improvement notice", dt.date(2026, 4, 1)),
+        ("None", dt.date(2026, 5, 12)),
+    ]
+    # run 2 of the same round, the requirement open again: the batch's own closure went with
+    # run 1 (it is the batch's, not a person's decision), so the log says what the summary says
+    assert run(with_compliance(notice), "2026-05", dt.date(2026, 6, 20)).ok
+    assert _log_stages(history) == [("Improvement notice", dt.date(2026, 4, 1))]
+    assert read_history_file(history, RESOLVE, CPC306).of("P-0042").rounds[0].stage == notice[0]
+    # the next round starts from the notice, open past its deadline: escalate
+    later = with_compliance(notice)
+    later.details.monitoring_date = dt.date(2026, 11, 10)
+    report = run(later, "2026-11", dt.date(2026, 11, 20))
+    assert report.ok
+    from cpcxl.monitoring.workbook.summaries import read_summary_record
+
+    summary = read_summary_record(tmp_path / "o" / "P-0042.xlsx")
+    assert summary is not None
+    row = summary.row  # the summary's own row of the overview
+    assert row["Compliance stage"] == "Improvement notice"
+    assert str(row["Top concern"]).startswith("Escalate improvement notice")
+
+
+def test_a_change_a_rerun_no_longer_lists_stays_in_the_trail_and_decides_the_stage(
+    tmp_path: Path,
+) -> None:
+    returns = tmp_path / "r"
+    returns.mkdir()
+    history = tmp_path / "history.xlsx"
+    notice = ("Improvement notice", dt.date(2026, 4, 1), dt.date(2026, 12, 1))
+    default = ("Default notice", dt.date(2026, 5, 1), dt.date(2026, 12, 1))
+    write_return(returns / "r.xlsx", with_compliance(notice, default))
+    assert run_batch(returns, tmp_path / "o", options(history, "2026-05", dt.date(2026, 6, 20))).ok
+    # the round run again without the default notice's row: a person's decision, recorded,
+    # is never removed; the summary and the round say the stage the trail says, and why
+    write_return(returns / "r.xlsx", with_compliance(notice))
+    again = run_batch(
+        returns, tmp_path / "o", options(history, "2026-05", dt.date(2026, 6, 20), overwrite=True)
+    )
+    assert again.ok
+    assert _log_stages(history) == [(notice[0], notice[1]), (default[0], default[1])]
+    assert read_history_file(history, RESOLVE, CPC306).of("P-0042").rounds[0].stage == default[0]
+    assert [n for _, n in again.notes if "recorded when this round was run before" in n] == [
+        "Compliance: the default notice of 01/05/2026, recorded when this round was run before, "
+        "is not on this return; the trail keeps it (add a new row for a new decision)"
+    ]
+
+
 def test_issue16_a_stage_closed_by_the_batch_is_in_the_trail_with_its_date(tmp_path: Path) -> None:
     returns = tmp_path / "r"
     returns.mkdir()

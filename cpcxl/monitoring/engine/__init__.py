@@ -23,6 +23,7 @@ from .compliance import (
     merge_trail,
 )
 from .history import (
+    BATCH_RECORDED_FROM,
     BETTER,
     ESCALATE_AFTER_ROUNDS,
     FIRST_ROUND,
@@ -33,9 +34,8 @@ from .history import (
     KpiHistory,
     RoundPoint,
     Trajectory,
+    batch_made,
     history_fingerprint,
-    lost_rounds,
-    merge_round,
     months_between,
     prior_rounds,
 )
@@ -97,6 +97,7 @@ from .ratings import (
 __all__ = [
     "AMBER",
     "BATCH",
+    "BATCH_RECORDED_FROM",
     "BETTER",
     "CAPPED_BY_BREACH",
     "CARRIED_FORWARD",
@@ -137,6 +138,7 @@ __all__ = [
     "RoundRows",
     "StrengthItem",
     "Trajectory",
+    "batch_made",
     "breach_caps",
     "check_percentage",
     "check_trail",
@@ -146,8 +148,6 @@ __all__ = [
     "hours_a_visit",
     "kpi_rag",
     "limiting_rules_hit",
-    "lost_rounds",
-    "merge_round",
     "merge_trail",
     "monitoring_plan",
     "months_between",

@@ -74,7 +74,8 @@ def merge_trail(
     """The trail as recorded with the return's entries added: (trail oldest first, the
     entries that are new, notes). An entry already recorded (the same stage entered the same
     day), by an earlier round or by an earlier run of this one (``already``), is kept as it
-    was first recorded; a return that says otherwise is noted, not used."""
+    was first recorded; a return that says otherwise, or no longer lists one recorded by an
+    earlier run of this round, is noted, not used."""
     known = {entry_key(e): e for e in recorded}
     first_run = {entry_key(e): e for e in already}
     new: list[ComplianceEntry] = []
@@ -103,7 +104,16 @@ def merge_trail(
                 f"{'differs' if len(changed) == 1 else 'differ'} from this return, "
                 "and the trail keeps what was first recorded (add a new row for a new decision)"
             )
-    trail = sorted(known.values(), key=_order(recorded, given))
+    for key, earlier in first_run.items():
+        if key not in known:  # recorded at an earlier run of this round, not on this return
+            known[key] = earlier
+            new.append(earlier)
+            notes.append(
+                f"Compliance: the {earlier.stage.lower()} of {earlier.entered:%d/%m/%Y}, "
+                "recorded when this round was run before, is not on this return; the trail "
+                "keeps it (add a new row for a new decision)"
+            )
+    trail = sorted(known.values(), key=_order(recorded, [*given, *first_run.values()]))
     return trail, new, notes
 
 

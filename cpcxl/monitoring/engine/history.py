@@ -61,6 +61,16 @@ def _history_location(history: ProviderHistory, record: RoundRecord, field_name:
     )
 
 
+#: What the history's log says a change the batch made was recorded from.
+BATCH_RECORDED_FROM = "cpcxl batch"
+
+
+def batch_made(entry: ComplianceEntry) -> bool:
+    """A change the batch made (a stage closed when its requirements were met), made this
+    run or read back from the history's log."""
+    return entry.source == "batch" or entry.recorded_from == BATCH_RECORDED_FROM
+
+
 def prior_rounds(
     history: ProviderHistory,
     round_label: str,
@@ -130,7 +140,11 @@ def prior_rounds(
         kpis=[k for k in history.kpis if k.round in rounds],
         actions=[a for a in history.actions if a.round in rounds],
         compliance=[c for c in history.compliance if choice_key(c.round) != label],
-        recorded_this_round=[c for c in history.compliance if choice_key(c.round) == label],
+        # the batch's own closures belong to its run of the round: run again, it makes them
+        # again if they still hold (the history's writer drops them: outputs.history)
+        recorded_this_round=[
+            c for c in history.compliance if choice_key(c.round) == label and not batch_made(c)
+        ],
         baseline=history.baseline,
         file=history.file,
     )
@@ -484,52 +498,6 @@ def round_record_kpis(
 
 
 # --- the history after this round ------------------------------------------------------------
-
-
-def merge_round(
-    history: ProviderHistory,
-    round_label: str,
-    record: RoundRecord,
-    kpis: Sequence[KpiRound],
-    actions: Sequence[ActionRound],
-    compliance: Sequence[ComplianceEntry],
-) -> ProviderHistory:
-    """A provider's history with this round in it: the round (and its KPIs and actions)
-    replacing one of the same label (a rerun of the latest round) or added after the
-    others; compliance changes added to the trail unless it has them already (the trail is
-    never rewritten). Every other round is kept as it was."""
-    label = choice_key(round_label)
-    rounds = [r for r in history.rounds if choice_key(r.round) != label]
-    kept = {r.round for r in rounds}
-    trail = list(history.compliance)
-    known = {(choice_key(e.stage), e.entered) for e in trail}
-    for entry in compliance:
-        key = (choice_key(entry.stage), entry.entered)
-        if key not in known:
-            known.add(key)
-            trail.append(entry)
-    return ProviderHistory(
-        provider_id=history.provider_id,
-        framework=record.framework,
-        rounds=[*rounds, record],
-        kpis=[k for k in history.kpis if k.round in kept] + list(kpis),
-        actions=[a for a in history.actions if a.round in kept] + list(actions),
-        compliance=trail,
-        baseline=history.baseline,
-        file=history.file,
-    )
-
-
-def lost_rounds(before: ProviderHistory, after: ProviderHistory, round_label: str) -> list[str]:
-    """Rounds of ``before`` that ``after`` does not have (other than this round's label,
-    which a rerun replaces): there must be none."""
-    label = choice_key(round_label)
-    have = {choice_key(r.round) for r in after.rounds}
-    return [
-        r.round
-        for r in before.rounds
-        if choice_key(r.round) not in have and choice_key(r.round) != label
-    ]
 
 
 def history_fingerprint(prior: ProviderHistory, *, exact: bool = False) -> str:

@@ -113,7 +113,8 @@ def _new_rows(
                 COMPLIANCE_LOG,
                 e,
                 provider_id=pid,
-                recorded_from=e.recorded_from or ("cpcxl batch" if e.source == "batch" else ""),
+                recorded_from=e.recorded_from
+                or (engine.BATCH_RECORDED_FROM if e.source == "batch" else ""),
             )
             for e in rows.compliance
         ],
@@ -128,6 +129,15 @@ def _merged(
         return old
     if spec is COMPLIANCE_LOG:
         stage, entered = _column(spec, "stage"), _column(spec, "entered")
+        at, source = _column(spec, "round"), _column(spec, "recorded_from")
+        # a person's change is kept as first recorded; the batch's own closures of this round
+        # went with its earlier run of it (this run makes them again if they still hold)
+        label = choice_key(round_label)
+        old = [
+            r
+            for r in old
+            if not (r[source] == engine.BATCH_RECORDED_FROM and choice_key(r[at] or "") == label)
+        ]
         known = {(choice_key(r[stage]), r[entered]) for r in old}
         added = []
         for row in new:
