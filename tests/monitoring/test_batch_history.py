@@ -459,6 +459,36 @@ def test_a_change_a_rerun_no_longer_lists_stays_in_the_trail_and_decides_the_sta
     ]
 
 
+def test_an_earlier_rounds_compliance_row_may_stay_after_its_requirement_leaves_the_actions(
+    tmp_path: Path,
+) -> None:
+    returns = tmp_path / "r"
+    returns.mkdir()
+    history = tmp_path / "history.xlsx"
+    notice = ("Improvement notice", dt.date(2026, 4, 1), dt.date(2026, 12, 1))
+    write_return(returns / "r.xlsx", with_compliance(notice))
+    assert run_batch(returns, tmp_path / "o", options(history, "2026-05", dt.date(2026, 6, 20))).ok
+    # the next round's return: its own period, the notice's row left on the Compliance sheet,
+    # the requirement not listed again on the Actions sheet (it is carried over, still open)
+    later = with_compliance(notice)
+    d = later.details
+    d.period_start, d.period_end = dt.date(2026, 5, 1), dt.date(2026, 10, 31)
+    d.monitoring_date = dt.date(2026, 11, 10)
+    later.actions = [a for a in later.actions if a.action != REQUIREMENT]
+    write_return(returns / "r.xlsx", later)
+    report = run_batch(returns, tmp_path / "o", options(history, "2026-11", dt.date(2026, 11, 20)))
+    assert report.ok, report.errors
+    assert [n for _, n in report.notes if "earlier round's" in n] == [
+        f"Compliance!D4: {REQUIREMENT!r} is not on the Actions sheet; the change was entered "
+        "before this return's period, so it is kept as an earlier round's"
+    ]
+    rounds = read_history_file(history, RESOLVE, CPC306).of("P-0042").rounds
+    assert [(r.round, r.stage) for r in rounds] == [
+        ("2026-05", "Improvement notice"),
+        ("2026-11", "Improvement notice"),
+    ]
+
+
 def test_issue16_a_stage_closed_by_the_batch_is_in_the_trail_with_its_date(tmp_path: Path) -> None:
     returns = tmp_path / "r"
     returns.mkdir()

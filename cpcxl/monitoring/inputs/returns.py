@@ -6,6 +6,7 @@ an officer can fix them all at once. No file access here, and no workbook librar
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -101,7 +102,9 @@ def read_return(
     }
     ret.strengths = _strengths(later[STRENGTHS.name], framework, errors)
     ret.stakeholders = [Stakeholder(**r) for r in _records(later[STAKEHOLDERS.name])]
-    ret.compliance = _compliance(later[COMPLIANCE.name], stages, ret.actions, errors)
+    ret.compliance = _compliance(
+        later[COMPLIANCE.name], stages, ret.actions, errors, since=ret.details.period_start
+    )
     errors.raise_if_any()
     ret.notes = list(errors.notes)
     return ret, framework
@@ -254,11 +257,15 @@ def _compliance(
     stages: ComplianceScheme,
     actions: Sequence[Action],
     errors: InputErrors,
+    *,
+    since: dt.date | None = None,
 ) -> list[ComplianceEntry]:
     """The Compliance sheet's stage changes, each checked on its own row: a stage of the
     scheme, a deadline where the stage needs one and never before the date entered, the
-    requirement it names one of the Actions sheet's. Whether a change skips a step the
-    scheme requires is checked against the whole trail (with the history's), in the engine.
+    requirement it names one of the Actions sheet's (for a change entered in this return's
+    period, from ``since``: an earlier round's row may stay on the sheet after its
+    requirement has left the Actions sheet). Whether a change skips a step the scheme
+    requires is checked against the whole trail (with the history's), in the engine.
     """
     if table is None:
         return []
@@ -292,9 +299,16 @@ def _compliance(
                 valid=f"a date on or after {entered:%d/%m/%Y}",
             )
         requirement = r["requirement"]
+        earlier_round = since is not None and entered is not None and entered < since
         if requirement:
             found = requirements.get(choice_key(requirement))
-            if found is None:
+            if found is None and earlier_round:
+                errors.note(
+                    f"{table.spec.sheet}!{table.where(row, 'requirement').cell}: "
+                    f"{requirement[:60]!r} is not on the Actions sheet; the change was entered "
+                    "before this return's period, so it is kept as an earlier round's"
+                )
+            elif found is None:
                 shown = "; ".join(list(requirements.values())[:5]) or "none in this return"
                 errors.add(
                     f"{requirement[:60]!r} is not a requirement on the Actions sheet",
