@@ -665,3 +665,28 @@ def test_a_summary_named_exactly_by_its_id_is_its_own_beside_one_in_another_case
     assert [(p.name, why) for p, why in report.stale] == [
         ("p-0001.xlsx", "Out of date: no return read for it in this run")
     ]
+
+
+def _sleeps_in_a_task(pid_file: str) -> None:
+    Path(pid_file).write_text(str(os.getpid()))
+    time.sleep(5)
+
+
+def test_a_worker_told_to_stop_in_the_middle_of_a_task_stops(tmp_path: Path) -> None:
+    # The pool ends its workers with SIGTERM when one dies; a worker busy with a task then
+    # must end, not take the stop for the task's error and wait for the next (the pool would
+    # wait for it for ever)
+    pid_file = tmp_path / "pid"
+    with batch._Runner(BatchOptions(jobs=2)) as runner:
+        assert runner.pool is not None
+        runner.pool.submit(batch._each, _sleeps_in_a_task, [str(pid_file)])
+        for _ in range(100):  # bounded: at most 10 s for the task to start
+            if pid_file.exists() and pid_file.read_text():
+                break
+            time.sleep(0.1)
+        busy = int(pid_file.read_text())
+        os.kill(busy, signal.SIGTERM)
+        (process,) = [p for p in runner.pool._processes.values() if p.pid == busy]
+        process.join(timeout=10)
+        assert not process.is_alive()
+        assert process.exitcode == 128 + signal.SIGTERM

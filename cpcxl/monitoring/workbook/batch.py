@@ -701,7 +701,7 @@ class _Runner:
         pool = self._replace_pool()
         for item in items:
             try:
-                yield pool.submit(fn, item).result()
+                yield pool.submit(_each, fn, [item]).result()[0]
             except BrokenProcessPool:
                 yield crashed(item)
                 pool = self._replace_pool()
@@ -721,7 +721,15 @@ class _Runner:
 
 
 def _each(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
-    return [fn(item) for item in items]
+    """``fn`` over ``items`` in a worker. A SIGTERM there (the pool ending its workers, or
+    the parent gone) has run the ``finally`` blocks that remove temp files by the time its
+    SystemExit gets here; the worker ends now, as it was told to: the pool's own loop would
+    take the SystemExit for the task's error and wait for the next task, and the pool
+    would wait for the worker for ever."""
+    try:
+        return [fn(item) for item in items]
+    except SystemExit as stop:
+        os._exit(stop.code if isinstance(stop.code, int) else 1)
 
 
 def _init_worker_here(options: BatchOptions) -> None:
