@@ -201,6 +201,26 @@ def test_a_stage_entered_after_the_visit_with_its_requirements_met_closes_the_da
     assert found.message == "Improvement notice closed on 20/05/2026: 1 requirement met"
 
 
+def test_two_rows_for_one_change_use_the_first_and_say_so() -> None:
+    first = entry("Improvement notice", dt.date(2026, 3, 1), dt.date(2026, 9, 1))
+    second = entry("Improvement notice", dt.date(2026, 3, 1), dt.date(2026, 10, 1))
+    first.row, second.row = 4, 5
+    first.source = second.source = "return"  # as the return's reader gives them
+    found = engine.compliance_now(
+        [],
+        [first, second],
+        CPC306,
+        requirements=[_requirement()],
+        monitoring_date=dt.date(2026, 5, 12),
+        as_at=AS_AT,
+    )
+    assert [e.deadline for e in found.trail] == [dt.date(2026, 9, 1)]
+    assert found.notes == (
+        "Compliance row 5: the improvement notice of 01/03/2026 is on row 4 already, and its "
+        "deadline differs; the first row is used (one row for each change)",
+    )
+
+
 def test_a_stage_with_no_requirement_to_check_waits_for_an_officer() -> None:
     found = engine.compliance_now(
         [],

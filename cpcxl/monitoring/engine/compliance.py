@@ -96,7 +96,15 @@ def merge_trail(
             for name in ("issue", "requirement", "deadline", "evidence", "decided_by", "why")
             if getattr(earlier, name) != getattr(entry, name)
         ]
-        if changed and earlier.source != "return":
+        if changed and earlier.source == "return":
+            notes.append(
+                f"Compliance row {entry.row}: the {entry.stage.lower()} of "
+                f"{entry.entered:%d/%m/%Y} is on row {earlier.row} already, and its "
+                f"{', '.join(c.replace('_', ' ') for c in changed)} "
+                f"{'differs' if len(changed) == 1 else 'differ'}; the first row is used "
+                "(one row for each change)"
+            )
+        elif changed:
             notes.append(
                 f"Compliance row {entry.row}: the {entry.stage.lower()} of "
                 f"{entry.entered:%d/%m/%Y} is in the audit trail already; its "
