@@ -221,6 +221,23 @@ def test_two_rows_for_one_change_use_the_first_and_say_so() -> None:
     )
 
 
+def test_a_stage_dated_after_the_as_at_date_is_noted() -> None:
+    notice = entry("Improvement notice", dt.date(2027, 3, 1), dt.date(2027, 9, 1))  # 2026?
+    notice.row = 4
+    found = engine.compliance_now(
+        [],
+        [notice],
+        CPC306,
+        requirements=[_requirement()],
+        monitoring_date=dt.date(2026, 5, 12),
+        as_at=AS_AT,
+    )
+    assert found.notes == (
+        "Compliance row 4: the improvement notice is dated 01/03/2027, after the as-at date "
+        "(20/06/2026); it is taken as entered then (check the year)",
+    )
+
+
 def test_a_stage_with_no_requirement_to_check_waits_for_an_officer() -> None:
     found = engine.compliance_now(
         [],

@@ -221,6 +221,12 @@ def compliance_now(
     A change that skips a step the scheme requires raises InputErrors (every one found).
     """
     trail, new, notes = merge_trail(recorded, given, already)
+    notes += [
+        f"Compliance row {e.row}: the {e.stage.lower()} is dated {e.entered:%d/%m/%Y}, after "
+        f"the as-at date ({as_at:%d/%m/%Y}); it is taken as entered then (check the year)"
+        for e in given
+        if e.entered > as_at
+    ]
     problems = check_trail(trail, scheme, file=file, history=history)
     if problems:
         raise InputErrors(problems)
