@@ -395,36 +395,38 @@ def _log_stages(history: Path) -> list[tuple[str, dt.date]]:
     return [(r[1], r[2].date()) for r in rows]  # type: ignore[union-attr]
 
 
+def _run_one(tmp_path: Path, ret: Any, label: str, as_at: dt.date) -> Any:
+    """The batch over this one return (tmp_path/r), into tmp_path/o, with tmp_path's
+    history.xlsx; what it wrote before is rewritten."""
+    returns = tmp_path / "r"
+    returns.mkdir(exist_ok=True)
+    write_return(returns / "r.xlsx", ret)
+    history = tmp_path / "history.xlsx"
+    return run_batch(returns, tmp_path / "o", options(history, label, as_at, overwrite=True))
+
+
 def test_a_rerun_of_the_round_leaves_the_log_the_summary_and_the_next_round_agreeing(
     tmp_path: Path,
 ) -> None:
-    returns = tmp_path / "r"
-    returns.mkdir()
     history = tmp_path / "history.xlsx"
     notice = ("Improvement notice", dt.date(2026, 4, 1), dt.date(2026, 9, 1))
-
-    def run(ret: Any, label: str, as_at: dt.date) -> Any:
-        write_return(returns / "r.xlsx", ret)
-        return run_batch(returns, tmp_path / "o", options(history, label, as_at, overwrite=True))
-
     # run 1: the requirement marked Complete by mistake, so the batch closes the notice
     wrong = with_compliance(notice)
     wrong.actions[0].status = ActionStatus.COMPLETE
-    assert run(wrong, "2026-05", dt.date(2026, 6, 20)).ok
+    assert _run_one(tmp_path, wrong, "2026-05", dt.date(2026, 6, 20)).ok
     assert _log_stages(history) == [
         ("Improvement notice", dt.date(2026, 4, 1)),
         ("None", dt.date(2026, 5, 12)),
     ]
     # run 2 of the same round, the requirement open again: the batch's own closure went with
     # run 1 (it is the batch's, not a person's decision), so the log says what the summary says
-    assert run(with_compliance(notice), "2026-05", dt.date(2026, 6, 20)).ok
+    assert _run_one(tmp_path, with_compliance(notice), "2026-05", dt.date(2026, 6, 20)).ok
     assert _log_stages(history) == [("Improvement notice", dt.date(2026, 4, 1))]
     assert read_history_file(history, RESOLVE, CPC306).of("P-0042").rounds[0].stage == notice[0]
     # the next round starts from the notice, open past its deadline: escalate
     later = with_compliance(notice)
     later.details.monitoring_date = dt.date(2026, 11, 10)
-    report = run(later, "2026-11", dt.date(2026, 11, 20))
-    assert report.ok
+    assert _run_one(tmp_path, later, "2026-11", dt.date(2026, 11, 20)).ok
     from cpcxl.monitoring.workbook.summaries import read_summary_record
 
     summary = read_summary_record(tmp_path / "o" / "P-0042.xlsx")
@@ -437,19 +439,13 @@ def test_a_rerun_of_the_round_leaves_the_log_the_summary_and_the_next_round_agre
 def test_a_change_a_rerun_no_longer_lists_stays_in_the_trail_and_decides_the_stage(
     tmp_path: Path,
 ) -> None:
-    returns = tmp_path / "r"
-    returns.mkdir()
     history = tmp_path / "history.xlsx"
     notice = ("Improvement notice", dt.date(2026, 4, 1), dt.date(2026, 12, 1))
     default = ("Default notice", dt.date(2026, 5, 1), dt.date(2026, 12, 1))
-    write_return(returns / "r.xlsx", with_compliance(notice, default))
-    assert run_batch(returns, tmp_path / "o", options(history, "2026-05", dt.date(2026, 6, 20))).ok
+    assert _run_one(tmp_path, with_compliance(notice, default), "2026-05", dt.date(2026, 6, 20)).ok
     # the round run again without the default notice's row: a person's decision, recorded,
     # is never removed; the summary and the round say the stage the trail says, and why
-    write_return(returns / "r.xlsx", with_compliance(notice))
-    again = run_batch(
-        returns, tmp_path / "o", options(history, "2026-05", dt.date(2026, 6, 20), overwrite=True)
-    )
+    again = _run_one(tmp_path, with_compliance(notice), "2026-05", dt.date(2026, 6, 20))
     assert again.ok
     assert _log_stages(history) == [(notice[0], notice[1]), (default[0], default[1])]
     assert read_history_file(history, RESOLVE, CPC306).of("P-0042").rounds[0].stage == default[0]
@@ -462,12 +458,8 @@ def test_a_change_a_rerun_no_longer_lists_stays_in_the_trail_and_decides_the_sta
 def test_an_earlier_rounds_compliance_row_may_stay_after_its_requirement_leaves_the_actions(
     tmp_path: Path,
 ) -> None:
-    returns = tmp_path / "r"
-    returns.mkdir()
-    history = tmp_path / "history.xlsx"
     notice = ("Improvement notice", dt.date(2026, 4, 1), dt.date(2026, 12, 1))
-    write_return(returns / "r.xlsx", with_compliance(notice))
-    assert run_batch(returns, tmp_path / "o", options(history, "2026-05", dt.date(2026, 6, 20))).ok
+    assert _run_one(tmp_path, with_compliance(notice), "2026-05", dt.date(2026, 6, 20)).ok
     # the next round's return: its own period, the notice's row left on the Compliance sheet,
     # the requirement not listed again on the Actions sheet (it is carried over, still open)
     later = with_compliance(notice)
@@ -475,14 +467,13 @@ def test_an_earlier_rounds_compliance_row_may_stay_after_its_requirement_leaves_
     d.period_start, d.period_end = dt.date(2026, 5, 1), dt.date(2026, 10, 31)
     d.monitoring_date = dt.date(2026, 11, 10)
     later.actions = [a for a in later.actions if a.action != REQUIREMENT]
-    write_return(returns / "r.xlsx", later)
-    report = run_batch(returns, tmp_path / "o", options(history, "2026-11", dt.date(2026, 11, 20)))
+    report = _run_one(tmp_path, later, "2026-11", dt.date(2026, 11, 20))
     assert report.ok, report.errors
     assert [n for _, n in report.notes if "earlier round's" in n] == [
         f"Compliance!D4: {REQUIREMENT!r} is not on the Actions sheet; the change was entered "
         "before this return's period, so it is kept as an earlier round's"
     ]
-    rounds = read_history_file(history, RESOLVE, CPC306).of("P-0042").rounds
+    rounds = read_history_file(tmp_path / "history.xlsx", RESOLVE, CPC306).of("P-0042").rounds
     assert [(r.round, r.stage) for r in rounds] == [
         ("2026-05", "Improvement notice"),
         ("2026-11", "Improvement notice"),

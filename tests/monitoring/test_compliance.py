@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -155,6 +156,22 @@ def test_issue16_requirements_met_close_the_stage_with_the_date() -> None:
     assert closure.why == "1 requirement complete at the round of 12/05/2026 (2026-05)"
 
 
+def _at_the_round(
+    given: list[ComplianceEntry], status: ActionStatus = ActionStatus.OPEN, **more: Any
+) -> engine.ComplianceResult:
+    """This round's stage from the return's ``given`` changes alone (no history): its
+    requirement ``status``, the visit on 12/05/2026, as at 20/06/2026."""
+    return engine.compliance_now(
+        [],
+        given,
+        CPC306,
+        requirements=[_requirement(status)],
+        monitoring_date=dt.date(2026, 5, 12),
+        as_at=AS_AT,
+        **more,
+    )
+
+
 @pytest.mark.parametrize(
     ("stage", "after_it"),
     [
@@ -173,29 +190,14 @@ def test_an_escalation_names_the_stage_the_scheme_leads_to(stage: str, after_it:
     day = dt.date(2026, 3, 1)
     given = [entry(s, day, dt.date(2026, 4, 1)) for s in steps.get(stage, [])]
     given.append(entry(stage, day, dt.date(2026, 6, 1)))
-    found = engine.compliance_now(
-        [],
-        given,
-        CPC306,
-        requirements=[_requirement()],
-        monitoring_date=dt.date(2026, 5, 12),
-        as_at=AS_AT,
-    )
+    found = _at_the_round(given)
     assert (found.stage, found.check, found.next_stage) == (stage, engine.ESCALATE, after_it)
 
 
 def test_a_stage_entered_after_the_visit_with_its_requirements_met_closes_the_day_entered() -> None:
     # the notice was entered on 20/05, after the visit of 12/05: closed on 20/05, not before it
     notice = entry("Improvement notice", dt.date(2026, 5, 20), dt.date(2026, 6, 30))
-    found = engine.compliance_now(
-        [],
-        [notice],
-        CPC306,
-        requirements=[_requirement(ActionStatus.COMPLETE)],
-        monitoring_date=dt.date(2026, 5, 12),
-        as_at=AS_AT,
-        round_label="2026-05",
-    )
+    found = _at_the_round([notice], ActionStatus.COMPLETE, round_label="2026-05")
     closure = found.new[-1]
     assert (closure.stage, closure.entered) == ("None", dt.date(2026, 5, 20))
     assert found.message == "Improvement notice closed on 20/05/2026: 1 requirement met"
@@ -206,14 +208,7 @@ def test_two_rows_for_one_change_use_the_first_and_say_so() -> None:
     second = entry("Improvement notice", dt.date(2026, 3, 1), dt.date(2026, 10, 1))
     first.row, second.row = 4, 5
     first.source = second.source = "return"  # as the return's reader gives them
-    found = engine.compliance_now(
-        [],
-        [first, second],
-        CPC306,
-        requirements=[_requirement()],
-        monitoring_date=dt.date(2026, 5, 12),
-        as_at=AS_AT,
-    )
+    found = _at_the_round([first, second])
     assert [e.deadline for e in found.trail] == [dt.date(2026, 9, 1)]
     assert found.notes == (
         "Compliance row 5: the improvement notice of 01/03/2026 is on row 4 already, and its "
@@ -224,14 +219,7 @@ def test_two_rows_for_one_change_use_the_first_and_say_so() -> None:
 def test_a_stage_dated_after_the_as_at_date_is_noted() -> None:
     notice = entry("Improvement notice", dt.date(2027, 3, 1), dt.date(2027, 9, 1))  # 2026?
     notice.row = 4
-    found = engine.compliance_now(
-        [],
-        [notice],
-        CPC306,
-        requirements=[_requirement()],
-        monitoring_date=dt.date(2026, 5, 12),
-        as_at=AS_AT,
-    )
+    found = _at_the_round([notice])
     assert found.notes == (
         "Compliance row 4: the improvement notice is dated 01/03/2027, after the as-at date "
         "(20/06/2026); it is taken as entered then (check the year)",
