@@ -669,7 +669,10 @@ def test_a_summary_named_exactly_by_its_id_is_its_own_beside_one_in_another_case
 
 def _sleeps_in_a_task(pid_file: str) -> None:
     Path(pid_file).write_text(str(os.getpid()))
-    time.sleep(5)
+    # in short sleeps: a signal that reaches the worker's other thread is run by this one at
+    # its next wake, within a tenth of a second
+    for _ in range(200):
+        time.sleep(0.1)
 
 
 def test_a_worker_told_to_stop_in_the_middle_of_a_task_stops(tmp_path: Path) -> None:
@@ -687,6 +690,6 @@ def test_a_worker_told_to_stop_in_the_middle_of_a_task_stops(tmp_path: Path) -> 
         busy = int(pid_file.read_text())
         os.kill(busy, signal.SIGTERM)
         (process,) = [p for p in runner.pool._processes.values() if p.pid == busy]
-        process.join(timeout=10)
+        process.join(timeout=15)  # the task would take 20 s; the stop, a tenth of one
         assert not process.is_alive()
         assert process.exitcode == 128 + signal.SIGTERM
