@@ -796,6 +796,133 @@ def test_a_history_fingerprint_counts_numbers_to_12_digits_and_keeps_the_earlier
     assert not batch._same_history(engine.history_fingerprint(two_rounds()), now, third)
 
 
+def test_a_history_fingerprint_is_the_one_summaries_recorded() -> None:
+    """The fingerprint makes each number steady where it is put in. Summaries in the field
+    recorded the digest of the same parts made steady by a walk over the whole (every float,
+    however deep, as steady_number gives it; one not finite as its repr): the second method
+    here. The two must agree, or every summary is reported out of date after an upgrade."""
+    import hashlib
+    import math
+
+    from cpcxl.common.values import steady_number
+    from cpcxl.monitoring import engine
+    from cpcxl.monitoring.models import ActionKind, ActionRound, Baseline, KpiRound
+
+    from .cases import two_rounds
+
+    def walked(value: Any) -> Any:
+        if isinstance(value, float):
+            return steady_number(value) if math.isfinite(value) else repr(value)
+        if isinstance(value, tuple | list):
+            return type(value)(walked(v) for v in value)
+        return value
+
+    def parts(h: ProviderHistory) -> Any:
+        return (
+            [
+                (
+                    r.round,
+                    r.number,
+                    r.monitoring_date,
+                    r.overall,
+                    r.overall_percentage,
+                    r.stage,
+                    tuple(
+                        (d.domain, d.percentage, d.rating, d.from_round, d.from_date)
+                        for d in r.domains
+                    ),
+                    (
+                        r.kpi_red,
+                        r.kpi_amber,
+                        r.kpi_green,
+                        r.open_requirements,
+                        r.open_recommendations,
+                    ),
+                )
+                for r in h.rounds
+            ],
+            [
+                (k.round, k.name, k.unit, k.higher_is_better, k.target, k.actual, k.rag, k.baseline)
+                for k in h.kpis
+            ],
+            [
+                (
+                    a.round,
+                    a.action,
+                    str(a.kind),
+                    str(a.responsible),
+                    a.due,
+                    str(a.status),
+                    a.first_round,
+                    a.first_date,
+                    a.rounds_overdue,
+                )
+                for a in h.actions
+            ],
+            [
+                (
+                    c.stage,
+                    c.entered,
+                    c.issue,
+                    c.requirement,
+                    c.deadline,
+                    c.evidence,
+                    c.decided_by,
+                    c.why,
+                    c.round,
+                )
+                for c in h.compliance
+            ],
+            (h.baseline.round, h.baseline.set_by, h.baseline.why) if h.baseline else None,
+        )
+
+    history = two_rounds()
+    history.rounds[0].overall_percentage = 58.333333333333336
+    history.rounds[1].overall_percentage = math.nan
+    history.rounds[1].domains[0].percentage = -0.0
+    history.rounds[1].domains[1].percentage = math.inf
+    history.rounds[1].domains[2].percentage = 92.65850945494995  # a half at the 12th digit
+    history.kpis = [
+        KpiRound(
+            provider_id="P-0042",
+            round="2025-05",
+            name="Staff turnover",
+            unit="% a year",
+            higher_is_better=False,
+            target=25.0,
+            actual=1 / 3,
+            baseline=None,
+        ),
+        KpiRound(
+            provider_id="P-0042",
+            round="2025-11",
+            name="Staff turnover",
+            target=1e16,
+            actual=5e-324,
+            baseline=0.1 + 0.2,
+        ),
+    ]
+    history.actions = [
+        ActionRound(
+            provider_id="P-0042",
+            round="2025-11",
+            action="Update care plans",
+            kind=ActionKind.REQUIREMENT,
+            due=dt.date(2025, 12, 1),
+            first_round="2025-05",
+            first_date=dt.date(2025, 5, 14),
+            rounds_overdue=1,
+        )
+    ]
+    history.baseline = Baseline(provider_id="P-0042", round="2025-05", set_by="the officer")
+    for h in (history, two_rounds(), ProviderHistory(provider_id="P-0042")):
+        steady = hashlib.sha256(repr(walked(parts(h))).encode()).hexdigest()
+        exact = hashlib.sha256(repr(parts(h)).encode()).hexdigest()
+        assert engine.history_fingerprint(h) == steady
+        assert engine.history_fingerprint(h, exact=True) == exact
+    assert engine.history_fingerprint(history) != engine.history_fingerprint(two_rounds())
+
+
 def test_a_new_visit_under_the_last_rounds_label_leaves_that_round_in_the_history(
     tmp_path: Path,
 ) -> None:

@@ -506,6 +506,9 @@ def history_fingerprint(prior: ProviderHistory, *, exact: bool = False) -> str:
     as :func:`~cpcxl.common.values.steady_number` gives them, so a history opened and saved
     unchanged is the same history; ``exact``: every number exactly, as cpcxl fingerprinted
     a history before (what the summaries it wrote then recorded)."""
+    # Each number is made steady where it is put in (its fields are the models' floats): a
+    # pass over the whole afterwards made every tuple twice, most of the fingerprint's cost.
+    n = _exact if exact else _steady
     parts = (
         [
             (
@@ -513,17 +516,27 @@ def history_fingerprint(prior: ProviderHistory, *, exact: bool = False) -> str:
                 r.number,
                 r.monitoring_date,
                 r.overall,
-                r.overall_percentage,
+                n(r.overall_percentage),
                 r.stage,
                 tuple(
-                    (d.domain, d.percentage, d.rating, d.from_round, d.from_date) for d in r.domains
+                    (d.domain, n(d.percentage), d.rating, d.from_round, d.from_date)
+                    for d in r.domains
                 ),
                 (r.kpi_red, r.kpi_amber, r.kpi_green, r.open_requirements, r.open_recommendations),
             )
             for r in prior.rounds
         ],
         [
-            (k.round, k.name, k.unit, k.higher_is_better, k.target, k.actual, k.rag, k.baseline)
+            (
+                k.round,
+                k.name,
+                k.unit,
+                k.higher_is_better,
+                n(k.target),
+                n(k.actual),
+                k.rag,
+                n(k.baseline),
+            )
             for k in prior.kpis
         ],
         [
@@ -558,13 +571,15 @@ def history_fingerprint(prior: ProviderHistory, *, exact: bool = False) -> str:
         if prior.baseline
         else None,
     )
-    return hashlib.sha256(repr(parts if exact else _steady(parts)).encode()).hexdigest()
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def _steady(value: Any) -> Any:
-    """``value`` with every float in it as steady_number gives it."""
+    """A float as steady_number gives it (one not finite as its repr); anything else as is."""
     if isinstance(value, float):
         return steady_number(value) if math.isfinite(value) else repr(value)
-    if isinstance(value, tuple | list):
-        return type(value)(_steady(v) for v in value)
+    return value
+
+
+def _exact(value: Any) -> Any:
     return value
