@@ -769,6 +769,38 @@ def test_a_history_saved_by_a_spreadsheet_unchanged_leaves_its_summaries_up_to_d
     ]
 
 
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_held_off_while_the_history_is_read_and_then_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, enabled: bool
+) -> None:
+    import gc
+
+    from cpcxl.monitoring.workbook import batch
+
+    history = tmp_path / "history.xlsx"
+    first = returns_for(tmp_path / "r1", 2)
+    run_batch(first, tmp_path / "o1", options(history, "2026-10", ROUND_1))
+    during: list[bool] = []
+    real = batch.read_history_file
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        during.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "read_history_file", spy)
+    # the process that runs the batch (Excel's server, say) may have its own setting
+    (gc.enable if enabled else gc.disable)()
+    try:
+        second = returns_for(tmp_path / "r2", 2, months=6)
+        report = run_batch(second, tmp_path / "o2", options(history, "2027-04", ROUND_2))
+        after = gc.isenabled()
+    finally:
+        gc.enable()
+    assert report.ok and report.history_written
+    assert during == [False]
+    assert after is enabled
+
+
 def test_a_history_fingerprint_counts_numbers_to_12_digits_and_keeps_the_earlier_one() -> None:
     from cpcxl.monitoring import engine
     from cpcxl.monitoring.workbook import batch

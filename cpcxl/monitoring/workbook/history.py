@@ -1,18 +1,23 @@
 """The history workbook on disk: read into each provider's rounds, and written back with this
 round in it, atomically, never losing an earlier round.
 
-A history cpcxl wrote keeps, on a hidden sheet, the SHA-256 of each of its sheets as written
-and the rows it wrote. When every sheet is still byte for byte as written (nobody has saved
+A history cpcxl wrote keeps, on a hidden sheet, the CRC-32 and size of each of its sheets as
+written and the rows it wrote. When every sheet's part is still as written (nobody has saved
 the file since), those rows are read instead of the cells: a thousand providers' twelve
 rounds are a million cells, and reading them again each run would cost more than the rest of
 the history's work together. A file anyone has saved since (Excel rewrites every sheet) is
-read cell by cell, every cell checked.
+read cell by cell, every cell checked, and so is one an earlier cpcxl wrote (it recorded
+each sheet's SHA-256 instead).
+
+Why the archive's CRC-32 and not a digest of each sheet: the archive holds each part's CRC-32
+already, so a reader compares it without unpacking the sheets (40 MB for a thousand
+providers). It is there to notice a file saved since, not to resist a forger: whoever can
+change a sheet can change the rows recorded beside it as easily.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import posixpath
@@ -42,7 +47,7 @@ from .stream import Table, stream_book, text_of_xml
 #: (a thousand providers over twelve rounds is about 4 MB, 40 MB unpacked). A local choice.
 MAX_HISTORY_BYTES = 200 * 1024 * 1024
 MAX_HISTORY_UNPACKED = 2 * 1024 * 1024 * 1024
-_DIGESTS = "sheet sha256"
+_SHEETS = "sheet crc32 size"
 _ROWS = "rows"
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -77,13 +82,14 @@ def _as_written(path: Path) -> dict[str, Any] | None:
             if RECORD_SHEET not in parts:
                 return None
             record = _record(archive.read(parts[RECORD_SHEET]), ElementTree)
-            digests = json.loads(record[_DIGESTS])
-            if set(digests) != set(parts) - {RECORD_SHEET}:
+            written = json.loads(record[_SHEETS])
+            if not isinstance(written, dict) or set(written) != set(parts) - {RECORD_SHEET}:
                 return None
             for sheet, part in parts.items():
                 if sheet == RECORD_SHEET:
                     continue
-                if hashlib.sha256(archive.read(part)).hexdigest() != digests[sheet]:
+                info = archive.getinfo(part)
+                if [info.CRC, info.file_size] != written[sheet]:
                     return None
             rows = json.loads(record[_ROWS])
     except (KeyError, ValueError, zipfile.BadZipFile, OSError, ElementTree.ParseError):
@@ -157,7 +163,7 @@ def write_history(
         book.record(
             RECORD_SHEET,
             [
-                (_DIGESTS, json.dumps(book.digests)),
+                (_SHEETS, json.dumps(book.parts)),
                 (_ROWS, json.dumps(rows, default=_json_value, separators=(",", ":"))),
             ],
         )

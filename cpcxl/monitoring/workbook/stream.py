@@ -12,7 +12,6 @@ the file appears at its name only when complete (:func:`cpcxl.common.files.atomi
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import os
 import re
@@ -137,8 +136,9 @@ class StreamBook:
         self.marking = marking
         self.sheets: list[tuple[str, int]] = []  # (name, header row for print titles; 0: none)
         self.hidden: set[str] = set()
-        #: SHA-256 of each sheet's XML as written, by sheet name
-        self.digests: dict[str, str] = {}
+        #: each sheet's part as the archive records it: (its CRC-32, its size unpacked), by
+        #: sheet name (a reader can tell a sheet is as written without unpacking it)
+        self.parts: dict[str, tuple[int, int]] = {}
 
     def _header_footer(self) -> str:
         if not self.marking:
@@ -154,17 +154,13 @@ class StreamBook:
         """A sheet of a title, a note, a header and rows (frozen under the header, filtered)."""
         index = len(self.sheets) + 1
         self.sheets.append((table.name, 3))
-        digest = hashlib.sha256()
         width = len(table.header)
         last_row = 3 + len(table.rows)
         letters = [column_letter(i + 1) for i in range(max(width, 1))]
         styles = [_STYLES.get(table.formats.get(c, ""), 0) for c in range(width)]
-        with self.archive.open(f"xl/worksheets/sheet{index}.xml", "w", force_zip64=True) as out:
-
-            def emit(data: bytes) -> None:
-                digest.update(data)
-                out.write(data)
-
+        part = f"xl/worksheets/sheet{index}.xml"
+        with self.archive.open(part, "w", force_zip64=True) as out:
+            emit = out.write
             head = [
                 f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS}>',
                 '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
@@ -212,7 +208,7 @@ class StreamBook:
                 "</worksheet>",
             ]
             emit("".join(tail).encode())
-        self.digests[table.name] = digest.hexdigest()
+        self._written(table.name, part)
 
     def text(self, name: str, title: str, lines: Sequence[str]) -> None:
         """A sheet of a title and paragraphs (one a row, wrapped in a wide column)."""
@@ -237,9 +233,13 @@ class StreamBook:
             'header="0.3" footer="0.3"/><pageSetup paperSize="9" orientation="landscape" '
             'fitToWidth="1" fitToHeight="0"/>' + self._header_footer() + "</worksheet>"
         )
-        data = xml.encode()
-        self.digests[name] = hashlib.sha256(data).hexdigest()
-        self.archive.writestr(f"xl/worksheets/sheet{index}.xml", data)
+        part = f"xl/worksheets/sheet{index}.xml"
+        self.archive.writestr(part, xml.encode())
+        self._written(name, part)
+
+    def _written(self, name: str, part: str) -> None:
+        info = self.archive.getinfo(part)
+        self.parts[name] = (info.CRC, info.file_size)
 
     def record(self, name: str, items: Sequence[tuple[str, str]]) -> None:
         """A hidden sheet of key and value rows, a long value over as many cells of its row
@@ -338,32 +338,37 @@ def _quoted(name: str) -> str:
 
 
 def _row(r: int, values: Sequence[Any], letters: Sequence[str], styles: Sequence[int]) -> str:
+    # The history's million cells pass through here: the most common kinds first, the row's
+    # number made text once, and each text's escaped form looked up here (see xml_text).
     cells: list[str] = []
     add = cells.append
+    rs = str(r)
+    escaped = _ESCAPED.get
     for c, value in enumerate(values):
-        if value is None:
-            continue
         kind = type(value)
         if kind is str:
             if value:
-                add(f'<c r="{letters[c]}{r}" t="inlineStr"><is><t>{xml_text(value)}</t></is></c>')
+                text = escaped(value) or xml_text(value)
+                add(f'<c r="{letters[c]}{rs}" t="inlineStr"><is><t>{text}</t></is></c>')
         elif kind is float or kind is int:
             if kind is float and (value != value or value in _INFINITE):
                 continue
             style = styles[c]
             if style:
-                add(f'<c r="{letters[c]}{r}" s="{style}"><v>{value!r}</v></c>')
+                add(f'<c r="{letters[c]}{rs}" s="{style}"><v>{value!r}</v></c>')
             else:
-                add(f'<c r="{letters[c]}{r}"><v>{value!r}</v></c>')
+                add(f'<c r="{letters[c]}{rs}"><v>{value!r}</v></c>')
+        elif value is None:
+            continue
         elif kind is dt.date:
-            add(f'<c r="{letters[c]}{r}" s="1"><v>{(value - _EPOCH).days}</v></c>')
+            add(f'<c r="{letters[c]}{rs}" s="1"><v>{(value - _EPOCH).days}</v></c>')
         elif kind is dt.datetime:
-            add(f'<c r="{letters[c]}{r}" s="1"><v>{(value.date() - _EPOCH).days}</v></c>')
+            add(f'<c r="{letters[c]}{rs}" s="1"><v>{(value.date() - _EPOCH).days}</v></c>')
         elif kind is bool:
-            add(f'<c r="{letters[c]}{r}" t="b"><v>{int(value)}</v></c>')
+            add(f'<c r="{letters[c]}{rs}" t="b"><v>{int(value)}</v></c>')
         else:
-            add(f'<c r="{letters[c]}{r}" t="inlineStr"><is><t>{xml_text(str(value))}</t></is></c>')
-    return f'<row r="{r}">{"".join(cells)}</row>'
+            add(f'<c r="{letters[c]}{rs}" t="inlineStr"><is><t>{xml_text(str(value))}</t></is></c>')
+    return f'<row r="{rs}">{"".join(cells)}</row>'
 
 
 _INFINITE = (math.inf, -math.inf)
