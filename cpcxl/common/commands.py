@@ -175,19 +175,31 @@ def show_notes(notes: Iterable[str]) -> None:
         console.print(f"note: {note}", markup=False)
 
 
+#: Located problems listed at most: an input wrong throughout (a column of dates typed as
+#: text, say) has a problem in every row, and the first hundred show what is wrong. A local
+#: choice.
+SHOWN_PROBLEMS = 100
+
+
 def show_problems(exc: CpcxlError) -> None:
     """The one error style, on standard error: each located problem (with what would be
-    valid) on a line of its own; then the notes on how the input was read, on standard
-    output as every note is."""
+    valid) on a line of its own, the first :data:`SHOWN_PROBLEMS` of them and how many more;
+    then the notes on how the input was read, on standard output as every note is."""
     if isinstance(exc, InputError | InputErrors):
         problems = list(exc) if isinstance(exc, InputErrors) else [exc]
         count = len(problems)
         errors_console.print(
-            f"[red]error:[/] {count} problem{'s' if count != 1 else ''} in the input; "
+            f"[red]error:[/] {count:,} problem{'s' if count != 1 else ''} in the input; "
             "nothing was written:"
         )
-        for problem in problems:
+        for problem in problems[:SHOWN_PROBLEMS]:
             errors_console.print(f"  - {problem}", markup=False)
+        if count > SHOWN_PROBLEMS:
+            errors_console.print(
+                f"  ... and {count - SHOWN_PROBLEMS:,} more (the first {SHOWN_PROBLEMS} are "
+                "shown: put those right and run again to see any left)",
+                markup=False,
+            )
         show_notes(exc.notes if isinstance(exc, InputErrors) else ())
     elif isinstance(exc, OutputRefused | SofficeMissing):  # said before any work
         errors_console.print(f"[red]error:[/] {escape(str(exc))}; nothing was written")

@@ -41,6 +41,28 @@ def test_a_groups_commands_show_located_problems_on_stderr_and_exit_2() -> None:
     assert result.stdout == "note: Staff: read the header 'Pay (£)' as 'Pay £'\n"
 
 
+def test_an_input_wrong_throughout_lists_its_first_problems_and_counts_the_rest() -> None:
+    @click.command("many")
+    def many() -> None:
+        problems = InputErrors()
+        for row in range(6, 6 + 12_345):
+            problems.add("not a date", location=Location("a.xlsx", "Register", f"G{row}"))
+        raise problems
+
+    result = CliRunner().invoke(_group(many), ["many"])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == "error: 12,345 problems in the input; nothing was written:"
+    # the first hundred, in order: rows 6 to 105
+    assert lines[1] == "  - a.xlsx, Register!G6: not a date"
+    assert lines[commands.SHOWN_PROBLEMS] == "  - a.xlsx, Register!G105: not a date"
+    # 12,345 - 100 = 12,245 more, counted on one line
+    assert lines[commands.SHOWN_PROBLEMS + 1 :] == [
+        "  ... and 12,245 more (the first 100 are shown: put those right and run again to see "
+        "any left)"
+    ]
+
+
 def test_one_problem_and_a_refusal_are_said_the_same_way() -> None:
     @click.command("one")
     def one() -> None:
