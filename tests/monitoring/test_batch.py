@@ -603,6 +603,27 @@ def test_a_return_whose_provider_id_is_the_overviews_name_never_takes_its_place(
         assert not report.portfolio_kept
 
 
+def test_two_returns_with_the_overviews_name_each_have_that_problem_not_a_duplicate(
+    tmp_path: Path,
+) -> None:
+    returns = tmp_path / "returns"
+    write_samples(returns, 3, seed=7)
+    names = sorted(p.name for p in returns.glob("*.xlsx"))
+    for name, provider_id in zip(names, ("PORTFOLIO", "Portfolio"), strict=False):
+        wb = load_workbook(returns / name)
+        wb["Return"]["B4"] = provider_id
+        wb.save(returns / name)
+    report = run_batch(returns, tmp_path / "out", BatchOptions(as_at=AS_AT))
+    # each is refused at its own cell for the name, neither said to be the other's copy
+    assert [e[:3] for e in report.errors] == [
+        (names[0], "Return", "B4"),
+        (names[1], "Return", "B4"),
+    ]
+    assert all("cannot name a summary file" in e[3] for e in report.errors)
+    assert not any("also has a return" in e[3] for e in report.errors)
+    assert sorted(_overview(tmp_path / "out" / "portfolio.xlsx")) == ["P-0003"]
+
+
 def test_a_provider_whose_id_changes_case_keeps_its_one_summary_and_update(
     tmp_path: Path,
 ) -> None:
