@@ -603,13 +603,21 @@ def test_a_return_whose_provider_id_is_the_overviews_name_never_takes_its_place(
         assert not report.portfolio_kept
 
 
-def test_two_returns_with_the_overviews_name_each_have_that_problem_not_a_duplicate(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ("PORTFOLIO", "Portfolio"),  # the overview's name
+        ("CON", "con"),  # a name Windows keeps for a device
+        ("P 1", "P 1"),  # a space
+    ],
+)
+def test_two_returns_with_an_id_no_summary_may_have_each_have_that_problem_not_a_duplicate(
+    tmp_path: Path, ids: tuple[str, str]
 ) -> None:
     returns = tmp_path / "returns"
     write_samples(returns, 3, seed=7)
     names = sorted(p.name for p in returns.glob("*.xlsx"))
-    for name, provider_id in zip(names, ("PORTFOLIO", "Portfolio"), strict=False):
+    for name, provider_id in zip(names, ids, strict=False):
         wb = load_workbook(returns / name)
         wb["Return"]["B4"] = provider_id
         wb.save(returns / name)

@@ -53,7 +53,6 @@ from .tables import (
     STRENGTHS,
     TABLES,
     TEMPLATE_FILE,
-    TEXT,
 )
 
 
@@ -390,13 +389,20 @@ def stage_choice(stages: ComplianceScheme) -> Choice:
 
 def provider_id_in(rows: Sequence[Sequence[Any]]) -> str:
     """Only the provider ID from the Return sheet's rows (label in column A, entry in B),
-    found without reading the rest, so a batch can look for duplicates first; "" if none."""
+    found without reading the rest, so a batch can look for duplicates first; "" if none,
+    or if it is no ID a summary may have (the full read says so, at its cell: two returns of
+    such an ID are not copies of one provider)."""
     setting = DETAILS.setting("provider_id")
     names = set(setting.names())
     for row in rows:
         if row and not is_blank(row[0]) and normalise_header(row[0]) in names:
             value = row[1] if len(row) > 1 else None
-            return "" if is_blank(value) else TEXT.parse(value)
+            if is_blank(value):
+                return ""
+            try:
+                return str(setting.type.parse(value))
+            except InputError:
+                return ""
     return ""
 
 

@@ -814,10 +814,8 @@ def _run(
         id_of: dict[str, str] = {}
         for source, provider_id in ids:
             if provider_id:
+                by_id[provider_id.lower()].append(source)
                 id_of[source] = provider_id
-                # an ID no summary may have is that return's own problem, not a duplicate
-                if provider_id.casefold() != OVERVIEW_NAME:
-                    by_id[provider_id.lower()].append(source)
         if history is not None:
             # The history is a great many small objects that nothing frees until the batch
             # ends: out of the garbage collector's way, its passes do not walk them again
