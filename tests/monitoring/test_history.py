@@ -5,13 +5,18 @@ actions carried over with their age, and the history read back as written."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from defusedxml import ElementTree
 
 from cpcxl.common.errors import InputError, InputErrors
 from cpcxl.common.inputs import Cells
+from cpcxl.common.workbook import read_sheets
 from cpcxl.monitoring import engine
 from cpcxl.monitoring.excel import cpc_overall_rating
 from cpcxl.monitoring.inputs import history_of, read_history
@@ -28,7 +33,8 @@ from cpcxl.monitoring.models import (
 )
 from cpcxl.monitoring.sample import example_return
 from cpcxl.monitoring.schemes import COUNCIL, CPC306, CQC, framework_resolver
-from cpcxl.monitoring.workbook.history import read_history_file, write_history
+from cpcxl.monitoring.workbook.history import _record, read_history_file, write_history
+from cpcxl.monitoring.workbook.stream import StreamBook
 
 from .cases import GOOD, a_round, caring_carried, only_scored, two_rounds
 
@@ -400,7 +406,6 @@ def test_the_history_reads_back_the_same_from_its_cells_and_from_cpcxls_record(
         tmp_path / "h.xlsx", source, {}, {"cqc": CQC}, round_label="2025-11", as_at=AS_AT
     )
     fast = read_history_file(path, RESOLVE, CPC306)
-    from cpcxl.common.workbook import read_sheets
 
     sheets = read_sheets(path)
     slow = read_history({n: Cells(v) for n, v in sheets.items()}, RESOLVE, CPC306, file=path.name)
@@ -421,24 +426,31 @@ def test_the_history_reads_back_the_same_from_its_cells_and_from_cpcxls_record(
     assert edited.of("P-0042").rounds[0].provider_name == "Riverside Home Care Limited"
 
 
+def _changed(path: Path, change: Callable[[bytes], bytes]) -> Path:
+    """A copy of the history at ``path`` with each part's bytes as ``change`` makes them."""
+    target = path.with_name("changed.xlsx")
+    with zipfile.ZipFile(path) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            new.writestr(info, change(old.read(info)))
+    return target
+
+
+def _a_history(tmp_path: Path) -> Path:
+    source = history_of([_with_kpis(two_rounds())], {"cqc": CQC}, CPC306)
+    return write_history(
+        tmp_path / "h.xlsx", source, {}, {"cqc": CQC}, round_label="2025-11", as_at=AS_AT
+    )
+
+
 def test_a_sheet_changed_inside_the_file_is_read_from_its_cells(tmp_path: Path) -> None:
     """The record is used only while each sheet's part has the CRC-32 and size it was written
     with: a part changed in place (the record left as it was) sends the reader to the cells,
     and so does a record of an earlier cpcxl (each sheet's SHA-256, under another key)."""
-    import zipfile
-
-    source = history_of([_with_kpis(two_rounds())], {"cqc": CQC}, CPC306)
-    path = write_history(
-        tmp_path / "h.xlsx", source, {}, {"cqc": CQC}, round_label="2025-11", as_at=AS_AT
-    )
+    path = _a_history(tmp_path)
     name, other = b"Riverside Home Care Ltd", b"Riverside Home Care Lte"
 
     def read_after(change: Callable[[bytes], bytes]) -> list[str]:
-        target = tmp_path / "changed.xlsx"
-        with zipfile.ZipFile(path) as old, zipfile.ZipFile(target, "w") as new:
-            for info in old.infolist():
-                new.writestr(info, change(old.read(info)))
-        history = read_history_file(target, RESOLVE, CPC306)
+        history = read_history_file(_changed(path, change), RESOLVE, CPC306)
         return [r.provider_name for r in history.of("P-0042").rounds]
 
     def in_the_sheet(data: bytes) -> bytes:  # the first round's name, on Rounds cqc
@@ -458,6 +470,50 @@ def test_a_sheet_changed_inside_the_file_is_read_from_its_cells(tmp_path: Path) 
     assert read_after(in_the_record) == [other.decode()] * 2
     # ... and a record of another kind not at all: the cells are read
     assert read_after(in_an_earlier_record) == [name.decode()] * 2
+
+
+def _record_part(items: list[tuple[str, str]]) -> bytes:
+    """A record sheet's part as cpcxl's writer makes one, holding ``items``."""
+    with tempfile.TemporaryDirectory() as folder:
+        book = StreamBook(Path(folder) / "r.zip")
+        book.record("cpcxl", items)
+        book.archive.close()
+        with zipfile.ZipFile(Path(folder) / "r.zip") as archive:
+            return archive.read("xl/worksheets/sheet1.xml")
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "the sheets' record nested past Python's limit",
+        "a row cut short, the sheets as written",
+        "a sheet's rows as text, the sheets as written",
+    ],
+)
+def test_a_record_cpcxl_would_not_have_written_sends_the_reader_to_the_cells(
+    tmp_path: Path, hostile: str
+) -> None:
+    path = _a_history(tmp_path)
+    cells = read_history(
+        {n: Cells(v) for n, v in read_sheets(path).items()}, RESOLVE, CPC306, file=path.name
+    )
+    with zipfile.ZipFile(path) as archive:
+        parts = [archive.read(i) for i in archive.infolist()]
+    recorded = next(part for part in parts if b">sheet crc32 size<" in part)
+    items = _record(recorded, ElementTree)
+    sheets, rows = items["sheet crc32 size"], json.loads(items["rows"])
+    if hostile.startswith("the sheets'"):
+        sheets = "[" * 100_000 + "]" * 100_000  # json.loads raises RecursionError
+    elif hostile.startswith("a row cut short"):
+        rows["Rounds cqc"][0] = rows["Rounds cqc"][0][:-1]
+    else:
+        rows["KPIs"] = "not rows"
+    forged = _record_part([("sheet crc32 size", sheets), ("rows", json.dumps(rows))])
+    history = read_history_file(
+        _changed(path, lambda data: forged if data == recorded else data), RESOLVE, CPC306
+    )
+    assert history.rows == cells.rows
+    assert [r.round for r in history.of("P-0042").rounds] == ["2025-05", "2025-11"]
 
 
 def test_a_bad_cell_in_a_round_is_the_one_problem_not_its_kpis_too(tmp_path: Path) -> None:
@@ -497,7 +553,6 @@ def test_text_like_excels_escapes_reads_back_from_the_record_as_written(
         tmp_path / "h.xlsx", source, {}, {"cqc": CQC}, round_label="2025-11", as_at=AS_AT
     )
     fast = read_history_file(path, RESOLVE, CPC306)
-    from cpcxl.common.workbook import read_sheets
 
     sheets = read_sheets(path)  # the cells, read by calamine, which decodes Excel's escapes
     slow = read_history({n: Cells(v) for n, v in sheets.items()}, RESOLVE, CPC306, file=path.name)
@@ -523,7 +578,6 @@ def test_issue16_bad_input_a_providers_rounds_out_of_order_are_kept_against_it(
     path = write_history(
         tmp_path / "h.xlsx", source, {}, {"cqc": CQC}, round_label="x", as_at=AS_AT
     )
-    from cpcxl.common.workbook import read_sheets
 
     sheets = read_sheets(path)
     read = read_history({n: Cells(v) for n, v in sheets.items()}, RESOLVE, CPC306, file="h.xlsx")

@@ -66,14 +66,21 @@ def read_history_file(
     check_workbook_file(path, max_bytes=MAX_HISTORY_BYTES, max_unpacked_bytes=MAX_HISTORY_UNPACKED)
     rows = _as_written(path)
     if rows is not None:
-        return read_history_rows(rows, framework_for, stages, file=path.name)
+        try:
+            return read_history_rows(rows, framework_for, stages, file=path.name)
+        except Exception:
+            # a record not as cpcxl writes it beside sheets that are: the cells say what
+            # the history holds, and what is wrong where, if anything is
+            pass
     sheets = read_sheets(path, max_bytes=MAX_HISTORY_BYTES, max_unpacked_bytes=MAX_HISTORY_UNPACKED)
     cells = {name: Cells(values) for name, values in sheets.items()}
     return read_history(cells, framework_for, stages, file=path.name)
 
 
 def _as_written(path: Path) -> dict[str, Any] | None:
-    """The rows cpcxl recorded, if every sheet is byte for byte as it wrote them; else None."""
+    """The rows cpcxl recorded, if every sheet's part is as it wrote it; else None (and for
+    anything in the file or its record that cpcxl would not have written: the cells are
+    then read, every one checked)."""
     from defusedxml import ElementTree
 
     try:
@@ -92,8 +99,8 @@ def _as_written(path: Path) -> dict[str, Any] | None:
                 if [info.CRC, info.file_size] != written[sheet]:
                     return None
             rows = json.loads(record[_ROWS])
-    except (KeyError, ValueError, zipfile.BadZipFile, OSError, ElementTree.ParseError):
-        return None  # not as cpcxl wrote it: read cell by cell
+    except Exception:  # damaged, nested past Python's limit, or not cpcxl's: read the cells
+        return None
     return rows if isinstance(rows, dict) else None
 
 
