@@ -584,15 +584,20 @@ def test_a_worker_keeps_its_imports_out_of_the_garbage_collectors_way() -> None:
     assert gc.get_threshold() == before
 
 
+def _retyped_id(path: Path, provider_id: str) -> None:
+    """The return at ``path`` with its Provider ID (Return!B4) typed as ``provider_id``."""
+    wb = load_workbook(path)
+    wb["Return"]["B4"] = provider_id
+    wb.save(path)
+
+
 def test_a_return_whose_provider_id_is_the_overviews_name_never_takes_its_place(
     tmp_path: Path,
 ) -> None:
     returns = tmp_path / "returns"
     write_samples(returns, 2, seed=7)
     path = returns / sorted(p.name for p in returns.glob("*.xlsx"))[0]
-    wb = load_workbook(path)
-    wb["Return"]["B4"] = "Portfolio"
-    wb.save(path)
+    _retyped_id(path, "Portfolio")
     out = tmp_path / "out"
     for overwrite in (False, True):  # a first run, then one that may replace what it wrote
         report = run_batch(returns, out, BatchOptions(as_at=AS_AT, overwrite=overwrite))
@@ -618,9 +623,7 @@ def test_two_returns_with_an_id_no_summary_may_have_each_have_that_problem_not_a
     write_samples(returns, 3, seed=7)
     names = sorted(p.name for p in returns.glob("*.xlsx"))
     for name, provider_id in zip(names, ids, strict=False):
-        wb = load_workbook(returns / name)
-        wb["Return"]["B4"] = provider_id
-        wb.save(returns / name)
+        _retyped_id(returns / name, provider_id)
     report = run_batch(returns, tmp_path / "out", BatchOptions(as_at=AS_AT))
     # each is refused at its own cell for the name, neither said to be the other's copy
     assert [e[:3] for e in report.errors] == [
@@ -642,9 +645,7 @@ def test_a_provider_whose_id_changes_case_keeps_its_one_summary_and_update(
     # the next run's return spells P-0001 as p-0001: the same provider (as the duplicates
     # check and the history fold case), so the same files, as Windows and macOS would have it
     path = returns / sorted(p.name for p in returns.glob("*.xlsx"))[0]
-    wb = load_workbook(path)
-    wb["Return"]["B4"] = "p-0001"
-    wb.save(path)
+    _retyped_id(path, "p-0001")
     report = run_batch(returns, out, BatchOptions(as_at=AS_AT, updates=True, overwrite=True))
     assert report.exit_code == 0 and report.stale == []
     assert sorted(p.name for p in out.glob("*.xlsx")) == [
