@@ -7,7 +7,7 @@ import csv
 import hashlib
 import io
 import os
-import tempfile
+import secrets
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -33,16 +33,31 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
+    tmp: Path | None = None
     try:
-        yield tmp_path
-        with open(tmp_path, "rb+") as handle:
+        for _ in range(_TEMP_ATTEMPTS):
+            # Named before it is made: a stop (SIGTERM, raised as SystemExit) that lands as
+            # the file is made, which tempfile.mkstemp would lose inside itself, still has
+            # the ``finally`` below remove it.
+            tmp = target.with_name(f".{target.stem}.{secrets.token_hex(4)}{target.suffix}")
+            try:
+                os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+                break
+            except FileExistsError:
+                tmp = None  # another writer's: never removed here
+        else:
+            raise FileExistsError(f"no free temporary name beside {target}")
+        yield tmp
+        with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
-        os.replace(tmp_path, target)
+        os.replace(tmp, target)
     finally:
-        tmp_path.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
+#: Random temporary names tried before giving up (each of 2**32 names; a local choice).
+_TEMP_ATTEMPTS = 100
 
 
 #: The exit status of a command that kept an existing output instead of replacing it.

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from cpcxl.common import files
 from cpcxl.common.errors import InputError
 from cpcxl.common.files import (
     atomic_path,
@@ -30,6 +33,42 @@ def test_atomic_path_replaces_on_success(tmp_path: Path) -> None:
     with atomic_path(target) as tmp:
         tmp.write_text("new")
     assert target.read_text() == "new"
+
+
+def test_a_stop_that_lands_as_the_temp_file_is_made_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A SIGTERM during the system call that makes the file is raised (as SystemExit, see
+    # monitoring's _stop_cleanly) at the next line of Python: here, as the call returns. A
+    # batch stopped so once in a few hundred runs left a temp file while tempfile.mkstemp
+    # made it; a rerun removed it, but a clean stop must leave nothing.
+    real_open = os.open
+
+    def stopped_as_it_returns(path: Any, flags: int, mode: int = 0o777) -> int:
+        fd = real_open(path, flags, mode)
+        os.close(fd)
+        raise SystemExit(143)
+
+    monkeypatch.setattr(os, "open", stopped_as_it_returns)
+    with pytest.raises(SystemExit), atomic_path(tmp_path / "P-0001.xlsx"):
+        pytest.fail("the block must not run")
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_path_never_removes_another_writers_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Temp names are random (eight hex digits); one that exists already is another's.
+    names = iter(["0000dead", "0000beef"])
+    monkeypatch.setattr(files.secrets, "token_hex", lambda n: next(names))
+    theirs = tmp_path / ".a.0000dead.csv"
+    theirs.write_text("theirs")
+    with pytest.raises(RuntimeError), atomic_path(tmp_path / "a.csv") as tmp:
+        assert tmp.name == ".a.0000beef.csv"
+        raise RuntimeError("failed part way")
+    assert [p.name for p in tmp_path.iterdir()] == [theirs.name]
+    assert theirs.read_text() == "theirs"
 
 
 def test_csv_cells_that_look_like_formulas_are_made_inert(tmp_path: Path) -> None:

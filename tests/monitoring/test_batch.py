@@ -697,6 +697,36 @@ def test_a_summary_named_exactly_by_its_id_is_its_own_beside_one_in_another_case
     ]
 
 
+_TWICE = """
+import os, signal, sys, time
+from cpcxl.monitoring.workbook import batch
+signal.signal(signal.SIGTERM, batch._stop_cleanly)
+try:
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(5)
+except SystemExit:
+    # removing temp files, when the pool ends this worker again
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(0.3)  # a second SystemExit would be raised here
+    print("cleaned up", flush=True)
+    time.sleep(30)  # a clean-up that hangs
+"""
+
+
+def test_a_second_stop_lets_the_first_clean_up_and_ends_the_process_within_the_grace() -> None:
+    # The pool ends every worker it has left once one has ended (terminate_broken), so a
+    # worker removing its temp file after a SIGTERM can be sent another.
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", _TWICE], capture_output=True, text=True, timeout=25
+    )
+    took = time.monotonic() - started
+    assert done.stdout == "cleaned up\n", done.stderr
+    assert done.returncode == 128 + signal.SIGTERM
+    # the grace (2 s) after the second stop, not the 30 s clean-up; the start-up is slack
+    assert batch.STOP_GRACE_SECONDS <= took < batch.STOP_GRACE_SECONDS + 10
+
+
 def _sleeps_in_a_task(pid_file: str) -> None:
     Path(pid_file).write_text(str(os.getpid()))
     # in short sleeps: a signal that reaches the worker's other thread is run by this one at

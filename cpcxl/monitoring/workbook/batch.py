@@ -234,7 +234,18 @@ WORKER_GC_THRESHOLD = 5_000
 
 def _stop_cleanly(signum: int, frame: Any) -> None:
     # Turning SIGTERM into an exception runs the ``finally`` blocks that remove temp files.
+    # A second SIGTERM must not interrupt them: the pool ends every worker it has left as
+    # soon as one has ended, so a worker still unwinding from the first is sent another.
+    signal.signal(signal.SIGTERM, _stop_within_grace)
     raise SystemExit(128 + signum)
+
+
+def _stop_within_grace(signum: int, frame: Any) -> None:
+    """A SIGTERM after the first: the first's clean stop goes on, and the process ends
+    within :data:`STOP_GRACE_SECONDS` whatever happens to it."""
+    timer = threading.Timer(STOP_GRACE_SECONDS, os._exit, args=(128 + signum,))
+    timer.daemon = True
+    timer.start()
 
 
 def _init_worker(options: BatchOptions) -> None:
