@@ -33,7 +33,12 @@ from cpcxl.monitoring.models import (
 )
 from cpcxl.monitoring.sample import example_return
 from cpcxl.monitoring.schemes import COUNCIL, CPC306, CQC, framework_resolver
-from cpcxl.monitoring.workbook.history import _record, read_history_file, write_history
+from cpcxl.monitoring.workbook.history import (
+    _as_written,
+    _record,
+    read_history_file,
+    write_history,
+)
 from cpcxl.monitoring.workbook.stream import StreamBook
 
 from .cases import GOOD, a_round, caring_carried, only_scored, two_rounds
@@ -541,6 +546,7 @@ def test_a_bad_cell_in_a_round_is_the_one_problem_not_its_kpis_too(tmp_path: Pat
         "Riverside _x005F_x0041_ Care",
         "Riverside\x07Care & <Co>",  # a control character (written _x0007_) and XML's own
         "Riverside\r\nCare",  # a line break pasted in Excel (written _x000D_, then a line feed)
+        "Gofal Tŷ Coch – £ café 😀",  # the record's JSON holds it as UTF-8, not \u escapes
     ],
 )
 def test_text_like_excels_escapes_reads_back_from_the_record_as_written(
@@ -552,6 +558,7 @@ def test_text_like_excels_escapes_reads_back_from_the_record_as_written(
     path = write_history(
         tmp_path / "h.xlsx", source, {}, {"cqc": CQC}, round_label="2025-11", as_at=AS_AT
     )
+    assert _as_written(path) is not None  # read from cpcxl's record
     fast = read_history_file(path, RESOLVE, CPC306)
 
     sheets = read_sheets(path)  # the cells, read by calamine, which decodes Excel's escapes
