@@ -689,7 +689,15 @@ class _Runner:
     ) -> None:
         assert self.pool is not None
         for chunk in itertools.islice(chunks, window - len(in_flight)):
-            in_flight[self.pool.submit(_each, fn, chunk)] = chunk
+            try:
+                in_flight[self.pool.submit(_each, fn, chunk)] = chunk
+            except BrokenProcessPool as broken:
+                # A worker died since the last results were read. The chunk goes in flight
+                # as broken, so it is tried again with the others the pool had in hand.
+                refused: Future[list[Any]] = Future()
+                refused.set_exception(broken)
+                in_flight[refused] = chunk
+                return
 
     def _results(
         self,
