@@ -24,6 +24,9 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 
+#: Random temporary names tried before giving up (each of 2**32 names; a local choice).
+_TEMP_ATTEMPTS = 100
+
 
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
@@ -54,10 +57,6 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     finally:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
-
-
-#: Random temporary names tried before giving up (each of 2**32 names; a local choice).
-_TEMP_ATTEMPTS = 100
 
 
 #: The exit status of a command that kept an existing output instead of replacing it.

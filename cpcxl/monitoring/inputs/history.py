@@ -262,18 +262,19 @@ def model_row(spec: TableSpec, item: Any, **fixed: Any) -> list[Any]:
     ]
 
 
+_VALIDATORS: dict[type[BaseModel], TypeAdapter[list[Any]]] = {}
+
+
 def _models(kind: type[BaseModel], values: list[dict[str, Any]]) -> list[Any]:
     """``values`` as models of ``kind``, checked as each model's own constructor checks
-    them, in one call: a provider's hundred-odd models in 0.27-0.29 ms rather than 0.32-0.35 ms."""
+    them, in one call: a provider's hundred-odd models in 0.27-0.29 ms rather than
+    0.32-0.35 ms one by one."""
     if not values:
         return []
     validator = _VALIDATORS.get(kind)
     if validator is None:
         validator = _VALIDATORS[kind] = TypeAdapter(list[kind])  # type: ignore[valid-type]
     return validator.validate_python(values)
-
-
-_VALIDATORS: dict[type[BaseModel], TypeAdapter[list[Any]]] = {}
 
 
 def _build(history: History, key: str, recent: int | None = None) -> ProviderHistory:

@@ -18,7 +18,6 @@ change a sheet can change the rows recorded beside it as easily.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import posixpath
 import zipfile
@@ -91,7 +90,7 @@ def _as_written(path: Path) -> dict[str, Any] | None:
             if RECORD_SHEET not in parts:
                 return None
             record = _record(archive.read(parts[RECORD_SHEET]), ElementTree)
-            written = json.loads(record[_SHEETS])
+            written = from_json(record[_SHEETS])
             if not isinstance(written, dict) or set(written) != set(parts) - {RECORD_SHEET}:
                 return None
             for sheet, part in parts.items():
@@ -101,7 +100,7 @@ def _as_written(path: Path) -> dict[str, Any] | None:
                 if [info.CRC, info.file_size] != written[sheet]:
                     return None
             rows = from_json(record[_ROWS])
-    except Exception:  # damaged, nested past Python's limit, or not cpcxl's: read the cells
+    except Exception:  # damaged, nested too deep to read, or not cpcxl's: read the cells
         return None
     return rows if isinstance(rows, dict) else None
 
@@ -172,7 +171,7 @@ def write_history(
         book.record(
             RECORD_SHEET,
             [
-                (_SHEETS, json.dumps(book.parts)),
+                (_SHEETS, to_json(book.parts).decode()),
                 (_ROWS, _rows_json(rows)),
             ],
         )
