@@ -10,16 +10,17 @@ PIN := -c constraints.txt --build-constraint constraints.txt
 
 .PHONY: demo test lint format bench workbooks check-workbooks lock clean
 
-$(BIN)/python: constraints.txt
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -c constraints.txt --upgrade pip
-	touch $@
 
+# pip first, at its pinned release (which knows --build-constraint)
 $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt pip
 	$(BIN)/python -m pip install --quiet $(PIN) -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt pip
 	$(BIN)/python -m pip install --quiet $(PIN) -e ".[dev]"
 	touch $@ $(VENV)/.installed
 
