@@ -17,7 +17,7 @@ An instruction is not a unit of time (compressing a file's parts executes few in
 for the time it takes; waiting for memory executes none), so these figures say where the
 work is and whether a change made less of it; the clock is bench/monitoring_batch.py's.
 
-    python bench/monitoring_instructions.py     # about 7 minutes; needs valgrind
+    python bench/monitoring_instructions.py     # about 3 minutes; needs valgrind
 """
 
 from __future__ import annotations
