@@ -10,17 +10,16 @@ PIN := -c constraints.txt --build-constraint constraints.txt
 
 .PHONY: demo test lint format bench workbooks check-workbooks lock clean
 
+# pip first, at its pinned release (a venv's own pip may not know --build-constraint)
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-
-# pip first, at its pinned release (which knows --build-constraint)
-$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt pip
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet $(PIN) -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -c constraints.txt pip
 	$(BIN)/python -m pip install --quiet $(PIN) -e ".[dev]"
 	touch $@ $(VENV)/.installed
 
