@@ -828,7 +828,9 @@ def test_a_history_fingerprint_counts_numbers_to_12_digits_and_keeps_the_earlier
     assert not batch._same_history(engine.history_fingerprint(two_rounds()), now, third)
 
 
-def test_a_history_fingerprint_is_the_one_summaries_recorded() -> None:
+def test_a_history_fingerprint_is_the_one_summaries_recorded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The fingerprint makes each number steady where it is put in. Summaries in the field
     recorded the digest of the same parts made steady by a walk over the whole (every float,
     however deep, as steady_number gives it; one not finite as its repr): the second method
@@ -838,6 +840,7 @@ def test_a_history_fingerprint_is_the_one_summaries_recorded() -> None:
 
     from cpcxl.common.values import steady_number
     from cpcxl.monitoring import engine
+    from cpcxl.monitoring.engine import history as history_engine
     from cpcxl.monitoring.models import ActionKind, ActionRound, Baseline, KpiRound
 
     from .cases import two_rounds
@@ -947,12 +950,23 @@ def test_a_history_fingerprint_is_the_one_summaries_recorded() -> None:
         )
     ]
     history.baseline = Baseline(provider_id="P-0042", round="2025-05", set_by="the officer")
-    for h in (history, two_rounds(), ProviderHistory(provider_id="P-0042")):
-        steady = hashlib.sha256(repr(walked(parts(h))).encode()).hexdigest()
-        exact = hashlib.sha256(repr(parts(h)).encode()).hexdigest()
-        assert engine.history_fingerprint(h) == steady
-        assert engine.history_fingerprint(h, exact=True) == exact
+    # the same with +0.0 where -0.0 was: equal as numbers, written "0" and "-0" (each number's
+    # steady form is remembered from one fingerprint to the next; these two must not share one)
+    positive = history.model_copy(deep=True)
+    positive.rounds[1].domains[0].percentage = 0.0
+    cases = (history, positive, two_rounds(), ProviderHistory(provider_id="P-0042"))
+    # with none remembered; all remembered; and forgotten every three numbers
+    for kept, fresh in ((100_000, True), (100_000, False), (3, True)):
+        monkeypatch.setattr(history_engine, "_STEADY_KEPT", kept)
+        if fresh:
+            monkeypatch.setattr(history_engine, "_STEADY", {})
+        for h in cases:
+            steady = hashlib.sha256(repr(walked(parts(h))).encode()).hexdigest()
+            exact = hashlib.sha256(repr(parts(h)).encode()).hexdigest()
+            assert engine.history_fingerprint(h) == steady
+            assert engine.history_fingerprint(h, exact=True) == exact
     assert engine.history_fingerprint(history) != engine.history_fingerprint(two_rounds())
+    assert engine.history_fingerprint(history) != engine.history_fingerprint(positive)
 
 
 def test_a_new_visit_under_the_last_rounds_label_leaves_that_round_in_the_history(
