@@ -10,7 +10,7 @@ them to files (:mod:`cpcxl.monitoring.workbook`).
 from __future__ import annotations
 
 from .compliance import COMPLIANCE_ACTION, compliance_sheet
-from .history import ABOUT_NAME, HistoryTable, about_rows, history_tables
+from .history import ABOUT_NAME, HistoryTable, NewRound, about_rows, history_tables, new_round
 from .portfolio import (
     FULL_OVERVIEW,
     HEADER_ROW,
@@ -77,11 +77,13 @@ __all__ = [
     "UPDATE",
     "UP_TO_DATE",
     "HistoryTable",
+    "NewRound",
     "ReportSettings",
     "about_rows",
     "compliance_sheet",
     "domain_block",
     "history_tables",
+    "new_round",
     "portfolio_outputs",
     "printed_only",
     "progress_block",

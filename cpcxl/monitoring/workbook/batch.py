@@ -71,7 +71,9 @@ from ..outputs import (
     NO_RETURN,
     RETURN_CHANGED,
     UP_TO_DATE,
+    NewRound,
     ReportSettings,
+    new_round,
     portfolio_outputs,
 )
 from ..schemes import CPC306, framework_resolver
@@ -144,7 +146,7 @@ class Outcome:
     summary: str = ""
     status: str = ""
     #: with a history: this provider's round as the history's rows
-    rows: engine.RoundRows | None = None
+    rows: NewRound | None = None
     #: the provider ID this return holds, when the history's slice it was handed was cut for
     #: another (the first pass read another ID, or none): nothing was written; run it again
     #: with this provider's slice
@@ -379,7 +381,10 @@ def process_return(
         outputs.check(target)
         fingerprint = sha256(path)
         if prior is not None:
-            outcome.rows = engine.round_rows(result, return_sha256=fingerprint, as_at=options.as_at)
+            outcome.rows = new_round(
+                engine.round_rows(result, return_sha256=fingerprint, as_at=options.as_at),
+                framework,
+            )
         if target.exists() and not options.overwrite:
             record = read_summary_record(target)
             if (
@@ -814,7 +819,7 @@ def _run(
     links = broken_links(in_dir)
     errors: list[tuple[str, str, str, str]] = list(links)
     failed: set[str] = {e[0] for e in links}
-    new_rounds: dict[str, engine.RoundRows] = {}
+    new_rounds: dict[str, NewRound] = {}
 
     with _Runner(options) as runner:
         # Pass 1: provider IDs only, so two returns for one provider are caught before
@@ -897,7 +902,7 @@ def _run(
                 described.add(Path(outcome.summary).name)
                 summarised += 1
             if outcome.rows is not None:
-                new_rounds[outcome.rows.round.provider_id.casefold()] = outcome.rows
+                new_rounds[outcome.rows.provider_id.casefold()] = outcome.rows
             if outcome.status in (RETURN_CHANGED, HISTORY_CHANGED, NO_RECORD):
                 stale.append((Path(outcome.summary), outcome.status))
             elif outcome.status == UP_TO_DATE:
@@ -1075,7 +1080,7 @@ class _HistoryWriter:
     otherwise here and now), so the portfolio can be written meanwhile."""
 
     def __init__(
-        self, options: BatchOptions, history: History, new_rounds: Mapping[str, engine.RoundRows]
+        self, options: BatchOptions, history: History, new_rounds: Mapping[str, NewRound]
     ) -> None:
         assert options.history is not None
         self.path = Path(options.history)
@@ -1120,7 +1125,7 @@ class _HistoryWriter:
 def _write_history_here(
     options: BatchOptions,
     history: History,
-    new_rounds: Mapping[str, engine.RoundRows],
+    new_rounds: Mapping[str, NewRound],
     result: Any,
 ) -> None:
     signal.signal(signal.SIGTERM, _stop_cleanly)
@@ -1135,15 +1140,15 @@ def _write_history_here(
 
 
 def _update_history(
-    options: BatchOptions, history: History, new_rounds: Mapping[str, engine.RoundRows]
+    options: BatchOptions, history: History, new_rounds: Mapping[str, NewRound]
 ) -> None:
     """Write the history with this round's rows in it (see the module docstring)."""
     assert options.history is not None
     resolve = framework_resolver(options.frameworks)
     frameworks = dict(history.frameworks)
     for rows in new_rounds.values():
-        if rows.round.framework not in frameworks:
-            frameworks[rows.round.framework] = resolve(rows.round.framework)
+        if rows.framework not in frameworks:
+            frameworks[rows.framework] = resolve(rows.framework)
     write_history(
         options.history,
         history,

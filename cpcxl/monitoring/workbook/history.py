@@ -32,7 +32,6 @@ from cpcxl.common.files import check_workbook_file
 from cpcxl.common.inputs import Cells
 from cpcxl.common.workbook import read_sheets
 
-from .. import engine
 from ..inputs import (
     LONGEST_FRAMEWORK_NAME,
     RECORD_SHEET,
@@ -41,7 +40,7 @@ from ..inputs import (
     read_history_rows,
 )
 from ..models import ComplianceScheme, MonitoringFramework
-from ..outputs import ABOUT_NAME, about_rows, history_tables
+from ..outputs import ABOUT_NAME, NewRound, about_rows, history_tables
 from .stream import Table, stream_book, text_of_xml
 
 #: A history is rewritten whole each run, so it is read whole: allow far more than a return
@@ -136,7 +135,7 @@ def _record(xml: bytes, tree: Any) -> dict[str, str]:
 def write_history(
     path: str | os.PathLike[str],
     history: History,
-    new: Mapping[str, engine.RoundRows],
+    new: Mapping[str, NewRound],
     frameworks: Mapping[str, MonitoringFramework],
     *,
     round_label: str,
