@@ -1004,3 +1004,45 @@ def test_a_summary_whose_history_changed_is_out_of_date(tmp_path: Path) -> None:
         "Out of date: its history has changed (--overwrite rebuilds it)"
     ]
     shutil.rmtree(tmp_path / "o")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_where_there_is_no_fork_the_history_is_written_in_the_batchs_own_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """Windows and macOS (spawn): the history is written here, and says what a forked
+    writer writes. The second method: the same two rounds' returns run where fork is used."""
+    import multiprocessing
+    import os
+
+    from cpcxl.monitoring.workbook import batch
+
+    rounds = [
+        (label, as_at, returns_for(tmp_path / f"r-{label}", 3, months=months))
+        for label, as_at, months in (("2026-10", ROUND_1, 0), ("2027-04", ROUND_2, 6))
+    ]
+
+    def both_rounds(folder: Path) -> Path:
+        history = folder / "history.xlsx"
+        for label, as_at, returns in rounds:
+            run = options(history, label, as_at, jobs=jobs)
+            report = run_batch(returns, folder / f"o-{label}", run)
+            assert report.ok and report.history_written
+        return history
+
+    forked = read_history_file(both_rounds(tmp_path / "fork"), RESOLVE, CPC306)
+    writers: list[int] = []
+    real = batch._update_history
+
+    def here(*args: Any) -> None:
+        writers.append(os.getpid())  # seen only if it ran in this process
+        real(*args)
+
+    monkeypatch.setattr(batch, "_update_history", here)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    spawned = read_history_file(both_rounds(tmp_path / "spawn"), RESOLVE, CPC306)
+    assert writers == [os.getpid()] * 2
+    # three providers, two rounds each, the same rows either way
+    assert len(spawned.provider_keys()) == 3
+    assert sum(len(r) for s, r in spawned.rows.items() if s.startswith("Rounds ")) == 6
+    assert spawned.rows == forked.rows
