@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pytest
 
@@ -94,6 +95,28 @@ def test_text_of_blanks_is_empty_and_whole_numbers_lose_their_point() -> None:
 def test_a_number_saved_by_a_spreadsheet_compares_as_the_same(kept: float, saved: float) -> None:
     assert float(f"{kept:.15g}") == saved  # what LibreOffice saves: 15 significant digits
     assert steady_number(kept) == steady_number(saved)
+
+
+@pytest.mark.parametrize("kept", [100_000, 3])
+def test_a_number_made_steady_again_is_the_same_and_zero_keeps_its_sign(
+    monkeypatch: pytest.MonkeyPatch, kept: int
+) -> None:
+    """steady_number remembers what it worked out (emptied when it holds ``kept``): the rule
+    written out, 15 digits then 12, agrees whatever it remembers; +0.0 and -0.0 are equal
+    numbers that are written apart, so the first must not answer for the second."""
+    from cpcxl.common import values
+
+    monkeypatch.setattr(values, "_STEADY", {})
+    monkeypatch.setattr(values, "_STEADY_KEPT", kept)
+    numbers = [58.333333333333336, 0.0, 1 / 3, -0.0, 92.65850945494995, 1e16, 5e-324, 7, True]
+    for _ in range(2):
+        for number in numbers:
+            assert steady_number(number) == f"{float(f'{float(number):.15g}'):.12g}"
+    assert (steady_number(0.0), steady_number(-0.0)) == ("0", "-0")
+    assert (steady_number(7), steady_number(True)) == ("7", "1")
+    assert steady_number(math.inf) == "inf" and steady_number(math.nan) == "nan"
+    assert len(values._STEADY) <= kept
+    assert all(k and math.isfinite(k) for k in values._STEADY)  # no zero, NaN or infinity
 
 
 def test_a_change_before_the_12th_digit_compares_as_a_change() -> None:

@@ -834,20 +834,20 @@ def test_a_history_fingerprint_is_the_one_summaries_recorded(
     """The fingerprint makes each number steady where it is put in. Summaries in the field
     recorded the digest of the same parts made steady by a walk over the whole (every float,
     however deep, as steady_number gives it; one not finite as its repr): the second method
-    here. The two must agree, or every summary is reported out of date after an upgrade."""
+    here, with steady_number's rule written out (15 digits, then 12). The two must agree, or
+    every summary is reported out of date after an upgrade."""
     import hashlib
     import math
 
-    from cpcxl.common.values import steady_number
+    from cpcxl.common import values
     from cpcxl.monitoring import engine
-    from cpcxl.monitoring.engine import history as history_engine
     from cpcxl.monitoring.models import ActionKind, ActionRound, Baseline, KpiRound
 
     from .cases import two_rounds
 
     def walked(value: Any) -> Any:
         if isinstance(value, float):
-            return steady_number(value) if math.isfinite(value) else repr(value)
+            return f"{float(f'{value:.15g}'):.12g}" if math.isfinite(value) else repr(value)
         if isinstance(value, tuple | list):
             return type(value)(walked(v) for v in value)
         return value
@@ -950,16 +950,16 @@ def test_a_history_fingerprint_is_the_one_summaries_recorded(
         )
     ]
     history.baseline = Baseline(provider_id="P-0042", round="2025-05", set_by="the officer")
-    # the same with +0.0 where -0.0 was: equal as numbers, written "0" and "-0" (each number's
-    # steady form is remembered from one fingerprint to the next; these two must not share one)
+    # the same with +0.0 where -0.0 was: equal as numbers, written "0" and "-0" (steady_number
+    # remembers each number's steady form from one call to the next; these must not share one)
     positive = history.model_copy(deep=True)
     positive.rounds[1].domains[0].percentage = 0.0
     cases = (history, positive, two_rounds(), ProviderHistory(provider_id="P-0042"))
     # with none remembered; all remembered; and forgotten every three numbers
     for kept, fresh in ((100_000, True), (100_000, False), (3, True)):
-        monkeypatch.setattr(history_engine, "_STEADY_KEPT", kept)
+        monkeypatch.setattr(values, "_STEADY_KEPT", kept)
         if fresh:
-            monkeypatch.setattr(history_engine, "_STEADY", {})
+            monkeypatch.setattr(values, "_STEADY", {})
         for h in cases:
             steady = hashlib.sha256(repr(walked(parts(h))).encode()).hexdigest()
             exact = hashlib.sha256(repr(parts(h)).encode()).hexdigest()

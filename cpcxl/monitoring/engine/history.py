@@ -574,30 +574,11 @@ def history_fingerprint(prior: ProviderHistory, *, exact: bool = False) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-#: Each finite, non-zero float's steady form, by the float: a batch fingerprints a thousand
-#: histories whose scores repeat (a percentage to one decimal place has a thousand values),
-#: and steady_number takes longer than finding its answer here (a provider's fingerprint in
-#: about half the time). Zero is left out (-0.0 == 0.0, but they are written "-0" and "0"),
-#: and so are infinities and NaN. A cache, not state: the answer is the same either way.
-_STEADY: dict[float, str] = {}
-_STEADY_KEPT = 100_000
-
-
 def _steady(value: Any) -> Any:
     """A float as steady_number gives it (one not finite as its repr); anything else as is."""
-    if not isinstance(value, float):
-        return value
-    found = _STEADY.get(value)
-    if found is not None:
-        return found
-    if not math.isfinite(value):
-        return repr(value)
-    found = steady_number(value)
-    if value:
-        if len(_STEADY) >= _STEADY_KEPT:
-            _STEADY.clear()
-        _STEADY[value] = found
-    return found
+    if isinstance(value, float):
+        return steady_number(value) if math.isfinite(value) else repr(value)
+    return value
 
 
 def _exact(value: Any) -> Any:

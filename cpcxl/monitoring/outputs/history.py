@@ -102,7 +102,7 @@ def _column(spec: TableSpec, name: str) -> int:
 class NewRound:
     """A provider's round as the history's rows (in cell form, by sheet), and the framework
     it was monitored under: what a batch's worker hands back to be written (plain values
-    cross to the parent in a tenth of the time its models would: 23 against 160
+    cross to the parent in a seventh of the time its models would: 23 against 160
     microseconds a provider, pickled and unpickled)."""
 
     provider_id: str
